@@ -1,0 +1,85 @@
+"""The Flask app factory: configuration is read here, when the app is made, never at import."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from dataclasses import dataclass, field
+
+from flask import Flask
+
+from bot.events import Dispatcher
+from bot.runtime import Runtime
+from handlers.incoming import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """What the routes need: the runtime, the LINE sender, and the event dispatcher."""
+
+    runtime: Runtime
+    sender: object
+    channel_secret: str
+    settings: Settings
+    dispatcher: Dispatcher
+    sync: bool = False
+    extras: dict = field(default_factory=dict)
+
+    def after_record(self) -> None:
+        """Handle what was just recorded: inline in synchronous mode, else wake the background loop."""
+        if self.sync:
+            self.dispatcher.drain()
+        else:
+            self.dispatcher.wake()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create the planbot web app from the environment, overridden by `config`."""
+    config = dict(config or {})
+    env = {**os.environ, **{k: str(v) for k, v in config.items() if isinstance(v, str | int)}}
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    app.config.update({k: v for k, v in config.items() if k.isupper()})
+    runtime = config.get("runtime") or Runtime.from_env(env.get("DATABASE_URL"), clock=config.get("clock"), env=env)
+    simulator = env.get("PLANBOT_SIMULATOR") == "1"
+    secret = env.get("LINE_CHANNEL_SECRET") or ""
+    if not secret:
+        if not simulator and not config.get("testing"):
+            log.warning("LINE_CHANNEL_SECRET is not set: every webhook will be refused")
+        secret = secrets.token_hex(16)  # the simulator signs with whatever secret the app holds
+    sender = config.get("sender") or _make_sender(env, simulator)
+    settings = Settings(
+        public_url=env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        export_dir=env.get("PLANBOT_EXPORT_DIR", os.path.join(app.instance_path, "exports")),
+    )
+    dispatcher = Dispatcher(runtime.sessions, runtime.clock, sender, settings)
+    sync = bool(config.get("sync_events", env.get("PLANBOT_SYNC_EVENTS") == "1"))
+    app.extensions["planbot"] = Services(runtime, sender, secret, settings, dispatcher, sync)
+    if not sync:
+        dispatcher.start()
+
+    from bot.webhook import bp
+
+    app.register_blueprint(bp)
+    if simulator:
+        from bot.simulator import bp as simulator_bp
+
+        app.register_blueprint(simulator_bp)
+    return app
+
+
+def _make_sender(env: dict, simulator: bool):
+    """Return the LINE sender, or the simulator's recording sender when there is no LINE channel."""
+    token = env.get("LINE_CHANNEL_ACCESS_TOKEN")
+    if token:
+        from bot.line_client import LineSender
+
+        return LineSender(token, base_url=env.get("LINE_API_BASE") or None)
+    from bot.simulator_sender import SimulatorSender
+
+    if not simulator:
+        log.warning("LINE_CHANNEL_ACCESS_TOKEN is not set: replies are kept in memory only")
+    return SimulatorSender.shared()

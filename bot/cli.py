@@ -1,0 +1,72 @@
+"""The `planbot` command: one group, commands registered from small modules, one-line errors."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+
+import click
+
+from bot.runtime import Runtime
+
+
+class CliError(click.ClickException):
+    """An error to print as one line with a non-zero exit."""
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--database-url", envvar="DATABASE_URL", default=None, help="資料庫位址（預設：instance/planbot.db 的 SQLite）。")
+@click.pass_context
+def cli(ctx: click.Context, database_url: str | None) -> None:
+    """planbot：工作計畫期程管制的 LINE 小幫手，管理用指令。"""
+    ctx.obj = {"database_url": database_url}
+
+
+def runtime(ctx: click.Context) -> Runtime:
+    """Return the process runtime, created on first use."""
+    root = ctx.find_root()
+    if "runtime" not in root.obj:
+        root.obj["runtime"] = Runtime.from_env(root.obj.get("database_url"))
+    return root.obj["runtime"]
+
+
+def _register() -> None:
+    from bot import cli_admin, cli_plan, cli_remind, cli_run, cli_talk
+
+    for module in (cli_admin, cli_plan, cli_run, cli_talk, cli_remind):
+        module.register(cli)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; errors are one line on stderr and a non-zero exit, never a traceback."""
+    _register()
+    try:
+        cli.main(args=argv, prog_name="planbot", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+        return 0
+    except click.UsageError as exc:
+        hint = f"（請看 planbot {exc.ctx.command_path.split(' ', 1)[-1]} --help）" if exc.ctx and " " in exc.ctx.command_path else "（請看 planbot --help）"
+        click.echo(f"planbot: 錯誤：{exc.format_message()} {hint}", err=True)
+        return 2
+    except click.ClickException as exc:
+        click.echo(f"planbot: 錯誤：{exc.format_message()}", err=True)
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.Abort:
+        click.echo("planbot: 已取消", err=True)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last net: one line, details only when asked for
+        if os.environ.get("PLANBOT_DEBUG"):
+            traceback.print_exc()
+        click.echo(f"planbot: 錯誤：{type(exc).__name__}: {exc}", err=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

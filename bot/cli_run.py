@@ -1,0 +1,25 @@
+"""Commands that run the web process."""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli import runtime
+
+
+def register(cli: click.Group) -> None:
+    """Add the process commands to the group."""
+    cli.add_command(serve)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="監聽位址。")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="連接埠。")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """啟動網頁程序（LINE webhook）；正式環境請用 Procfile 的 gunicorn。"""
+    from bot.app import create_app
+
+    app = create_app({"runtime": runtime(ctx)})
+    click.echo(f"planbot 已啟動：http://{host}:{port}/callback （健康檢查 /healthz）")
+    app.run(host=host, port=port, threaded=True, use_reloader=False)

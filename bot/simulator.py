@@ -1,0 +1,90 @@
+"""A phone-sized LINE chat in the browser for the demo: it signs real webhooks and shows what the bot sends."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from sqlalchemy import select
+
+from storage.models import Staff
+
+bp = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates")
+UNKNOWN_USER = "U" + "0" * 31 + "1"
+ROLE_LABELS = {"staff": "承辦人", "chief": "課長", "coordinator": "研考", "director": "主任"}
+
+
+def _svc():
+    return current_app.extensions["planbot"]
+
+
+@bp.get("")
+@bp.get("/")
+def page() -> str:
+    """Show the simulator page."""
+    return render_template("simulator.html")
+
+
+@bp.get("/api/people")
+def people():
+    """List the staff the simulator can act as (those with a LINE id), plus a stranger."""
+    with _svc().runtime.sessions() as session:
+        rows = session.scalars(select(Staff).where(Staff.line_user_id.is_not(None)).order_by(Staff.section_id, Staff.id)).all()
+        data = [
+            {"id": s.line_user_id, "name": s.name, "section": s.section.name if s.section else "",
+             "role": ROLE_LABELS.get(s.role.value, s.role.value)}
+            for s in rows
+        ]
+    data.append({"id": UNKNOWN_USER, "name": "陌生人（未綁定）", "section": "", "role": ""})
+    return jsonify(data)
+
+
+def build_event(user_id: str, text: str | None, data: str | None, timestamp_ms: int) -> dict:
+    """Return a webhook event the way LINE sends one for a text message or a postback."""
+    event = {
+        "type": "message" if text is not None else "postback",
+        "mode": "active",
+        "timestamp": timestamp_ms,
+        "source": {"type": "user", "userId": user_id},
+        "webhookEventId": "01SIM" + secrets.token_hex(10).upper(),
+        "deliveryContext": {"isRedelivery": False},
+        "replyToken": f"sim:{user_id}:{secrets.token_hex(8)}",
+    }
+    if text is not None:
+        event["message"] = {"type": "text", "id": str(timestamp_ms), "quoteToken": secrets.token_hex(8), "text": text}
+    else:
+        event["postback"] = {"data": data or ""}
+    return event
+
+
+@bp.post("/api/send")
+def send():
+    """Sign a webhook for what the person typed or tapped and post it to /callback, as LINE would."""
+    payload = request.get_json(silent=True) or {}
+    user = str(payload.get("user") or UNKNOWN_USER)
+    text, data = payload.get("text"), payload.get("data")
+    if text is None and data is None:
+        return jsonify({"error": "text or data required"}), 400
+    svc = _svc()
+    ts = int(svc.runtime.clock.now().timestamp() * 1000)
+    body = json.dumps({"destination": "Usimulator", "events": [build_event(user, text, data, ts)]}, ensure_ascii=False)
+    raw = body.encode("utf-8")
+    signature = base64.b64encode(hmac.new(svc.channel_secret.encode(), raw, hashlib.sha256).digest()).decode()
+    with current_app.test_client() as client:
+        answer = client.post("/callback", data=raw, headers={"X-Line-Signature": signature, "Content-Type": "application/json"})
+    return jsonify({"status": answer.status_code})
+
+
+@bp.get("/api/messages")
+def messages():
+    """Return what the bot sent to a person after a sequence number (replies and pushes)."""
+    user = request.args.get("user", "")
+    after = int(request.args.get("after", "0") or 0)
+    sender = _svc().sender
+    if not hasattr(sender, "since"):
+        return Response("simulator needs the recording sender", status=409)
+    return jsonify([{"seq": m.seq, "via": m.via, "message": m.message} for m in sender.since(user, after)])

@@ -1,0 +1,82 @@
+"""A sender that keeps what would go to LINE, so the simulator shows replies and pushes."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from linebot.v3.messaging import Message
+
+
+@dataclass
+class SentMessage:
+    """One message as a LINE user would receive it."""
+
+    seq: int
+    to: str
+    via: str  # reply or push
+    message: dict
+
+
+@dataclass
+class SimResult:
+    ok: bool = True
+    status: int = 200
+    token_invalid: bool = False
+    duplicate: bool = False
+    error: str | None = None
+
+
+@dataclass
+class SimulatorSender:
+    """Records replies and pushes per recipient; reply tokens name their recipient."""
+
+    messages: list[SentMessage] = field(default_factory=list)
+    retry_keys: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+
+    _shared = None
+
+    @classmethod
+    def shared(cls) -> SimulatorSender:
+        """Return the process-wide instance (the web app and the in-process clock share it)."""
+        if cls._shared is None:
+            cls._shared = cls()
+        return cls._shared
+
+    def _add(self, to: str, via: str, messages: list[Message]) -> None:
+        with self._lock:
+            for m in messages:
+                self.messages.append(SentMessage(len(self.messages) + 1, to, via, m.to_dict()))
+
+    def reply(self, reply_token: str, messages: list[Message]) -> SimResult:
+        # Simulated reply tokens are "sim:<userId>:<nonce>".
+        parts = reply_token.split(":")
+        if len(parts) < 3 or parts[0] != "sim":
+            return SimResult(ok=False, status=400, token_invalid=True, error="Invalid reply token")
+        self._add(parts[1], "reply", messages)
+        return SimResult()
+
+    def push(self, to: str, messages: list[Message], retry_key: str) -> SimResult:
+        with self._lock:
+            if retry_key in self.retry_keys:
+                return SimResult(status=409, duplicate=True)
+            self.retry_keys.add(retry_key)
+        self._add(to, "push", messages)
+        return SimResult()
+
+    def multicast(self, to: list[str], messages: list[Message], retry_key: str) -> SimResult:
+        with self._lock:
+            if retry_key in self.retry_keys:
+                return SimResult(status=409, duplicate=True)
+            self.retry_keys.add(retry_key)
+        for user in to:
+            self._add(user, "push", messages)
+        return SimResult()
+
+    def since(self, to: str, after: int) -> list[SentMessage]:
+        """Return the messages for a recipient after sequence number `after`."""
+        with self._lock:
+            return [m for m in self.messages if m.to == to and m.seq > after]

@@ -1,0 +1,87 @@
+"""Every dated occurrence of a plan's items, with the latest report on each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from schedules.calendar import WorkCalendar
+from schedules.occurrences import Occurrence, expand
+from schedules.phrases import Schedule
+from storage import queries
+from storage.models import Item, ProgressReport, Status
+
+KIND_ORDER = {"deadline": 0, "window": 1, "period": 2, "event": 3}
+
+
+@dataclass(frozen=True)
+class Due:
+    """One occurrence of one item, and what was last reported on it."""
+
+    item: Item
+    occ: Occurrence
+    report: ProgressReport | None
+
+    @property
+    def status(self) -> Status:
+        return self.report.status if self.report else Status.not_started
+
+    @property
+    def done(self) -> bool:
+        return self.status is Status.done
+
+    def is_overdue(self, today: date) -> bool:
+        return not self.done and self.occ.due < today
+
+    def is_active(self, day: date) -> bool:
+        start = self.occ.starts or self.occ.due
+        return start <= day <= self.occ.due
+
+
+def item_occurrences(item: Item, year: int, calendar: WorkCalendar) -> list[Occurrence]:
+    """Expand an item's stored schedule into its dated occurrences (none when it was not understood)."""
+    if not item.schedule:
+        return []
+    return expand(Schedule.from_json(item.schedule), year, calendar)
+
+
+def agenda(
+    session: Session,
+    items: list[Item],
+    year: int,
+    calendar: WorkCalendar,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[Due]:
+    """Return the items' occurrences due in [start, end] (all when open), sorted by due, section, number."""
+    reports = queries.latest_reports(session, [i.id for i in items])
+    out: list[Due] = []
+    for item in items:
+        for occ in item_occurrences(item, year, calendar):
+            if (start and occ.due < start) or (end and occ.due > end):
+                continue
+            out.append(Due(item, occ, reports.get((item.id, occ.key))))
+    out.sort(key=lambda d: (d.occ.due, d.item.section_id, number_key(d.item.number), d.occ.key))
+    return out
+
+
+def number_key(number: str) -> tuple:
+    """Sort 編號 like people do: 2 before 10, 6-1 before 6-2."""
+    parts = []
+    for piece in number.replace("－", "-").split("-"):
+        parts.append((0, int(piece), "") if piece.isdigit() else (1, 0, piece))
+    return tuple(parts)
+
+
+def current_occurrence(item: Item, year: int, calendar: WorkCalendar, today: date) -> Occurrence | None:
+    """Return the occurrence whose window contains today, else the next one due, else the last one."""
+    occs = item_occurrences(item, year, calendar)
+    if not occs:
+        return None
+    containing = [o for o in occs if (o.starts or o.due) <= today <= o.due]
+    if containing:
+        return min(containing, key=lambda o: o.due)
+    upcoming = [o for o in occs if o.due >= today]
+    return upcoming[0] if upcoming else occs[-1]

@@ -1,0 +1,139 @@
+"""Our own reply objects: what a handler says, independent of LINE (bot/ renders them)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+# LINE's limits, kept here so handlers cut long lists themselves instead of LINE refusing them.
+MAX_MESSAGES = 5
+MAX_TEXT = 5000
+MAX_QUICK_REPLIES = 13
+MAX_POSTBACK_DATA = 300
+MAX_CARD_ROWS = 20
+MAX_CAROUSEL = 12
+
+
+@dataclass(frozen=True)
+class Button:
+    """A tappable choice: sends `text` as the user (message) or `data` silently (postback)."""
+
+    label: str
+    text: str | None = None
+    data: str | None = None
+    uri: str | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.label) > 20:
+            raise ValueError(f"button label over 20 characters: {self.label}")
+        if self.data is not None and len(self.data) > MAX_POSTBACK_DATA:
+            raise ValueError("postback data over 300 characters")
+        if sum(x is not None for x in (self.text, self.data, self.uri)) != 1:
+            raise ValueError("a button sends exactly one of text, data or uri")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A plain text message, with optional quick-reply buttons under it."""
+
+    text: str
+    quick_replies: tuple[Button, ...] = ()
+
+    def __post_init__(self) -> None:
+        if len(self.text) > MAX_TEXT:
+            raise ValueError("text over 5000 characters")
+        if len(self.quick_replies) > MAX_QUICK_REPLIES:
+            raise ValueError("more than 13 quick replies")
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """One line of a card: a label on the left, a value on the right, optionally emphasised."""
+
+    label: str
+    value: str = ""
+    tone: str = "normal"  # normal, muted, alert, good
+
+
+@dataclass(frozen=True)
+class Card:
+    """A titled card (a LINE Flex bubble): rows of facts and buttons at the bottom."""
+
+    title: str
+    subtitle: str = ""
+    rows: tuple[CardRow, ...] = ()
+    buttons: tuple[Button, ...] = ()
+    alt_text: str = ""
+    quick_replies: tuple[Button, ...] = ()
+
+    def __post_init__(self) -> None:
+        if len(self.rows) > MAX_CARD_ROWS:
+            raise ValueError("card with more than 20 rows")
+        if len(self.buttons) > 4:
+            raise ValueError("card with more than 4 buttons")
+
+
+@dataclass(frozen=True)
+class Carousel:
+    """Several cards side by side (at most 12)."""
+
+    cards: tuple[Card, ...]
+    alt_text: str = ""
+    quick_replies: tuple[Button, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not 1 <= len(self.cards) <= MAX_CAROUSEL:
+            raise ValueError("a carousel holds 1 to 12 cards")
+
+
+@dataclass(frozen=True)
+class FileLink:
+    """A link to a generated file (e.g. the exported control table)."""
+
+    title: str
+    url: str
+    filename: str
+    expires_text: str
+    note: str = ""
+
+
+Reply = Text | Card | Carousel | FileLink
+
+
+@dataclass
+class Replies:
+    """An ordered list of replies that refuses to grow past LINE's five messages."""
+
+    items: list[Reply] = field(default_factory=list)
+
+    def add(self, reply: Reply) -> None:
+        if len(self.items) >= MAX_MESSAGES:
+            raise ValueError("more than 5 messages in one reply")
+        self.items.append(reply)
+
+
+def to_dict(reply: Reply) -> dict:
+    """Return the reply as plain JSON-able data, with its type named (for `planbot say --json`)."""
+    data = asdict(reply)
+    data["type"] = type(reply).__name__.lower()
+    return data
+
+
+def plain_text(reply: Reply) -> str:
+    """Return what a person would read in the reply, as text (for the terminal and for tests)."""
+    if isinstance(reply, Text):
+        lines = [reply.text]
+        buttons = reply.quick_replies
+    elif isinstance(reply, Card):
+        lines = [f"【{reply.title}】"] + ([reply.subtitle] if reply.subtitle else [])
+        lines += [f"{r.label}　{r.value}".rstrip() for r in reply.rows]
+        buttons = reply.buttons + reply.quick_replies
+    elif isinstance(reply, Carousel):
+        return "\n\n".join(plain_text(c) for c in reply.cards) + _buttons_line(reply.quick_replies)
+    else:
+        lines = [f"【{reply.title}】", reply.url, reply.expires_text] + ([reply.note] if reply.note else [])
+        buttons = ()
+    return "\n".join(lines) + _buttons_line(buttons)
+
+
+def _buttons_line(buttons: tuple[Button, ...]) -> str:
+    return ("\n" + " ".join(f"[{b.label}]" for b in buttons)) if buttons else ""

@@ -1,0 +1,72 @@
+"""One-time codes that link a LINE account to a staff record, with a limit on wrong guesses."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from storage import queries
+from storage.models import InviteCode, LinkAttempt, Staff
+
+CODE_LIFETIME = timedelta(hours=72)
+MAX_WRONG_PER_HOUR = 5
+# No 0/O or 1/I/L: codes are read aloud and typed on phones.
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+def create_invite(session: Session, staff: Staff, now: datetime) -> tuple[str, datetime]:
+    """Issue a new single-use code for the staff member; earlier unused codes stop working."""
+    session.execute(delete(InviteCode).where(InviteCode.staff_id == staff.id, InviteCode.used_at.is_(None)))
+    code = "".join(secrets.choice(ALPHABET) for _ in range(8))
+    expires = now + CODE_LIFETIME
+    session.add(InviteCode(staff_id=staff.id, code_hash=_hash(code), created_at=now, expires_at=expires))
+    queries.audit(session, now, "cli", "staff.invite", staff=staff.name)
+    session.flush()
+    return code, expires
+
+
+@dataclass
+class LinkResult:
+    """What happened to a 綁定 try: outcome is linked, wrong, expired, used, limited or taken."""
+
+    outcome: str
+    staff: Staff | None = None
+
+
+def wrong_tries_last_hour(session: Session, line_user_id: str, now: datetime) -> int:
+    """Count the account's wrong codes in the last hour."""
+    return session.scalar(
+        select(func.count()).where(LinkAttempt.line_user_id == line_user_id, LinkAttempt.at > now - timedelta(hours=1))
+    ) or 0
+
+
+def redeem(session: Session, code: str, line_user_id: str, now: datetime) -> LinkResult:
+    """Link the LINE account to the staff record the code was issued for."""
+    if wrong_tries_last_hour(session, line_user_id, now) >= MAX_WRONG_PER_HOUR:
+        return LinkResult("limited")
+    invite = session.scalar(select(InviteCode).where(InviteCode.code_hash == _hash(code)))
+    if invite is None or invite.used_at is not None or invite.expires_at <= now:
+        session.add(LinkAttempt(line_user_id=line_user_id, at=now))
+        session.flush()
+        if invite is None:
+            return LinkResult("wrong")
+        return LinkResult("used" if invite.used_at is not None else "expired")
+    holder = queries.staff_by_line_id(session, line_user_id)
+    if holder is not None and holder.id != invite.staff_id:
+        return LinkResult("taken", holder)
+    invite.used_at = now
+    staff = invite.staff
+    staff.line_user_id = line_user_id
+    staff.following = True
+    queries.audit(session, now, f"line:{line_user_id}", "staff.link", staff=staff.name)
+    session.flush()
+    return LinkResult("linked", staff)

@@ -1,0 +1,285 @@
+"""Typed SQLAlchemy models of an office's annual work plan and what happens around it."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    """Return the current UTC time (used only for audit defaults; business logic takes a clock)."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Store aware datetimes as UTC and always hand back aware UTC datetimes (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Role(enum.StrEnum):
+    staff = "staff"
+    chief = "chief"
+    coordinator = "coordinator"
+    director = "director"
+
+
+class Status(enum.StrEnum):
+    not_started = "not_started"
+    in_progress = "in_progress"
+    done = "done"
+    delayed = "delayed"
+
+
+class OverrideKind(enum.StrEnum):
+    closure = "closure"
+    workday = "workday"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    return Enum(cls, name=name, native_enum=False, length=20, validate_strings=True)
+
+
+class Office(Base):
+    __tablename__ = "offices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    plans: Mapped[list[Plan]] = relationship(back_populates="office")
+    sections: Mapped[list[Section]] = relationship(back_populates="office")
+
+
+class Plan(Base):
+    """One office's plan for one (AD) year."""
+
+    __tablename__ = "plans"
+    __table_args__ = (UniqueConstraint("office_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str | None] = mapped_column(String(500))
+    imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    office: Mapped[Office] = relationship(back_populates="plans")
+    items: Mapped[list[Item]] = relationship(back_populates="plan", order_by="Item.position")
+
+
+class Section(Base):
+    """A 課室 of an office."""
+
+    __tablename__ = "sections"
+    __table_args__ = (UniqueConstraint("office_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(50))
+    line_group_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    office: Mapped[Office] = relationship(back_populates="sections")
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+    __table_args__ = (UniqueConstraint("office_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(50))
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id", ondelete="SET NULL"))
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"), default=Role.staff)
+    line_user_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    following: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    office: Mapped[Office] = relationship()
+    section: Mapped[Section | None] = relationship()
+
+
+class ItemOwner(Base):
+    __tablename__ = "item_owners"
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Item(Base):
+    """One row of the control table: a piece of work with its schedule."""
+
+    __tablename__ = "items"
+    __table_args__ = (UniqueConstraint("plan_id", "section_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"))
+    number: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text, default="")
+    schedule_text: Mapped[str] = mapped_column(Text, default="")
+    months: Mapped[list] = mapped_column(JSON, default=list)
+    schedule: Mapped[dict | None] = mapped_column(JSON)
+    schedule_problem: Mapped[str | None] = mapped_column(Text)
+    kpi: Mapped[str] = mapped_column(Text, default="")
+    points: Mapped[float | None] = mapped_column(Float)
+    status_text: Mapped[str] = mapped_column(Text, default="")
+    source_row: Mapped[int | None] = mapped_column(Integer)
+    lead_days: Mapped[int | None] = mapped_column(Integer)
+
+    plan: Mapped[Plan] = relationship(back_populates="items")
+    section: Mapped[Section] = relationship()
+    owners: Mapped[list[Staff]] = relationship(
+        secondary="item_owners", order_by="ItemOwner.position", viewonly=True
+    )
+
+
+class ProgressReport(Base):
+    """One report on one occurrence of an item; history is kept, never overwritten."""
+
+    __tablename__ = "progress_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    occurrence_key: Mapped[str] = mapped_column(String(40))
+    status: Mapped[Status] = mapped_column(_enum(Status, "status"))
+    percent: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    via: Mapped[str] = mapped_column(String(20), default="line")
+
+    item: Mapped[Item] = relationship()
+    staff: Mapped[Staff | None] = relationship()
+
+
+class CalendarOverride(Base):
+    """A typhoon closure or an extra workday that wins over the official calendar."""
+
+    __tablename__ = "calendar_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    kind: Mapped[OverrideKind] = mapped_column(_enum(OverrideKind, "override_kind"))
+    reason: Mapped[str] = mapped_column(String(200), default="")
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(50))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class InviteCode(Base):
+    __tablename__ = "invite_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    staff: Mapped[Staff] = relationship()
+
+
+class LinkAttempt(Base):
+    """A failed 綁定 try, kept to rate-limit guessing."""
+
+    __tablename__ = "link_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_user_id: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class WebhookEvent(Base):
+    """A LINE webhook event, recorded before it is handled so it is handled exactly once."""
+
+    __tablename__ = "webhook_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    source_key: Mapped[str] = mapped_column(String(80), index=True)
+    timestamp_ms: Mapped[int] = mapped_column(BigInteger)
+    mode: Mapped[str] = mapped_column(String(20), default="active")
+    body: Mapped[dict] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    outcome: Mapped[str | None] = mapped_column(String(200))
+
+
+class Delivery(Base):
+    """A push decided by the clock or a fan-out; written before sending so a restart resends it."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    morning: Mapped[date] = mapped_column(Date, index=True)
+    recipient: Mapped[str] = mapped_column(String(64))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    reasons: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[dict] = mapped_column(JSON)
+    retry_key: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ExportFile(Base):
+    """A generated control-table file behind a one-time download link."""
+
+    __tablename__ = "export_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    path: Mapped[str] = mapped_column(String(500))
+    filename: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,245 @@
+"""Import a control table (.csv, .xlsx, .ods) into the database in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from storage import queries
+from storage.models import Item, Office, Plan, Role, Section, Staff
+from storage.plan_layout import find_layout, office_from_title
+from storage.plan_rows import PlanRow, Problem, check_duplicates, read_plan_rows
+from storage.sheets import SheetError, read_sheets
+
+
+class ImportFailed(Exception):
+    """The file cannot be imported; nothing was written."""
+
+    def __init__(self, report: ImportReport):
+        super().__init__(report.summary())
+        self.report = report
+
+
+@dataclass
+class ImportReport:
+    """What an import read, changed and found wrong."""
+
+    path: str
+    year: int
+    office: str = ""
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    staff_created: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    dry_run: bool = False
+    committed: bool = False
+
+    @property
+    def fatal(self) -> list[Problem]:
+        return [p for p in self.problems if p.fatal]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.fatal]
+
+    def summary(self) -> str:
+        """Return the report as lines of Traditional Chinese for the terminal."""
+        lines = [f"檔案：{self.path}（{self.year} 年，民國 {self.year - 1911} 年）"]
+        if self.office:
+            lines.append(f"機關：{self.office}")
+        lines.append(f"讀到 {self.rows} 個項目：新增 {self.created}、更新 {self.updated}、未變 {self.unchanged}")
+        if self.staff_created:
+            lines.append(f"新增承辦人：{'、'.join(self.staff_created)}")
+        if self.missing:
+            lines.append(f"資料庫中有、檔案中沒有的項目（保留未刪）：{'、'.join(self.missing)}")
+        if self.problems:
+            lines.append(f"問題 {len(self.problems)} 項：")
+            lines.extend(("  ✗ " if p.fatal else "  ! ") + p.describe() for p in self.problems)
+        if self.dry_run:
+            lines.append("試算（--dry-run）：資料庫沒有任何變動。")
+        elif self.committed:
+            lines.append("已匯入。")
+        else:
+            lines.append("匯入失敗：資料庫沒有任何變動。")
+        return "\n".join(lines)
+
+
+def import_plan(
+    session: Session,
+    path: str | Path,
+    year: int,
+    now: datetime,
+    office_name: str | None = None,
+    actor: str = "cli",
+    dry_run: bool = False,
+    strict: bool = False,
+) -> ImportReport:
+    """Import the file as the office's plan for the AD year; raise ImportFailed (nothing written) on errors."""
+    report = ImportReport(path=str(path), year=year, dry_run=dry_run)
+    rows = _read_file(path, report)
+    office = _resolve_office(session, path, office_name, report)
+    check_duplicates(rows, report.problems)
+    report.rows = len(rows)
+    if not rows and not report.fatal:
+        report.problems.append(Problem("", 1, "全部", "", "檔案裡沒有任何計畫項目"))
+    _attach_schedules(rows, year, report)
+    if report.fatal or (strict and report.problems) or office is None:
+        raise ImportFailed(report)
+    savepoint = session.begin_nested()
+    try:
+        _apply(session, office, year, rows, now, report, actor, path)
+    except BaseException:
+        savepoint.rollback()
+        raise
+    if dry_run:
+        savepoint.rollback()
+        return report
+    savepoint.commit()
+    report.committed = True
+    return report
+
+
+def _read_file(path: str | Path, report: ImportReport) -> list[PlanRow]:
+    try:
+        sheets = read_sheets(path)
+    except SheetError as exc:
+        report.problems.append(Problem("", 0, "檔案", Path(path).name, str(exc)))
+        return []
+    except OSError as exc:
+        report.problems.append(Problem("", 0, "檔案", Path(path).name, f"無法讀取檔案：{exc.strerror or exc}"))
+        return []
+    rows: list[PlanRow] = []
+    usable = [(name, data) for name, data in sheets if find_layout(data) is not None]
+    if not usable:
+        report.problems.append(Problem("", 1, "表頭", "", "找不到表頭：需要「計畫項目／專案名稱」等欄位名稱"))
+        return []
+    single = len(sheets) == 1
+    for name, data in usable:
+        rows.extend(read_plan_rows("" if single else name, data, report.problems))
+    return rows
+
+
+def _resolve_office(session: Session, path: str | Path, office_name: str | None, report: ImportReport) -> Office | None:
+    name = office_name
+    if not name:
+        existing = queries.only_office(session)
+        name = existing.name if existing else _office_in_file(path)
+    if not name:
+        report.problems.append(Problem("", 0, "機關", "", "不知道是哪個機關的計畫，請用 --office 指定"))
+        return None
+    report.office = name
+    return queries.get_or_create_office(session, name)
+
+
+def _office_in_file(path: str | Path) -> str | None:
+    try:
+        for _name, data in read_sheets(path):
+            layout = find_layout(data)
+            if layout and office_from_title(layout.title_text):
+                return office_from_title(layout.title_text)
+    except (SheetError, OSError):
+        return None
+    return None
+
+
+def _attach_schedules(rows: list[PlanRow], year: int, report: ImportReport) -> None:
+    """Parse each schedule now so problems are reported with their row; a phrase is never guessed."""
+    from schedules.phrases import ScheduleError, parse_schedule
+
+    for row in rows:
+        text = row.schedule_text or ""
+        if not text and not row.months:
+            text = row.content  # the seeds often write the phrase inside 工作內容
+        try:
+            row.parsed = parse_schedule(text, frozenset(row.months) or None, year).to_json()
+        except ScheduleError as exc:
+            row.problem = exc.message
+            report.problems.append(Problem(row.sheet, row.row, "預定作業時程", row.schedule_text, exc.message, fatal=False))
+
+
+def _apply(
+    session: Session, office: Office, year: int, rows: list[PlanRow], now: datetime, report: ImportReport, actor: str, path
+) -> None:
+    plan = queries.get_or_create_plan(session, office, year)
+    plan.source, plan.imported_at = Path(path).name, now
+    existing = queries.items_of_plan(session, plan.id)
+    by_number = {(i.section.name, i.number): i for i in existing if i.number}
+    by_title: dict[tuple[str, str], Item] = {}
+    for i in existing:
+        by_title.setdefault((i.section.name, i.title), i)
+    sections: dict[str, Section] = {}
+    seen: set[int] = set()
+    for pos, row in enumerate(rows):
+        section = sections.get(row.section) or queries.get_or_create_section(session, office, row.section)
+        sections[row.section] = section
+        item = by_number.get((row.section, row.number)) if row.number else None
+        if item is None:
+            item = by_title.get((row.section, row.title))
+            if item is not None and item.id in seen:
+                item = None
+        owners = [_owner(session, office, section, name, report) for name in row.owners]
+        if item is None:
+            item = Item(plan_id=plan.id, section_id=section.id, number=row.number or str(pos + 1), title=row.title)
+            session.add(item)
+            report.created += 1
+            changed = True
+        else:
+            changed = False
+        changed |= _update(item, row, pos)
+        session.flush()
+        if [o.id for o in item.owners] != [o.id for o in owners]:
+            queries.set_owners(session, item, owners)
+            changed = True
+        if item.id in seen:
+            continue
+        seen.add(item.id)
+        if changed and item in existing:
+            report.updated += 1
+        elif item in existing:
+            report.unchanged += 1
+    report.missing = [f"{i.section.name} {i.number} {i.title}" for i in existing if i.id not in seen]
+    queries.audit(session, now, actor, "plan.import", file=Path(path).name, year=year, created=report.created, updated=report.updated)
+
+
+def _update(item: Item, row: PlanRow, pos: int) -> bool:
+    values = {
+        "number": row.number or item.number,
+        "title": row.title,
+        "content": row.content,
+        "schedule_text": row.schedule_text,
+        "months": row.months,
+        "schedule": row.parsed,
+        "schedule_problem": row.problem,
+        "kpi": row.kpi,
+        "points": row.points,
+        "status_text": row.status_text,
+        "source_row": row.row,
+        "position": pos,
+    }
+    changed = False
+    for key, value in values.items():
+        if getattr(item, key) != value:
+            setattr(item, key, value)
+            changed = key not in ("source_row", "position") or changed
+    return changed
+
+
+def _owner(session: Session, office: Office, section: Section, name: str, report: ImportReport) -> Staff:
+    staff = queries.staff_by_name(session, office.id, name)
+    if staff is None:
+        staff = Staff(office_id=office.id, name=name, section_id=section.id, role=Role.staff)
+        session.add(staff)
+        session.flush()
+        report.staff_created.append(name)
+    return staff
+
+
+def plan_of(session: Session, office: Office, year: int) -> Plan | None:
+    """Return the office's plan for the year."""
+    return queries.plan_for(session, office.id, year)

@@ -1,0 +1,176 @@
+"""Turn the rows of a control table into plan rows, reporting every problem with its place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from storage.plan_layout import (
+    Layout,
+    cell,
+    find_layout,
+    is_mark,
+    section_from_title,
+    split_owners,
+    split_title,
+)
+from storage.text import compact, fold
+
+
+@dataclass
+class Problem:
+    """One thing wrong with one cell: where it is, what it holds, and what is wrong (in Chinese)."""
+
+    sheet: str
+    row: int  # 1-based, as the spreadsheet shows it
+    column: str
+    value: str
+    message: str
+    fatal: bool = True
+
+    def describe(self) -> str:
+        where = f"{self.sheet} 第 {self.row} 列" if self.sheet else f"第 {self.row} 列"
+        value = self.value if len(self.value) <= 40 else self.value[:40] + "…"
+        shown = f"「{value}」" if value else "（空白）"
+        return f"{where}［{self.column}］{shown}：{self.message}"
+
+
+@dataclass
+class PlanRow:
+    """One item as read from the file, before it meets the database."""
+
+    sheet: str
+    row: int
+    section: str
+    number: str
+    title: str
+    content: str = ""
+    owners: list[str] = field(default_factory=list)
+    schedule_text: str = ""
+    months: list[int] = field(default_factory=list)
+    kpi: str = ""
+    points: float | None = None
+    status_text: str = ""
+    parsed: dict | None = None
+    problem: str | None = None
+
+
+def read_plan_rows(sheet: str, rows: list[list[str]], problems: list[Problem], default_section: str | None = None) -> list[PlanRow]:
+    """Read one sheet's items; continuation rows (no 編號 and no 計畫項目) become sub-items."""
+    layout = find_layout(rows)
+    if layout is None:
+        problems.append(Problem(sheet, 1, "表頭", "", "找不到表頭：需要「計畫項目／專案名稱」等欄位名稱"))
+        return []
+    section_default = section_from_title(layout.title_text) or default_section
+    if section_default is None and sheet and compact(sheet).endswith(("課", "室")):
+        section_default = compact(sheet)
+    groups: list[list[PlanRow]] = []
+    current_section = section_default
+    for offset, row in enumerate(rows[layout.header_row + 1 :], start=layout.header_row + 2):
+        if not any(fold(c) for c in row):
+            continue
+        if _repeats_header(row, layout):
+            continue
+        title_here = section_from_title(" ".join(row)) if _is_title_row(row, layout) else None
+        if title_here:
+            current_section = title_here
+            continue
+        parsed = _read_row(sheet, offset, row, layout, current_section, problems)
+        if parsed is None:
+            continue
+        if not parsed.number and not cell(row, layout.columns.get("title")) and groups:
+            prev = groups[-1][-1]
+            if prev.section == parsed.section:
+                parsed.number, parsed.title = prev.number, prev.title
+                parsed.points = parsed.points if parsed.points is not None else None
+                groups[-1].append(parsed)
+                continue
+        groups.append([parsed])
+    return _number_groups(sheet, groups, problems)
+
+
+def _repeats_header(row: list[str], layout: Layout) -> bool:
+    """Say whether a row repeats the header (tables printed over several pages do)."""
+    if find_layout([row], scan=1) is not None:
+        return True
+    filled = [compact(c) for c in row if fold(c)]
+    return bool(filled) and all(c.endswith("月") and c[:-1].isdigit() or c == "預定作業時程" for c in filled)
+
+
+def _is_title_row(row: list[str], layout: Layout) -> bool:
+    filled = [c for c in row if fold(c)]
+    return len(filled) == 1 and "年度" in filled[0] and ("管制" in filled[0] or "計畫" in filled[0])
+
+
+def _read_row(sheet: str, rownum: int, row: list[str], layout: Layout, section: str | None, problems: list[Problem]) -> PlanRow | None:
+    cols = layout.columns
+    section_cell = cell(row, cols.get("section")).replace("\n", "")
+    section_name = compact(section_cell) or section
+    number = compact(cell(row, cols.get("number")))
+    title, points, owners_in_title = split_title(cell(row, cols.get("title")))
+    content = cell(row, cols.get("content"))
+    if not (title or content or number):
+        return None
+    if not section_name:
+        problems.append(Problem(sheet, rownum, "課室", "", "不知道這一列屬於哪個課室"))
+        return None
+    owners = split_owners(cell(row, cols.get("owners"))) or owners_in_title
+    points_cell = cell(row, cols.get("points"))
+    if points_cell:
+        try:
+            points = float(fold(points_cell).rstrip("分"))
+        except ValueError:
+            problems.append(Problem(sheet, rownum, "配分", points_cell, "配分不是數字"))
+    months: list[int] = []
+    for month, idx in sorted(layout.months.items()):
+        value = cell(row, idx)
+        mark = is_mark(value)
+        if mark is None:
+            problems.append(Problem(sheet, rownum, f"{month}月", value, "看不懂的月份標記（請用 ●、V、✓ 或 —）"))
+        elif mark:
+            months.append(month)
+    return PlanRow(
+        sheet=sheet,
+        row=rownum,
+        section=section_name,
+        number=number,
+        title=title,
+        content=content,
+        owners=owners,
+        schedule_text=cell(row, cols.get("schedule")),
+        months=months,
+        kpi=cell(row, cols.get("kpi")),
+        points=points,
+        status_text=cell(row, cols.get("status")),
+    )
+
+
+def _number_groups(sheet: str, groups: list[list[PlanRow]], problems: list[Problem]) -> list[PlanRow]:
+    """Give sub-rows numbers like 6-1, 6-2 and report items with neither number nor title."""
+    out: list[PlanRow] = []
+    for group in groups:
+        head = group[0]
+        if not head.title:
+            problems.append(Problem(sheet, head.row, "計畫項目", "", "沒有計畫項目名稱"))
+            continue
+        if len(group) == 1:
+            out.append(head)
+            continue
+        for i, sub in enumerate(group, start=1):
+            sub.number = f"{head.number}-{i}" if head.number else ""
+            out.append(sub)
+    return out
+
+
+def check_duplicates(rows: list[PlanRow], problems: list[Problem]) -> None:
+    """Report a 編號 used twice in one section (the file would be ambiguous to re-import)."""
+    seen: dict[tuple[str, str], PlanRow] = {}
+    for row in rows:
+        if not row.number:
+            continue
+        key = (row.section, row.number)
+        if key in seen:
+            problems.append(
+                Problem(row.sheet, row.row, "編號", row.number, f"{row.section} 的編號 {row.number} 重複（第 {seen[key].row} 列已用過）")
+            )
+        else:
+            seen[key] = row

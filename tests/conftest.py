@@ -1,0 +1,121 @@
+"""Shared fixtures: one `db` fixture runs each storage test on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.db import make_engine, session_factory
+from storage.migrate import upgrade
+from storage.models import Base
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+DEMO = ROOT / "demo"
+
+
+def _pg_url() -> str | None:
+    return os.environ.get("TEST_DATABASE_URL") or None
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@dataclass
+class Database:
+    """A migrated database for one test: its URL, engine and session factory."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+    kind: str
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """Migrate one SQLite file once; each test gets a copy (migrating per test is slow)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_ready() -> str:
+    """Return the migrated PostgreSQL URL, or skip (fail under CI) when it is not there."""
+    url = _pg_url()
+    if url is None:
+        if _in_ci():
+            pytest.fail("CI=true but TEST_DATABASE_URL is not set: PostgreSQL tests must run in CI")
+        pytest.skip("TEST_DATABASE_URL not set: PostgreSQL tests skipped on this machine")
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    except Exception as exc:  # noqa: BLE001 - any connection failure means no PostgreSQL here
+        if _in_ci():
+            pytest.fail(f"PostgreSQL at TEST_DATABASE_URL is not reachable: {exc}")
+        pytest.skip(f"PostgreSQL not reachable: {exc}")
+    finally:
+        engine.dispose()
+    upgrade(url)
+    return url
+
+
+def _truncate_pg(engine: Engine) -> None:
+    names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+def make_sqlite_db(template: Path, tmp_path: Path) -> Database:
+    """Return a fresh migrated SQLite database in tmp_path."""
+    path = tmp_path / "planbot.db"
+    shutil.copy(template, path)
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    return Database(url, engine, session_factory(engine), "sqlite")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request, sqlite_template, tmp_path) -> Database:
+    """A migrated, empty database: SQLite and PostgreSQL in turn."""
+    if request.param == "sqlite":
+        database = make_sqlite_db(sqlite_template, tmp_path)
+    else:
+        url = request.getfixturevalue("pg_ready")
+        engine = make_engine(url)
+        _truncate_pg(engine)
+        database = Database(url, engine, session_factory(engine), "postgresql")
+    yield database
+    database.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_db(sqlite_template, tmp_path) -> Database:
+    """A migrated, empty SQLite database (for tests whose subject is not the database)."""
+    database = make_sqlite_db(sqlite_template, tmp_path)
+    yield database
+    database.engine.dispose()
+
+
+@pytest.fixture
+def session(db) -> Session:
+    """A session on the `db` fixture's database, closed after the test."""
+    with db.sessions() as s:
+        yield s
+
+
+@pytest.fixture
+def now() -> datetime:
+    """A fixed moment in the demo year (Monday 2024-04-08 09:00 Asia/Taipei)."""
+    return datetime(2024, 4, 8, 9, 0, tzinfo=ZoneInfo("Asia/Taipei"))

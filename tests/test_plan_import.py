@@ -1,0 +1,201 @@
+"""Importing control tables: layouts of the seeds, problems reported by row, nothing written on error."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from storage import queries
+from storage.models import ProgressReport, Status
+from storage.plan_import import ImportFailed, import_plan
+from tests.conftest import DATA, DEMO
+
+HEADER = ["課室", "編號", "計畫項目", "工作內容", "承辦人", "預定作業時程"] + [f"{m}月" for m in range(1, 13)] + ["執行情形", "考核指標"]
+
+
+def write_csv(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> Path:
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def row(section="戶籍資料課", number="11", title="門牌指標設置及定期巡查管理", content="門牌月報表依限報局", owners="陳怡君",
+        schedule="每月5日前", months=(), kpi="月報表皆依限報局") -> list[str]:
+    marks = ["●" if m in months else "" for m in range(1, 13)]
+    return [section, number, title, content, owners, schedule, *marks, "", kpi]
+
+
+def test_imports_items_owners_and_parsed_schedule(session, tmp_path, now):
+    path = write_csv(tmp_path / "plan.csv", [
+        row(),
+        row(number="6", title="戶籍清查業務", content="百歲人瑞清查", owners="林志明、王美玲", schedule="1/1-2/28"),
+        row(number="15", title="勞資會議", content="協調勞資關係", owners="張家豪", schedule="每3個月召開1次", months=(3, 6, 9, 12)),
+    ])
+    report = import_plan(session, path, 2024, now, office_name="文山戶所")
+    session.commit()
+    assert (report.created, report.updated, report.rows) == (3, 0, 3)
+    assert sorted(report.staff_created) == ["林志明", "張家豪", "王美玲", "陳怡君"]
+    office = queries.only_office(session)
+    plan = queries.plan_for(session, office.id, 2024)
+    items = {i.number: i for i in queries.items_of_plan(session, plan.id)}
+    assert [o.name for o in items["6"].owners] == ["林志明", "王美玲"]
+    assert items["15"].months == [3, 6, 9, 12]
+    assert items["11"].schedule is not None and items["11"].schedule_problem is None
+    assert items["6"].section.name == "戶籍資料課"
+
+
+def test_roc_year_and_ad_year_give_the_same_plan(session, tmp_path, now):
+    from schedules.dates import parse_year
+
+    assert parse_year("113") == parse_year("2024") == 2024
+
+
+def test_unknown_schedule_phrase_is_kept_and_flagged_not_guessed(session, tmp_path, now):
+    path = write_csv(tmp_path / "plan.csv", [row(schedule="每逢佳節倍思親")])
+    report = import_plan(session, path, 2024, now, office_name="文山戶所")
+    session.commit()
+    assert report.committed and len(report.warnings) == 1
+    problem = report.warnings[0]
+    assert (problem.row, problem.column, problem.value) == (2, "預定作業時程", "每逢佳節倍思親")
+    item = queries.items_of_plan(session, queries.only_office(session).plans[0].id)[0]
+    assert item.schedule is None and "每逢佳節" in (item.schedule_problem or "")
+
+
+def test_strict_turns_a_problem_into_failure_and_writes_nothing(session, tmp_path, now):
+    path = write_csv(tmp_path / "plan.csv", [row(), row(number="12", schedule="每逢佳節")])
+    before = queries.count_rows(session)
+    with pytest.raises(ImportFailed) as failed:
+        import_plan(session, path, 2024, now, office_name="文山戶所", strict=True)
+    session.rollback()
+    assert "第 3 列" in failed.value.report.summary()
+    assert queries.count_rows(session) == before
+
+
+def test_dry_run_reports_but_writes_nothing(session, tmp_path, now):
+    path = write_csv(tmp_path / "plan.csv", [row(), row(number="12", title="門牌點位")])
+    before = queries.count_rows(session)
+    report = import_plan(session, path, 2024, now, office_name="文山戶所", dry_run=True)
+    session.commit()
+    assert report.created == 2 and not report.committed
+    assert queries.count_rows(session) == before
+
+
+BAD_FILES = {
+    "empty.csv": b"",
+    "noheader.csv": "甲,乙,丙\n1,2,3\n".encode(),
+    "binary.xlsx": b"\x00\x01\x02not a zip at all" * 20,
+    "binary.ods": b"PK\x03\x04broken" * 10,
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_files_are_reported_and_change_nothing(session, tmp_path, now, name):
+    path = tmp_path / name
+    path.write_bytes(BAD_FILES[name])
+    before = queries.count_rows(session)
+    with pytest.raises(ImportFailed) as failed:
+        import_plan(session, path, 2024, now, office_name="文山戶所")
+    session.rollback()
+    summary = failed.value.report.summary()
+    assert "匯入失敗" in summary and failed.value.report.fatal
+    assert queries.count_rows(session) == before
+
+
+def test_duplicate_number_in_one_section_fails_with_both_rows(session, tmp_path, now):
+    path = write_csv(tmp_path / "plan.csv", [row(), row(title="另一個項目")])
+    before = queries.count_rows(session)
+    with pytest.raises(ImportFailed) as failed:
+        import_plan(session, path, 2024, now, office_name="文山戶所")
+    session.rollback()
+    problem = failed.value.report.fatal[0]
+    assert (problem.row, problem.column, problem.value) == (3, "編號", "11") and "第 2 列" in problem.message
+    assert queries.count_rows(session) == before
+
+
+def test_unknown_month_mark_fails_with_its_cell(session, tmp_path, now):
+    bad = row(schedule="")
+    bad[6 + 2] = "待定"  # 3月
+    path = write_csv(tmp_path / "plan.csv", [bad])
+    with pytest.raises(ImportFailed) as failed:
+        import_plan(session, path, 2024, now, office_name="文山戶所")
+    problem = failed.value.report.fatal[0]
+    assert (problem.column, problem.value) == ("3月", "待定")
+
+
+def test_stray_whitespace_and_full_width_are_cleaned(session, tmp_path, now):
+    messy = row(section=" 戶籍資料課 ", number="１１", title="  門牌指標設置及定期巡查管理\u3000", owners=" 陳怡君 ／ 林志明 ",
+                schedule="每月５日前")
+    path = write_csv(tmp_path / "plan.csv", [messy], header=[f" {h} " for h in HEADER])
+    import_plan(session, path, 2024, now, office_name="文山戶所")
+    session.commit()
+    item = queries.items_of_plan(session, queries.only_office(session).plans[0].id)[0]
+    assert (item.section.name, item.number, item.title) == ("戶籍資料課", "11", "門牌指標設置及定期巡查管理")
+    assert [o.name for o in item.owners] == ["陳怡君", "林志明"]
+    assert item.schedule is not None
+
+
+def test_continuation_rows_become_numbered_sub_items(session, tmp_path, now):
+    path = write_csv(tmp_path / "plan.csv", [
+        row(number="6", title="戶籍清查業務", content="百歲人瑞(1/1-2/28)", schedule="1/1-2/28"),
+        row(number="", title="", content="90歲以上(3/1-4/30)", schedule="3/1-4/30"),
+        row(number="7", title="跨機關通報服務", content="每月第1個工作日填報", schedule="每月第1個工作日"),
+    ])
+    import_plan(session, path, 2024, now, office_name="文山戶所")
+    session.commit()
+    items = queries.items_of_plan(session, queries.only_office(session).plans[0].id)
+    assert [(i.number, i.title) for i in items] == [("6-1", "戶籍清查業務"), ("6-2", "戶籍清查業務"), ("7", "跨機關通報服務")]
+
+
+def test_reimport_updates_in_place_and_keeps_progress_history(session, tmp_path, now):
+    first = write_csv(tmp_path / "v1.csv", [row(), row(number="12", title="門牌點位及上傳管理", schedule="每月")])
+    import_plan(session, first, 2024, now, office_name="文山戶所")
+    session.commit()
+    plan_id = queries.only_office(session).plans[0].id
+    item = {i.number: i for i in queries.items_of_plan(session, plan_id)}["11"]
+    session.add(ProgressReport(item_id=item.id, occurrence_key="2024-03", status=Status.done, note="已陳報", reported_at=now))
+    session.commit()
+    second = write_csv(tmp_path / "v2.csv", [row(content="門牌月報表每月5日前陳報民政局"), row(number="12", title="門牌點位及上傳管理", schedule="每月")])
+    report = import_plan(session, second, 2024, now, office_name="文山戶所")
+    session.commit()
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
+    again = {i.number: i for i in queries.items_of_plan(session, plan_id)}["11"]
+    assert again.id == item.id and again.content == "門牌月報表每月5日前陳報民政局"
+    assert [r.note for r in queries.reports_of_item(session, again.id)] == ["已陳報"]
+
+
+def test_datong_layout_with_points_and_several_owners(session, now):
+    path = DATA / "datong-113.csv"
+    if not path.exists():
+        pytest.fail("tests/data/datong-113.csv is missing")
+    report = import_plan(session, path, 113 + 1911, now, office_name="臺北市大同區公所")
+    session.commit()
+    plan = queries.plan_for(session, queries.only_office(session).id, 2024)
+    items = queries.items_of_plan(session, plan.id)
+    assert report.rows == len(items) >= 10
+    first = next(i for i in items if i.title == "市容查報")
+    assert first.points == 2 and [o.name for o in first.owners] == ["劉淑敏"] and first.section.name == "民政課"
+    assert any(len(i.owners) >= 2 for i in items), "Datong has items with several owners"
+    assert {s.name for s in queries.sections_of(session, plan.office_id)} >= {"民政課", "社會課"}
+
+
+def test_demo_plan_imports_every_section_without_problems(session, now):
+    report = import_plan(session, DEMO / "wenshan-113.ods", 2024, now)
+    session.commit()
+    assert report.office == "臺北市文山區戶政事務所"
+    assert not report.problems, report.summary()
+    office = queries.only_office(session)
+    assert {s.name for s in queries.sections_of(session, office.id)} == {"戶籍登記課", "戶籍資料課", "行政庶務課", "人事室"}
+    assert report.rows >= 40
+
+
+def test_large_plan_of_5000_rows_imports(sqlite_db, tmp_path, now):
+    rows = [row(section=f"第{n % 5}課", number=str(n), title=f"項目{n}", owners=f"人員{n % 40}") for n in range(5000)]
+    path = write_csv(tmp_path / "big.csv", rows)
+    with sqlite_db.sessions() as session:
+        report = import_plan(session, path, 2024, now, office_name="大機關")
+        session.commit()
+        assert report.created == 5000 and not report.problems
