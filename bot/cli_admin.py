@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from pathlib import Path
 
@@ -15,13 +14,8 @@ from storage.db import unit_of_work
 from storage.invites import create_invite
 from storage.migrate import upgrade
 from storage.models import OverrideKind, Role, Staff
+from storage.staff_import import ROLE_NAMES, StaffImportError, import_staff, read_roster
 
-ROLE_NAMES = {
-    "staff": Role.staff, "承辦人": Role.staff, "同仁": Role.staff,
-    "chief": Role.chief, "課長": Role.chief, "主管": Role.chief, "室主任": Role.chief,
-    "coordinator": Role.coordinator, "研考": Role.coordinator,
-    "director": Role.director, "主任": Role.director, "秘書": Role.director, "主任秘書": Role.director, "區長": Role.director,
-}
 ROLE_LABELS = {Role.staff: "承辦人", Role.chief: "課長", Role.coordinator: "研考", Role.director: "主任"}
 
 
@@ -143,27 +137,12 @@ def staff_import(ctx: click.Context, file: Path, office: str | None) -> None:
     """從 CSV（姓名,課室,角色[,LINE使用者ID]）匯入同仁名冊。"""
     rt = runtime(ctx)
     try:
-        rows = list(csv.DictReader(file.read_text(encoding="utf-8-sig").splitlines()))
-    except UnicodeDecodeError as exc:
-        raise CliError(f"{file.name} 不是 UTF-8 文字檔") from exc
-    if not rows or "姓名" not in rows[0]:
-        raise CliError(f"{file.name} 需要表頭：姓名,課室,角色")
-    with unit_of_work(rt.sessions) as session:
-        off = _office(session, office)
-        for n, row in enumerate(rows, start=2):
-            name = (row.get("姓名") or "").strip()
-            if not name:
-                raise CliError(f"{file.name} 第 {n} 列沒有姓名")
-            section_name = (row.get("課室") or "").strip()
-            section = queries.get_or_create_section(session, off, section_name) if section_name else None
-            person = queries.staff_by_name(session, off.id, name) or Staff(office_id=off.id, name=name)
-            session.add(person)
-            person.role = parse_role(row.get("角色") or "承辦人")
-            person.section_id = section.id if section else person.section_id
-            line_id = (row.get("LINE使用者ID") or "").strip()
-            if line_id:
-                person.line_user_id = line_id
-        queries.audit(session, rt.clock.now(), "cli", "staff.import", file=file.name, count=len(rows))
+        rows = read_roster(file)
+        with unit_of_work(rt.sessions) as session:
+            off = _office(session, office)
+            import_staff(session, off, rows, rt.clock.now(), file.name)
+    except StaffImportError as exc:
+        raise CliError(str(exc)) from exc
     click.echo(f"已匯入 {len(rows)} 位同仁到 {off.name}")
 
 

@@ -1,7 +1,109 @@
-"""Placeholder: commands are added here."""
+"""Reminder commands: plan a morning (dry run), run one now, or run the clock process."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
 
 import click
+from sqlalchemy import select
+
+from bot.cli import CliError, runtime
+from schedules import reminder_texts as T
+from schedules.clock import FixedClock, parse_moment
+from schedules.dates import format_date
+from schedules.plan_inputs import office_inputs
+from schedules.planner import PlannedDelivery, plan_morning
+from schedules.scheduler import calendar_of
+from storage.models import Office
 
 
 def register(cli: click.Group) -> None:
-    """Add this module's commands to the group."""
+    """Add the reminder commands to the group."""
+    cli.add_command(remind)
+    cli.add_command(clock)
+
+
+@click.command()
+@click.option("--at", "at_text", help="以這個時間規劃（例：2024-04-08T08:30 或 113/4/8 08:30）。")
+@click.option("--now", "use_now", is_flag=True, help="現在就執行一次早上的提醒（已送過的不會重送）。")
+@click.option("--dry-run", is_flag=True, help="只列出會送給誰、什麼內容，不寫入也不推播。")
+@click.option("--json", "as_json", is_flag=True, help="輸出 JSON。")
+@click.option("--office", help="只看一個機關（僅 --dry-run）。")
+@click.pass_context
+def remind(ctx: click.Context, at_text: str | None, use_now: bool, dry_run: bool, as_json: bool, office: str | None) -> None:
+    """規劃或執行某天早上的提醒摘要：每人每天早上最多一則。"""
+    if bool(at_text) == use_now:
+        raise CliError(T.CLI_NEED_ONE)
+    rt = runtime(ctx)
+    moment = _moment(at_text) if at_text else rt.clock.now()
+    if dry_run:
+        planned = _plan(rt, moment, office)
+        _print_plan(planned, moment, as_json)
+        return
+    from bot.clock_main import clockwork, report_json
+
+    work = clockwork(rt, FixedClock(moment) if at_text else None)
+    report = work.morning(wait=60)
+    if as_json:
+        click.echo(json.dumps(report_json(report), ensure_ascii=False, indent=1))
+        return
+    day = format_date(report.morning)
+    if report.skipped:
+        click.echo(T.CLI_RUN_SKIPPED.format(day=day, why=T.CLI_SKIP_REASONS.get(report.skipped, report.skipped)))
+        return
+    if report.missed:
+        click.echo(T.CLI_RUN_MISSED.format(days="、".join(format_date(d) for d in report.missed)))
+    s = report.sent
+    click.echo(T.CLI_RUN_DONE.format(day=day, planned=report.planned, written=report.written, sent=s.sent, failed=s.failed, left=s.left))
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="只執行一次早上的提醒後結束。")
+@click.option("--at", "at_text", help="假裝現在是這個時間（測試與示範用）。")
+@click.pass_context
+def clock(ctx: click.Context, once: bool, at_text: str | None) -> None:
+    """啟動提醒排程程序（每個上班日 08:30 推播；Procfile 的 clock）。"""
+    from bot.clock_main import serve
+
+    code = serve(runtime(ctx), once=once, at=_moment(at_text) if at_text else None)
+    if code:
+        raise click.exceptions.Exit(code)
+
+
+def _moment(text: str) -> datetime:
+    try:
+        return parse_moment(text)
+    except ValueError as exc:
+        raise CliError(T.CLI_BAD_MOMENT.format(text=text)) from exc
+
+
+def _plan(rt, moment: datetime, office: str | None) -> list[PlannedDelivery]:
+    with rt.sessions() as session:
+        office_id = None
+        if office:
+            found = session.scalar(select(Office).where(Office.name == office))
+            if found is None:
+                raise CliError(T.CLI_NO_OFFICE.format(name=office))
+            office_id = found.id
+        calendar = calendar_of(session)
+        offices = office_inputs(session, calendar, moment.date(), office_id)
+        return plan_morning(offices, calendar, moment)
+
+
+def _print_plan(planned: list[PlannedDelivery], moment: datetime, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps([p.to_json() for p in planned], ensure_ascii=False, indent=1))
+        return
+    day = format_date(moment.date())
+    if not planned:
+        click.echo(T.CLI_PLAN_HEAD.format(day=day, count=0))
+        return
+    click.echo(T.CLI_PLAN_HEAD.format(day=day, count=len(planned)))
+    unreachable = sum(1 for p in planned if p.via == "none")
+    if unreachable:
+        click.echo(T.CLI_UNREACHABLE.format(count=unreachable))
+    for p in planned:
+        click.echo(f"  {p.to}（{T.CLI_VIA[p.via]}）")
+        for line in p.lines:
+            click.echo(T.CLI_PLAN_LINE.format(reason=T.REASON_LABELS[line.reason], number=line.number or "—", title=line.title, due=format_date(line.due)))

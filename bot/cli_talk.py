@@ -1,7 +1,158 @@
-"""Placeholder: commands are added here."""
+"""Talk to the bot from the terminal (say), and the summary and control table without LINE."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
 
 import click
 
+from bot.cli import CliError, runtime
+from handlers.incoming import Context, Incoming, Settings
+from handlers.replies import plain_text, to_dict
+from handlers.router import handle, handle_as
+from schedules.clock import FixedClock, parse_moment
+from storage import queries
+from storage.db import unit_of_work
+from storage.sheets import SheetError
+
 
 def register(cli: click.Group) -> None:
-    """Add this module's commands to the group."""
+    """Add the conversation commands to the group."""
+    cli.add_command(say)
+    cli.add_command(summary_cmd)
+    cli.add_command(export_cmd)
+
+
+def _moment(ctx: click.Context, text: str | None) -> datetime:
+    if not text:
+        return runtime(ctx).clock.now()
+    try:
+        return parse_moment(text)
+    except ValueError as exc:
+        raise CliError(f"看不懂的時間「{text}」（例：2024-04-08 09:00 或 113/4/8）") from exc
+
+
+def settings_from(env: dict[str, str]) -> Settings:
+    """Return the handlers' settings from the environment (the same variables the web app reads)."""
+    default = Settings()
+    return Settings(
+        public_url=env.get("PUBLIC_URL", default.public_url).rstrip("/"),
+        export_dir=env.get("PLANBOT_EXPORT_DIR", default.export_dir),
+    )
+
+
+@click.command()
+@click.argument("text", required=False, default="")
+@click.option("--as", "who", required=True, help="以誰的身分傳：同仁姓名或 LINE 使用者 ID（不在名冊上就當作未綁定的帳號）。")
+@click.option("--at", "at", help="假設現在是這個時間，例如 2024-04-08 09:00 或 113/4/8（預設：現在）。")
+@click.option("--postback", "data", help="改成按下按鈕：postback 資料，例如 a=report&i=12&o=2024-04&s=done。")
+@click.option("--group", "group_id", help="當作在這個 LINE 群組中傳送（群組 ID）。")
+@click.option("--follow", is_flag=True, help="當作剛加入好友。")
+@click.option("--json", "as_json", is_flag=True, help="輸出回覆物件的 JSON。")
+@click.pass_context
+def say(ctx: click.Context, text: str, who: str, at: str | None, data: str | None, group_id: str | None,
+        follow: bool, as_json: bool) -> None:
+    """以某位同仁的身分傳一則訊息給小幫手，印出回覆（回報會寫入資料庫）。"""
+    if not text and not data and not follow:
+        raise CliError("請給要傳的訊息，例如：planbot say --as 李冠緯 \"本週\"")
+    rt = runtime(ctx)
+    clock = FixedClock(_moment(ctx, at))
+    kind = "follow" if follow else ("postback" if data else "text")
+    with unit_of_work(rt.sessions) as session:
+        staff = queries.find_staff(session, who)
+        if staff is not None and not staff.active:
+            staff = None
+        if staff is None:
+            if not who.startswith("U"):  # LINE user ids start with U; anything else was meant as a name
+                click.echo(f"（名冊上沒有「{who}」：當作未綁定的 LINE 帳號）", err=True)
+            line_id = who
+        else:
+            line_id = staff.line_user_id or ""
+        incoming = Incoming(kind, line_id, text=text, data=data or "", group_id=group_id)
+        context = Context(session=session, clock=clock, settings=settings_from(rt.env))
+        # Someone on the roster whose LINE account is not linked yet can still be tried out by name.
+        replies = handle(incoming, context) if staff is None or staff.line_user_id else handle_as(incoming, staff, context)
+    if as_json:
+        click.echo(json.dumps([to_dict(r) for r in replies], ensure_ascii=False, indent=1))
+        return
+    click.echo("\n\n".join(plain_text(r) for r in replies) if replies else "（小幫手沒有回應）")
+
+
+def _month(text: str | None) -> int | None:
+    from handlers.scopes import MONTH, month_number
+
+    if not text:
+        return None
+    m = MONTH.fullmatch(text.strip() if text.strip().endswith("月") else f"{text.strip()}月")
+    if not m:
+        raise CliError(f"看不懂的月份「{text}」（例：3 或 3月）")
+    return month_number(m.group("n"))
+
+
+def _plan_and_section(session, office: str | None, section: str | None, year: int):
+    off = queries.get_or_create_office(session, office) if office else queries.only_office(session)
+    if off is None:
+        raise CliError("資料庫中沒有計畫，請先用 planbot import 匯入")
+    plan = queries.latest_plan(session, off.id, year)
+    if plan is None:
+        raise CliError(f"{off.name} 還沒有匯入任何計畫")
+    if not section:
+        return plan, None
+    sec = queries.find_section(session, off.id, section)
+    if sec is None:
+        names = "、".join(s.name for s in queries.sections_of(session, off.id))
+        raise CliError(f"沒有「{section}」這個課室（有：{names}）")
+    return plan, sec
+
+
+@click.command("summary")
+@click.option("--section", help="只看一個課室（預設：全所）。")
+@click.option("--month", help="哪個月，例如 3 或 3月（預設：--at 當月）。")
+@click.option("--at", "at", help="統計到這一天，例如 2024-04-08（預設：今天）。")
+@click.option("--office", help="機關名稱。")
+@click.option("--json", "as_json", is_flag=True, help="輸出摘要卡的數字（JSON）。")
+@click.pass_context
+def summary_cmd(ctx: click.Context, section: str | None, month: str | None, at: str | None, office: str | None,
+                as_json: bool) -> None:
+    """印出進度摘要：本期項目、完成、進行中、逾期、14 天內到期、完成率與逾期清單。"""
+    from handlers.summaries import period_of, summarize, summary_card
+
+    rt = runtime(ctx)
+    today = _moment(ctx, at).date()
+    wanted = _month(month)
+    with rt.sessions() as session:
+        plan, sec = _plan_and_section(session, office, section, today.year)
+        start, end = period_of(plan.year, wanted, today)
+        result = summarize(session, plan, sec, start, end, today, rt.calendar(session))
+        output = json.dumps(result.to_json(), ensure_ascii=False, indent=1) if as_json else plain_text(summary_card(result))
+    click.echo(output)
+
+
+@click.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--section", help="只匯出一個課室（預設：全所，每課一張工作表）。")
+@click.option("--month", help="只列這個月有排定的項目，例如 3 或 3月。")
+@click.option("--at", "at", help="以這一天的計畫年度為準（預設：今天）。")
+@click.option("--office", help="機關名稱。")
+@click.pass_context
+def export_cmd(ctx: click.Context, file: Path, section: str | None, month: str | None, at: str | None,
+               office: str | None) -> None:
+    """把工作計畫期程管制表（含最新執行情形）寫成 .ods 或 .xlsx 檔。"""
+    from handlers.exports import write_table
+
+    if file.suffix.lower() not in (".ods", ".xlsx"):
+        raise CliError(f"檔名要以 .ods 或 .xlsx 結尾：{file.name}")
+    rt = runtime(ctx)
+    today = _moment(ctx, at).date()
+    wanted = _month(month)
+    with rt.sessions() as session:
+        plan, sec = _plan_and_section(session, office, section, today.year)
+        try:
+            written = write_table(session, plan, file, sec, wanted, rt.calendar(session))
+        except (SheetError, OSError) as exc:
+            raise CliError(f"無法寫入 {file}：{getattr(exc, 'message', None) or exc}") from exc
+    if written is None:
+        raise CliError("沒有符合的項目可以匯出")
+    click.echo(f"已寫入 {written}")

@@ -83,16 +83,17 @@ def import_plan(
     """Import the file as the office's plan for the AD year; raise ImportFailed (nothing written) on errors."""
     report = ImportReport(path=str(path), year=year, dry_run=dry_run)
     rows = _read_file(path, report)
-    office = _resolve_office(session, path, office_name, report)
     check_duplicates(rows, report.problems)
     report.rows = len(rows)
     if not rows and not report.fatal:
         report.problems.append(Problem("", 1, "全部", "", "檔案裡沒有任何計畫項目"))
     _attach_schedules(rows, year, report)
-    if report.fatal or (strict and report.problems) or office is None:
-        raise ImportFailed(report)
+    # Everything below happens inside a savepoint so a failure or a dry run leaves the session as it was.
     savepoint = session.begin_nested()
     try:
+        office = _resolve_office(session, path, office_name, report)
+        if report.fatal or (strict and report.problems) or office is None:
+            raise ImportFailed(report)
         _apply(session, office, year, rows, now, report, actor, path)
     except BaseException:
         savepoint.rollback()

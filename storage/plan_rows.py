@@ -77,6 +77,7 @@ def read_plan_rows(sheet: str, rows: list[list[str]], problems: list[Problem], d
         parsed = _read_row(sheet, offset, row, layout, current_section, problems)
         if parsed is None:
             continue
+        current_section = parsed.section  # a blank 課室 cell means "same as above", as in merged cells
         if not parsed.number and not cell(row, layout.columns.get("title")) and groups:
             prev = groups[-1][-1]
             if prev.section == parsed.section:
@@ -104,11 +105,13 @@ def _is_title_row(row: list[str], layout: Layout) -> bool:
 def _read_row(sheet: str, rownum: int, row: list[str], layout: Layout, section: str | None, problems: list[Problem]) -> PlanRow | None:
     cols = layout.columns
     section_cell = cell(row, cols.get("section")).replace("\n", "")
-    section_name = compact(section_cell) or section
+    # A shared item (「民政課 / 社會課」) belongs to the first section named; the owners show the rest.
+    section_name = compact(section_cell).replace("／", "/").split("/")[0] or section
     number = compact(cell(row, cols.get("number")))
     title, points, owners_in_title = split_title(cell(row, cols.get("title")))
     content = cell(row, cols.get("content"))
-    if not (title or content or number):
+    schedule = cell(row, cols.get("schedule"))
+    if not (title or content or number or schedule):
         return None
     if not section_name:
         problems.append(Problem(sheet, rownum, "課室", "", "不知道這一列屬於哪個課室"))
@@ -136,7 +139,7 @@ def _read_row(sheet: str, rownum: int, row: list[str], layout: Layout, section: 
         title=title,
         content=content,
         owners=owners,
-        schedule_text=cell(row, cols.get("schedule")),
+        schedule_text=schedule,
         months=months,
         kpi=cell(row, cols.get("kpi")),
         points=points,
@@ -155,8 +158,9 @@ def _number_groups(sheet: str, groups: list[list[PlanRow]], problems: list[Probl
         if len(group) == 1:
             out.append(head)
             continue
+        base = head.number
         for i, sub in enumerate(group, start=1):
-            sub.number = f"{head.number}-{i}" if head.number else ""
+            sub.number = f"{base}-{i}" if base else ""
             out.append(sub)
     return out
 

@@ -1,0 +1,126 @@
+"""Post signed text-message webhooks to the app under gunicorn and to a bare Flask endpoint; print both.
+
+Run: .venv/bin/python bench/bench_webhook.py [--requests 3000] [--concurrency 8]
+The webhook's throughput should be at least half of the bare endpoint's on the same machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "bench-secret"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(app: str, env: dict) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    cmd = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
+           "--worker-class", "gthread", "--log-level", "warning", app]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc, port
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"{app} did not start")
+
+
+def body(user: str, n: int) -> bytes:
+    event = {
+        "type": "message", "mode": "active", "timestamp": 1712538000000 + n,
+        "source": {"type": "user", "userId": user}, "webhookEventId": uuid.uuid4().hex.upper()[:26],
+        "deliveryContext": {"isRedelivery": False}, "replyToken": uuid.uuid4().hex,
+        "message": {"type": "text", "id": str(n), "quoteToken": "q", "text": "本週"},
+    }
+    return json.dumps({"destination": "Ubench", "events": [event]}).encode()
+
+
+def load(port: int, total: int, concurrency: int) -> tuple[float, list[float]]:
+    latencies: list[float] = []
+    lock = threading.Lock()
+    per = total // concurrency
+
+    def worker(w: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        mine = []
+        for n in range(per):
+            raw = body(f"U{w:032x}", n)
+            sig = base64.b64encode(hmac.new(SECRET.encode(), raw, hashlib.sha256).digest()).decode()
+            t0 = time.perf_counter()
+            conn.request("POST", "/callback", raw, {"Content-Type": "application/json", "X-Line-Signature": sig})
+            resp = conn.getresponse()
+            resp.read()
+            mine.append(time.perf_counter() - t0)
+            if resp.status != 200:
+                raise RuntimeError(f"status {resp.status}")
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker, args=(w,)) for w in range(concurrency)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return len(latencies) / (time.perf_counter() - t0), latencies
+
+
+def report(name: str, rps: float, lat: list[float]) -> None:
+    lat = sorted(lat)
+    p50, p99 = statistics.median(lat) * 1000, lat[int(len(lat) * 0.99) - 1] * 1000
+    print(f"{name:<22} {rps:8.0f} req/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   ({len(lat)} requests)")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--requests", type=int, default=3000)
+    ap.add_argument("--concurrency", type=int, default=8)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = f"sqlite:///{tmp}/bench.db"
+        env = {**os.environ, "DATABASE_URL": db, "LINE_CHANNEL_SECRET": SECRET}
+        env.pop("LINE_CHANNEL_ACCESS_TOKEN", None)
+        subprocess.run([sys.executable, "-m", "bot.cli", "db", "upgrade"], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        results = {}
+        for name, app in (("bare Flask endpoint", "bench.bare_app:create_app()"), ("planbot /callback", "bot.app:create_app()")):
+            proc, port = start(app, env)
+            try:
+                load(port, 200, args.concurrency)  # warm-up
+                results[name] = load(port, args.requests, args.concurrency)
+            finally:
+                proc.terminate()
+                proc.wait(10)
+        for name, (rps, lat) in results.items():
+            report(name, rps, lat)
+        ratio = results["planbot /callback"][0] / results["bare Flask endpoint"][0]
+        print(f"webhook throughput is {ratio:.0%} of the bare endpoint's (target: at least 50%)")
+        return 0 if ratio >= 0.5 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

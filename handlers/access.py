@@ -1,0 +1,71 @@
+"""What each role may see and do; every handler and postback asks here instead of trusting its input."""
+
+from __future__ import annotations
+
+from handlers.incoming import Context
+from handlers.request import Asker
+from storage import queries
+from storage.models import Item, Plan, Role
+
+EVERY_SECTION = (Role.coordinator, Role.director)
+MAY_SUMMARIZE = (Role.chief, Role.coordinator, Role.director)
+# The issue names chiefs and the coordinator; the director sees every section, so may take the table too.
+MAY_EXPORT = (Role.chief, Role.coordinator, Role.director)
+
+
+def sees_every_section(who: Asker) -> bool:
+    """Say whether the person sees all of the office (研考, 主任/秘書)."""
+    return who.role in EVERY_SECTION
+
+
+def sees_section(who: Asker, section_id: int) -> bool:
+    """Say whether the person may see a section's items, progress and summary."""
+    if who.staff is None:
+        return False
+    if sees_every_section(who):
+        return True
+    return who.role is Role.chief and who.staff.section_id == section_id
+
+
+def owns(who: Asker, item: Item) -> bool:
+    """Say whether the person is one of the item's owners."""
+    return who.staff is not None and any(o.id == who.staff.id for o in item.owners)
+
+
+def in_office(who: Asker, item: Item) -> bool:
+    """Say whether the item belongs to the person's office (anything else is never shown)."""
+    return who.staff is not None and item.plan.office_id == who.staff.office_id
+
+
+def sees_progress(who: Asker, item: Item) -> bool:
+    """Say whether the person may see an item's reports, not only its public details."""
+    return in_office(who, item) and (owns(who, item) or sees_section(who, item.section_id))
+
+
+def may_report(who: Asker, item: Item) -> bool:
+    """Say whether the person may report on the item: its owners, their chief and the coordinator."""
+    if not in_office(who, item):
+        return False
+    if owns(who, item) or who.role is Role.coordinator:
+        return True
+    if who.role is not Role.chief:
+        return False
+    sections = {item.section_id} | {o.section_id for o in item.owners if o.section_id is not None}
+    return who.staff.section_id in sections
+
+
+def may_summarize(who: Asker) -> bool:
+    """Say whether the person may ask for summaries at all."""
+    return who.role in MAY_SUMMARIZE
+
+
+def may_export(who: Asker) -> bool:
+    """Say whether the person may download the control table."""
+    return who.role in MAY_EXPORT
+
+
+def current_plan(ctx: Context, who: Asker) -> Plan | None:
+    """Return the person's office plan for this year, else its newest plan."""
+    if who.staff is None:
+        return None
+    return queries.latest_plan(ctx.session, who.staff.office_id, ctx.today.year)

@@ -1,0 +1,214 @@
+"""今天, 本週, 下個月…, 逾期 and 我的: a person's (or a section's) occurrences, grouped by day."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from itertools import groupby
+
+from handlers import access, paging, scopes
+from handlers import messages as M
+from handlers.agenda import Due, agenda, number_key
+from handlers.commands import is_filler
+from handlers.due_text import clip, due_line, kind_label, owners_text, status_label
+from handlers.incoming import Context
+from handlers.replies import Button, Reply, Text
+from handlers.request import Request
+from schedules.dates import format_date
+from storage import queries
+from storage.models import Item, Plan
+
+NAV = ("today", "this_week", "next_week", "this_month", "overdue", "mine")
+
+
+def span(name: str, day: date) -> tuple[date, date]:
+    """Return the first and last day of 今天, 明天, 本週 (Monday..Sunday), 下週, 本月 or 下個月."""
+    if name == "today":
+        return day, day
+    if name == "tomorrow":
+        return day + timedelta(days=1), day + timedelta(days=1)
+    monday = day - timedelta(days=day.weekday())
+    if name == "this_week":
+        return monday, monday + timedelta(days=6)
+    if name == "next_week":
+        return monday + timedelta(days=7), monday + timedelta(days=13)
+    first = day.replace(day=1)
+    if name == "next_month":
+        first = (first + timedelta(days=32)).replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return first, last
+
+
+class Scoped:
+    """The items a list is about (mine, a section's, the office's) and how to name them."""
+
+    def __init__(self, items: list[Item], scope: scopes.Scope) -> None:
+        self.items = items
+        self.scope = scope
+
+    @property
+    def whose(self) -> str:
+        return scopes.scope_name(self.scope) or M.WHOSE_MINE
+
+    @property
+    def mixed(self) -> bool:
+        """Say whether lines should show owners and sections (a section's or the office's list)."""
+        return self.scope.names_sections
+
+
+def scoped_items(req: Request, ctx: Context, plan: Plan) -> Scoped | list[Reply] | None:
+    """Return the items the arguments name, a refusal, or None when the arguments are not a scope."""
+    sections = queries.sections_of(ctx.session, plan.office_id)
+    scope = scopes.read_scope(sections, req.args)
+    if scope.month is not None or (scope.rest and not is_filler(scope.rest)):
+        return None
+    refusal = scopes.refusal(req.who, scope, sections)
+    if refusal:
+        return [Text(refusal)]
+    if scope.whole_office:
+        return Scoped(queries.items_of_plan(ctx.session, plan.id), scope)
+    if scope.section is not None:
+        return Scoped(queries.items_of_plan(ctx.session, plan.id, scope.section.id), scope)
+    return Scoped(queries.items_owned_by(ctx.session, req.who.staff.id, plan.id), scope)
+
+
+def _with_plan(fn: Callable[[Request, Context, Plan], list[Reply] | None]):
+    def run(req: Request, ctx: Context) -> list[Reply] | None:
+        plan = access.current_plan(ctx, req.who)
+        if plan is None:
+            return [Text(M.NO_PLAN)]
+        return fn(req, ctx, plan)
+
+    run.__doc__ = fn.__doc__
+    run.__name__ = fn.__name__
+    return run
+
+
+@_with_plan
+def due_in_span(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
+    """Answer 今天, 明天, 本週, 下週, 本月 or 下個月 with the occurrences due then, grouped by day."""
+    scoped = scoped_items(req, ctx, plan)
+    if not isinstance(scoped, Scoped):
+        return scoped
+    anchor = req.anchor or ctx.today
+    start, end = span(req.command.name, anchor)
+    dues = agenda(ctx.session, scoped.items, plan.year, ctx.calendar, start, end)
+    label, dates = M.SPAN[req.command.name], M.span_text(start, end)
+    if not dues:
+        text = M.DUE_NONE.format(span=label, dates=dates, whose=scoped.whose)
+        return [Text(_with_next(text, ctx, plan, scoped, end), _nav(req.command.name))]
+    page = paging.page_of(dues, req.page)
+    lines = [M.DUE_HEADER.format(span=label, dates=dates, whose=scoped.whose, count=len(dues))]
+    lines += _by_day(page.entries, ctx.today, scoped.mixed)
+    return [_page_text(lines, req, page, scopes.scope_args(scoped.scope), anchor)]
+
+
+def _by_day(dues: list[Due], today: date, mixed: bool) -> list[str]:
+    lines: list[str] = []
+    for day, group in groupby(dues, key=lambda d: d.occ.due):
+        lines.append("")
+        lines.append(M.DAY_HEADER.format(day=format_date(day)))
+        lines += [due_line(d, today, with_section=mixed, with_owners=mixed) for d in group]
+    return lines
+
+
+def _with_next(text: str, ctx: Context, plan: Plan, scoped: Scoped, after: date) -> str:
+    upcoming = [d for d in agenda(ctx.session, scoped.items, plan.year, ctx.calendar, after + timedelta(days=1)) if not d.done]
+    if not upcoming:
+        return f"{text}\n{M.DUE_NOTHING_LEFT}"
+    first = upcoming[0]
+    return f"{text}\n{M.DUE_NEXT.format(day=format_date(first.occ.due), title=clip(first.item.title, 30))}"
+
+
+@_with_plan
+def overdue(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
+    """Answer 逾期 (mine), 逾期 戶籍登記課 or 逾期 全所 with occurrences past due and not done."""
+    scoped = scoped_items(req, ctx, plan)
+    if not isinstance(scoped, Scoped):
+        return scoped
+    today = ctx.today
+    dues = [d for d in agenda(ctx.session, scoped.items, plan.year, ctx.calendar, end=today) if d.is_overdue(today)]
+    if not dues:
+        return [Text(M.OVERDUE_NONE.format(whose=scoped.whose), _nav("overdue"))]
+    dues.sort(key=lambda d: (d.item.section_id, d.occ.due, number_key(d.item.number)))
+    page = paging.page_of(dues, req.page)
+    lines = [M.OVERDUE_HEADER.format(whose=scoped.whose, count=len(dues), today=format_date(today))]
+    for section, group in groupby(page.entries, key=lambda d: d.item.section.name):
+        lines += ["", M.SECTION_HEADER.format(section=section)]
+        lines += [_overdue_line(d, today, scoped.mixed) for d in group]
+    return [_page_text(lines, req, page, scopes.scope_args(scoped.scope), None)]
+
+
+def _overdue_line(due: Due, today: date, mixed: bool) -> str:
+    fields = {
+        "due": format_date(due.occ.due),
+        "number": due.item.number,
+        "title": clip(due.item.title, 24),
+        "days": (today - due.occ.due).days,
+        "status": M.STATUS[due.status.value],
+    }
+    if mixed:
+        return M.OVERDUE_LINE_OWNERS.format(owners=owners_text(due.item), **fields)
+    return M.OVERDUE_LINE.format(kind=kind_label(due), **fields)
+
+
+@_with_plan
+def mine(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
+    """Answer 我的 with my items that still have work this year, soonest first."""
+    if req.args and not is_filler(req.args):
+        return None
+    today = ctx.today
+    items = queries.items_owned_by(ctx.session, req.who.staff.id, plan.id)
+    if not items:
+        return [Text(M.MINE_NOT_OWNER, _nav("mine"))]
+    dues = agenda(ctx.session, items, plan.year, ctx.calendar)
+    entries = [e for e in (_mine_entry(item, dues, today) for item in items) if e is not None]
+    if not entries:
+        return [Text(M.MINE_NONE, _nav("mine"))]
+    entries.sort(key=lambda e: (e[0], number_key(e[1].number)))
+    page = paging.page_of(entries, req.page)
+    lines = [M.MINE_HEADER.format(count=len(entries), today=format_date(today)), ""]
+    lines += [line for _key, _item, line in page.entries]
+    return [_page_text(lines, req, page, "", None)]
+
+
+def _mine_entry(item: Item, dues: list[Due], today: date) -> tuple[date, Item, str] | None:
+    """Return (sort date, item, line) for an item with work left, or None when its year is done."""
+    if not item.schedule:
+        line = M.MINE_NO_SCHEDULE.format(number=item.number, title=clip(item.title, 24), schedule=clip(item.schedule_text, 20))
+        return date.max, item, line
+    own = [d for d in dues if d.item.id == item.id]
+    late = [d for d in own if d.is_overdue(today)]
+    ahead = [d for d in own if d.occ.due >= today and not d.done]
+    if not ahead and not late:
+        return None
+    if ahead:
+        first = ahead[0]
+        line = M.MINE_LINE.format(
+            number=item.number, title=clip(item.title, 24), next=format_date(first.occ.due),
+            kind=kind_label(first), status=status_label(first, today), left=len(ahead),
+        )
+    else:
+        first = late[0]
+        line = M.MINE_LINE_DONE_YEAR.format(number=item.number, title=clip(item.title, 24))
+    if late:
+        line += M.MINE_OVERDUE.format(count=len(late))
+    return (late[0].occ.due if late else first.occ.due), item, line
+
+
+def _page_text(lines: list[str], req: Request, page: paging.Page, args: str, anchor: date | None) -> Text:
+    note = page.note()
+    if note:
+        lines = [*lines, "", note]
+    more = paging.more_button(req.command.name, page, args, anchor)
+    buttons = ((more,) if more else ()) + _nav(req.command.name)
+    return Text(_fit("\n".join(lines)), buttons)
+
+
+def _fit(text: str) -> str:
+    """Return the text within LINE's 5,000 characters (pages are sized well below; this is a guard)."""
+    return text if len(text) <= 5000 else text[:4999] + M.ELLIPSIS
+
+
+def _nav(current: str) -> tuple[Button, ...]:
+    return tuple(Button(M.NAV[n], text=M.NAV[n]) for n in NAV if n != current)

@@ -1,0 +1,108 @@
+"""An item's card: its public details for anyone in the office, its progress for those who may see it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from handlers import access, postbacks
+from handlers import messages as M
+from handlers.agenda import Due, agenda, current_occurrence
+from handlers.due_text import clip, occurrence_text, owners_text, status_label
+from handlers.incoming import Context
+from handlers.replies import Button, Card, CardRow
+from handlers.request import Asker
+from schedules.clock import TAIPEI
+from schedules.dates import format_date
+from schedules.occurrences import Occurrence
+from storage import queries
+from storage.models import Item, ProgressReport, Status
+
+NEXT_SHOWN = 3
+FIELD_LIMIT = 160  # characters of content/KPI on a card; the exported table has them whole
+
+
+def item_card(ctx: Context, who: Asker, item: Item, quick: tuple[Button, ...] = ()) -> Card:
+    """Return the item's card as the asker may see it."""
+    year = item.plan.year
+    today = ctx.today
+    dues = agenda(ctx.session, [item], year, ctx.calendar)
+    rows = [
+        CardRow(M.CARD_CONTENT, clip(item.content, FIELD_LIMIT)) if item.content else None,
+        CardRow(M.CARD_SCHEDULE, schedule_text(item)),
+        CardRow(M.CARD_NEXT, _next_text(dues, today)),
+        CardRow(M.CARD_OWNERS, owners_text(item)),
+        CardRow(M.CARD_KPI, clip(item.kpi, FIELD_LIMIT)) if item.kpi else None,
+    ]
+    buttons: tuple[Button, ...] = ()
+    if access.sees_progress(who, item):
+        rows += _progress_rows(ctx, item, dues, today)
+    occ = current_occurrence(item, year, ctx.calendar, today)
+    if access.may_report(who, item):
+        buttons = report_buttons(item, occ.key if occ else str(year))
+    return Card(
+        title=clip(f"{item.number} {item.title}", 60),
+        subtitle=item.section.name,
+        rows=tuple(r for r in rows if r is not None),
+        buttons=buttons,
+        alt_text=clip(f"{item.section.name} {item.number} {item.title}", 100),
+        quick_replies=quick,
+    )
+
+
+def schedule_text(item: Item) -> str:
+    """Return the schedule as the plan writes it (or its marked months), flagged when not understood."""
+    written = item.schedule_text or (M.CARD_MONTHS.format(months="、".join(str(m) for m in item.months)) if item.months else "")
+    if item.schedule_problem:
+        return M.CARD_NO_SCHEDULE.format(problem=clip(item.schedule_problem, 80)) + (f"\n{clip(written, 80)}" if written else "")
+    return clip(written, FIELD_LIMIT) or M.CARD_NO_MORE
+
+
+def _next_text(dues: list[Due], today: date) -> str:
+    ahead = [d for d in dues if d.occ.due >= today][:NEXT_SHOWN]
+    if not ahead:
+        return M.CARD_NO_MORE
+    return "\n".join(occurrence_text(d) for d in ahead)
+
+
+def _progress_rows(ctx: Context, item: Item, dues: list[Due], today: date) -> list[CardRow]:
+    rows: list[CardRow] = []
+    current = current_occurrence(item, item.plan.year, ctx.calendar, today)
+    if current is not None:
+        due = next((d for d in dues if d.occ.key == current.key), None)
+        if due is not None:
+            tone = "alert" if due.is_overdue(today) else ("good" if due.done else "normal")
+            rows.append(CardRow(M.CARD_CURRENT, f"{occurrence_text(due)}｜{status_label(due, today)}", tone))
+    history = queries.reports_of_item(ctx.session, item.id)
+    if not history:
+        rows.append(CardRow(M.CARD_LATEST, M.CARD_NO_REPORT, "muted"))
+        return rows
+    rows.append(CardRow(M.CARD_LATEST, report_text(history[0], dues)))
+    if history[0].note:
+        rows.append(CardRow(M.CARD_NOTE, clip(history[0].note, FIELD_LIMIT)))
+    return rows
+
+
+def report_text(report: ProgressReport, dues: list[Due]) -> str:
+    """Return a report as 4月：已完成 50%（陳怡君，4/3（三））."""
+    status = M.STATUS[report.status.value]
+    if report.status is Status.in_progress and report.percent is not None:
+        status = M.STATUS_PERCENT.format(status=status, percent=report.percent)
+    who = report.staff.name if report.staff else "—"
+    day = format_date(report.reported_at.astimezone(TAIPEI).date())
+    text = M.CARD_REPORT.format(status=status, who=who, day=day)
+    label = next((occurrence_label(d.occ) for d in dues if d.occ.key == report.occurrence_key), None)
+    return f"{label}：{text}" if label else text
+
+
+def occurrence_label(occ: Occurrence) -> str:
+    """Return the short name of an occurrence (its label, else its due date)."""
+    return occ.label or format_date(occ.due)
+
+
+def report_buttons(item: Item, occurrence_key: str) -> tuple[Button, ...]:
+    """Return the 完成 / 進行中 / 延後 postback buttons for an item's occurrence."""
+    return (
+        postbacks.button(M.BUTTON_DONE, "report", i=item.id, o=occurrence_key, s=Status.done.value),
+        postbacks.button(M.BUTTON_IN_PROGRESS, "report", i=item.id, o=occurrence_key, s=Status.in_progress.value),
+        postbacks.button(M.BUTTON_DELAYED, "report", i=item.id, o=occurrence_key, s=Status.delayed.value),
+    )

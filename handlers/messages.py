@@ -1,0 +1,248 @@
+"""Every Traditional Chinese string the conversation says, in one place to read and review as one text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from schedules.dates import format_date
+
+# ---------------------------------------------------------------- words used everywhere
+
+KIND = {"deadline": "期限", "window": "辦理期間", "period": "期間", "event": "活動"}
+PERIOD_KIND = "{label}作業"
+DEADLINE_SUFFIX = "截止"
+MEETING = "會議"
+MEETING_WORDS = ("會議", "召開", "會報")
+STATUS = {"not_started": "未回報", "in_progress": "進行中", "done": "已完成", "delayed": "延後"}
+STATUS_MARK = {"not_started": "⬜", "in_progress": "🔄", "done": "✅", "delayed": "⏸"}
+OVERDUE_MARK = "⚠️"
+WHOLE_OFFICE = "全所"
+ROLE = {"staff": "承辦人", "chief": "課長", "coordinator": "研考", "director": "主任"}
+SPAN = {
+    "today": "今天",
+    "tomorrow": "明天",
+    "this_week": "本週",
+    "next_week": "下週",
+    "this_month": "本月",
+    "next_month": "下個月",
+}
+LIST_SEP = "、"
+NOBODY = "（未指定）"
+ELLIPSIS = "…"
+
+
+def span_text(start: date, end: date) -> str:
+    """Return a date span as 4/8（一）～4/14（日）, or one date when it is one day."""
+    return format_date(start) if start == end else f"{format_date(start)}～{format_date(end)}"
+
+
+def percent(value: float) -> str:
+    """Return a fraction as a whole percentage."""
+    return f"{round(value * 100)}%"
+
+
+# ---------------------------------------------------------------- buttons
+
+BUTTON_MORE = "更多"
+BUTTON_DONE = "完成"
+BUTTON_IN_PROGRESS = "進行中"
+BUTTON_HALF = "50%"
+BUTTON_DELAYED = "延後"
+BUTTON_NOT_STARTED = "未開始"
+# Buttons that send a command as if typed, by route name.
+NAV = {
+    "today": "今天", "tomorrow": "明天", "this_week": "本週", "next_week": "下週", "this_month": "本月",
+    "next_month": "下個月", "overdue": "逾期", "mine": "我的", "report": "回報", "summary": "摘要",
+    "export": "匯出", "help": "說明", "search": "查",
+}
+
+# ---------------------------------------------------------------- people we do not know yet
+
+UNLINKED = (
+    "你好！這裡是工作計畫小幫手。\n"
+    "這個 LINE 帳號還沒有綁定同仁資料，所以還不能查看或回報計畫。\n\n"
+    "請向研考（管理者）索取一次性的綁定碼，再傳：\n"
+    "綁定 你的綁定碼\n"
+    "例如：綁定 7KQ2MX9P（72 小時內有效，只能用一次）"
+)
+FOLLOW_KNOWN = "{name}，歡迎回來！需要什麼隨時告訴我，或傳「說明」看看能問什麼。"
+JOIN_GROUP = (
+    "大家好，我是工作計畫小幫手。\n"
+    "請課長在這個群組傳「綁定群組 課室名稱」（例如：綁定群組 戶籍資料課），"
+    "之後課室的提醒就會送到這裡。\n"
+    "在群組中我只回應以指令開頭的訊息（例如「本週」「逾期」），或 @ 我的訊息。"
+)
+
+# ---------------------------------------------------------------- 綁定
+
+LINK_USAGE = "請在「綁定」後面加上綁定碼，例如：綁定 7KQ2MX9P\n綁定碼請向研考（管理者）索取。"
+LINKED = "綁定成功！{name}（{section}・{role}）你好。\n之後我會在這裡提醒你的工作，也可以直接回報進度。傳「說明」看看能問什麼。"
+LINK_WRONG = "綁定碼不正確，請確認後再試一次（一小時內還可以試 {left} 次）。"
+LINK_EXPIRED = "這個綁定碼已經過期（有效期限 72 小時），請向研考索取新的綁定碼。"
+LINK_USED = "這個綁定碼已經用過了，每個綁定碼只能用一次。如需重新綁定，請向研考索取新的綁定碼。"
+LINK_LIMITED = "錯誤次數太多，為了安全請一小時後再試，或請研考確認你的綁定碼。"
+LINK_TAKEN = "這個 LINE 帳號已經綁定為「{name}」。如果需要更改，請洽研考處理。"
+LINK_GROUP_NOT_IN_GROUP = "「綁定群組」要在課室的 LINE 群組裡傳，例如在群組中傳：綁定群組 戶籍資料課"
+LINK_GROUP_USAGE = "請寫出要綁定的課室，例如：綁定群組 戶籍資料課\n課室有：{sections}"
+LINK_GROUP_REFUSED = "只有該課室的課長（或研考）可以把群組綁定為課室群組。"
+LINK_GROUP_DONE = "好的，這個群組已綁定為「{section}」的課室群組，之後課室的提醒會送到這裡。"
+LINK_GROUP_MOVED = "（原本綁定的「{old}」已改為這個新設定。）"
+LINK_GROUP_SAME = "這個群組本來就是「{section}」的課室群組，不用再設定。"
+
+# ---------------------------------------------------------------- refusals and problems
+
+NO_PLAN = "目前還沒有匯入今年的工作計畫，請洽研考。"
+REFUSE_SECTION = "抱歉，{section}的資料只開放給該課課長、研考和主任查看。你可以傳「我的」查看自己負責的項目。"
+REFUSE_WHOLE_OFFICE = "抱歉，全所的資料只開放給研考和主任查看。"
+REFUSE_SUMMARY = "抱歉，摘要只提供給課長、研考和主任。你可以傳「我的」或「逾期」查看自己負責的項目。"
+REFUSE_EXPORT = "抱歉，管制表只開放課長、研考和主任下載。"
+REFUSE_REPORT = "抱歉，只有承辦人、所屬課長和研考可以回報「{item}」的進度。"
+REFUSE_SECTION_ONLY_OWN = "你可以看自己課室（{section}）的資料；其他課室請洽研考。"
+UNKNOWN_SECTION = "找不到「{name}」這個課室。課室有：{sections}"
+NOT_UNDERSTOOD = "抱歉，我看不懂「{text}」。"
+NOT_UNDERSTOOD_HINT = "你可以試試下面的指令，或傳「說明」看全部功能。"
+NOT_UNDERSTOOD_EMPTY = "我只看得懂文字訊息喔。傳「說明」看看能問什麼。"
+STALE_BUTTON = "這個按鈕已經失效了，請重新輸入指令（例如「本週」或「說明」）。"
+SOMETHING_WRONG = "抱歉，處理時出了問題，這次沒有做任何變更。請稍後再試，或洽研考。"
+
+# ---------------------------------------------------------------- due lists
+
+DUE_HEADER = "{span}（{dates}）{whose}有 {count} 項作業到期："
+DUE_NONE = "{span}（{dates}）{whose}沒有作業到期。"
+DUE_NEXT = "下一項是 {day} 的「{title}」。"
+DUE_NOTHING_LEFT = "今年已經沒有其他待辦的作業了。"
+WHOSE_MINE = "你"
+WHOSE_SECTION = "{section}"
+DAY_HEADER = "【{day}】"
+DUE_LINE = "・{number} {title}｜{kind}｜{status}"
+DUE_LINE_OWNERS = "・{number} {title}｜{kind}｜{status}｜{owners}"
+WINDOW_KIND = "{kind} {starts} 起"
+STATUS_PERCENT = "{status} {percent}%"
+STATUS_OVERDUE = "逾期（{status}）"
+PAGE_NOTE = "第 {page}/{pages} 頁，按「更多」看下一頁。"
+PAGE_LAST = "（第 {page}/{pages} 頁，已到最後一頁）"
+
+OVERDUE_HEADER = "{whose}有 {count} 項作業逾期未完成（統計至 {today}）："
+OVERDUE_NONE = "{whose}目前沒有逾期的作業，很好！"
+OVERDUE_LINE = "・{due} {number} {title}｜{kind}｜逾 {days} 天｜{status}"
+OVERDUE_LINE_OWNERS = "・{due} {number} {title}｜逾 {days} 天｜{status}｜{owners}"
+SECTION_HEADER = "【{section}】"
+
+MINE_HEADER = "你今年還有 {count} 個項目要辦（{today} 起）："
+MINE_NONE = "你今年負責的項目都已完成或沒有待辦的作業了。"
+MINE_NOT_OWNER = "名冊上你目前沒有負責的計畫項目。如有錯誤請洽研考。"
+MINE_LINE = "・{number} {title}｜下次 {next} {kind}｜{status}｜今年還有 {left} 次"
+MINE_LINE_DONE_YEAR = "・{number} {title}｜今年的作業都已完成"
+MINE_OVERDUE = "｜⚠️ {count} 次逾期"
+MINE_NO_SCHEDULE = "・{number} {title}｜時程待確認（{schedule}）"
+
+# ---------------------------------------------------------------- search and item cards
+
+SEARCH_USAGE = "請在「查」後面加上關鍵字或編號，例如：查 門牌、查 11、查 戶籍資料課 11"
+SEARCH_NONE = "找不到和「{query}」有關的項目。可以換個關鍵字，或用編號查，例如：查 11"
+SEARCH_MANY = "有 {count} 個項目和「{query}」有關，請選一項："
+SEARCH_LINE = "{n}. {section} {number} {title}"
+SEARCH_TOO_LONG = "還有 {count} 項，請用更精確的關鍵字再查一次。"
+NUMBER_MANY = "編號 {number} 在好幾個課室都有，請選一項："
+
+CARD_CONTENT = "工作內容"
+CARD_SCHEDULE = "預定時程"
+CARD_NEXT = "接下來"
+CARD_OWNERS = "承辦人"
+CARD_KPI = "考核指標"
+CARD_LATEST = "最新狀況"
+CARD_CURRENT = "本次作業"
+CARD_NO_SCHEDULE = "時程待確認：{problem}"
+CARD_NO_MORE = "今年已無後續作業"
+CARD_NO_REPORT = "尚未回報"
+CARD_REPORT = "{status}（{who}，{day}）"
+CARD_NOTE = "備註"
+CARD_MONTHS = "{months}月"
+OCCURRENCE = "{label}：{when}"
+OCC_WINDOW = "{starts}～{due}"
+
+# ---------------------------------------------------------------- 回報
+
+REPORT_USAGE = (
+    "請寫出編號和進度，例如：\n"
+    "回報 12 完成\n回報 12 50% 已完成初稿\n回報 12 延遲 等民政局回函\n"
+    "回報 戶籍資料課 11 3月 完成（編號在不同課室重複時加上課室；指定月份可回報其他次作業）"
+)
+REPORT_PICK_ITEM = "要回報哪一項？請選："
+REPORT_NO_ITEMS = "你目前沒有可以回報的項目。"
+REPORT_NOT_FOUND = "找不到編號 {number} 的項目{where}。傳「我的」可以看自己負責的項目和編號。"
+REPORT_IN_SECTION = "（{section}）"
+REPORT_ASK_STATUS = "「{number} {title}」{occ}目前進度如何？請選："
+REPORT_ASK_NOTE_LOST = "（備註太長放不進按鈕；選好進度後請再傳一次完整的回報。）"
+REPORT_NO_OCCURRENCE = "「{number} {title}」在 {when} 沒有排定的作業。這個項目今年的作業有：{list}"
+REPORT_BAD_PERCENT = "百分比要在 0～100 之間，例如：回報 12 50%"
+REPORT_DONE = "已記錄 ✅\n{section} {number} {title}\n作業：{occ}\n進度：{status}{note}"
+REPORT_NOTE = "\n備註：{note}"
+REPORT_BY = "\n回報人：{name}（{time}）"
+REPORT_NEXT = "\n下一次：{next}"
+REPORT_WHOLE_YEAR = "全年"
+REPORT_OTHER_LATE = "另有 {count} 次作業逾期未完成（最早：{first}）。要回報那一次請傳：回報 {number} {which} 完成"
+REPORT_ALREADY_DONE_NOTE = "（這次作業先前已回報完成，已另外記下這筆新的回報。）"
+
+# ---------------------------------------------------------------- 摘要
+
+SUMMARY_TITLE = "{scope} {period}進度摘要"
+SUMMARY_SUBTITLE = "{dates}｜統計至 {today}"
+SUMMARY_MONTH = "{month}月"
+SUMMARY_ITEMS = "本期項目"
+SUMMARY_DONE = "已完成"
+SUMMARY_IN_PROGRESS = "進行中"
+SUMMARY_NOT_STARTED = "尚未回報"
+SUMMARY_OVERDUE = "逾期"
+SUMMARY_NEXT_14 = "14 天內到期"
+SUMMARY_COMPLETION = "完成率"
+SUMMARY_COUNT = "{n} 項"
+SUMMARY_RATE = "{rate}（{done}/{items}）"
+SUMMARY_OVERDUE_HEADER = "逾期項目"
+SUMMARY_OVERDUE_ROW = "{due}・{owners}"
+SUMMARY_OVERDUE_MORE = "還有 {n} 項逾期，按「逾期 {scope}」看全部"
+SUMMARY_SECTIONS_HEADER = "各課室"
+SUMMARY_SECTION_ROW = "完成 {done}/{items}・逾期 {overdue}"
+SUMMARY_ASK_SECTION = "要看哪個課室的摘要？請選，或傳「摘要 全所」。"
+SUMMARY_USAGE = "請這樣問：摘要、摘要 全所、摘要 戶籍資料課、摘要 戶籍資料課 3月。\n課室有：{sections}"
+SUMMARY_NONE = "這段期間沒有排定的作業。"
+
+# ---------------------------------------------------------------- 匯出
+
+EXPORT_TITLE = "工作計畫期程管制一覽表"
+EXPORT_READY = "管制表已產生（{scope}{month}），執行情形已填入最新回報。下載連結只能用一次，{hours} 小時內有效。"
+EXPORT_LINK_TITLE = "{scope} 管制表（{kind}）"
+EXPORT_EXPIRES = "{day} {time} 前有效，只能下載一次"
+EXPORT_SHEET_TITLE = "{office}{section}{roc}年度工作計畫期程管制一覽表{month}"
+EXPORT_SHEET_MONTH = "（{month}月）"
+EXPORT_HEADER = ["編號", "計畫項目", "工作內容", "承辦人", "預定作業時程"] + [f"{m}月" for m in range(1, 13)] + [
+    "執行情形",
+    "考核指標",
+]
+EXPORT_MARK = "●"
+EXPORT_STATUS_LINE = "{label}：{status}（{day} {who}）{note}"
+EXPORT_NO_ITEMS = "沒有符合的項目可以匯出。"
+EXPORT_FAILED = "抱歉，管制表產生失敗，請稍後再試或洽研考。"
+
+# ---------------------------------------------------------------- 說明
+
+HELP_UNLINKED = UNLINKED
+HELP_INTRO = "{name}你好！你可以這樣問我（按下方按鈕也可以）："
+HELP_STAFF = [
+    "今天／明天／本週／下週／本月／下個月：我負責、在這段期間到期的作業",
+    "逾期：我逾期未完成的作業",
+    "我的：我今年還要辦的項目",
+    "查 關鍵字（或直接打項目名稱）：查項目內容、時程、承辦人",
+    "回報 12 完成／回報 12 50% 已完成初稿／回報 12 延遲 原因：回報進度",
+]
+HELP_CHIEF = [
+    "摘要：本課進度摘要（摘要 3月 看某個月）",
+    "逾期 {section}：本課所有逾期作業",
+    "匯出：下載本課管制表（.ods／.xlsx）",
+]
+HELP_ALL = [
+    "摘要 全所／摘要 戶籍資料課 3月：進度摘要",
+    "逾期 全所／逾期 課室名稱：逾期作業",
+    "匯出：下載全所管制表（匯出 課室名稱 只下載一課）",
+]
+HELP_FOOTER = "指令不分全形半形、有沒有空格；「本週」也可以說「這週」「這禮拜」。"

@@ -1,0 +1,119 @@
+"""查 門牌, 查 11, or just 門牌月報表: find items by number or by fuzzy match on their title and content."""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz
+
+from handlers import access, item_lookup, paging, postbacks
+from handlers import messages as M
+from handlers.due_text import clip
+from handlers.incoming import Context
+from handlers.item_cards import item_card
+from handlers.replies import MAX_QUICK_REPLIES, Button, Reply, Text
+from handlers.request import Request
+from storage import queries
+from storage.models import Item, Plan
+from storage.text import compact
+
+# A fuzzy score (0-100) an item must reach, and how far below the best one a result may be and still show.
+THRESHOLD = 70
+WINDOW = 10
+# Weights: a hit in the title counts most, then the content, then the KPI text.
+WEIGHTS = (("title", 1.0), ("content", 0.9), ("kpi", 0.8))
+# Only the start of a very long message is compared: no item name is longer, and scoring stays fast.
+QUERY_LIMIT = 60
+PER_PAGE = MAX_QUICK_REPLIES - 1  # one quick reply is kept for 更多
+
+
+def search(req: Request, ctx: Context) -> list[Reply]:
+    """Answer 查 QUERY with one card, a choice of items, or a short 'nothing found'."""
+    query = req.args.strip()
+    if not query:
+        return [Text(M.SEARCH_USAGE)]
+    found = find(req, ctx, query)
+    if found is None and req.command.text != query:
+        # 查核報告 is a word, not 查 + 核報告: try the whole message before giving up.
+        found = find(req, ctx, req.command.text)
+    return found or [Text(M.SEARCH_NONE.format(query=clip(query, 40)))]
+
+
+def free_text(req: Request, ctx: Context) -> list[Reply] | None:
+    """Answer text that is no command by searching item names; None when nothing matches."""
+    return find(req, ctx, req.command.text)
+
+
+def find(req: Request, ctx: Context, query: str) -> list[Reply] | None:
+    """Return the replies for a query, or None when no item matches it."""
+    plan = access.current_plan(ctx, req.who)
+    if plan is None:
+        return [Text(M.NO_PLAN)]
+    numbered = item_lookup.read_number(ctx.session, plan, query)
+    if numbered is not None and not numbered.section_text and not numbered.rest:
+        items = item_lookup.items_numbered(ctx.session, plan, numbered.number, numbered.section)
+        if items:
+            preferred = item_lookup.preferred(req.who, items) if numbered.section is None else items
+            if len(preferred) == 1:
+                return [item_card(ctx, req.who, preferred[0])]
+            return choices(req, preferred, M.NUMBER_MANY.format(number=numbered.number), query)
+    matches = fuzzy(ctx, plan, query)
+    if not matches:
+        return None
+    if len(matches) == 1:
+        return [item_card(ctx, req.who, matches[0])]
+    return choices(req, matches, M.SEARCH_MANY.format(count=len(matches), query=clip(query, 20)), query)
+
+
+def fuzzy(ctx: Context, plan: Plan, query: str) -> list[Item]:
+    """Return the plan's items that match the query best, best first (table order on ties)."""
+    key = compact(query).casefold()[:QUERY_LIMIT]
+    if not key:
+        return []
+    scored = []
+    for position, item in enumerate(queries.items_of_plan(ctx.session, plan.id)):
+        score = max(_score(key, compact(getattr(item, field)).casefold()) * weight for field, weight in WEIGHTS)
+        if score >= THRESHOLD:
+            scored.append((score, position, item))
+    if not scored:
+        return []
+    best = max(s for s, _, _ in scored)
+    return [item for score, _, item in sorted(scored, key=lambda t: (-t[0], t[1])) if score >= best - WINDOW]
+
+
+def _score(key: str, text: str) -> float:
+    if not text:
+        return 0.0
+    if key in text:
+        return 100.0
+    if len(key) <= 2:
+        return 0.0  # two characters either appear or mean nothing
+    return fuzz.partial_ratio(key, text)
+
+
+def choices(req: Request, items: list[Item], header: str, query: str) -> list[Reply]:
+    """Return a list of items with one button each (paged with 更多)."""
+    page = paging.page_of(items, req.page, PER_PAGE)
+    start = page.number * PER_PAGE
+    lines = [header, ""]
+    lines += [
+        M.SEARCH_LINE.format(n=start + n, section=i.section.name, number=i.number, title=clip(i.title, 30))
+        for n, i in enumerate(page.entries, start=1)
+    ]
+    buttons: list[Button] = [postbacks.button(f"{i.number} {i.title}", "card", i=i.id) for i in page.entries]
+    more = paging.more_button("search", page, query)
+    if more is not None:
+        buttons.append(more)
+    elif page.has_more:
+        lines.append(M.SEARCH_TOO_LONG.format(count=len(items) - start - len(page.entries)))
+    note = page.note()
+    if note and more is not None:
+        lines += ["", note]
+    return [Text("\n".join(lines), tuple(buttons))]
+
+
+def show_card(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
+    """Answer a tap on an item button (a=card&i=ID) with its card, if the item is in the asker's office."""
+    item_id = postbacks.int_field(fields, "i")
+    item = ctx.session.get(Item, item_id) if item_id is not None else None
+    if item is None or not access.in_office(req.who, item):
+        return [Text(M.STALE_BUTTON)]
+    return [item_card(ctx, req.who, item)]

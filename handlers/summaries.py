@@ -1,0 +1,194 @@
+"""摘要: a section's (or the office's) progress in a period: active, done, in progress, overdue, coming up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
+
+from handlers import access, scopes
+from handlers import messages as M
+from handlers.agenda import Due, agenda, number_key
+from handlers.commands import is_filler
+from handlers.due_lists import span
+from handlers.due_text import clip, owners_text
+from handlers.incoming import Context
+from handlers.replies import MAX_CARD_ROWS, MAX_QUICK_REPLIES, Button, Card, CardRow, Reply, Text
+from handlers.request import Request
+from schedules.calendar import WorkCalendar
+from schedules.dates import format_date
+from storage import queries
+from storage.models import Item, Plan, Section, Status
+
+COMING_DAYS = 14
+
+
+@dataclass
+class Summary:
+    """The numbers of one summary card; items are counted once each, however often they recur."""
+
+    section: str
+    start: date
+    end: date
+    today: date
+    items: int = 0
+    done: int = 0
+    in_progress: int = 0
+    overdue: int = 0
+    due_next_14_days: int = 0
+    overdue_items: list[Due] = field(default_factory=list)
+    sections: list[Summary] = field(default_factory=list)
+
+    @property
+    def not_started(self) -> int:
+        return self.items - self.done - self.in_progress - self.overdue
+
+    @property
+    def completion(self) -> float:
+        """Return done / items (0 when nothing is active), rounded to three places."""
+        return round(self.done / self.items, 3) if self.items else 0.0
+
+    def to_json(self) -> dict:
+        """Return the card's numbers as plain JSON (for `planbot summary --json`)."""
+        data = {
+            "section": self.section,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "at": self.today.isoformat(),
+            "items": self.items,
+            "done": self.done,
+            "in_progress": self.in_progress,
+            "overdue": self.overdue,
+            "due_next_14_days": self.due_next_14_days,
+            "completion": self.completion,
+            "overdue_items": [
+                {"item": d.item.number, "section": d.item.section.name, "title": d.item.title,
+                 "due": d.occ.due.isoformat(), "owners": [o.name for o in d.item.owners]}
+                for d in self.overdue_items
+            ],
+        }
+        if self.sections:
+            data["sections"] = [{k: v for k, v in s.to_json().items() if k != "overdue_items"} for s in self.sections]
+        return data
+
+
+def period_of(year: int, month: int | None, today: date) -> tuple[date, date]:
+    """Return the month asked for in the plan year, else the current month."""
+    if month is None:
+        return span("this_month", today)
+    return span("this_month", date(year, month, 1))
+
+
+def summarize(
+    session: Session, plan: Plan, section: Section | None, start: date, end: date, today: date, calendar: WorkCalendar
+) -> Summary:
+    """Count the section's (or the whole plan's) items active between start and end, as of today."""
+    items = queries.items_of_plan(session, plan.id, section.id if section else None)
+    result = _count(session, plan, items, section.name if section else M.WHOLE_OFFICE, start, end, today, calendar)
+    if section is None:
+        for sec in queries.sections_of(session, plan.office_id):
+            own = [i for i in items if i.section_id == sec.id]
+            if own:
+                result.sections.append(_count(session, plan, own, sec.name, start, end, today, calendar))
+    return result
+
+
+def _count(session, plan, items: list[Item], name: str, start: date, end: date, today: date, calendar) -> Summary:
+    result = Summary(name, start, end, today)
+    dues = agenda(session, items, plan.year, calendar)
+    by_item: dict[int, list[Due]] = {}
+    coming: set[int] = set()
+    for d in dues:
+        if (d.occ.starts or d.occ.due) <= end and d.occ.due >= start:
+            by_item.setdefault(d.item.id, []).append(d)
+        if today <= d.occ.due < today + timedelta(days=COMING_DAYS) and not d.done:
+            coming.add(d.item.id)
+    for own in by_item.values():
+        late = [d for d in own if d.is_overdue(today)]
+        result.items += 1
+        if all(d.done for d in own):
+            result.done += 1
+        elif late:
+            result.overdue += 1
+            result.overdue_items.append(late[0])
+        elif any(d.status in (Status.in_progress, Status.delayed, Status.done) for d in own):
+            result.in_progress += 1
+    result.due_next_14_days = len(coming)
+    result.overdue_items.sort(key=lambda d: (d.occ.due, d.item.section_id, number_key(d.item.number)))
+    return result
+
+
+def summary(req: Request, ctx: Context) -> list[Reply]:
+    """Answer 摘要 [課室|全所] [N月] with a summary card the asker may see."""
+    if not access.may_summarize(req.who):
+        return [Text(M.REFUSE_SUMMARY)]
+    plan = access.current_plan(ctx, req.who)
+    if plan is None:
+        return [Text(M.NO_PLAN)]
+    sections = queries.sections_of(ctx.session, plan.office_id)
+    scope = scopes.read_scope(sections, req.args)
+    if scope.rest and not is_filler(scope.rest):
+        return [Text(M.SUMMARY_USAGE.format(sections=scopes.sections_list(sections)))]
+    refusal = scopes.refusal(req.who, scope, sections)
+    if refusal:
+        return [Text(refusal)]
+    section = scope.section
+    if section is None and not scope.whole_office:
+        if access.sees_every_section(req.who):
+            return [_ask_section(sections, scope.month)]
+        section = req.who.staff.section
+        if section is None:
+            return [Text(M.REFUSE_SUMMARY)]
+    start, end = period_of(plan.year, scope.month, ctx.today)
+    result = summarize(ctx.session, plan, section, start, end, ctx.today, ctx.calendar)
+    return [summary_card(result)]
+
+
+def _ask_section(sections: list[Section], month: int | None) -> Text:
+    suffix = f" {month}月" if month else ""
+    names = [M.WHOLE_OFFICE] + [s.name for s in sections]
+    buttons = tuple(Button(n, text=f"{M.NAV['summary']} {n}{suffix}") for n in names[:MAX_QUICK_REPLIES])
+    return Text(M.SUMMARY_ASK_SECTION, buttons)
+
+
+def summary_card(s: Summary) -> Card:
+    """Return the summary card: the counts, then each section (全所), then the overdue items."""
+    period = M.SUMMARY_MONTH.format(month=s.start.month)
+    rows = [
+        CardRow(M.SUMMARY_ITEMS, M.SUMMARY_COUNT.format(n=s.items)),
+        CardRow(M.SUMMARY_DONE, M.SUMMARY_COUNT.format(n=s.done), "good"),
+        CardRow(M.SUMMARY_IN_PROGRESS, M.SUMMARY_COUNT.format(n=s.in_progress)),
+        CardRow(M.SUMMARY_NOT_STARTED, M.SUMMARY_COUNT.format(n=s.not_started), "muted"),
+        CardRow(M.SUMMARY_OVERDUE, M.SUMMARY_COUNT.format(n=s.overdue), "alert" if s.overdue else "normal"),
+        CardRow(M.SUMMARY_NEXT_14, M.SUMMARY_COUNT.format(n=s.due_next_14_days)),
+        CardRow(M.SUMMARY_COMPLETION, M.SUMMARY_RATE.format(rate=M.percent(s.completion), done=s.done, items=s.items)),
+    ]
+    if not s.items:
+        rows.append(CardRow(M.SUMMARY_NONE, tone="muted"))
+    if s.sections:
+        rows.append(CardRow(M.SUMMARY_SECTIONS_HEADER))
+        rows += [
+            CardRow(sec.section, M.SUMMARY_SECTION_ROW.format(done=sec.done, items=sec.items, overdue=sec.overdue),
+                    "alert" if sec.overdue else "normal")
+            for sec in s.sections
+        ]
+    quick: tuple[Button, ...] = ()
+    if s.overdue_items:
+        rows.append(CardRow(M.SUMMARY_OVERDUE_HEADER, tone="alert"))
+        room = MAX_CARD_ROWS - len(rows)
+        shown = s.overdue_items if len(s.overdue_items) <= room else s.overdue_items[: room - 1]
+        rows += [_overdue_row(d, bool(s.sections)) for d in shown]
+        overdue_command = f"{M.NAV['overdue']} {s.section}"
+        if len(shown) < len(s.overdue_items):
+            rows.append(CardRow(M.SUMMARY_OVERDUE_MORE.format(n=len(s.overdue_items) - len(shown), scope=s.section), tone="muted"))
+        quick = (Button(overdue_command, text=overdue_command),)
+    title = M.SUMMARY_TITLE.format(scope=s.section, period=period)
+    subtitle = M.SUMMARY_SUBTITLE.format(dates=M.span_text(s.start, s.end), today=format_date(s.today))
+    return Card(title, subtitle, tuple(rows), alt_text=title, quick_replies=quick)
+
+
+def _overdue_row(d: Due, with_section: bool) -> CardRow:
+    name = f"{d.item.section.name} {d.item.number}" if with_section else d.item.number
+    label = f"{name} {clip(d.item.title, 16)}"
+    return CardRow(label, M.SUMMARY_OVERDUE_ROW.format(due=format_date(d.occ.due), owners=owners_text(d.item)), "alert")

@@ -1,0 +1,206 @@
+"""Exactly once: write each digest before sending it, mark it sent when LINE accepts, resend only the unsent."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from handlers.replies import Reply
+from schedules.clock import TAIPEI
+from schedules.digests import replies_from_payload
+from schedules.planner import PlannedDelivery
+from storage import queries
+from storage.models import AuditLog, Delivery
+
+log = logging.getLogger(__name__)
+
+DIGEST_PREFIX = "digest:"
+RUN_ACTION = "remind.morning"
+# Retry keys derive from the delivery key, so even a row written twice would carry the same one.
+RETRY_NAMESPACE = uuid.UUID("6f0b8a52-3f0e-4d55-9a51-6c1d2a9e7b10")
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    """What became of one push: accepted (or accepted earlier under the same retry key), or why not."""
+
+    ok: bool
+    retry: bool = False  # a server error, rate limit or lost connection: try again with the same key
+    error: str = ""
+
+
+class Sender(Protocol):
+    """Push replies to a LINE user or group under a retry key (bot/ provides the real one)."""
+
+    def __call__(self, to: str, replies: list[Reply], retry_key: str) -> SendOutcome: ...
+
+
+@dataclass
+class SendReport:
+    """What one sending pass did."""
+
+    sent: int = 0
+    failed: int = 0
+    left: int = 0  # still unsent after a retryable error; the next pass or the next run resends them
+    calls: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def retry_key_for(key: str) -> str:
+    """Return the retry key (a UUID, as LINE wants) of a delivery key."""
+    return str(uuid.uuid5(RETRY_NAMESPACE, key))
+
+
+def record(session: Session, planned: Sequence[PlannedDelivery], payloads: Mapping[str, dict], now: datetime) -> int:
+    """Write the digests not yet written for their recipient and morning; return how many are new."""
+    reachable = [p for p in planned if p.recipient]
+    mornings = {p.morning for p in reachable}
+    if not mornings:
+        return 0
+    # One digest per recipient per morning even when a re-plan (after a report came in) gives other reasons.
+    written = set(
+        session.execute(
+            select(Delivery.morning, Delivery.recipient).where(
+                Delivery.morning.in_(mornings), Delivery.key.startswith(DIGEST_PREFIX)
+            )
+        ).all()
+    )
+    new = 0
+    for p in reachable:
+        if (p.morning, p.recipient) in written:
+            continue
+        written.add((p.morning, p.recipient))
+        session.add(
+            Delivery(
+                key=p.key, morning=p.morning, recipient=p.recipient, staff_id=p.staff_id,
+                reasons=",".join(p.reasons), payload=payloads[p.key], retry_key=retry_key_for(p.key),
+                created_at=now, attempts=0,
+            )
+        )
+        new += 1
+    session.flush()
+    return new
+
+
+def mark_run(session: Session, morning: date, now: datetime, written: int) -> None:
+    """Note that a morning was planned and written (catch-up after downtime looks for these)."""
+    queries.audit(session, now, "clock", RUN_ACTION, morning=morning.isoformat(), written=written)
+
+
+def run_mornings(session: Session, since: date) -> set[date]:
+    """Return the mornings planned on or after `since`."""
+    # Filter on the indexed `at` first, with a margin; the morning itself is in the detail.
+    start = datetime(since.year, since.month, since.day, tzinfo=TAIPEI) - timedelta(days=2)
+    rows = session.scalars(select(AuditLog.detail).where(AuditLog.action == RUN_ACTION, AuditLog.at >= start))
+    return {d for d in (date.fromisoformat(r["morning"]) for r in rows if r and "morning" in r) if d >= since}
+
+
+def expire_stale(session: Session, today: date, now: datetime, max_age: timedelta) -> list[Delivery]:
+    """Mark failed what was never sent and is of an earlier morning or older than max_age; return those rows."""
+    rows = list(
+        session.scalars(
+            select(Delivery).where(
+                Delivery.sent_at.is_(None),
+                Delivery.failed_at.is_(None),
+                Delivery.key.startswith(DIGEST_PREFIX),
+                (Delivery.morning < today) | (Delivery.created_at < now - max_age),
+            )
+        )
+    )
+    for row in rows:
+        row.failed_at = now
+        row.last_error = f"expired: not sent by {now:%Y-%m-%d %H:%M} (morning {row.morning})"
+        log.warning("delivery %s expired unsent after %s attempts; its lines are said again today", row.key, row.attempts)
+    session.flush()
+    return rows
+
+
+def pending(session: Session, morning: date, now: datetime, max_age: timedelta) -> list[tuple[int, str, str, dict]]:
+    """Return (id, recipient, retry key, payload) of the morning's digests still to send, oldest first."""
+    stmt = (
+        select(Delivery.id, Delivery.recipient, Delivery.retry_key, Delivery.payload)
+        .where(
+            Delivery.morning == morning,
+            Delivery.sent_at.is_(None),
+            Delivery.failed_at.is_(None),
+            Delivery.created_at >= now - max_age,
+            Delivery.key.startswith(DIGEST_PREFIX),
+        )
+        .order_by(Delivery.id)
+    )
+    return [tuple(r) for r in session.execute(stmt)]
+
+
+def send_pending(
+    sessions: sessionmaker[Session],
+    send: Sender,
+    now: Callable[[], datetime],
+    morning: date,
+    max_age: timedelta = timedelta(hours=24),
+    passes: int = 4,
+    pause: float = 0.5,
+    sleep: Callable[[float], None] = time.sleep,
+) -> SendReport:
+    """Push the morning's unsent digests; a retryable failure is tried again (same retry key) a few passes later."""
+    report = SendReport()
+    with sessions() as session:
+        for n in range(passes):
+            rows = pending(session, morning, now(), max_age)
+            session.rollback()
+            if not rows:
+                break
+            retry = 0
+            for row_id, recipient, retry_key, data in rows:
+                outcome = _push(send, recipient, data, retry_key)
+                report.calls += 1
+                retry += _settle(session, row_id, outcome, now(), report)
+            report.left = retry
+            if not retry or n == passes - 1:
+                break
+            sleep(pause * 2**n)
+    return report
+
+
+def _push(send: Sender, recipient: str, data: dict, retry_key: str) -> SendOutcome:
+    try:
+        return send(recipient, replies_from_payload(data), retry_key)
+    except Exception as exc:  # noqa: BLE001 - a broken push must not stop the others; it stays unsent
+        log.exception("push to %s raised", recipient)
+        return SendOutcome(False, retry=True, error=f"{type(exc).__name__}: {exc}")
+
+
+def _settle(session: Session, row_id: int, outcome: SendOutcome, at: datetime, report: SendReport) -> int:
+    values: dict = {"attempts": Delivery.attempts + 1}
+    if outcome.ok:
+        values["sent_at"] = at
+        report.sent += 1
+    elif outcome.retry:
+        values["last_error"] = outcome.error[:1000]
+    else:
+        values.update(failed_at=at, last_error=outcome.error[:1000])
+        report.failed += 1
+        report.errors.append(outcome.error)
+        log.warning("delivery %s refused for good: %s", row_id, outcome.error)
+    session.execute(update(Delivery).where(Delivery.id == row_id, Delivery.sent_at.is_(None)).values(**values))
+    session.commit()
+    return 0 if outcome.ok or not outcome.retry else 1
+
+
+def prune(session: Session, before: date) -> int:
+    """Delete digests of mornings before `before` (sent or given up); return how many."""
+    result = session.execute(
+        delete(Delivery).where(
+            Delivery.morning < before,
+            Delivery.key.startswith(DIGEST_PREFIX),
+            (Delivery.sent_at.is_not(None)) | (Delivery.failed_at.is_not(None)),
+        )
+    )
+    return result.rowcount or 0

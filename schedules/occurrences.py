@@ -1,0 +1,191 @@
+"""Expand a Schedule into the dated occurrences of a plan year, on a given working-day calendar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
+
+from schedules.calendar import WorkCalendar
+from schedules.dates import format_date, format_month_day, roc_year
+from schedules.phrases import (
+    Day,
+    MonthlyDeadline,
+    NthWeekday,
+    OneDay,
+    Periods,
+    Rule,
+    Schedule,
+    Span,
+    Weekly,
+    Window,
+)
+
+KINDS = ("deadline", "window", "period", "event")
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One dated thing to do; `key` is stable across recomputation and is what progress reports point at."""
+
+    kind: str
+    starts: date | None
+    due: date
+    key: str
+    label: str
+
+
+def expand(schedule: Schedule, year: int, calendar: WorkCalendar) -> list[Occurrence]:
+    """Return every occurrence of the schedule in the plan year, sorted by (due, key), without duplicates."""
+    found: dict[str, Occurrence] = {}
+    for index, rule in enumerate(schedule.rules, start=1):
+        own: dict[str, Occurrence] = {}
+        for occ in _EXPANDERS[type(rule)](rule, year, calendar):
+            own.setdefault(occ.key, occ)
+        for key, occ in own.items():
+            if key in found and found[key] != occ:
+                # Two rules of one item landing on one key (每月5日前 and 3月) must stay apart; the rule's
+                # position in the cell keeps the suffix stable as long as the text is unchanged.
+                key = f"{key}#{index}"
+                occ = Occurrence(occ.kind, occ.starts, occ.due, key, occ.label)
+            found.setdefault(key, occ)
+    return sorted(found.values(), key=_order)
+
+
+def expand_between(
+    schedule: Schedule, year: int, calendar: WorkCalendar, start: date, end: date
+) -> list[Occurrence]:
+    """Return the occurrences of the plan year due from start to end, both included."""
+    return [o for o in expand(schedule, year, calendar) if start <= o.due <= end]
+
+
+def _order(o: Occurrence) -> tuple[date, str]:
+    return o.due, o.key
+
+
+def _month_key(year: int, month: int) -> str:
+    return f"{year}-{month:02d}"
+
+
+def _month_label(year: int, month: int, plan_year: int) -> str:
+    return f"{month}月" if year == plan_year else f"{roc_year(year)}年{month}月"
+
+
+def _add_months(year: int, month: int, n: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + n
+    return index // 12, index % 12 + 1
+
+
+def _monthly_deadline(rule: MonthlyDeadline, year: int, cal: WorkCalendar) -> Iterator[Occurrence]:
+    for month in rule.months:
+        due_year, due_month = _add_months(year, month, rule.shift)
+        if rule.working:
+            days = cal.working_days_of_month(due_year, due_month)
+            # A count past the month's working days means its last one, not an error at runtime.
+            due = days[min(rule.day, len(days)) - 1]
+        else:
+            nominal = Day(due_month, rule.day, due_year).on(due_year)
+            due = cal.next_working_day(nominal)
+        yield Occurrence("deadline", None, due, _month_key(year, month), _month_label(year, month, year))
+
+
+def _period_label(first_month: int, last_month: int, span: int) -> str:
+    if span == 12 or (first_month, last_month) == (1, 12):
+        return "全年"
+    if span == 6 and last_month in (6, 12):
+        return "上半年" if last_month == 6 else "下半年"
+    if span == 3 and last_month % 3 == 0:
+        return f"第{last_month // 3}季"
+    if first_month == last_month:
+        return f"{last_month}月"
+    return f"{first_month}-{last_month}月"
+
+
+def _period(
+    first: tuple[int, int], last: tuple[int, int], plan_year: int, cal: WorkCalendar, label: str
+) -> Occurrence:
+    starts = date(first[0], first[1], 1)
+    due = cal.last_working_day(*last)
+    key = _month_key(*first) if first == last else f"{_month_key(*first)}~{_month_key(*last)}"
+    if first[0] != plan_year or last[0] != plan_year:
+        label = (
+            f"{_month_label(*first, plan_year)}"
+            if first == last
+            else f"{_month_label(*first, plan_year)}-{_month_label(*last, plan_year)}"
+        )
+    return Occurrence("period", starts, due, key, label)
+
+
+def _periods(rule: Periods, year: int, cal: WorkCalendar) -> Iterator[Occurrence]:
+    for end in rule.ends:
+        first = _add_months(year, end, 1 - rule.span)
+        yield _period(first, (year, end), year, cal, _period_label(first[1], end, rule.span))
+
+
+def _span(rule: Span, year: int, cal: WorkCalendar) -> Iterator[Occurrence]:
+    first = (rule.first.year_in(year), rule.first.month)
+    last = (rule.last.year_in(year), rule.last.month)
+    same_year = first[0] == last[0]
+    label = _period_label(first[1], last[1], 0) if same_year else ""
+    yield _period(first, last, year, cal, label)
+
+
+def _window(rule: Window, year: int, cal: WorkCalendar) -> Iterator[Occurrence]:
+    first, last = rule.first.on(year), rule.last.on(year)
+    label = f"{format_month_day(first, year)}-{format_month_day(last, year)}"
+    yield Occurrence(
+        "window", first, cal.next_working_day(last), f"{first.isoformat()}~{last.isoformat()}", label
+    )
+
+
+@lru_cache(maxsize=4096)
+def _weekly_dates(weekdays: tuple[int, ...], first: date, last: date) -> tuple[date, ...]:
+    # Nominal dates only: they do not depend on any calendar's overrides, so sharing them is safe.
+    return tuple(d.date() for d in rrule(WEEKLY, byweekday=weekdays, dtstart=first, until=last))
+
+
+def _weekly(rule: Weekly, year: int, cal: WorkCalendar) -> Iterator[Occurrence]:
+    first = rule.first.on(year) if rule.first else date(year, 1, 1)
+    last = rule.last.on(year) if rule.last else date(year, 12, 31)
+    for d in _weekly_dates(rule.weekdays, first, last):
+        due = cal.next_working_day(d) if rule.kind == "deadline" else d
+        yield Occurrence(rule.kind, None, due, d.isoformat(), format_date(d))
+
+
+@lru_cache(maxsize=4096)
+def _nth_weekday_dates(
+    months: tuple[int, ...], wd: int, nths: tuple[int, ...], year: int
+) -> tuple[date, ...]:
+    days = [weekday(wd, n) for n in nths]
+    rule = rrule(MONTHLY, bymonth=months, byweekday=days, dtstart=date(year, 1, 1), until=date(year, 12, 31))
+    return tuple(d.date() for d in rule)
+
+
+def _nth_weekday(rule: NthWeekday, year: int, cal: WorkCalendar) -> Iterator[Occurrence]:
+    for d in _nth_weekday_dates(rule.months, rule.weekday, rule.nths, year):
+        yield Occurrence("event", None, d, d.isoformat(), format_date(d))
+
+
+def _one_day(rule: OneDay, year: int, cal: WorkCalendar) -> Iterator[Occurrence]:
+    d = rule.on.on(year)
+    if rule.kind == "deadline":
+        yield Occurrence(
+            "deadline", None, cal.next_working_day(d), d.isoformat(), f"{format_month_day(d, year)}前"
+        )
+    else:
+        label = format_date(d) if d.year == year else f"{roc_year(d.year)}/{format_date(d)}"
+        yield Occurrence("event", None, d, d.isoformat(), label)
+
+
+_EXPANDERS: dict[type, Callable[[Rule, int, WorkCalendar], Iterator[Occurrence]]] = {
+    MonthlyDeadline: _monthly_deadline,
+    Periods: _periods,
+    Span: _span,
+    Window: _window,
+    Weekly: _weekly,
+    NthWeekday: _nth_weekday,
+    OneDay: _one_day,
+}

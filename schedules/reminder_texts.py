@@ -1,0 +1,79 @@
+"""Every Traditional Chinese string of the reminder digests, in one place to read and review."""
+
+from __future__ import annotations
+
+REASON_LABELS = {
+    "overdue": "已逾期",
+    "escalation": "同仁逾期",
+    "due": "今天到期",
+    "closing": "即將截止",
+    "event": "活動提醒",
+    "upcoming": "即將到期",
+    "opened": "開始辦理",
+    "collect_followup": "月報：尚未回報",
+    "collect": "月報：請回報",
+    "compiled": "月報彙整",
+}
+
+KIND_LABELS = {"deadline": "期限", "window": "辦理期間", "period": "月份", "event": "活動"}
+
+STATUS_LABELS = {"not_started": "尚未回報", "in_progress": "進行中", "done": "完成", "delayed": "延後"}
+
+BUTTON_DONE = "完成"
+BUTTON_IN_PROGRESS = "進行中"
+BUTTON_DELAYED = "延後"
+BUTTON_MORE = "更多"
+BUTTON_EXPORT = "下載管制表"
+
+DIGEST_TITLE = "{day} 工作提醒"
+GROUP_TITLE = "{day} {section} 工作提醒"
+GREETING = "{name}，今天有 {count} 項提醒"
+GROUP_GREETING = "以下同仁尚未綁定 LINE，請代為轉達（{count} 項）"
+COUNT_ROW = "{count} 項"
+ALT_TEXT = "{day} 工作提醒：{summary}"
+ALT_JOIN = "、"
+
+ROW_SECTION = "課室"
+ROW_NUMBER = "編號"
+ROW_DUE = "到期"
+ROW_EVENT_DAY = "日期"
+ROW_PERIOD = "期間"
+ROW_OWNERS = "承辦"
+ROW_FOR = "請轉告"
+ROW_STATUS = "目前"
+ROW_LATE = "逾期"
+ROW_LEFT = "剩餘"
+WORKING_DAYS = "{n} 個工作天"
+PERIOD_SPAN = "{starts}～{due}"
+
+LINK_HINT = "綁定帳號後就能直接按鈕回報進度。"
+
+MORE_TITLE = "還有 {count} 項"
+MORE_ROW = "{reason}｜{title}"
+MORE_HINT = "按「更多」看其餘項目"
+PAGE_TITLE = "{day} 工作提醒（第 {page} 頁）"
+
+COMPILED_TITLE = "{month} 月工作進度彙整"
+COMPILED_SUBTITLE = "{scope}，共 {total} 項"
+COMPILED_ALL = "全機關"
+COMPILED_COUNTS = "完成 {done}／進行中 {in_progress}／延後 {delayed}／未回報 {missing}"
+COMPILED_MISSING = "未回報：{names}"
+COMPILED_NO_MISSING = "全部已回報"
+EXPORT_HINT = "要完整的管制表，請在 LINE 輸入「匯出」。"
+
+# planbot remind / planbot clock (the administrator's terminal)
+CLI_NEED_ONE = "請指定 --at 時間或 --now 其中一個"
+CLI_BAD_MOMENT = "看不懂的時間「{text}」（例：2024-04-08T08:30 或 113/4/8 08:30）"
+CLI_NO_OFFICE = "沒有「{name}」這個機關"
+CLI_PLAN_HEAD = "{day} 早上的提醒：{count} 份"
+CLI_UNREACHABLE = "（其中 {count} 份無法送達：未綁定 LINE，課室也沒有群組）"
+CLI_VIA = {"user": "LINE", "group": "群組", "none": "無法送達"}
+CLI_PLAN_LINE = "    {reason}\t{number}\t{title}\t{due}"
+CLI_RUN_SKIPPED = "{day} 沒有推播：{why}"
+CLI_SKIP_REASONS = {
+    "rest day": "不是上班日",
+    "outside push hours": "不在推播時段（上班日 08:30～18:00）",
+    "another clock is running": "另一個排程程序正在執行，稍後再試",
+}
+CLI_RUN_DONE = "{day}：規劃 {planned} 份，新寫入 {written} 份，已送出 {sent} 份，失敗 {failed} 份，待重送 {left} 份"
+CLI_RUN_MISSED = "補上漏掉的早上：{days}"

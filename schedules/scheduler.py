@@ -1,0 +1,214 @@
+"""The clock process: three fixed APScheduler jobs around one morning run, and catch-up when started late.
+
+Jobs (never one per reminder):
+- `morning` at 08:30 Asia/Taipei: plan the day's digests (due dates and the monthly round together,
+  so a person still gets one message a morning), write them, push them. Rest days do nothing.
+- `tend` every 5 minutes in push hours: run the morning if it has not run yet today (a clock started
+  at 11:00, or a standby clock whose leader died), and resend what is still unsent.
+- `housekeeping` at night: expire unsent digests of past mornings and prune old ones. It pushes nothing.
+Every job runs under the run lock, so two clock processes never both send.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.orm import Session, sessionmaker
+
+from schedules import deliveries
+from schedules.calendar import WorkCalendar
+from schedules.clock import TAIPEI, Clock
+from schedules.digests import digest, payload
+from schedules.leader import RunLock
+from schedules.plan_inputs import office_inputs
+from schedules.planner import OfficeData, PlannedDelivery, plan_morning
+from schedules.reminder_policy import DEFAULT_POLICY, ClockTimes
+from storage import queries
+from storage.db import unit_of_work
+
+log = logging.getLogger(__name__)
+
+# (session, office id, section id or None for the whole office, first day of the month, now) -> URL or None
+ExportLink = Callable[[Session, int, "int | None", date, datetime], "str | None"]
+LOCK_WAIT = 600.0  # a scheduled morning waits this long for another clock's run to finish
+KEEP_DAYS = 400
+
+
+@dataclass
+class RunReport:
+    """What one run did (printed by `planbot remind` and logged by the clock)."""
+
+    morning: date
+    skipped: str = ""
+    planned: int = 0
+    written: int = 0
+    unreachable: int = 0
+    expired: int = 0
+    missed: list[date] = field(default_factory=list)
+    sent: deliveries.SendReport = field(default_factory=deliveries.SendReport)
+
+
+@dataclass
+class Clockwork:
+    """The jobs of the clock process, with their edges (database, clock, sender, lock) injected."""
+
+    sessions: sessionmaker[Session]
+    clock: Clock
+    send: deliveries.Sender
+    lock: RunLock
+    times: ClockTimes = field(default_factory=ClockTimes)
+    export_link: ExportLink | None = None
+    passes: int = 4
+    pause: float = 0.5
+    sleep: Callable[[float], None] = time.sleep
+
+    def morning(self, wait: float = LOCK_WAIT) -> RunReport:
+        """Plan, write and push this morning's digests (once: a second run only sends what is unsent)."""
+        now = self.clock.now()
+        report = RunReport(now.date())
+        with self.lock.hold(wait) as leading:
+            if not leading:
+                report.skipped = "another clock is running"
+                return report
+            self._morning(now, report)
+        return report
+
+    def tend(self) -> RunReport:
+        """Catch up a morning not yet run today, and resend the unsent; skip if another clock is busy."""
+        now = self.clock.now()
+        report = RunReport(now.date())
+        with self.lock.hold(0) as leading:
+            if not leading:
+                report.skipped = "another clock is running"
+                return report
+            with self.sessions() as session:
+                done = now.date() in deliveries.run_mornings(session, now.date())
+            if not done:
+                self._morning(now, report)
+            elif self._may_push(now, report):
+                report.sent = self._send(now.date())
+        return report
+
+    def housekeeping(self) -> int:
+        """Expire the unsent digests of past mornings and delete digests older than a year."""
+        now = self.clock.now()
+        with self.lock.hold(LOCK_WAIT) as leading:
+            if not leading:
+                return 0
+            with unit_of_work(self.sessions) as session:
+                expired = deliveries.expire_stale(session, now.date(), now, self._max_age)
+                pruned = deliveries.prune(session, now.date() - timedelta(days=KEEP_DAYS))
+        log.info("housekeeping: %d expired, %d pruned", len(expired), pruned)
+        return len(expired)
+
+    @property
+    def _max_age(self) -> timedelta:
+        return timedelta(hours=self.times.expire_hours)
+
+    def _may_push(self, now: datetime, report: RunReport) -> bool:
+        if not self.times.morning <= now.time() < self.times.push_until:
+            report.skipped = "outside push hours"
+            return False
+        return True
+
+    def _morning(self, now: datetime, report: RunReport) -> None:
+        today = now.date()
+        with unit_of_work(self.sessions) as session:
+            calendar = calendar_of(session)
+            if not calendar.is_working_day(today):
+                report.skipped = "rest day"
+                return
+            if not self._may_push(now, report):
+                return
+            expired = deliveries.expire_stale(session, today, now, self._max_age)
+            report.expired = len(expired)
+            offices = office_inputs(session, calendar, today)
+            # A morning whose digests expired unsent is as good as missed: its lines are said today.
+            stale = {row.morning for row in expired if row.morning < today}
+            report.missed = sorted(set(missed_mornings(session, calendar, today, offices)) | stale)[-10:]
+            planned = plan_morning(offices, calendar, now, report.missed)
+            report.planned = len(planned)
+            report.unreachable = sum(1 for p in planned if p.recipient is None)
+            payloads = {p.key: self._payload(session, p, offices, now) for p in planned if p.recipient}
+            report.written = deliveries.record(session, planned, payloads, now)
+            deliveries.mark_run(session, today, now, report.written)
+        if report.unreachable:
+            log.info("%s: %d people cannot be reached (no LINE link and no section group)", today, report.unreachable)
+        report.sent = self._send(today)
+        log.info("morning %s: planned %d, new %d, sent %d, left %d", today, report.planned, report.written, report.sent.sent, report.sent.left)
+
+    def _payload(self, session: Session, planned: PlannedDelivery, offices: list[OfficeData], now: datetime) -> dict:
+        office = next(o for o in offices if o.id == planned.office_id)
+        url = self._export_url(session, planned, now)
+        return payload(planned, digest(planned, url, office.policy.item_cards))
+
+    def _export_url(self, session: Session, planned: PlannedDelivery, now: datetime) -> str | None:
+        compiled = [ln for ln in planned.lines if ln.reason == "compiled"]
+        if not compiled or self.export_link is None:
+            return None
+        sections = {ln.section for ln in compiled}
+        # A chief sees only their section's part; the coordinator the whole office.
+        section = planned.section_id if len(sections) == 1 and planned.section_id is not None else None
+        try:
+            return self.export_link(session, planned.office_id, section, compiled[0].due.replace(day=1), now)
+        except Exception:  # noqa: BLE001 - a missing link must not stop the digest; it says 匯出 instead
+            log.exception("export link for %s failed", planned.to)
+            return None
+
+    def _send(self, morning: date) -> deliveries.SendReport:
+        return deliveries.send_pending(
+            self.sessions, self.send, self.clock.now, morning, self._max_age, self.passes, self.pause, self.sleep
+        )
+
+
+def calendar_of(session: Session) -> WorkCalendar:
+    """Return the working-day calendar with the administrators' closures and extra workdays."""
+    closures, workdays = queries.calendar_overrides(session)
+    return WorkCalendar(closures=closures, workdays=workdays)
+
+
+def missed_mornings(session: Session, calendar: WorkCalendar, today: date, offices: list[OfficeData]) -> list[date]:
+    """Return the recent working mornings that were never planned (the clock was down), to fold into today."""
+    span = max((o.policy.catch_up_days for o in offices), default=DEFAULT_POLICY.catch_up_days)
+    if span <= 0:
+        return []
+    earliest = calendar.add_working_days(today, -span)
+    ran = deliveries.run_mornings(session, earliest - timedelta(days=31))
+    if not ran or min(ran) >= today:
+        return []  # a clock that never ran has nothing to catch up
+    first = max(min(ran), earliest)
+    days, day = [], first
+    while day < today:
+        if calendar.is_working_day(day) and day not in ran:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def build_scheduler(work: Clockwork, blocking: bool = True) -> BaseScheduler:
+    """Return the scheduler with its three fixed jobs (blocking for `python -m schedules`, background for the demo)."""
+    kind = BlockingScheduler if blocking else BackgroundScheduler
+    scheduler = kind(timezone=TAIPEI, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 15 * 60})
+    at = work.times.morning
+    scheduler.add_job(work.morning, CronTrigger(hour=at.hour, minute=at.minute, timezone=TAIPEI), id="morning", name="morning run")
+    scheduler.add_job(work.tend, IntervalTrigger(minutes=5, timezone=TAIPEI), id="tend", name="catch up and resend")
+    scheduler.add_job(work.housekeeping, CronTrigger(hour=2, minute=30, timezone=TAIPEI), id="housekeeping", name="housekeeping")
+    return scheduler
+
+
+def run_clock(work: Clockwork, blocking: bool = True) -> BaseScheduler:
+    """Catch up now (a clock started after 08:30 still sends today's digests once), then start the jobs."""
+    report = work.tend()
+    log.info("clock started: %s", report.skipped or f"caught up {report.morning}")
+    scheduler = build_scheduler(work, blocking)
+    scheduler.start()
+    return scheduler

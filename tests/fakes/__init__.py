@@ -1,0 +1,1 @@
+"""Fakes of outside services (LINE) that tests run against over real sockets."""

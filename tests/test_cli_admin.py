@@ -1,0 +1,100 @@
+"""The planbot command as an administrator meets it: help, one-line errors, staff, calendar, import."""
+
+from __future__ import annotations
+
+import json
+
+import click
+import pytest
+
+from bot.cli import _register, cli, main
+from tests.conftest import DEMO
+
+
+@pytest.fixture
+def run(sqlite_db, monkeypatch, capsys):
+    """Run `planbot ARGS` against a fresh SQLite database; return (exit code, stdout, stderr)."""
+    monkeypatch.setenv("DATABASE_URL", sqlite_db.url)
+
+    def _run(*args: str):
+        code = main(list(args))
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return _run
+
+
+def _all_commands(group: click.Group, prefix=()):
+    for name, command in group.commands.items():
+        yield prefix + (name,)
+        if isinstance(command, click.Group):
+            yield from _all_commands(command, prefix + (name,))
+
+
+def test_every_command_has_help_in_plain_words(run):
+    _register()
+    paths = list(_all_commands(cli))
+    assert ("import",) in paths and ("calendar", "closure", "add") in paths and ("staff", "invite") in paths
+    for path in paths:
+        code, out, err = run(*path, "--help")
+        assert code == 0, (path, err)
+        assert "Usage:" in out and err == ""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("import",),
+        ("import", "nope.ods", "--year", "113"),
+        ("calendar", "closure", "add", "2024-13-40", "--reason", "x"),
+        ("calendar", "show", "abc"),
+        ("staff", "invite", "沒有這個人", "--office", "文山"),
+        ("due", "--from", "2024-04-01"),
+        ("no-such-command",),
+        ("staff", "add", "王美玲", "--role", "國王", "--office", "文山"),
+    ],
+)
+def test_bad_arguments_give_one_line_and_non_zero_exit(run, args):
+    code, out, err = run(*args)
+    assert code != 0
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("planbot: 錯誤："), err
+    assert "Traceback" not in err + out
+
+
+def test_staff_add_list_and_invite(run):
+    assert run("staff", "add", "王美玲", "--section", "戶籍登記課", "--role", "課長", "--office", "文山戶所")[0] == 0
+    code, out, _ = run("staff", "list")
+    assert code == 0 and "王美玲" in out and "課長" in out and "未綁定" in out
+    code, out, _ = run("staff", "invite", "王美玲")
+    assert code == 0 and "綁定 " in out and "72" not in out.split("綁定碼：")[0]
+    code_line = next(line for line in out.splitlines() if line.startswith("請他在 LINE"))
+    assert len(code_line.split("綁定 ")[1]) == 8
+
+
+def test_calendar_closure_shows_in_the_year(run):
+    run("staff", "add", "王美玲", "--office", "文山戶所")
+    code, out, _ = run("calendar", "closure", "add", "113/7/25", "--reason", "凱米颱風停止上班")
+    assert code == 0 and "7/25（四）" in out
+    code, out, _ = run("calendar", "show", "2024")
+    assert code == 0
+    assert any("7/25（四）" in line and "放假" in line and "凱米颱風" in line for line in out.splitlines())
+    assert any("2/17（六）" in line and "上班" in line for line in out.splitlines())
+
+
+def test_import_demo_plan_then_due_json(run):
+    code, out, err = run("import", str(DEMO / "wenshan-113.ods"), "--year", "113")
+    assert code == 0, out + err
+    assert "已匯入" in out
+    code, out, _ = run("due", "--from", "2024-04-01", "--to", "2024-04-30", "--json")
+    data = json.loads(out)
+    assert data and set(data[0]) == {"item", "section", "title", "kind", "starts", "due", "owners"}
+    dues = [d["due"] for d in data]
+    assert dues == sorted(dues) and all("2024-04-01" <= d <= "2024-04-30" for d in dues)
+
+
+def test_import_dry_run_changes_nothing(run):
+    code, out, _ = run("import", str(DEMO / "wenshan-113.ods"), "--year", "2024", "--dry-run")
+    assert code == 0 and "試算" in out
+    code, out, err = run("plan", "show")
+    assert code != 0 and "沒有計畫" in err

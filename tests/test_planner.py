@@ -1,0 +1,374 @@
+"""The planner: exactly the expected reasons per person on chosen 2024 mornings (hand-checked dates)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from schedules.calendar import WorkCalendar
+from schedules.clock import TAIPEI
+from schedules.occurrences import Occurrence
+from schedules.planner import OfficeData, Person, PlanItem, Report, SectionInfo, plan_morning
+from schedules.reminder_policy import ReminderPolicy, policy_for
+
+CAL = WorkCalendar()
+# Typhoon Gaemi: Taipei's offices closed on 2024-07-24 and 07-25.
+TYPHOON = WorkCalendar(closures={date(2024, 7, 24), date(2024, 7, 25)})
+
+SECTIONS = (SectionInfo(1, "戶籍登記課"), SectionInfo(2, "兵役課", "Cgroup2"), SectionInfo(3, "研考室"))
+PEOPLE = (
+    Person(1, "王承辦", 1, "staff", "U1"),
+    Person(2, "李承辦", 1, "staff", "U2"),
+    Person(3, "張課長", 1, "chief", "U3"),
+    Person(4, "陳研考", 3, "coordinator", "U4"),
+    Person(5, "林役男", 2, "staff", None),  # not linked; his section has a group
+    Person(6, "黃約僱", 3, "staff", None),  # not linked, no group: cannot be reached
+    Person(7, "吳課長", 2, "chief", "U7"),
+)
+
+
+def deadline(due: date, key: str | None = None) -> Occurrence:
+    return Occurrence("deadline", None, due, key or due.isoformat(), "")
+
+
+def window(starts: date, due: date) -> Occurrence:
+    return Occurrence("window", starts, due, f"{starts}~{due}", "")
+
+
+def event(day: date) -> Occurrence:
+    return Occurrence("event", None, day, day.isoformat(), "")
+
+
+def period(starts: date, due: date) -> Occurrence:
+    return Occurrence("period", starts, due, f"{starts:%Y-%m}", "")
+
+
+ITEMS = (
+    # Due the first working day after the 2024 Lunar New Year holidays (2/8-2/14).
+    PlanItem(1, "1", "戶籍資料清查", 1, (1,), (deadline(date(2024, 2, 15)),)),
+    # Due on a holiday (Saturday 2/10 of the New Year): said on the next working morning, 2/15.
+    PlanItem(2, "2", "春節前公告", 1, (2,), (deadline(date(2024, 2, 10)),)),
+    # A clearance window 1/1-2/29: opened on 1/2 (1/1 is a holiday), closing five working days before.
+    PlanItem(3, "3", "役男出境清查", 2, (5,), (window(date(2024, 1, 1), date(2024, 2, 29)),)),
+    # An event the day after the holidays: told the working day before, which is 2/7.
+    PlanItem(4, "4", "新春團拜", 3, (4, 6), (event(date(2024, 2, 15)),)),
+    # Due on a Saturday.
+    PlanItem(5, "5", "季報", 1, (1, 2), (deadline(date(2024, 3, 9)),)),
+    # Due in the typhoon closure.
+    PlanItem(6, "6", "防汛整備", 1, (1,), (deadline(date(2024, 7, 25)),)),
+    # A monthly period for March, and a March deadline for the round.
+    PlanItem(7, "7", "三月月報", 1, (2,), (period(date(2024, 3, 1), date(2024, 3, 31)),)),
+    PlanItem(8, "8", "兵籍調查", 2, (5,), (deadline(date(2024, 3, 15)),)),
+    # Due on 2/16: its first overdue morning is the make-up Saturday 2/17.
+    PlanItem(9, "9", "補班日測試", 1, (2,), (deadline(date(2024, 2, 16)),)),
+)
+
+
+def office(items=ITEMS, reports=None, policy: ReminderPolicy | None = None, people=PEOPLE) -> OfficeData:
+    return OfficeData(1, "文山區公所", SECTIONS, people, items, reports or {}, policy or ReminderPolicy())
+
+
+def heard(day: date, data: OfficeData | None = None, calendar: WorkCalendar = CAL, missed=()) -> dict[str, set[tuple[str, str]]]:
+    """Return {recipient: {(item number, reason)}} for the morning of `day`."""
+    planned = plan_morning([data or office()], calendar, datetime(day.year, day.month, day.day, 8, 30, tzinfo=TAIPEI), missed)
+    out: dict[str, set[tuple[str, str]]] = {}
+    for p in planned:
+        assert p.to not in out, f"{p.to} got two digests on {day}"
+        out[p.to] = {(line.number or line.section, line.reason) for line in p.lines}
+    return out
+
+
+def test_before_the_lunar_new_year_holidays():
+    # 2/5 is three working days before 2/15 (2/6, 2/7, then the holidays): both items are `upcoming`.
+    # It is also February's 3rd working day: 林 has not answered for January's window (via his group).
+    assert heard(date(2024, 2, 5)) == {
+        "王承辦": {("1", "upcoming")},
+        "李承辦": {("2", "upcoming")},
+        "兵役課": {("3", "collect_followup")},
+    }
+    # The event on 2/15 is announced on 2/7, the last working day before it; 2/7 is also February's
+    # 5th working day, so the coordinator and 兵役課's chief get January's compiled status.
+    assert heard(date(2024, 2, 7)) == {
+        "陳研考": {("4", "event"), ("兵役課", "compiled")},
+        "黃約僱": {("4", "event")},
+        "吳課長": {("兵役課", "compiled")},
+    }
+
+
+def test_no_run_during_the_holidays():
+    for d in range(8, 15):
+        assert heard(date(2024, 2, d)) == {}
+
+
+def test_after_the_holidays_due_and_holiday_due_dates_roll_forward():
+    assert heard(date(2024, 2, 15)) == {"王承辦": {("1", "due")}, "李承辦": {("2", "due")}}
+    # 2/16 is overdue day 1 for both, and 2/17 (make-up Saturday) day 2: nothing, then 2/19 day 3.
+    assert heard(date(2024, 2, 16)) == {"王承辦": {("1", "overdue")}, "李承辦": {("2", "overdue"), ("9", "due")}}
+    assert heard(date(2024, 2, 17)) == {"李承辦": {("9", "overdue")}}
+    assert heard(date(2024, 2, 19)) == {
+        "王承辦": {("1", "overdue")},
+        "李承辦": {("2", "overdue")},
+        "張課長": {("1", "escalation"), ("2", "escalation")},
+    }
+    assert heard(date(2024, 2, 21))["王承辦"] == {("1", "overdue")}
+
+
+def test_a_done_report_silences_the_occurrence():
+    reports = {(1, "2024-02-15"): Report("done", date(2024, 2, 15))}
+    assert "王承辦" not in heard(date(2024, 2, 19), office(reports=reports))
+    assert heard(date(2024, 2, 19), office(reports=reports))["張課長"] == {("2", "escalation")}
+    # in progress or delayed is not done: the reminders go on.
+    reports = {(1, "2024-02-15"): Report("delayed", date(2024, 2, 15))}
+    assert heard(date(2024, 2, 19), office(reports=reports))["王承辦"] == {("1", "overdue")}
+
+
+def test_window_opened_closing_due_and_overdue_go_to_the_section_group():
+    # 林 has not linked LINE: his lines go to 兵役課's group digest.
+    assert heard(date(2024, 1, 2))["兵役課"] == {("3", "opened")}
+    # 2/28 is a holiday; five working days before 2/29 is 2/21 (2/27, 2/26, 2/23, 2/22, 2/21).
+    assert heard(date(2024, 2, 21))["兵役課"] == {("3", "closing")}
+    assert "兵役課" not in heard(date(2024, 2, 20))
+    assert heard(date(2024, 2, 29))["兵役課"] == {("3", "due")}
+    # 3/1 is also the round's first day; the window was active in February, but `overdue` wins.
+    assert heard(date(2024, 3, 1))["兵役課"] == {("3", "overdue")}
+    # Day 3 after the due date: the owner hears overdue, the chief (吳課長, linked) an escalation.
+    assert heard(date(2024, 3, 5))["吳課長"] == {("3", "escalation")}
+
+
+def test_a_weekend_due_date_is_said_on_monday():
+    assert heard(date(2024, 3, 6))["王承辦"] == {("5", "upcoming")}
+    assert heard(date(2024, 3, 8)).get("王承辦", set()) == set()
+    assert heard(date(2024, 3, 9)) == {}  # Saturday: nothing is pushed
+    assert heard(date(2024, 3, 11))["王承辦"] == {("5", "due")}
+    assert heard(date(2024, 3, 11))["李承辦"] == {("5", "due")}
+
+
+def test_typhoon_closure_moves_the_due_date_and_the_notices():
+    assert heard(date(2024, 7, 22))["王承辦"] == {("6", "upcoming")}
+    assert heard(date(2024, 7, 25))["王承辦"] == {("6", "due")}
+    # With the closure: due is said on 7/26, and `upcoming` three working days before that, on 7/19.
+    assert heard(date(2024, 7, 19), calendar=TYPHOON)["王承辦"] == {("6", "upcoming")}
+    assert "王承辦" not in heard(date(2024, 7, 22), calendar=TYPHOON)
+    assert heard(date(2024, 7, 24), calendar=TYPHOON) == {}
+    assert heard(date(2024, 7, 26), calendar=TYPHOON)["王承辦"] == {("6", "due")}
+    assert heard(date(2024, 7, 29), calendar=TYPHOON)["王承辦"] == {("6", "overdue")}
+
+
+def test_monthly_round_asks_asks_again_and_compiles():
+    # 4/1 (1st working day): March's owners are asked; 三月月報 is due today (3/31 was a Sunday), which wins.
+    assert heard(date(2024, 4, 1)) == {
+        "王承辦": {("5", "collect")},
+        "李承辦": {("5", "collect"), ("7", "due")},
+        "兵役課": {("8", "collect")},
+    }
+    reports = {
+        (7, "2024-03"): Report("in_progress", date(2024, 4, 2)),
+        (5, "2024-03-09"): Report("done", date(2024, 3, 11)),
+    }
+    # 4/3 (3rd working day): 李 answered on 4/2 and item 5 is done; only 林 hears again.
+    assert heard(date(2024, 4, 3), office(reports=reports)) == {"兵役課": {("8", "collect_followup")}}
+    # 4/9 (5th working day, after 4/4-4/5 holidays): the coordinator gets every section, chiefs their own.
+    fifth = plan_morning([office(reports=reports)], CAL, datetime(2024, 4, 9, 8, 30, tzinfo=TAIPEI))
+    by_name = {p.to: p for p in fifth}
+    assert {(ln.section, ln.reason) for ln in by_name["陳研考"].lines} == {("戶籍登記課", "compiled"), ("兵役課", "compiled")}
+    assert {(ln.section, ln.reason) for ln in by_name["張課長"].lines} == {("戶籍登記課", "compiled")}
+    army = next(ln for ln in by_name["吳課長"].lines if ln.reason == "compiled")
+    assert dict(army.counts) == {"done": 0, "in_progress": 0, "delayed": 0, "missing": 1}
+    assert army.missing == ("林役男",)
+    household = next(ln for ln in by_name["陳研考"].lines if ln.section == "戶籍登記課")
+    assert dict(household.counts) == {"done": 1, "in_progress": 1, "delayed": 0, "missing": 0}
+    assert household.missing == ()
+
+
+def test_missed_morning_is_folded_into_the_next():
+    # The clock was down on the make-up Saturday 2/17: 李's overdue notice for item 9 comes on 2/19.
+    assert ("9", "overdue") not in heard(date(2024, 2, 19))["李承辦"]
+    caught = heard(date(2024, 2, 19), missed=[date(2024, 2, 17)])
+    assert caught["李承辦"] == {("2", "overdue"), ("9", "overdue")}
+    # A missed `upcoming` is restated as `due` once the due date has come.
+    assert heard(date(2024, 2, 15), missed=[date(2024, 2, 5)])["王承辦"] == {("1", "due")}
+
+
+def test_one_line_per_occurrence_most_urgent_first():
+    planned = plan_morning([office()], CAL, datetime(2024, 2, 19, 8, 30, tzinfo=TAIPEI), [date(2024, 2, 17)])
+    li = next(p for p in planned if p.to == "李承辦")
+    assert [ln.reason for ln in li.lines] == ["overdue", "overdue"]
+    assert [ln.number for ln in li.lines] == ["2", "9"]  # by due date
+    assert li.key == "digest:2024-02-19:U2:overdue"
+
+
+def test_per_item_lead_and_office_settings():
+    items = (PlanItem(1, "1", "清查", 1, (1,), (deadline(date(2024, 3, 15)),), lead_days=10),)
+    # Ten working days before 3/15 is 3/1.
+    assert heard(date(2024, 3, 1), office(items=items))["王承辦"] == {("1", "upcoming")}
+    policy = policy_for({"reminders": {"upcoming_days": 1, "overdue_days": [2], "escalate_day": 2, "group_digests": False}})
+    items = (PlanItem(1, "1", "清查", 2, (5,), (deadline(date(2024, 3, 15)),)),)
+    assert heard(date(2024, 3, 14), office(items=items, policy=policy))["林役男"] == {("1", "upcoming")}
+    assert heard(date(2024, 3, 19), office(items=items, policy=policy)) == {"林役男": {("1", "overdue")}, "吳課長": {("1", "escalation")}}
+
+
+def test_bad_office_settings_keep_the_defaults():
+    policy = policy_for({"reminders": {"upcoming_days": "三", "overdue_days": [], "nonsense": 1, "group_digests": 1}})
+    assert policy == ReminderPolicy()
+
+
+def test_rest_day_plans_nothing_and_json_shape():
+    assert plan_morning([office()], CAL, datetime(2024, 2, 10, 8, 30, tzinfo=TAIPEI)) == []
+    planned = plan_morning([office()], CAL, datetime(2024, 2, 15, 8, 30, tzinfo=TAIPEI))
+    data = [p.to_json() for p in planned]
+    wang = next(d for d in data if d["to"] == "王承辦")
+    assert wang["items"][0] | {} == wang["items"][0]
+    assert {k: wang["items"][0][k] for k in ("item", "title", "reason", "due")} == {
+        "item": "1", "title": "戶籍資料清查", "reason": "due", "due": "2024-02-15"
+    }
+
+
+@pytest.mark.parametrize("day", [date(2024, 1, 2), date(2024, 2, 21), date(2024, 4, 9)])
+def test_group_digest_never_duplicates_a_linked_person(day):
+    planned = plan_morning([office()], CAL, datetime(day.year, day.month, day.day, 8, 30, tzinfo=TAIPEI))
+    recipients = [p.recipient for p in planned if p.recipient]
+    assert len(recipients) == len(set(recipients))
+
+
+# -- the demo plan (demo/wenshan-113.ods, demo/staff.csv) over its whole year ---------------------
+
+DEMO_IMPORTED = datetime(2024, 1, 1, 9, 0, tzinfo=TAIPEI)
+
+
+@pytest.fixture(scope="module")
+def demo_url(sqlite_template, tmp_path_factory) -> str:
+    """A SQLite database holding the demo plan and staff, imported once for this module."""
+    import shutil
+
+    from bot.cli import main as planbot
+    from storage.db import make_engine, session_factory
+    from storage.plan_import import import_plan
+    from tests.conftest import DEMO
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    with session_factory(engine)() as session:
+        import_plan(session, DEMO / "wenshan-113.ods", 2024, DEMO_IMPORTED)
+        session.commit()
+    engine.dispose()
+    assert planbot(["--database-url", url, "staff", "import", str(DEMO / "staff.csv")]) == 0
+    return url
+
+
+def demo_plan(url: str, day: date) -> dict[str, set[tuple[str, str, str]]]:
+    """Return {person: {(section, item number, reason)}} for the demo office's morning of `day`."""
+    from schedules.plan_inputs import office_inputs
+    from schedules.scheduler import calendar_of
+    from storage.db import make_engine, session_factory
+
+    engine = make_engine(url)
+    try:
+        with session_factory(engine)() as session:
+            calendar = calendar_of(session)
+            offices = office_inputs(session, calendar, day)
+    finally:
+        engine.dispose()
+    planned = plan_morning(offices, calendar, datetime(day.year, day.month, day.day, 8, 30, tzinfo=TAIPEI))
+    out: dict[str, set[tuple[str, str, str]]] = {}
+    for p in planned:
+        assert p.to not in out and p.via == "user"  # every demo person has linked LINE
+        out[p.to] = {(ln.section, ln.number, ln.reason) for ln in p.lines}
+    return out
+
+
+HOUSEHOLD, RECORDS = "戶籍登記課", "戶籍資料課"
+
+
+def test_demo_lunar_new_year(demo_url):
+    # 7-1-2 (1st working day, 2/1) is overdue on its 1st, 3rd and 5th working days after: 2/2, 2/6, 2/15.
+    # 11 (due 2/5) gets overdue on 2/6, 2/15 (+ the chief's escalation) and 2/17, the make-up Saturday.
+    # 6-1-8 (due 2/2): its 5th working day after is 2/16, the holidays not counted.
+    for d in range(8, 15):
+        assert demo_plan(demo_url, date(2024, 2, d)) == {}
+    assert demo_plan(demo_url, date(2024, 2, 15)) == {
+        "張書維": {(HOUSEHOLD, "7-1-2", "overdue")},
+        "林佩蓉": {(HOUSEHOLD, "7-1-2", "overdue")},
+        "李冠緯": {(RECORDS, "11", "overdue")},
+        "江淑惠": {(RECORDS, "11", "escalation")},
+    }
+    assert demo_plan(demo_url, date(2024, 2, 16)) == {
+        "吳欣穎": {(HOUSEHOLD, "6-1-8", "overdue")},
+        "陳怡君": {(HOUSEHOLD, "6-1-8", "overdue")},
+    }
+    assert demo_plan(demo_url, date(2024, 2, 17)) == {"李冠緯": {(RECORDS, "11", "overdue")}}
+    assert demo_plan(demo_url, date(2024, 2, 18)) == {}
+
+
+def test_demo_window_last_week(demo_url):
+    # 6-1 戶籍清查 1/1-2/28: 2/28 is a holiday, so it is due 2/29; `closing` five working days before (2/21).
+    assert demo_plan(demo_url, date(2024, 2, 21)) == {"吳欣穎": {(HOUSEHOLD, "6-1", "closing")}}
+    assert (HOUSEHOLD, "6-1", "due") in demo_plan(demo_url, date(2024, 2, 29))["吳欣穎"]
+    march = demo_plan(demo_url, date(2024, 3, 1))["吳欣穎"]
+    # 3/1: 6-1 overdue, the next window 6-1-2 opens, 6-1-8's February occurrence is in the round.
+    assert march == {
+        (HOUSEHOLD, "3", "overdue"),
+        (HOUSEHOLD, "6-1", "overdue"),
+        (HOUSEHOLD, "6-1-2", "opened"),
+        (HOUSEHOLD, "6-1-8", "collect"),
+    }
+
+
+def test_demo_weekend(demo_url):
+    assert demo_plan(demo_url, date(2024, 3, 2)) == {}
+    assert demo_plan(demo_url, date(2024, 3, 3)) == {}
+    # February's periods were due Thursday 2/29: 3/1 is day 1, Monday 3/4 day 2, Tuesday 3/5 day 3.
+    assert (HOUSEHOLD, "4-1", "overdue") not in demo_plan(demo_url, date(2024, 3, 4)).get("黃柏翔", set())
+    tuesday = demo_plan(demo_url, date(2024, 3, 5))
+    assert (HOUSEHOLD, "4-1", "overdue") in tuesday["黃柏翔"]
+    assert (HOUSEHOLD, "4-1", "escalation") in tuesday["沈志明"]
+
+
+def test_demo_typhoon_closure_added_with_the_cli(demo_url, tmp_path):
+    import shutil
+
+    from bot.cli import main as planbot
+
+    path = tmp_path / "typhoon.db"
+    shutil.copy(demo_url.split("///", 1)[1], path)
+    url = f"sqlite:///{path}"
+    before = {d: demo_plan(url, date(2024, 7, d)).get("李冠緯", set()) for d in (22, 24, 25, 29)}
+    # Without the closure: weekly 6 (every Monday) is `upcoming` on 7/24 for 7/29; 7/22's is overdue 7/25.
+    assert before[24] == {(RECORDS, "6", "upcoming")}
+    assert before[25] == {(RECORDS, "6", "overdue")}
+    for day in ("2024-07-24", "113/7/25"):
+        assert planbot(["--database-url", url, "calendar", "closure", "add", day, "--reason", "凱米颱風停止上班"]) == 0
+    # With 7/24-7/25 closed: 7/29's notice moves to 7/22 (7/26, 7/23, 7/22); nothing on the closed days;
+    # 7/22's third overdue working day becomes 7/29 (7/23, 7/26, 7/29), with the chief's escalation.
+    assert demo_plan(url, date(2024, 7, 22))["李冠緯"] == {(RECORDS, "6", "due"), (RECORDS, "6", "overdue"), (RECORDS, "6", "upcoming")}
+    assert demo_plan(url, date(2024, 7, 24)) == {}
+    assert demo_plan(url, date(2024, 7, 25)) == {}
+    after = demo_plan(url, date(2024, 7, 29))
+    assert after["李冠緯"] == {(RECORDS, "6", "due"), (RECORDS, "6", "overdue")}
+    assert after["江淑惠"] == {(RECORDS, "6", "escalation")}
+
+
+def test_demo_whole_year_one_digest_per_person_and_only_on_working_days(demo_url):
+    from schedules.plan_inputs import office_inputs
+    from schedules.scheduler import calendar_of
+    from storage.db import make_engine, session_factory
+
+    engine = make_engine(demo_url)
+    with session_factory(engine)() as session:
+        calendar = calendar_of(session)
+        offices = office_inputs(session, calendar, date(2024, 6, 1))
+    engine.dispose()
+    day, mornings = date(2024, 1, 1), 0
+    while day.year == 2024:
+        planned = plan_morning(offices, calendar, datetime(day.year, day.month, day.day, 8, 30, tzinfo=TAIPEI))
+        if not calendar.is_working_day(day):
+            assert planned == []
+        mornings += bool(planned)
+        keys = [p.key for p in planned]
+        assert len({p.recipient for p in planned}) == len(planned) == len(set(keys))
+        for p in planned:
+            assert [ln.sort_key() for ln in p.lines] == sorted(ln.sort_key() for ln in p.lines)
+        day = day.fromordinal(day.toordinal() + 1)
+    assert mornings > 150
