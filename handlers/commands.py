@@ -26,6 +26,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "export": ("匯出", "下載", "管制表", "export"),
     "help": ("說明", "幫助", "求助", "使用說明", "功能", "選單", "指令", "help", "menu"),
     "link_group": ("綁定群組", "群組綁定"),
+    "thanks": ("謝謝", "感謝", "多謝", "謝啦", "3q", "thanks", "thank you", "thx"),
+    "hello": ("你好", "您好", "哈囉", "嗨", "早安", "午安", "hello", "hi"),
     "link": ("綁定", "連結帳號", "綁定帳號", "link"),
 }
 
@@ -84,9 +86,13 @@ def is_filler(args: str) -> bool:
     return not args or bool(_FILLER.match(compact(args)))
 
 
+# Small talk that is answered in a chat with the bot but never in a group (people say 謝謝 to each other).
+SMALL_TALK = ("thanks", "hello")
+
+
 def starts_with_command(text: str) -> bool:
-    """Say whether the text starts with a command keyword (used to stay quiet in groups)."""
-    return parse(text).name != ""
+    """Say whether the text starts with a command keyword, small talk aside (used to stay quiet in groups)."""
+    return parse(text).name not in ("", *SMALL_TALK)
 
 
 def strip_mention(text: str, bot_name: str) -> tuple[str, bool]:
@@ -108,7 +114,7 @@ def closest(text: str, limit: int = 4) -> list[str]:
     names = contained + [_SPELLINGS[index][1] for _s, _score, index in by_shape]
     out: list[str] = []
     for name in names:
-        if name not in out and name not in ("link", "link_group"):
+        if name not in out and name not in ("link", "link_group", *SMALL_TALK):
             out.append(name)
     return out[:limit]
 

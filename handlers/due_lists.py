@@ -10,7 +10,7 @@ from handlers import access, paging, scopes
 from handlers import messages as M
 from handlers.agenda import Due, agenda, number_key
 from handlers.commands import is_filler
-from handlers.due_text import clip, due_line, kind_label, owners_text, status_label
+from handlers.due_text import clip, due_line, item_name, kind_label, owners_text, status_label
 from handlers.incoming import Context
 from handlers.replies import Button, Reply, Text
 from handlers.request import Request
@@ -117,7 +117,7 @@ def _with_next(text: str, ctx: Context, plan: Plan, scoped: Scoped, after: date)
     if not upcoming:
         return f"{text}\n{M.DUE_NOTHING_LEFT}"
     first = upcoming[0]
-    return f"{text}\n{M.DUE_NEXT.format(day=format_date(first.occ.due), title=clip(first.item.title, 30))}"
+    return f"{text}\n{M.DUE_NEXT.format(day=format_date(first.occ.due), title=item_name(first.item, 30))}"
 
 
 @_with_plan
@@ -133,8 +133,9 @@ def overdue(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
     dues.sort(key=lambda d: (d.item.section_id, d.occ.due, number_key(d.item.number)))
     page = paging.page_of(dues, req.page)
     lines = [M.OVERDUE_HEADER.format(whose=scoped.whose, count=len(dues), today=format_date(today))]
+    several = len({d.item.section_id for d in dues}) > 1
     for section, group in groupby(page.entries, key=lambda d: d.item.section.name):
-        lines += ["", M.SECTION_HEADER.format(section=section)]
+        lines += ["", M.SECTION_HEADER.format(section=section)] if several or scoped.mixed else [""]
         lines += [_overdue_line(d, today, scoped.mixed) for d in group]
     return [_page_text(lines, req, page, scopes.scope_args(scoped.scope), None)]
 
@@ -143,7 +144,7 @@ def _overdue_line(due: Due, today: date, mixed: bool) -> str:
     fields = {
         "due": format_date(due.occ.due),
         "number": due.item.number,
-        "title": clip(due.item.title, 24),
+        "title": item_name(due.item, 24),
         "days": (today - due.occ.due).days,
         "status": M.STATUS[due.status.value],
     }
@@ -175,7 +176,7 @@ def mine(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
 def _mine_entry(item: Item, dues: list[Due], today: date) -> tuple[date, Item, str] | None:
     """Return (sort date, item, line) for an item with work left, or None when its year is done."""
     if not item.schedule:
-        line = M.MINE_NO_SCHEDULE.format(number=item.number, title=clip(item.title, 24), schedule=clip(item.schedule_text, 20))
+        line = M.MINE_NO_SCHEDULE.format(number=item.number, title=item_name(item, 24), schedule=clip(item.schedule_text, 20))
         return date.max, item, line
     own = [d for d in dues if d.item.id == item.id]
     late = [d for d in own if d.is_overdue(today)]
@@ -185,12 +186,12 @@ def _mine_entry(item: Item, dues: list[Due], today: date) -> tuple[date, Item, s
     if ahead:
         first = ahead[0]
         line = M.MINE_LINE.format(
-            number=item.number, title=clip(item.title, 24), next=format_date(first.occ.due),
+            number=item.number, title=item_name(item, 24), next=format_date(first.occ.due),
             kind=kind_label(first), status=status_label(first, today), left=len(ahead),
         )
     else:
         first = late[0]
-        line = M.MINE_LINE_DONE_YEAR.format(number=item.number, title=clip(item.title, 24))
+        line = M.MINE_LINE_DONE_YEAR.format(number=item.number, title=item_name(item, 24))
     if late:
         line += M.MINE_OVERDUE.format(count=len(late))
     return (late[0].occ.due if late else first.occ.due), item, line

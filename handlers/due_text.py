@@ -18,6 +18,13 @@ def clip(text: str, limit: int) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + M.ELLIPSIS
 
 
+def item_name(item: Item, limit: int = TITLE_IN_LIST) -> str:
+    """Return the item's title for a list; a sub-item (6-2) adds its own content, as its title is shared."""
+    if "-" in item.number and item.content:
+        return clip(M.SUB_ITEM.format(title=item.title, content=item.content), limit)
+    return clip(item.title, limit)
+
+
 def is_meeting(item: Item) -> bool:
     """Say whether an item's events are meetings (會議, 召開) rather than other events."""
     text = f"{item.title}{item.schedule_text}{item.content}"
@@ -62,7 +69,7 @@ def due_line(due: Due, today: date, with_section: bool = False, with_owners: boo
     """Return one list line: ・編號 名稱｜種類｜狀態 (｜承辦人)."""
     fields = {
         "number": number_text(due.item, with_section),
-        "title": clip(due.item.title, TITLE_IN_LIST),
+        "title": item_name(due.item),
         "kind": kind_label(due),
         "status": status_label(due, today),
     }

@@ -147,7 +147,7 @@ def export(req: Request, ctx: Context) -> list[Reply] | None:
     except (SheetError, OSError):
         log.exception("export failed")
         return [Text(M.EXPORT_FAILED)]
-    month = M.EXPORT_SHEET_MONTH.format(month=scope.month) if scope.month else ""
+    month = M.EXPORT_READY_MONTH.format(month=scope.month) if scope.month else ""
     hours = int(LINK_LIFETIME.total_seconds() // 3600)
     return [Text(M.EXPORT_READY.format(scope=name, month=month, hours=hours)), *links]
 

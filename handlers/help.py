@@ -48,6 +48,11 @@ def show_help(req: Request, ctx: Context) -> list[Reply]:
     return [Text(help_text(staff.role, staff.name, section), role_buttons(staff.role, section))]
 
 
+def thanks(req: Request, ctx: Context) -> list[Reply]:
+    """Answer 謝謝 politely."""
+    return [Text(M.YOU_ARE_WELCOME)]
+
+
 def unlinked(req: Request | None = None, ctx: Context | None = None) -> list[Reply]:
     """Answer anyone whose LINE account is not linked: no plan data, only how to link."""
     return [Text(M.UNLINKED)]

@@ -27,6 +27,7 @@ SPAN = {
     "next_month": "下個月",
 }
 LIST_SEP = "、"
+SUB_ITEM = "{title}：{content}"
 NOBODY = "（未指定）"
 ELLIPSIS = "…"
 
@@ -102,6 +103,7 @@ UNKNOWN_SECTION = "找不到「{name}」這個課室。課室有：{sections}"
 NOT_UNDERSTOOD = "抱歉，我看不懂「{text}」。"
 NOT_UNDERSTOOD_HINT = "你可以試試下面的指令，或傳「說明」看全部功能。"
 NOT_UNDERSTOOD_EMPTY = "我只看得懂文字訊息喔。傳「說明」看看能問什麼。"
+YOU_ARE_WELCOME = "不客氣！有需要隨時找我。"
 STALE_BUTTON = "這個按鈕已經失效了，請重新輸入指令（例如「本週」或「說明」）。"
 SOMETHING_WRONG = "抱歉，處理時出了問題，這次沒有做任何變更。請稍後再試，或洽研考。"
 
@@ -143,6 +145,8 @@ SEARCH_NONE = "找不到和「{query}」有關的項目。可以換個關鍵字�
 SEARCH_MANY = "有 {count} 個項目和「{query}」有關，請選一項："
 SEARCH_LINE = "{n}. {section} {number} {title}"
 SEARCH_TOO_LONG = "還有 {count} 項，請用更精確的關鍵字再查一次。"
+REPORT_CHOICE = "・{number} {title}"
+REPORT_CHOICE_SECTION = "・{section} {number} {title}"
 NUMBER_MANY = "編號 {number} 在好幾個課室都有，請選一項："
 
 CARD_CONTENT = "工作內容"
@@ -189,6 +193,7 @@ REPORT_ALREADY_DONE_NOTE = "（這次作業先前已回報完成，已另外記�
 SUMMARY_TITLE = "{scope} {period}進度摘要"
 SUMMARY_SUBTITLE = "{dates}｜統計至 {today}"
 SUMMARY_MONTH = "{month}月"
+SUMMARY_YEAR = "今年至今"
 SUMMARY_ITEMS = "本期項目"
 SUMMARY_DONE = "已完成"
 SUMMARY_IN_PROGRESS = "進行中"
@@ -215,6 +220,7 @@ EXPORT_LINK_TITLE = "{scope} 管制表（{kind}）"
 EXPORT_EXPIRES = "{day} {time} 前有效，只能下載一次"
 EXPORT_SHEET_TITLE = "{office}{section}{roc}年度工作計畫期程管制一覽表{month}"
 EXPORT_SHEET_MONTH = "（{month}月）"
+EXPORT_READY_MONTH = " {month}月"
 EXPORT_HEADER = ["編號", "計畫項目", "工作內容", "承辦人", "預定作業時程"] + [f"{m}月" for m in range(1, 13)] + [
     "執行情形",
     "考核指標",

@@ -10,7 +10,7 @@ from handlers import access, item_lookup, paging, postbacks, scopes
 from handlers import messages as M
 from handlers.agenda import agenda, current_occurrence, item_occurrences
 from handlers.commands import StatusSaid, read_status
-from handlers.due_text import clip, occurrence_text
+from handlers.due_text import clip, item_name, occurrence_text
 from handlers.incoming import Context
 from handlers.replies import MAX_QUICK_REPLIES, Button, Reply, Text
 from handlers.request import Request
@@ -220,7 +220,7 @@ def ask_which(req: Request, ctx: Context, items: list[Item], said: Said, number:
     lines = [M.NUMBER_MANY.format(number=number), ""]
     buttons: list[Button] = []
     for item in items[: MAX_QUICK_REPLIES]:
-        lines.append(f"・{item.section.name} {item.number} {clip(item.title, 30)}")
+        lines.append(M.REPORT_CHOICE_SECTION.format(section=item.section.name, number=item.number, title=item_name(item, 30)))
         label = f"{item.section.name} {item.number}"
         occ = pick_occurrence(ctx, item, said.which) if said.status else None
         if said.status and occ is not None:
@@ -241,8 +241,8 @@ def pick_item(req: Request, ctx: Context, plan: Plan) -> list[Reply]:
     if not items:
         return [Text(M.REPORT_USAGE)]
     page = paging.page_of(items, req.page, MAX_QUICK_REPLIES - 1)
-    lines = [M.REPORT_PICK_ITEM, ""] + [f"・{i.number} {clip(i.title, 30)}" for i in page.entries]
-    buttons = [postbacks.button(f"{i.number} {i.title}", "ask", i=i.id) for i in page.entries]
+    lines = [M.REPORT_PICK_ITEM, ""] + [M.REPORT_CHOICE.format(number=i.number, title=item_name(i, 30)) for i in page.entries]
+    buttons = [postbacks.button(f"{i.number} {item_name(i, 20)}", "ask", i=i.id) for i in page.entries]
     more = paging.more_button("report", page, "")
     if more:
         buttons.append(more)

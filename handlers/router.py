@@ -14,7 +14,7 @@ from datetime import date
 
 from handlers import due_lists, exports, help, linking, postbacks, reports, search, summaries
 from handlers import messages as M
-from handlers.commands import Command, parse, starts_with_command, strip_mention
+from handlers.commands import Command, is_filler, parse, starts_with_command, strip_mention
 from handlers.digest_pages import digest_more
 from handlers.incoming import Context, Incoming
 from handlers.replies import MAX_MESSAGES, Reply, Text
@@ -53,6 +53,8 @@ ROUTES: dict[str, Route] = {
     "help": Route(help.show_help),
     "link": Route(linking.link, linked_only=False),
     "link_group": Route(linking.link_group),
+    "thanks": Route(help.thanks, linked_only=False),
+    "hello": Route(help.show_help),
 }
 
 
@@ -115,19 +117,26 @@ def _dispatch(incoming: Incoming, who: Asker, ctx: Context) -> list[Reply]:
 
 def _text(incoming: Incoming, who: Asker, ctx: Context) -> list[Reply]:
     text = incoming.text or ""
+    quiet = False  # in a group, unless mentioned: answer commands only, never guesses or "not understood"
     if incoming.group_id:
         text, mentioned = strip_mention(text, ctx.settings.bot_name)
-        if not mentioned and not starts_with_command(text):
+        quiet = not mentioned
+        if quiet and not starts_with_command(text):
             return []
     command = parse(text)
     req = Request(incoming, who, command)
     route = ROUTES.get(command.name)
     if route is not None and (who.known or not route.linked_only):
+        if quiet and command.name == "search":
+            return (search.find(req, ctx, command.args) or []) if command.args else []
         replies = route.handler(req, ctx)
         if replies is not None:
             return replies
     if not who.known:
-        return help.unlinked(req, ctx)
+        # A stranger in a group who only happens to start a sentence with 我的… is not asking us.
+        return [] if quiet and not is_filler(command.args) else help.unlinked(req, ctx)
+    if quiet:
+        return []
     # Not a command, or a command whose arguments were not its own (本月報表): search item names.
     plain = Request(incoming, who, Command("", command.text, command.text))
     return search.free_text(plain, ctx) or help.not_understood(plain, ctx)

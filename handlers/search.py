@@ -6,7 +6,7 @@ from rapidfuzz import fuzz
 
 from handlers import access, item_lookup, paging, postbacks
 from handlers import messages as M
-from handlers.due_text import clip
+from handlers.due_text import clip, item_name
 from handlers.incoming import Context
 from handlers.item_cards import item_card
 from handlers.replies import MAX_QUICK_REPLIES, Button, Reply, Text
@@ -95,10 +95,10 @@ def choices(req: Request, items: list[Item], header: str, query: str) -> list[Re
     start = page.number * PER_PAGE
     lines = [header, ""]
     lines += [
-        M.SEARCH_LINE.format(n=start + n, section=i.section.name, number=i.number, title=clip(i.title, 30))
+        M.SEARCH_LINE.format(n=start + n, section=i.section.name, number=i.number, title=item_name(i, 34))
         for n, i in enumerate(page.entries, start=1)
     ]
-    buttons: list[Button] = [postbacks.button(f"{i.number} {i.title}", "card", i=i.id) for i in page.entries]
+    buttons: list[Button] = [postbacks.button(f"{i.number} {item_name(i, 20)}", "card", i=i.id) for i in page.entries]
     more = paging.more_button("search", page, query)
     if more is not None:
         buttons.append(more)

@@ -12,7 +12,7 @@ from handlers import messages as M
 from handlers.agenda import Due, agenda, number_key
 from handlers.commands import is_filler
 from handlers.due_lists import span
-from handlers.due_text import clip, owners_text
+from handlers.due_text import item_name, owners_text
 from handlers.incoming import Context
 from handlers.replies import MAX_CARD_ROWS, MAX_QUICK_REPLIES, Button, Card, CardRow, Reply, Text
 from handlers.request import Request
@@ -74,10 +74,12 @@ class Summary:
 
 
 def period_of(year: int, month: int | None, today: date) -> tuple[date, date]:
-    """Return the month asked for in the plan year, else the current month."""
-    if month is None:
-        return span("this_month", today)
-    return span("this_month", date(year, month, 1))
+    """Return the month asked for in the plan year, else the year so far (the whole year when not this one)."""
+    if month is not None:
+        return span("this_month", date(year, month, 1))
+    if today.year == year:
+        return date(year, 1, 1), today
+    return date(year, 1, 1), date(year, 12, 31)
 
 
 def summarize(
@@ -154,7 +156,8 @@ def _ask_section(sections: list[Section], month: int | None) -> Text:
 
 def summary_card(s: Summary) -> Card:
     """Return the summary card: the counts, then each section (全所), then the overdue items."""
-    period = M.SUMMARY_MONTH.format(month=s.start.month)
+    monthly = s.start.day == 1 and s.end == span("this_month", s.start)[1]
+    period = M.SUMMARY_MONTH.format(month=s.start.month) if monthly else M.SUMMARY_YEAR
     rows = [
         CardRow(M.SUMMARY_ITEMS, M.SUMMARY_COUNT.format(n=s.items)),
         CardRow(M.SUMMARY_DONE, M.SUMMARY_COUNT.format(n=s.done), "good"),
@@ -190,5 +193,5 @@ def summary_card(s: Summary) -> Card:
 
 def _overdue_row(d: Due, with_section: bool) -> CardRow:
     name = f"{d.item.section.name} {d.item.number}" if with_section else d.item.number
-    label = f"{name} {clip(d.item.title, 16)}"
+    label = f"{name} {item_name(d.item, 16)}"
     return CardRow(label, M.SUMMARY_OVERDUE_ROW.format(due=format_date(d.occ.due), owners=owners_text(d.item)), "alert")

@@ -6,6 +6,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -148,20 +149,22 @@ def send_pending(
     passes: int = 4,
     pause: float = 0.5,
     sleep: Callable[[float], None] = time.sleep,
+    workers: int = 8,
 ) -> SendReport:
     """Push the morning's unsent digests; a retryable failure is tried again (same retry key) a few passes later."""
     report = SendReport()
-    with sessions() as session:
+    # Pushes wait on the network, so a few run at once; only this thread touches the session.
+    with sessions() as session, ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="push") as pool:
         for n in range(passes):
             rows = pending(session, morning, now(), max_age)
             session.rollback()
             if not rows:
                 break
+            futures = {pool.submit(_push, send, recipient, data, key): row_id for row_id, recipient, key, data in rows}
             retry = 0
-            for row_id, recipient, retry_key, data in rows:
-                outcome = _push(send, recipient, data, retry_key)
+            for future in as_completed(futures):
                 report.calls += 1
-                retry += _settle(session, row_id, outcome, now(), report)
+                retry += _settle(session, futures[future], future.result(), now(), report)
             report.left = retry
             if not retry or n == passes - 1:
                 break

@@ -27,7 +27,7 @@ class ReminderPolicy:
     compile_day: int = 5  # ... send the compiled status to the coordinator and chiefs
     group_digests: bool = True  # unlinked members of a section with a group hear through the group
     catch_up_days: int = 5  # missed mornings (clock down) folded into the next one, at most this far back
-    item_cards: int = 9  # item cards in one digest before the rest go behind 更多
+    item_cards: int = 10  # item cards in one digest (LINE: 12 bubbles) before the rest go behind 更多
 
     def lead_for(self, kind: str, lead_days: int | None) -> int:
         """Return the working days of advance notice for an occurrence kind, the item's own lead winning."""
@@ -85,5 +85,5 @@ def _checked(name: str, value: object) -> object | None:
     if name in _ROUND_FIELDS:
         return value if count(value, 1) and value <= 20 else None
     if name == "item_cards":
-        return value if count(value, 1) and value <= 9 else None
+        return value if count(value, 1) and value <= 10 else None
     return None

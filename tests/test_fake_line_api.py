@@ -109,7 +109,9 @@ def test_resolving_discriminators_is_what_makes_a_text_message_need_text():
 
 def test_push_is_answered_as_line_does_and_delivered(fake):
     key = str(uuid.uuid4())
-    response = post(fake, "/v2/bot/message/push", {"to": USER, "messages": [text("第一則")]}, X_Line_Retry_Key=key)
+    response = post(
+        fake, "/v2/bot/message/push", {"to": USER, "messages": [text("第一則")]}, X_Line_Retry_Key=key
+    )
     assert response.status_code == 200
     assert re.fullmatch(r"[0-9a-f-]{36}", response.headers["x-line-request-id"])
     sent = response.json()["sentMessages"]
@@ -141,7 +143,11 @@ def test_racing_retries_under_one_key_deliver_once(fake):
     statuses: list[int] = []
 
     def send() -> None:
-        statuses.append(post(fake, "/v2/bot/message/push", {"to": USER, "messages": [text()]}, X_Line_Retry_Key=key).status_code)
+        statuses.append(
+            post(
+                fake, "/v2/bot/message/push", {"to": USER, "messages": [text()]}, X_Line_Retry_Key=key
+            ).status_code
+        )
 
     threads = [threading.Thread(target=send) for _ in range(8)]
     for t in threads:
@@ -165,7 +171,9 @@ def test_multicast_delivers_one_entry_per_recipient_and_counts_each(fake):
 def test_broadcast_reaches_every_friend(fake):
     fake.add_user(USER)
     fake.add_user(OTHER)
-    response = post(fake, "/v2/bot/message/broadcast", {"messages": [text()]}, X_Line_Retry_Key=str(uuid.uuid4()))
+    response = post(
+        fake, "/v2/bot/message/broadcast", {"messages": [text()]}, X_Line_Retry_Key=str(uuid.uuid4())
+    )
     assert response.status_code == 200
     assert sorted(d.recipient for d in fake.delivered) == [USER, OTHER]
 
@@ -178,7 +186,9 @@ def test_reply_tokens_are_single_use_and_can_expire(fake):
     assert reused.status_code == 400 and reused.json() == {"message": INVALID_REPLY_TOKEN}
     expired = fake.issue_reply_token(USER)
     fake.expire_reply_token(expired)
-    assert post(fake, "/v2/bot/message/reply", {"replyToken": expired, "messages": [text()]}).status_code == 400
+    assert (
+        post(fake, "/v2/bot/message/reply", {"replyToken": expired, "messages": [text()]}).status_code == 400
+    )
     unknown = post(fake, "/v2/bot/message/reply", {"replyToken": "nope", "messages": [text()]})
     assert unknown.json() == {"message": INVALID_REPLY_TOKEN}
     assert [(r.reply_token, r.recipient) for r in fake.replied] == [(token, USER)]
@@ -207,8 +217,14 @@ INVALID_BODIES = {
         {"to": USER, "messages": [{**text(), "quickReply": {"items": [postback_item(data="d" * 301)]}}]},
         "messages[0].quickReply.items[0].action.data",
     ),
-    "flex altText over 1,500": ({"to": USER, "messages": [flex(bubble(), "字" * 1501)]}, "messages[0].altText"),
-    "flex without altText": ({"to": USER, "messages": [{"type": "flex", "contents": bubble()}]}, "messages[0].altText"),
+    "flex altText over 1,500": (
+        {"to": USER, "messages": [flex(bubble(), "字" * 1501)]},
+        "messages[0].altText",
+    ),
+    "flex without altText": (
+        {"to": USER, "messages": [{"type": "flex", "contents": bubble()}]},
+        "messages[0].altText",
+    ),
     "bubble over 30 KB": ({"to": USER, "messages": [flex(bubble("x" * 30_000))]}, "messages[0].contents"),
     "carousel of 13 bubbles": (
         {"to": USER, "messages": [flex({"type": "carousel", "contents": [bubble()] * 13})]},
@@ -219,7 +235,17 @@ INVALID_BODIES = {
         "messages[0].contents",
     ),
     "flex text without text": (
-        {"to": USER, "messages": [flex({"type": "bubble", "body": {"type": "box", "layout": "vertical", "contents": [{"type": "text"}]}})]},
+        {
+            "to": USER,
+            "messages": [
+                flex(
+                    {
+                        "type": "bubble",
+                        "body": {"type": "box", "layout": "vertical", "contents": [{"type": "text"}]},
+                    }
+                )
+            ],
+        },
         "messages[0].contents.body.contents[0].text",
     ),
     "box without layout": (
@@ -233,7 +259,11 @@ INVALID_BODIES = {
                 {
                     "type": "template",
                     "altText": "選擇",
-                    "template": {"type": "buttons", "text": "選一個", "actions": [postback_item()["action"]] * 5},
+                    "template": {
+                        "type": "buttons",
+                        "text": "選一個",
+                        "actions": [postback_item()["action"]] * 5,
+                    },
                 }
             ],
         },
@@ -258,7 +288,12 @@ def test_invalid_push_is_refused_with_line_error_json(fake, case):
 
 def test_multicast_to_501_is_refused(fake):
     to = [f"U{i:032x}" for i in range(501)]
-    response = post(fake, "/v2/bot/message/multicast", {"to": to, "messages": [text()]}, X_Line_Retry_Key=str(uuid.uuid4()))
+    response = post(
+        fake,
+        "/v2/bot/message/multicast",
+        {"to": to, "messages": [text()]},
+        X_Line_Retry_Key=str(uuid.uuid4()),
+    )
     assert response.status_code == 400
     assert "to" in [d["property"] for d in response.json()["details"]]
 
@@ -270,14 +305,24 @@ def test_multicast_to_501_is_refused(fake):
 )
 def test_text_of_exactly_5000_utf16_units_is_accepted(fake, value):
     assert utf16_len(value) == 5000
-    response = post(fake, "/v2/bot/message/push", {"to": USER, "messages": [text(value)]}, X_Line_Retry_Key=str(uuid.uuid4()))
+    response = post(
+        fake,
+        "/v2/bot/message/push",
+        {"to": USER, "messages": [text(value)]},
+        X_Line_Retry_Key=str(uuid.uuid4()),
+    )
     assert response.status_code == 200, response.text
 
 
 def test_limits_at_their_edge_are_accepted(fake):
     message = flex({"type": "carousel", "contents": [bubble()] * 12}, "字" * 1500)
     message["quickReply"] = {"items": [postback_item(data="d" * 300)] * 13}
-    response = post(fake, "/v2/bot/message/push", {"to": USER, "messages": [message] * 5}, X_Line_Retry_Key=str(uuid.uuid4()))
+    response = post(
+        fake,
+        "/v2/bot/message/push",
+        {"to": USER, "messages": [message] * 5},
+        X_Line_Retry_Key=str(uuid.uuid4()),
+    )
     assert response.status_code == 200, response.text
     assert fake.rejected == []
 
@@ -285,17 +330,26 @@ def test_limits_at_their_edge_are_accepted(fake):
 def test_requests_without_a_valid_token_get_401(fake):
     assert requests.get(fake.base_url + "/v2/bot/message/quota", timeout=5).status_code == 401
     with FakeLineAPI(access_token=TOKEN) as strict:
-        wrong = requests.get(strict.base_url + "/v2/bot/message/quota", headers={"Authorization": "Bearer other"}, timeout=5)
+        wrong = requests.get(
+            strict.base_url + "/v2/bot/message/quota", headers={"Authorization": "Bearer other"}, timeout=5
+        )
         right = requests.get(strict.base_url + "/v2/bot/message/quota", headers=AUTH, timeout=5)
     assert wrong.status_code == 401 and "Authentication failed" in wrong.json()["message"]
     assert right.status_code == 200
 
 
 def test_retry_key_must_be_a_uuid_and_only_on_apis_that_take_it(fake):
-    bad = post(fake, "/v2/bot/message/push", {"to": USER, "messages": [text()]}, X_Line_Retry_Key="not-a-uuid")
+    bad = post(
+        fake, "/v2/bot/message/push", {"to": USER, "messages": [text()]}, X_Line_Retry_Key="not-a-uuid"
+    )
     assert bad.status_code == 400 and "X-Line-Retry-Key" in bad.json()["message"]
     token = fake.issue_reply_token(USER)
-    on_reply = post(fake, "/v2/bot/message/reply", {"replyToken": token, "messages": [text()]}, X_Line_Retry_Key=str(uuid.uuid4()))
+    on_reply = post(
+        fake,
+        "/v2/bot/message/reply",
+        {"replyToken": token, "messages": [text()]},
+        X_Line_Retry_Key=str(uuid.uuid4()),
+    )
     assert on_reply.status_code == 400
     assert fake.delivered == [] and fake.replied == []
     assert [r.status for r in fake.rejected] == [400, 400]
@@ -315,11 +369,32 @@ def test_quota_and_consumption_follow_pushes_per_recipient(fake):
     fake.set_quota(3)
     assert get("/v2/bot/message/quota") == {"type": "limited", "value": 3}
     to = [USER, OTHER]
-    assert post(fake, "/v2/bot/message/multicast", {"to": to, "messages": [text(), text()]}, X_Line_Retry_Key=str(uuid.uuid4())).status_code == 200
+    assert (
+        post(
+            fake,
+            "/v2/bot/message/multicast",
+            {"to": to, "messages": [text(), text()]},
+            X_Line_Retry_Key=str(uuid.uuid4()),
+        ).status_code
+        == 200
+    )
     assert get("/v2/bot/message/quota/consumption") == {"totalUsage": 2}
-    over = post(fake, "/v2/bot/message/multicast", {"to": to, "messages": [text()]}, X_Line_Retry_Key=str(uuid.uuid4()))
+    over = post(
+        fake,
+        "/v2/bot/message/multicast",
+        {"to": to, "messages": [text()]},
+        X_Line_Retry_Key=str(uuid.uuid4()),
+    )
     assert over.status_code == 429 and over.json() == {"message": MONTHLY_LIMIT}
-    assert post(fake, "/v2/bot/message/push", {"to": USER, "messages": [text()]}, X_Line_Retry_Key=str(uuid.uuid4())).status_code == 200
+    assert (
+        post(
+            fake,
+            "/v2/bot/message/push",
+            {"to": USER, "messages": [text()]},
+            X_Line_Retry_Key=str(uuid.uuid4()),
+        ).status_code
+        == 200
+    )
     assert get("/v2/bot/message/quota/consumption") == {"totalUsage": 3}
     assert len(fake.delivered) == 3
 
@@ -332,7 +407,9 @@ def test_profile_and_content(fake):
     fake.add_content("100001", b"\x89PNG...", "image/png")
     content = requests.get(f"{fake.base_url}/v2/bot/message/100001/content", headers=AUTH, timeout=5)
     assert content.content == b"\x89PNG..." and content.headers["Content-Type"] == "image/png"
-    assert requests.get(f"{fake.base_url}/v2/bot/message/9/content", headers=AUTH, timeout=5).status_code == 404
+    assert (
+        requests.get(f"{fake.base_url}/v2/bot/message/9/content", headers=AUTH, timeout=5).status_code == 404
+    )
 
 
 # -- faults --------------------------------------------------------------------------------------
@@ -340,7 +417,9 @@ def test_profile_and_content(fake):
 
 def test_fault_before_delivery_delivers_nothing(fake):
     fake.fail_next(1, 500)
-    response = post(fake, "/v2/bot/message/push", {"to": USER, "messages": [text()]}, X_Line_Retry_Key=str(uuid.uuid4()))
+    response = post(
+        fake, "/v2/bot/message/push", {"to": USER, "messages": [text()]}, X_Line_Retry_Key=str(uuid.uuid4())
+    )
     assert response.status_code == 500 and response.json()["message"]
     assert "x-line-request-id" in response.headers
     assert fake.delivered == []
@@ -349,9 +428,19 @@ def test_fault_before_delivery_delivers_nothing(fake):
 def test_fault_after_delivery_delivers_then_loses_the_answer(fake):
     key = str(uuid.uuid4())
     fake.fail_next(1, 503, when="after")
-    assert post(fake, "/v2/bot/message/push", {"to": USER, "messages": [text()]}, X_Line_Retry_Key=key).status_code == 503
+    assert (
+        post(
+            fake, "/v2/bot/message/push", {"to": USER, "messages": [text()]}, X_Line_Retry_Key=key
+        ).status_code
+        == 503
+    )
     assert len(fake.delivered) == 1
-    assert post(fake, "/v2/bot/message/push", {"to": USER, "messages": [text()]}, X_Line_Retry_Key=key).status_code == 409
+    assert (
+        post(
+            fake, "/v2/bot/message/push", {"to": USER, "messages": [text()]}, X_Line_Retry_Key=key
+        ).status_code
+        == 409
+    )
     assert len(fake.delivered) == 1
 
 
@@ -361,10 +450,22 @@ def test_429_carries_retry_after(fake):
     assert response.status_code == 429 and response.headers["Retry-After"] == "7"
 
 
+def test_fault_delay_slows_the_answer(fake):
+    fake.fail_next(1, 503, delay=0.3)
+    started = time.monotonic()
+    response = requests.get(fake.base_url + "/v2/bot/message/quota", headers=AUTH, timeout=5)
+    assert response.status_code == 503 and time.monotonic() - started >= 0.3
+
+
 def test_drop_closes_without_an_answer(fake):
     fake.fail_next(1, "drop", when="after")
     with pytest.raises(requests.ConnectionError):
-        post(fake, "/v2/bot/message/push", {"to": USER, "messages": [text()]}, X_Line_Retry_Key=str(uuid.uuid4()))
+        post(
+            fake,
+            "/v2/bot/message/push",
+            {"to": USER, "messages": [text()]},
+            X_Line_Retry_Key=str(uuid.uuid4()),
+        )
     assert len(fake.delivered) == 1
     assert fake.requests[-1].status is None and fake.requests[-1].fault.kind == "drop"
 
@@ -403,7 +504,15 @@ def test_stop_ends_held_requests_quickly():
 def test_faults_can_target_a_path(fake):
     fake.fail_next(1, 500, path="/push")
     assert requests.get(fake.base_url + "/v2/bot/message/quota", headers=AUTH, timeout=5).status_code == 200
-    assert post(fake, "/v2/bot/message/push", {"to": USER, "messages": [text()]}, X_Line_Retry_Key=str(uuid.uuid4())).status_code == 500
+    assert (
+        post(
+            fake,
+            "/v2/bot/message/push",
+            {"to": USER, "messages": [text()]},
+            X_Line_Retry_Key=str(uuid.uuid4()),
+        ).status_code
+        == 500
+    )
 
 
 def test_random_faults_follow_the_seed_and_ratio():
@@ -461,7 +570,9 @@ def test_webhook_bodies_validate_and_parse_into_sdk_events():
 
 
 def test_webhook_event_ids_are_unique_ulids_in_time_order():
-    ids = [webhooks.text_event(USER, "x", timestamp=1_712_538_000_000 + i)["webhookEventId"] for i in range(200)]
+    ids = [
+        webhooks.text_event(USER, "x", timestamp=1_712_538_000_000 + i)["webhookEventId"] for i in range(200)
+    ]
     assert len(set(ids)) == 200
     assert all(re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{26}", i) for i in ids)
     assert [i[:10] for i in ids] == sorted(i[:10] for i in ids), "the time part sorts like the timestamps"
@@ -471,7 +582,9 @@ def test_redelivery_keeps_the_event_id():
     event = webhooks.postback_event(USER, "a=1")
     again = webhooks.redelivered(event)
     assert again["webhookEventId"] == event["webhookEventId"]
-    assert again["deliveryContext"] == {"isRedelivery": True} and event["deliveryContext"] == {"isRedelivery": False}
+    assert again["deliveryContext"] == {"isRedelivery": True} and event["deliveryContext"] == {
+        "isRedelivery": False
+    }
 
 
 def test_timestamps_come_from_the_given_moment():
@@ -509,7 +622,10 @@ def test_destination_must_be_a_bot_user_id():
 
 
 def test_empty_event_list_is_valid_as_lines_verification_call():
-    assert json.loads(webhooks.body(webhooks.DESTINATION, [])) == {"destination": webhooks.DESTINATION, "events": []}
+    assert json.loads(webhooks.body(webhooks.DESTINATION, [])) == {
+        "destination": webhooks.DESTINATION,
+        "events": [],
+    }
 
 
 def test_signature_matches_the_sdk_and_a_tampered_body_fails():

@@ -116,7 +116,10 @@ def test_template_message_validates(fake, sender):
         alt_text="是否完成？",
         template=ButtonsTemplate(
             text="防汛整備是否完成？",
-            actions=[PostbackAction(label="完成", data="done=12"), PostbackAction(label="還沒", data="later=12")],
+            actions=[
+                PostbackAction(label="完成", data="done=12"),
+                PostbackAction(label="還沒", data="later=12"),
+            ],
         ),
     )
     assert sender.push(USER, [message], key()).ok
@@ -176,7 +179,9 @@ def test_retry_after_is_honoured(fake, sender, waits):
 
 def test_backoff_is_exponential_jittered_and_capped(fake, waits):
     fake.fail_next(6, 503)
-    with LineSender(TOKEN, fake.base_url, max_attempts=7, backoff_base=0.5, backoff_cap=4, sleep=waits.append) as s:
+    with LineSender(
+        TOKEN, fake.base_url, max_attempts=7, backoff_base=0.5, backoff_cap=4, sleep=waits.append
+    ) as s:
         assert s.push(USER, [TextMessage(text="hi")], key()).attempts == 7
     ceilings = [0.5, 1, 2, 4, 4, 4]
     assert len(waits) == 6
@@ -352,7 +357,9 @@ def test_quota_read_failure_raises(fake, sender):
 def test_profile(fake, sender):
     fake.add_user(USER, "林科員", picture_url="https://example.com/p.png", language="zh-TW")
     fake.fail_next(1, 503, path="/profile")
-    assert sender.profile(USER) == Profile(USER, "林科員", picture_url="https://example.com/p.png", language="zh-TW")
+    assert sender.profile(USER) == Profile(
+        USER, "林科員", picture_url="https://example.com/p.png", language="zh-TW"
+    )
     assert sender.profile(OTHER) is None
 
 

@@ -65,7 +65,9 @@ def to_millis(timestamp: int | datetime | None) -> int:
     return int(timestamp)
 
 
-def source(user_id: str | None = None, group_id: str | None = None, room_id: str | None = None) -> dict[str, str]:
+def source(
+    user_id: str | None = None, group_id: str | None = None, room_id: str | None = None
+) -> dict[str, str]:
     """Return a user, group or room source object (userId is kept in groups and rooms when given)."""
     if group_id is not None:
         src = {"type": "group", "groupId": group_id}

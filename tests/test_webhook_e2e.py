@@ -1,0 +1,239 @@
+"""The app and the fake LINE API as real servers: signed webhooks in over HTTP, replies out through the SDK."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import requests
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
+
+from bot.app import create_app
+from bot.line_client import LineSender
+from bot.runtime import Runtime
+from schedules.clock import FixedClock
+from storage import queries
+from storage.models import Staff, WebhookEvent
+from storage.plan_import import import_plan
+from storage.staff_import import import_staff, read_roster
+from tests.conftest import DEMO
+from tests.fakes import webhooks
+from tests.fakes.line_api import FakeLineAPI
+
+SECRET = "e2e-channel-secret"
+TOKEN = "e2e-access-token"
+MONDAY = datetime(2024, 4, 8, 9, 0, tzinfo=ZoneInfo("Asia/Taipei"))
+
+
+@pytest.fixture
+def fake():
+    with FakeLineAPI(access_token=TOKEN) as api:
+        yield api
+    assert api.rejected == [], api.rejected
+
+
+@pytest.fixture
+def demo_db(db):
+    """The demo plan (as 2024) and its staff in the `db` database."""
+    with db.sessions() as session:
+        import_plan(session, DEMO / "wenshan-113.ods", 2024, MONDAY)
+        office = queries.only_office(session)
+        import_staff(session, office, read_roster(DEMO / "staff.csv"), MONDAY, "staff.csv")
+        session.commit()
+    return db
+
+
+@pytest.fixture
+def server(demo_db, fake):
+    """The planbot app served over real HTTP, talking to the fake LINE API."""
+    runtime = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(MONDAY))
+    sender = LineSender(TOKEN, base_url=fake.base_url, timeout=5, sleep=lambda _s: None)
+    app = create_app({"runtime": runtime, "sender": sender, "LINE_CHANNEL_SECRET": SECRET, "testing": True})
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{http.server_port}", app, demo_db
+    http.shutdown()
+    app.extensions["planbot"].dispatcher.stop()
+
+
+def staff_id(db, name: str) -> str:
+    with db.sessions() as session:
+        return session.scalar(select(Staff.line_user_id).where(Staff.name == name))
+
+
+def chief_of(db, section: str) -> str:
+    with db.sessions() as session:
+        return next(s.name for s in session.scalars(select(Staff)) if s.section and s.section.name == section and s.role.value == "chief")
+
+
+def post(url: str, events: list[dict], secret: str = SECRET, **extra_headers) -> requests.Response:
+    raw, headers = webhooks.signed_request(secret, events)
+    headers.update(extra_headers)
+    return requests.post(f"{url}/callback", data=raw, headers=headers, timeout=5)
+
+
+def wait_for(predicate, timeout: float = 10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for the bot")
+
+
+def replies_to(fake: FakeLineAPI, token: str) -> list[dict]:
+    return [r for r in fake.requests_to("/v2/bot/message/reply") if (r.json or {}).get("replyToken") == token and r.status == 200]
+
+
+def text_of(messages: list[dict]) -> str:
+    """Flatten every text a person would read in the messages."""
+    out: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key in ("text", "altText", "label"):
+                if isinstance(node.get(key), str):
+                    out.append(node[key])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(messages)
+    return "\n".join(out)
+
+
+def test_staff_asks_this_month_and_gets_a_reply_through_line(server, fake):
+    url, _app, db = server
+    user = staff_id(db, chief_of(db, "戶籍資料課"))
+    token = fake.issue_reply_token(user)
+    answer = post(url, [webhooks.text_event(user, "本月", reply_token=token)])
+    assert answer.status_code == 200
+    reply = wait_for(lambda: replies_to(fake, token))
+    assert len(reply) == 1
+    shown = text_of(reply[0].json["messages"])
+    assert "4/" in shown and "（" in shown, shown
+
+
+def test_same_event_three_times_is_handled_once(server, fake):
+    url, _app, db = server
+    user = staff_id(db, chief_of(db, "戶籍登記課"))
+    token = fake.issue_reply_token(user)
+    event = webhooks.text_event(user, "說明", reply_token=token)
+    for e in (event, webhooks.redelivered(event), event):
+        assert post(url, [e]).status_code == 200
+    wait_for(lambda: replies_to(fake, token))
+    time.sleep(0.5)
+    assert len(fake.requests_to("/v2/bot/message/reply")) == 1
+    with db.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(WebhookEvent)) == 1
+
+
+@pytest.mark.parametrize("signature", ["", "bm90IHRoZSByaWdodCBzaWduYXR1cmU=", None])
+def test_invalid_or_missing_signature_is_refused_and_changes_nothing(server, fake, signature):
+    url, _app, db = server
+    user = staff_id(db, chief_of(db, "戶籍登記課"))
+    raw, headers = webhooks.signed_request(SECRET, [webhooks.text_event(user, "回報 1 完成")])
+    if signature is None:
+        headers.pop("X-Line-Signature")
+    else:
+        headers["X-Line-Signature"] = signature
+    answer = requests.post(f"{url}/callback", data=raw, headers=headers, timeout=5)
+    assert answer.status_code == 400
+    time.sleep(0.2)
+    with db.sessions() as session:
+        assert queries.count_rows(session)["webhook_events"] == 0
+        assert queries.count_rows(session)["progress_reports"] == 0
+    assert fake.requests == []
+
+
+def test_signature_for_another_secret_is_refused(server, fake):
+    url, *_ = server
+    assert post(url, [webhooks.text_event(webhooks.new_user_id(), "本月")], secret="other-secret").status_code == 400
+
+
+def test_header_name_is_case_insensitive_and_empty_events_verify(server):
+    url, *_ = server
+    raw, headers = webhooks.signed_request(SECRET, [])
+    lowered = {k.lower(): v for k, v in headers.items()}
+    assert requests.post(f"{url}/callback", data=raw, headers=lowered, timeout=5).status_code == 200
+
+
+def test_oversized_and_malformed_bodies(server):
+    url, *_ = server
+    big = b"{" + b" " * (1024 * 1024 + 10) + b"}"
+    assert requests.post(f"{url}/callback", data=big, headers={"X-Line-Signature": webhooks.sign(SECRET, big)}, timeout=10).status_code == 413
+    bad = b'{"events": [ not json'
+    assert requests.post(f"{url}/callback", data=bad, headers={"X-Line-Signature": webhooks.sign(SECRET, bad)}, timeout=5).status_code == 400
+
+
+def test_standby_events_are_recorded_not_answered(server, fake):
+    url, _app, db = server
+    user = staff_id(db, chief_of(db, "戶籍登記課"))
+    assert post(url, [webhooks.text_event(user, "本月", mode="standby")]).status_code == 200
+
+    def handled():
+        with db.sessions() as session:
+            return session.scalar(select(WebhookEvent.outcome).where(WebhookEvent.handled_at.is_not(None)))
+
+    assert wait_for(handled) == "standby"
+    assert fake.requests == []
+
+
+def test_expired_reply_token_falls_back_to_push_with_retry_key(server, fake):
+    url, _app, db = server
+    user = staff_id(db, chief_of(db, "戶籍登記課"))
+    token = fake.issue_reply_token(user, expired=True)
+    post(url, [webhooks.text_event(user, "說明", reply_token=token)])
+    pushed = wait_for(lambda: [d for d in fake.delivered if d.recipient == user])
+    assert pushed[0].retry_key
+
+
+def test_events_are_handled_in_timestamp_order_per_user(server, fake):
+    url, _app, db = server
+    user = staff_id(db, chief_of(db, "戶籍登記課"))
+    first, second = fake.issue_reply_token(user), fake.issue_reply_token(user)
+    base = int(MONDAY.timestamp() * 1000)
+    later = webhooks.text_event(user, "逾期", reply_token=second, timestamp=base + 2000)
+    earlier = webhooks.text_event(user, "本週", reply_token=first, timestamp=base + 1000)
+    post(url, [later, earlier])
+    wait_for(lambda: len(fake.requests_to("/v2/bot/message/reply")) == 2)
+    tokens = [r.json["replyToken"] for r in fake.requests_to("/v2/bot/message/reply")]
+    assert tokens == [first, second]
+
+
+def test_unknown_user_gets_how_to_link_and_no_plan_data(server, fake):
+    url, *_ = server
+    stranger = webhooks.new_user_id()
+    token = fake.issue_reply_token(stranger)
+    post(url, [webhooks.text_event(stranger, "本月", reply_token=token)])
+    shown = text_of(wait_for(lambda: replies_to(fake, token))[0].json["messages"])
+    assert "綁定" in shown and "門牌" not in shown
+
+
+def test_unfollow_keeps_the_link_but_stops_pushes(server, fake):
+    url, _app, db = server
+    name = chief_of(db, "戶籍登記課")
+    user = staff_id(db, name)
+    post(url, [webhooks.unfollow_event(user)])
+
+    def unfollowed():
+        with db.sessions() as session:
+            person = session.scalar(select(Staff).where(Staff.name == name))
+            return person if not person.following else None
+
+    person = wait_for(unfollowed)
+    assert person.line_user_id == user
+
+
+def test_healthz_checks_the_database(server):
+    url, *_ = server
+    answer = requests.get(f"{url}/healthz", timeout=5)
+    assert answer.status_code == 200 and answer.json() == {"ok": True, "database": "ok"}
