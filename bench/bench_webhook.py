@@ -99,9 +99,11 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--requests", type=int, default=3000)
     ap.add_argument("--concurrency", type=int, default=8)
+    ap.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"),
+                    help="database for the webhook (default: a fresh SQLite file)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = f"sqlite:///{tmp}/bench.db"
+        db = args.database_url or f"sqlite:///{tmp}/bench.db"
         env = {**os.environ, "DATABASE_URL": db, "LINE_CHANNEL_SECRET": SECRET}
         env.pop("LINE_CHANNEL_ACCESS_TOKEN", None)
         subprocess.run([sys.executable, "-m", "bot.cli", "db", "upgrade"], cwd=ROOT, env=env, check=True,

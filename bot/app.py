@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from flask import Flask
 
+from bot.event_journal import EventJournal
 from bot.events import Dispatcher
 from bot.runtime import Runtime
 from handlers.incoming import Settings
@@ -25,6 +26,7 @@ class Services:
     channel_secret: str
     settings: Settings
     dispatcher: Dispatcher
+    journal: EventJournal | None = None
     sync: bool = False
     extras: dict = field(default_factory=dict)
 
@@ -57,7 +59,8 @@ def create_app(config: dict | None = None) -> Flask:
     )
     dispatcher = Dispatcher(runtime.sessions, runtime.clock, sender, settings)
     sync = bool(config.get("sync_events", env.get("PLANBOT_SYNC_EVENTS") == "1"))
-    app.extensions["planbot"] = Services(runtime, sender, secret, settings, dispatcher, sync)
+    journal = EventJournal(runtime.engine, runtime.clock.now)
+    app.extensions["planbot"] = Services(runtime, sender, secret, settings, dispatcher, journal, sync)
     if not sync:
         dispatcher.start()
 

@@ -8,8 +8,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.render import render
@@ -33,28 +34,28 @@ def event_id(event: dict) -> str:
     return str(event.get("webhookEventId") or f"noid-{source_key(event)}-{event.get('timestamp')}-{event.get('type')}")
 
 
-def record_events(session: Session, events: list[dict], now: datetime) -> int:
-    """Store events not seen before (by webhookEventId); return how many were new."""
-    new = 0
-    for event in events:
-        if not isinstance(event, dict):
-            continue
-        row = WebhookEvent(
-            event_id=event_id(event),
-            source_key=source_key(event),
-            timestamp_ms=int(event.get("timestamp") or 0),
-            mode=str(event.get("mode") or "active"),
-            body=event,
-            received_at=now,
-        )
-        try:
-            with session.begin_nested():
-                session.add(row)
-                session.flush()
-            new += 1
-        except IntegrityError:
-            log.info("webhook event %s already recorded (redelivery or duplicate post)", row.event_id)
-    return new
+def event_rows(events: list, now: datetime) -> list[dict]:
+    """Return the webhook_events rows for the events of one webhook body."""
+    return [
+        {
+            "event_id": event_id(event),
+            "source_key": source_key(event),
+            "timestamp_ms": int(event.get("timestamp") or 0),
+            "mode": str(event.get("mode") or "active"),
+            "body": event,
+            "received_at": now,
+        }
+        for event in events
+        if isinstance(event, dict)
+    ]
+
+
+def insert_ignoring_duplicates(conn: Connection, rows: list[dict]) -> None:
+    """Insert the rows; redeliveries and duplicate posts carry the same webhookEventId and are dropped."""
+    if not rows:
+        return
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    conn.execute(insert(WebhookEvent.__table__).on_conflict_do_nothing(index_elements=["event_id"]), rows)
 
 
 def to_incoming(event: dict) -> Incoming | None:
@@ -201,7 +202,8 @@ class Dispatcher:
         token = event.get("replyToken")
         if token:
             result = self.sender.reply(token, messages)
-            if result.ok or not result.token_invalid:
+            # A refused token after an unanswered attempt means the reply probably arrived: no second copy.
+            if result.ok or not result.token_invalid or getattr(result, "maybe_delivered", False):
                 if not result.ok:
                     log.warning("reply failed: %s", result.error)
                 return

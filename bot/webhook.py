@@ -9,7 +9,6 @@ from flask import Blueprint, Response, abort, current_app, request, send_file
 from linebot.v3.webhook import SignatureValidator
 from sqlalchemy import text
 
-from bot.events import record_events
 from storage.db import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -47,8 +46,7 @@ def callback() -> Response:
     if not isinstance(events, list):
         abort(400)
     if events:
-        with unit_of_work(svc.runtime.sessions) as session:
-            record_events(session, events, svc.runtime.clock.now())
+        svc.journal.record(events)
         svc.after_record()
     return Response("OK", mimetype="text/plain")
 

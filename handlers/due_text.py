@@ -25,6 +25,16 @@ def item_name(item: Item, limit: int = TITLE_IN_LIST) -> str:
     return clip(item.title, limit)
 
 
+def own_name(item: Item) -> str:
+    """Return what tells an item apart: its title, or its own content for a sub-item (6-2) sharing a title."""
+    return " ".join((item.content if "-" in item.number and item.content else item.title).split())
+
+
+def button_name(item: Item) -> str:
+    """Return what a button says about an item: 編號 and its own name."""
+    return f"{item.number} {own_name(item)}"
+
+
 def is_meeting(item: Item) -> bool:
     """Say whether an item's events are meetings (會議, 召開) rather than other events."""
     text = f"{item.title}{item.schedule_text}{item.content}"
@@ -88,6 +98,7 @@ def occurrence_text(due: Due) -> str:
     elif due.occ.kind == "deadline":
         when += M.DEADLINE_SUFFIX
     label = due.occ.label
-    if not label or label == format_date(due.occ.due):
+    # A window's label is its own dates (3/1-4/30), and an event's is its day: the dates say it already.
+    if not label or label == format_date(due.occ.due) or due.occ.kind == "window":
         return when
     return M.OCCURRENCE.format(label=label, when=when)

@@ -10,7 +10,7 @@ from handlers import access, item_lookup, paging, postbacks, scopes
 from handlers import messages as M
 from handlers.agenda import agenda, current_occurrence, item_occurrences
 from handlers.commands import StatusSaid, read_status
-from handlers.due_text import clip, item_name, occurrence_text
+from handlers.due_text import button_name, clip, item_name, occurrence_text
 from handlers.incoming import Context
 from handlers.replies import MAX_QUICK_REPLIES, Button, Reply, Text
 from handlers.request import Request
@@ -242,7 +242,7 @@ def pick_item(req: Request, ctx: Context, plan: Plan) -> list[Reply]:
         return [Text(M.REPORT_USAGE)]
     page = paging.page_of(items, req.page, MAX_QUICK_REPLIES - 1)
     lines = [M.REPORT_PICK_ITEM, ""] + [M.REPORT_CHOICE.format(number=i.number, title=item_name(i, 30)) for i in page.entries]
-    buttons = [postbacks.button(f"{i.number} {item_name(i, 20)}", "ask", i=i.id) for i in page.entries]
+    buttons = [postbacks.button(button_name(i), "ask", i=i.id) for i in page.entries]
     more = paging.more_button("report", page, "")
     if more:
         buttons.append(more)

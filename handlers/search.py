@@ -6,7 +6,7 @@ from rapidfuzz import fuzz
 
 from handlers import access, item_lookup, paging, postbacks
 from handlers import messages as M
-from handlers.due_text import clip, item_name
+from handlers.due_text import button_name, clip, item_name
 from handlers.incoming import Context
 from handlers.item_cards import item_card
 from handlers.replies import MAX_QUICK_REPLIES, Button, Reply, Text
@@ -31,9 +31,12 @@ def search(req: Request, ctx: Context) -> list[Reply]:
     if not query:
         return [Text(M.SEARCH_USAGE)]
     found = find(req, ctx, query)
-    if found is None and req.command.text != query:
+    typed = req.command.text
+    attached = typed.endswith(query) and not typed[: len(typed) - len(query)][-1:].isspace()
+    if found is None and attached and typed != query:
         # 查核報告 is a word, not 查 + 核報告: try the whole message before giving up.
-        found = find(req, ctx, req.command.text)
+        query = req.command.text
+        found = find(req, ctx, query)
     return found or [Text(M.SEARCH_NONE.format(query=clip(query, 40)))]
 
 
@@ -98,7 +101,7 @@ def choices(req: Request, items: list[Item], header: str, query: str) -> list[Re
         M.SEARCH_LINE.format(n=start + n, section=i.section.name, number=i.number, title=item_name(i, 34))
         for n, i in enumerate(page.entries, start=1)
     ]
-    buttons: list[Button] = [postbacks.button(f"{i.number} {item_name(i, 20)}", "card", i=i.id) for i in page.entries]
+    buttons: list[Button] = [postbacks.button(button_name(i), "card", i=i.id) for i in page.entries]
     more = paging.more_button("search", page, query)
     if more is not None:
         buttons.append(more)

@@ -12,7 +12,7 @@ from handlers import messages as M
 from handlers.agenda import Due, agenda, number_key
 from handlers.commands import is_filler
 from handlers.due_lists import span
-from handlers.due_text import item_name, owners_text
+from handlers.due_text import clip, own_name, owners_text
 from handlers.incoming import Context
 from handlers.replies import MAX_CARD_ROWS, MAX_QUICK_REPLIES, Button, Card, CardRow, Reply, Text
 from handlers.request import Request
@@ -171,11 +171,7 @@ def summary_card(s: Summary) -> Card:
         rows.append(CardRow(M.SUMMARY_NONE, tone="muted"))
     if s.sections:
         rows.append(CardRow(M.SUMMARY_SECTIONS_HEADER))
-        rows += [
-            CardRow(sec.section, M.SUMMARY_SECTION_ROW.format(done=sec.done, items=sec.items, overdue=sec.overdue),
-                    "alert" if sec.overdue else "normal")
-            for sec in s.sections
-        ]
+        rows += [_section_row(sec) for sec in s.sections]
     quick: tuple[Button, ...] = ()
     if s.overdue_items:
         rows.append(CardRow(M.SUMMARY_OVERDUE_HEADER, tone="alert"))
@@ -191,7 +187,14 @@ def summary_card(s: Summary) -> Card:
     return Card(title, subtitle, tuple(rows), alt_text=title, quick_replies=quick)
 
 
+def _section_row(sec: Summary) -> CardRow:
+    if not sec.items:
+        return CardRow(sec.section, M.SUMMARY_SECTION_EMPTY, "muted")
+    text = M.SUMMARY_SECTION_ROW.format(done=sec.done, items=sec.items, overdue=sec.overdue)
+    return CardRow(sec.section, text, "alert" if sec.overdue else "normal")
+
+
 def _overdue_row(d: Due, with_section: bool) -> CardRow:
     name = f"{d.item.section.name} {d.item.number}" if with_section else d.item.number
-    label = f"{name} {item_name(d.item, 16)}"
+    label = f"{name} {clip(own_name(d.item), 16)}"
     return CardRow(label, M.SUMMARY_OVERDUE_ROW.format(due=format_date(d.occ.due), owners=owners_text(d.item)), "alert")

@@ -157,3 +157,11 @@ def write_plan_csv(path: Path, rows: list[list[str]]) -> Path:
         for section, number, title, content, owners, schedule in rows:
             writer.writerow([section, number, title, content, owners, schedule, *[""] * 12, "", ""])
     return path
+
+
+@pytest.fixture
+def talk_any(demo_any, tmp_path) -> Talk:
+    """Talk to the bot on the demo plan on SQLite and on PostgreSQL in turn."""
+    settings = Settings(public_url="https://planbot.example.tw", export_dir=str(tmp_path / "exports"))
+    with demo_any.sessions() as session:
+        yield Talk(session, FixedClock(MONDAY), settings)

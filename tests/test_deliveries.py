@@ -249,17 +249,19 @@ def test_long_digest_stays_within_line_limits(db):
 
 
 def test_thirty_percent_of_pushes_failing_loses_nothing(db):
-    ids = seed_fanout(db.sessions, 500)
-    with FakeLineAPI() as fake:
-        fake.fail_randomly(0.3, kinds=(500, 502, 429, "drop"), seed=7, retry_after=0)
-        fake.timeout_hold = 0.5
-        line = LineSender("token", base_url=fake.base_url, timeout=0.2, max_attempts=3, backoff_base=0.001, backoff_cap=0.01)
+    ids = seed_fanout(db.sessions, 200)
+    with FakeLineAPI(timeout_hold=0.3) as fake:
+        # Server errors, rate limits, dropped connections and timeouts, before or after LINE accepted the push.
+        fake.fail_randomly(0.3, kinds=(500, 502, 429, "drop", "timeout"), seed=7, retry_after=0)
+        line = LineSender("token", base_url=fake.base_url, timeout=0.1, max_attempts=2, backoff_base=0.001, backoff_cap=0.01)
         work = clockwork(db, FixedClock(at(DUE_DAY)), pushing_through(line))
-        work.passes = 10
+        work.passes = 12
         report = work.morning()
-        assert report.sent.sent == 500 and report.sent.failed == 0
-        assert len(fake.faults_injected) > 100
+        assert report.sent.sent == 200 and report.sent.failed == 0
+        assert len(fake.faults_injected) > 50
+        assert any(f.when == "after" for _, f in fake.faults_injected)
         assert Counter(d.recipient for d in fake.delivered) == Counter(ids)
+        assert fake.rejected == []
     with db.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Delivery).where(Delivery.sent_at.is_(None))) == 0
 

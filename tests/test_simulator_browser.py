@@ -58,12 +58,14 @@ def test_simulator_shows_the_reply_card_for_this_month(simulator_url, tmp_path):
         page.goto(simulator_url)
         picker = page.locator("#who")
         expect(picker.locator("option")).not_to_have_count(0)
-        chief = picker.locator("option", has_text="戶籍資料課｜課長").first
-        picker.select_option(chief.get_attribute("value"))
+        # 李冠緯 owns 戶籍資料課 11, whose 每月5日前 deadline moves from Children's Day (4/5) to Monday 4/8.
+        owner = picker.locator("option", has_text="李冠緯").first
+        picker.select_option(owner.get_attribute("value"))
         page.fill("#msg", "本月")
         page.press("#msg", "Enter")
         reply = page.locator("[data-testid=bot-message]").first
         expect(reply).to_be_visible(timeout=15000)
-        expect(reply).to_contain_text("4/")
+        expect(reply).to_contain_text("4/8（一）")
+        expect(reply).to_contain_text("門牌")
         page.screenshot(path=str(tmp_path / "simulator.png"))
         browser.close()

@@ -29,8 +29,8 @@ from openapi_core.exceptions import OpenAPIError
 from openapi_core.testing import MockRequest
 from openapi_core.validation.request.exceptions import ParameterValidationError
 
-from fakes.line_limits import limit_errors
-from fakes.line_openapi import SpecError, messaging_api, schema_errors
+from .line_limits import limit_errors
+from .line_openapi import SpecError, messaging_api, schema_errors
 
 FaultKind = int | Literal["timeout", "drop"]
 When = Literal["before", "after"]
@@ -294,7 +294,8 @@ class FakeLineAPI:
     ) -> None:
         """Fail about ratio of the requests with a kind and moment drawn from a seeded RNG (0 turns it off).
 
-        A 429 is always "before": LINE rate-limits a request instead of processing it.
+        A 429 is always "before": LINE rate-limits a request instead of processing it. The draws
+        repeat for the same seed when requests come one at a time; concurrent callers race for them.
         """
         with self._lock:
             self._random = (

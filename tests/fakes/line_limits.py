@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from fakes.line_openapi import SpecError, compact_json
+from .line_openapi import SpecError, compact_json
 
 MAX_MESSAGES = 5
 MAX_MULTICAST_TO = 500

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from fakes.line_openapi import SpecError, compact_json, validate_webhook_body
+from .line_openapi import SpecError, compact_json, validate_webhook_body
 
 Mode = Literal["active", "standby"]
 Event = dict[str, Any]

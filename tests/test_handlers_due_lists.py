@@ -1,0 +1,179 @@
+"""今天 / 明天 / 本週 / 下週 / 本月 / 下個月, 逾期 and 我的, per role, on the demo plan (Monday 2024-04-08)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from handlers.due_lists import span
+from handlers.replies import Text
+from tests.handler_fixtures import *  # noqa: F403
+from tests.handler_fixtures import CHIEF_DATA, CHIEF_REG, COORDINATOR, DIRECTOR, STAFF_ADMIN, STAFF_DATA, STAFF_REG, buttons
+
+
+@pytest.mark.parametrize(
+    ("name", "first", "last"),
+    [
+        ("today", date(2024, 4, 10), date(2024, 4, 10)),
+        ("tomorrow", date(2024, 4, 11), date(2024, 4, 11)),
+        ("this_week", date(2024, 4, 8), date(2024, 4, 14)),
+        ("next_week", date(2024, 4, 15), date(2024, 4, 21)),
+        ("this_month", date(2024, 4, 1), date(2024, 4, 30)),
+        ("next_month", date(2024, 5, 1), date(2024, 5, 31)),
+    ],
+)
+def test_spans_are_monday_to_sunday_weeks_and_calendar_months(name, first, last):
+    assert span(name, date(2024, 4, 10)) == (first, last)
+
+
+def test_spans_at_the_end_of_the_year():
+    assert span("next_month", date(2024, 12, 15)) == (date(2025, 1, 1), date(2025, 1, 31))
+    assert span("this_week", date(2024, 12, 31)) == (date(2024, 12, 30), date(2025, 1, 5))
+
+
+def test_today_lists_my_deadline_with_number_kind_date_and_status(talk):
+    text = talk.text(STAFF_DATA, "今天")
+    assert text.startswith("今天（4/8（一））你有 1 項作業到期：")
+    assert "【4/8（一）】" in text
+    assert "・11 門牌指標設置及定期巡查管理｜期限｜⬜未回報" in text
+
+
+def test_this_week_and_its_synonyms_give_the_same_answer(talk):
+    answers = {talk.text(STAFF_DATA, t) for t in ("本週", "這週", "這禮拜", "本 周", "這個禮拜的工作有哪些？")}
+    assert len(answers) == 1
+    assert "本週（4/8（一）～4/14（日））你有 1 項作業到期" in answers.pop()
+
+
+def test_this_month_is_grouped_by_day_in_date_order(talk):
+    text = talk.text(STAFF_DATA, "本月")
+    assert "本月（4/1（一）～4/30（二））你有 4 項作業到期：" in text
+    days = [line for line in text.splitlines() if line.startswith("【")]
+    assert days == ["【4/8（一）】", "【4/29（一）】", "【4/30（二）】"]
+    assert "・6 提供學齡兒童異動名冊｜期限｜⬜未回報" in text
+    assert "・12 門牌點位及上傳管理｜4月作業｜⬜未回報" in text
+
+
+def test_next_month_counts_every_weekly_occurrence(talk):
+    text = talk.text(STAFF_DATA, "下個月")
+    assert "下個月（5/1（三）～5/31（五））你有 8 項作業到期：" in text
+    assert text.count("・6 提供學齡兒童異動名冊") == 4  # every Monday of May from 5/6
+    assert "【5/6（一）】" in text and "【5/27（一）】" in text
+
+
+def test_an_empty_week_says_so_and_names_the_next_due(talk):
+    text = talk.text(STAFF_ADMIN, "下週")
+    assert text.startswith("下週（4/15（一）～4/21（日））你沒有作業到期。")
+    assert "下一項是 4/30（二） 的「公文處理成效檢核：內部公文抽核暨處理成效檢核」" in text
+
+
+def test_tomorrow_moves_with_the_clock(talk):
+    talk.at("2024-04-28 20:00")
+    text = talk.text(STAFF_DATA, "明天")
+    assert "明天（4/29（一））你有 1 項作業到期" in text and "6 提供學齡兒童異動名冊" in text
+
+
+def test_a_window_shows_when_it_opened(talk):
+    talk.at("2024-04-22 09:00")
+    text = talk.text("吳欣穎", "下週")
+    assert "・6-2 戶籍清查業務：90歲以上未滿百歲最近1年未使用健保卡者…｜辦理期間 3/1（五） 起" in text
+    assert text.startswith("下週（4/29（一）～5/5（日））你有 3 項作業到期") and "【4/30（二）】" in text
+
+
+def test_reported_status_shows_in_the_list(talk):
+    talk.send(STAFF_DATA, "回報 11 完成")
+    talk.send(STAFF_DATA, "回報 12 50% 已拍照")
+    text = talk.text(STAFF_DATA, "本月")
+    assert "・11 門牌指標設置及定期巡查管理｜期限｜✅已完成" in text
+    assert "・12 門牌點位及上傳管理｜4月作業｜🔄進行中 50%" in text
+
+
+def test_overdue_lists_mine_with_days_late(talk):
+    text = talk.text(STAFF_DATA, "逾期")
+    assert text.startswith("你有 9 項作業逾期未完成（統計至 4/8（一））：")
+    assert "・1/5（五） 11 門牌指標設置及定期巡查管理｜期限｜逾 94 天｜未回報" in text
+    assert "・3/29（五） 12 門牌點位及上傳管理｜3月作業｜逾 10 天｜未回報" in text
+
+
+def test_overdue_synonyms(talk):
+    assert talk.text(STAFF_DATA, "過期") == talk.text(STAFF_DATA, "逾期") == talk.text(STAFF_DATA, "遲交")
+
+
+def test_done_occurrences_are_no_longer_overdue(talk):
+    talk.send(STAFF_DATA, "回報 11 1月 完成")
+    text = talk.text(STAFF_DATA, "逾期")
+    assert "你有 8 項作業逾期" in text and "1/5（五）" not in text
+
+
+def test_chief_sees_the_section_overdue_with_owners_and_a_more_button(talk):
+    replies = talk.send(CHIEF_DATA, "逾期 戶籍資料課")
+    text = replies[0].text
+    assert text.startswith("戶籍資料課有 30 項作業逾期未完成（統計至 4/8（一））：")
+    assert "・1/5（五） 11 門牌指標設置及定期巡查管理｜逾 94 天｜未回報｜李冠緯" in text
+    assert "・1/31（三） 12 門牌點位及上傳管理｜逾 68 天｜未回報｜李冠緯、劉宗佑" in text
+    assert "第 1/2 頁，按「更多」看下一頁。" in text
+    more = next(b for b in buttons(replies[0]) if b.label == "更多")
+    page2 = talk.tap(CHIEF_DATA, more.data)[0].text
+    assert "第 2/2 頁" in page2 and "3/29（五）" in page2
+    assert text.count("\n・") + page2.count("\n・") == 30
+
+
+def test_chief_of_another_section_and_staff_are_refused_the_section(talk):
+    refused = talk.text(CHIEF_REG, "逾期 戶籍資料課")
+    assert "你可以看自己課室（戶籍登記課）的資料" in refused and "門牌" not in refused
+    refused = talk.text(STAFF_DATA, "逾期 戶籍資料課")
+    assert refused.startswith("抱歉，戶籍資料課的資料只開放給該課課長、研考和主任查看。")
+    assert "11 門牌" not in refused
+
+
+def test_only_coordinator_and_director_see_the_whole_office(talk):
+    assert talk.text(CHIEF_DATA, "逾期 全所").startswith("抱歉，全所的資料只開放給研考和主任查看。")
+    assert talk.text(STAFF_REG, "逾期 全所").startswith("抱歉，全所的資料只開放給研考和主任查看。")
+    for who in (COORDINATOR, DIRECTOR):
+        text = talk.text(who, "逾期 全所")
+        assert "全所有" in text and "項作業逾期未完成" in text
+        assert "【戶籍登記課】" in text
+
+
+def test_coordinator_sees_any_section(talk):
+    text = talk.text(COORDINATOR, "本月 戶籍資料課")
+    assert text.startswith("本月（4/1（一）～4/30（二））戶籍資料課有")
+    assert "戶籍資料課 11 門牌指標設置及定期巡查管理｜期限｜⬜未回報｜李冠緯" in text
+
+
+def test_unknown_section_is_named(talk):
+    text = talk.text(COORDINATOR, "逾期 民政課")
+    assert "找不到「民政課」這個課室" in text and "戶籍資料課" in text
+
+
+def test_mine_lists_items_with_next_due_and_what_is_left(talk):
+    text = talk.text(STAFF_DATA, "我的")
+    assert text.startswith("你今年還有 5 個項目要辦（4/8（一） 起）：")
+    assert "・11 門牌指標設置及定期巡查管理｜下次 4/8（一） 期限｜⬜未回報｜今年還有 9 次｜⚠️ 3 次逾期" in text
+    assert "・1 辦理到校受理國中生初領國民身分證業務｜下次 5/31（五） 3-5月作業｜⬜未回報｜今年還有 1 次" in text
+
+
+def test_mine_drops_an_item_whose_year_is_done(talk):
+    talk.at("2024-06-03 09:00")
+    for month in (3, 4, 5):
+        talk.send(STAFF_DATA, f"回報 1 {month}月 完成")
+    assert "辦理到校受理" not in talk.text(STAFF_DATA, "我的")
+
+
+def test_a_director_without_items_is_told_so(talk):
+    assert talk.text(DIRECTOR, "我的") == "名冊上你目前沒有負責的計畫項目。如有錯誤請洽研考。\n" + " ".join(
+        f"[{b.label}]" for b in buttons(talk.send(DIRECTOR, "我的")[0])
+    )
+
+
+def test_list_text_with_trailing_words_is_searched_instead(talk):
+    # 本月報表 is not 本月 + something: it is searched as an item name.
+    text = talk.text(STAFF_DATA, "本月報表")
+    assert not text.startswith("本月（")
+
+
+def test_lists_carry_navigation_buttons_without_the_current_one(talk):
+    reply = talk.send(STAFF_DATA, "本週")[0]
+    assert isinstance(reply, Text)
+    labels = [b.label for b in reply.quick_replies]
+    assert "本週" not in labels and {"今天", "下週", "逾期", "我的"} <= set(labels)

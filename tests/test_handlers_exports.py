@@ -1,0 +1,106 @@
+"""匯出: the control table files, their one-time 24-hour links, and who may take them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from handlers.exports import take_export
+from handlers.replies import FileLink, Text
+from storage import queries
+from storage.models import ExportFile
+from storage.plan_import import import_plan
+from storage.sheets import read_sheets
+from tests.conftest import make_sqlite_db
+from tests.handler_fixtures import *  # noqa: F403
+from tests.handler_fixtures import CHIEF_DATA, COORDINATOR, DIRECTOR, OFFICE, STAFF_DATA, STAFF_REG, Talk, read
+
+MONTHS = [f"{m}月" for m in range(1, 13)]
+
+
+def links(talk: Talk, who: str, text: str = "匯出") -> list[FileLink]:
+    replies = talk.send(who, text)
+    assert isinstance(replies[0], Text), read(replies)
+    return [r for r in replies if isinstance(r, FileLink)]
+
+
+def exported(talk: Talk, link: FileLink) -> Path:
+    row = talk.session.scalar(select(ExportFile).where(ExportFile.token == link.url.rsplit("/", 1)[-1]))
+    return Path(row.path)
+
+
+def test_chief_gets_ods_and_xlsx_links_of_the_section(talk):
+    talk.send(STAFF_DATA, "回報 12 50% 已拍照上傳一半")
+    replies = talk.send(CHIEF_DATA, "匯出")
+    assert replies[0].text == "管制表已產生（戶籍資料課），執行情形已填入最新回報。下載連結只能用一次，24 小時內有效。"
+    ods, xlsx = replies[1:]
+    assert (ods.filename, xlsx.filename) == (
+        f"{OFFICE}113年度工作計畫期程管制一覽表_戶籍資料課_20240408.ods",
+        f"{OFFICE}113年度工作計畫期程管制一覽表_戶籍資料課_20240408.xlsx",
+    )
+    assert ods.url.startswith("https://planbot.example.tw/files/") and ods.url != xlsx.url
+    assert ods.expires_text == "4/9（二） 09:00 前有效，只能下載一次"
+    for link in (ods, xlsx):
+        [(name, rows)] = read_sheets(exported(talk, link))
+        assert name == "戶籍資料課"
+        assert rows[0][0] == f"{OFFICE}戶籍資料課113年度工作計畫期程管制一覽表"
+        assert rows[1][:5] == ["編號", "計畫項目", "工作內容", "承辦人", "預定作業時程"]
+        assert rows[1][5:17] == MONTHS and rows[1][17:19] == ["執行情形", "考核指標"]
+        by_number = {r[0]: r for r in rows[2:]}
+        assert by_number["12"][3] == "李冠緯、劉宗佑" and by_number["12"][5:17] == ["●"] * 12
+        assert by_number["12"][17] == "4月：進行中 50%（4/8（一） 李冠緯）已拍照上傳一半"
+        assert by_number["1"][5:17] == ["", "", "●", "●", "●"] + [""] * 7  # 3-5月
+        assert len(rows) - 2 == 15
+
+
+def test_coordinator_gets_one_sheet_per_section(talk):
+    ods = links(talk, COORDINATOR)[0]
+    assert ods.title == "全所 管制表（ODS）"
+    assert [name for name, _ in read_sheets(exported(talk, ods))] == ["戶籍登記課", "戶籍資料課", "行政庶務課", "人事室"]
+
+
+def test_a_month_keeps_only_items_scheduled_then(talk):
+    xlsx = links(talk, COORDINATOR, "匯出 戶籍資料課 12月")[1]
+    [(name, rows)] = read_sheets(exported(talk, xlsx))
+    assert rows[0][0].endswith("113年度工作計畫期程管制一覽表（12月）")
+    numbers = [r[0] for r in rows[2:]]
+    assert "2-1" in numbers and "1" not in numbers and "6" not in numbers  # 12月 only; 3-5月 and 4/25-8/31 out
+    assert xlsx.filename.endswith("_戶籍資料課_12月_20240408.xlsx")
+
+
+def test_director_may_export_staff_may_not(talk):
+    assert len(links(talk, DIRECTOR)) == 2
+    for who in (STAFF_DATA, STAFF_REG):
+        assert read(talk.send(who, "匯出")) == "抱歉，管制表只開放課長、研考和主任下載。"
+    assert talk.session.scalars(select(ExportFile)).all().__len__() == 2
+
+
+def test_a_chief_cannot_export_another_section(talk):
+    assert read(talk.send(CHIEF_DATA, "匯出 戶籍登記課")) == "你可以看自己課室（戶籍資料課）的資料；其他課室請洽研考。"
+
+
+def test_links_work_once_and_for_24_hours(talk_any):
+    talk = talk_any
+    ods, xlsx = links(talk, CHIEF_DATA)
+    token = ods.url.rsplit("/", 1)[-1]
+    now = talk.clock.now()
+    first = take_export(talk.session, token, now + timedelta(hours=1))
+    assert first is not None and Path(first.path).exists() and first.filename.endswith(".ods")
+    assert take_export(talk.session, token, now + timedelta(hours=1, minutes=1)) is None
+    late = xlsx.url.rsplit("/", 1)[-1]
+    assert take_export(talk.session, late, now + timedelta(hours=24)) is None
+    assert take_export(talk.session, "no-such-token", now) is None
+    assert take_export(talk.session, "", now) is None
+
+
+def test_the_exported_table_imports_again(talk, sqlite_template, tmp_path, now):
+    xlsx = links(talk, COORDINATOR)[1]
+    (tmp_path / "again").mkdir()
+    again = make_sqlite_db(sqlite_template, tmp_path / "again")
+    with again.sessions() as session:
+        report = import_plan(session, exported(talk, xlsx), 2024, now)
+        assert report.office == OFFICE and report.rows == 69 and not report.fatal
+        plan = queries.only_office(session).plans[0]
+        assert {i.number for i in queries.items_of_plan(session, plan.id)} >= {"11", "12", "6-2"}

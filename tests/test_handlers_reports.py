@@ -1,0 +1,204 @@
+"""回報 and the report buttons: what is written (history + audit), on which occurrence, and who may report."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from handlers.replies import Text
+from storage import queries
+from storage.models import AuditLog, Item, ProgressReport, Status
+from tests.handler_fixtures import *  # noqa: F403
+from tests.handler_fixtures import (
+    CHIEF_DATA,
+    CHIEF_REG,
+    COORDINATOR,
+    DIRECTOR,
+    STAFF_DATA,
+    STAFF_DATA_2,
+    STAFF_REG,
+    Talk,
+    buttons,
+    read,
+    write_plan_csv,
+)
+
+
+def item(talk: Talk, section: str, number: str) -> Item:
+    return next(i for i in queries.items_of_plan(talk.session, queries.only_office(talk.session).plans[0].id)
+                if i.section.name == section and i.number == number)
+
+
+def reports(talk: Talk, it: Item) -> list[ProgressReport]:
+    return list(reversed(queries.reports_of_item(talk.session, it.id)))
+
+
+def count(talk: Talk, model) -> int:
+    return talk.session.scalar(select(func.count()).select_from(model))
+
+
+def test_report_done_writes_history_and_audit_and_confirms(talk_any):
+    talk = talk_any
+    text = talk.text(STAFF_DATA, "回報 12 完成")
+    assert text.startswith("已記錄 ✅\n戶籍資料課 12 門牌點位及上傳管理\n作業：4月：4/1（一）～4/30（二）\n進度：已完成\n回報人：李冠緯（09:00）")
+    assert "下一次：5月：5/1（三）～5/31（五）" in text
+    [row] = reports(talk, item(talk, "戶籍資料課", "12"))
+    assert (row.occurrence_key, row.status, row.percent, row.note, row.via) == ("2024-04", Status.done, None, "", "line")
+    assert row.staff.name == STAFF_DATA and row.reported_at == talk.clock.now()
+    audit = talk.session.scalars(select(AuditLog).where(AuditLog.action == "progress.report")).one()
+    assert audit.actor == f"line:{talk.line_id(STAFF_DATA)}"
+    assert audit.detail["occurrence"] == "2024-04" and audit.detail["status"] == "done" and audit.detail["number"] == "12"
+
+
+def test_history_is_kept_never_overwritten(talk_any):
+    talk = talk_any
+    talk.send(STAFF_DATA, "回報 12 50% 已完成初稿")
+    talk.clock.advance(hours=2)
+    talk.send(STAFF_DATA, "回報 12 完成")
+    rows = reports(talk, item(talk, "戶籍資料課", "12"))
+    assert [(r.status, r.percent, r.note) for r in rows] == [(Status.in_progress, 50, "已完成初稿"), (Status.done, None, "")]
+    latest = queries.latest_reports(talk.session, [rows[0].item_id])
+    assert latest[(rows[0].item_id, "2024-04")].status is Status.done
+
+
+def test_percent_and_delay_with_notes(talk):
+    text = talk.text(STAFF_DATA, "回報 12 50% 已完成初稿")
+    assert "進度：進行中 50%\n備註：已完成初稿" in text
+    text = talk.text(STAFF_DATA, "回報 12 延遲 等民政局回函")
+    assert "進度：延後\n備註：等民政局回函" in text
+    talk.send(STAFF_DATA, "回報 12 100%")
+    rows = reports(talk, item(talk, "戶籍資料課", "12"))
+    assert [(r.status, r.percent) for r in rows] == [(Status.in_progress, 50), (Status.delayed, None), (Status.done, 100)]
+
+
+def test_a_named_month_reports_on_that_occurrence(talk):
+    text = talk.text(STAFF_DATA, "回報 12 3月 完成")
+    assert "作業：3月：3/1（五）～3/29（五）" in text
+    assert reports(talk, item(talk, "戶籍資料課", "12"))[0].occurrence_key == "2024-03"
+    assert "3/29（五） 12 門牌點位及上傳管理" not in talk.text(STAFF_DATA, "逾期")
+
+
+def test_current_occurrence_is_the_one_open_today_else_the_next(talk):
+    talk.send(STAFF_DATA, "回報 11 完成")  # 每月5日前: April's falls on 4/8 (清明 and the weekend), today
+    talk.send(STAFF_DATA, "回報 6 完成")  # weekly from 4/25: the first, 4/29
+    keys = [reports(talk, item(talk, "戶籍資料課", n))[0].occurrence_key for n in ("11", "6")]
+    assert keys == ["2024-04", "2024-04-29"]
+
+
+def test_an_outstanding_overdue_occurrence_is_pointed_out(talk):
+    text = talk.text(STAFF_DATA, "回報 11 完成")
+    assert "另有 3 次作業逾期未完成（最早：1月：1/5（五）截止）。要回報那一次請傳：回報 11 1月 完成" in text
+    talk.send(STAFF_DATA, "回報 11 1月 完成")
+    assert reports(talk, item(talk, "戶籍資料課", "11"))[-1].occurrence_key == "2024-01"
+
+
+def test_sub_item_numbers_and_windows(talk):
+    text = talk.text("吳欣穎", "回報 6-2 完成")
+    assert "戶籍登記課 6-2 戶籍清查業務\n作業：3/1（五）～4/30（二）\n進度：已完成" in text
+    assert reports(talk, item(talk, "戶籍登記課", "6-2"))[0].occurrence_key == "2024-03-01~2024-04-30"
+
+
+def test_report_alone_asks_with_buttons_that_record(talk):
+    [ask] = talk.send(STAFF_DATA, "回報 12")
+    assert ask.text == "「12 門牌點位及上傳管理」（4月：4/1（一）～4/30（二））目前進度如何？請選："
+    assert [b.label for b in ask.quick_replies] == ["完成", "進行中", "50%", "延後", "未開始"]
+    assert all(len(b.data) <= 300 for b in ask.quick_replies)
+    text = read(talk.tap(STAFF_DATA, ask.quick_replies[2].data))
+    assert "進度：進行中 50%" in text
+    [row] = reports(talk, item(talk, "戶籍資料課", "12"))
+    assert (row.status, row.percent, row.occurrence_key) == (Status.in_progress, 50, "2024-04")
+
+
+def test_a_note_without_status_rides_along_on_the_buttons(talk):
+    [ask] = talk.send(STAFF_DATA, "回報 12 等民政局回函")
+    talk.tap(STAFF_DATA, ask.quick_replies[3].data)
+    [row] = reports(talk, item(talk, "戶籍資料課", "12"))
+    assert (row.status, row.note) == (Status.delayed, "等民政局回函")
+
+
+def test_report_with_no_number_lists_my_items(talk):
+    [pick] = talk.send(STAFF_DATA, "回報")
+    assert pick.text.startswith("要回報哪一項？請選：")
+    labels = [b.label for b in pick.quick_replies]
+    assert "12 門牌點位及上傳管理" in labels and "6 提供學齡兒童異動名冊" in labels
+    [ask] = talk.tap(STAFF_DATA, next(b.data for b in pick.quick_replies if b.label.startswith("12 ")))
+    assert ask.text.startswith("「12 門牌點位及上傳管理」")
+
+
+def test_owners_their_chief_and_the_coordinator_may_report(talk):
+    for who in (STAFF_DATA, STAFF_DATA_2, CHIEF_DATA, COORDINATOR):
+        assert read(talk.send(who, "回報 戶籍資料課 12 完成")).startswith("已記錄 ✅")
+    assert [r.staff.name for r in reports(talk, item(talk, "戶籍資料課", "12"))] == [STAFF_DATA, STAFF_DATA_2, CHIEF_DATA, COORDINATOR]
+
+
+def test_others_are_refused_and_nothing_is_written(talk):
+    before = count(talk, ProgressReport), count(talk, AuditLog)
+    for who in (STAFF_REG, CHIEF_REG, DIRECTOR):
+        text = talk.text(who, "回報 戶籍資料課 12 完成")
+        assert text == "抱歉，只有承辦人、所屬課長和研考可以回報「12 門牌點位及上傳管理」的進度。"
+    assert (count(talk, ProgressReport), count(talk, AuditLog)) == before
+
+
+def test_forged_postbacks_are_checked_again(talk):
+    it = item(talk, "戶籍資料課", "12")
+    before = count(talk, ProgressReport)
+    assert "只有承辦人" in read(talk.tap(STAFF_REG, f"a=report&i={it.id}&o=2024-04&s=done"))
+    for data in (f"a=report&i={it.id}&o=1999-01&s=done", f"a=report&i={it.id}&o=2024-04&s=finished",
+                 f"a=report&i={it.id}&o=2024-04&s=in_progress&p=150", "a=report&i=999999&o=2024-04&s=done",
+                 "a=report", "a=nope", "", "%%%", "a=report&i=" + "9" * 400):
+        assert "失效" in read(talk.tap(STAFF_DATA, data)), data
+    assert count(talk, ProgressReport) == before
+
+
+def test_reminder_digest_buttons_record(talk):
+    it = item(talk, "戶籍資料課", "11")
+    text = read(talk.tap(STAFF_DATA, f"a=report&i={it.id}&o=2024-03&s=done"))
+    assert "作業：3月：3/5（二）截止" in text
+    assert reports(talk, it)[0].occurrence_key == "2024-03"
+
+
+def test_an_ambiguous_number_prefers_mine_then_my_section_else_asks(talk):
+    assert "戶籍資料課 11" in talk.text(STAFF_DATA, "回報 11 完成")  # owns it
+    assert "行政庶務課 11" in talk.text(COORDINATOR, "回報 11 完成")  # 研考 sits in 行政庶務課
+    [ask] = talk.send(COORDINATOR, "回報 3 50% 初稿")  # neither hers nor her section's: which one?
+    assert ask.text.startswith("編號 3 在好幾個課室都有，請選一項：")
+    assert [b.label for b in ask.quick_replies] == ["戶籍登記課 3", "戶籍資料課 3"]
+    text = read(talk.tap(COORDINATOR, ask.quick_replies[1].data))
+    assert text.startswith("已記錄 ✅\n戶籍資料課 3 輔助人員辨識確認系統") and "進度：進行中 50%\n備註：初稿" in text
+
+
+def test_the_section_qualified_form(talk):
+    assert "戶籍資料課 11" in talk.text(COORDINATOR, "回報 戶籍資料課 11 完成")
+    assert "戶籍資料課 3 輔助人員" in talk.text(COORDINATOR, "回報 資料課 3 完成")
+
+
+def test_unknown_numbers_months_and_sections_are_explained(talk):
+    assert talk.text(STAFF_DATA, "回報 99 完成") == "找不到編號 99 的項目。傳「我的」可以看自己負責的項目和編號。"
+    text = talk.text(STAFF_DATA, "回報 1 8月 完成")
+    assert text == "「1 辦理到校受理國中生初領國民身分證業務」在 8月 沒有排定的作業。這個項目今年的作業有：3-5月"
+    assert talk.text(STAFF_DATA, "回報 12 150%") == "百分比要在 0～100 之間，例如：回報 12 50%"
+    assert talk.text(STAFF_DATA, "回報 民政課 3 完成").startswith("找不到「民政課」這個課室")
+    assert talk.text(STAFF_DATA, "回報 完成").startswith("請寫出編號和進度")
+    assert count(talk, ProgressReport) == 0
+
+
+def test_a_small_plan_with_explicit_sub_numbers(sqlite_db, tmp_path, now):
+    from handlers.incoming import Settings
+    from schedules.clock import FixedClock
+    from storage.models import Role, Staff
+    from storage.plan_import import import_plan
+
+    path = write_plan_csv(tmp_path / "plan.csv", [
+        ("戶籍登記課", "6-1", "戶籍清查業務", "百歲人瑞清查", "林志明", "1/1-2/28"),
+        ("戶籍登記課", "6-2", "戶籍清查業務", "90歲以上清查", "林志明", "3/1-4/30"),
+        ("戶籍資料課", "6-2", "另一個項目", "別課的同號項目", "王美玲", "每月5日前"),
+    ])
+    with sqlite_db.sessions() as session:
+        import_plan(session, path, 2024, now, office_name="測試戶所")
+        staff = session.scalar(select(Staff).where(Staff.name == "林志明"))
+        staff.line_user_id, staff.role = "Ulin", Role.staff
+        session.commit()
+        talk = Talk(session, FixedClock(now), Settings(export_dir=str(tmp_path)))
+        text = talk.text("Ulin", "回報 6-2 延後 等公文")
+        assert text.startswith("已記錄 ✅\n戶籍登記課 6-2 戶籍清查業務\n作業：3/1（五）～4/30（二）\n進度：延後\n備註：等公文")
+        assert isinstance(talk.send("Ulin", "回報 ６－２ 完成")[0], Text)
+        assert session.scalar(select(func.count()).select_from(ProgressReport)) == 2

@@ -1,0 +1,104 @@
+"""查 and free text: fuzzy search over titles and content, item cards, and who sees an item's progress."""
+
+from __future__ import annotations
+
+from handlers.replies import Card, Text
+from tests.handler_fixtures import *  # noqa: F403
+from tests.handler_fixtures import CHIEF_DATA, CHIEF_REG, COORDINATOR, DIRECTOR, STAFF_DATA, STAFF_DATA_2, STAFF_REG, buttons, read
+
+
+def test_a_unique_match_shows_the_item_card(talk):
+    [card] = talk.send(STAFF_DATA, "門牌月報表")
+    assert isinstance(card, Card)
+    assert card.title == "11 門牌指標設置及定期巡查管理" and card.subtitle == "戶籍資料課"
+    rows = {r.label: r.value for r in card.rows}
+    assert rows["預定時程"] == "每月5日前"
+    assert rows["接下來"] == "4月：4/8（一）截止\n5月：5/6（一）截止\n6月：6/5（三）截止"
+    assert rows["承辦人"] == "李冠緯"
+    assert rows["考核指標"].startswith("民政局考核： *門牌月報表項目")
+    assert rows["本次作業"] == "4月：4/8（一）截止｜⬜未回報"
+    assert rows["最新狀況"] == "尚未回報"
+    assert [b.label for b in card.buttons] == ["完成", "進行中", "延後"]
+
+
+def test_several_matches_offer_buttons_to_pick_one(talk):
+    [reply] = talk.send(STAFF_DATA, "查 門牌")
+    assert isinstance(reply, Text)
+    assert reply.text.startswith("有 3 個項目和「門牌」有關，請選一項：")
+    assert "1. 戶籍資料課 11 門牌指標設置及定期巡查管理" in reply.text
+    assert "2. 戶籍資料課 12 門牌點位及上傳管理" in reply.text
+    assert [b.label for b in reply.quick_replies][:2] == ["11 門牌指標設置及定期巡查管理", "12 門牌點位及上傳管理"]
+    [card] = talk.tap(STAFF_DATA, reply.quick_replies[1].data)
+    assert isinstance(card, Card) and card.title == "12 門牌點位及上傳管理"
+
+
+def test_sub_items_are_told_apart_by_their_content(talk):
+    [reply] = talk.send(STAFF_REG, "查 戶籍清查")
+    assert reply.text.startswith("有 8 個項目和「戶籍清查」有關")
+    assert "6-2 戶籍清查業務：90歲以上未滿百歲最近1年未使用健保卡者" in reply.text
+    assert reply.quick_replies[0].label.startswith("6-1 致贈百歲人瑞金鎖片")
+
+
+def test_search_synonyms_and_spacing(talk):
+    expected = read(talk.send(STAFF_DATA, "查 門牌"))
+    for text in ("查門牌", "查詢 門牌", "搜尋　門牌", "找 門牌", "門牌"):
+        assert read(talk.send(STAFF_DATA, text)) == expected
+
+
+def test_search_by_number_prefers_my_own_item(talk):
+    [card] = talk.send(STAFF_DATA, "查 11")
+    assert card.title == "11 門牌指標設置及定期巡查管理"
+    [card] = talk.send("楊凱", "查 11")  # 行政庶務課: their section's 11
+    assert card.title == "11 預防措施安全狀況檢查"
+
+
+def test_a_number_in_several_sections_asks_which(talk):
+    [reply] = talk.send(STAFF_REG, "查 11")
+    assert reply.text.startswith("編號 11 在好幾個課室都有，請選一項：")
+    assert "戶籍資料課 11 門牌指標設置及定期巡查管理" in reply.text and "行政庶務課 11 預防措施安全狀況檢查" in reply.text
+
+
+def test_a_section_qualified_number_is_exact(talk):
+    [card] = talk.send(STAFF_REG, "查 戶籍資料課 11")
+    assert card.title == "11 門牌指標設置及定期巡查管理"
+    [card] = talk.send(STAFF_DATA, "查 行政庶務課 11")
+    assert card.title == "11 預防措施安全狀況檢查"
+
+
+def test_public_details_for_anyone_progress_only_for_owners_chiefs_coordinator_director(talk):
+    talk.send(STAFF_DATA, "回報 11 完成 已陳報民政局")
+    seen = {}
+    for who in (STAFF_DATA, STAFF_DATA_2, STAFF_REG, CHIEF_DATA, CHIEF_REG, COORDINATOR, DIRECTOR):
+        [card] = talk.send(who, "查 戶籍資料課 11")
+        rows = {r.label: r.value for r in card.rows}
+        assert rows["預定時程"] == "每月5日前" and rows["承辦人"] == "李冠緯"
+        seen[who] = rows.get("最新狀況")
+    assert seen[STAFF_DATA] == seen[CHIEF_DATA] == seen[COORDINATOR] == seen[DIRECTOR] == "4月：已完成（李冠緯，4/8（一））"
+    assert seen[STAFF_DATA_2] is None and seen[STAFF_REG] is None and seen[CHIEF_REG] is None
+
+
+def test_report_buttons_only_for_those_who_may_report(talk):
+    def labels(who):
+        [card] = talk.send(who, "查 戶籍資料課 11")
+        return [b.label for b in card.buttons]
+
+    assert labels(STAFF_DATA) == labels(CHIEF_DATA) == labels(COORDINATOR) == ["完成", "進行中", "延後"]
+    assert labels(STAFF_DATA_2) == labels(CHIEF_REG) == labels(DIRECTOR) == []
+
+
+def test_card_postbacks_stay_inside_the_office_and_are_checked(talk):
+    assert read(talk.tap(STAFF_DATA, "a=card&i=999999")) == "這個按鈕已經失效了，請重新輸入指令（例如「本週」或「說明」）。"
+    assert "失效" in read(talk.tap(STAFF_DATA, "a=card&i=abc"))
+
+
+def test_nothing_found_says_so(talk):
+    assert read(talk.send(STAFF_DATA, "查 xyzzy")) == "找不到和「xyzzy」有關的項目。可以換個關鍵字，或用編號查，例如：查 11"
+    assert read(talk.send(STAFF_DATA, "查")).startswith("請在「查」後面加上關鍵字或編號")
+
+
+def test_free_text_that_matches_nothing_is_not_understood_with_suggestions(talk):
+    [reply] = talk.send(STAFF_DATA, "我今天要交什麼")
+    assert reply.text.startswith("抱歉，我看不懂「我今天要交什麼」。")
+    assert reply.quick_replies[0].label == "今天" and reply.quick_replies[-1].label == "說明"
+    [reply] = talk.send(STAFF_DATA, "謝謝")
+    assert reply.text == "不客氣！有需要隨時找我。"

@@ -1,0 +1,96 @@
+"""摘要: numbers of a section's or the office's period, by role; the same numbers as `planbot summary --json`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from handlers.replies import Card, Text
+from handlers.summaries import period_of, summarize
+from schedules.calendar import WorkCalendar
+from storage import queries
+from tests.handler_fixtures import *  # noqa: F403
+from tests.handler_fixtures import CHIEF_DATA, CHIEF_REG, COORDINATOR, DIRECTOR, STAFF_DATA, STAFF_REG, Talk, read
+
+
+def report_march(talk: Talk) -> None:
+    talk.send(STAFF_DATA, "回報 12 3月 完成")
+    talk.send(STAFF_DATA, "回報 11 3月 完成")
+    talk.send(STAFF_DATA, "回報 1 50% 已聯絡學校")
+    talk.send("王瑜", "回報 13 3月 進行中")  # still overdue: March is past and it is not done
+
+
+def rows(card: Card) -> dict[str, str]:
+    return {r.label: r.value for r in card.rows}
+
+
+def test_chief_gets_the_section_month_card(talk):
+    report_march(talk)
+    [card] = talk.send(CHIEF_DATA, "摘要 3月")
+    assert isinstance(card, Card)
+    assert card.title == "戶籍資料課 3月進度摘要"
+    assert card.subtitle == "3/1（五）～3/31（日）｜統計至 4/8（一）"
+    r = rows(card)
+    assert (r["本期項目"], r["已完成"], r["進行中"], r["逾期"], r["尚未回報"]) == ("11 項", "2 項", "1 項", "8 項", "0 項")
+    assert r["14 天內到期"] == "1 項" and r["完成率"] == "18%（2/11）"
+    overdue = [row for row in card.rows if row.tone == "alert" and "・" in row.value]
+    assert len(overdue) == 8
+    assert (overdue[0].label, overdue[0].value) == ("2-2 國民身分證品質控管正確率100%", "3/29（五）・劉宗佑")
+    assert any(row.label == "13 到府服務" for row in overdue)
+    assert [b.label for b in card.quick_replies] == ["逾期 戶籍資料課"]
+
+
+def test_the_default_period_is_the_year_so_far(talk):
+    [card] = talk.send(CHIEF_DATA, "摘要")
+    assert card.title == "戶籍資料課 今年至今進度摘要"
+    assert card.subtitle.startswith("1/1（一）～4/8（一）")
+    assert rows(card)["本期項目"] == "11 項"
+
+
+def test_chief_cannot_see_another_section_or_the_office(talk):
+    assert read(talk.send(CHIEF_REG, "摘要 戶籍資料課")) == "你可以看自己課室（戶籍登記課）的資料；其他課室請洽研考。"
+    assert read(talk.send(CHIEF_DATA, "摘要 全所")).startswith("抱歉，全所的資料只開放給研考和主任查看。")
+
+
+def test_staff_are_refused_politely(talk):
+    for text in ("摘要", "摘要 戶籍資料課", "摘要 全所 3月"):
+        answer = read(talk.send(STAFF_REG, text))
+        assert answer.startswith("抱歉，摘要只提供給課長、研考和主任。") and "項" not in answer.split("。")[0][-3:]
+
+
+def test_coordinator_is_asked_which_section(talk):
+    [ask] = talk.send(COORDINATOR, "摘要 3月")
+    assert isinstance(ask, Text) and ask.text.startswith("要看哪個課室的摘要？")
+    assert [b.text for b in ask.quick_replies] == ["摘要 全所 3月", "摘要 戶籍登記課 3月", "摘要 戶籍資料課 3月",
+                                                  "摘要 行政庶務課 3月", "摘要 人事室 3月"]
+    [card] = talk.send(COORDINATOR, ask.quick_replies[2].text)
+    assert card.title == "戶籍資料課 3月進度摘要"
+
+
+def test_whole_office_has_one_line_per_section(talk):
+    report_march(talk)
+    for who in (COORDINATOR, DIRECTOR):
+        [card] = talk.send(who, "摘要 全所 3月")
+        r = rows(card)
+        assert card.title == "全所 3月進度摘要"
+        assert r["戶籍資料課"] == "完成 2/11・逾期 8"
+        assert r["人事室"] == "本期沒有排定的作業"
+        assert len(card.rows) <= 20
+        assert any("還有" in row.label and "逾期 全所" in row.label for row in card.rows)
+
+
+def test_numbers_add_up_and_match_summarize(talk):
+    report_march(talk)
+    plan = queries.only_office(talk.session).plans[0]
+    cal = WorkCalendar(closures=frozenset(), workdays=frozenset())
+    start, end = period_of(2024, 3, date(2024, 4, 8))
+    whole = summarize(talk.session, plan, None, start, end, date(2024, 4, 8), cal)
+    assert whole.items == sum(s.items for s in whole.sections)
+    assert whole.done == sum(s.done for s in whole.sections) == 2
+    for s in [whole, *whole.sections]:
+        assert s.done + s.in_progress + s.overdue + s.not_started == s.items
+        assert len(s.overdue_items) == s.overdue
+
+
+def test_unknown_arguments_get_the_usage(talk):
+    assert read(talk.send(CHIEF_DATA, "摘要 民政課")).startswith("找不到「民政課」這個課室")
+    assert read(talk.send(CHIEF_DATA, "摘要 門牌")).startswith("請這樣問：摘要、摘要 全所")
