@@ -127,6 +127,9 @@ def report_json(report: RunReport) -> dict:
 
 def serve(runtime: Runtime, once: bool = False, at: datetime | None = None, outbox=None) -> int:
     """Run the clock: one morning run and exit (`once`), or the scheduler until stopped."""
+    logging.basicConfig(
+        level=runtime.env.get("PLANBOT_LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     work = clockwork(runtime, FixedClock(at) if at else None, outbox)
     if once:
         report = work.morning()
@@ -152,7 +155,6 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) ->
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args(argv)
     merged = {**os.environ, **(env or {})}
-    logging.basicConfig(level=merged.get("PLANBOT_LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     at = parse_moment(args.at) if args.at else None
     return serve(Runtime.from_env(args.database_url, env=merged), once=args.once, at=at)
 

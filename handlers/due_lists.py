@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import wraps
 from itertools import groupby
 
 from handlers import access, paging, scopes
@@ -72,15 +73,16 @@ def scoped_items(req: Request, ctx: Context, plan: Plan) -> Scoped | list[Reply]
     return Scoped(queries.items_owned_by(ctx.session, req.who.staff.id, plan.id), scope)
 
 
-def _with_plan(fn: Callable[[Request, Context, Plan], list[Reply] | None]):
+def _with_plan(fn: Callable[[Request, Context, Plan], list[Reply] | None]) -> Callable[[Request, Context], list[Reply] | None]:
+    """Give the handler the asker's current plan, or answer that there is none yet."""
+
+    @wraps(fn)
     def run(req: Request, ctx: Context) -> list[Reply] | None:
         plan = access.current_plan(ctx, req.who)
         if plan is None:
             return [Text(M.NO_PLAN)]
         return fn(req, ctx, plan)
 
-    run.__doc__ = fn.__doc__
-    run.__name__ = fn.__name__
     return run
 
 
@@ -99,16 +101,16 @@ def due_in_span(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
         return [Text(_with_next(text, ctx, plan, scoped, end), _nav(req.command.name))]
     page = paging.page_of(dues, req.page)
     lines = [M.DUE_HEADER.format(span=label, dates=dates, whose=scoped.whose, count=len(dues))]
-    lines += _by_day(page.entries, ctx.today, scoped.mixed)
+    lines += _by_day(page.entries, ctx.today, scoped)
     return [_page_text(lines, req, page, scopes.scope_args(scoped.scope), anchor)]
 
 
-def _by_day(dues: list[Due], today: date, mixed: bool) -> list[str]:
+def _by_day(dues: list[Due], today: date, scoped: Scoped) -> list[str]:
     lines: list[str] = []
     for day, group in groupby(dues, key=lambda d: d.occ.due):
         lines.append("")
         lines.append(M.DAY_HEADER.format(day=format_date(day)))
-        lines += [due_line(d, today, with_section=mixed, with_owners=mixed) for d in group]
+        lines += [due_line(d, today, with_section=scoped.scope.whole_office, with_owners=scoped.mixed) for d in group]
     return lines
 
 
@@ -191,7 +193,7 @@ def _mine_entry(item: Item, dues: list[Due], today: date) -> tuple[date, Item, s
         )
     else:
         first = late[0]
-        line = M.MINE_LINE_DONE_YEAR.format(number=item.number, title=item_name(item, 24))
+        line = M.MINE_LINE_ONLY_LATE.format(number=item.number, title=item_name(item, 24))
     if late:
         line += M.MINE_OVERDUE.format(count=len(late))
     return (late[0].occ.due if late else first.occ.due), item, line

@@ -112,9 +112,9 @@ def write_table(
 
 def file_name(plan: Plan, scope: str, month: int | None, today: date) -> str:
     """Return the download name: 臺北市文山區戶政事務所113年度工作計畫期程管制一覽表_全所_3月_20240408."""
-    parts = [f"{plan.office.name}{roc_year(plan.year)}年度{M.EXPORT_TITLE}", scope]
+    parts = [M.EXPORT_FILE_NAME.format(office=plan.office.name, roc=roc_year(plan.year)), scope]
     if month:
-        parts.append(f"{month}月")
+        parts.append(M.MONTH_WORD.format(month=month))
     parts.append(today.strftime("%Y%m%d"))
     return "_".join(parts)
 

@@ -26,6 +26,7 @@ SPAN = {
     "this_month": "本月",
     "next_month": "下個月",
 }
+MONTH_WORD = "{month}月"
 LIST_SEP = "、"
 SUB_ITEM = "{title}：{content}"
 NOBODY = "（未指定）"
@@ -114,7 +115,6 @@ DUE_NONE = "{span}（{dates}）{whose}沒有作業到期。"
 DUE_NEXT = "下一項是 {day} 的「{title}」。"
 DUE_NOTHING_LEFT = "今年已經沒有其他待辦的作業了。"
 WHOSE_MINE = "你"
-WHOSE_SECTION = "{section}"
 DAY_HEADER = "【{day}】"
 DUE_LINE = "・{number} {title}｜{kind}｜{status}"
 DUE_LINE_OWNERS = "・{number} {title}｜{kind}｜{status}｜{owners}"
@@ -134,7 +134,7 @@ MINE_HEADER = "你今年還有 {count} 個項目要辦（{today} 起）："
 MINE_NONE = "你今年負責的項目都已完成或沒有待辦的作業了。"
 MINE_NOT_OWNER = "名冊上你目前沒有負責的計畫項目。如有錯誤請洽研考。"
 MINE_LINE = "・{number} {title}｜下次 {next} {kind}｜{status}｜今年還有 {left} 次"
-MINE_LINE_DONE_YEAR = "・{number} {title}｜今年的作業都已完成"
+MINE_LINE_ONLY_LATE = "・{number} {title}｜今年沒有後續作業"
 MINE_OVERDUE = "｜⚠️ {count} 次逾期"
 MINE_NO_SCHEDULE = "・{number} {title}｜時程待確認（{schedule}）"
 
@@ -173,7 +173,6 @@ REPORT_USAGE = (
     "回報 戶籍資料課 11 3月 完成（編號在不同課室重複時加上課室；指定月份可回報其他次作業）"
 )
 REPORT_PICK_ITEM = "要回報哪一項？請選："
-REPORT_NO_ITEMS = "你目前沒有可以回報的項目。"
 REPORT_NOT_FOUND = "找不到編號 {number} 的項目{where}。傳「我的」可以看自己負責的項目和編號。"
 REPORT_IN_SECTION = "（{section}）"
 REPORT_ASK_STATUS = "「{number} {title}」{occ}目前進度如何？請選："
@@ -215,17 +214,15 @@ SUMMARY_NONE = "這段期間沒有排定的作業。"
 
 # ---------------------------------------------------------------- 匯出
 
-EXPORT_TITLE = "工作計畫期程管制一覽表"
+EXPORT_FILE_NAME = "{office}{roc}年度工作計畫期程管制一覽表"
 EXPORT_READY = "管制表已產生（{scope}{month}），執行情形已填入最新回報。下載連結只能用一次，{hours} 小時內有效。"
 EXPORT_LINK_TITLE = "{scope} 管制表（{kind}）"
 EXPORT_EXPIRES = "{day} {time} 前有效，只能下載一次"
 EXPORT_SHEET_TITLE = "{office}{section}{roc}年度工作計畫期程管制一覽表{month}"
 EXPORT_SHEET_MONTH = "（{month}月）"
 EXPORT_READY_MONTH = " {month}月"
-EXPORT_HEADER = ["編號", "計畫項目", "工作內容", "承辦人", "預定作業時程"] + [f"{m}月" for m in range(1, 13)] + [
-    "執行情形",
-    "考核指標",
-]
+EXPORT_HEADER = ["編號", "計畫項目", "工作內容", "承辦人", "預定作業時程", *(MONTH_WORD.format(month=m) for m in range(1, 13)),
+                 "執行情形", "考核指標"]
 EXPORT_MARK = "●"
 EXPORT_STATUS_LINE = "{label}：{status}（{day} {who}）{note}"
 EXPORT_NO_ITEMS = "沒有符合的項目可以匯出。"
@@ -233,7 +230,6 @@ EXPORT_FAILED = "抱歉，管制表產生失敗，請稍後再試或洽研考。
 
 # ---------------------------------------------------------------- 說明
 
-HELP_UNLINKED = UNLINKED
 HELP_INTRO = "{name}你好！你可以這樣問我（按下方按鈕也可以）："
 HELP_STAFF = [
     "今天／明天／本週／下週／本月／下個月：我負責、在這段期間到期的作業",

@@ -53,7 +53,7 @@ ROUTES: dict[str, Route] = {
     "help": Route(help.show_help),
     "link": Route(linking.link, linked_only=False),
     "link_group": Route(linking.link_group),
-    "thanks": Route(help.thanks, linked_only=False),
+    "thanks": Route(help.thanks),
     "hello": Route(help.show_help),
 }
 
@@ -134,7 +134,8 @@ def _text(incoming: Incoming, who: Asker, ctx: Context) -> list[Reply]:
             return replies
     if not who.known:
         # A stranger in a group who only happens to start a sentence with 我的… is not asking us.
-        return [] if quiet and not is_filler(command.args) else help.unlinked(req, ctx)
+        incidental = quiet and not is_filler(command.args) and command.name != "link_group"
+        return [] if incidental else help.unlinked(req, ctx)
     if quiet:
         return []
     # Not a command, or a command whose arguments were not its own (本月報表): search item names.

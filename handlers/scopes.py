@@ -101,5 +101,5 @@ def scope_name(scope: Scope) -> str:
 
 def scope_args(scope: Scope) -> str:
     """Return the scope written back as arguments (for a 更多 button), month included."""
-    month = f"{scope.month}月" if scope.month else ""
+    month = M.MONTH_WORD.format(month=scope.month) if scope.month else ""
     return f"{scope_name(scope)}{month}"

@@ -148,7 +148,7 @@ def summary(req: Request, ctx: Context) -> list[Reply]:
 
 
 def _ask_section(sections: list[Section], month: int | None) -> Text:
-    suffix = f" {month}月" if month else ""
+    suffix = " " + M.MONTH_WORD.format(month=month) if month else ""
     names = [M.WHOLE_OFFICE] + [s.name for s in sections]
     buttons = tuple(Button(n, text=f"{M.NAV['summary']} {n}{suffix}") for n in names[:MAX_QUICK_REPLIES])
     return Text(M.SUMMARY_ASK_SECTION, buttons)

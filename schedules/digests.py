@@ -107,29 +107,38 @@ def _page(lines: list[Line], morning: date, via: str, to: str, page: int, export
     return [Carousel(tuple(cards), alt_text=title[:400])]
 
 
-def _summary(lines: Sequence[Line]) -> str:
+def _counts(lines: Sequence[Line]) -> Counter:
+    # The compiled round is one card however many sections it covers.
     counts = Counter(ln.reason for ln in lines)
+    counts["compiled"] = min(counts["compiled"], 1)
+    return counts
+
+
+def _summary(lines: Sequence[Line]) -> str:
+    counts = _counts(lines)
     return T.ALT_JOIN.join(f"{T.REASON_LABELS[r]} {counts[r]} 項" for r in URGENCY if counts[r])
 
 
 def _header(lines: Sequence[Line], day: str, via: str, to: str) -> Card:
-    counts = Counter(ln.reason for ln in lines)
+    counts = _counts(lines)
+    total = sum(counts.values())
     rows = [
         CardRow(T.REASON_LABELS[r], T.COUNT_ROW.format(count=counts[r]), "alert" if r in ALERT else "normal")
         for r in URGENCY
         if counts[r]
     ]
     if via == "group":
-        return Card(T.GROUP_TITLE.format(day=day, section=to), T.GROUP_GREETING.format(count=len(lines)),
+        return Card(T.GROUP_TITLE.format(day=day, section=to), T.GROUP_GREETING.format(count=total),
                     tuple(rows + [CardRow(T.LINK_HINT, tone="muted")]))
-    return Card(T.DIGEST_TITLE.format(day=day), T.GREETING.format(name=to, count=len(lines)), tuple(rows))
+    return Card(T.DIGEST_TITLE.format(day=day), T.GREETING.format(name=to, count=total), tuple(rows))
 
 
 def _item_card(line: Line, buttons: bool) -> Card:
     label = T.REASON_LABELS[line.reason]
     rows = [CardRow(label, _when(line), "alert" if line.reason in ALERT else "normal")]
-    if line.kind == "window" and line.starts:
-        rows.append(CardRow(T.ROW_PERIOD, T.PERIOD_SPAN.format(starts=format_date(line.starts), due=format_date(line.due))))
+    if line.kind in ("window", "period") and line.starts:
+        span = T.PERIOD_SPAN.format(starts=format_date(line.starts), due=format_date(line.due))
+        rows.append(CardRow(T.ROW_PERIOD, f"{line.label}（{span}）" if line.kind == "period" and line.label else span))
     if line.days and line.reason in ("overdue", "escalation"):
         rows.append(CardRow(T.ROW_LATE, T.WORKING_DAYS.format(n=line.days), "alert"))
     elif line.days and line.reason in ("upcoming", "closing", "event"):

@@ -54,9 +54,17 @@ class RunLock:
                 yield held
             finally:
                 if held:
-                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})
+                    self._unlock(conn)
         finally:
             conn.close()
+
+    def _unlock(self, conn) -> None:
+        try:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})
+        except Exception:
+            # Never hand a pooled connection that may still hold the lock to someone else.
+            conn.invalidate()
+            raise
 
     @contextmanager
     def _file(self, timeout: float) -> Iterator[bool]:

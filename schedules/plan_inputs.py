@@ -15,7 +15,7 @@ from schedules.phrases import Schedule
 from schedules.planner import OfficeData, Person, PlanItem, Report, SectionInfo
 from schedules.reminder_policy import policy_for
 from storage import queries
-from storage.models import Office, Staff
+from storage.models import Item, Office, Staff
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def _person(staff: Staff) -> Person:
     return Person(staff.id, staff.name, staff.section_id, staff.role.value, reachable)
 
 
-def _item(item, year: int, calendar: WorkCalendar) -> PlanItem:
+def _item(item: Item, year: int, calendar: WorkCalendar) -> PlanItem:
     occurrences = ()
     if item.schedule:
         try:

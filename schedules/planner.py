@@ -26,7 +26,6 @@ URGENCY = (
 )
 RANK = {reason: n for n, reason in enumerate(URGENCY)}
 DONE = "done"
-ROUND_REASONS = ("collect", "collect_followup", "compiled")
 
 
 @dataclass(frozen=True)
@@ -102,12 +101,15 @@ class Line:
     people: tuple[str, ...] = ()  # in a group digest: whom the line is for
     counts: tuple[tuple[str, int], ...] = ()  # compiled: (status, count)
     missing: tuple[str, ...] = ()  # compiled: who has not answered
+    label: str = ""  # the occurrence as the plan says it (e.g. 3月)
 
     @property
     def merge_key(self) -> tuple:
+        """Return what makes two lines one: the item's occurrence, or the section of a compiled round."""
         return ("compiled", self.section) if self.item_id is None else (self.item_id, self.occurrence_key)
 
     def sort_key(self) -> tuple:
+        """Return the digest order: most urgent first, then by due date, section and 編號."""
         return (RANK[self.reason], self.due, self.section, _number_key(self.number), self.occurrence_key)
 
     def to_json(self) -> dict:
@@ -124,6 +126,7 @@ class Line:
             "starts": self.starts.isoformat() if self.starts else None,
             "status": self.status,
             "days": self.days,
+            "label": self.label,
         }
         for name in ("owners", "people", "missing"):
             if getattr(self, name):
@@ -151,6 +154,7 @@ class Line:
             people=tuple(data.get("people", ())),
             counts=tuple((data.get("counts") or {}).items()),
             missing=tuple(data.get("missing", ())),
+            label=data.get("label", ""),
         )
 
 
@@ -295,7 +299,7 @@ def _line(reason, item, occ, section, status, days, people, owners) -> Line:
     return Line(
         reason=reason, item_id=item.id, number=item.number, title=item.title, section=section,
         kind=occ.kind, occurrence_key=occ.key, starts=occ.starts, due=occ.due, status=status, days=days,
-        owners=tuple(people[o].name for o in owners),
+        owners=tuple(people[o].name for o in owners), label=occ.label,
     )
 
 

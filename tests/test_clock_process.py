@@ -7,6 +7,7 @@ from a forkserver that has already imported it, so 30 kills fit in seconds; the 
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import random
@@ -132,3 +133,7 @@ def test_two_clock_processes_started_together_send_each_digest_once(db):
         assert [c.returncode for c in clocks] == [0, 0], [o[1].decode()[-2000:] for o in outputs]
         assert_exactly_one_digest_each(db, fake, MORNINGS[0], ids)
         assert len(fake.delivered) == PEOPLE
+    # One clock led and sent everything; the other waited for the lock, then found nothing to do.
+    reports = [json.loads(o[0].decode().strip().splitlines()[-1]) for o in outputs]
+    assert sorted(r["written"] for r in reports) == [0, PEOPLE]
+    assert sorted(r["sent"]["calls"] for r in reports) == [0, PEOPLE]

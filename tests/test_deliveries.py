@@ -16,7 +16,18 @@ from schedules.deliveries import SendOutcome, retry_key_for
 from schedules.leader import RunLock
 from schedules.phrases import parse_schedule
 from schedules.scheduler import Clockwork
-from storage.models import Delivery, Item, ItemOwner, Office, Plan, ProgressReport, Role, Section, Staff, Status
+from storage.models import (
+    Delivery,
+    Item,
+    ItemOwner,
+    Office,
+    Plan,
+    ProgressReport,
+    Role,
+    Section,
+    Staff,
+    Status,
+)
 
 # 每月5日前: due 1/5 (Fri), overdue 1/8, 1/10 and 1/12; the chief hears on 1/10.
 SCHEDULE = "每月5日前"
@@ -52,7 +63,7 @@ def seed_fanout(sessions, people: int, items_each: int = 1, chief: bool = False)
         session.flush()
         position = 0
         for person in staff[:people]:
-            for k in range(items_each):
+            for _ in range(items_each):
                 position += 1
                 item = Item(
                     plan_id=plan.id, section_id=section.id, number=f"{position}", position=position,

@@ -9,7 +9,16 @@ import pytest
 from handlers.due_lists import span
 from handlers.replies import Text
 from tests.handler_fixtures import *  # noqa: F403
-from tests.handler_fixtures import CHIEF_DATA, CHIEF_REG, COORDINATOR, DIRECTOR, STAFF_ADMIN, STAFF_DATA, STAFF_REG, buttons
+from tests.handler_fixtures import (
+    CHIEF_DATA,
+    CHIEF_REG,
+    COORDINATOR,
+    DIRECTOR,
+    STAFF_ADMIN,
+    STAFF_DATA,
+    STAFF_REG,
+    buttons,
+)
 
 
 @pytest.mark.parametrize(
@@ -138,7 +147,8 @@ def test_only_coordinator_and_director_see_the_whole_office(talk):
 def test_coordinator_sees_any_section(talk):
     text = talk.text(COORDINATOR, "本月 戶籍資料課")
     assert text.startswith("本月（4/1（一）～4/30（二））戶籍資料課有")
-    assert "戶籍資料課 11 門牌指標設置及定期巡查管理｜期限｜⬜未回報｜李冠緯" in text
+    assert "・11 門牌指標設置及定期巡查管理｜期限｜⬜未回報｜李冠緯" in text
+    assert "・戶籍資料課 11" in talk.text(COORDINATOR, "本月 全所")
 
 
 def test_unknown_section_is_named(talk):

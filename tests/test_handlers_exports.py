@@ -15,7 +15,16 @@ from storage.plan_import import import_plan
 from storage.sheets import read_sheets
 from tests.conftest import make_sqlite_db
 from tests.handler_fixtures import *  # noqa: F403
-from tests.handler_fixtures import CHIEF_DATA, COORDINATOR, DIRECTOR, OFFICE, STAFF_DATA, STAFF_REG, Talk, read
+from tests.handler_fixtures import (
+    CHIEF_DATA,
+    COORDINATOR,
+    DIRECTOR,
+    OFFICE,
+    STAFF_DATA,
+    STAFF_REG,
+    Talk,
+    read,
+)
 
 MONTHS = [f"{m}月" for m in range(1, 13)]
 

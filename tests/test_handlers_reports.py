@@ -17,7 +17,6 @@ from tests.handler_fixtures import (
     STAFF_DATA_2,
     STAFF_REG,
     Talk,
-    buttons,
     read,
     write_plan_csv,
 )

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from handlers.replies import Card, Text
 from tests.handler_fixtures import *  # noqa: F403
-from tests.handler_fixtures import CHIEF_DATA, CHIEF_REG, COORDINATOR, DIRECTOR, STAFF_DATA, STAFF_DATA_2, STAFF_REG, buttons, read
+from tests.handler_fixtures import (
+    CHIEF_DATA,
+    CHIEF_REG,
+    COORDINATOR,
+    DIRECTOR,
+    STAFF_DATA,
+    STAFF_DATA_2,
+    STAFF_REG,
+    read,
+)
 
 
 def test_a_unique_match_shows_the_item_card(talk):

@@ -9,7 +9,16 @@ from handlers.summaries import period_of, summarize
 from schedules.calendar import WorkCalendar
 from storage import queries
 from tests.handler_fixtures import *  # noqa: F403
-from tests.handler_fixtures import CHIEF_DATA, CHIEF_REG, COORDINATOR, DIRECTOR, STAFF_DATA, STAFF_REG, Talk, read
+from tests.handler_fixtures import (
+    CHIEF_DATA,
+    CHIEF_REG,
+    COORDINATOR,
+    DIRECTOR,
+    STAFF_DATA,
+    STAFF_REG,
+    Talk,
+    read,
+)
 
 
 def report_march(talk: Talk) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 import pytest
@@ -280,53 +281,79 @@ def demo_plan(url: str, day: date) -> dict[str, set[tuple[str, str, str]]]:
 
 
 HOUSEHOLD, RECORDS = "戶籍登記課", "戶籍資料課"
+# Demo items by what they say, not by 編號 (the importer's numbering of sub-items may change).
+FIRST_WORKING_DAY = (HOUSEHOLD, "每月第1個工作日")  # 跨機關通報服務: due the 1st working day of each month
+DOORPLATES = (RECORDS, "每月5日前")  # 門牌指標設置及定期巡查管理
+NEXT_MONTH_2ND = (HOUSEHOLD, "次月2日前（以工作日計算）")  # 6歲以下逕遷戶所人口訪查
+CLEARANCE_JAN_FEB = (HOUSEHOLD, "1/1-2/28")  # 戶籍清查 window
+CLEARANCE_MAR_APR = (HOUSEHOLD, "3/1-4/30")
+MONTHLY_CHILDBIRTH = (HOUSEHOLD, "助您好孕專案")  # a monthly period
+WEEKLY_SCHOOL_LIST = (RECORDS, "4月25日-8月31日每週一")  # 提供學齡兒童異動名冊
 
 
-def test_demo_lunar_new_year(demo_url):
-    # 7-1-2 (1st working day, 2/1) is overdue on its 1st, 3rd and 5th working days after: 2/2, 2/6, 2/15.
-    # 11 (due 2/5) gets overdue on 2/6, 2/15 (+ the chief's escalation) and 2/17, the make-up Saturday.
-    # 6-1-8 (due 2/2): its 5th working day after is 2/16, the holidays not counted.
+@pytest.fixture(scope="module")
+def n(demo_url):
+    """Return the 編號 of a demo item given (section, its schedule text or its title)."""
+    from sqlalchemy import select
+
+    from storage.db import make_engine, session_factory
+    from storage.models import Item
+
+    engine = make_engine(demo_url)
+    with session_factory(engine)() as session:
+        items = list(session.scalars(select(Item).order_by(Item.position)))
+        found = {}
+        for item in items:
+            for text in (item.schedule_text, item.title):
+                found.setdefault((item.section.name, text), item.number)
+    engine.dispose()
+    return lambda key: (key[0], found[key])
+
+
+def test_demo_lunar_new_year(demo_url, n):
+    # 跨機關通報 (due 2/1) is overdue on its 1st, 3rd and 5th working days after: 2/2, 2/6, 2/15.
+    # 門牌指標 (due 2/5) gets overdue on 2/6, 2/15 (+ the chief's escalation) and 2/17, the make-up Saturday.
+    # 人口訪查 (due 2/2): its 5th working day after is 2/16, the holidays not counted.
     for d in range(8, 15):
         assert demo_plan(demo_url, date(2024, 2, d)) == {}
     assert demo_plan(demo_url, date(2024, 2, 15)) == {
-        "張書維": {(HOUSEHOLD, "7-1-2", "overdue")},
-        "林佩蓉": {(HOUSEHOLD, "7-1-2", "overdue")},
-        "李冠緯": {(RECORDS, "11", "overdue")},
-        "江淑惠": {(RECORDS, "11", "escalation")},
+        "張書維": {(*n(FIRST_WORKING_DAY), "overdue")},
+        "林佩蓉": {(*n(FIRST_WORKING_DAY), "overdue")},
+        "李冠緯": {(*n(DOORPLATES), "overdue")},
+        "江淑惠": {(*n(DOORPLATES), "escalation")},
     }
     assert demo_plan(demo_url, date(2024, 2, 16)) == {
-        "吳欣穎": {(HOUSEHOLD, "6-1-8", "overdue")},
-        "陳怡君": {(HOUSEHOLD, "6-1-8", "overdue")},
+        "吳欣穎": {(*n(NEXT_MONTH_2ND), "overdue")},
+        "陳怡君": {(*n(NEXT_MONTH_2ND), "overdue")},
     }
-    assert demo_plan(demo_url, date(2024, 2, 17)) == {"李冠緯": {(RECORDS, "11", "overdue")}}
+    assert demo_plan(demo_url, date(2024, 2, 17)) == {"李冠緯": {(*n(DOORPLATES), "overdue")}}
     assert demo_plan(demo_url, date(2024, 2, 18)) == {}
 
 
-def test_demo_window_last_week(demo_url):
-    # 6-1 戶籍清查 1/1-2/28: 2/28 is a holiday, so it is due 2/29; `closing` five working days before (2/21).
-    assert demo_plan(demo_url, date(2024, 2, 21)) == {"吳欣穎": {(HOUSEHOLD, "6-1", "closing")}}
-    assert (HOUSEHOLD, "6-1", "due") in demo_plan(demo_url, date(2024, 2, 29))["吳欣穎"]
-    march = demo_plan(demo_url, date(2024, 3, 1))["吳欣穎"]
-    # 3/1: 6-1 overdue, the next window 6-1-2 opens, 6-1-8's February occurrence is in the round.
-    assert march == {
-        (HOUSEHOLD, "3", "overdue"),
-        (HOUSEHOLD, "6-1", "overdue"),
-        (HOUSEHOLD, "6-1-2", "opened"),
-        (HOUSEHOLD, "6-1-8", "collect"),
+def test_demo_window_last_week(demo_url, n):
+    # 戶籍清查 1/1-2/28: 2/28 is a holiday, so it is due 2/29; `closing` five working days before (2/21).
+    assert demo_plan(demo_url, date(2024, 2, 21)) == {"吳欣穎": {(*n(CLEARANCE_JAN_FEB), "closing")}}
+    assert (*n(CLEARANCE_JAN_FEB), "due") in demo_plan(demo_url, date(2024, 2, 29))["吳欣穎"]
+    # 3/1: the window is overdue, the next one opens, February's 人口訪查 is in the monthly round.
+    assert demo_plan(demo_url, date(2024, 3, 1))["吳欣穎"] == {
+        (*n(MONTHLY_CHILDBIRTH), "overdue"),
+        (*n(CLEARANCE_JAN_FEB), "overdue"),
+        (*n(CLEARANCE_MAR_APR), "opened"),
+        (*n(NEXT_MONTH_2ND), "collect"),
     }
 
 
-def test_demo_weekend(demo_url):
+def test_demo_weekend(demo_url, n):
     assert demo_plan(demo_url, date(2024, 3, 2)) == {}
     assert demo_plan(demo_url, date(2024, 3, 3)) == {}
     # February's periods were due Thursday 2/29: 3/1 is day 1, Monday 3/4 day 2, Tuesday 3/5 day 3.
-    assert (HOUSEHOLD, "4-1", "overdue") not in demo_plan(demo_url, date(2024, 3, 4)).get("黃柏翔", set())
+    assert (*n(MONTHLY_CHILDBIRTH), "overdue") not in demo_plan(demo_url, date(2024, 3, 4)).get("陳怡君", set())
     tuesday = demo_plan(demo_url, date(2024, 3, 5))
-    assert (HOUSEHOLD, "4-1", "overdue") in tuesday["黃柏翔"]
-    assert (HOUSEHOLD, "4-1", "escalation") in tuesday["沈志明"]
+    assert (*n(MONTHLY_CHILDBIRTH), "overdue") in tuesday["陳怡君"]
+    assert (*n(MONTHLY_CHILDBIRTH), "escalation") in tuesday["沈志明"]
 
 
-def test_demo_typhoon_closure_added_with_the_cli(demo_url, tmp_path):
+def test_demo_typhoon_closure_added_with_the_cli(demo_url, n, tmp_path):
     import shutil
 
     from bot.cli import main as planbot
@@ -334,20 +361,21 @@ def test_demo_typhoon_closure_added_with_the_cli(demo_url, tmp_path):
     path = tmp_path / "typhoon.db"
     shutil.copy(demo_url.split("///", 1)[1], path)
     url = f"sqlite:///{path}"
+    weekly = n(WEEKLY_SCHOOL_LIST)
     before = {d: demo_plan(url, date(2024, 7, d)).get("李冠緯", set()) for d in (22, 24, 25, 29)}
-    # Without the closure: weekly 6 (every Monday) is `upcoming` on 7/24 for 7/29; 7/22's is overdue 7/25.
-    assert before[24] == {(RECORDS, "6", "upcoming")}
-    assert before[25] == {(RECORDS, "6", "overdue")}
+    # Without the closure: the Monday list is `upcoming` on 7/24 for 7/29; 7/22's is overdue on 7/25.
+    assert before[24] == {(*weekly, "upcoming")}
+    assert before[25] == {(*weekly, "overdue")}
     for day in ("2024-07-24", "113/7/25"):
         assert planbot(["--database-url", url, "calendar", "closure", "add", day, "--reason", "凱米颱風停止上班"]) == 0
     # With 7/24-7/25 closed: 7/29's notice moves to 7/22 (7/26, 7/23, 7/22); nothing on the closed days;
     # 7/22's third overdue working day becomes 7/29 (7/23, 7/26, 7/29), with the chief's escalation.
-    assert demo_plan(url, date(2024, 7, 22))["李冠緯"] == {(RECORDS, "6", "due"), (RECORDS, "6", "overdue"), (RECORDS, "6", "upcoming")}
+    assert demo_plan(url, date(2024, 7, 22))["李冠緯"] == {(*weekly, "due"), (*weekly, "overdue"), (*weekly, "upcoming")}
     assert demo_plan(url, date(2024, 7, 24)) == {}
     assert demo_plan(url, date(2024, 7, 25)) == {}
     after = demo_plan(url, date(2024, 7, 29))
-    assert after["李冠緯"] == {(RECORDS, "6", "due"), (RECORDS, "6", "overdue")}
-    assert after["江淑惠"] == {(RECORDS, "6", "escalation")}
+    assert after["李冠緯"] == {(*weekly, "due"), (*weekly, "overdue")}
+    assert after["江淑惠"] == {(*weekly, "escalation")}
 
 
 def test_demo_whole_year_one_digest_per_person_and_only_on_working_days(demo_url):
@@ -372,3 +400,23 @@ def test_demo_whole_year_one_digest_per_person_and_only_on_working_days(demo_url
             assert [ln.sort_key() for ln in p.lines] == sorted(ln.sort_key() for ln in p.lines)
         day = day.fromordinal(day.toordinal() + 1)
     assert mornings > 150
+
+
+def test_cli_dry_run_json_prints_the_plan(demo_url, n, capsys):
+    from bot.cli import main as planbot
+
+    assert planbot(["--database-url", demo_url, "remind", "--at", "2024-02-15T08:30", "--dry-run", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    got = {d["to"]: [{k: i[k] for k in ("item", "title", "reason", "due")} for i in d["items"]] for d in data}
+    first, doorplates = n(FIRST_WORKING_DAY)[1], n(DOORPLATES)[1]
+    assert got == {
+        "張書維": [{"item": first, "title": "跨機關通報服務", "reason": "overdue", "due": "2024-02-01"}],
+        "林佩蓉": [{"item": first, "title": "跨機關通報服務", "reason": "overdue", "due": "2024-02-01"}],
+        "李冠緯": [{"item": doorplates, "title": "門牌指標設置及定期巡查管理", "reason": "overdue", "due": "2024-02-05"}],
+        "江淑惠": [{"item": doorplates, "title": "門牌指標設置及定期巡查管理", "reason": "escalation", "due": "2024-02-05"}],
+    }
+    # A rest day plans nothing; the dry run never writes.
+    assert planbot(["--database-url", demo_url, "remind", "--at", "113/2/10 08:30", "--dry-run", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert planbot(["--database-url", demo_url, "remind", "--dry-run"]) == 1
+    assert "--at" in capsys.readouterr().err

@@ -1,0 +1,122 @@
+"""Thousands of arbitrary messages and button taps, as every role: always an answer, never an error, no stray writes."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from handlers.commands import SYNONYMS, parse
+from handlers.replies import FileLink
+from storage import queries
+from tests.handler_fixtures import *  # noqa: F403
+from tests.handler_fixtures import (
+    CHIEF_DATA,
+    COORDINATOR,
+    DIRECTOR,
+    STAFF_DATA,
+    STAFF_REG,
+    STRANGER,
+    Talk,
+    read,
+)
+from tests.test_handlers_router import GROUP, check_limits
+
+ROLES = [STAFF_DATA, STAFF_REG, CHIEF_DATA, COORDINATOR, DIRECTOR, STRANGER]
+EXAMPLES_PER_ROLE = 400  # x 6 roles x 2 (text and postback) = 4,800 events
+
+ODD = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u3000", "\u202e", "\x00", "\r\n", "\t", "👍", "🙏🏻", "👨‍👩‍👧",
+       "＠", "％", "－", "１２", "ⅻ", "𠀋", "é", "ñ", "ı", "ß", "ﬁ", "Ａ", "ｱ", "한", "ก", "ع", "Ω", "∞", "\\", "'", '"']
+SQL = ["'; DROP TABLE staff; --", "1 OR 1=1", "%' OR '1'='1", "\" OR \"\"=\"", "UNION SELECT * FROM invite_codes",
+       "1; DELETE FROM progress_reports", "); --", "${jndi:ldap://x}", "{{7*7}}", "<script>alert(1)</script>"]
+KEYWORDS = [s for spellings in SYNONYMS.values() for s in spellings] + ["回報 12", "回報 戶籍資料課 11", "回報 6-2", "查 ", "逾期 "]
+WORDS = ["完成", "50%", "100%", "150%", "延遲", "3月", "十二月", "4/29", "全所", "戶籍資料課", "人事室", "門牌", "12", "6-2", " "]
+
+pieces = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(ODD + SQL + KEYWORDS + WORDS),
+    st.lists(st.sampled_from(ODD + list("回報查逾期本週月完成0123456789-% ")), max_size=30).map("".join),
+)
+reports = st.builds(
+    lambda section, number, which, status, note: f"回報 {section}{number} {which}{status}{note}",
+    st.sampled_from(["", "戶籍資料課 ", "行政庶務課", "民政課 ", "資料課"]),
+    st.sampled_from(["11", "12", "6", "6-2", "3", "1", "99", "０１２", "12月"]),
+    st.sampled_from(["", "3月 ", "4月", "十三月 ", "4/29 ", "2/30 ", "第1季 "]),
+    st.sampled_from(["完成", "已完成", "50%", "100%", "0%", "250%", "延遲", "進行中", "未開始", "", "done"]),
+    st.one_of(st.just(""), pieces, st.text(min_size=1000, max_size=3000)),
+)
+messages = st.one_of(
+    reports,
+    st.lists(pieces, max_size=6).map("".join),
+    st.builds(lambda head, tail: head + tail, st.sampled_from(KEYWORDS), st.lists(pieces, max_size=4).map(" ".join)),
+    st.builds(lambda unit, n: (unit * n)[:5000], st.text(min_size=1, max_size=12), st.integers(300, 5000)),
+)
+postback_data = st.one_of(
+    st.text(max_size=320),
+    st.builds(
+        lambda i, o, s, p, n: f"a=report&i={i}&o={o}&s={s}" + (f"&p={p}" if p is not None else "") + (f"&n={n}" if n else ""),
+        st.integers(0, 80),
+        st.sampled_from(["2024-04", "2024-03", "2024-04-29", "2024-03-01~2024-04-30", "2024", "2099-01", "", "%00"]),
+        st.sampled_from(["done", "in_progress", "delayed", "not_started", "DONE", "", "完成"]),
+        st.one_of(st.none(), st.integers(-10, 200)),
+        st.text(max_size=40),
+    ),
+    st.builds(
+        lambda action, fields: "&".join([f"a={action}", *fields]),
+        st.sampled_from(["report", "ask", "card", "more", "nope", ""]),
+        st.lists(st.builds(lambda k, v: f"{k}={v}", st.sampled_from("iospnmcrd"), st.one_of(st.integers(-5, 10**6).map(str), st.text(max_size=20))), max_size=6),
+    ),
+)
+
+ALLOWED_GROWTH = {"progress_reports", "audit_log", "link_attempts", "export_files"}
+
+
+def check_event(talk: Talk, who: str, send, text_for_rules: str | None) -> None:
+    """Send one event, check the answer and what was written, then undo it for the next example."""
+    before = queries.count_rows(talk.session)
+    replies = send()
+    after = queries.count_rows(talk.session)
+    grown = {k: after[k] - before[k] for k in after if after[k] != before[k]}
+    event("writes " + ",".join(sorted(grown)) if grown else "writes nothing")
+    assert set(grown) <= ALLOWED_GROWTH, grown
+    shown = read(replies)
+    if grown.get("progress_reports"):
+        assert grown == {"progress_reports": 1, "audit_log": 1} and shown.startswith("已記錄 ✅"), (grown, shown)
+    if grown.get("export_files"):
+        assert grown == {"export_files": 2, "audit_log": 2} and sum(isinstance(r, FileLink) for r in replies) == 2
+    if grown.get("link_attempts"):
+        assert grown == {"link_attempts": 1} and text_for_rules is not None and parse(text_for_rules).name == "link"
+    if grown.get("audit_log") and not (grown.get("progress_reports") or grown.get("export_files")):
+        pytest.fail(f"audit without a report or an export: {grown}")
+    if "出了問題" in shown:
+        pytest.fail(f"the safety net caught an error for {text_for_rules!r}")
+    if replies:
+        check_limits(replies)
+    talk.session.rollback()
+
+
+@pytest.mark.parametrize("who", ROLES)
+@settings(max_examples=EXAMPLES_PER_ROLE, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                                  HealthCheck.too_slow])
+@given(text=messages, in_group=st.booleans())
+def test_any_message_gets_an_answer_and_writes_only_what_a_valid_command_writes(talk, caplog, who, text, in_group):
+    group = GROUP if in_group else None
+    with caplog.at_level(logging.ERROR):
+        check_event(talk, who, lambda: talk.send(who, text, group=group), text)
+        if group is None:
+            assert talk.log[-1][2], f"no answer to {text!r}"
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+
+
+@pytest.mark.parametrize("who", ROLES)
+@settings(max_examples=EXAMPLES_PER_ROLE, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                                  HealthCheck.too_slow])
+@given(data=postback_data)
+def test_any_button_data_gets_an_answer_and_writes_only_a_valid_report(talk, caplog, who, data):
+    replies = []
+    with caplog.at_level(logging.ERROR):
+        check_event(talk, who, lambda: replies.extend(talk.tap(who, data)) or replies, None)
+    assert replies, f"no answer to {data!r}"
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
