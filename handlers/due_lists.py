@@ -98,11 +98,11 @@ def due_in_span(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
     label, dates = M.SPAN[req.command.name], M.span_text(start, end)
     if not dues:
         text = M.DUE_NONE.format(span=label, dates=dates, whose=scoped.whose)
-        return [Text(_with_next(text, ctx, plan, scoped, end), _nav(req.command.name))]
+        return [Text(_with_next(text, ctx, plan, scoped, end), _nav(req, scoped))]
     page = paging.page_of(dues, req.page)
     lines = [M.DUE_HEADER.format(span=label, dates=dates, whose=scoped.whose, count=len(dues))]
     lines += _by_day(page.entries, ctx.today, scoped)
-    return [_page_text(lines, req, page, scopes.scope_args(scoped.scope), anchor)]
+    return [_page_text(lines, req, page, scoped, anchor)]
 
 
 def _by_day(dues: list[Due], today: date, scoped: Scoped) -> list[str]:
@@ -131,7 +131,7 @@ def overdue(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
     today = ctx.today
     dues = [d for d in agenda(ctx.session, scoped.items, plan.year, ctx.calendar, end=today) if d.is_overdue(today)]
     if not dues:
-        return [Text(M.OVERDUE_NONE.format(whose=scoped.whose), _nav("overdue"))]
+        return [Text(M.OVERDUE_NONE.format(whose=scoped.whose), _nav(req, scoped))]
     dues.sort(key=lambda d: (d.item.section_id, d.occ.due, number_key(d.item.number)))
     page = paging.page_of(dues, req.page)
     lines = [M.OVERDUE_HEADER.format(whose=scoped.whose, count=len(dues), today=format_date(today))]
@@ -139,7 +139,7 @@ def overdue(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
     for section, group in groupby(page.entries, key=lambda d: d.item.section.name):
         lines += ["", M.SECTION_HEADER.format(section=section)] if several or scoped.mixed else [""]
         lines += [_overdue_line(d, today, scoped.mixed) for d in group]
-    return [_page_text(lines, req, page, scopes.scope_args(scoped.scope), None)]
+    return [_page_text(lines, req, page, scoped, None)]
 
 
 def _overdue_line(due: Due, today: date, mixed: bool) -> str:
@@ -163,16 +163,16 @@ def mine(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
     today = ctx.today
     items = queries.items_owned_by(ctx.session, req.who.staff.id, plan.id)
     if not items:
-        return [Text(M.MINE_NOT_OWNER, _nav("mine"))]
+        return [Text(M.MINE_NOT_OWNER, _nav(req))]
     dues = agenda(ctx.session, items, plan.year, ctx.calendar)
     entries = [e for e in (_mine_entry(item, dues, today) for item in items) if e is not None]
     if not entries:
-        return [Text(M.MINE_NONE, _nav("mine"))]
+        return [Text(M.MINE_NONE, _nav(req))]
     entries.sort(key=lambda e: (e[0], number_key(e[1].number)))
     page = paging.page_of(entries, req.page)
     lines = [M.MINE_HEADER.format(count=len(entries), today=format_date(today)), ""]
     lines += [line for _key, _item, line in page.entries]
-    return [_page_text(lines, req, page, "", None)]
+    return [_page_text(lines, req, page, None, None)]
 
 
 def _mine_entry(item: Item, dues: list[Due], today: date) -> tuple[date, Item, str] | None:
@@ -199,12 +199,13 @@ def _mine_entry(item: Item, dues: list[Due], today: date) -> tuple[date, Item, s
     return (late[0].occ.due if late else first.occ.due), item, line
 
 
-def _page_text(lines: list[str], req: Request, page: paging.Page, args: str, anchor: date | None) -> Text:
+def _page_text(lines: list[str], req: Request, page: paging.Page, scoped: Scoped | None, anchor: date | None) -> Text:
     note = page.note()
     if note:
         lines = [*lines, "", note]
+    args = scopes.scope_args(scoped.scope) if scoped else ""
     more = paging.more_button(req.command.name, page, args, anchor)
-    buttons = ((more,) if more else ()) + _nav(req.command.name)
+    buttons = ((more,) if more else ()) + _nav(req, scoped)
     return Text(_fit("\n".join(lines)), buttons)
 
 
@@ -213,5 +214,23 @@ def _fit(text: str) -> str:
     return text if len(text) <= 5000 else text[:4999] + M.ELLIPSIS
 
 
-def _nav(current: str) -> tuple[Button, ...]:
-    return tuple(Button(M.NAV[n], text=M.NAV[n]) for n in NAV if n != current)
+def _nav(req: Request, scoped: Scoped | None = None) -> tuple[Button, ...]:
+    """Return buttons for the other lists, and the same list for the asker's section (or 全所) when they may see it."""
+    current = req.command.name
+    buttons = [Button(M.NAV[n], text=M.NAV[n]) for n in NAV if n != current]
+    personal = scoped is not None and not scoped.scope.names_sections and current in (*M.SPAN, "overdue")
+    wider = _wider(req) if personal else None
+    if wider:
+        label = f"{M.SPAN.get(current) or M.NAV[current]} {wider}"
+        buttons.insert(0, Button(label, text=label))
+    return tuple(buttons)
+
+
+def _wider(req: Request) -> str | None:
+    """Return 全所 for those who see every section, a chief's own section, else None."""
+    if access.sees_every_section(req.who):
+        return M.WHOLE_OFFICE
+    section = req.who.staff.section if req.who.staff else None
+    if section is not None and access.sees_section(req.who, section.id):
+        return section.name
+    return None

@@ -187,3 +187,13 @@ def test_lists_carry_navigation_buttons_without_the_current_one(talk):
     assert isinstance(reply, Text)
     labels = [b.label for b in reply.quick_replies]
     assert "本週" not in labels and {"今天", "下週", "逾期", "我的"} <= set(labels)
+
+
+def test_those_who_see_more_get_a_button_for_the_wider_list(talk):
+    def labels(who, text):
+        return [b.label for b in talk.send(who, text)[0].quick_replies]
+
+    assert labels(CHIEF_DATA, "逾期")[0] == "逾期 戶籍資料課"
+    assert labels(COORDINATOR, "本週")[0] == "本週 全所"
+    assert labels(DIRECTOR, "下個月")[0] == "下個月 全所"
+    assert not any(" " in label for label in labels(STAFF_DATA, "逾期"))

@@ -99,7 +99,7 @@ def test_keys_do_not_depend_on_the_calendar(text, year, cal):
 def test_splitting_a_date_range_loses_or_duplicates_nothing(text, months, year, cal, cut):
     schedule = parse_schedule(text, months, year)
     start, end = date(year, 1, 1), date(year + 1, 1, 31)
-    middle = start + timedelta(days=cut)
+    middle = min(start + timedelta(days=cut), end)  # the cut must fall inside the range it splits
     whole = expand_between(schedule, year, cal, start, end)
     halves = expand_between(schedule, year, cal, start, middle) + expand_between(
         schedule, year, cal, middle + timedelta(days=1), end
