@@ -19,7 +19,7 @@ from handlers.item_cards import occurrence_label
 from handlers.replies import FileLink, Reply, Text
 from handlers.request import Request
 from schedules.calendar import WorkCalendar
-from schedules.clock import TAIPEI
+from schedules.clock import TAIPEI, FixedClock
 from schedules.dates import format_date, roc_year
 from storage import queries
 from storage.models import ExportFile, Item, Plan, Section, Status
@@ -183,3 +183,21 @@ def take_export(session: Session, token: str, now: datetime) -> ExportFile | Non
     if claimed != 1:
         return None
     return session.scalar(select(ExportFile).where(ExportFile.token == token).execution_options(populate_existing=True))
+
+
+def create_export_link(
+    session: Session, office, now: datetime, settings, section: Section | None = None, month=None
+) -> str | None:
+    """Make a one-time .xlsx link to the control table for the compiled monthly status (None: nothing to export)."""
+    month_no = getattr(month, "month", month)
+    year = getattr(month, "year", None) or now.year
+    plan = queries.latest_plan(session, office.id, year)
+    if plan is None:
+        return None
+    ctx = Context(session=session, clock=FixedClock(now), settings=settings)
+    sheets = table_sheets(session, plan, section, month_no, ctx.calendar)
+    if not sheets:
+        return None
+    scope = section.name if section else M.WHOLE_OFFICE
+    ext, kind = next((e, k) for e, k in FORMATS if e == ".xlsx")
+    return _make_file(ctx, "clock", sheets, file_name(plan, scope, month_no, now.date()), ext, kind, scope).url

@@ -1,4 +1,7 @@
-"""Thousands of arbitrary messages and button taps, as every role: always an answer, never an error, no stray writes."""
+"""Thousands of arbitrary messages and button taps, as every role: always an answer, never an error, no stray writes.
+
+Only valid commands write: a report, an export, a 綁定 attempt (rate limiting) and a chief's 綁定群組.
+"""
 
 from __future__ import annotations
 
@@ -70,6 +73,7 @@ postback_data = st.one_of(
     ),
 )
 
+# What valid commands write: a report (回報), an export (匯出), a 綁定 try, a chief's 綁定群組 (audit only).
 ALLOWED_GROWTH = {"progress_reports", "audit_log", "link_attempts", "export_files"}
 
 
@@ -88,8 +92,11 @@ def check_event(talk: Talk, who: str, send, text_for_rules: str | None) -> None:
         assert grown == {"export_files": 2, "audit_log": 2} and sum(isinstance(r, FileLink) for r in replies) == 2
     if grown.get("link_attempts"):
         assert grown == {"link_attempts": 1} and text_for_rules is not None and parse(text_for_rules).name == "link"
-    if grown.get("audit_log") and not (grown.get("progress_reports") or grown.get("export_files")):
-        pytest.fail(f"audit without a report or an export: {grown}")
+    bound = text_for_rules is not None and parse(text_for_rules).name == "link_group" and "已綁定為" in shown
+    if grown.get("audit_log") and not (grown.get("progress_reports") or grown.get("export_files") or bound):
+        pytest.fail(f"audit without a report, an export or a group binding: {grown}")
+    if bound:
+        assert grown == {"audit_log": 1}, grown
     if "出了問題" in shown:
         pytest.fail(f"the safety net caught an error for {text_for_rules!r}")
     if replies:

@@ -1,0 +1,42 @@
+"""The 5th-working-day round hands the coordinator a working one-time link to the control table."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot.clock_main import clockwork
+from bot.runtime import Runtime
+from bot.simulator_sender import SimulatorSender
+from handlers.exports import take_export
+from schedules.clock import TAIPEI, FixedClock
+from storage.models import Staff
+from tests.handler_fixtures import *  # noqa: F403
+from tests.handler_fixtures import COORDINATOR
+
+# April 2024's working days: 4/1, 4/2, 4/3, (4/4-4/5 Children's Day and Tomb Sweeping), 4/8, 4/9.
+FIFTH_WORKING_DAY = datetime(2024, 4, 9, 8, 30, tzinfo=TAIPEI)
+
+
+def uris(messages: list[dict]) -> list[str]:
+    text = json.dumps(messages, ensure_ascii=False)
+    return [part.split('"')[0] for part in text.split('"uri": "')[1:]]
+
+
+def test_coordinator_gets_march_compiled_with_an_export_link(demo_db, tmp_path):
+    sim = SimulatorSender()
+    env = {"PUBLIC_URL": "http://bot.example", "PLANBOT_EXPORT_DIR": str(tmp_path)}
+    runtime = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(FIFTH_WORKING_DAY), env)
+    report = clockwork(runtime, outbox=sim).morning()
+    assert report.sent.failed == 0
+    with demo_db.sessions() as session:
+        coordinator = session.scalar(select(Staff).where(Staff.name == COORDINATOR)).line_user_id
+    links = [u for m in sim.since(coordinator, 0) for u in uris([m.message]) if "/files/" in u]
+    assert len(links) == 1 and links[0].startswith("http://bot.example/files/")
+    token = links[0].rsplit("/", 1)[1]
+    with demo_db.sessions() as session:
+        export = take_export(session, token, FIFTH_WORKING_DAY)
+        assert export is not None and export.filename.endswith(".xlsx") and "3月" in export.filename
+        assert take_export(session, token, FIFTH_WORKING_DAY) is None  # one download only
