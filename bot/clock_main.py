@@ -60,17 +60,35 @@ def pushing_through(client) -> Sender:
     return send
 
 
+def line_sender(env: Mapping[str, str]):
+    """Return a LineSender when LINE_CHANNEL_ACCESS_TOKEN is set, else None."""
+    token = env.get("LINE_CHANNEL_ACCESS_TOKEN")
+    if not token:
+        return None
+    from bot.line_client import LineSender
+
+    timeout = float(env.get("PLANBOT_PUSH_TIMEOUT") or 10)
+    return LineSender(token, base_url=env.get("LINE_API_BASE") or None, timeout=timeout)
+
+
 def sender_from_env(env: Mapping[str, str], outbox=None) -> Sender:
     """Return the real LINE sender when LINE_CHANNEL_ACCESS_TOKEN is set, else the outbox."""
-    token = env.get("LINE_CHANNEL_ACCESS_TOKEN")
-    if token:
-        from bot.line_client import LineSender
-
-        timeout = float(env.get("PLANBOT_PUSH_TIMEOUT") or 10)
-        return pushing_through(LineSender(token, base_url=env.get("LINE_API_BASE") or None, timeout=timeout))
+    client = line_sender(env)
+    if client is not None:
+        return pushing_through(client)
     if outbox is None:
         outbox = _default_outbox(env)
     return pushing_through(outbox)
+
+
+def quota_check(env: Mapping[str, str]):
+    """Return a check of LINE's monthly quota for n pushes, or None without a LINE channel."""
+    client = line_sender(env)
+    if client is None:
+        return None
+    from bot.line_client import QuotaGuard
+
+    return QuotaGuard(client.quota, reserve=int(env.get("PLANBOT_QUOTA_RESERVE") or 0)).can_send
 
 
 def _default_outbox(env: Mapping[str, str]):
@@ -114,6 +132,7 @@ def clockwork(runtime: Runtime, clock: Clock | None = None, outbox=None) -> Cloc
         send=sender_from_env(runtime.env, outbox),
         lock=RunLock(runtime.engine),
         export_link=export_link(runtime.env),
+        quota=quota_check(runtime.env),
     )
 
 

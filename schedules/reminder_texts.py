@@ -77,3 +77,8 @@ CLI_SKIP_REASONS = {
 }
 CLI_RUN_DONE = "{day}：規劃 {planned} 份，新寫入 {written} 份，已送出 {sent} 份，失敗 {failed} 份，待重送 {left} 份"
 CLI_RUN_MISSED = "補上漏掉的早上：{days}"
+
+QUOTA_REFUSED = (
+    "⚠ LINE 本月推播額度不足：{day} 早上有 {count} 則提醒沒有送出。\n"
+    "請管理者到 LINE Official Account Manager 調整方案或額度；額度恢復後，當天的提醒會自動補送。"
+)

@@ -22,11 +22,15 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from handlers.replies import Text
 from schedules import deliveries
+from schedules import reminder_texts as T
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI, Clock
+from schedules.dates import format_date
 from schedules.digests import digest, payload
 from schedules.leader import RunLock
 from schedules.plan_inputs import office_inputs
@@ -34,6 +38,7 @@ from schedules.planner import OfficeData, PlannedDelivery, plan_morning
 from schedules.reminder_policy import DEFAULT_POLICY, ClockTimes
 from storage import queries
 from storage.db import unit_of_work
+from storage.models import Role, Staff
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +72,8 @@ class Clockwork:
     lock: RunLock
     times: ClockTimes = field(default_factory=ClockTimes)
     export_link: ExportLink | None = None
+    # Says whether LINE's monthly quota allows n more pushes; None where pushes cost nothing (the outbox).
+    quota: Callable[[int], bool] | None = None
     passes: int = 4
     pause: float = 0.5
     sleep: Callable[[float], None] = time.sleep
@@ -146,6 +153,25 @@ class Clockwork:
         report.sent = self._send(today)
         log.info("morning %s: planned %d, new %d, sent %d, left %d", today, report.planned, report.written, report.sent.sent, report.sent.left)
 
+    def _quota_allows(self, n: int) -> bool:
+        try:
+            return self.quota(n)
+        except Exception:  # noqa: BLE001 - an unreadable quota must not silence the reminders
+            log.exception("could not read LINE's message quota; sending anyway")
+            return True
+
+    def _tell_coordinators_of_quota(self, morning: date, count: int) -> None:
+        """Refuse the fan-out and say so: in the log, and to the coordinators (one short push each, once a day)."""
+        log.error("LINE quota would be exceeded: %d digests for %s not sent", count, morning)
+        with self.sessions() as session:
+            coordinators = _coordinator_ids(session)
+        text = Text(T.QUOTA_REFUSED.format(day=format_date(morning), count=count))
+        for line_id in coordinators:
+            key = deliveries.retry_key_for(f"quota:{morning.isoformat()}:{line_id}")
+            outcome = self.send(line_id, [text], key)
+            if not outcome.ok:
+                log.error("could not tell coordinator %s about the quota: %s", line_id, outcome.error)
+
     def _payload(self, session: Session, planned: PlannedDelivery, offices: list[OfficeData], now: datetime) -> dict:
         office = next(o for o in offices if o.id == planned.office_id)
         url = self._export_url(session, planned, now)
@@ -165,9 +191,24 @@ class Clockwork:
             return None
 
     def _send(self, morning: date) -> deliveries.SendReport:
+        if self.quota is not None:
+            with self.sessions() as session:
+                waiting = len(deliveries.pending(session, morning, self.clock.now(), self._max_age))
+            if waiting and not self._quota_allows(waiting):
+                self._tell_coordinators_of_quota(morning, waiting)
+                return deliveries.SendReport(left=waiting, errors=["quota"])
         return deliveries.send_pending(
             self.sessions, self.send, self.clock.now, morning, self._max_age, self.passes, self.pause, self.sleep
         )
+
+
+def _coordinator_ids(session: Session) -> list[str]:
+    rows = session.scalars(
+        select(Staff.line_user_id).where(
+            Staff.role == Role.coordinator, Staff.line_user_id.is_not(None), Staff.following.is_(True), Staff.active.is_(True)
+        )
+    )
+    return [r for r in rows if r]
 
 
 def calendar_of(session: Session) -> WorkCalendar:

@@ -98,3 +98,16 @@ def test_import_dry_run_changes_nothing(run):
     assert code == 0 and "試算" in out
     code, out, err = run("plan", "show")
     assert code != 0 and "沒有計畫" in err
+
+
+def test_typhoon_closure_added_with_the_cli_moves_a_deadline(run):
+    run("import", str(DEMO / "wenshan-113.ods"), "--year", "113")
+
+    def due_of_item_11(day: str) -> list[str]:
+        code, out, _ = run("due", "--from", day, "--to", "2024-04-12", "--section", "戶籍資料課", "--json")
+        return [d["due"] for d in json.loads(out) if d["item"] == "11"]
+
+    # 每月5日前: April 5th is a holiday, so the April report is due Monday 4/8.
+    assert due_of_item_11("2024-04-06") == ["2024-04-08"]
+    assert run("calendar", "closure", "add", "2024-04-08", "--reason", "颱風停止上班")[0] == 0
+    assert due_of_item_11("2024-04-06") == ["2024-04-09"]

@@ -1,0 +1,50 @@
+"""The clock refuses a fan-out that LINE's monthly quota cannot carry, and tells the coordinator."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot.clock_main import clockwork
+from bot.runtime import Runtime
+from schedules.clock import TAIPEI, FixedClock
+from storage.models import Delivery, Staff
+from tests.fakes.line_api import FakeLineAPI
+from tests.handler_fixtures import *  # noqa: F403
+from tests.handler_fixtures import COORDINATOR
+
+FIRST_WORKING_DAY = datetime(2024, 4, 1, 8, 30, tzinfo=TAIPEI)  # the monthly round asks every owner
+
+
+def run_morning(db, api: FakeLineAPI):
+    env = {"LINE_CHANNEL_ACCESS_TOKEN": "t", "LINE_API_BASE": api.base_url, "PLANBOT_PUSH_TIMEOUT": "5"}
+    runtime = Runtime(db.url, db.engine, db.sessions, FixedClock(FIRST_WORKING_DAY), env)
+    work = clockwork(runtime)
+    work.pause, work.sleep = 0, (lambda _s: None)
+    return work.morning()
+
+
+def test_fan_out_over_the_quota_is_refused_and_the_coordinator_told(demo_db, caplog):
+    with FakeLineAPI(access_token="t") as api:
+        api.set_quota(20, used=15)
+        with caplog.at_level(logging.ERROR):
+            report = run_morning(demo_db, api)
+        with demo_db.sessions() as session:
+            coordinator = session.scalar(select(Staff).where(Staff.name == COORDINATOR)).line_user_id
+            unsent = session.scalars(select(Delivery).where(Delivery.sent_at.is_(None))).all()
+        assert report.sent.sent == 0 and report.sent.left == len(unsent) > 5
+        assert [d.recipient for d in api.delivered] == [coordinator]
+        assert "額度不足" in api.delivered[0].messages[0]["text"]
+        assert any("quota would be exceeded" in r.message for r in caplog.records)
+        assert api.rejected == []
+
+
+def test_within_the_quota_every_digest_goes_out(demo_db):
+    with FakeLineAPI(access_token="t") as api:
+        api.set_quota(1000, used=0)
+        report = run_morning(demo_db, api)
+        assert report.sent.sent == len(api.delivered) > 5 and report.sent.left == 0
+        assert not any("額度不足" in str(d.messages) for d in api.delivered)
+        assert api.rejected == []
