@@ -28,13 +28,14 @@ class Services:
     dispatcher: Dispatcher
     journal: EventJournal | None = None
     sync: bool = False
+    separate_worker: bool = False
     extras: dict = field(default_factory=dict)
 
     def after_record(self) -> None:
         """Handle what was just recorded: inline in synchronous mode, else wake the background loop."""
         if self.sync:
             self.dispatcher.drain()
-        else:
+        elif not self.separate_worker:
             self.dispatcher.wake()
 
 
@@ -60,8 +61,10 @@ def create_app(config: dict | None = None) -> Flask:
     dispatcher = Dispatcher(runtime.sessions, runtime.clock, sender, settings)
     sync = bool(config.get("sync_events", env.get("PLANBOT_SYNC_EVENTS") == "1"))
     journal = EventJournal(runtime.engine, runtime.clock.now)
-    app.extensions["planbot"] = Services(runtime, sender, secret, settings, dispatcher, journal, sync)
-    if not sync:
+    # PLANBOT_EVENT_WORKER=separate: this process only records and acknowledges; `planbot events` answers.
+    separate = env.get("PLANBOT_EVENT_WORKER") == "separate" and not sync
+    app.extensions["planbot"] = Services(runtime, sender, secret, settings, dispatcher, journal, sync, separate)
+    if not sync and not separate:
         dispatcher.start()
 
     from bot.webhook import bp
@@ -72,6 +75,17 @@ def create_app(config: dict | None = None) -> Flask:
 
         app.register_blueprint(simulator_bp)
     return app
+
+
+def make_dispatcher(runtime: Runtime, env: dict | None = None, poll: float = 0.2) -> Dispatcher:
+    """Return a dispatcher for the separate events process, configured like the web app's."""
+    env = dict(os.environ if env is None else env)
+    settings = Settings(
+        public_url=env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        export_dir=env.get("PLANBOT_EXPORT_DIR", os.path.join("instance", "exports")),
+    )
+    sender = _make_sender(env, env.get("PLANBOT_SIMULATOR") == "1")
+    return Dispatcher(runtime.sessions, runtime.clock, sender, settings, poll=poll)
 
 
 def _make_sender(env: dict, simulator: bool):

@@ -10,6 +10,7 @@ from bot.cli import runtime
 def register(cli: click.Group) -> None:
     """Add the process commands to the group."""
     cli.add_command(serve)
+    cli.add_command(events)
 
 
 @click.command()
@@ -23,3 +24,21 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     app = create_app({"runtime": runtime(ctx)})
     click.echo(f"planbot 已啟動：http://{host}:{port}/callback （健康檢查 /healthz）")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+@click.command()
+@click.option("--poll", default=0.2, show_default=True, type=click.FloatRange(0.05, 10), help="查看新事件的間隔秒數。")
+@click.pass_context
+def events(ctx: click.Context, poll: float) -> None:
+    """回覆 LINE 訊息的背景程序（網頁程序設 PLANBOT_EVENT_WORKER=separate 時使用）。"""
+    import signal
+
+    from bot.app import make_dispatcher
+
+    dispatcher = make_dispatcher(runtime(ctx), poll=poll)
+    signal.signal(signal.SIGTERM, lambda *_: dispatcher.stop())
+    click.echo(f"planbot events：每 {poll} 秒處理一次新的 LINE 事件")
+    try:
+        dispatcher.run_forever()
+    except KeyboardInterrupt:
+        dispatcher.stop()

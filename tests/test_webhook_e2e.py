@@ -237,3 +237,27 @@ def test_healthz_checks_the_database(server):
     url, *_ = server
     answer = requests.get(f"{url}/healthz", timeout=5)
     assert answer.status_code == 200 and answer.json() == {"ok": True, "database": "ok"}
+
+
+def test_separate_events_process_answers_what_the_web_process_recorded(demo_db, fake):
+    """Procfile layout: the web process only records and acknowledges; `planbot events` answers."""
+    from bot.app import make_dispatcher
+
+    runtime = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(MONDAY))
+    sender = LineSender(TOKEN, base_url=fake.base_url, timeout=5, sleep=lambda _s: None)
+    app = create_app({"runtime": runtime, "sender": sender, "LINE_CHANNEL_SECRET": SECRET, "testing": True,
+                      "PLANBOT_EVENT_WORKER": "separate"})
+    user = staff_id(demo_db, chief_of(demo_db, "戶籍登記課"))
+    token = fake.issue_reply_token(user)
+    raw, headers = webhooks.signed_request(SECRET, [webhooks.text_event(user, "說明", reply_token=token)])
+    assert app.test_client().post("/callback", data=raw, headers=headers).status_code == 200
+    time.sleep(0.3)
+    assert replies_to(fake, token) == []  # nobody in the web process answers
+    worker = make_dispatcher(runtime, {"LINE_CHANNEL_ACCESS_TOKEN": TOKEN, "LINE_API_BASE": fake.base_url}, poll=0.05)
+    thread = threading.Thread(target=worker.run_forever, daemon=True)
+    thread.start()
+    try:
+        assert len(wait_for(lambda: replies_to(fake, token))) == 1
+    finally:
+        worker.stop()
+        thread.join(5)
