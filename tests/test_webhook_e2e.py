@@ -261,3 +261,61 @@ def test_separate_events_process_answers_what_the_web_process_recorded(demo_db, 
     finally:
         worker.stop()
         thread.join(5)
+
+
+def test_reply_carries_quick_replies_and_an_item_card(server, fake):
+    url, _app, db = server
+    user = staff_id(db, "李冠緯")  # owns 戶籍資料課 11 門牌指標設置及定期巡查管理
+    token = fake.issue_reply_token(user)
+    post(url, [webhooks.text_event(user, "本週", reply_token=token)])
+    week = wait_for(lambda: replies_to(fake, token))[0].json["messages"]
+    assert week[0]["type"] == "text" and "4/8（一）" in week[0]["text"] and "門牌指標設置" in week[0]["text"]
+    assert {item["action"]["label"] for item in week[0]["quickReply"]["items"]} >= {"今天", "下週", "逾期"}
+
+    token = fake.issue_reply_token(user)
+    post(url, [webhooks.text_event(user, "門牌指標設置及定期巡查管理", reply_token=token)])
+    card = wait_for(lambda: replies_to(fake, token))[0].json["messages"][0]
+    assert card["type"] == "flex" and card["contents"]["type"] in ("bubble", "carousel")
+    assert "每月5日前" in text_of([card]) and "李冠緯" in text_of([card])
+
+
+def test_tapping_a_report_button_records_progress_once(server, fake):
+    from handlers.postbacks import encode
+    from storage.models import Item, ProgressReport
+
+    url, _app, db = server
+    user = staff_id(db, "李冠緯")
+    with db.sessions() as session:
+        item = session.scalar(select(Item).where(Item.number == "11", Item.title.like("門牌指標%")))
+    data = encode("report", i=item.id, o="2024-04", s="done")
+    token = fake.issue_reply_token(user)
+    event = webhooks.postback_event(user, data, reply_token=token)
+    post(url, [event])
+    post(url, [webhooks.redelivered(event)])
+    shown = text_of(wait_for(lambda: replies_to(fake, token))[0].json["messages"])
+    assert "已記錄" in shown and "門牌指標設置" in shown
+    time.sleep(0.3)
+    with db.sessions() as session:
+        reports = session.scalars(select(ProgressReport).where(ProgressReport.item_id == item.id)).all()
+    assert [(r.occurrence_key, r.status.value) for r in reports] == [("2024-04", "done")]
+
+
+def test_chief_binds_a_group_to_the_section(server, fake):
+    from storage.models import Section
+
+    url, _app, db = server
+    chief = staff_id(db, chief_of(db, "戶籍登記課"))
+    group = webhooks.new_group_id()
+    post(url, [webhooks.join_event(group, reply_token=fake.issue_reply_token(chief))])
+    token = fake.issue_reply_token(chief)
+    post(url, [webhooks.text_event(chief, "綁定群組 戶籍登記課", group_id=group, reply_token=token)])
+    wait_for(lambda: replies_to(fake, token))
+    with db.sessions() as session:
+        assert session.scalar(select(Section.line_group_id).where(Section.name == "戶籍登記課")) == group
+    post(url, [webhooks.leave_event(group)])
+
+    def unbound():
+        with db.sessions() as session:
+            return session.scalar(select(Section.line_group_id).where(Section.name == "戶籍登記課")) is None
+
+    wait_for(unbound)
