@@ -93,10 +93,8 @@ def quota_check(env: Mapping[str, str]):
 
 def _default_outbox(env: Mapping[str, str]):
     if env.get("PLANBOT_SIMULATOR") == "1":
-        # The demo's web app and this clock share one recording sender, so the simulator shows pushes.
-        from bot.simulator_sender import SimulatorSender
-
-        return SimulatorSender.shared()
+        # The simulator shows pushed digests from the deliveries table, whichever process sent them.
+        return LogOutbox()
     log.warning("LINE_CHANNEL_ACCESS_TOKEN is not set: pushes go to the log only (kept in the deliveries table)")
     return LogOutbox()
 

@@ -11,7 +11,9 @@ import secrets
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from sqlalchemy import select
 
-from storage.models import Staff
+from bot.render import render, to_json
+from schedules.digests import replies_from_payload
+from storage.models import Delivery, Staff
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates")
 UNKNOWN_USER = "U" + "0" * 31 + "1"
@@ -81,10 +83,41 @@ def send():
 
 @bp.get("/api/messages")
 def messages():
-    """Return what the bot sent to a person after a sequence number (replies and pushes)."""
+    """Return what the bot sent a person after the given cursors: replies (memory) and pushed digests (table)."""
     user = request.args.get("user", "")
-    after = int(request.args.get("after", "0") or 0)
+    after = _int(request.args.get("after"))
+    pushed_after = _int(request.args.get("pushed_after"))
     sender = _svc().sender
     if not hasattr(sender, "since"):
         return Response("simulator needs the recording sender", status=409)
-    return jsonify([{"seq": m.seq, "via": m.via, "message": m.message} for m in sender.since(user, after)])
+    out = [{"seq": m.seq, "via": m.via, "message": m.message} for m in sender.since(user, after)]
+    # Digests are read from the deliveries table, so a run started elsewhere (planbot remind --now) shows too.
+    with _svc().runtime.sessions() as session:
+        rows = session.scalars(
+            select(Delivery)
+            .where(Delivery.recipient == user, Delivery.sent_at.is_not(None), Delivery.id > pushed_after)
+            .order_by(Delivery.id)
+        ).all()
+        for row in rows:
+            for message in to_json(render(replies_from_payload(row.payload))):
+                out.append({"pushed": row.id, "via": "push", "message": message})
+    return jsonify(out)
+
+
+def _int(text: str | None) -> int:
+    try:
+        return int(text or 0)
+    except ValueError:
+        return 0
+
+
+@bp.post("/api/remind")
+def remind_now():
+    """Run this morning's reminders now, as `planbot remind --now` does (already sent ones are not resent)."""
+    from bot.clock_main import clockwork
+
+    from schedules.reminder_texts import CLI_SKIP_REASONS
+
+    report = clockwork(_svc().runtime).morning(wait=30)
+    skipped = CLI_SKIP_REASONS.get(report.skipped, report.skipped) if report.skipped else None
+    return jsonify({"planned": report.planned, "sent": report.sent.sent, "skipped": skipped})

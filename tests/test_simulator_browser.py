@@ -67,5 +67,10 @@ def test_simulator_shows_the_reply_card_for_this_month(simulator_url, tmp_path):
         expect(reply).to_be_visible(timeout=15000)
         expect(reply).to_contain_text("4/8（一）")
         expect(reply).to_contain_text("門牌")
+        # The morning's digest, pushed by the clock, shows up in the same chat (marked as a push).
+        page.click("#remind")
+        pushed = page.locator("[data-testid=bot-message].push").first
+        expect(pushed).to_be_visible(timeout=15000)
+        expect(pushed).to_contain_text("門牌指標設置")
         page.screenshot(path=str(tmp_path / "simulator.png"))
         browser.close()
