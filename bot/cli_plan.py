@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from bot.cli import CliError, runtime
+from bot.text_table import table
 from handlers.agenda import agenda
 from schedules.dates import format_date, parse_year
 from storage import queries
@@ -82,20 +83,22 @@ def plan_show(ctx: click.Context, section: str | None, year_text: str | None, pr
                 click.echo(f"  {i.section.name} {i.number} {i.title}（第 {i.source_row} 列）：{i.schedule_problem}")
             return
         click.echo(f"{off.name} {p.year} 年（民國 {p.year - 1911} 年）工作計畫：{len(items)} 個項目")
-        current = None
+        by_section: dict[str, list] = {}
         for i in items:
-            if i.section.name != current:
-                current = i.section.name
-                click.echo(f"\n【{current}】")
-            owners = "、".join(o.name for o in i.owners) or "（未指定承辦人）"
-            schedule = i.schedule_text or (("、".join(f"{m}月" for m in i.months)) if i.months else "")
-            flag = "  ⚠ 時程看不懂" if i.schedule_problem else ""
-            click.echo(f"  {i.number}\t{i.title}｜{_short(i.content)}\t{owners}\t{schedule}{flag}")
+            by_section.setdefault(i.section.name, []).append(i)
+        for name, section_items in by_section.items():
+            click.echo(f"\n【{name}】{len(section_items)} 項")
+            click.echo(table(
+                ["編號", "計畫項目", "工作內容", "承辦人", "預定作業時程"],
+                [[i.number, i.title, i.content, "、".join(o.name for o in i.owners) or "（未指定）", _schedule_cell(i)]
+                 for i in section_items],
+                limits={1: 24, 2: 30, 4: 28},
+            ))
 
 
-def _short(text: str, n: int = 30) -> str:
-    text = text.replace("\n", " ")
-    return text if len(text) <= n else text[:n] + "…"
+def _schedule_cell(item) -> str:
+    text = item.schedule_text or ("、".join(f"{m}月" for m in item.months) if item.months else "")
+    return f"⚠ 看不懂：{text}" if item.schedule_problem else text
 
 
 def _plan(session, office: str | None, year_text: str | None):
@@ -169,11 +172,15 @@ def due(ctx: click.Context, start: str, end: str, section: str | None, owner: st
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
-    click.echo(f"{format_date(first)} 至 {format_date(last)}：{len(data)} 項作業到期")
-    for d in rows:
-        span = f"{format_date(d.occ.starts)}起 " if d.occ.starts else ""
-        owners = "、".join(o.name for o in d.item.owners) or "—"
-        click.echo(f"  {format_date(d.occ.due)}\t{d.item.section.name}\t{d.item.number}\t{d.item.title}\t{KIND_LABELS[d.occ.kind]}\t{span}\t{owners}")
+    click.echo(f"{format_date(first)} 至 {format_date(last)}：{len(data)} 項作業到期\n")
+    if rows:
+        click.echo(table(
+            ["到期日", "課室", "編號", "計畫項目", "類型", "起始", "承辦人"],
+            [[format_date(d.occ.due), d.item.section.name, d.item.number, d.item.title, KIND_LABELS[d.occ.kind],
+              format_date(d.occ.starts) if d.occ.starts else "", "、".join(o.name for o in d.item.owners) or "—"]
+             for d in rows],
+            limits={3: 36},
+        ))
 
 
 def _num(number: str):

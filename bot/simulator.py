@@ -115,7 +115,6 @@ def _int(text: str | None) -> int:
 def remind_now():
     """Run this morning's reminders now, as `planbot remind --now` does (already sent ones are not resent)."""
     from bot.clock_main import clockwork
-
     from schedules.reminder_texts import CLI_SKIP_REASONS
 
     report = clockwork(_svc().runtime).morning(wait=30)
