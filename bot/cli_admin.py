@@ -14,17 +14,15 @@ from storage.db import unit_of_work
 from storage.invites import create_invite
 from storage.migrate import upgrade
 from storage.models import OverrideKind, Role, Staff
-from storage.staff_import import ROLE_NAMES, StaffImportError, import_staff, read_roster
-
-ROLE_LABELS = {Role.staff: "承辦人", Role.chief: "課長", Role.coordinator: "研考", Role.director: "主任"}
+from storage.staff_import import ROLE_LABELS, StaffImportError, import_staff, read_roster, role_named
 
 
 def parse_role(text: str) -> Role:
     """Return the role named in Chinese or English."""
-    role = ROLE_NAMES.get(text.strip())
-    if role is None:
-        raise CliError(f"不認得的角色「{text}」，可用：承辦人、課長、研考、主任")
-    return role
+    try:
+        return role_named(text)
+    except StaffImportError as exc:
+        raise CliError(str(exc)) from exc
 
 
 def parse_day(text: str) -> date:

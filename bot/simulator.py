@@ -14,10 +14,10 @@ from sqlalchemy import select
 from bot.render import render, to_json
 from schedules.digests import replies_from_payload
 from storage.models import Delivery, Staff
+from storage.staff_import import ROLE_LABELS
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates")
 UNKNOWN_USER = "U" + "0" * 31 + "1"
-ROLE_LABELS = {"staff": "承辦人", "chief": "課長", "coordinator": "研考", "director": "主任"}
 
 
 def _svc():
@@ -38,7 +38,7 @@ def people():
         rows = session.scalars(select(Staff).where(Staff.line_user_id.is_not(None)).order_by(Staff.section_id, Staff.id)).all()
         data = [
             {"id": s.line_user_id, "name": s.name, "section": s.section.name if s.section else "",
-             "role": ROLE_LABELS.get(s.role.value, s.role.value)}
+             "role": ROLE_LABELS[s.role]}
             for s in rows
         ]
     data.append({"id": UNKNOWN_USER, "name": "陌生人（未綁定）", "section": "", "role": ""})

@@ -201,3 +201,13 @@ def create_export_link(
     scope = section.name if section else M.WHOLE_OFFICE
     ext, kind = next((e, k) for e, k in FORMATS if e == ".xlsx")
     return _make_file(ctx, "clock", sheets, file_name(plan, scope, month_no, now.date()), ext, kind, scope).url
+
+
+def prune_exports(session: Session, now: datetime) -> int:
+    """Delete exported files whose link has expired (a day after it stopped working), with their rows."""
+    old = session.scalars(select(ExportFile).where(ExportFile.expires_at < now - timedelta(days=1))).all()
+    for export in old:
+        Path(export.path).unlink(missing_ok=True)
+        session.delete(export)
+    session.flush()
+    return len(old)

@@ -25,6 +25,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from handlers.exports import prune_exports
 from handlers.replies import Text
 from schedules import deliveries
 from schedules import reminder_texts as T
@@ -114,7 +115,8 @@ class Clockwork:
             with unit_of_work(self.sessions) as session:
                 expired = deliveries.expire_stale(session, now.date(), now, self._max_age)
                 pruned = deliveries.prune(session, now.date() - timedelta(days=KEEP_DAYS))
-        log.info("housekeeping: %d expired, %d pruned", len(expired), pruned)
+                files = prune_exports(session, now)
+        log.info("housekeeping: %d expired, %d pruned, %d old export files removed", len(expired), pruned, files)
         return len(expired)
 
     @property

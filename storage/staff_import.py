@@ -18,6 +18,8 @@ ROLE_NAMES = {
     "director": Role.director, "主任": Role.director, "秘書": Role.director, "主任秘書": Role.director, "區長": Role.director,
 }
 
+ROLE_LABELS = {Role.staff: "承辦人", Role.chief: "課長", Role.coordinator: "研考", Role.director: "主任"}
+
 
 class StaffImportError(ValueError):
     """The roster cannot be loaded; the message is Traditional Chinese for the administrator."""

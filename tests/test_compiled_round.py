@@ -40,3 +40,26 @@ def test_coordinator_gets_march_compiled_with_an_export_link(demo_db, tmp_path):
         export = take_export(session, token, FIFTH_WORKING_DAY)
         assert export is not None and export.filename.endswith(".xlsx") and "3月" in export.filename
         assert take_export(session, token, FIFTH_WORKING_DAY) is None  # one download only
+
+
+def test_housekeeping_removes_export_files_after_their_links_expire(demo_db, tmp_path):
+    from datetime import timedelta
+    from pathlib import Path
+
+    from storage.models import ExportFile
+
+    env = {"PUBLIC_URL": "http://bot.example", "PLANBOT_EXPORT_DIR": str(tmp_path)}
+    clock = FixedClock(FIFTH_WORKING_DAY)
+    work = clockwork(Runtime(demo_db.url, demo_db.engine, demo_db.sessions, clock, env), outbox=SimulatorSender())
+    work.morning()
+    with demo_db.sessions() as session:
+        paths = [Path(e.path) for e in session.scalars(select(ExportFile))]
+    assert paths and all(p.exists() for p in paths)
+    clock.set(FIFTH_WORKING_DAY + timedelta(hours=30))  # links dead, files kept a day for late questions
+    work.housekeeping()
+    assert all(p.exists() for p in paths)
+    clock.set(FIFTH_WORKING_DAY + timedelta(days=3))
+    work.housekeeping()
+    assert not any(p.exists() for p in paths)
+    with demo_db.sessions() as session:
+        assert session.scalars(select(ExportFile)).all() == []
