@@ -199,3 +199,22 @@ def test_large_plan_of_5000_rows_imports(sqlite_db, tmp_path, now):
         report = import_plan(session, path, 2024, now, office_name="大機關")
         session.commit()
         assert report.created == 5000 and not report.problems
+
+
+@pytest.mark.parametrize("ext", [".xlsx", ".ods"])
+def test_spreadsheets_import_like_csv_with_seed_header_variants(session, tmp_path, now, ext):
+    from storage.sheets import Sheet, write_workbook
+
+    # Shilin/Wanhua-style headers: 項次, 執行單位, 實施項目, 具體推動作法, 實施期程.
+    header = ["項次", "執行單位", "實施項目", "具體推動作法", "承辦人", "實施期程", "考核指標"]
+    rows = [
+        ["1", "第一課", "戶籍登記", "每月召開主管會議", "王小明／李大華", "97.01~12", "無缺失"],
+        ["2", "第二課", "戶籍資料", "年度清查", "陳美玲", "97.12.31 前", ""],
+    ]
+    path = write_workbook(tmp_path / f"plan{ext}", [Sheet("計畫", "臺北市士林區戶政事務所97年度具體作法一覽表", header, rows)])
+    report = import_plan(session, path, 97 + 1911, now)
+    session.commit()
+    assert report.office == "臺北市士林區戶政事務所" and (report.created, report.problems) == (2, [])
+    items = {i.number: i for i in queries.items_of_plan(session, queries.only_office(session).plans[0].id)}
+    assert [o.name for o in items["1"].owners] == ["王小明", "李大華"] and items["1"].section.name == "第一課"
+    assert items["2"].schedule_text == "97.12.31 前" and items["2"].schedule is not None
