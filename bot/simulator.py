@@ -113,10 +113,12 @@ def _int(text: str | None) -> int:
 
 @bp.post("/api/remind")
 def remind_now():
-    """Run this morning's reminders now, as `planbot remind --now` does (already sent ones are not resent)."""
+    """Run today's 08:30 reminders now (the demo may be opened at any hour; already sent ones are not resent)."""
     from bot.clock_main import clockwork
+    from schedules.clock import FixedClock
     from schedules.reminder_texts import CLI_SKIP_REASONS
 
-    report = clockwork(_svc().runtime).morning(wait=30)
+    morning = _svc().runtime.clock.now().replace(hour=8, minute=30, second=0, microsecond=0)
+    report = clockwork(_svc().runtime, FixedClock(morning)).morning(wait=30)
     skipped = CLI_SKIP_REASONS.get(report.skipped, report.skipped) if report.skipped else None
     return jsonify({"planned": report.planned, "sent": report.sent.sent, "skipped": skipped})
