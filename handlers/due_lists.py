@@ -96,13 +96,22 @@ def due_in_span(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
     start, end = span(req.command.name, anchor)
     dues = agenda(ctx.session, scoped.items, plan.year, ctx.calendar, start, end)
     label, dates = M.SPAN[req.command.name], M.span_text(start, end)
+    later_plan = _not_yet_imported(ctx, plan, end)
     if not dues:
-        text = M.DUE_NONE.format(span=label, dates=dates, whose=scoped.whose)
-        return [Text(_with_next(text, ctx, plan, scoped, end), _nav(req, scoped))]
+        text = _with_next(M.DUE_NONE.format(span=label, dates=dates, whose=scoped.whose), ctx, plan, scoped, end)
+        return [Text("\n".join(filter(None, (text, later_plan))), _nav(req, scoped))]
     page = paging.page_of(dues, req.page)
     lines = [M.DUE_HEADER.format(span=label, dates=dates, whose=scoped.whose, count=len(dues))]
     lines += _by_day(page.entries, ctx.today, scoped)
+    lines += ["", later_plan] if later_plan else []
     return [_page_text(lines, req, page, scoped, anchor)]
+
+
+def _not_yet_imported(ctx: Context, plan: Plan, end: date) -> str:
+    """Say so when the span reaches into a year whose plan is not imported (下個月 in December)."""
+    if end.year <= plan.year or queries.plan_for(ctx.session, plan.office_id, end.year) is not None:
+        return ""
+    return M.PLAN_NOT_YET.format(roc=end.year - 1911)
 
 
 def _by_day(dues: list[Due], today: date, scoped: Scoped) -> list[str]:
@@ -117,7 +126,7 @@ def _by_day(dues: list[Due], today: date, scoped: Scoped) -> list[str]:
 def _with_next(text: str, ctx: Context, plan: Plan, scoped: Scoped, after: date) -> str:
     upcoming = [d for d in agenda(ctx.session, scoped.items, plan.year, ctx.calendar, after + timedelta(days=1)) if not d.done]
     if not upcoming:
-        return f"{text}\n{M.DUE_NOTHING_LEFT}"
+        return f"{text}\n{M.DUE_NOTHING_LEFT.format(year=M.plan_year(plan.year, ctx.today))}"
     first = upcoming[0]
     return f"{text}\n{M.DUE_NEXT.format(day=format_date(first.occ.due), title=item_name(first.item, 30))}"
 
@@ -165,17 +174,18 @@ def mine(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
     if not items:
         return [Text(M.MINE_NOT_OWNER, _nav(req))]
     dues = agenda(ctx.session, items, plan.year, ctx.calendar)
-    entries = [e for e in (_mine_entry(item, dues, today) for item in items) if e is not None]
+    year = M.plan_year(plan.year, today)
+    entries = [e for e in (_mine_entry(item, dues, today, year) for item in items) if e is not None]
     if not entries:
-        return [Text(M.MINE_NONE, _nav(req))]
+        return [Text(M.MINE_NONE.format(year=M.plan_year(plan.year, today)), _nav(req))]
     entries.sort(key=lambda e: (e[0], number_key(e[1].number)))
     page = paging.page_of(entries, req.page)
-    lines = [M.MINE_HEADER.format(count=len(entries), today=format_date(today)), ""]
+    lines = [M.MINE_HEADER.format(year=year, count=len(entries), today=format_date(today)), ""]
     lines += [line for _key, _item, line in page.entries]
     return [_page_text(lines, req, page, None, None)]
 
 
-def _mine_entry(item: Item, dues: list[Due], today: date) -> tuple[date, Item, str] | None:
+def _mine_entry(item: Item, dues: list[Due], today: date, year: str) -> tuple[date, Item, str] | None:
     """Return (sort date, item, line) for an item with work left, or None when its year is done."""
     if not item.schedule:
         line = M.MINE_NO_SCHEDULE.format(number=item.number, title=item_name(item, 24), schedule=clip(item.schedule_text, 20))
@@ -189,11 +199,11 @@ def _mine_entry(item: Item, dues: list[Due], today: date) -> tuple[date, Item, s
         first = ahead[0]
         line = M.MINE_LINE.format(
             number=item.number, title=item_name(item, 24), next=format_date(first.occ.due),
-            kind=kind_label(first), status=status_label(first, today), left=len(ahead),
+            kind=kind_label(first), status=status_label(first, today), left=len(ahead), year=year,
         )
     else:
         first = late[0]
-        line = M.MINE_LINE_ONLY_LATE.format(number=item.number, title=item_name(item, 24))
+        line = M.MINE_LINE_ONLY_LATE.format(number=item.number, title=item_name(item, 24), year=year)
     if late:
         line += M.MINE_OVERDUE.format(count=len(late))
     return (late[0].occ.due if late else first.occ.due), item, line

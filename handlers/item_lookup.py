@@ -56,3 +56,11 @@ def preferred(who: Asker, items: list[Item]) -> list[Item]:
     own_section = who.staff.section_id if who.staff else None
     in_section = [i for i in items if i.section_id == own_section]
     return in_section or items
+
+
+def sub_items(session: Session, plan: Plan, number: str, section: Section | None = None) -> list[Item]:
+    """Return the plan's sub-items of a 編號 (6 → 6-1, 6-2 …), in one section when given, in table order."""
+    if "-" in number:
+        return []
+    items = queries.items_of_plan(session, plan.id, section.id if section else None)
+    return [i for i in items if compact(i.number).replace("－", "-").split("-")[0] == number and "-" in i.number]

@@ -38,6 +38,11 @@ def span_text(start: date, end: date) -> str:
     return format_date(start) if start == end else f"{format_date(start)}～{format_date(end)}"
 
 
+def plan_year(year: int, today: date) -> str:
+    """Return 今年 for this year's plan, else 113 年度 (in January, before the new plan is imported)."""
+    return THIS_YEAR if year == today.year else PLAN_YEAR.format(roc=year - 1911)
+
+
 def percent(value: float) -> str:
     """Return a fraction as a whole percentage."""
     return f"{round(value * 100)}%"
@@ -113,7 +118,10 @@ SOMETHING_WRONG = "抱歉，處理時出了問題，這次沒有做任何變更�
 DUE_HEADER = "{span}（{dates}）{whose}有 {count} 項作業到期："
 DUE_NONE = "{span}（{dates}）{whose}沒有作業到期。"
 DUE_NEXT = "下一項是 {day} 的「{title}」。"
-DUE_NOTHING_LEFT = "今年已經沒有其他待辦的作業了。"
+DUE_NOTHING_LEFT = "{year}已經沒有其他待辦的作業了。"
+PLAN_NOT_YET = "{roc}年度的工作計畫還沒匯入，這段期間的作業要等匯入後才看得到。"
+THIS_YEAR = "今年"
+PLAN_YEAR = "{roc}年度"
 WHOSE_MINE = "你"
 DAY_HEADER = "【{day}】"
 DUE_LINE = "・{number} {title}｜{kind}｜{status}"
@@ -130,11 +138,11 @@ OVERDUE_LINE = "・{due} {number} {title}｜{kind}｜逾 {days} 天｜{status}"
 OVERDUE_LINE_OWNERS = "・{due} {number} {title}｜逾 {days} 天｜{status}｜{owners}"
 SECTION_HEADER = "【{section}】"
 
-MINE_HEADER = "你今年還有 {count} 個項目要辦（{today} 起）："
-MINE_NONE = "你今年負責的項目都已完成或沒有待辦的作業了。"
+MINE_HEADER = "你{year}還有 {count} 個項目要辦（{today} 起）："
+MINE_NONE = "你{year}負責的項目都已完成或沒有待辦的作業了。"
 MINE_NOT_OWNER = "名冊上你目前沒有負責的計畫項目。如有錯誤請洽研考。"
-MINE_LINE = "・{number} {title}｜下次 {next} {kind}｜{status}｜今年還有 {left} 次"
-MINE_LINE_ONLY_LATE = "・{number} {title}｜今年沒有後續作業"
+MINE_LINE = "・{number} {title}｜下次 {next} {kind}｜{status}｜{year}還有 {left} 次"
+MINE_LINE_ONLY_LATE = "・{number} {title}｜{year}沒有後續作業"
 MINE_OVERDUE = "｜⚠️ {count} 次逾期"
 MINE_NO_SCHEDULE = "・{number} {title}｜時程待確認（{schedule}）"
 
@@ -148,12 +156,15 @@ SEARCH_TOO_LONG = "還有 {count} 項，請用更精確的關鍵字再查一次�
 REPORT_CHOICE = "・{number} {title}"
 REPORT_CHOICE_SECTION = "・{section} {number} {title}"
 NUMBER_MANY = "編號 {number} 在好幾個課室都有，請選一項："
+NUMBER_SUB_ITEMS = "編號 {number} 分成好幾個子項目，請選一項："
 
 CARD_CONTENT = "工作內容"
 CARD_SCHEDULE = "預定時程"
 CARD_NEXT = "接下來"
 CARD_OWNERS = "承辦人"
 CARD_KPI = "考核指標"
+CARD_POINTS = "配分"
+POINTS = "{points} 分"
 CARD_LATEST = "最新狀況"
 CARD_CURRENT = "本次作業"
 CARD_NO_SCHEDULE = "時程待確認：{problem}"
@@ -178,6 +189,7 @@ REPORT_IN_SECTION = "（{section}）"
 REPORT_ASK_STATUS = "「{number} {title}」{occ}目前進度如何？請選："
 REPORT_ASK_NOTE_LOST = "（備註太長放不進按鈕；選好進度後請再傳一次完整的回報。）"
 REPORT_NO_OCCURRENCE = "「{number} {title}」在 {when} 沒有排定的作業。這個項目今年的作業有：{list}"
+REPORT_BAD_MONTH = "月份要在 1～12 月之間，例如：回報 12 3月 完成"
 REPORT_BAD_PERCENT = "百分比要在 0～100 之間，例如：回報 12 50%"
 REPORT_DONE = "已記錄 ✅\n{section} {number} {title}\n作業：{occ}\n進度：{status}{note}"
 REPORT_NOTE = "\n備註：{note}"

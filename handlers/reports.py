@@ -8,7 +8,7 @@ from datetime import date
 
 from handlers import access, item_lookup, paging, postbacks, scopes
 from handlers import messages as M
-from handlers.agenda import agenda, current_occurrence, item_occurrences
+from handlers.agenda import agenda, current_occurrence, done_keys, item_occurrences
 from handlers.commands import StatusSaid, read_status
 from handlers.due_text import button_name, clip, item_name, occurrence_text
 from handlers.incoming import Context
@@ -26,6 +26,8 @@ WHICH = re.compile(
     r"|(?P<mm>1[0-2]|0?[1-9])/(?P<dd>[0-3]?\d)"
     r"|第(?P<q>[1-4一二三四])季|(?P<label>上半年|下半年|全年))"
 )
+# A month that does not exist (13月, 0月): said instead of being taken as a note.
+BAD_MONTH = re.compile(r"^(?:\d+|十[三-九]|[二三四五六七八九]十[一-九]?)\s*月")
 QUARTERS = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
 NOTE_SHOWN = 200
 ASK_BUTTONS = (
@@ -70,13 +72,21 @@ def report(req: Request, ctx: Context) -> list[Reply]:
         sections = queries.sections_of(ctx.session, plan.office_id)
         return [Text(M.UNKNOWN_SECTION.format(name=clip(numbered.section_text, 20), sections=scopes.sections_list(sections)))]
     items = item_lookup.items_numbered(ctx.session, plan, numbered.number, numbered.section)
-    if not items:
+    candidates = items if numbered.section else item_lookup.preferred(req.who, items)
+    subs = _reportable_sub_items(req, ctx, plan, numbered) if not any(access.may_report(req.who, i) for i in candidates) else []
+    if not items and not subs:
         where = M.REPORT_IN_SECTION.format(section=numbered.section.name) if numbered.section else ""
         return [Text(M.REPORT_NOT_FOUND.format(number=numbered.number, where=where))]
     said = read_said(numbered.rest)
     if said.status is not None and said.status.percent is not None and said.status.percent > 100:
         return [Text(M.REPORT_BAD_PERCENT)]
-    candidates = items if numbered.section else item_lookup.preferred(req.who, items)
+    if said.which is None and BAD_MONTH.match(said.rest):
+        return [Text(M.REPORT_BAD_MONTH)]
+    if subs:
+        # 回報 6 from the owner of 6-3 and 6-4 means one of those, not another section's 6.
+        candidates = subs
+        if len(candidates) > 1:
+            return ask_which(req, ctx, candidates, said, numbered.number, M.NUMBER_SUB_ITEMS)
     if len(candidates) > 1:
         return ask_which(req, ctx, candidates, said, numbered.number)
     item = candidates[0]
@@ -90,6 +100,13 @@ def report(req: Request, ctx: Context) -> list[Reply]:
     return record(req, ctx, item, occ.key, Status(said.status.status), said.status.percent, said.status.note)
 
 
+def _reportable_sub_items(req: Request, ctx: Context, plan: Plan, numbered: item_lookup.Numbered) -> list[Item]:
+    """Return the sub-items (6-1, 6-2 …) of the 編號 the asker may report on: their own first, else all they may."""
+    subs = [i for i in item_lookup.sub_items(ctx.session, plan, numbered.number, numbered.section) if access.may_report(req.who, i)]
+    owned = [i for i in subs if access.owns(req.who, i)]
+    return owned or subs
+
+
 def pick_occurrence(ctx: Context, item: Item, which: re.Match | None) -> Occurrence | None:
     """Return the occurrence named (3月, 4/29…), else the current one; a stand-in for unscheduled items."""
     year = item.plan.year
@@ -97,7 +114,7 @@ def pick_occurrence(ctx: Context, item: Item, which: re.Match | None) -> Occurre
     if not occs:
         return None if which else _whole_year(year)
     if which is None:
-        return current_occurrence(item, year, ctx.calendar, ctx.today)
+        return current_occurrence(item, year, ctx.calendar, ctx.today, done_keys(ctx.session, item))
     found = _named(occs, which, year)
     if not found:
         return None
@@ -215,13 +232,16 @@ def ask_status(ctx: Context, item: Item, occ: Occurrence, note: str) -> list[Rep
     return [Text(text + ("\n" + M.REPORT_ASK_NOTE_LOST if lost else ""), tuple(buttons))]
 
 
-def ask_which(req: Request, ctx: Context, items: list[Item], said: Said, number: str) -> list[Reply]:
-    """Ask which of several same-numbered items is meant; a button records at once when the status is known."""
-    lines = [M.NUMBER_MANY.format(number=number), ""]
+def ask_which(
+    req: Request, ctx: Context, items: list[Item], said: Said, number: str, header: str = M.NUMBER_MANY
+) -> list[Reply]:
+    """Ask which of several same-numbered items (or sub-items) is meant; a button records at once when the status is known."""
+    lines = [header.format(number=number), ""]
     buttons: list[Button] = []
+    one_section = len({i.section_id for i in items}) == 1
     for item in items[: MAX_QUICK_REPLIES]:
         lines.append(M.REPORT_CHOICE_SECTION.format(section=item.section.name, number=item.number, title=item_name(item, 30)))
-        label = f"{item.section.name} {item.number}"
+        label = button_name(item) if one_section else f"{item.section.name} {item.number}"
         occ = pick_occurrence(ctx, item, said.which) if said.status else None
         if said.status and occ is not None:
             st = said.status

@@ -82,7 +82,8 @@ def read_plan_rows(sheet: str, rows: list[list[str]], problems: list[Problem], d
             prev = groups[-1][-1]
             if prev.section == parsed.section:
                 parsed.number, parsed.title = prev.number, prev.title
-                parsed.points = parsed.points if parsed.points is not None else None
+                # A continuation row without its own 承辦人 is still the same people's work (as in merged cells).
+                parsed.owners = parsed.owners or list(groups[-1][0].owners)
                 groups[-1].append(parsed)
                 continue
         groups.append([parsed])

@@ -16,6 +16,7 @@ from tests.handler_fixtures import (
     DIRECTOR,
     STAFF_ADMIN,
     STAFF_DATA,
+    STAFF_DATA_2,
     STAFF_REG,
     buttons,
 )
@@ -197,3 +198,20 @@ def test_those_who_see_more_get_a_button_for_the_wider_list(talk):
     assert labels(COORDINATOR, "本週")[0] == "本週 全所"
     assert labels(DIRECTOR, "下個月")[0] == "下個月 全所"
     assert not any(" " in label for label in labels(STAFF_DATA, "逾期"))
+
+
+def test_january_before_the_new_plan_names_the_plan_year_not_this_year(talk):
+    talk.at("2025-01-02 09:00")
+    text = talk.text(STAFF_DATA_2, "我的")
+    assert text.startswith("你113年度還有 5 個項目要辦（1/2（四） 起）：")
+    assert "今年" not in text and "｜113年度沒有後續作業｜⚠️ 12 次逾期" in text
+    assert "114年度的工作計畫還沒匯入" in talk.text(STAFF_DATA_2, "本週")
+
+
+def test_next_month_in_december_says_the_next_plan_is_not_imported_yet(talk):
+    talk.at("2024-12-20 09:00")
+    text = talk.text(STAFF_DATA_2, "下個月")
+    assert text.startswith("下個月（1/1（三）～1/31（五））你沒有作業到期。\n今年已經沒有其他待辦的作業了。")
+    assert "114年度的工作計畫還沒匯入，這段期間的作業要等匯入後才看得到。" in text
+    talk.at("2024-11-20 09:00")
+    assert "還沒匯入" not in talk.text(STAFF_DATA_2, "下個月")

@@ -201,3 +201,52 @@ def test_a_small_plan_with_explicit_sub_numbers(sqlite_db, tmp_path, now):
         assert text.startswith("已記錄 ✅\n戶籍登記課 6-2 戶籍清查業務\n作業：3/1（五）～4/30（二）\n進度：延後\n備註：等公文")
         assert isinstance(talk.send("Ulin", "回報 ６－２ 完成")[0], Text)
         assert session.scalar(select(func.count()).select_from(ProgressReport)) == 2
+
+
+def test_a_late_report_goes_on_the_deadline_just_missed_not_the_next(talk):
+    # 每月5日前: April's fell on 4/8; on 4/10 the owner reports it late, May's (5/6) is weeks away.
+    talk.at("2024-04-10 09:00")
+    text = talk.text(STAFF_DATA, "回報 11 完成")
+    assert "作業：4月：4/8（一）截止" in text and "下一次：5月：5/6（一）截止" in text
+    assert reports(talk, item(talk, "戶籍資料課", "11"))[0].occurrence_key == "2024-04"
+    # Once April's is done, the card (and its buttons) move on to May's.
+    card = talk.text(STAFF_DATA, "查 11")
+    assert "本次作業　5月：5/6（一）截止｜⬜未回報" in card
+    # The day after a weekly deadline (4/29, Monday) 回報 means that one; near the next one it means the next.
+    talk.at("2024-04-30 09:00")
+    assert "作業：4/29（一）截止" in talk.text(STAFF_DATA, "回報 6 完成")
+    talk.at("2024-05-03 09:00")
+    assert "作業：5/6（一）截止" in talk.text(STAFF_DATA, "回報 6 完成")
+
+
+def test_a_card_points_at_the_missed_deadline_until_it_is_reported(talk):
+    talk.at("2024-04-10 09:00")
+    card = talk.send(STAFF_DATA, "查 11")[0]
+    assert "本次作業　4月：4/8（一）截止｜⚠️逾期（未回報）" in read([card])
+    talk.tap(STAFF_DATA, card.buttons[0].data)
+    assert reports(talk, item(talk, "戶籍資料課", "11"))[0].occurrence_key == "2024-04"
+
+
+def test_a_parent_number_means_the_askers_own_sub_items(talk):
+    # 陳怡君 owns 戶籍登記課 6-3, 6-4 and 6-8; 戶籍資料課 6 is someone else's item she may not report on.
+    [ask] = talk.send(STAFF_REG, "回報 6 完成")
+    assert ask.text.startswith("編號 6 分成好幾個子項目，請選一項：")
+    assert [b.label[:4] for b in ask.quick_replies] == ["6-3 ", "6-4 ", "6-8 "]
+    assert "抱歉" not in ask.text
+    text = read(talk.tap(STAFF_REG, ask.quick_replies[2].data))
+    assert text.startswith("已記錄 ✅\n戶籍登記課 6-8 戶籍清查業務")
+    assert reports(talk, item(talk, "戶籍登記課", "6-8"))[0].status is Status.done
+    # A chief gets their section's sub-items; one owned sub-item is recorded at once.
+    assert talk.text(CHIEF_REG, "回報 6 完成").count("・戶籍登記課 6-") == 8
+    assert talk.text("楊凱", "回報 15 完成").startswith("已記錄 ✅")
+    assert talk.text("郭品妤", "回報 14 50%").startswith("編號 14 分成好幾個子項目")
+
+
+def test_an_exact_number_the_asker_may_report_still_wins_over_sub_items(talk):
+    assert talk.text(CHIEF_DATA, "回報 6 完成").startswith("已記錄 ✅\n戶籍資料課 6 提供學齡兒童異動名冊")
+
+
+def test_a_month_that_does_not_exist_is_said_not_kept_as_a_note(talk):
+    before = count(talk, ProgressReport)
+    assert talk.text(STAFF_DATA, "回報 12 13月 完成") == "月份要在 1～12 月之間，例如：回報 12 3月 完成"
+    assert count(talk, ProgressReport) == before

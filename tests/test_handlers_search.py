@@ -111,3 +111,30 @@ def test_free_text_that_matches_nothing_is_not_understood_with_suggestions(talk)
     assert reply.quick_replies[0].label == "今天" and reply.quick_replies[-1].label == "說明"
     [reply] = talk.send(STAFF_DATA, "謝謝")
     assert reply.text == "不客氣！有需要隨時找我。"
+
+
+def test_a_card_shows_the_items_points_and_every_owner(sqlite_db, now, tmp_path):
+    """Plans like 大同區公所's give 配分 and several owners in the title (市容查報 (2分/劉淑敏))."""
+    from sqlalchemy import select
+
+    from handlers.incoming import Settings
+    from schedules.clock import FixedClock
+    from storage.models import Role, Staff
+    from storage.plan_import import import_plan
+    from tests.handler_fixtures import Talk, write_plan_csv
+
+    path = write_plan_csv(tmp_path / "plan.csv", [
+        ("民政課", "1", "市容查報 (2分/劉淑敏)", "", "", "每月"),
+        ("兵役課", "1", "兵調體檢業務 (10.5分/郭珊青、丁國梅)", "", "", "5-6月"),
+    ])
+    with sqlite_db.sessions() as session:
+        import_plan(session, path, 2024, now, office_name="臺北市大同區公所")
+        staff = session.scalar(select(Staff).where(Staff.name == "丁國梅"))
+        staff.line_user_id, staff.role = "Uding", Role.staff
+        session.commit()
+        talk = Talk(session, FixedClock(now), Settings(export_dir=str(tmp_path)))
+        [card] = talk.send("Uding", "查 兵調體檢")
+        rows = {r.label: r.value for r in card.rows}
+        assert rows["配分"] == "10.5 分" and rows["承辦人"] == "郭珊青、丁國梅"
+        [card] = talk.send("Uding", "市容查報")
+        assert {r.label: r.value for r in card.rows}["配分"] == "2 分"

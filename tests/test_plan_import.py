@@ -218,3 +218,13 @@ def test_spreadsheets_import_like_csv_with_seed_header_variants(session, tmp_pat
     items = {i.number: i for i in queries.items_of_plan(session, queries.only_office(session).plans[0].id)}
     assert [o.name for o in items["1"].owners] == ["王小明", "李大華"] and items["1"].section.name == "第一課"
     assert items["2"].schedule_text == "97.12.31 前" and items["2"].schedule is not None
+
+
+def test_continuation_rows_without_owners_keep_the_items_owners(session, now):
+    report = import_plan(session, DATA / "datong-113.csv", 2024, now, office_name="臺北市大同區公所")
+    session.commit()
+    plan = queries.plan_for(session, queries.only_office(session).id, 2024)
+    army = [i for i in queries.items_of_plan(session, plan.id) if i.section.name == "兵役課" and i.number.startswith("1-")]
+    assert len(army) >= 3 and report.rows
+    owners = {tuple(o.name for o in i.owners) for i in army}
+    assert len(owners) == 1 and owners != {()}
