@@ -75,13 +75,11 @@ def number_key(number: str) -> tuple:
     return tuple(parts)
 
 
-def current_occurrence(
-    item: Item, year: int, calendar: WorkCalendar, today: date, done: frozenset[str] = frozenset()
-) -> Occurrence | None:
-    """Return the occurrence open today, else the nearer of the last one missed and the next one, else the last.
+def current_occurrence(item: Item, year: int, calendar: WorkCalendar, today: date) -> Occurrence | None:
+    """Return the occurrence whose window contains today, else the next one due, else the last one.
 
-    `done` holds the keys already reported done: a deadline just missed (每月5日前 on the 10th) is what
-    a late 回報 means, unless it was done or the next one is closer.
+    This is the rule staff are told (回報 without a month); a missed deadline is named explicitly
+    (回報 11 4月 完成), and the reply points at the latest one still open.
     """
     occs = item_occurrences(item, year, calendar)
     if not occs:
@@ -90,15 +88,4 @@ def current_occurrence(
     if containing:
         return min(containing, key=lambda o: o.due)
     upcoming = [o for o in occs if o.due >= today]
-    missed = [o for o in occs if o.due < today]
-    if missed and missed[-1].key not in done:
-        last = missed[-1]
-        if not upcoming or (today - last.due) <= (upcoming[0].due - today):
-            return last
     return upcoming[0] if upcoming else occs[-1]
-
-
-def done_keys(session: Session, item: Item) -> frozenset[str]:
-    """Return the keys of the item's occurrences whose latest report is 完成."""
-    reports = queries.latest_reports(session, [item.id])
-    return frozenset(key for (_item, key), r in reports.items() if r.status is Status.done)

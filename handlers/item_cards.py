@@ -6,7 +6,7 @@ from datetime import date
 
 from handlers import access, postbacks
 from handlers import messages as M
-from handlers.agenda import Due, agenda, current_occurrence, done_keys
+from handlers.agenda import Due, agenda, current_occurrence
 from handlers.due_text import clip, occurrence_text, owners_text, status_label
 from handlers.incoming import Context
 from handlers.replies import Button, Card, CardRow
@@ -37,7 +37,7 @@ def item_card(ctx: Context, who: Asker, item: Item, quick: tuple[Button, ...] = 
     buttons: tuple[Button, ...] = ()
     if access.sees_progress(who, item):
         rows += _progress_rows(ctx, item, dues, today)
-    occ = current_occurrence(item, year, ctx.calendar, today, done_keys(ctx.session, item))
+    occ = current_occurrence(item, year, ctx.calendar, today)
     if access.may_report(who, item):
         buttons = report_buttons(item, occ.key if occ else str(year))
     return Card(
@@ -67,7 +67,7 @@ def _next_text(dues: list[Due], today: date) -> str:
 
 def _progress_rows(ctx: Context, item: Item, dues: list[Due], today: date) -> list[CardRow]:
     rows: list[CardRow] = []
-    current = current_occurrence(item, item.plan.year, ctx.calendar, today, done_keys(ctx.session, item))
+    current = current_occurrence(item, item.plan.year, ctx.calendar, today)
     if current is not None:
         due = next((d for d in dues if d.occ.key == current.key), None)
         if due is not None:

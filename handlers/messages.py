@@ -196,7 +196,7 @@ REPORT_NOTE = "\n備註：{note}"
 REPORT_BY = "\n回報人：{name}（{time}）"
 REPORT_NEXT = "\n下一次：{next}"
 REPORT_WHOLE_YEAR = "全年"
-REPORT_OTHER_LATE = "另有 {count} 次作業逾期未完成（最早：{first}）。要回報那一次請傳：回報 {number} {which} 完成"
+REPORT_OTHER_LATE = "另有 {count} 次作業逾期未完成（最近一次：{last}）。要回報那一次請傳：回報 {number} {which} 完成"
 REPORT_ALREADY_DONE_NOTE = "（這次作業先前已回報完成，已另外記下這筆新的回報。）"
 
 # ---------------------------------------------------------------- 摘要

@@ -8,7 +8,7 @@ from datetime import date
 
 from handlers import access, item_lookup, paging, postbacks, scopes
 from handlers import messages as M
-from handlers.agenda import agenda, current_occurrence, done_keys, item_occurrences
+from handlers.agenda import agenda, current_occurrence, item_occurrences
 from handlers.commands import StatusSaid, read_status
 from handlers.due_text import button_name, clip, item_name, occurrence_text
 from handlers.incoming import Context
@@ -114,7 +114,7 @@ def pick_occurrence(ctx: Context, item: Item, which: re.Match | None) -> Occurre
     if not occs:
         return None if which else _whole_year(year)
     if which is None:
-        return current_occurrence(item, year, ctx.calendar, ctx.today, done_keys(ctx.session, item))
+        return current_occurrence(item, year, ctx.calendar, ctx.today)
     found = _named(occs, which, year)
     if not found:
         return None
@@ -208,9 +208,10 @@ def _confirmation(
         text += M.REPORT_NEXT.format(next=occurrence_text(later[0]))
     late = [d for d in dues if d.occ.key != key and d.is_overdue(ctx.today)]
     if late:
-        first = late[0]
-        which = first.occ.label if WHICH.fullmatch(first.occ.label or "") else format_month_day(first.occ.due)
-        text += "\n" + M.REPORT_OTHER_LATE.format(count=len(late), first=occurrence_text(first), number=item.number, which=which)
+        # The latest missed one is what a late 回報 usually meant, so that is the one the reply names.
+        last = late[-1]
+        which = last.occ.label if WHICH.fullmatch(last.occ.label or "") else format_month_day(last.occ.due)
+        text += "\n" + M.REPORT_OTHER_LATE.format(count=len(late), last=occurrence_text(last), number=item.number, which=which)
     if done_before:
         text += "\n" + M.REPORT_ALREADY_DONE_NOTE
     return text

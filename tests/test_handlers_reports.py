@@ -85,7 +85,7 @@ def test_current_occurrence_is_the_one_open_today_else_the_next(talk):
 
 def test_an_outstanding_overdue_occurrence_is_pointed_out(talk):
     text = talk.text(STAFF_DATA, "回報 11 完成")
-    assert "另有 3 次作業逾期未完成（最早：1月：1/5（五）截止）。要回報那一次請傳：回報 11 1月 完成" in text
+    assert "另有 3 次作業逾期未完成（最近一次：3月：3/5（二）截止）。要回報那一次請傳：回報 11 3月 完成" in text
     talk.send(STAFF_DATA, "回報 11 1月 完成")
     assert reports(talk, item(talk, "戶籍資料課", "11"))[-1].occurrence_key == "2024-01"
 
@@ -203,28 +203,17 @@ def test_a_small_plan_with_explicit_sub_numbers(sqlite_db, tmp_path, now):
         assert session.scalar(select(func.count()).select_from(ProgressReport)) == 2
 
 
-def test_a_late_report_goes_on_the_deadline_just_missed_not_the_next(talk):
-    # 每月5日前: April's fell on 4/8; on 4/10 the owner reports it late, May's (5/6) is weeks away.
+def test_a_report_without_a_month_goes_on_the_next_occurrence_and_names_the_missed_one(talk):
+    # 每月5日前: April's fell on 4/8; on 4/10 no window holds today, so 回報 means the next one (May's),
+    # and the reply tells how to report the April one that is still open.
     talk.at("2024-04-10 09:00")
     text = talk.text(STAFF_DATA, "回報 11 完成")
-    assert "作業：4月：4/8（一）截止" in text and "下一次：5月：5/6（一）截止" in text
-    assert reports(talk, item(talk, "戶籍資料課", "11"))[0].occurrence_key == "2024-04"
-    # Once April's is done, the card (and its buttons) move on to May's.
-    card = talk.text(STAFF_DATA, "查 11")
-    assert "本次作業　5月：5/6（一）截止｜⬜未回報" in card
-    # The day after a weekly deadline (4/29, Monday) 回報 means that one; near the next one it means the next.
-    talk.at("2024-04-30 09:00")
-    assert "作業：4/29（一）截止" in talk.text(STAFF_DATA, "回報 6 完成")
-    talk.at("2024-05-03 09:00")
-    assert "作業：5/6（一）截止" in talk.text(STAFF_DATA, "回報 6 完成")
-
-
-def test_a_card_points_at_the_missed_deadline_until_it_is_reported(talk):
-    talk.at("2024-04-10 09:00")
-    card = talk.send(STAFF_DATA, "查 11")[0]
-    assert "本次作業　4月：4/8（一）截止｜⚠️逾期（未回報）" in read([card])
-    talk.tap(STAFF_DATA, card.buttons[0].data)
-    assert reports(talk, item(talk, "戶籍資料課", "11"))[0].occurrence_key == "2024-04"
+    assert "作業：5月：5/6（一）截止" in text
+    assert "回報 11 4月 完成" in text
+    assert reports(talk, item(talk, "戶籍資料課", "11"))[-1].occurrence_key == "2024-05"
+    text = talk.text(STAFF_DATA, "回報 11 4月 完成")
+    assert "作業：4月：4/8（一）截止" in text
+    assert reports(talk, item(talk, "戶籍資料課", "11"))[-1].occurrence_key == "2024-04"
 
 
 def test_a_parent_number_means_the_askers_own_sub_items(talk):

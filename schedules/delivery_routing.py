@@ -1,0 +1,70 @@
+"""Assemble a morning's deliveries: each person's own digest, or one per section group for the unlinked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from schedules.digest_lines import Line
+from schedules.office_data import OfficeData, Person
+
+
+@dataclass(frozen=True)
+class PlannedDelivery:
+    """One digest for one recipient on one morning."""
+
+    office_id: int
+    morning: date
+    to: str  # a person's name, or the section's name for a group digest
+    via: str  # user, group, or none (cannot be reached: not linked and no group)
+    recipient: str | None  # LINE user or group id
+    staff_id: int | None
+    section_id: int | None
+    lines: tuple[Line, ...]
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return tuple(sorted({line.reason for line in self.lines}))
+
+    @property
+    def key(self) -> str:
+        """Return the delivery's unique key: recipient, morning and the set of reasons."""
+        who = self.recipient or f"staff-{self.staff_id}"
+        return f"digest:{self.morning.isoformat()}:{who}:{'+'.join(self.reasons)}"
+
+    def to_json(self) -> dict:
+        """Return the delivery as `remind --dry-run --json` prints it."""
+        return {"to": self.to, "via": self.via, "items": [line.to_json() for line in self.lines]}
+
+
+def _route(office: OfficeData, notes: dict[int, dict[tuple, Line]], today: date) -> list[PlannedDelivery]:
+    people = {p.id: p for p in office.people}
+    sections = {s.id: s for s in office.sections}
+    out: list[PlannedDelivery] = []
+    groups: dict[int, dict[tuple, Line]] = {}
+    for person_id, lines in notes.items():
+        person = people[person_id]
+        ordered = tuple(sorted(lines.values(), key=Line.sort_key))
+        if not ordered:
+            continue
+        section = sections.get(person.section_id) if person.section_id is not None else None
+        if person.line_user_id:
+            out.append(_delivery(office, today, person.name, "user", person.line_user_id, person, ordered))
+        elif office.policy.group_digests and section is not None and section.group_id:
+            bucket = groups.setdefault(section.id, {})
+            for line in ordered:
+                key = (*line.merge_key, line.reason)
+                held = bucket.get(key)
+                names = (held.people if held else ()) + (person.name,)
+                bucket[key] = replace(line, people=tuple(sorted(set(names))))
+        else:
+            out.append(_delivery(office, today, person.name, "none", None, person, ordered))
+    for section_id, lines in groups.items():
+        section = sections[section_id]
+        ordered = tuple(sorted(lines.values(), key=lambda ln: (*ln.sort_key(), ln.people)))
+        out.append(PlannedDelivery(office.id, today, section.name, "group", section.group_id, None, section_id, ordered))
+    return out
+
+
+def _delivery(office, today, name, via, recipient, person: Person, lines) -> PlannedDelivery:
+    return PlannedDelivery(office.id, today, name, via, recipient, person.id, person.section_id, lines)

@@ -1,0 +1,119 @@
+"""One line of a digest, the urgency order of lines, and merging lines so the most urgent one stays."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+# Most urgent first: the order of lines in a digest and which reason wins when two meet.
+URGENCY = (
+    "overdue", "escalation", "due", "closing", "event", "upcoming", "opened",
+    "collect_followup", "collect", "compiled",
+)
+RANK = {reason: n for n, reason in enumerate(URGENCY)}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a digest: why this person hears about this occurrence (or this month's round)."""
+
+    reason: str
+    item_id: int | None
+    number: str
+    title: str
+    section: str
+    kind: str
+    occurrence_key: str
+    starts: date | None
+    due: date
+    status: str = "not_started"
+    days: int = 0  # working days left (upcoming, closing, event) or late (overdue, escalation)
+    owners: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()  # in a group digest: whom the line is for
+    counts: tuple[tuple[str, int], ...] = ()  # compiled: (status, count)
+    missing: tuple[str, ...] = ()  # compiled: who has not answered
+    label: str = ""  # the occurrence as the plan says it (e.g. 3月)
+
+    @property
+    def merge_key(self) -> tuple:
+        """Return what makes two lines one: the item's occurrence, or the section of a compiled round."""
+        return ("compiled", self.section) if self.item_id is None else (self.item_id, self.occurrence_key)
+
+    def sort_key(self) -> tuple:
+        """Return the digest order: most urgent first, then by due date, section and 編號."""
+        return (RANK[self.reason], self.due, self.section, _number_key(self.number), self.occurrence_key)
+
+    def to_json(self) -> dict:
+        """Return the line as plain data (stored in the delivery payload and printed by --json)."""
+        data = {
+            "item": self.number or None,
+            "title": self.title,
+            "reason": self.reason,
+            "due": self.due.isoformat(),
+            "section": self.section,
+            "item_id": self.item_id,
+            "kind": self.kind,
+            "occurrence": self.occurrence_key,
+            "starts": self.starts.isoformat() if self.starts else None,
+            "status": self.status,
+            "days": self.days,
+            "label": self.label,
+        }
+        for name in ("owners", "people", "missing"):
+            if getattr(self, name):
+                data[name] = list(getattr(self, name))
+        if self.counts:
+            data["counts"] = dict(self.counts)
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> Line:
+        """Rebuild a line from `to_json` data."""
+        return cls(
+            reason=data["reason"],
+            item_id=data.get("item_id"),
+            number=data.get("item") or "",
+            title=data["title"],
+            section=data.get("section", ""),
+            kind=data.get("kind", ""),
+            occurrence_key=data.get("occurrence", ""),
+            starts=date.fromisoformat(data["starts"]) if data.get("starts") else None,
+            due=date.fromisoformat(data["due"]),
+            status=data.get("status", "not_started"),
+            days=data.get("days", 0),
+            owners=tuple(data.get("owners", ())),
+            people=tuple(data.get("people", ())),
+            counts=tuple((data.get("counts") or {}).items()),
+            missing=tuple(data.get("missing", ())),
+            label=data.get("label", ""),
+        )
+
+
+def _line(reason, item, occ, section, status, days, people, owners) -> Line:
+    return Line(
+        reason=reason, item_id=item.id, number=item.number, title=item.title, section=section,
+        kind=occ.kind, occurrence_key=occ.key, starts=occ.starts, due=occ.due, status=status, days=days,
+        owners=tuple(people[o].name for o in owners), label=occ.label,
+    )
+
+
+def _add(notes: dict[int, dict[tuple, Line]], person_id: int, line: Line) -> None:
+    lines = notes.setdefault(person_id, {})
+    held = lines.get(line.merge_key)
+    if held is None or RANK[line.reason] < RANK[held.reason]:
+        lines[line.merge_key] = line
+
+
+def _fold(notes: dict[int, dict[tuple, Line]], extra: dict[int, dict[tuple, Line]]) -> None:
+    for person_id, lines in extra.items():
+        for line in lines.values():
+            _add(notes, person_id, line)
+
+
+def _number_key(number: str) -> tuple:
+    # Sort 編號 like people do: 2 before 10, 6-1 before 6-2.
+    parts = []
+    for piece in number.replace("－", "-").split("-"):
+        parts.append((0, int(piece), "") if piece.isdigit() else (1, 0, piece))
+    return tuple(parts)

@@ -1,0 +1,70 @@
+"""The planner's plain input: an office's sections, people, items with their occurrences, reports, policy."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from schedules.reminder_policy import DEFAULT_POLICY, ReminderPolicy
+
+if TYPE_CHECKING:
+    from schedules.occurrences import Occurrence
+
+
+DONE = "done"
+
+
+@dataclass(frozen=True)
+class Person:
+    """A staff member as the planner sees them; line_user_id is None when a push cannot reach them."""
+
+    id: int
+    name: str
+    section_id: int | None
+    role: str = "staff"
+    line_user_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SectionInfo:
+    """A 課室, with the LINE group bound to it if any."""
+
+    id: int
+    name: str
+    group_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """An item of the control table with its occurrences already expanded on the office calendar."""
+
+    id: int
+    number: str
+    title: str
+    section_id: int
+    owners: tuple[int, ...]
+    occurrences: tuple[Occurrence, ...]
+    lead_days: int | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """The latest report on one occurrence: its status and the (Taipei) day it was made."""
+
+    status: str
+    on: date
+
+
+@dataclass(frozen=True)
+class OfficeData:
+    """Everything the planner needs to know about one office."""
+
+    id: int
+    name: str
+    sections: tuple[SectionInfo, ...]
+    people: tuple[Person, ...]
+    items: tuple[PlanItem, ...]
+    reports: Mapping[tuple[int, str], Report] = field(default_factory=dict)
+    policy: ReminderPolicy = DEFAULT_POLICY
