@@ -22,6 +22,8 @@ HEADER_NAMES: dict[str, tuple[str, ...]] = {
 MONTH_HEADER = re.compile(r"^(\d{1,2})月$")
 # 專案名稱 (配分/承辦人) cells: 市容查報 (2分/劉淑敏)
 TITLE_WITH_POINTS = re.compile(r"^(?P<title>.+?)\s*[(（]\s*(?P<points>\d+(?:\.\d+)?)\s*分\s*(?:[/／]\s*(?P<owners>[^)）]*))?[)）]\s*$")
+# A project shared by two sections gives each its points and owner: 災害防救… (民)10.5分/洪源孝 (社)4.5分/古鵬生
+SHARED_POINTS = re.compile(r"[(（](?P<who>[^)）]{1,4})[)）]\s*(?P<points>\d+(?:\.\d+)?)\s*分\s*[/／]\s*(?P<owner>[^\s(（]+)")
 OWNER_SPLIT = re.compile(r"[、,，／/;；\s]+")
 # A month cell counts as marked when it holds one of the marks offices use; anything else is reported.
 MARK_CHARS = set("●○◎◉•·VvＶｖ✓✔☑■□★☆*＊XxＸｘOo〇Yy1-－—–─━_~～")
@@ -109,6 +111,11 @@ def split_title(cell: str) -> tuple[str, float | None, list[str]]:
     text = clean_cell(cell).replace("\n", " ")
     m = TITLE_WITH_POINTS.match(fold(text))
     if not m:
+        shared = list(SHARED_POINTS.finditer(fold(text)))
+        if shared:
+            title = fold(text)[: shared[0].start()].strip()
+            owners = [n for part in shared for n in split_owners(part.group("owner"))]
+            return title or text, sum(float(part.group("points")) for part in shared), owners
         return text, None, []
     owners = split_owners(m.group("owners") or "")
     return m.group("title").strip(), float(m.group("points")), owners

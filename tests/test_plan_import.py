@@ -179,6 +179,8 @@ def test_datong_layout_with_points_and_several_owners(session, now):
     first = next(i for i in items if i.title == "市容查報")
     assert first.points == 2 and [o.name for o in first.owners] == ["劉淑敏"] and first.section.name == "民政課"
     assert any(len(i.owners) >= 2 for i in items), "Datong has items with several owners"
+    shared = next(i for i in items if i.title == "災害防救暨救濟物資整備與督考")
+    assert shared.points == 15 and [o.name for o in shared.owners] == ["洪源孝", "古鵬生"]
     assert {s.name for s in queries.sections_of(session, plan.office_id)} >= {"民政課", "社會課"}
 
 
