@@ -28,10 +28,13 @@ def register(cli: click.Group) -> None:
 @click.option("--at", "at_text", help="以這個時間規劃（例：2024-04-08T08:30 或 113/4/8 08:30）。")
 @click.option("--now", "use_now", is_flag=True, help="現在就執行一次早上的提醒（已送過的不會重送）。")
 @click.option("--dry-run", is_flag=True, help="只列出會送給誰、什麼內容，不寫入也不推播。")
-@click.option("--json", "as_json", is_flag=True, help="輸出 JSON。")
+@click.option("--json", "as_json", is_flag=True, help="輸出 JSON：[{to, items: [{item, title, reason, due}]}]。")
+@click.option("--details", is_flag=True, help="JSON 另附每一行的課室、種類、狀態等細節。")
 @click.option("--office", help="只看一個機關（僅 --dry-run）。")
 @click.pass_context
-def remind(ctx: click.Context, at_text: str | None, use_now: bool, dry_run: bool, as_json: bool, office: str | None) -> None:
+def remind(
+    ctx: click.Context, at_text: str | None, use_now: bool, dry_run: bool, as_json: bool, details: bool, office: str | None
+) -> None:
     """規劃或執行某天早上的提醒摘要：每人每天早上最多一則。"""
     if bool(at_text) == use_now:
         raise CliError(T.CLI_NEED_ONE)
@@ -39,7 +42,7 @@ def remind(ctx: click.Context, at_text: str | None, use_now: bool, dry_run: bool
     moment = _moment(at_text) if at_text else rt.clock.now()
     if dry_run:
         planned = _plan(rt, moment, office)
-        _print_plan(planned, moment, as_json)
+        _print_plan(planned, moment, as_json, details)
         return
     from bot.clock_main import clockwork, report_json
 
@@ -91,9 +94,10 @@ def _plan(rt, moment: datetime, office: str | None) -> list[PlannedDelivery]:
         return plan_morning(offices, calendar, moment)
 
 
-def _print_plan(planned: list[PlannedDelivery], moment: datetime, as_json: bool) -> None:
+def _print_plan(planned: list[PlannedDelivery], moment: datetime, as_json: bool, details: bool = False) -> None:
     if as_json:
-        click.echo(json.dumps([p.to_json() for p in planned], ensure_ascii=False, indent=1))
+        data = [p.to_json() if details else p.brief_json() for p in planned]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
     day = format_date(moment.date())
     if not planned:

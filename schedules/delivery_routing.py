@@ -33,8 +33,15 @@ class PlannedDelivery:
         return f"digest:{self.morning.isoformat()}:{who}:{'+'.join(self.reasons)}"
 
     def to_json(self) -> dict:
-        """Return the delivery as `remind --dry-run --json` prints it."""
+        """Return the delivery with every detail of its lines (`remind --dry-run --json --details`)."""
         return {"to": self.to, "via": self.via, "items": [line.to_json() for line in self.lines]}
+
+    def brief_json(self) -> dict:
+        """Return the delivery as `remind --dry-run --json` prints it: who, and each line's item, title, reason, due."""
+        return {
+            "to": self.to,
+            "items": [{"item": ln.number or None, "title": ln.title, "reason": ln.reason, "due": ln.due.isoformat()} for ln in self.lines],
+        }
 
 
 def _route(office: OfficeData, notes: dict[int, dict[tuple, Line]], today: date) -> list[PlannedDelivery]:
