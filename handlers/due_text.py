@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from datetime import date
 
 from handlers import messages as M
 from handlers.agenda import Due
 from schedules.dates import format_date
-from storage.models import Item, Status
+from storage.models import Item, Section, Status
 
 TITLE_IN_LIST = 28  # characters of a title shown in a list line; the card shows it whole
+BUTTON_LABEL = 20  # LINE's limit on a button label
+SCHEDULE_HINT = 14  # characters of the schedule shown to tell same-named items apart
+SHORT_SECTION = 3  # 戶籍登記課 → 登記課 on a button, when no other section ends the same way
+# The list number a control table puts before each schedule line (1. 實地…, 2-1. 書面…).
+LIST_NUMBER = re.compile(r"^\s*\d+(?:-\d+)*\s*[.．、](?!\d)\s*")
 
 
 def clip(text: str, limit: int) -> str:
@@ -27,12 +34,73 @@ def item_name(item: Item, limit: int = TITLE_IN_LIST) -> str:
 
 def own_name(item: Item) -> str:
     """Return what tells an item apart: its title, or its own content for a sub-item (6-2) sharing a title."""
-    return " ".join((item.content if "-" in item.number and item.content else item.title).split())
+    own = item.content if "-" in item.number and item.content else item.title
+    return " ".join(LIST_NUMBER.sub("", own).split()) or item.title
 
 
-def button_name(item: Item) -> str:
-    """Return what a button says about an item: 編號 and its own name."""
-    return f"{item.number} {own_name(item)}"
+def schedule_hint(item: Item) -> str:
+    """Return the schedule as written, on one line and without its list number (書面(7-8 月))."""
+    return " ".join(LIST_NUMBER.sub("", item.schedule_text or "").split())
+
+
+def told_apart(items: list[Item], names: list[str], limit: int) -> list[str]:
+    """Return the names cut to `limit`; where two items would read the same, add each one's schedule."""
+    counts = Counter(names)
+    return [_with_hint(i, n, limit) if counts[n] > 1 else clip(n, limit) for i, n in zip(items, names, strict=True)]
+
+
+def _with_hint(item: Item, name: str, limit: int) -> str:
+    """Return 名稱：時程 in `limit` characters; the schedule is what differs, so the name gives way first."""
+    room = min(SCHEDULE_HINT, limit - 1 - min(len(name), limit // 2))
+    hint = clip(schedule_hint(item), room) if room >= 3 else ""
+    if not hint:
+        return clip(name, limit)
+    return M.NAME_WITH_SCHEDULE.format(name=clip(name, limit - len(hint) - 1), schedule=hint)
+
+
+def list_names(items: list[Item], limit: int = TITLE_IN_LIST) -> list[str]:
+    """Return each item's name for a list of choices, told apart where names repeat."""
+    return told_apart(items, [item_name(i, 10**6) for i in items], limit)
+
+
+def section_short(section: Section) -> str:
+    """Return the section's name short enough for a button (登記課), or whole when short or not unique."""
+    name = section.name
+    short = name[-SHORT_SECTION:]
+    others = [s.name for s in section.office.sections if s.id != section.id]
+    if len(name) <= SHORT_SECTION or any(o.endswith(short) for o in others):
+        return name
+    return short
+
+
+def button_names(items: list[Item]) -> list[str]:
+    """Return button labels: 編號 and own name in 20 characters, with the section where a 編號 repeats.
+
+    The section is named in full when every label then fits whole, else shortened (登記課) for them all.
+    """
+    names = [own_name(i) for i in items]
+    counts = Counter(names)
+    wanted = [f"{n}{M.NAME_WITH_SCHEDULE.format(name='', schedule=schedule_hint(i))}" if counts[n] > 1 else n
+              for i, n in zip(items, names, strict=True)]
+    prefixes = _prefixes(items, short=False)
+    if any(len(f"{p} {w}") > BUTTON_LABEL for p, w in zip(prefixes, wanted, strict=True)):
+        prefixes = _prefixes(items, short=True)
+    labels = []
+    for item, prefix, name in zip(items, prefixes, names, strict=True):
+        room = max(BUTTON_LABEL - len(prefix) - 1, 1)
+        labels.append(f"{prefix} {_with_hint(item, name, room) if counts[name] > 1 else clip(name, room)}")
+    return labels
+
+
+def _prefixes(items: list[Item], short: bool) -> list[str]:
+    """Return each item's 編號, after its section's name where the same 編號 shows from several sections."""
+    sections_of: dict[str, set[int]] = {}
+    for i in items:
+        sections_of.setdefault(i.number, set()).add(i.section_id)
+    return [
+        f"{section_short(i.section) if short else i.section.name} {i.number}" if len(sections_of[i.number]) > 1 else i.number
+        for i in items
+    ]
 
 
 def is_meeting(item: Item) -> bool:

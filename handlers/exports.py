@@ -22,7 +22,7 @@ from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI, FixedClock
 from schedules.dates import format_date, roc_year
 from storage import queries
-from storage.models import ExportFile, Item, Plan, Section, Status
+from storage.models import ExportFile, Item, Plan, ProgressReport, Section, Status
 from storage.sheets import Sheet, SheetError, write_workbook
 
 log = logging.getLogger(__name__)
@@ -93,11 +93,22 @@ def _status_cell(item: Item, dues: list[Due]) -> str:
         if d.status is Status.in_progress and d.report.percent is not None:
             status = M.STATUS_PERCENT.format(status=status, percent=d.report.percent)
         lines.append(M.EXPORT_STATUS_LINE.format(
-            label=occurrence_label(d.occ), status=status,
-            day=format_date(d.report.reported_at.astimezone(TAIPEI).date()),
-            who=d.report.staff.name if d.report.staff else "", note=d.report.note,
-        ).strip())
+            label=occurrence_label(d.occ), status=status, note=_note(d.report.note), by=_reported_by(d.report),
+        ))
     return "\n".join(lines) or item.status_text
+
+
+def _note(note: str | None) -> str:
+    """Return a report's note on one line after the status (，已完成初稿), or nothing."""
+    flat = " ".join((note or "").split())
+    return M.EXPORT_STATUS_NOTE.format(note=flat) if flat else ""
+
+
+def _reported_by(report: ProgressReport) -> str:
+    """Return when and by whom a report was made (4/8（一） 李冠緯), the day alone when nobody is named."""
+    day = format_date(report.reported_at.astimezone(TAIPEI).date())
+    who = report.staff.name if report.staff else ""
+    return M.EXPORT_STATUS_BY.format(day=day, who=who).strip()
 
 
 def write_table(

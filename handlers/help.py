@@ -53,8 +53,10 @@ def thanks(req: Request, ctx: Context) -> list[Reply]:
     return [Text(M.YOU_ARE_WELCOME)]
 
 
-def unlinked(req: Request | None = None, ctx: Context | None = None) -> list[Reply]:
-    """Answer anyone whose LINE account is not linked: no plan data, only how to link."""
+def unlinked(req: Request, ctx: Context | None = None) -> list[Reply]:
+    """Answer anyone whose LINE account is not linked: no plan data, only how to link (one line in a group)."""
+    if req.incoming.group_id:
+        return [Text(M.UNLINKED_IN_GROUP)]  # the code and how to get it are for a one-to-one chat
     return [Text(M.UNLINKED)]
 
 

@@ -29,6 +29,7 @@ SPAN = {
 MONTH_WORD = "{month}月"
 LIST_SEP = "、"
 SUB_ITEM = "{title}：{content}"
+NAME_WITH_SCHEDULE = "{name}：{schedule}"  # items that would read the same, told apart by their schedule
 NOBODY = "（未指定）"
 ELLIPSIS = "…"
 
@@ -72,6 +73,7 @@ UNLINKED = (
     "綁定 你的綁定碼\n"
     "例如：綁定 7KQ2MX9P（72 小時內有效，只能用一次）"
 )
+UNLINKED_IN_GROUP = "請先私訊我完成綁定，才能查詢或回報計畫。"
 FOLLOW_KNOWN = "{name}，歡迎回來！需要什麼隨時告訴我，或傳「說明」看看能問什麼。"
 JOIN_GROUP = (
     "大家好，我是工作計畫小幫手。\n"
@@ -236,7 +238,9 @@ EXPORT_READY_MONTH = " {month}月"
 EXPORT_HEADER = ["編號", "計畫項目", "工作內容", "承辦人", "預定作業時程", *(MONTH_WORD.format(month=m) for m in range(1, 13)),
                  "執行情形", "考核指標"]
 EXPORT_MARK = "●"
-EXPORT_STATUS_LINE = "{label}：{status}（{day} {who}）{note}"
+EXPORT_STATUS_LINE = "{label}：{status}{note}（{by}）"
+EXPORT_STATUS_NOTE = "，{note}"
+EXPORT_STATUS_BY = "{day} {who}"
 EXPORT_NO_ITEMS = "沒有符合的項目可以匯出。"
 EXPORT_FAILED = "抱歉，管制表產生失敗，請稍後再試或洽研考。"
 

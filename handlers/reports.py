@@ -10,7 +10,7 @@ from handlers import access, item_lookup, paging, postbacks, scopes
 from handlers import messages as M
 from handlers.agenda import agenda, current_occurrence, item_occurrences
 from handlers.commands import StatusSaid, read_status
-from handlers.due_text import button_name, clip, item_name, occurrence_text
+from handlers.due_text import button_names, clip, list_names, occurrence_text
 from handlers.incoming import Context
 from handlers.replies import MAX_QUICK_REPLIES, Button, Reply, Text
 from handlers.request import Request
@@ -239,10 +239,10 @@ def ask_which(
     """Ask which of several same-numbered items (or sub-items) is meant; a button records at once when the status is known."""
     lines = [header.format(number=number), ""]
     buttons: list[Button] = []
-    one_section = len({i.section_id for i in items}) == 1
-    for item in items[: MAX_QUICK_REPLIES]:
-        lines.append(M.REPORT_CHOICE_SECTION.format(section=item.section.name, number=item.number, title=item_name(item, 30)))
-        label = button_name(item) if one_section else f"{item.section.name} {item.number}"
+    items = items[:MAX_QUICK_REPLIES]
+    titles, labels = list_names(items, 30), button_names(items)
+    for item, title, label in zip(items, titles, labels, strict=True):
+        lines.append(M.REPORT_CHOICE_SECTION.format(section=item.section.name, number=item.number, title=title))
         occ = pick_occurrence(ctx, item, said.which) if said.status else None
         if said.status and occ is not None:
             st = said.status
@@ -262,8 +262,10 @@ def pick_item(req: Request, ctx: Context, plan: Plan) -> list[Reply]:
     if not items:
         return [Text(M.REPORT_USAGE)]
     page = paging.page_of(items, req.page, MAX_QUICK_REPLIES - 1)
-    lines = [M.REPORT_PICK_ITEM, ""] + [M.REPORT_CHOICE.format(number=i.number, title=item_name(i, 30)) for i in page.entries]
-    buttons = [postbacks.button(button_name(i), "ask", i=i.id) for i in page.entries]
+    entries = list(page.entries)
+    titles = list_names(entries, 30)
+    lines = [M.REPORT_PICK_ITEM, ""] + [M.REPORT_CHOICE.format(number=i.number, title=t) for i, t in zip(entries, titles, strict=True)]
+    buttons = [postbacks.button(label, "ask", i=i.id) for i, label in zip(entries, button_names(entries), strict=True)]
     more = paging.more_button("report", page, "")
     if more:
         buttons.append(more)

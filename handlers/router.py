@@ -145,7 +145,7 @@ def _text(incoming: Incoming, who: Asker, ctx: Context) -> list[Reply]:
 
 def _postback(incoming: Incoming, who: Asker, ctx: Context) -> list[Reply]:
     if not who.known:
-        return help.unlinked()
+        return help.unlinked(Request(incoming, who, Command("", "", "")), ctx)
     fields = postbacks.decode(incoming.data)
     handler = POSTBACKS.get(fields.get("a", ""))
     if handler is None:

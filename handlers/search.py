@@ -6,7 +6,7 @@ from rapidfuzz import fuzz
 
 from handlers import access, item_lookup, paging, postbacks
 from handlers import messages as M
-from handlers.due_text import button_name, clip, item_name
+from handlers.due_text import button_names, clip, list_names
 from handlers.incoming import Context
 from handlers.item_cards import item_card
 from handlers.replies import MAX_QUICK_REPLIES, Button, Reply, Text
@@ -96,12 +96,14 @@ def choices(req: Request, items: list[Item], header: str, query: str) -> list[Re
     """Return a list of items with one button each (paged with 更多)."""
     page = paging.page_of(items, req.page, PER_PAGE)
     start = page.number * PER_PAGE
+    entries = list(page.entries)
     lines = [header, ""]
     lines += [
-        M.SEARCH_LINE.format(n=start + n, section=i.section.name, number=i.number, title=item_name(i, 34))
-        for n, i in enumerate(page.entries, start=1)
+        M.SEARCH_LINE.format(n=start + n, section=i.section.name, number=i.number, title=title)
+        for n, (i, title) in enumerate(zip(entries, list_names(entries, 34), strict=True), start=1)
     ]
-    buttons: list[Button] = [postbacks.button(button_name(i), "card", i=i.id) for i in page.entries]
+    labels = button_names(entries)
+    buttons: list[Button] = [postbacks.button(label, "card", i=i.id) for i, label in zip(entries, labels, strict=True)]
     more = paging.more_button("search", page, query)
     if more is not None:
         buttons.append(more)

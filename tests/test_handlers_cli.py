@@ -127,7 +127,7 @@ def test_export_writes_the_control_table(run, tmp_path):
     [(name, rows)] = read_sheets(path)
     assert name == "戶籍資料課" and rows[0][0].endswith("戶籍資料課113年度工作計畫期程管制一覽表（4月）")
     row = next(r for r in rows if r[0] == "11")
-    assert row[17] == "4月：已完成（4/8（一） 李冠緯）已陳報"
+    assert row[17] == "4月：已完成，已陳報（4/8（一） 李冠緯）"
     code, _, err = run("export", str(tmp_path / "x.pdf"))
     assert code != 0 and ".ods 或 .xlsx" in err
     code, out, _ = run("export", str(tmp_path / "all.ods"), "--at", "2024-04-08")

@@ -59,7 +59,7 @@ def test_chief_gets_ods_and_xlsx_links_of_the_section(talk):
         assert rows[1][5:17] == MONTHS and rows[1][17:19] == ["執行情形", "考核指標"]
         by_number = {r[0]: r for r in rows[2:]}
         assert by_number["12"][3] == "李冠緯、劉宗佑" and by_number["12"][5:17] == ["●"] * 12
-        assert by_number["12"][17] == "4月：進行中 50%（4/8（一） 李冠緯）已拍照上傳一半"
+        assert by_number["12"][17] == "4月：進行中 50%，已拍照上傳一半（4/8（一） 李冠緯）"
         assert by_number["1"][5:17] == ["", "", "●", "●", "●"] + [""] * 7  # 3-5月
         assert len(rows) - 2 == 15
 
@@ -113,3 +113,13 @@ def test_the_exported_table_imports_again(talk, sqlite_template, tmp_path, now):
         assert report.office == OFFICE and report.rows == 69 and not report.fatal
         plan = queries.only_office(session).plans[0]
         assert {i.number for i in queries.items_of_plan(session, plan.id)} >= {"11", "12", "6-2"}
+
+
+def test_the_status_cell_reads_as_one_sentence_per_occurrence(talk):
+    """執行情形: status, then the note after a comma, then who reported when — never a note after the bracket."""
+    talk.send(STAFF_DATA, "回報 12 50% 已完成初稿\n  待校對")
+    talk.send(STAFF_DATA, "回報 11 完成")
+    [(_, rows)] = read_sheets(exported(talk, links(talk, CHIEF_DATA)[1]))
+    by_number = {r[0]: r for r in rows[2:]}
+    assert by_number["12"][17] == "4月：進行中 50%，已完成初稿 待校對（4/8（一） 李冠緯）"
+    assert by_number["11"][17] == "4月：已完成（4/8（一） 李冠緯）"

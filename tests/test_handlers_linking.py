@@ -103,7 +103,7 @@ def test_only_the_sections_chief_or_the_coordinator_may_bind(talk, group):
 def test_binding_outside_a_group_or_without_a_section(talk, group):
     assert talk.text(CHIEF_DATA, "綁定群組 戶籍資料課").startswith("「綁定群組」要在課室的 LINE 群組裡傳")
     assert talk.text(COORDINATOR, "綁定群組", group=group).startswith("請寫出要綁定的課室，例如：綁定群組 戶籍資料課")
-    assert "還沒有綁定" in talk.text(STRANGER, "綁定群組 戶籍資料課", group=group)
+    assert talk.text(STRANGER, "綁定群組 戶籍資料課", group=group) == "請先私訊我完成綁定，才能查詢或回報計畫。"
 
 
 def test_buttons_of_the_greeting_fit_the_role(talk):

@@ -160,7 +160,7 @@ def test_an_ambiguous_number_prefers_mine_then_my_section_else_asks(talk):
     assert "行政庶務課 11" in talk.text(COORDINATOR, "回報 11 完成")  # 研考 sits in 行政庶務課
     [ask] = talk.send(COORDINATOR, "回報 3 50% 初稿")  # neither hers nor her section's: which one?
     assert ask.text.startswith("編號 3 在好幾個課室都有，請選一項：")
-    assert [b.label for b in ask.quick_replies] == ["戶籍登記課 3", "戶籍資料課 3"]
+    assert [b.label for b in ask.quick_replies] == ["戶籍登記課 3 助您好孕專案", "戶籍資料課 3 輔助人員辨識確認系統"]
     text = read(talk.tap(COORDINATOR, ask.quick_replies[1].data))
     assert text.startswith("已記錄 ✅\n戶籍資料課 3 輔助人員辨識確認系統") and "進度：進行中 50%\n備註：初稿" in text
 

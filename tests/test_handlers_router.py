@@ -104,7 +104,7 @@ def test_in_a_group_only_commands_and_mentions_are_answered(talk):
     assert "11 門牌指標設置及定期巡查管理" in read(talk.send(STAFF_DATA, "查 門牌", group=GROUP))
     assert isinstance(talk.send(STAFF_DATA, "@planbot 門牌月報表", group=GROUP)[0], Card)
     assert "看不懂" in read(talk.send(STAFF_DATA, "@planbot 大家早安", group=GROUP))
-    assert "還沒有綁定" in read(talk.send(STRANGER, "本週", group=GROUP))
+    assert read(talk.send(STRANGER, "本週", group=GROUP)) == "請先私訊我完成綁定，才能查詢或回報計畫。"
 
 
 def test_a_forged_more_button_is_checked_like_the_command(talk):
@@ -183,3 +183,13 @@ def check_limits(replies: list) -> None:
 def test_wrong_link_codes_are_the_only_thing_a_stranger_writes(talk):
     talk.send(STRANGER, "綁定 NOPE1234")
     assert talk.session.scalar(select(func.count()).select_from(LinkAttempt)) == 1
+
+
+def test_a_stranger_in_a_group_gets_one_short_line_and_the_full_explanation_one_to_one(talk):
+    short = "請先私訊我完成綁定，才能查詢或回報計畫。"
+    assert talk.text(STRANGER, "本週", group=GROUP) == short
+    assert talk.text(STRANGER, "@planbot 門牌", group=GROUP) == short
+    assert read(talk.tap(STRANGER, "a=more&c=overdue&p=1", group=GROUP)) == short
+    alone = talk.text(STRANGER, "本週")
+    assert alone.startswith("你好！這裡是工作計畫小幫手。") and "綁定 你的綁定碼" in alone
+    assert "綁定 你的綁定碼" in read(talk.tap(STRANGER, "a=more&c=overdue&p=1"))

@@ -138,3 +138,46 @@ def test_a_card_shows_the_items_points_and_every_owner(sqlite_db, now, tmp_path)
         assert rows["配分"] == "10.5 分" and rows["承辦人"] == "郭珊青、丁國梅"
         [card] = talk.send("Uding", "市容查報")
         assert {r.label: r.value for r in card.rows}["配分"] == "2 分"
+
+
+def test_a_number_in_two_sections_names_the_section_on_each_button(talk):
+    [reply] = talk.send(CHIEF_DATA, "查 6-2")  # 6-2 is in 戶籍登記課 and 行政庶務課, neither hers
+    assert reply.text.splitlines()[2:] == [
+        "1. 戶籍登記課 6-2 戶籍清查業務：90歲以上未滿百歲最近1年未使用健保卡者(3/1-4…",
+        "2. 行政庶務課 6-2 績優人員提報：2. 每半年提報民政團隊優良志願服務人員",
+    ]
+    assert [b.label for b in reply.quick_replies] == ["登記課 6-2 90歲以上未滿百歲最近…", "庶務課 6-2 每半年提報民政團隊優良…"]
+    [card] = talk.tap(CHIEF_DATA, reply.quick_replies[1].data)
+    assert card.title == "6-2 績優人員提報" and card.subtitle == "行政庶務課"
+
+
+def test_same_named_sub_items_are_told_apart_by_their_schedule(sqlite_db, now, tmp_path):
+    """大同區公所's 兵役課 1-1…1-8 are all 兵調體檢業務 with no 工作內容 of their own."""
+    from sqlalchemy import select
+
+    from handlers.incoming import Settings
+    from schedules.clock import FixedClock
+    from storage.models import Role, Staff
+    from storage.plan_import import import_plan
+    from tests.conftest import DATA
+    from tests.handler_fixtures import Talk
+
+    with sqlite_db.sessions() as session:
+        import_plan(session, DATA / "datong-113.csv", 2024, now, office_name="臺北市大同區公所")
+        staff = session.scalar(select(Staff).where(Staff.name == "丁國梅"))
+        staff.line_user_id, staff.role = "Uding", Role.staff
+        session.commit()
+        talk = Talk(session, FixedClock(now), Settings(export_dir=str(tmp_path)))
+        [reply] = talk.send("Uding", "查 兵調")
+        lines = reply.text.splitlines()[2:]
+        assert lines[:3] == [
+            "1. 兵役課 1-1 兵調體檢業務：實地(5-6 月)",
+            "2. 兵役課 1-2 兵調體檢業務：書面(7-8 月)",
+            "3. 兵役課 1-3 兵調體檢業務：實地(至體檢場查核體檢現場…",
+        ]
+        labels = [b.label for b in reply.quick_replies]
+        assert labels[:3] == ["1-1 兵調體檢業務：實地(5-6 月)", "1-2 兵調體檢業務：書面(7-8 月)", "1-3 兵調體檢業務：實地(至體檢場查…"]
+        assert len(set(lines)) == len(lines) == 8 and all(len(label) <= 20 for label in labels)
+        [pick] = talk.send("Uding", "回報 1 完成")
+        assert "・兵役課 1-1 兵調體檢業務：實地(5-6 月)" in pick.text
+        assert pick.quick_replies[0].label == "1-1 兵調體檢業務：實地(5-6 月)"
