@@ -132,13 +132,10 @@ def file_name(plan: Plan, scope: str, month: int | None, today: date) -> str:
 
 def export(req: Request, ctx: Context) -> list[Reply] | None:
     """Answer 匯出 [課室] [N月] with one-time download links to the .ods and .xlsx control table."""
-    if not access.may_export(req.who):
-        return [Text(M.REFUSE_EXPORT)]
-    plan = access.current_plan(ctx, req.who)
-    if plan is None:
-        return [Text(M.NO_PLAN)]
-    sections = queries.sections_of(ctx.session, plan.office_id)
-    scope = scopes.read_scope(sections, req.args)
+    opened = scopes.open_scope(req, ctx, access.may_export(req.who), M.REFUSE_EXPORT)
+    if isinstance(opened, list):
+        return opened
+    plan, sections, scope = opened.plan, opened.sections, opened.scope
     if scope.rest and not is_filler(scope.rest):
         return None
     refusal = scopes.refusal(req.who, scope, sections)

@@ -7,8 +7,11 @@ from dataclasses import dataclass
 
 from handlers import access
 from handlers import messages as M
-from handlers.request import Asker
-from storage.models import Role, Section
+from handlers.incoming import Context
+from handlers.replies import Reply, Text
+from handlers.request import Asker, Request
+from storage import queries
+from storage.models import Plan, Role, Section
 from storage.text import compact
 
 WHOLE_OFFICE = re.compile(r"^(?:全所|全部|所有|全體|全機關|整個所|all)", re.IGNORECASE)
@@ -103,3 +106,23 @@ def scope_args(scope: Scope) -> str:
     """Return the scope written back as arguments (for a 更多 button), month included."""
     month = M.MONTH_WORD.format(month=scope.month) if scope.month else ""
     return f"{scope_name(scope)}{month}"
+
+
+@dataclass(frozen=True)
+class Scoped:
+    """The plan, its sections and the scope a section-level command (摘要, 匯出) works on."""
+
+    plan: Plan
+    sections: list[Section]
+    scope: Scope
+
+
+def open_scope(req: Request, ctx: Context, allowed: bool, refuse: str) -> Scoped | list[Reply]:
+    """Check the role, find the plan and read the arguments; a list of replies means answer that and stop."""
+    if not allowed:
+        return [Text(refuse)]
+    plan = access.current_plan(ctx, req.who)
+    if plan is None:
+        return [Text(M.NO_PLAN)]
+    sections = queries.sections_of(ctx.session, plan.office_id)
+    return Scoped(plan, sections, read_scope(sections, req.args))

@@ -123,13 +123,10 @@ def _count(session, plan, items: list[Item], name: str, start: date, end: date, 
 
 def summary(req: Request, ctx: Context) -> list[Reply]:
     """Answer 摘要 [課室|全所] [N月] with a summary card the asker may see."""
-    if not access.may_summarize(req.who):
-        return [Text(M.REFUSE_SUMMARY)]
-    plan = access.current_plan(ctx, req.who)
-    if plan is None:
-        return [Text(M.NO_PLAN)]
-    sections = queries.sections_of(ctx.session, plan.office_id)
-    scope = scopes.read_scope(sections, req.args)
+    opened = scopes.open_scope(req, ctx, access.may_summarize(req.who), M.REFUSE_SUMMARY)
+    if isinstance(opened, list):
+        return opened
+    plan, sections, scope = opened.plan, opened.sections, opened.scope
     if scope.rest and not is_filler(scope.rest):
         return [Text(M.SUMMARY_USAGE.format(sections=scopes.sections_list(sections)))]
     refusal = scopes.refusal(req.who, scope, sections)
