@@ -7,6 +7,7 @@ import sys
 import traceback
 
 import click
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from bot.runtime import Runtime
 
@@ -60,12 +61,25 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except (OperationalError, ProgrammingError) as exc:
+        if os.environ.get("PLANBOT_DEBUG"):
+            traceback.print_exc()
+        reason = _first_line(str(exc.orig) if exc.orig is not None else str(exc))
+        if "no such table" in reason or ("relation" in reason and "does not exist" in reason):
+            click.echo("planbot: 錯誤：資料庫還沒有建立資料表，請先執行：planbot db upgrade", err=True)
+        else:
+            click.echo(f"planbot: 錯誤：無法使用資料庫（請檢查 DATABASE_URL）：{reason}", err=True)
+        return 1
     except Exception as exc:  # noqa: BLE001 - the last net: one line, details only when asked for
         if os.environ.get("PLANBOT_DEBUG"):
             traceback.print_exc()
-        click.echo(f"planbot: 錯誤：{type(exc).__name__}: {exc}", err=True)
+        click.echo(f"planbot: 錯誤：{type(exc).__name__}: {_first_line(str(exc))}（PLANBOT_DEBUG=1 可看詳細資訊）", err=True)
         return 1
     return 0
+
+
+def _first_line(text: str) -> str:
+    return (text.strip().splitlines() or [""])[0]
 
 
 if __name__ == "__main__":

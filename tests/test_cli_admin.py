@@ -111,3 +111,14 @@ def test_typhoon_closure_added_with_the_cli_moves_a_deadline(run):
     assert due_of_item_11("2024-04-06") == ["2024-04-08"]
     assert run("calendar", "closure", "add", "2024-04-08", "--reason", "颱風停止上班")[0] == 0
     assert due_of_item_11("2024-04-06") == ["2024-04-09"]
+
+
+def test_database_problems_are_one_clear_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'never-migrated.db'}")
+    assert main(["staff", "list"]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == "planbot: 錯誤：資料庫還沒有建立資料表，請先執行：planbot db upgrade"
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    assert main(["staff", "list"]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "無法使用資料庫" in err
