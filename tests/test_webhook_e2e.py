@@ -48,11 +48,12 @@ def demo_db(db):
 
 
 @pytest.fixture
-def server(demo_db, fake):
+def server(demo_db, fake, tmp_path):
     """The planbot app served over real HTTP, talking to the fake LINE API."""
     runtime = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(MONDAY))
     sender = LineSender(TOKEN, base_url=fake.base_url, timeout=5, sleep=lambda _s: None)
-    app = create_app({"runtime": runtime, "sender": sender, "LINE_CHANNEL_SECRET": SECRET, "testing": True})
+    app = create_app({"runtime": runtime, "sender": sender, "LINE_CHANNEL_SECRET": SECRET, "testing": True,
+                      "PLANBOT_EXPORT_DIR": str(tmp_path / "exports")})
     http = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
@@ -319,3 +320,36 @@ def test_chief_binds_a_group_to_the_section(server, fake):
             return session.scalar(select(Section.line_group_id).where(Section.name == "戶籍登記課")) is None
 
     wait_for(unbound)
+
+
+def test_export_link_downloads_once(server, fake, tmp_path):
+    from urllib.parse import urlsplit
+
+    from openpyxl import load_workbook
+
+    url, _app, db = server
+    with db.sessions() as session:
+        coordinator = session.scalar(select(Staff.line_user_id).where(Staff.role == "coordinator"))
+    token = fake.issue_reply_token(coordinator)
+    post(url, [webhooks.text_event(coordinator, "匯出 戶籍資料課", reply_token=token)])
+    messages = wait_for(lambda: replies_to(fake, token))[0].json["messages"]
+    links = [a for a in _uris(messages) if "/files/" in a]
+    assert len(links) == 2 and ".ods" in text_of(messages) and ".xlsx" in text_of(messages)
+    got = [requests.get(url + urlsplit(link).path, timeout=5) for link in links]
+    assert [g.status_code for g in got] == [200, 200]
+    excel = next(g for g in got if "spreadsheetml" in g.headers["Content-Type"])
+    path = tmp_path / "table.xlsx"
+    path.write_bytes(excel.content)
+    sheet = load_workbook(path).worksheets[0]
+    assert "戶籍資料課" in str(sheet["A1"].value)
+    again = requests.get(url + urlsplit(links[0]).path, timeout=5)
+    assert again.status_code == 410 and "只能下載一次" in again.text
+
+
+def _uris(node) -> list[str]:
+    if isinstance(node, dict):
+        found = [node["uri"]] if isinstance(node.get("uri"), str) else []
+        return found + [u for v in node.values() for u in _uris(v)]
+    if isinstance(node, list):
+        return [u for v in node for u in _uris(v)]
+    return []
