@@ -13,8 +13,6 @@ from schedules.phrases import Schedule
 from storage import queries
 from storage.models import Item, ProgressReport, Status
 
-KIND_ORDER = {"deadline": 0, "window": 1, "period": 2, "event": 3}
-
 
 @dataclass(frozen=True)
 class Due:

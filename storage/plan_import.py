@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from storage import queries
-from storage.models import Item, Office, Plan, Role, Section, Staff
+from storage.models import Item, Office, Role, Section, Staff
 from storage.plan_layout import find_layout, office_from_title
 from storage.plan_rows import PlanRow, Problem, check_duplicates, read_plan_rows
 from storage.sheets import SheetError, read_sheets
@@ -239,8 +239,3 @@ def _owner(session: Session, office: Office, section: Section, name: str, report
         session.flush()
         report.staff_created.append(name)
     return staff
-
-
-def plan_of(session: Session, office: Office, year: int) -> Plan | None:
-    """Return the office's plan for the year."""
-    return queries.plan_for(session, office.id, year)

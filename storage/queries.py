@@ -17,7 +17,6 @@ from storage.models import (
     OverrideKind,
     Plan,
     ProgressReport,
-    Role,
     Section,
     Staff,
 )
@@ -107,20 +106,6 @@ def staff_of_office(session: Session, office_id: int) -> list[Staff]:
         session.scalars(
             select(Staff).where(Staff.office_id == office_id).options(selectinload(Staff.section)).order_by(Staff.section_id, Staff.id)
         )
-    )
-
-
-def chiefs_of(session: Session, section_id: int) -> list[Staff]:
-    """Return the chiefs of a section."""
-    return list(
-        session.scalars(select(Staff).where(Staff.section_id == section_id, Staff.role == Role.chief, Staff.active.is_(True)))
-    )
-
-
-def staff_with_role(session: Session, office_id: int, *roles: Role) -> list[Staff]:
-    """Return the office's active staff having one of the roles."""
-    return list(
-        session.scalars(select(Staff).where(Staff.office_id == office_id, Staff.role.in_(roles), Staff.active.is_(True)))
     )
 
 
