@@ -29,9 +29,10 @@ def main() -> int:
             print(f"示範資料準備失敗：planbot {' '.join(args)}", file=sys.stderr)
             return code
     _start_clock()
-    print("\n示範已就緒：請用瀏覽器開啟 http://127.0.0.1:5000/simulator （選一位同仁，輸入「說明」或「本月」）")
-    print("LINE webhook：http://127.0.0.1:5000/callback　按 Ctrl+C 結束。\n")
-    return cli(["serve", "--host", "127.0.0.1", "--port", os.environ.get("PORT", "5000")])
+    port = os.environ.get("PORT", "5000")
+    print(f"\n示範已就緒：請用瀏覽器開啟 http://127.0.0.1:{port}/simulator （選一位同仁，輸入「說明」或「本月」）")
+    print(f"LINE webhook：http://127.0.0.1:{port}/callback　按 Ctrl+C 結束。\n")
+    return cli(["serve", "--host", "127.0.0.1", "--port", port])
 
 
 def _this_year() -> int:
