@@ -54,10 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
             log.warning("LINE_CHANNEL_SECRET is not set: every webhook will be refused")
         secret = secrets.token_hex(16)  # the simulator signs with whatever secret the app holds
     sender = config.get("sender") or _make_sender(env, simulator)
-    settings = Settings(
-        public_url=env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
-        export_dir=env.get("PLANBOT_EXPORT_DIR", os.path.join(app.instance_path, "exports")),
-    )
+    settings = Settings.from_env(env)
     dispatcher = Dispatcher(runtime.sessions, runtime.clock, sender, settings)
     sync = bool(config.get("sync_events", env.get("PLANBOT_SYNC_EVENTS") == "1"))
     journal = EventJournal(runtime.engine, runtime.clock.now)
@@ -80,10 +77,7 @@ def create_app(config: dict | None = None) -> Flask:
 def make_dispatcher(runtime: Runtime, env: dict | None = None, poll: float = 0.2) -> Dispatcher:
     """Return a dispatcher for the separate events process, configured like the web app's."""
     env = dict(os.environ if env is None else env)
-    settings = Settings(
-        public_url=env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
-        export_dir=env.get("PLANBOT_EXPORT_DIR", os.path.join("instance", "exports")),
-    )
+    settings = Settings.from_env(env)
     sender = _make_sender(env, env.get("PLANBOT_SIMULATOR") == "1")
     return Dispatcher(runtime.sessions, runtime.clock, sender, settings, poll=poll)
 

@@ -32,6 +32,27 @@ def runtime(ctx: click.Context) -> Runtime:
     return root.obj["runtime"]
 
 
+def office_for(session, name: str | None, create: bool = False):
+    """Return the office named (created only when `create`), else the database's only office; CliError otherwise."""
+    from storage import queries
+
+    if name:
+        office = queries.find_office(session, name)
+        if office is None and create:
+            office = queries.get_or_create_office(session, name)
+        if office is None:
+            known = "、".join(queries.office_names(session)) or "（還沒有任何機關）"
+            raise CliError(f"沒有「{name}」這個機關（有：{known}）")
+        return office
+    office = queries.only_office(session)
+    if office is None:
+        names = queries.office_names(session)
+        if not names:
+            raise CliError("資料庫中還沒有計畫，請先用 planbot import 匯入")
+        raise CliError(f"資料庫中有 {len(names)} 個機關，請用 --office 指定（{'、'.join(names)}）")
+    return office
+
+
 def _register() -> None:
     from bot import cli_admin, cli_plan, cli_remind, cli_run, cli_talk
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli import CliError, runtime
+from bot.cli import CliError, office_for, runtime
 from schedules.dates import format_date
 from storage import queries
 from storage.db import unit_of_work
@@ -34,14 +34,6 @@ def parse_day(text: str) -> date:
     except ValueError as exc:
         raise CliError(f"看不懂的日期「{text}」（例：2024-07-25 或 113/7/25）") from exc
 
-
-def _office(session, name: str | None):
-    if name:
-        return queries.get_or_create_office(session, name)
-    office = queries.only_office(session)
-    if office is None:
-        raise CliError("資料庫中沒有唯一的機關，請用 --office 指定（或先匯入計畫）")
-    return office
 
 
 def register(cli: click.Group) -> None:
@@ -81,7 +73,7 @@ def staff_add(ctx: click.Context, name: str, section_name: str | None, role_text
     rt = runtime(ctx)
     role = parse_role(role_text)
     with unit_of_work(rt.sessions) as session:
-        off = _office(session, office)
+        off = office_for(session, office, create=True)
         section = queries.get_or_create_section(session, off, section_name) if section_name else None
         person = queries.staff_by_name(session, off.id, name)
         verb = "已更新" if person else "已新增"
@@ -101,7 +93,7 @@ def staff_list(ctx: click.Context, office: str | None) -> None:
     """列出同仁、角色與 LINE 綁定狀態。"""
     rt = runtime(ctx)
     with rt.sessions() as session:
-        off = _office(session, office)
+        off = office_for(session, office)
         people = queries.staff_of_office(session, off.id)
         click.echo(f"{off.name}：{len(people)} 位同仁")
         for p in people:
@@ -117,7 +109,7 @@ def staff_invite(ctx: click.Context, name: str, office: str | None) -> None:
     """發給同仁一次性綁定碼（72 小時內有效，只能用一次）。"""
     rt = runtime(ctx)
     with unit_of_work(rt.sessions) as session:
-        off = _office(session, office)
+        off = office_for(session, office)
         person = queries.staff_by_name(session, off.id, name)
         if person is None:
             raise CliError(f"名冊中沒有「{name}」（先用 planbot staff add 新增）")
@@ -137,7 +129,7 @@ def staff_import(ctx: click.Context, file: Path, office: str | None) -> None:
     try:
         rows = read_roster(file)
         with unit_of_work(rt.sessions) as session:
-            off = _office(session, office)
+            off = office_for(session, office, create=True)
             import_staff(session, off, rows, rt.clock.now(), file.name)
     except StaffImportError as exc:
         raise CliError(str(exc)) from exc

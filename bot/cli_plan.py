@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import click
 
-from bot.cli import CliError, runtime
+from bot.cli import CliError, office_for, runtime
+from bot.cli_admin import parse_day
 from bot.text_table import table
-from handlers.agenda import agenda
+from handlers.agenda import agenda, number_key
 from schedules.dates import format_date, parse_year
 from storage import queries
 from storage.plan_import import ImportFailed, import_plan
@@ -102,9 +102,7 @@ def _schedule_cell(item) -> str:
 
 
 def _plan(session, office: str | None, year_text: str | None):
-    off = queries.get_or_create_office(session, office) if office else queries.only_office(session)
-    if off is None:
-        raise CliError("資料庫中沒有計畫，請先用 planbot import 匯入")
+    off = office_for(session, office)
     p = queries.latest_plan(session, off.id, year_option(year_text) if year_text else None)
     if p is None:
         raise CliError(f"{off.name} 還沒有匯入任何計畫")
@@ -121,12 +119,6 @@ def _section(session, office_id: int, name: str | None):
     return sec
 
 
-def _day(text: str) -> date:
-    from bot.cli_admin import parse_day
-
-    return parse_day(text)
-
-
 @click.command()
 @click.option("--from", "start", required=True, help="起日（2024-04-01 或 113/4/1）。")
 @click.option("--to", "end", required=True, help="迄日。")
@@ -138,13 +130,11 @@ def _day(text: str) -> date:
 def due(ctx: click.Context, start: str, end: str, section: str | None, owner: str | None, office: str | None, as_json: bool) -> None:
     """列出到期日落在期間內的每一次作業，依到期日、課室、編號排序。"""
     rt = runtime(ctx)
-    first, last = _day(start), _day(end)
+    first, last = parse_day(start), parse_day(end)
     if last < first:
         raise CliError("迄日早於起日")
     with rt.sessions() as session:
-        off = queries.get_or_create_office(session, office) if office else queries.only_office(session)
-        if off is None:
-            raise CliError("資料庫中沒有計畫，請先用 planbot import 匯入")
+        off = office_for(session, office)
         sec = _section(session, off.id, section)
         cal = rt.calendar(session)
         rows = []
@@ -156,7 +146,7 @@ def due(ctx: click.Context, start: str, end: str, section: str | None, owner: st
             if owner:
                 items = [i for i in items if owner in [o.name for o in i.owners]]
             rows.extend(agenda(session, items, p.year, cal, first, last))
-        rows.sort(key=lambda d: (d.occ.due, d.item.section_id, _num(d.item.number)))
+        rows.sort(key=lambda d: (d.occ.due, d.item.section_id, number_key(d.item.number)))
         data = [
             {
                 "item": d.item.number,
@@ -181,9 +171,3 @@ def due(ctx: click.Context, start: str, end: str, section: str | None, owner: st
              for d in rows],
             limits={3: 36},
         ))
-
-
-def _num(number: str):
-    from handlers.agenda import number_key
-
-    return number_key(number)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli import CliError, runtime
+from bot.cli import CliError, office_for, runtime
 from handlers.incoming import Context, Incoming, Settings
 from handlers.replies import plain_text, to_dict
 from handlers.router import handle, handle_as
@@ -92,9 +92,7 @@ def _month(text: str | None) -> int | None:
 
 
 def _plan_and_section(session, office: str | None, section: str | None, year: int):
-    off = queries.get_or_create_office(session, office) if office else queries.only_office(session)
-    if off is None:
-        raise CliError("資料庫中沒有計畫，請先用 planbot import 匯入")
+    off = office_for(session, office)
     plan = queries.latest_plan(session, off.id, year)
     if plan is None:
         raise CliError(f"{off.name} 還沒有匯入任何計畫")

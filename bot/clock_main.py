@@ -108,10 +108,7 @@ def export_link(env: Mapping[str, str]):
     from handlers.incoming import Settings
     from storage.models import Office, Section
 
-    settings = Settings(
-        public_url=env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
-        export_dir=env.get("PLANBOT_EXPORT_DIR", os.path.join("instance", "exports")),
-    )
+    settings = Settings.from_env(env)
 
     def link(session: Session, office_id: int, section_id: int | None, month: date, now: datetime) -> str | None:
         office = session.get(Office, office_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -30,6 +31,14 @@ class Settings:
     public_url: str = "http://127.0.0.1:5000"
     export_dir: str = "instance/exports"
     bot_name: str = "planbot"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Read PUBLIC_URL and PLANBOT_EXPORT_DIR (the web, events and clock processes agree on them)."""
+        return cls(
+            public_url=(env.get("PUBLIC_URL") or cls.public_url).rstrip("/"),
+            export_dir=env.get("PLANBOT_EXPORT_DIR") or cls.export_dir,
+        )
 
 
 @dataclass

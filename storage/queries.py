@@ -32,6 +32,16 @@ def get_or_create_office(session: Session, name: str) -> Office:
     return office
 
 
+def find_office(session: Session, name: str) -> Office | None:
+    """Return the office of that name."""
+    return session.scalar(select(Office).where(Office.name == name))
+
+
+def office_names(session: Session) -> list[str]:
+    """Return the names of every office in the database."""
+    return list(session.scalars(select(Office.name).order_by(Office.id)))
+
+
 def only_office(session: Session) -> Office | None:
     """Return the office when the database holds exactly one."""
     offices = session.scalars(select(Office).limit(2)).all()

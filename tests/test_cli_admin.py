@@ -122,3 +122,11 @@ def test_database_problems_are_one_clear_line(tmp_path, monkeypatch, capsys):
     assert main(["staff", "list"]) == 1
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "無法使用資料庫" in err
+
+
+def test_reading_commands_never_create_an_office(run):
+    assert run("staff", "add", "王美玲", "--office", "文山戶所")[0] == 0
+    code, _, err = run("staff", "list", "--office", "不存在的所")
+    assert code != 0 and "沒有「不存在的所」這個機關（有：文山戶所）" in err
+    code, out, _ = run("staff", "list")
+    assert code == 0 and out.startswith("文山戶所")  # still the only office
