@@ -1,0 +1,9 @@
+"""Every user-facing Traditional Chinese text, one module per audience and concern.
+
+- `words`: the one word for each status, kind and role (used by every other text module).
+- `chat`: what staff read in LINE conversations.
+- `reminders`: the morning digests and the monthly round.
+- `readings`: how a schedule phrase is read back, and what was not understood.
+- `imports`: the plan and staff import reports.
+- `cli`: what the `planbot` command prints.
+"""
