@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from flask import Flask
 
 from bot.event_journal import EventJournal
-from bot.events import Dispatcher
+from bot.events import Dispatcher, EventOptions
 from bot.runtime import Runtime
 from handlers.incoming import Settings
 
@@ -55,7 +55,9 @@ def create_app(config: dict | None = None) -> Flask:
         secret = secrets.token_hex(16)  # the simulator signs with whatever secret the app holds
     sender = config.get("sender") or _make_sender(env, simulator)
     settings = Settings.from_env(env)
-    dispatcher = Dispatcher(runtime.sessions, runtime.clock, sender, settings)
+    options = EventOptions.from_env(env)
+    dispatcher = Dispatcher(runtime.sessions, runtime.clock, sender, settings, lease=options.lease,
+                            threads=options.threads)
     sync = bool(config.get("sync_events", env.get("PLANBOT_SYNC_EVENTS") == "1"))
     journal = EventJournal(runtime.engine, runtime.clock.now)
     # PLANBOT_EVENT_WORKER=separate: this process only records and acknowledges; `planbot events` answers.
@@ -79,7 +81,9 @@ def make_dispatcher(runtime: Runtime, env: dict | None = None, poll: float = 0.2
     env = dict(os.environ if env is None else env)
     settings = Settings.from_env(env)
     sender = _make_sender(env, env.get("PLANBOT_SIMULATOR") == "1")
-    return Dispatcher(runtime.sessions, runtime.clock, sender, settings, poll=poll)
+    options = EventOptions.from_env(env)
+    return Dispatcher(runtime.sessions, runtime.clock, sender, settings, poll=poll, lease=options.lease,
+                      threads=options.threads)
 
 
 def _make_sender(env: dict, simulator: bool):
@@ -88,7 +92,8 @@ def _make_sender(env: dict, simulator: bool):
     if token:
         from bot.line_client import LineSender
 
-        return LineSender(token, base_url=env.get("LINE_API_BASE") or None)
+        # Sized for LINE's one-minute reply token: a hanging LINE gives up well within it (then push).
+        return LineSender(token, base_url=env.get("LINE_API_BASE") or None, timeout=10, max_attempts=3, backoff_cap=5)
     from bot.simulator_sender import SimulatorSender
 
     if not simulator:

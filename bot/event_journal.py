@@ -72,9 +72,21 @@ class EventJournal:
         try:
             with self.engine.begin() as conn:
                 insert_ignoring_duplicates(conn, rows)
-        except Exception as exc:  # noqa: BLE001 - every waiter must hear of the failure (LINE then redelivers)
-            log.exception("could not store %d webhook events", len(rows))
-            for pending in batch:
-                pending.error = exc
+        except Exception:  # noqa: BLE001 - retried request by request below
+            if len(batch) == 1:
+                self._write_alone(batch[0])
+            else:
+                # One request's events must not fail the others' that shared the commit: each on its own.
+                log.warning("group commit of %d webhook events failed; storing each request on its own", len(rows))
+                for pending in batch:
+                    self._write_alone(pending)
         for pending in batch:
             pending.done.set()
+
+    def _write_alone(self, pending: _Pending) -> None:
+        try:
+            with self.engine.begin() as conn:
+                insert_ignoring_duplicates(conn, pending.rows)
+        except Exception as exc:  # noqa: BLE001 - the waiter must hear of the failure (LINE then redelivers)
+            log.exception("could not store %d webhook events", len(pending.rows))
+            pending.error = exc

@@ -1,14 +1,31 @@
-"""Record LINE webhook events before handling them, then handle each exactly once, in order per user."""
+"""Record LINE webhook events before handling them, then handle each exactly once, in order per conversation.
+
+Exactly once rests on three things:
+- a lease: a worker claims a conversation's events until `lease_until` (wall time) and renews that from a
+  heartbeat while it lives; a claim past its lease belongs to a dead worker and is taken over; a worker
+  that stops gracefully releases its claims at once.
+- fencing: the effects of handling are committed in the same transaction as the check that the claim is
+  still this worker's, so a worker that lost its claim commits nothing.
+- an outbox: the answer is rendered and committed with the effects, then sent, and marked answered once
+  LINE took it; what a crash or LINE's errors left unsent is sent by whoever holds the event next (by push
+  under the stored retry key once the reply token is refused, LINE's tokens live about a minute).
+Conversations are answered concurrently by a small thread pool; one conversation's events one at a time.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import threading
+import time
 import uuid
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_all
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from linebot.v3.messaging import Message
 from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
@@ -19,12 +36,19 @@ from storage.db import unit_of_work
 from storage.models import Section, WebhookEvent
 
 log = logging.getLogger(__name__)
-STALE_CLAIM = timedelta(minutes=5)
+DEFAULT_LEASE = 30.0  # seconds; renewed every third of it, so only a dead (or frozen) worker's claim lapses
+DEFAULT_THREADS = 4
+MAX_SEND_ATTEMPTS = 8  # rounds of sending an answer (each with the sender's own retries) before giving up
+# What the columns hold (see storage.models.WebhookEvent): longer values cannot be stored, so the event is skipped.
+MAX_EVENT_ID, MAX_SOURCE_KEY, MAX_MODE = 64, 80, 20
+BIGINT_MAX = 2**63 - 1
 
 
 def source_key(event: dict) -> str:
     """Return who an event comes from: the group, room or user, so events are ordered per conversation."""
     source = event.get("source") or {}
+    if not isinstance(source, dict):
+        return "unknown"
     return str(source.get("groupId") or source.get("roomId") or source.get("userId") or "unknown")
 
 
@@ -33,20 +57,39 @@ def event_id(event: dict) -> str:
     return str(event.get("webhookEventId") or f"noid-{source_key(event)}-{event.get('timestamp')}-{event.get('type')}")
 
 
+def event_row(event: object, now: datetime) -> dict | None:
+    """Return the webhook_events row for one event, or None when the event cannot be stored as it is.
+
+    A signed body may still carry an event no column can hold (an over-long id, a lone surrogate, a
+    timestamp that is not a number of milliseconds); it is skipped on its own, never failing the others.
+    """
+    if not isinstance(event, dict):
+        return None
+    timestamp = event.get("timestamp", 0)
+    if isinstance(timestamp, bool) or not isinstance(timestamp, int) or not 0 <= timestamp <= BIGINT_MAX:
+        return None
+    mode = event.get("mode") or "active"
+    row_id, key = event_id(event), source_key(event)
+    if not isinstance(mode, str) or len(row_id) > MAX_EVENT_ID or len(key) > MAX_SOURCE_KEY or len(mode) > MAX_MODE:
+        return None
+    try:
+        body = json.dumps(event, ensure_ascii=False, allow_nan=False)
+        for text in (body, row_id, key, mode):
+            text.encode("utf-8")  # a lone surrogate cannot be stored (PostgreSQL refuses the whole statement)
+    except (ValueError, RecursionError):  # UnicodeEncodeError is a ValueError
+        return None
+    if "\x00" in row_id + key + mode:
+        return None
+    return {"event_id": row_id, "source_key": key, "timestamp_ms": timestamp, "mode": mode, "body": body,
+            "received_at": now}
+
+
 def event_rows(events: list, now: datetime) -> list[dict]:
-    """Return the webhook_events rows for the events of one webhook body."""
-    return [
-        {
-            "event_id": event_id(event),
-            "source_key": source_key(event),
-            "timestamp_ms": int(event.get("timestamp") or 0),
-            "mode": str(event.get("mode") or "active"),
-            "body": event,
-            "received_at": now,
-        }
-        for event in events
-        if isinstance(event, dict)
-    ]
+    """Return the rows for the events of one webhook body, skipping (and logging) those that cannot be stored."""
+    rows = [event_row(event, now) for event in events]
+    if None in rows:
+        log.warning("skipped %d webhook event(s) that cannot be stored", rows.count(None))
+    return [row for row in rows if row is not None]
 
 
 def insert_ignoring_duplicates(conn: Connection, rows: list[dict]) -> None:
@@ -55,14 +98,14 @@ def insert_ignoring_duplicates(conn: Connection, rows: list[dict]) -> None:
         return
     # The webhook's hot path: one plain statement, its JSON and UTC time encoded here, skips the
     # expression compiler (half the cost of each request).
-    utc = [(r["event_id"], r["source_key"], r["timestamp_ms"], r["mode"], json.dumps(r["body"], ensure_ascii=False),
+    utc = [(r["event_id"], r["source_key"], r["timestamp_ms"], r["mode"], r["body"],
             _utc_text(r["received_at"], conn.dialect.name)) for r in rows]
     if conn.dialect.name == "postgresql":
-        sql = ("INSERT INTO webhook_events (event_id, source_key, timestamp_ms, mode, body, received_at) "
-               "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (event_id) DO NOTHING")
+        sql = ("INSERT INTO webhook_events (event_id, source_key, timestamp_ms, mode, body, received_at, send_attempts) "
+               "VALUES (%s, %s, %s, %s, %s, %s, 0) ON CONFLICT (event_id) DO NOTHING")
     else:
-        sql = ("INSERT INTO webhook_events (event_id, source_key, timestamp_ms, mode, body, received_at) "
-               "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING")
+        sql = ("INSERT INTO webhook_events (event_id, source_key, timestamp_ms, mode, body, received_at, send_attempts) "
+               "VALUES (?, ?, ?, ?, ?, ?, 0) ON CONFLICT (event_id) DO NOTHING")
     conn.exec_driver_sql(sql, utc)
 
 
@@ -70,17 +113,6 @@ def _utc_text(moment: datetime, dialect: str):
     """Return the moment as the driver stores UTC timestamps (aware for PostgreSQL, text for SQLite)."""
     utc = moment.astimezone(UTC)
     return utc if dialect == "postgresql" else utc.strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def _claim_is_stale(outcome: str, now: datetime) -> bool:
-    """Say whether a claim ("claimed:<worker>:<epoch seconds>") is older than STALE_CLAIM."""
-    if not outcome.startswith("claimed:"):
-        return False
-    try:
-        since = int(outcome.rsplit(":", 1)[1])
-    except ValueError:
-        return True
-    return now.timestamp() - since > STALE_CLAIM.total_seconds()
 
 
 def to_incoming(event: dict) -> Incoming | None:
@@ -100,127 +132,286 @@ def to_incoming(event: dict) -> Incoming | None:
     return None
 
 
+@dataclass(frozen=True)
+class EventOptions:
+    """How a worker holds events: the lease (seconds) and how many conversations it answers at once."""
+
+    lease: float = DEFAULT_LEASE
+    threads: int = DEFAULT_THREADS
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> EventOptions:
+        """Read PLANBOT_EVENT_LEASE and PLANBOT_EVENT_THREADS."""
+        lease = float(env.get("PLANBOT_EVENT_LEASE") or DEFAULT_LEASE)
+        threads = int(env.get("PLANBOT_EVENT_THREADS") or DEFAULT_THREADS)
+        if lease <= 0 or threads < 1:
+            raise ValueError("PLANBOT_EVENT_LEASE must be positive and PLANBOT_EVENT_THREADS at least 1")
+        return cls(lease, threads)
+
+
 @dataclass
 class Dispatcher:
-    """Handles recorded events one at a time; safe to run in several processes at once."""
+    """Handles recorded events, each exactly once; safe to run in several processes at once."""
 
     sessions: object
     clock: object
     sender: object
     settings: Settings
     poll: float = 2.0  # seconds between looks at the table when nobody wakes the loop
+    lease: float = DEFAULT_LEASE
+    threads: int = DEFAULT_THREADS
+    wall: Callable[[], float] = time.time  # leases are wall time shared by every process (the clock may be fixed)
 
     def __post_init__(self) -> None:
-        self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._stop = False
         self.worker = uuid.uuid4().hex[:12]
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._pool = ThreadPoolExecutor(max(1, self.threads), thread_name_prefix="planbot-answer")
+        self._state = threading.Lock()
+        self._busy: set[str] = set()  # conversations being answered in this process
+        self._held: set[int] = set()  # event rows this process holds (renewed by the heartbeat)
+        self._futures: set[Future] = set()
+        self._drain_lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._heartbeat: threading.Thread | None = None
 
+    # -- running -----------------------------------------------------------------------------------
     def start(self) -> None:
-        """Run the handling loop in a background thread (one per process)."""
+        """Run the dispatching loop in a background thread (one per process)."""
         if self._thread is None:
-            self._thread = threading.Thread(target=self._loop, name="planbot-events", daemon=True)
+            self._thread = threading.Thread(target=self.run_forever, name="planbot-events", daemon=True)
             self._thread.start()
 
     def run_forever(self) -> None:
-        """Handle events in this thread until stopped (the separate `planbot events` process)."""
-        self._loop()
+        """Dispatch events until stopped, then finish the events in hand and release the rest."""
+        self._start_heartbeat()
+        while not self._stopping.is_set():
+            self._wake.clear()
+            try:
+                self._dispatch()
+            except Exception:  # noqa: BLE001 - the loop must survive a database hiccup
+                log.exception("event loop error")
+            self._wake.wait(timeout=self.poll)
+        self._pool.shutdown(wait=True)
+        self.release()
 
     def stop(self) -> None:
-        self._stop = True
+        """Stop taking events; each conversation finishes the event in hand and releases the others."""
+        self._stopping.set()
         self._wake.set()
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for a loop started with start() to end after stop()."""
+        if self._thread is not None:
+            self._thread.join(timeout)
 
     def wake(self) -> None:
         """Tell the loop new events were recorded."""
         self._wake.set()
 
-    def _loop(self) -> None:
-        while not self._stop:
-            try:
-                while self.drain():
-                    pass
-            except Exception:  # noqa: BLE001 - the loop must survive a bad event or a database hiccup
-                log.exception("event loop error")
-            self._wake.wait(timeout=self.poll)
-            self._wake.clear()
-
     def drain(self) -> int:
-        """Handle every pending event; return how many were handled."""
-        with self._lock:
-            handled = 0
-            while claimed := self._claim_batch():
-                for row_id in claimed:
-                    self._handle(row_id)
-                handled += len(claimed)
-            return handled
+        """Handle every pending event now and return how many were settled (synchronous mode and tests)."""
+        with self._drain_lock:
+            settled = 0
+            while futures := self._dispatch():
+                wait_all(futures)
+                settled += sum(f.result() for f in futures)
+            return settled
 
-    def _claim_batch(self, limit: int = 200) -> list[int]:
-        """Claim the earliest pending event of each conversation (so each is answered in order), oldest first."""
-        now = self.clock.now()
+    # -- claiming ----------------------------------------------------------------------------------
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self.wall(), UTC)
+
+    def _until(self) -> datetime:
+        return self._now() + timedelta(seconds=self.lease)
+
+    def _dispatch(self) -> list[Future]:
+        """Claim what is free, conversation by conversation, and hand each conversation to the pool."""
+        futures = []
+        for key, ids in self._claim().items():
+            with self._state:
+                self._busy.add(key)
+                self._held.update(ids)
+            future = self._pool.submit(self._run_conversation, key, ids)
+            with self._state:
+                self._futures.add(future)
+            future.add_done_callback(self._futures.discard)
+            futures.append(future)
+        return futures
+
+    def _claim(self, limit: int = 200) -> dict[str, list[int]]:
+        """Claim the earliest unsettled events of each free conversation, in order, up to the first one held."""
+        if self._stopping.is_set():
+            return {}
+        now = self._now()
+        with self._state:
+            busy = set(self._busy)
         with unit_of_work(self.sessions) as session:
             pending = session.execute(
-                select(WebhookEvent.id, WebhookEvent.source_key, WebhookEvent.outcome)
-                .where(WebhookEvent.handled_at.is_(None))
+                select(WebhookEvent.id, WebhookEvent.source_key, WebhookEvent.lease_until)
+                .where(WebhookEvent.answered_at.is_(None))
                 .order_by(WebhookEvent.timestamp_ms, WebhookEvent.id)
                 .limit(500)
             ).all()
-            # Events of one conversation are claimed together, in order, up to the first one another
-            # worker holds: one worker then answers them in timestamp order.
-            blocked: set[str] = set()
-            fresh: list[int] = []
-            stale: list[tuple[int, str]] = []
-            for row_id, key, outcome in pending:
-                if key in blocked:
-                    continue
-                if outcome is None:
-                    fresh.append(row_id)
-                    continue
-                blocked.add(key)
-                if _claim_is_stale(outcome, now):
-                    stale.append((row_id, outcome))
-            mine = f"claimed:{self.worker}:{int(now.timestamp())}"
-            order = {row_id: n for n, (row_id, *_rest) in enumerate(pending)}
-            claimed = list(
-                session.scalars(
-                    update(WebhookEvent)
-                    .where(WebhookEvent.id.in_(fresh[:limit]), WebhookEvent.outcome.is_(None), WebhookEvent.handled_at.is_(None))
-                    .values(outcome=mine)
-                    .returning(WebhookEvent.id)
-                )
-            ) if fresh else []
-            # A claim older than STALE_CLAIM belongs to a process that died: take it over, one row at a time,
-            # matching the old claim exactly so two workers never both take it.
-            for row_id, outcome in stale:
-                taken = session.execute(
-                    update(WebhookEvent)
-                    .where(WebhookEvent.id == row_id, WebhookEvent.outcome == outcome, WebhookEvent.handled_at.is_(None))
-                    .values(outcome=mine)
-                ).rowcount
-                if taken == 1:
-                    claimed.append(row_id)
-        return sorted(claimed, key=order.__getitem__)
+        wanted: dict[str, list[int]] = {}
+        blocked: set[str] = set(busy)
+        for row_id, key, lease_until in pending:
+            if key in blocked:
+                continue
+            if lease_until is not None and lease_until > now:
+                blocked.add(key)  # held by a live worker, or waiting to resend: the rest of it waits too
+                continue
+            wanted.setdefault(key, []).append(row_id)
+        claimed: dict[str, list[int]] = {}
+        count = 0
+        until = now + timedelta(seconds=self.lease)
+        for key, ids in wanted.items():
+            if count >= limit:
+                break
+            # One transaction per conversation, rows in order: two workers never deadlock, and a row
+            # another worker took first ends this worker's claim on the conversation there.
+            with unit_of_work(self.sessions) as session:
+                for row_id in ids:
+                    taken = session.execute(
+                        update(WebhookEvent)
+                        .where(WebhookEvent.id == row_id, WebhookEvent.answered_at.is_(None),
+                               (WebhookEvent.lease_until.is_(None)) | (WebhookEvent.lease_until <= now))
+                        .values(claimed_by=self.worker, lease_until=until)
+                    ).rowcount
+                    if taken != 1:
+                        break
+                    claimed.setdefault(key, []).append(row_id)
+                    count += 1
+        return claimed
 
-    def _handle(self, row_id: int) -> None:
-        with unit_of_work(self.sessions) as session:
-            row = session.get(WebhookEvent, row_id)
-            event = row.body
-            outcome = "ignored"
-            replies = []
+    def _start_heartbeat(self) -> None:
+        if self._heartbeat is None:
+            self._heartbeat = threading.Thread(target=self._beat, name="planbot-heartbeat", daemon=True)
+            self._heartbeat.start()
+
+    def _beat(self) -> None:
+        while not self._stopping.wait(self.lease / 3):
             try:
-                if row.mode == "standby":
-                    outcome = "standby"
-                else:
-                    outcome, replies = self._answer(session, event)
-            except Exception as exc:  # noqa: BLE001 - one bad event must not block the conversation
-                log.exception("handling event %s failed", row.event_id)
-                session.rollback()
-                row = session.get(WebhookEvent, row_id)
-                outcome = f"error:{type(exc).__name__}"
-            row.handled_at = self.clock.now()
-            row.outcome = outcome[:200]
-        if replies:
-            self._send(event, replies)
+                self.renew()
+            except Exception:  # noqa: BLE001 - a missed beat is retried; only a long outage lets the lease lapse
+                log.exception("could not renew event leases")
+        # Keep the leases alive while the last events in hand finish after stop().
+        while any(not f.done() for f in list(self._futures)):
+            try:
+                self.renew()
+            except Exception:  # noqa: BLE001
+                log.exception("could not renew event leases")
+            wait_all(list(self._futures), timeout=self.lease / 3)
+
+    def renew(self) -> int:
+        """Push the lease of every event this worker holds forward (the heartbeat); return how many."""
+        with self._state:
+            held = sorted(self._held)
+        if not held:
+            return 0
+        with unit_of_work(self.sessions) as session:
+            return session.execute(
+                update(WebhookEvent)
+                .where(WebhookEvent.id.in_(held), WebhookEvent.claimed_by == self.worker)
+                .values(lease_until=self._until())
+            ).rowcount
+
+    def release(self, ids: list[int] | None = None) -> None:
+        """Give back claims not yet settled (all of this worker's by default), so another worker takes them now."""
+        condition = [WebhookEvent.claimed_by == self.worker, WebhookEvent.answered_at.is_(None)]
+        if ids is not None:
+            if not ids:
+                return
+            condition.append(WebhookEvent.id.in_(ids))
+        with unit_of_work(self.sessions) as session:
+            session.execute(update(WebhookEvent).where(*condition).values(claimed_by=None, lease_until=None))
+
+    # -- handling ----------------------------------------------------------------------------------
+    def _run_conversation(self, key: str, ids: list[int]) -> int:
+        """Handle and answer one conversation's claimed events in order; return how many were settled."""
+        settled = 0
+        try:
+            for n, row_id in enumerate(ids):
+                if n and self._stopping.is_set():
+                    break
+                try:
+                    done = self._process(row_id)
+                except Exception:  # noqa: BLE001 - a database hiccup: the event stays claimed and is retried
+                    log.exception("event %s could not be processed", row_id)
+                    done = False
+                with self._state:
+                    self._held.discard(row_id)
+                if not done:
+                    break  # lost the claim or the answer waits for a resend: later events keep their order
+                settled += 1
+        finally:
+            self.release(ids)
+            with self._state:
+                self._busy.discard(key)
+                self._held.difference_update(ids)
+            self._wake.set()
+        return settled
+
+    def _fence(self, session: Session, row_id: int) -> WebhookEvent | None:
+        """Renew the claim in this transaction and return the row, or None when another worker holds it now.
+
+        The UPDATE locks the row until commit, so a takeover waits and then sees the renewed lease.
+        """
+        kept = session.execute(
+            update(WebhookEvent)
+            .where(WebhookEvent.id == row_id, WebhookEvent.claimed_by == self.worker, WebhookEvent.answered_at.is_(None))
+            .values(lease_until=self._until())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if kept != 1:
+            log.warning("event %s: claim lost to another worker; leaving it", row_id)
+            return None
+        return session.scalar(select(WebhookEvent).where(WebhookEvent.id == row_id)
+                              .execution_options(populate_existing=True))
+
+    def _process(self, row_id: int) -> bool:
+        """Handle the event (if not yet) and send its answer; True when it is settled."""
+        failed = None
+        with unit_of_work(self.sessions) as session:
+            row = self._fence(session, row_id)
+            if row is None:
+                return False
+            if row.handled_at is None:
+                try:
+                    outcome, messages = self._handle(session, row)
+                    self._record(row, outcome, messages)
+                    session.flush()
+                except Exception as exc:  # noqa: BLE001 - one bad event must not block the conversation
+                    log.exception("handling event %s failed", row.event_id)
+                    session.rollback()  # none of its effects are kept
+                    failed = exc
+        if failed is not None:
+            # The handler's effects were rolled back with the transaction; record the failure, fenced again.
+            with unit_of_work(self.sessions) as session:
+                row = self._fence(session, row_id)
+                if row is None:
+                    return False
+                self._record(row, f"error:{type(failed).__name__}", [])
+        if row.answered_at is not None:
+            return True
+        return self._deliver(row_id, row.body, row.answer or [], row.retry_key, row.send_attempts)
+
+    def _record(self, row: WebhookEvent, outcome: str, messages: list[Message]) -> None:
+        now = self.clock.now()
+        row.handled_at = now
+        row.outcome = outcome[:200]
+        if messages:
+            row.answer = [m.to_dict() for m in messages]
+            row.retry_key = str(uuid.uuid4())
+        else:
+            row.answered_at = now
+            row.claimed_by = row.lease_until = None
+
+    def _handle(self, session: Session, row: WebhookEvent) -> tuple[str, list[Message]]:
+        if row.mode == "standby":
+            return "standby", []
+        outcome, replies = self._answer(session, row.body)
+        return outcome, render(replies) if replies else []
 
     def _answer(self, session: Session, event: dict) -> tuple[str, list]:
         kind = event.get("type")
@@ -246,18 +437,51 @@ class Dispatcher:
         ctx = Context(session=session, clock=self.clock, settings=self.settings)
         return f"handled:{incoming.kind}", handle(incoming, ctx)
 
-    def _send(self, event: dict, replies: list) -> None:
-        messages = render(replies)
+    # -- sending -----------------------------------------------------------------------------------
+    def _deliver(self, row_id: int, event: dict, answer: list[dict], retry_key: str | None, attempts: int) -> bool:
+        """Send a recorded answer: reply while the token may be fresh, else push under the stored key."""
+        messages = [Message.from_dict(m) for m in answer]
         token = event.get("replyToken")
-        if token:
+        if token and attempts == 0:
             result = self.sender.reply(token, messages)
-            # A refused token after an unanswered attempt means the reply probably arrived: no second copy.
-            if result.ok or not result.token_invalid or getattr(result, "maybe_delivered", False):
-                if not result.ok:
-                    log.warning("reply failed: %s", result.error)
-                return
+            if result.ok:
+                return self._settle(row_id, attempts + 1)
+            if result.token_invalid and getattr(result, "maybe_delivered", False):
+                # A refused token after an unanswered attempt: that attempt probably used it. No second copy.
+                log.warning("event %s: reply outcome unclear (%s); not pushing a second copy", row_id, result.error)
+                return self._settle(row_id, attempts + 1)
+            if not result.token_invalid:
+                # LINE never confirmed the reply: push rather than leave the message unanswered.
+                log.warning("event %s: reply failed (%s); pushing instead", row_id, result.error)
         to = source_key(event)
-        if to == "unknown":
-            return
-        # The reply token was refused (expired or used): fall back to a push, which costs quota.
-        self.sender.push(to, messages, str(uuid.uuid4()))
+        if to == "unknown" or not retry_key:
+            return self._settle(row_id, attempts + 1)
+        result = self.sender.push(to, messages, retry_key)
+        if result.ok:
+            return self._settle(row_id, attempts + 1)
+        status = getattr(result, "status", None)
+        retryable = status is None or status == 429 or status >= 500
+        if retryable and attempts + 1 < MAX_SEND_ATTEMPTS:
+            self._defer(row_id, attempts + 1)
+            return False
+        log.error("event %s: answer to %s not delivered (%s); giving up", row_id, to, result.error)
+        return self._settle(row_id, attempts + 1)
+
+    def _settle(self, row_id: int, attempts: int) -> bool:
+        with unit_of_work(self.sessions) as session:
+            session.execute(
+                update(WebhookEvent)
+                .where(WebhookEvent.id == row_id, WebhookEvent.claimed_by == self.worker)
+                .values(answered_at=self.clock.now(), claimed_by=None, lease_until=None, send_attempts=attempts)
+            )
+        return True
+
+    def _defer(self, row_id: int, attempts: int) -> None:
+        """Let go of an answer LINE did not take; any worker resends it (same retry key) after a backoff."""
+        backoff = timedelta(seconds=min(60, 2**attempts))
+        with unit_of_work(self.sessions) as session:
+            session.execute(
+                update(WebhookEvent)
+                .where(WebhookEvent.id == row_id, WebhookEvent.claimed_by == self.worker)
+                .values(claimed_by=None, lease_until=self._now() + backoff, send_attempts=attempts)
+            )

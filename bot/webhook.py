@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, request, send_file
 from linebot.v3.webhook import SignatureValidator
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from storage.db import unit_of_work
 
@@ -38,9 +39,8 @@ def callback() -> Response:
     if not signature or not SignatureValidator(svc.channel_secret).validate(body, signature):
         log.warning("webhook refused: bad or missing signature")
         abort(400)
-    try:
-        payload = json.loads(body)
-    except json.JSONDecodeError:
+    payload = parse_body(body)
+    if payload is None:
         abort(400)
     events = payload.get("events") if isinstance(payload, dict) else None
     if not isinstance(events, list):
@@ -53,25 +53,77 @@ def callback() -> Response:
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    """Say whether the database answers."""
+    """Say whether the database answers; why not goes to the log, never to whoever asks."""
     try:
         with services().runtime.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
-        return Response(json.dumps({"ok": False, "database": str(exc)[:200]}), status=503, mimetype="application/json")
-    return Response(json.dumps({"ok": True, "database": "ok"}), mimetype="application/json")
+    except Exception:  # noqa: BLE001 - any failure means unhealthy
+        log.exception("health check: the database does not answer")
+        return Response(json.dumps({"ok": False}), status=503, mimetype="application/json")
+    return Response(json.dumps({"ok": True}), mimetype="application/json")
 
 
 @bp.get("/files/<token>")
 def download(token: str):
-    """Serve an exported control table once, within 24 hours of its making."""
+    """Serve an exported control table once, within 24 hours of its making.
+
+    The link is used up only when the whole file went out: HEAD (link scanners), a partial Range and a
+    download broken off before its end leave it usable.
+    """
+    svc = services()
+    now = svc.runtime.clock.now()
+    with svc.runtime.sessions() as session:
+        export = _usable_export(session, token, now)
+    if export is None or not Path(export.path).is_file():
+        return Response(EXPIRED, status=410, mimetype="text/plain; charset=utf-8")
+    response = send_file(export.path, as_attachment=True, download_name=export.filename, conditional=True,
+                         etag=False, max_age=0)
+    response.headers["Cache-Control"] = "no-store"
+    whole = response.status_code == 200 or (
+        response.status_code == 206 and response.content_range is not None
+        and response.content_range.start == 0 and response.content_range.stop == response.content_range.length
+    )
+    if request.method == "HEAD" or not whole:
+        return response
+    response.direct_passthrough = False
+    response.response = _then_consume(response.response, svc, token, now)
+    return response
+
+
+EXPIRED = "這個下載連結已失效（只能下載一次，24 小時內有效）。請在 LINE 重新輸入「匯出」。"
+
+
+def _usable_export(session, token: str, now):
+    from storage.models import ExportFile
+
+    if not token or len(token) > 64:
+        return None
+    return session.scalar(select(ExportFile).where(ExportFile.token == token, ExportFile.used_at.is_(None),
+                                                    ExportFile.expires_at > now))
+
+
+def _then_consume(body, svc, token: str, now):
+    """Yield the file, then use the link up: only a server that wrote the last chunk asks for more."""
     from handlers.exports import take_export
 
-    svc = services()
-    with unit_of_work(svc.runtime.sessions) as session:
-        export = take_export(session, token, svc.runtime.clock.now())
-        if export is None:
-            return Response("這個下載連結已失效（只能下載一次，24 小時內有效）。請在 LINE 重新輸入「匯出」。",
-                            status=410, mimetype="text/plain; charset=utf-8")
-        path, name = export.path, export.filename
-    return send_file(path, as_attachment=True, download_name=name)
+    try:
+        yield from body
+        with unit_of_work(svc.runtime.sessions) as session:
+            take_export(session, token, now)
+    finally:
+        close = getattr(body, "close", None)
+        if close is not None:
+            close()
+
+
+def parse_body(body: str) -> dict | None:
+    """Return the webhook body as a dict, or None for JSON we refuse (NaN, absurd nesting or numbers)."""
+
+    def refuse(constant: str):
+        raise ValueError(f"{constant} is not JSON LINE sends")
+
+    try:
+        payload = json.loads(body, parse_constant=refuse)
+    except (ValueError, RecursionError):  # JSONDecodeError and int-digit limits are ValueErrors
+        return None
+    return payload if isinstance(payload, dict) else None

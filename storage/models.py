@@ -249,6 +249,16 @@ class WebhookEvent(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     outcome: Mapped[str | None] = mapped_column(String(200))
+    # The worker holding the event and until when (wall time, renewed while it lives); a claim past its
+    # lease belongs to a dead worker and is taken over. Handling commits only while the claim is still its.
+    claimed_by: Mapped[str | None] = mapped_column(String(40))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The answer, rendered and committed with the effects before it is sent (an outbox); answered_at is
+    # set once LINE took it (or nothing was to be sent), so a restart sends what a crash left unsent.
+    answer: Mapped[list | None] = mapped_column(JSON)
+    retry_key: Mapped[str | None] = mapped_column(String(36))
+    send_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class Delivery(Base):

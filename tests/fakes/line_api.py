@@ -166,6 +166,8 @@ class FakeLineAPI:
         self._stopping = threading.Event()
         self._faults: deque[Fault] = deque()
         self._random: _RandomFaults | None = None
+        self._holds: list[tuple[threading.Event, str | None, str | None]] = []
+        self.held: list[RecordedRequest] = []
         self._accepted: dict[str, _Accepted] = {}
         self._tokens: dict[str, _ReplyToken] = {}
         self._profiles: dict[str, dict[str, str]] = {}
@@ -303,6 +305,26 @@ class FakeLineAPI:
                 if ratio > 0
                 else None
             )
+
+    def hold(self, until: threading.Event, *, path: str | None = None, recipient: str | None = None) -> None:
+        """Leave matching requests unanswered until the test sets `until` (or the fake stops): a hanging LINE.
+
+        recipient matches a push's `to` or the user a reply token was issued for. Held requests are listed
+        in `held` as they arrive, so a test can wait for one instead of sleeping.
+        """
+        with self._lock:
+            self._holds.append((until, path, recipient))
+
+    def _hold_for(self, record: RecordedRequest) -> threading.Event | None:
+        body = record.json if isinstance(record.json, dict) else {}
+        with self._lock:
+            token = self._tokens.get(str(body.get("replyToken")))
+            who = token.recipient if token is not None else body.get("to")
+            for until, path, recipient in self._holds:
+                if (path is None or path in record.path) and (recipient is None or recipient == who):
+                    self.held.append(record)
+                    return until
+        return None
 
     # -- inspection ------------------------------------------------------------------------------
     def delivered_by_key(self) -> dict[str | None, list[Delivery]]:
@@ -585,6 +607,9 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         record = fake._record(self.command, self.path, self.headers.items(), raw)
+        until = fake._hold_for(record)
+        while until is not None and not until.wait(0.05) and not fake._stopping.is_set():
+            pass
         fault = fake._take_fault(record)
         if fault is not None and fault.when == "before":
             self._fail(record, fault)
