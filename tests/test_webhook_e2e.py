@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from datetime import datetime
@@ -237,7 +238,45 @@ def test_unfollow_keeps_the_link_but_stops_pushes(server, fake):
 def test_healthz_checks_the_database(server):
     url, *_ = server
     answer = requests.get(f"{url}/healthz", timeout=5)
-    assert answer.status_code == 200 and answer.json() == {"ok": True, "database": "ok"}
+    assert answer.status_code == 200 and answer.json() == {"ok": True}
+
+
+def test_healthz_tells_a_stranger_nothing_about_a_failing_database(caplog):
+    runtime = Runtime.from_env("postgresql+psycopg://planbot:hunter2-secret@127.0.0.1:1/planbot", clock=FixedClock(MONDAY))
+    app = create_app({"runtime": runtime, "LINE_CHANNEL_SECRET": SECRET, "testing": True,
+                      "PLANBOT_EVENT_WORKER": "separate"})
+    answer = app.test_client().get("/healthz")
+    assert answer.status_code == 503 and answer.get_json() == {"ok": False}
+    assert "127.0.0.1" in caplog.text  # the operator finds why in the log
+
+
+def _signed_raw(raw: bytes) -> dict:
+    return {"X-Line-Signature": webhooks.sign(SECRET, raw), "Content-Type": "application/json"}
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"destination": "U0", "events": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+    b'{"destination": "U0", "events": [{"type": "message", "timestamp": NaN}]}',
+    b'{"destination": "U0", "events": [{"type": "message", "timestamp": ' + b"9" * 5000 + b"}]}",
+    b'{"destination": "U0", "events": [{"type": "message", "timestamp": Infinity}]}',
+])
+def test_signed_but_malformed_bodies_are_refused_not_crashed_on(server, raw):
+    url, *_ = server
+    assert requests.post(f"{url}/callback", data=raw, headers=_signed_raw(raw), timeout=10).status_code == 400
+
+
+@pytest.mark.parametrize("timestamp", ["yesterday", 1e20, -5, None])
+def test_an_event_with_a_bad_timestamp_is_skipped_and_the_others_answered(server, fake, timestamp):
+    url, _app, db = server
+    user = staff_id(db, chief_of(db, "戶籍登記課"))
+    token = fake.issue_reply_token(user)
+    bad = {**webhooks.text_event(webhooks.new_user_id(), "說明"), "timestamp": timestamp}
+    good = webhooks.text_event(user, "說明", reply_token=token)
+    raw = json.dumps({"destination": webhooks.DESTINATION, "events": [bad, good]}).encode()
+    assert requests.post(f"{url}/callback", data=raw, headers=_signed_raw(raw), timeout=10).status_code == 200
+    wait_for(lambda: replies_to(fake, token))
+    with db.sessions() as session:
+        assert session.scalars(select(WebhookEvent.event_id)).all() == [good["webhookEventId"]]
 
 
 def test_separate_events_process_answers_what_the_web_process_recorded(demo_db, fake):
@@ -335,7 +374,13 @@ def test_export_link_downloads_once(server, fake, tmp_path):
     messages = wait_for(lambda: replies_to(fake, token))[0].json["messages"]
     links = [a for a in _uris(messages) if "/files/" in a]
     assert len(links) == 2 and ".ods" in text_of(messages) and ".xlsx" in text_of(messages)
-    got = [requests.get(url + urlsplit(link).path, timeout=5) for link in links]
+    paths = [urlsplit(link).path for link in links]
+    # Neither a link scanner's HEAD, nor a partial Range, nor a download broken off uses the link up.
+    assert requests.head(url + paths[0], timeout=5).status_code == 200
+    part = requests.get(url + paths[0], headers={"Range": "bytes=0-9"}, timeout=5)
+    assert part.status_code == 206 and len(part.content) == 10
+    _broken_off_download(_app, paths[0])
+    got = [requests.get(url + path, timeout=5) for path in paths]
     assert [g.status_code for g in got] == [200, 200]
     excel = next(g for g in got if "spreadsheetml" in g.headers["Content-Type"])
     path = tmp_path / "table.xlsx"
@@ -344,6 +389,18 @@ def test_export_link_downloads_once(server, fake, tmp_path):
     assert "戶籍資料課" in str(sheet["A1"].value)
     again = requests.get(url + urlsplit(links[0]).path, timeout=5)
     assert again.status_code == 410 and "只能下載一次" in again.text
+
+
+def _broken_off_download(app, path: str) -> None:
+    """Start a download and hang up after its first chunk, as a server does when the client goes away."""
+    from werkzeug.test import EnvironBuilder
+
+    environ = EnvironBuilder(path=path, method="GET").get_environ()
+    status: list[str] = []
+    body = app(environ, lambda s, _h, _e=None: status.append(s))
+    chunks = iter(body)
+    assert next(chunks) and status[0].startswith("200")
+    body.close()
 
 
 def _uris(node) -> list[str]:
