@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import time
 import uuid
@@ -163,7 +164,8 @@ class Dispatcher:
     wall: Callable[[], float] = time.time  # leases are wall time shared by every process (the clock may be fixed)
 
     def __post_init__(self) -> None:
-        self.worker = uuid.uuid4().hex[:12]
+        # The pid tells an operator (and the process tests) which process holds a claim.
+        self.worker = f"{os.getpid()}:{uuid.uuid4().hex[:12]}"
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._pool = ThreadPoolExecutor(max(1, self.threads), thread_name_prefix="planbot-answer")

@@ -321,6 +321,8 @@ class FakeLineAPI:
             token = self._tokens.get(str(body.get("replyToken")))
             who = token.recipient if token is not None else body.get("to")
             for until, path, recipient in self._holds:
+                if until.is_set():
+                    continue  # released: requests pass from then on
                 if (path is None or path in record.path) and (recipient is None or recipient == who):
                     self.held.append(record)
                     return until
