@@ -129,7 +129,7 @@ def main() -> int:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = args.database_url or f"sqlite:///{tmp}/bench.db"
-        env = {**os.environ, "DATABASE_URL": db, "LINE_CHANNEL_SECRET": SECRET}
+        env = {**os.environ, "DATABASE_URL": db, "LINE_CHANNEL_SECRET": SECRET, "PUBLIC_URL": "https://bench.invalid"}
         env.pop("LINE_CHANNEL_ACCESS_TOKEN", None)
         subprocess.run([sys.executable, "-m", "bot.cli", "db", "upgrade"], cwd=ROOT, env=env, check=True,
                        stdout=subprocess.DEVNULL)

@@ -12,6 +12,7 @@ from flask import Flask
 from bot.event_journal import EventJournal
 from bot.events import Dispatcher, EventOptions
 from bot.runtime import Runtime
+from bot.startup_checks import check_web_settings
 from handlers.incoming import Settings
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update({k: v for k, v in config.items() if k.isupper()})
     runtime = config.get("runtime") or Runtime.from_env(env.get("DATABASE_URL"), clock=config.get("clock"), env=env)
     simulator = env.get("PLANBOT_SIMULATOR") == "1"
+    check_web_settings(env, simulator, testing=bool(config.get("testing")))
     secret = env.get("LINE_CHANNEL_SECRET") or ""
     if not secret:
         if not simulator and not config.get("testing"):

@@ -23,6 +23,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.exports import prune_exports
@@ -248,9 +249,24 @@ def build_scheduler(work: Clockwork, blocking: bool = True) -> BaseScheduler:
     return scheduler
 
 
-def run_clock(work: Clockwork, blocking: bool = True) -> BaseScheduler:
-    """Catch up now (a clock started after 08:30 still sends today's digests once), then start the jobs."""
-    report = work.tend()
+def run_clock(
+    work: Clockwork, blocking: bool = True, sleep: Callable[[float], None] = time.sleep, backoff_cap: float = 60.0
+) -> BaseScheduler:
+    """Catch up now (a clock started after 08:30 still sends today's digests once), then start the jobs.
+
+    A database that is down (or not migrated yet) when the clock starts is waited for with backoff, as the
+    running clock does, instead of exiting and leaving the mornings to whoever restarts it.
+    """
+    wait = 1.0
+    while True:
+        try:
+            report = work.tend()
+            break
+        except DBAPIError as exc:
+            log.warning("clock: the database does not answer (%s); retrying in %.0f s",
+                        str(exc.orig or exc).splitlines()[0][:200], wait)
+            sleep(wait)
+            wait = min(wait * 2, backoff_cap)
     log.info("clock started: %s", report.skipped or f"caught up {report.morning}")
     scheduler = build_scheduler(work, blocking)
     scheduler.start()
