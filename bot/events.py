@@ -14,6 +14,7 @@ Conversations are answered concurrently by a small thread pool; one conversation
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
@@ -183,6 +184,12 @@ class Dispatcher:
         if self._thread is None:
             self._thread = threading.Thread(target=self.run_forever, name="planbot-events", daemon=True)
             self._thread.start()
+            # A web process stopped gracefully (gunicorn's SIGTERM) hands its conversations over at once.
+            atexit.register(self._stop_at_exit)
+
+    def _stop_at_exit(self) -> None:
+        self.stop()
+        self.join(self.lease)
 
     def run_forever(self) -> None:
         """Dispatch events until stopped, then finish the events in hand and release the rest."""

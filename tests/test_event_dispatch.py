@@ -317,3 +317,18 @@ def wait_for(predicate, timeout: float = 30.0):
         time.sleep(0.02)
     raise AssertionError("timed out waiting for the bot")
 
+
+
+def test_the_lease_and_the_pool_are_settings_and_replies_give_up_within_the_token_life(sqlite_db):
+    from bot.app import make_dispatcher
+    from bot.runtime import Runtime
+
+    runtime = Runtime(sqlite_db.url, sqlite_db.engine, sqlite_db.sessions, FixedClock(NOW))
+    env = {"PLANBOT_EVENT_LEASE": "2.5", "PLANBOT_EVENT_THREADS": "3", "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
+           "LINE_API_BASE": "http://127.0.0.1:9"}
+    dispatcher = make_dispatcher(runtime, env)
+    assert (dispatcher.lease, dispatcher.threads) == (2.5, 3)
+    sender = dispatcher.sender
+    # Every attempt timing out, with the longest waits between them: still inside LINE's one-minute token.
+    worst = sender.max_attempts * sender.timeout + (sender.max_attempts - 1) * sender.backoff_cap
+    assert worst < 60
