@@ -220,6 +220,7 @@ class Dispatcher:
 
     def drain(self) -> int:
         """Handle every pending event now and return how many were settled (synchronous mode and tests)."""
+        self._start_heartbeat()
         with self._drain_lock:
             settled = 0
             while futures := self._dispatch():
@@ -294,7 +295,9 @@ class Dispatcher:
         return claimed
 
     def _start_heartbeat(self) -> None:
-        if self._heartbeat is None:
+        with self._state:
+            if self._heartbeat is not None:
+                return
             self._heartbeat = threading.Thread(target=self._beat, name="planbot-heartbeat", daemon=True)
             self._heartbeat.start()
 

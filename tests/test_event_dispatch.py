@@ -220,6 +220,8 @@ def test_a_hanging_reply_does_not_hold_up_other_conversations(db, line):
         journal = EventJournal(db.engine, FixedClock(NOW).now)
         first, second = line.issue_reply_token(stuck), line.issue_reply_token(other)
         journal.record([webhooks.text_event(stuck, "說明", reply_token=first, timestamp=NOW)])
+        dispatcher.wake()
+        wait_for(lambda: line.held)  # the first conversation's reply hangs at LINE
         journal.record([webhooks.text_event(other, "說明", reply_token=second, timestamp=NOW + timedelta(seconds=1))])
         dispatcher.wake()
         wait_for(lambda: [r for r in line.replied if r.reply_token == second])
