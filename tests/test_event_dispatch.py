@@ -334,3 +334,26 @@ def test_the_lease_and_the_pool_are_settings_and_replies_give_up_within_the_toke
     # Every attempt timing out, with the longest waits between them: still inside LINE's one-minute token.
     worst = sender.max_attempts * sender.timeout + (sender.max_attempts - 1) * sender.backoff_cap
     assert worst < 60
+
+
+def test_a_request_the_database_refuses_fails_alone_not_the_others_in_its_group_commit(db, monkeypatch):
+    import bot.event_journal as journal_module
+    from bot.event_journal import _Pending
+    from bot.events import event_rows
+
+    journal = EventJournal(db.engine, FixedClock(NOW).now)
+    poison = webhooks.text_event(webhooks.new_user_id(), "說明", timestamp=NOW)
+    real_insert = journal_module.insert_ignoring_duplicates
+
+    def refusing(conn, rows):  # the database refuses any statement carrying the poisoned event
+        if any(r["event_id"] == poison["webhookEventId"] for r in rows):
+            raise ValueError("refused by the database")
+        real_insert(conn, rows)
+
+    monkeypatch.setattr(journal_module, "insert_ignoring_duplicates", refusing)
+    good = [webhooks.text_event(webhooks.new_user_id(), "說明", timestamp=NOW) for _ in range(3)]
+    batch = [_Pending(event_rows([e], NOW)) for e in good[:2]]
+    batch.append(_Pending(event_rows([poison, good[2]], NOW)))
+    journal._write(batch)  # as the writer thread does with requests that arrived together
+    assert [p.error is None for p in batch] == [True, True, False]  # only the poisoned request hears "no"
+    assert {r.event_id for r in _rows(db)} == {e["webhookEventId"] for e in good[:2]}
