@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.replies import Reply
 from schedules.clock import TAIPEI
-from schedules.digests import replies_from_payload
+from handlers.digests import replies_from_payload
 from schedules.planner import PlannedDelivery
 from storage import queries
 from storage.models import AuditLog, Delivery

@@ -28,11 +28,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from handlers.exports import prune_exports
 from handlers.replies import Text
 from schedules import deliveries
-from schedules import reminder_texts as T
+from handlers.texts import reminders as T
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI, Clock
 from schedules.dates import format_date
-from schedules.digests import digest, payload
+from handlers.digests import digest, payload
 from schedules.leader import RunLock
 from schedules.plan_inputs import office_inputs
 from schedules.planner import OfficeData, PlannedDelivery, plan_morning
