@@ -115,8 +115,8 @@ def _int(text: str | None) -> int:
 def remind_now():
     """Run today's 08:30 reminders now (the demo may be opened at any hour; already sent ones are not resent)."""
     from bot.clock_main import clockwork
-    from schedules.clock import FixedClock
     from handlers.texts.cli import SKIP_REASONS
+    from schedules.clock import FixedClock
 
     morning = _svc().runtime.clock.now().replace(hour=8, minute=30, second=0, microsecond=0)
     report = clockwork(_svc().runtime, FixedClock(morning)).morning(wait=30)

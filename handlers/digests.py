@@ -29,8 +29,7 @@ from handlers.replies import (
 from handlers.request import Request
 from handlers.texts import reminders as T
 from schedules.dates import format_date
-from schedules.planner import URGENCY, Line, PlannedDelivery
-from schedules.reminder_policy import DEFAULT_POLICY
+from schedules.planner import DEFAULT_POLICY, URGENCY, Line, PlannedDelivery
 from storage.models import Delivery
 
 PAYLOAD_VERSION = 1

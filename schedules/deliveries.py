@@ -14,9 +14,9 @@ from typing import Protocol
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from handlers.digests import replies_from_payload
 from handlers.replies import Reply
 from schedules.clock import TAIPEI
-from handlers.digests import replies_from_payload
 from schedules.planner import PlannedDelivery
 from storage import queries
 from storage.models import AuditLog, Delivery

@@ -12,8 +12,7 @@ from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
 from schedules.occurrences import expand
 from schedules.phrases import Schedule
-from schedules.planner import OfficeData, Person, PlanItem, Report, SectionInfo
-from schedules.reminder_policy import policy_for
+from schedules.planner import OfficeData, Person, PlanItem, Report, SectionInfo, policy_for
 from storage import queries
 from storage.models import Item, Office, Staff
 

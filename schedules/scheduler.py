@@ -25,18 +25,17 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from handlers.digests import digest, payload
 from handlers.exports import prune_exports
 from handlers.replies import Text
-from schedules import deliveries
 from handlers.texts import reminders as T
+from schedules import deliveries
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI, Clock
 from schedules.dates import format_date
-from handlers.digests import digest, payload
 from schedules.leader import RunLock
 from schedules.plan_inputs import office_inputs
-from schedules.planner import OfficeData, PlannedDelivery, plan_morning
-from schedules.reminder_policy import DEFAULT_POLICY, ClockTimes
+from schedules.planner import DEFAULT_POLICY, ClockTimes, OfficeData, PlannedDelivery, plan_morning
 from storage import queries
 from storage.db import unit_of_work
 from storage.models import Role, Staff

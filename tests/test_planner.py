@@ -10,8 +10,16 @@ import pytest
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
 from schedules.occurrences import Occurrence
-from schedules.planner import OfficeData, Person, PlanItem, Report, SectionInfo, plan_morning
-from schedules.reminder_policy import ReminderPolicy, policy_for
+from schedules.planner import (
+    OfficeData,
+    Person,
+    PlanItem,
+    ReminderPolicy,
+    Report,
+    SectionInfo,
+    plan_morning,
+    policy_for,
+)
 
 CAL = WorkCalendar()
 # Typhoon Gaemi: Taipei's offices closed on 2024-07-24 and 07-25.
