@@ -21,14 +21,18 @@ class CliError(click.ClickException):
 @click.pass_context
 def cli(ctx: click.Context, database_url: str | None) -> None:
     """planbot：工作計畫期程管制的 LINE 小幫手，管理用指令。"""
-    ctx.obj = {"database_url": database_url}
+    ctx.ensure_object(dict)
+    # Given on the command line it wins; from DATABASE_URL it is read with the rest of the environment.
+    given = ctx.get_parameter_source("database_url") == click.core.ParameterSource.COMMANDLINE
+    ctx.obj["database_url"] = database_url if given else None
 
 
 def runtime(ctx: click.Context) -> Runtime:
-    """Return the process runtime, created on first use."""
+    """Return the process runtime, created on first use from the environment (and what `main` was given)."""
     root = ctx.find_root()
     if "runtime" not in root.obj:
-        root.obj["runtime"] = Runtime.from_env(root.obj.get("database_url"))
+        env = {**os.environ, **root.obj.get("env", {})}
+        root.obj["runtime"] = Runtime.from_env(root.obj.get("database_url"), env=env)
     return root.obj["runtime"]
 
 
@@ -60,11 +64,11 @@ def _register() -> None:
         module.register(cli)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; errors are one line on stderr and a non-zero exit, never a traceback."""
+def main(argv: list[str] | None = None, env: dict[str, str] | None = None) -> int:
+    """Run the command line (`env` adds to os.environ); errors are one line on stderr and a non-zero exit."""
     _register()
     try:
-        cli.main(args=argv, prog_name="planbot", standalone_mode=False)
+        cli.main(args=argv, prog_name="planbot", standalone_mode=False, obj={"env": dict(env or {})})
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
         return 0

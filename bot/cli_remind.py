@@ -13,9 +13,8 @@ from handlers.texts import cli as C
 from handlers.texts import reminders as T
 from schedules.clock import FixedClock, parse_moment
 from schedules.dates import format_date
-from schedules.plan_inputs import office_inputs
+from schedules.plan_inputs import calendar_of, office_inputs
 from schedules.planner import PlannedDelivery, plan_morning
-from schedules.scheduler import calendar_of
 from storage.models import Office
 
 
@@ -45,7 +44,7 @@ def remind(
         planned = _plan(rt, moment, office)
         _print_plan(planned, moment, as_json, details)
         return
-    from bot.clock_main import clockwork, report_json
+    from bot.clock import clockwork, report_json
 
     work = clockwork(rt, FixedClock(moment) if at_text else None)
     report = work.morning(wait=60)
@@ -68,7 +67,7 @@ def remind(
 @click.pass_context
 def clock(ctx: click.Context, once: bool, at_text: str | None) -> None:
     """啟動提醒排程程序（每個上班日 08:30 推播；Procfile 的 clock）。"""
-    from bot.clock_main import serve
+    from bot.clock import serve
 
     code = serve(runtime(ctx), once=once, at=_moment(at_text) if at_text else None)
     if code:

@@ -1,4 +1,4 @@
-"""The clock process: three fixed APScheduler jobs around one morning run, and catch-up when started late.
+"""The clock process (`planbot clock`): three fixed APScheduler jobs around one morning run, and catch-up when started late.
 
 Jobs (never one per reminder):
 - `morning` at 08:30 Asia/Taipei: plan the day's digests (due dates and the monthly round together,
@@ -6,15 +6,17 @@ Jobs (never one per reminder):
 - `tend` every 5 minutes in push hours: run the morning if it has not run yet today (a clock started
   at 11:00, or a standby clock whose leader died), and resend what is still unsent.
 - `housekeeping` at night: expire unsent digests of past mornings and prune old ones. It pushes nothing.
-Every job runs under the run lock, so two clock processes never both send.
+Every job runs under the run lock, so two clock processes never both send. The process's edges (the LINE
+sender or the log outbox, LINE's quota, the export link) are wired here by `clockwork`.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -25,20 +27,21 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import deliveries
+from bot.run_lock import RunLock
+from bot.runtime import Runtime
 from handlers.digests import digest, payload
-from handlers.exports import prune_exports
+from handlers.exports import create_export_link, prune_exports
+from handlers.incoming import Settings
 from handlers.replies import Text
 from handlers.texts import reminders as T
-from schedules import deliveries
 from schedules.calendar import WorkCalendar
-from schedules.clock import TAIPEI, Clock
+from schedules.clock import TAIPEI, Clock, FixedClock
 from schedules.dates import format_date
-from schedules.leader import RunLock
-from schedules.plan_inputs import office_inputs
+from schedules.plan_inputs import calendar_of, office_inputs
 from schedules.planner import DEFAULT_POLICY, ClockTimes, OfficeData, PlannedDelivery, plan_morning
-from storage import queries
 from storage.db import unit_of_work
-from storage.models import Role, Staff
+from storage.models import Office, Role, Section, Staff
 
 log = logging.getLogger(__name__)
 
@@ -212,12 +215,6 @@ def _coordinator_ids(session: Session) -> list[str]:
     return [r for r in rows if r]
 
 
-def calendar_of(session: Session) -> WorkCalendar:
-    """Return the working-day calendar with the administrators' closures and extra workdays."""
-    closures, workdays = queries.calendar_overrides(session)
-    return WorkCalendar(closures=closures, workdays=workdays)
-
-
 def missed_mornings(session: Session, calendar: WorkCalendar, today: date, offices: list[OfficeData]) -> list[date]:
     """Return the recent working mornings that were never planned (the clock was down), to fold into today."""
     span = max((o.policy.catch_up_days for o in offices), default=DEFAULT_POLICY.catch_up_days)
@@ -237,7 +234,7 @@ def missed_mornings(session: Session, calendar: WorkCalendar, today: date, offic
 
 
 def build_scheduler(work: Clockwork, blocking: bool = True) -> BaseScheduler:
-    """Return the scheduler with its three fixed jobs (blocking for `python -m schedules`, background for the demo)."""
+    """Return the scheduler with its three fixed jobs (blocking for `planbot clock`, background for the demo)."""
     kind = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = kind(timezone=TAIPEI, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 15 * 60})
     at = work.times.morning
@@ -254,3 +251,100 @@ def run_clock(work: Clockwork, blocking: bool = True) -> BaseScheduler:
     scheduler = build_scheduler(work, blocking)
     scheduler.start()
     return scheduler
+
+
+# The process: its edges from the environment, and how it runs.
+
+
+def line_sender(env: Mapping[str, str]):
+    """Return a LineSender when LINE_CHANNEL_ACCESS_TOKEN is set, else None."""
+    token = env.get("LINE_CHANNEL_ACCESS_TOKEN")
+    if not token:
+        return None
+    from bot.line_client import LineSender
+
+    timeout = float(env.get("PLANBOT_PUSH_TIMEOUT") or 10)
+    return LineSender(token, base_url=env.get("LINE_API_BASE") or None, timeout=timeout)
+
+
+def sender_from_env(env: Mapping[str, str], outbox=None) -> deliveries.Sender:
+    """Return the real LINE sender when LINE_CHANNEL_ACCESS_TOKEN is set, else the outbox."""
+    client = line_sender(env)
+    if client is not None:
+        return deliveries.pushing_through(client)
+    if outbox is None:
+        outbox = _default_outbox(env)
+    return deliveries.pushing_through(outbox)
+
+
+def quota_check(env: Mapping[str, str]):
+    """Return a check of LINE's monthly quota for n pushes, or None without a LINE channel."""
+    client = line_sender(env)
+    if client is None:
+        return None
+    from bot.line_client import QuotaGuard
+
+    return QuotaGuard(client.quota, reserve=int(env.get("PLANBOT_QUOTA_RESERVE") or 0)).can_send
+
+
+def _default_outbox(env: Mapping[str, str]) -> deliveries.LogOutbox:
+    if env.get("PLANBOT_SIMULATOR") == "1":
+        # The simulator shows pushed digests from the deliveries table, whichever process sent them.
+        return deliveries.LogOutbox()
+    log.warning("LINE_CHANNEL_ACCESS_TOKEN is not set: pushes go to the log only (kept in the deliveries table)")
+    return deliveries.LogOutbox()
+
+
+def export_link(env: Mapping[str, str]):
+    """Return the function that makes the compiled round's export link."""
+    settings = Settings.from_env(env)
+
+    def link(session: Session, office_id: int, section_id: int | None, month: date, now: datetime) -> str | None:
+        office = session.get(Office, office_id)
+        section = session.get(Section, section_id) if section_id else None
+        made = create_export_link(session, office, now, settings, section=section, month=month)
+        return getattr(made, "url", made)
+
+    return link
+
+
+def clockwork(runtime: Runtime, clock: Clock | None = None, outbox=None) -> Clockwork:
+    """Return the clock's jobs wired to the runtime's database and the sender of its environment."""
+    return Clockwork(
+        sessions=runtime.sessions,
+        clock=clock or runtime.clock,
+        send=sender_from_env(runtime.env, outbox),
+        lock=RunLock(runtime.engine),
+        export_link=export_link(runtime.env),
+        quota=quota_check(runtime.env),
+    )
+
+
+def report_json(report: RunReport) -> dict:
+    """Return a run report as plain data."""
+    data = asdict(report)
+    data["morning"] = report.morning.isoformat()
+    data["missed"] = [d.isoformat() for d in report.missed]
+    return data
+
+
+def serve(runtime: Runtime, once: bool = False, at: datetime | None = None, outbox=None) -> int:
+    """Run the clock: one morning run and exit (`once`), or the scheduler until stopped."""
+    logging.basicConfig(
+        level=runtime.env.get("PLANBOT_LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    work = clockwork(runtime, FixedClock(at) if at else None, outbox)
+    if once:
+        report = work.morning()
+        print(json.dumps(report_json(report), ensure_ascii=False), flush=True)
+        return 0 if not report.sent.failed else 1
+    try:
+        run_clock(work, blocking=True)
+    except (KeyboardInterrupt, SystemExit):
+        log.info("clock stopped")
+    return 0
+
+
+def run_in_thread(outbox=None) -> None:
+    """Run the clock in the calling thread from the environment (the demo starts it beside the web app)."""
+    serve(Runtime.from_env(), outbox=outbox)

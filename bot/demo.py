@@ -44,7 +44,7 @@ def _this_year() -> int:
 def _start_clock() -> None:
     """Run the reminder clock in this process so the simulator shows pushes (production runs it apart)."""
     try:
-        from bot.clock_main import run_in_thread
+        from bot.clock import run_in_thread
     except ImportError:
         return
     threading.Thread(target=run_in_thread, name="planbot-clock", daemon=True).start()

@@ -114,7 +114,7 @@ def _int(text: str | None) -> int:
 @bp.post("/api/remind")
 def remind_now():
     """Run today's 08:30 reminders now (the demo may be opened at any hour; already sent ones are not resent)."""
-    from bot.clock_main import clockwork
+    from bot.clock import clockwork
     from handlers.texts.cli import SKIP_REASONS
     from schedules.clock import FixedClock
 

@@ -19,6 +19,12 @@ from storage.models import Item, Office, Staff
 log = logging.getLogger(__name__)
 
 
+def calendar_of(session: Session) -> WorkCalendar:
+    """Return the working-day calendar with the administrators' closures and extra workdays (the one place it is built)."""
+    closures, workdays = queries.calendar_overrides(session)
+    return WorkCalendar(closures=closures, workdays=workdays)
+
+
 def office_inputs(session: Session, calendar: WorkCalendar, today: date, office_id: int | None = None) -> list[OfficeData]:
     """Return the planner's view of every office (or one), with the plans of last, this and next year."""
     stmt = select(Office).order_by(Office.id)

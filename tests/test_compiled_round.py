@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.clock_main import clockwork
+from bot.clock import clockwork
 from bot.runtime import Runtime
 from bot.simulator_sender import SimulatorSender
 from handlers.exports import take_export

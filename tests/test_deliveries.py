@@ -9,13 +9,12 @@ import pytest
 from fakes.line_api import FakeLineAPI
 from sqlalchemy import func, select
 
-from bot.clock_main import pushing_through
+from bot.clock import Clockwork
+from bot.deliveries import SendOutcome, pushing_through, retry_key_for
 from bot.line_client import LineSender
+from bot.run_lock import RunLock
 from schedules.clock import TAIPEI, FixedClock
-from schedules.deliveries import SendOutcome, retry_key_for
-from schedules.leader import RunLock
 from schedules.phrases import parse_schedule
-from schedules.scheduler import Clockwork
 from storage.models import (
     Delivery,
     Item,

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.clock_main import clockwork
+from bot.clock import clockwork
 from bot.runtime import Runtime
 from schedules.clock import TAIPEI, FixedClock
 from storage.models import Delivery, Staff
