@@ -8,20 +8,15 @@ from datetime import datetime
 import click
 from sqlalchemy import select
 
-from bot.cli import CliError, runtime
+from bot.cli.common import CliError, moment_option, runtime
+from bot.clock import clockwork, report_json, serve
 from handlers.texts import cli as C
 from handlers.texts import reminders as T
-from schedules.clock import FixedClock, parse_moment
+from schedules.clock import FixedClock
 from schedules.dates import format_date
 from schedules.plan_inputs import calendar_of, office_inputs
 from schedules.planner import PlannedDelivery, plan_morning
 from storage.models import Office
-
-
-def register(cli: click.Group) -> None:
-    """Add the reminder commands to the group."""
-    cli.add_command(remind)
-    cli.add_command(clock)
 
 
 @click.command()
@@ -44,8 +39,6 @@ def remind(
         planned = _plan(rt, moment, office)
         _print_plan(planned, moment, as_json, details)
         return
-    from bot.clock import clockwork, report_json
-
     work = clockwork(rt, FixedClock(moment) if at_text else None)
     report = work.morning(wait=60)
     if as_json:
@@ -56,7 +49,7 @@ def remind(
         click.echo(C.RUN_SKIPPED.format(day=day, why=C.SKIP_REASONS.get(report.skipped, report.skipped)))
         return
     if report.missed:
-        click.echo(C.RUN_MISSED.format(days="、".join(format_date(d) for d in report.missed)))
+        click.echo(C.RUN_MISSED.format(days=C.LIST_JOIN.join(format_date(d) for d in report.missed)))
     s = report.sent
     click.echo(C.RUN_DONE.format(day=day, planned=report.planned, written=report.written, sent=s.sent, failed=s.failed, left=s.left))
 
@@ -67,18 +60,13 @@ def remind(
 @click.pass_context
 def clock(ctx: click.Context, once: bool, at_text: str | None) -> None:
     """啟動提醒排程程序（每個上班日 08:30 推播；Procfile 的 clock）。"""
-    from bot.clock import serve
-
     code = serve(runtime(ctx), once=once, at=_moment(at_text) if at_text else None)
     if code:
         raise click.exceptions.Exit(code)
 
 
 def _moment(text: str) -> datetime:
-    try:
-        return parse_moment(text)
-    except ValueError as exc:
-        raise CliError(C.BAD_MOMENT.format(text=text)) from exc
+    return moment_option(text, C.BAD_MOMENT)
 
 
 def _plan(rt, moment: datetime, office: str | None) -> list[PlannedDelivery]:
@@ -108,6 +96,9 @@ def _print_plan(planned: list[PlannedDelivery], moment: datetime, as_json: bool,
     if unreachable:
         click.echo(C.UNREACHABLE.format(count=unreachable))
     for p in planned:
-        click.echo(f"  {p.to}（{C.VIA[p.via]}）")
+        click.echo(C.PLAN_TO.format(to=p.to, via=C.VIA[p.via]))
         for line in p.lines:
             click.echo(C.PLAN_LINE.format(reason=T.REASON_LABELS[line.reason], number=line.number or "—", title=line.title, due=format_date(line.due)))
+
+
+COMMANDS = (remind, clock)

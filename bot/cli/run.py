@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import runtime
-
-
-def register(cli: click.Group) -> None:
-    """Add the process commands to the group."""
-    cli.add_command(serve)
-    cli.add_command(events)
+from bot.cli.common import runtime
+from handlers.texts import cli as C
 
 
 @click.command()
@@ -22,7 +17,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     from bot.app import create_app
 
     app = create_app({"runtime": runtime(ctx)})
-    click.echo(f"planbot 已啟動：http://{host}:{port}/callback （健康檢查 /healthz）")
+    click.echo(C.SERVING.format(host=host, port=port))
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
 
@@ -37,8 +32,11 @@ def events(ctx: click.Context, poll: float) -> None:
 
     dispatcher = make_dispatcher(runtime(ctx), poll=poll)
     signal.signal(signal.SIGTERM, lambda *_: dispatcher.stop())
-    click.echo(f"planbot events：每 {poll} 秒處理一次新的 LINE 事件")
+    click.echo(C.EVENTS_POLLING.format(poll=poll))
     try:
         dispatcher.run_forever()
     except KeyboardInterrupt:
         dispatcher.stop()
+
+
+COMMANDS = (serve, events)
