@@ -30,8 +30,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import deliveries
 from bot.run_lock import RunLock
 from bot.runtime import Runtime
+from handlers import exports
 from handlers.digests import digest, payload
-from handlers.exports import create_export_link, prune_exports
 from handlers.incoming import Settings
 from handlers.replies import Text
 from handlers.texts import reminders as T
@@ -41,7 +41,7 @@ from schedules.dates import format_date
 from schedules.plan_inputs import calendar_of, office_inputs
 from schedules.planner import DEFAULT_POLICY, ClockTimes, OfficeData, PlannedDelivery, plan_morning
 from storage.db import unit_of_work
-from storage.models import Office, Role, Section, Staff
+from storage.models import Role, Staff
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ class Clockwork:
             with unit_of_work(self.sessions) as session:
                 expired = deliveries.expire_stale(session, now.date(), now, self._max_age)
                 pruned = deliveries.prune(session, now.date() - timedelta(days=KEEP_DAYS))
-                files = prune_exports(session, now)
+                files = exports.prune(session, now)
         log.info("housekeeping: %d expired, %d pruned, %d old export files removed", len(expired), pruned, files)
         return len(expired)
 
@@ -300,10 +300,7 @@ def export_link(env: Mapping[str, str]):
     settings = Settings.from_env(env)
 
     def link(session: Session, office_id: int, section_id: int | None, month: date, now: datetime) -> str | None:
-        office = session.get(Office, office_id)
-        section = session.get(Section, section_id) if section_id else None
-        made = create_export_link(session, office, now, settings, section=section, month=month)
-        return getattr(made, "url", made)
+        return exports.monthly_link(session, settings, office_id, section_id, month, now)
 
     return link
 

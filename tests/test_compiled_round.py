@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.clock import clockwork
 from bot.runtime import Runtime
 from bot.simulator_sender import SimulatorSender
-from handlers.exports import take_export
+from handlers import exports
 from schedules.clock import TAIPEI, FixedClock
 from storage.models import Staff
 from tests.handler_fixtures import *  # noqa: F403
@@ -37,9 +37,9 @@ def test_coordinator_gets_march_compiled_with_an_export_link(demo_db, tmp_path):
     assert len(links) == 1 and links[0].startswith("http://bot.example/files/")
     token = links[0].rsplit("/", 1)[1]
     with demo_db.sessions() as session:
-        export = take_export(session, token, FIFTH_WORKING_DAY)
+        export = exports.take(session, token, FIFTH_WORKING_DAY)
         assert export is not None and export.filename.endswith(".xlsx") and "3月" in export.filename
-        assert take_export(session, token, FIFTH_WORKING_DAY) is None  # one download only
+        assert exports.take(session, token, FIFTH_WORKING_DAY) is None  # one download only
 
 
 def test_housekeeping_removes_export_files_after_their_links_expire(demo_db, tmp_path):
