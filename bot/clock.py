@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -28,11 +28,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import deliveries
+from bot.line_client import QuotaGuard
 from bot.run_lock import RunLock
 from bot.runtime import Runtime
 from handlers import exports
 from handlers.digests import digest, payload
-from handlers.incoming import Settings
+from handlers.incoming import Settings as HandlerSettings
 from handlers.replies import Text
 from handlers.texts import reminders as T
 from schedules.calendar import WorkCalendar
@@ -256,48 +257,28 @@ def run_clock(work: Clockwork, blocking: bool = True) -> BaseScheduler:
 # The process: its edges from the environment, and how it runs.
 
 
-def line_sender(env: Mapping[str, str]):
-    """Return a LineSender when LINE_CHANNEL_ACCESS_TOKEN is set, else None."""
-    token = env.get("LINE_CHANNEL_ACCESS_TOKEN")
-    if not token:
-        return None
-    from bot.line_client import LineSender
-
-    timeout = float(env.get("PLANBOT_PUSH_TIMEOUT") or 10)
-    return LineSender(token, base_url=env.get("LINE_API_BASE") or None, timeout=timeout)
-
-
-def sender_from_env(env: Mapping[str, str], outbox=None) -> deliveries.Sender:
-    """Return the real LINE sender when LINE_CHANNEL_ACCESS_TOKEN is set, else the outbox."""
-    client = line_sender(env)
+def sender_for(runtime: Runtime, outbox=None) -> deliveries.Sender:
+    """Return the pushes' sender: the runtime's LINE client, else the outbox (logging each push)."""
+    client = runtime.line_client()
     if client is not None:
         return deliveries.pushing_through(client)
     if outbox is None:
-        outbox = _default_outbox(env)
+        if not runtime.settings.simulator:  # the simulator shows pushes from the deliveries table
+            log.warning("LINE_CHANNEL_ACCESS_TOKEN is not set: pushes go to the log only (kept in the deliveries table)")
+        outbox = deliveries.LogOutbox()
     return deliveries.pushing_through(outbox)
 
 
-def quota_check(env: Mapping[str, str]):
+def quota_check(runtime: Runtime) -> Callable[[int], bool] | None:
     """Return a check of LINE's monthly quota for n pushes, or None without a LINE channel."""
-    client = line_sender(env)
+    client = runtime.line_client()
     if client is None:
         return None
-    from bot.line_client import QuotaGuard
-
-    return QuotaGuard(client.quota, reserve=int(env.get("PLANBOT_QUOTA_RESERVE") or 0)).can_send
+    return QuotaGuard(client.quota, reserve=runtime.settings.quota_reserve).can_send
 
 
-def _default_outbox(env: Mapping[str, str]) -> deliveries.LogOutbox:
-    if env.get("PLANBOT_SIMULATOR") == "1":
-        # The simulator shows pushed digests from the deliveries table, whichever process sent them.
-        return deliveries.LogOutbox()
-    log.warning("LINE_CHANNEL_ACCESS_TOKEN is not set: pushes go to the log only (kept in the deliveries table)")
-    return deliveries.LogOutbox()
-
-
-def export_link(env: Mapping[str, str]):
+def export_link(settings: HandlerSettings) -> ExportLink:
     """Return the function that makes the compiled round's export link."""
-    settings = Settings.from_env(env)
 
     def link(session: Session, office_id: int, section_id: int | None, month: date, now: datetime) -> str | None:
         return exports.monthly_link(session, settings, office_id, section_id, month, now)
@@ -306,14 +287,14 @@ def export_link(env: Mapping[str, str]):
 
 
 def clockwork(runtime: Runtime, clock: Clock | None = None, outbox=None) -> Clockwork:
-    """Return the clock's jobs wired to the runtime's database and the sender of its environment."""
+    """Return the clock's jobs wired to the runtime's database, sender and settings."""
     return Clockwork(
         sessions=runtime.sessions,
         clock=clock or runtime.clock,
-        send=sender_from_env(runtime.env, outbox),
+        send=sender_for(runtime, outbox),
         lock=RunLock(runtime.engine),
-        export_link=export_link(runtime.env),
-        quota=quota_check(runtime.env),
+        export_link=export_link(runtime.settings.handlers),
+        quota=quota_check(runtime),
     )
 
 
@@ -328,7 +309,7 @@ def report_json(report: RunReport) -> dict:
 def serve(runtime: Runtime, once: bool = False, at: datetime | None = None, outbox=None) -> int:
     """Run the clock: one morning run and exit (`once`), or the scheduler until stopped."""
     logging.basicConfig(
-        level=runtime.env.get("PLANBOT_LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=runtime.settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     work = clockwork(runtime, FixedClock(at) if at else None, outbox)
     if once:
@@ -342,6 +323,6 @@ def serve(runtime: Runtime, once: bool = False, at: datetime | None = None, outb
     return 0
 
 
-def run_in_thread(outbox=None) -> None:
-    """Run the clock in the calling thread from the environment (the demo starts it beside the web app)."""
-    serve(Runtime.from_env(), outbox=outbox)
+def run_in_thread(runtime: Runtime, outbox=None) -> None:
+    """Run the clock in the calling thread (the demo starts it beside the web app)."""
+    serve(runtime, outbox=outbox)

@@ -43,11 +43,12 @@ def _this_year() -> int:
 
 def _start_clock() -> None:
     """Run the reminder clock in this process so the simulator shows pushes (production runs it apart)."""
-    try:
-        from bot.clock import run_in_thread
-    except ImportError:
-        return
-    threading.Thread(target=run_in_thread, name="planbot-clock", daemon=True).start()
+    from bot.clock import run_in_thread
+    from bot.runtime import Runtime
+    from bot.settings import Settings
+
+    runtime = Runtime.from_settings(Settings.from_env())
+    threading.Thread(target=run_in_thread, args=(runtime,), name="planbot-clock", daemon=True).start()
 
 
 if __name__ == "__main__":

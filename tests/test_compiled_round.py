@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.clock import clockwork
 from bot.runtime import Runtime
+from bot.settings import Settings as BotSettings
 from bot.simulator_sender import SimulatorSender
 from handlers import exports
 from schedules.clock import TAIPEI, FixedClock
@@ -28,7 +29,7 @@ def uris(messages: list[dict]) -> list[str]:
 def test_coordinator_gets_march_compiled_with_an_export_link(demo_db, tmp_path):
     sim = SimulatorSender()
     env = {"PUBLIC_URL": "http://bot.example", "PLANBOT_EXPORT_DIR": str(tmp_path)}
-    runtime = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(FIFTH_WORKING_DAY), env)
+    runtime = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(FIFTH_WORKING_DAY), BotSettings.from_env(env))
     report = clockwork(runtime, outbox=sim).morning()
     assert report.sent.failed == 0
     with demo_db.sessions() as session:
@@ -50,7 +51,7 @@ def test_housekeeping_removes_export_files_after_their_links_expire(demo_db, tmp
 
     env = {"PUBLIC_URL": "http://bot.example", "PLANBOT_EXPORT_DIR": str(tmp_path)}
     clock = FixedClock(FIFTH_WORKING_DAY)
-    work = clockwork(Runtime(demo_db.url, demo_db.engine, demo_db.sessions, clock, env), outbox=SimulatorSender())
+    work = clockwork(Runtime(demo_db.url, demo_db.engine, demo_db.sessions, clock, BotSettings.from_env(env)), outbox=SimulatorSender())
     work.morning()
     with demo_db.sessions() as session:
         paths = [Path(e.path) for e in session.scalars(select(ExportFile))]

@@ -8,6 +8,7 @@ from datetime import date, datetime
 import click
 
 from bot.runtime import Runtime
+from bot.settings import Settings
 from handlers.texts import cli as C
 from schedules.clock import parse_moment
 from schedules.dates import parse_date, parse_year
@@ -23,8 +24,8 @@ def runtime(ctx: click.Context) -> Runtime:
     root = ctx.find_root()
     root.ensure_object(dict)
     if "runtime" not in root.obj:
-        env = {**os.environ, **root.obj.get("env", {})}
-        root.obj["runtime"] = Runtime.from_env(root.obj.get("database_url"), env=env)
+        settings = Settings.from_env({**os.environ, **root.obj.get("env", {})})
+        root.obj["runtime"] = Runtime.from_settings(settings, root.obj.get("database_url"))
     return root.obj["runtime"]
 
 

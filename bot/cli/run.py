@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import signal
+
 import click
 
+from bot.app import create_app, make_dispatcher, start_answering
 from bot.cli.common import runtime
 from handlers.texts import cli as C
 
@@ -14,9 +17,8 @@ from handlers.texts import cli as C
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int) -> None:
     """啟動網頁程序（LINE webhook）；正式環境請用 Procfile 的 gunicorn。"""
-    from bot.app import create_app
-
-    app = create_app({"runtime": runtime(ctx)})
+    app = create_app(runtime(ctx))
+    start_answering(app)
     click.echo(C.SERVING.format(host=host, port=port))
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
@@ -26,10 +28,6 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 @click.pass_context
 def events(ctx: click.Context, poll: float) -> None:
     """回覆 LINE 訊息的背景程序（網頁程序設 PLANBOT_EVENT_WORKER=separate 時使用）。"""
-    import signal
-
-    from bot.app import make_dispatcher
-
     dispatcher = make_dispatcher(runtime(ctx), poll=poll)
     signal.signal(signal.SIGTERM, lambda *_: dispatcher.stop())
     click.echo(C.EVENTS_POLLING.format(poll=poll))

@@ -10,7 +10,7 @@ import click
 
 from bot.cli.common import CliError, moment_option, office_for, runtime, section_for
 from handlers.exports import write_table
-from handlers.incoming import Context, Incoming, Settings
+from handlers.incoming import Context, Incoming
 from handlers.replies import plain_text, to_dict
 from handlers.router import handle, handle_as
 from handlers.scopes import MONTH, month_number
@@ -56,7 +56,7 @@ def say(ctx: click.Context, text: str, who: str, at: str | None, data: str | Non
         else:
             line_id = staff.line_user_id or ""
         incoming = Incoming(kind, line_id, text=text, data=data or "", group_id=group_id)
-        context = Context(session=session, clock=clock, settings=Settings.from_env(rt.env))
+        context = Context(session=session, clock=clock, settings=rt.settings.handlers)
         # Someone on the roster whose LINE account is not linked yet can still be tried out by name.
         replies = handle(incoming, context) if staff is None or staff.line_user_id else handle_as(incoming, staff, context)
     if as_json:
