@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
+from datetime import time as day_time
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -40,7 +41,7 @@ from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI, Clock, FixedClock
 from schedules.dates import format_date
 from schedules.plan_inputs import calendar_of, office_inputs
-from schedules.planner import DEFAULT_POLICY, ClockTimes, OfficeData, PlannedDelivery, plan_morning
+from schedules.planner import DEFAULT_POLICY, OfficeData, PlannedDelivery, plan_morning
 from storage.db import unit_of_work
 from storage.models import Role, Staff
 
@@ -50,6 +51,15 @@ log = logging.getLogger(__name__)
 ExportLink = Callable[[Session, int, "int | None", date, datetime], "str | None"]
 LOCK_WAIT = 600.0  # a scheduled morning waits this long for another clock's run to finish
 KEEP_DAYS = 400
+
+
+@dataclass(frozen=True)
+class ClockTimes:
+    """When the clock process may push (one setting for the whole process, not per office)."""
+
+    morning: day_time = day_time(8, 30)
+    push_until: day_time = day_time(18, 0)  # nothing is pushed after this (or before the morning run)
+    expire_hours: int = 24  # an unsent delivery older than this is never sent as if new
 
 
 @dataclass

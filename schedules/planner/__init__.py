@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from schedules.planner.inputs import DONE, OfficeData, Person, PlanItem, Report, SectionInfo
 from schedules.planner.lines import RANK, URGENCY, Line, fold
 from schedules.planner.notices import carried, notices, round_lines
-from schedules.planner.policy import DEFAULT_POLICY, ClockTimes, ReminderPolicy, policy_for
+from schedules.planner.policy import DEFAULT_POLICY, ReminderPolicy, policy_for
 from schedules.planner.routing import PlannedDelivery, route
 
 if TYPE_CHECKING:
@@ -30,7 +30,6 @@ __all__ = [
     "DONE",
     "RANK",
     "URGENCY",
-    "ClockTimes",
     "Line",
     "OfficeData",
     "Person",
