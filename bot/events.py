@@ -21,7 +21,7 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_all
 from dataclasses import dataclass
@@ -132,23 +132,6 @@ def to_incoming(event: dict) -> Incoming | None:
     if kind == "message":
         return Incoming("text", user, text="", group_id=group)  # stickers, photos: answered with help
     return None
-
-
-@dataclass(frozen=True)
-class EventOptions:
-    """How a worker holds events: the lease (seconds) and how many conversations it answers at once."""
-
-    lease: float = DEFAULT_LEASE
-    threads: int = DEFAULT_THREADS
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> EventOptions:
-        """Read PLANBOT_EVENT_LEASE and PLANBOT_EVENT_THREADS."""
-        lease = float(env.get("PLANBOT_EVENT_LEASE") or DEFAULT_LEASE)
-        threads = int(env.get("PLANBOT_EVENT_THREADS") or DEFAULT_THREADS)
-        if lease <= 0 or threads < 1:
-            raise ValueError("PLANBOT_EVENT_LEASE must be positive and PLANBOT_EVENT_THREADS at least 1")
-        return cls(lease, threads)
 
 
 @dataclass

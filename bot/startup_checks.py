@@ -3,35 +3,36 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from urllib.parse import urlsplit
+
+from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
 
-class ConfigurationError(RuntimeError):
+class ConfigurationError(SettingsError):
     """The web process must not start with these settings; the message says what to change."""
 
 
-def check_web_settings(env: Mapping[str, str], simulator: bool, testing: bool = False) -> None:
+def check_web_settings(settings: Settings, testing: bool = False) -> None:
     """Raise ConfigurationError for a dangerous deployment; warn where http was chosen on purpose."""
-    if simulator and env.get("LINE_CHANNEL_ACCESS_TOKEN") and _is_line(env.get("LINE_API_BASE") or ""):
+    if settings.simulator and settings.access_token and _is_line(settings.line_api_base or ""):
         raise ConfigurationError(
             "PLANBOT_SIMULATOR=1 with a LINE access token and LINE's own API: the simulator lists every LINE "
             "user and lets anyone act as them, with real pushes. Unset PLANBOT_SIMULATOR (or the token)."
         )
-    if simulator or testing:
+    if settings.simulator or testing:
         return  # the demo's links point at the machine it runs on
-    public = env.get("PUBLIC_URL") or ""
+    public = settings.handlers.public_url
     scheme = urlsplit(public).scheme
     if scheme == "https":
         return
-    if scheme == "http" and env.get("PLANBOT_ALLOW_HTTP") == "1":
+    if scheme == "http" and settings.allow_http:
         log.warning("PUBLIC_URL is %s: download links (the office's control table) travel unencrypted. "
                     "Use https unless this network is private.", public)
         return
     raise ConfigurationError(
-        f"PUBLIC_URL must be the https address people reach this web process at (got {public!r}); download "
+        f"PUBLIC_URL must be the https address people reach this web process at (now {public!r}); download "
         "links point there. Set PLANBOT_ALLOW_HTTP=1 to use an http address on purpose."
     )
 

@@ -10,7 +10,9 @@ from flask import Blueprint, Response, abort, current_app, request, send_file
 from linebot.v3.webhook import SignatureValidator
 from sqlalchemy import select, text
 
+from handlers import exports
 from storage.db import unit_of_work
+from storage.models import ExportFile
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhook", __name__)
@@ -94,8 +96,6 @@ EXPIRED = "這個下載連結已失效（只能下載一次，24 小時內有效
 
 
 def _usable_export(session, token: str, now):
-    from storage.models import ExportFile
-
     if not token or len(token) > 64:
         return None
     return session.scalar(select(ExportFile).where(ExportFile.token == token, ExportFile.used_at.is_(None),
@@ -104,12 +104,10 @@ def _usable_export(session, token: str, now):
 
 def _then_consume(body, svc, token: str, now):
     """Yield the file, then use the link up: only a server that wrote the last chunk asks for more."""
-    from handlers.exports import take_export
-
     try:
         yield from body
         with unit_of_work(svc.runtime.sessions) as session:
-            take_export(session, token, now)
+            exports.take(session, token, now)
     finally:
         close = getattr(body, "close", None)
         if close is not None:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.clock_main import clockwork
+from bot.clock import clockwork, run_clock
+from bot.run_lock import RunLock
 from bot.runtime import Runtime
+from bot.settings import Settings
 from schedules.clock import TAIPEI, FixedClock
-from schedules.leader import RunLock
-from schedules.scheduler import run_clock
 
 NOW = datetime(2024, 4, 8, 7, 0, tzinfo=TAIPEI)
 
 
 def test_the_clock_waits_for_a_database_that_is_down_at_start(sqlite_db, caplog):
-    down = Runtime.from_env("postgresql+psycopg://planbot@127.0.0.1:1/planbot", clock=FixedClock(NOW), env={})
+    down = Runtime.from_settings(Settings(database_url="postgresql+psycopg://planbot@127.0.0.1:1/planbot"), clock=FixedClock(NOW))
     work = clockwork(down, FixedClock(NOW))
     waits: list[float] = []
 

@@ -324,11 +324,12 @@ def wait_for(predicate, timeout: float = 30.0):
 def test_the_lease_and_the_pool_are_settings_and_replies_give_up_within_the_token_life(sqlite_db):
     from bot.app import make_dispatcher
     from bot.runtime import Runtime
+    from bot.settings import Settings as ProcessSettings
 
-    runtime = Runtime(sqlite_db.url, sqlite_db.engine, sqlite_db.sessions, FixedClock(NOW))
     env = {"PLANBOT_EVENT_LEASE": "2.5", "PLANBOT_EVENT_THREADS": "3", "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
            "LINE_API_BASE": "http://127.0.0.1:9"}
-    dispatcher = make_dispatcher(runtime, env)
+    runtime = Runtime(sqlite_db.url, sqlite_db.engine, sqlite_db.sessions, FixedClock(NOW), ProcessSettings.from_env(env))
+    dispatcher = make_dispatcher(runtime)
     assert (dispatcher.lease, dispatcher.threads) == (2.5, 3)
     sender = dispatcher.sender
     # Every attempt timing out, with the longest waits between them: still inside LINE's one-minute token.

@@ -87,7 +87,7 @@ class Layout:
                     "PLANBOT_EXPORT_DIR": str(tmp / "exports"), "PYTHONPATH": str(ROOT)}
         self.processes: list[subprocess.Popen] = []
         self.web = self._start("web", [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers", "2",
-                                       "--threads", "4", "--no-control-socket", "bot.app:create_app()"])
+                                       "--threads", "4", "--no-control-socket", "bot.wsgi:app"])
         self.url = f"http://127.0.0.1:{self.port}"
 
     def _start(self, name: str, command: list[str]) -> subprocess.Popen:
