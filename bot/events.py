@@ -184,6 +184,11 @@ class Dispatcher:
             except Exception:  # noqa: BLE001 - the loop must survive a database hiccup
                 log.exception("event loop error")
             self._wake.wait(timeout=self.poll)
+        self.shutdown()
+
+    def shutdown(self) -> None:
+        """Stop, let each conversation finish the event in hand, and release every other claim."""
+        self.stop()
         self._pool.shutdown(wait=True)
         self.release()
 

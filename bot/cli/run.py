@@ -34,7 +34,7 @@ def events(ctx: click.Context, poll: float) -> None:
     try:
         dispatcher.run_forever()
     except KeyboardInterrupt:
-        dispatcher.stop()
+        dispatcher.shutdown()
 
 
 COMMANDS = (serve, events)
