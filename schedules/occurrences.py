@@ -11,7 +11,7 @@ from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
 
 from schedules.calendar import WorkCalendar
 from schedules.dates import format_date, format_month_day, roc_year
-from schedules.schedule_rules import (
+from schedules.phrases import (
     Day,
     MonthlyDeadline,
     NthWeekday,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from schedules.phrase_reading import _Reading
-from schedules.phrase_text import _SEP, _WD, _WEEK, _WEEKDAYS
-from schedules.schedule_rules import ALL_MONTHS, HALF_ENDS, QUARTER_ENDS, Month, Periods, Rule, Span, Weekly
+from schedules.phrases.reading import Reading
+from schedules.phrases.rules import ALL_MONTHS, HALF_ENDS, QUARTER_ENDS, Month, Periods, Rule, Span, Weekly
+from schedules.phrases.text import SEP, WD, WEEK, WEEKDAYS
 
-_STANDALONE_WEEKLY = re.compile(rf"每{_WEEK}({_WD}(?:{_SEP}{_WEEK}?{_WD})*)(?![次回遍趟至到~])")
+_STANDALONE_WEEKLY = re.compile(rf"每{WEEK}({WD}(?:{SEP}{WEEK}?{WD})*)(?![次回遍趟至到~])")
 _EVERY_N_MONTHS = re.compile(r"每(\d{1,2})個月")
 _QUARTERLY = re.compile(r"每一?季|按季|逐季")
 _HALF_YEARLY = re.compile(r"每半年")
@@ -16,15 +16,15 @@ _MONTHLY = re.compile(r"每個?月份?|按月|逐月")
 _WHOLE_YEAR = re.compile(r"每年(?![\d度])|每年度|整年度?|全年度?|[賡廣]續辦理")
 
 
-def _read_weekly(r: _Reading) -> None:
+def read_weekly(r: Reading) -> None:
     def weekly(m: re.Match[str]) -> None:
-        days = tuple(sorted({_WEEKDAYS[c] for c in m.group(1) if c in _WEEKDAYS}))
+        days = tuple(sorted({WEEKDAYS[c] for c in m.group(1) if c in WEEKDAYS}))
         r.specific.append(Weekly(days, "event"))
 
     r.consume(_STANDALONE_WEEKLY, weekly)
 
 
-def _read_generic(r: _Reading) -> None:
+def read_generic(r: Reading) -> None:
     """Read the bare cadences (每月, 每季, 每半年, 整年); month marks choose the months of recurring ones."""
 
     def periods(ends: tuple[int, ...], span: int) -> Rule:

@@ -8,9 +8,9 @@ from datetime import date
 from typing import Any
 
 from schedules.dates import year_from_digits
-from schedules.phrase_reading import _Reading
-from schedules.phrase_text import _SEP, _WD, _WEEK, _WEEKDAYS
-from schedules.schedule_rules import Day, Month, OneDay, Span, Weekly, Window
+from schedules.phrases.reading import Reading
+from schedules.phrases.rules import Day, Month, OneDay, Span, Weekly, Window
+from schedules.phrases.text import SEP, WD, WEEK, WEEKDAYS
 
 # Years outside this range are numbers that only look like years (EUI 75.1, 10.5分).
 _PLAUSIBLE_YEARS = range(1990, 2101)
@@ -25,8 +25,8 @@ _ATOM = re.compile(
     r"|(?<![\d.])(?:(?:民國)?(?P<y5>\d{2,4})年)?(?P<m5>\d{1,2})月(?:份)?"
     r"|(?<![\d.:])(?P<n>\d{1,2})(?P<nday>日)?(?![\d.:])"
 )
-_LIST_GAP = re.compile(rf"{_SEP}+")
-_WEEKLY_TAIL = re.compile(rf"每?{_WEEK}({_WD}(?:{_SEP}{_WEEK}?{_WD})*)(?![次回遍趟至到~])")
+_LIST_GAP = re.compile(rf"{SEP}+")
+_WEEKLY_TAIL = re.compile(rf"每?{WEEK}({WD}(?:{SEP}{WEEK}?{WD})*)(?![次回遍趟至到~])")
 _DEADLINE_TAIL = re.compile(r"(?:以|之)?前|止")
 _VAGUE_TAIL = re.compile(r"初|中|上旬|中旬")  # 2月初: early February is not "by the end of February"
 
@@ -99,7 +99,7 @@ def _range(a: _Atom, b: _Atom) -> tuple[str, Any, Any] | None:
     return "window", Day(a.month, first[1], year_a), Day(b.month, last[1], year_b, later)
 
 
-def _read_dates(r: _Reading) -> None:
+def read_dates(r: Reading) -> None:
     """Read dates, months and their ranges and lists, with what follows them (前, 每週一)."""
     text = r.text
     atoms = [a for a in (_atom(m, r.plan_year) for m in _ATOM.finditer(text)) if a]
@@ -146,10 +146,10 @@ def _lift_numbers(units: list[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any
     return out
 
 
-def _emit(r: _Reading, units: list[tuple[str, Any, Any]], tail: str) -> list[tuple[int, int]]:
+def _emit(r: Reading, units: list[tuple[str, Any, Any]], tail: str) -> list[tuple[int, int]]:
     """Add the rules of one group of dates; return the spans of the tail it used (每週一)."""
     weekly = _WEEKLY_TAIL.match(tail)
-    weekdays = tuple(sorted({_WEEKDAYS[c] for c in weekly.group(1) if c in _WEEKDAYS})) if weekly else ()
+    weekdays = tuple(sorted({WEEKDAYS[c] for c in weekly.group(1) if c in WEEKDAYS})) if weekly else ()
     deadline = bool(_DEADLINE_TAIL.match(tail))
     for kind, a, b in units:
         if kind == "window":

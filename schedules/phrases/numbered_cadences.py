@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from schedules.phrase_reading import _Reading
-from schedules.phrase_text import _SEP, _WD, _WEEK, _WEEKDAYS
-from schedules.schedule_rules import ALL_MONTHS, MonthlyDeadline, NthWeekday, Periods
+from schedules.phrases.reading import Reading
+from schedules.phrases.rules import ALL_MONTHS, MonthlyDeadline, NthWeekday, Periods
+from schedules.phrases.text import SEP, WD, WEEK, WEEKDAYS
 
 
 def _digits(text: str) -> tuple[int, ...]:
@@ -16,15 +16,15 @@ def _digits(text: str) -> tuple[int, ...]:
 _NEXT_MONTH = re.compile(r"次月(第)?(\d{1,2})個?(工作)?日(?:前|內|止)?")
 _MONTHLY_WORKING = re.compile(r"每個?月(?:份)?的?第(\d{1,2})個?工作日(?:前|內|止)?")
 _MONTHLY_DAY = re.compile(r"每個?月(?:份)?的?(\d{1,2})[日號](?:前|內|止)?")
-_MONTHLY_NTH_WEEKDAY = re.compile(rf"每個?月(?:份)?的?第(\d(?:個?{_SEP}第?\d)*)個?{_WEEK}({_WD})")
+_MONTHLY_NTH_WEEKDAY = re.compile(rf"每個?月(?:份)?的?第(\d(?:個?{SEP}第?\d)*)個?{WEEK}({WD})")
 _LISTED_NTH_WEEKDAY = re.compile(
-    rf"(?:每年)?((?:\d{{1,2}}月?{_SEP})*\d{{1,2}})月(?:份)?的?第(\d(?:個?{_SEP}第?\d)*)個?{_WEEK}({_WD})"
+    rf"(?:每年)?((?:\d{{1,2}}月?{SEP})*\d{{1,2}})月(?:份)?的?第(\d(?:個?{SEP}第?\d)*)個?{WEEK}({WD})"
 )
 _QUARTER = re.compile(r"第([1-4])季")
 _HALF = re.compile(r"([上下])半年")
 
 
-def _read_cadences(r: _Reading) -> None:
+def read_cadences(r: Reading) -> None:
     """Read the recurring phrases that carry numbers, before the numbers are read as dates."""
 
     def next_month(m: re.Match[str]) -> None:
@@ -51,7 +51,7 @@ def _read_cadences(r: _Reading) -> None:
     def nth_weekday(months: tuple[int, ...], m: re.Match[str], nths_group: int, wd_group: int) -> None:
         nths = tuple(sorted(set(_digits(m.group(nths_group)))))
         if all(1 <= n <= 5 for n in nths) and all(1 <= x <= 12 for x in months):
-            r.specific.append(NthWeekday(months, _WEEKDAYS[m.group(wd_group)], nths))
+            r.specific.append(NthWeekday(months, WEEKDAYS[m.group(wd_group)], nths))
         else:
             r.blocked.append(m.group(0))
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from schedules.schedule_rules import Rule
+from schedules.phrases.rules import Rule
 
 
 @dataclass
-class _Reading:
+class Reading:
     """What has been read from one cell so far."""
 
     text: str

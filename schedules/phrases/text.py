@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_WEEKDAYS = {c: i for i, c in enumerate("一二三四五六日")} | {"天": 6}
+WEEKDAYS = {c: i for i, c in enumerate("一二三四五六日")} | {"天": 6}
 
 
 _WIDE = "\u0080-\U0010ffff"
-_WEEK = r"(?:週|周|星期|禮拜)"
-_SEP = r"[、,及和與]"
-_WD = r"[一二三四五六日天]"
+WEEK = r"(?:週|周|星期|禮拜)"
+SEP = r"[、,及和與]"
+WD = r"[一二三四五六日天]"
 
 _DASHES = str.maketrans(dict.fromkeys("-‐‑‒–—―−~～〜﹣", "~"))
 _ISO_DATE = re.compile(r"(?<![\d.])(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?![\d.])")
@@ -29,7 +29,7 @@ _NOISE = (
 )
 
 
-def _normalise(text: str) -> str:
+def normalise(text: str) -> str:
     t = unicodedata.normalize("NFKC", text)
     t = _ISO_DATE.sub(r"\1.\2.\3", t)
     t = _ROC_SLASH_DATE.sub(r"\1.\2.\3", t)
