@@ -11,6 +11,7 @@ types and their JSON. Only the names below are for use outside the package.
 from __future__ import annotations
 
 from schedules.phrases.parse import ScheduleError, parse_schedule
+from schedules.phrases.reading import Problem
 from schedules.phrases.rules import (
     ALL_MONTHS,
     HALF_ENDS,
@@ -42,6 +43,7 @@ __all__ = [
     "NthWeekday",
     "OneDay",
     "Periods",
+    "Problem",
     "Rule",
     "Schedule",
     "ScheduleError",

@@ -13,6 +13,7 @@ _EVERY_N_MONTHS = re.compile(r"每(\d{1,2})個月")
 _QUARTERLY = re.compile(r"每一?季|按季|逐季")
 _HALF_YEARLY = re.compile(r"每半年")
 _MONTHLY = re.compile(r"每個?月份?|按月|逐月")
+_EVEN_ODD_MONTHS = re.compile(r"每([雙單])數?月份?")
 _WHOLE_YEAR = re.compile(r"每年(?![\d度])|每年度|整年度?|全年度?|[賡廣]續辦理")
 
 
@@ -38,6 +39,10 @@ def read_generic(r: Reading) -> None:
             r.generic.append(periods(tuple(range(n, 13, n)), n))
 
     r.consume(_EVERY_N_MONTHS, every_n)
+    r.consume(
+        _EVEN_ODD_MONTHS,
+        lambda m: r.generic.append(Periods(tuple(range(2 if m.group(1) == "雙" else 1, 13, 2)), 1)),
+    )
     r.consume(_QUARTERLY, lambda m: r.generic.append(periods(QUARTER_ENDS, 3)))
     r.consume(_HALF_YEARLY, lambda m: r.generic.append(periods(HALF_ENDS, 6)))
     r.consume(_MONTHLY, lambda m: r.generic.append(periods(ALL_MONTHS, 1)))

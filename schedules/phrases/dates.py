@@ -18,17 +18,21 @@ _PLAUSIBLE_YEARS = range(1990, 2101)
 
 # Date atoms, most specific first: 113.12.31 | 113年12月31日 | 12/31 | 97.02 | 113年3月 | a bare number.
 _ATOM = re.compile(
-    r"(?<![\d.])(?:民國)?(?P<y1>\d{2,4})\.(?P<m1>\d{1,2})\.(?P<d1>\d{1,2})(?![\d.])"
-    r"|(?<![\d.])(?:(?:民國)?(?P<y2>\d{2,4})年)?(?P<m2>\d{1,2})月(?P<d2>\d{1,2})[日號]"
-    r"|(?<![\d./])(?P<m3>\d{1,2})/(?P<d3>\d{1,2})(?![\d/])"
+    r"(?:(?<![\d.])(?:民國)?(?P<y1>\d{2,4})\.(?P<m1>\d{1,2})\.(?P<d1>\d{1,2})(?![\d.])"
+    r"|(?<![\d.])(?:(?:民國)?(?P<y2>\d{2,4})年|(?P<x2>\+))?(?P<m2>\d{1,2})月(?P<d2>\d{1,2})[日號]"
+    r"|(?<![\d./])(?P<x3>\+)?(?P<m3>\d{1,2})/(?P<d3>\d{1,2})(?![\d/])"
     r"|(?<![\d.])(?:民國)?(?P<y4>\d{2,4})\.(?P<m4>\d{1,2})(?![\d.])"
-    r"|(?<![\d.])(?:(?:民國)?(?P<y5>\d{2,4})年)?(?P<m5>\d{1,2})月(?:份)?"
-    r"|(?<![\d.:])(?P<n>\d{1,2})(?P<nday>日)?(?![\d.:])"
+    r"|(?<![\d.])(?:(?:民國)?(?P<y5>\d{2,4})年|(?P<x5>\+))?(?P<m5>\d{1,2})月(?:份)?"
+    r"|(?<![\d.:])(?P<n>\d{1,2})(?P<nday>日)?(?![\d.:月]))"
+    r"(?:⟨(?P<wd>\d)⟩)?"
 )
 _LIST_GAP = re.compile(rf"{SEP}+")
 _WEEKLY_TAIL = re.compile(rf"每?{WEEK}({WD}(?:{SEP}{WEEK}?{WD})*)(?![次回遍趟至到~])")
-_DEADLINE_TAIL = re.compile(r"(?:以|之)?前|止")
-_VAGUE_TAIL = re.compile(r"初|中|上旬|中旬")  # 2月初: early February is not "by the end of February"
+_DEADLINE_TAIL = re.compile(r"(?:以|之)?前|止|截止")
+# Parts of a month after it (3月底, 3月中旬): the first and last day of the part. 2月初 stays unread: early
+# February is not a day, and "by the end of February" would be a guess.
+_PART_TAIL = re.compile(r"(底|下旬|中旬|上旬|中(?!心|央|華)|初)((?:以|之)?前)?")
+_PARTS = {"上旬": (1, 10), "中旬": (11, 20), "下旬": (21, 31)}
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,8 @@ class _Atom:
     year: int | None = None
     number: int = 0
     is_day: bool = False
+    later: int = 0  # 1 when written after 翌年/次年/隔年/明年
+    weekday: int | None = None  # the weekday written in brackets after it
 
 
 def _year(digits: str | None) -> int | None:
@@ -55,30 +61,34 @@ def _year(digits: str | None) -> int | None:
 def _atom(m: re.Match[str], plan_year: int) -> _Atom | None:
     """Return the atom a match describes, or None when it is not a real date (13月, 2/30, EUI 75.1)."""
     g = m.groupdict()
+    wd = int(g["wd"]) if g["wd"] is not None else None
     try:
-        for y, mo, d in (("y1", "m1", "d1"), ("y2", "m2", "d2"), (None, "m3", "d3")):
+        for y, mo, d, x in (("y1", "m1", "d1", None), ("y2", "m2", "d2", "x2"), (None, "m3", "d3", "x3")):
             if g[mo] is not None:
                 year = _year(g[y]) if y else None
-                date(year or plan_year, int(g[mo]), int(g[d]))  # validates the day
-                return _Atom("date", m.start(), m.end(), int(g[mo]), int(g[d]), year)
-        for y, mo in (("y4", "m4"), ("y5", "m5")):
+                later = 1 if x and g[x] else 0
+                date(year or plan_year + later, int(g[mo]), int(g[d]))  # validates the day
+                return _Atom("date", m.start(), m.end(), int(g[mo]), int(g[d]), year, later=later, weekday=wd)
+        for y, mo, x in (("y4", "m4", None), ("y5", "m5", "x5")):
             if g[mo] is not None:
                 year = _year(g[y])
                 if not 1 <= int(g[mo]) <= 12:
                     return None
-                return _Atom("month", m.start(), m.end(), int(g[mo]), year=year)
+                later = 1 if x and g[x] else 0
+                return _Atom("month", m.start(), m.end(), int(g[mo]), year=year, later=later)
     except ValueError:
         return None
-    return _Atom("num", m.start(), m.end(), number=int(g["n"]), is_day=g["nday"] is not None)
+    return _Atom("num", m.start(), m.end(), number=int(g["n"]), is_day=g["nday"] is not None, weekday=wd)
 
 
 def _range(a: _Atom, b: _Atom) -> tuple[str, Any, Any] | None:
     """Return ("window", Day, Day) or ("span", Month, Month) for a~b, or None when they do not pair."""
     if b.kind == "num":
         if a.kind == "month" and not b.is_day and 1 <= b.number <= 12:
-            b = _Atom("month", b.start, b.end, b.number, year=a.year)
-        elif a.kind == "date" and b.is_day and 1 <= b.number <= 31:
-            b = _Atom("date", b.start, b.end, a.month, b.number, a.year)
+            b = _Atom("month", b.start, b.end, b.number, year=a.year, later=a.later)
+        elif a.kind == "date" and a.day < b.number <= 31:
+            # 3/17~19, 9/2-3, 5月6日~7日: the end is a later day of the same month.
+            b = _Atom("date", b.start, b.end, a.month, b.number, a.year, later=a.later, weekday=b.weekday)
         else:
             return None
     if a.kind == "num":
@@ -88,15 +98,17 @@ def _range(a: _Atom, b: _Atom) -> tuple[str, Any, Any] | None:
     first = (a.month, a.day if a.kind == "date" else 1)
     last = (b.month, b.day if b.kind == "date" else 31)
     # An end before its start runs past New Year (11/1-2/28) unless both years are written.
-    wraps = 1 if last < first else 0
+    # A second date without a year takes the first's year, and the next one only when it must.
+    wraps = 1 if (b.later, *last) < (a.later, *first) else 0
     year_a = a.year if a.year is not None else (None if b.year is None else b.year - wraps)
     year_b = b.year if b.year is not None else (None if a.year is None else a.year + wraps)
-    later = wraps if year_a is None else 0
-    if year_a is not None and (year_b, *last) < (year_a, *first):
+    later_a = a.later if year_a is None else 0
+    later_b = max(b.later, a.later + wraps) if year_b is None else 0
+    if year_a is not None and year_b is not None and (year_b, *last) < (year_a, *first):
         return None
     if a.kind == "month" and b.kind == "month":
-        return "span", Month(a.month, year_a), Month(b.month, year_b, later)
-    return "window", Day(a.month, first[1], year_a), Day(b.month, last[1], year_b, later)
+        return "span", Month(a.month, year_a, later_a), Month(b.month, year_b, later_b)
+    return "window", Day(a.month, first[1], year_a, later_a), Day(b.month, last[1], year_b, later_b)
 
 
 def read_dates(r: Reading) -> None:
@@ -104,6 +116,7 @@ def read_dates(r: Reading) -> None:
     text = r.text
     atoms = [a for a in (_atom(m, r.plan_year) for m in _ATOM.finditer(text)) if a]
     used: list[tuple[int, int]] = []
+    notes: list[tuple[Day, int | None]] = []
     i = 0
     while i < len(atoms):
         units: list[tuple[str, Any, Any]] = []
@@ -114,18 +127,32 @@ def read_dates(r: Reading) -> None:
                 paired = _range(a, atoms[i + 1])
             if paired:
                 units.append(paired)
+                notes += [(paired[1], a.weekday), (paired[2], atoms[i + 1].weekday)]
                 i += 2
             else:
                 units.append(("atom", a, None))
+                if a.kind == "date":
+                    notes.append((Day(a.month, a.day, a.year, a.later), a.weekday))
                 i += 1
             if i < len(atoms) and _LIST_GAP.fullmatch(text[atoms[i - 1].end : atoms[i].start]):
                 continue
             break
         end = atoms[i - 1].end
         used.extend((end + s, end + e) for s, e in _emit(r, _lift_numbers(units), text[end:]))
+    _check_weekdays(r, notes)
     for s, e in reversed(used):
         text = text[:s] + "|" + text[e:]
     r.text = text
+
+
+def _check_weekdays(r: Reading, notes: list[tuple[Day, int | None]]) -> None:
+    """Block a date whose weekday in brackets is not its weekday: one of the two is wrong."""
+    for day, written in notes:
+        if written is None:
+            continue
+        on = day.on(r.plan_year)
+        if on.weekday() != written:
+            r.block("weekday_conflict", r.text, date=on.isoformat(), written=written, actual=on.weekday())
 
 
 def _lift_numbers(units: list[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any]]:
@@ -151,32 +178,50 @@ def _emit(r: Reading, units: list[tuple[str, Any, Any]], tail: str) -> list[tupl
     weekly = _WEEKLY_TAIL.match(tail)
     weekdays = tuple(sorted({WEEKDAYS[c] for c in weekly.group(1) if c in WEEKDAYS})) if weekly else ()
     deadline = bool(_DEADLINE_TAIL.match(tail))
+    part = _PART_TAIL.match(tail)
     for kind, a, b in units:
         if kind == "window":
             r.specific.append(Weekly(weekdays, "deadline", a, b) if weekdays else Window(a, b))
         elif kind == "span" or (kind == "atom" and a.kind == "month"):
-            first, last = (a, b) if kind == "span" else (Month(a.month, a.year),) * 2
-            if deadline or _VAGUE_TAIL.match(tail):
-                r.blocked.append(tail)  # 3月前: by the start or the end of March? Not guessed.
+            first, last = (a, b) if kind == "span" else (Month(a.month, a.year, a.later),) * 2
+            if part and part.group(1) != "初":
+                _part(r, last, part)
+            elif deadline or part:
+                r.block("vague", tail)  # 3月前: by the start or the end of March? Not guessed.
             elif weekdays:
                 r.specific.append(
                     Weekly(
                         weekdays,
                         "deadline",
-                        Day(first.month, 1, first.year),
+                        Day(first.month, 1, first.year, first.later),
                         Day(last.month, 31, last.year, last.later),
                     )
                 )
             else:
                 r.specific.append(Span(first, last))
         elif kind == "atom" and a.kind == "date":
-            day = Day(a.month, a.day, a.year)
+            day = Day(a.month, a.day, a.year, a.later)
             if deadline:
                 r.specific.append(OneDay(day, "deadline"))
             elif tail.startswith("起"):
-                r.blocked.append(tail)  # a start with no end
+                r.block("start_without_end", tail)
             else:
                 r.specific.append(OneDay(day, "event"))
     if weekly and weekdays and any(kind != "atom" or a.kind == "month" for kind, a, _ in units):
         return [weekly.span()]
     return []
+
+
+def _part(r: Reading, month: Month, part: re.Match[str]) -> None:
+    """Add 3月底(前), 3月中(前) as deadlines and 3月上旬 as a window (its end when 前 follows)."""
+    word, before = part.group(1), bool(part.group(2))
+    if word in ("底", "中"):
+        day = 31 if word == "底" else 15
+        r.specific.append(OneDay(Day(month.month, day, month.year, month.later), "deadline"))
+        return
+    first, last = _PARTS[word]
+    end = Day(month.month, last, month.year, month.later)
+    if before:
+        r.specific.append(OneDay(end, "deadline"))
+    else:
+        r.specific.append(Window(Day(month.month, first, month.year, month.later), end))
