@@ -159,8 +159,16 @@ def _lift_numbers(units: list[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any
     """Turn the bare numbers of a month list (1、4、7、11月) into months; drop other bare numbers."""
     out: list[tuple[str, Any, Any]] = []
     pending: list[_Atom] = []
+    last_date: _Atom | None = None
     for unit in units:
         kind, a, _ = unit
+        if kind == "atom" and a.kind == "date":
+            last_date = a
+        elif kind == "atom" and a.kind == "num" and a.is_day and last_date and last_date.day < a.number <= 31:
+            # 2月11日、12日及13日: the later days of the month just named
+            last_date = _Atom("date", a.start, a.end, last_date.month, a.number, last_date.year, later=last_date.later)
+            out.append(("atom", last_date, None))
+            continue
         if kind == "atom" and a.kind == "num":
             pending.append(a)
             continue

@@ -29,6 +29,7 @@ _LISTED_NTH_WEEKDAY = re.compile(
 )
 _QUARTER = re.compile(r"第([1-4])季")
 _HALF = re.compile(r"([上下])半年")
+_BOTH_HALVES = re.compile(r"上[、,及與和]?下半年")
 
 
 def read_cadences(r: Reading) -> None:
@@ -97,6 +98,7 @@ def read_cadences(r: Reading) -> None:
     r.consume(_MONTHLY_NTH_WEEKDAY, lambda m: nth_weekday(r.marked_or(ALL_MONTHS), m, 1, 2))
     r.consume(_LISTED_NTH_WEEKDAY, lambda m: nth_weekday(tuple(sorted(set(_digits(m.group(1))))), m, 2, 3))
     r.consume(_QUARTER, lambda m: r.specific.append(Periods((3 * int(m.group(1)),), 3)))
+    r.consume(_BOTH_HALVES, lambda m: r.specific.extend([Periods((6,), 6), Periods((12,), 6)]))
     r.consume(_HALF, lambda m: r.specific.append(Periods((6 if m.group(1) == "上" else 12,), 6)))
 
 

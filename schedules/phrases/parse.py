@@ -9,7 +9,7 @@ from schedules.phrases.dates import read_dates
 from schedules.phrases.numbered_cadences import read_cadences
 from schedules.phrases.parts import read_parts
 from schedules.phrases.reading import Problem, Reading
-from schedules.phrases.rules import Day, Month, Periods, Rule, Schedule
+from schedules.phrases.rules import Day, Month, Periods, Rule, Schedule, Span
 from schedules.phrases.text import normalise
 
 # 5曰前, 5目前: a day number whose 日 was mistyped; read it as written would drop the day silently.
@@ -55,13 +55,60 @@ def parse_schedule(text: str, months: frozenset[int] | None, year: int) -> Sched
     read_generic(r)
     r.consume(_MISTYPED_DAY, lambda m: r.block("not_understood", m.group(0), suggestion=_TYPOS.sub("日", text)))
     # A bare 每月 next to 每月第1個工作日 only repeats the cadence; the precise phrase wins.
-    rules = tuple(dict.fromkeys(r.specific or r.generic))
-    problems = r.blocked + _outside_plan_year(rules, year, text)
+    rules = tuple(dict.fromkeys(_most_specific(r.specific) or r.generic))
+    problems = r.blocked + _runs_backwards(rules, text) + _outside_plan_year(rules, year, text)
     if problems:
         raise ScheduleError(text, problems=tuple(problems))
     if not rules:
         raise ScheduleError(text)
     return Schedule(rules, text, year)
+
+
+def _runs_backwards(rules: tuple[Rule, ...], text: str) -> list[Problem]:
+    """Block dates without a year that run backwards (11/11-11/15 … 1/13-1/20): which January is meant?
+
+    A range that runs past New Year (11/1-2/28) says so itself; a list that goes back to an earlier month
+    may mean the next year or a slip, and 翌年 would say which.
+    """
+    previous = None
+    for rule in rules:
+        start = getattr(rule, "first", None) or getattr(rule, "on", None)
+        if start is None or start.year is not None:
+            previous = None
+            continue
+        key = (start.later, start.month, getattr(start, "day", 1))
+        if previous is not None and key < previous:
+            return [Problem("year_unclear", text)]
+        previous = key
+    return []
+
+
+def _most_specific(rules: list[Rule]) -> list[Rule]:
+    """Drop the broader phrases a cell names only as what it is about.
+
+    第一季及第二季之申報表應於7月15日前: the quarters are the report's content, 7/15 is the date; 2/25
+    課照扣款(2-4月): the months are what is paid for. So quarters and halves give way to any month or
+    day, and a month span gives way to a day inside it.
+    """
+    days = [r for r in rules if not isinstance(r, (Periods, Span))]
+    months = [r for r in rules if isinstance(r, Span)]
+    if not days and not months:
+        return rules
+    inside = {(d.month, d.year, d.later) for r in days for d in _days_of(r)}
+    kept_months = [s for s in months if not any(_month_holds(s, d) for d in inside)]
+    return [r for r in rules if r in days or r in kept_months]
+
+
+def _days_of(rule: Rule) -> list[Day]:
+    return [v for v in vars(rule).values() if isinstance(v, Day)]
+
+
+def _month_holds(span: Span, day: tuple[int, int | None, int]) -> bool:
+    month, year, later = day
+    first, last = span.first, span.last
+    if (first.year, first.later) != (year, later) or (last.year, last.later) != (year, later):
+        return False
+    return first.month <= month <= last.month
 
 
 def _outside_plan_year(rules: tuple[Rule, ...], plan_year: int, text: str) -> list[Problem]:

@@ -13,7 +13,7 @@ _MONTH_PART_DAY = {"底": 31, "下旬": 31, "中旬": 20, "上旬": 10, "中": 1
 _EVERY_MONTH_PART = re.compile(r"每個?月(?:份)?的?月?(底|下旬|中旬|上旬|中|初)(?!心|央|華)(?:(?:以|之)?前)?")
 _MONTH_END = re.compile(r"(?<![\d+每個份])月(底|下旬|中旬|上旬)(?:(?:以|之)?前)?")
 _YEAR_PART = re.compile(r"(?<![\d.])(?:(?P<y>\d{2,3})|每|今|本)?年度?(?P<part>底|中|初)(?:(?:以|之)?前)?(?!了|結)")
-_WEEK_OF_MONTH = re.compile(rf"第\d(?:{SEP}第?\d)*個?{WEEK}(?!{WD})")
+_WEEK_OF_MONTH = re.compile(rf"月(?:份)?的?第\d(?:{SEP}第?\d)*個?{WEEK}(?!{WD})")
 
 
 def read_parts(r: Reading) -> None:

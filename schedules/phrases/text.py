@@ -32,6 +32,8 @@ _WEEKDAY_NOTE = re.compile(rf"\((?:{WEEK})?({WD})\)")
 _TIME = r"(?:上午|下午|中午|晚上|早上|凌晨|傍晚)?\s*\d{1,2}(?:[時点點](?:\d{1,2}分|半|整)?|:\d{2})"
 _TIME_OF_DAY = re.compile(rf"\(?{_TIME}(?:\s*[至到~]\s*{_TIME})?\)?")
 _NEXT_YEAR_WORD = re.compile(r"(?:翌|次|隔|明)年度?(?=\d{1,2}月|\d{1,2}/)")
+_DAY = r"(?:\+?\d{1,2}月\d{1,2}[日號]|\d{1,2}/\d{1,2})"
+_FROM_TO = re.compile(rf"起({_DAY})[,、]?訖({_DAY})")  # 起7月1日,訖8月29日
 _SHORT_DAY_RANGE = re.compile(r"(?<![\d.])(\d{1,2})月(\d{1,2})~(\d{1,2})[日號]")
 _SHORT_CROSS_RANGE = re.compile(r"(?<![\d.])(\d{1,2})月(\d{1,2})~(\d{1,2})月(\d{1,2})[日號]")
 _FROM_TODAY = re.compile(r"即日起?~((?:\+)?\d{1,2}月\d{1,2}[日號]|\d{1,2}/\d{1,2}|\d{2,4}\.\d{1,2}\.\d{1,2})止?")
@@ -40,6 +42,7 @@ _FROM_TODAY = re.compile(r"即日起?~((?:\+)?\d{1,2}月\d{1,2}[日號]|\d{1,2}/
 _NOISE = (
     re.compile(r"(?:\d{2,4}\.\d{1,2}(?:\.\d{1,2})?|\d{2,4}年\d{1,2}月(?:\d{1,2}日)?)開辦"),
     re.compile(r"統計區間[為是:]?[^,;。]*"),
+    re.compile(r"補(?:假|課|班|上課)?\d{1,2}/\d{1,2}"),  # 2/17 補上課(補2/15): the day it makes up for
     re.compile(r"(?:\d{2,4}年\d{1,2}月\d{1,2}日|\d{2,4}\.\d{1,2}\.\d{1,2})(?=[^,;。]{0,12}?字第)"),
 )
 
@@ -76,8 +79,9 @@ def normalise(text: str) -> str:
     t = _THIS_MONTH.sub(r"\1月", t)
     t = _WEEKDAY_NOTE.sub(lambda m: f"⟨{WEEKDAYS[m.group(1)]}⟩", t)
     t = _TIME_OF_DAY.sub("", t)
-    t = _RANGE_WORD.sub("~", t)
     t = _NEXT_YEAR_WORD.sub(NEXT_YEAR, t)
+    t = _FROM_TO.sub(r"\1~\2", t)
+    t = _RANGE_WORD.sub("~", t)
     t = _SHORT_CROSS_RANGE.sub(r"\1月\2日~\3月\4日", t)
     t = _SHORT_DAY_RANGE.sub(r"\1月\2日~\1月\3日", t)
     t = _FROM_TODAY.sub(r"\1前", t)
