@@ -28,7 +28,8 @@ _ATOM = re.compile(
 )
 _LIST_GAP = re.compile(rf"{SEP}+")
 _WEEKLY_TAIL = re.compile(rf"每?{WEEK}({WD}(?:{SEP}{WEEK}?{WD})*)(?![次回遍趟至到~])")
-_DEADLINE_TAIL = re.compile(r"(?:以|之)?前|止|截止")
+# 前 and 止 right after the date; 8/29:研究生畢業離校截止日 names its deadline a little later.
+_DEADLINE_TAIL = re.compile(r"(?:以|之)?前|止|截止|[:]?[^,;。|~\d]{0,12}?截止")
 # Parts of a month after it (3月底, 3月中旬): the first and last day of the part. 2月初 stays unread: early
 # February is not a day, and "by the end of February" would be a guess.
 _PART_TAIL = re.compile(r"(底|下旬|中旬|上旬|中(?!心|央|華)|初)((?:以|之)?前)?")

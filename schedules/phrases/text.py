@@ -28,6 +28,7 @@ _CHINESE_NUMBER = re.compile(r"(?<![期週周拜])[〇零一二兩三四五六�
 _CHINESE_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "兩": 2}
 _FIRST_MONTH = re.compile(r"[元正]月")
 _THIS_MONTH = re.compile(r"本\(?(\d{1,2})\)?月")
+_BRACKETED_YEAR = re.compile(r"\((\d{2,3})\)年")  # 本所(113)年4月19日
 _WEEKDAY_NOTE = re.compile(rf"\((?:{WEEK})?({WD})\)")
 _TIME = r"(?:上午|下午|中午|晚上|早上|凌晨|傍晚)?\s*\d{1,2}(?:[時点點](?:\d{1,2}分|半|整)?|:\d{2})"
 _TIME_OF_DAY = re.compile(rf"\(?{_TIME}(?:\s*[至到~]\s*{_TIME})?\)?")
@@ -42,7 +43,8 @@ _FROM_TODAY = re.compile(r"即日起?~((?:\+)?\d{1,2}月\d{1,2}[日號]|\d{1,2}/
 _NOISE = (
     re.compile(r"(?:\d{2,4}\.\d{1,2}(?:\.\d{1,2})?|\d{2,4}年\d{1,2}月(?:\d{1,2}日)?)開辦"),
     re.compile(r"統計區間[為是:]?[^,;。]*"),
-    re.compile(r"補(?:假|課|班|上課)?\d{1,2}/\d{1,2}"),  # 2/17 補上課(補2/15): the day it makes up for
+    re.compile(r"補(?:假|課|班|上課)?\d{1,2}/\d{1,2}"),
+    re.compile(r"\d{1,2}/\d{1,2}(?=學期|學年|以上|以下|為限|比例|倍)"),  # 1/3學期 is a fraction  # 2/17 補上課(補2/15): the day it makes up for
     re.compile(r"(?:\d{2,4}年\d{1,2}月\d{1,2}日|\d{2,4}\.\d{1,2}\.\d{1,2})(?=[^,;。]{0,12}?字第)"),
 )
 
@@ -77,6 +79,7 @@ def normalise(text: str) -> str:
     t = t.translate(_DASHES)
     t = _SPACE.sub("", t)
     t = _THIS_MONTH.sub(r"\1月", t)
+    t = _BRACKETED_YEAR.sub(r"\1年", t)
     t = _WEEKDAY_NOTE.sub(lambda m: f"⟨{WEEKDAYS[m.group(1)]}⟩", t)
     t = _TIME_OF_DAY.sub("", t)
     t = _NEXT_YEAR_WORD.sub(NEXT_YEAR, t)
