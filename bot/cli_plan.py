@@ -11,6 +11,7 @@ from bot.cli import CliError, office_for, runtime
 from bot.cli_admin import parse_day
 from bot.text_table import table
 from handlers.agenda import agenda, number_key
+from handlers.schedule_readings import cell_reading
 from schedules.dates import format_date, parse_year
 from storage import queries
 from storage.plan_import import ImportFailed, import_plan
@@ -66,21 +67,32 @@ def plan() -> None:
 @plan.command("show")
 @click.option("--section", help="只看一個課室。")
 @click.option("--year", "year_text", help="年度（預設：最新的計畫）。")
-@click.option("--problems", is_flag=True, help="只列出時程看不懂、需要修正的項目。")
+@click.option("--problems", is_flag=True, help="只列出時程看不懂、需要修正的項目（含不在計畫年度的日期、星期不符）。")
+@click.option("--readings", is_flag=True, help="列出每一種時程寫法、系統的讀法與下次日期，供逐項確認。")
 @click.option("--office", help="機關名稱。")
 @click.pass_context
-def plan_show(ctx: click.Context, section: str | None, year_text: str | None, problems: bool, office: str | None) -> None:
+def plan_show(
+    ctx: click.Context, section: str | None, year_text: str | None, problems: bool, readings: bool, office: str | None
+) -> None:
     """列出計畫項目、承辦人與時程。"""
     rt = runtime(ctx)
     with rt.sessions() as session:
         off, p = _plan(session, office, year_text)
         sec = _section(session, off.id, section)
         items = queries.items_of_plan(session, p.id, sec.id if sec else None)
+        calendar = rt.calendar(session)
         if problems:
-            items = [i for i in items if i.schedule_problem]
-            click.echo(f"{off.name} {p.year} 年：{len(items)} 個項目的時程需要修正")
-            for i in items:
-                click.echo(f"  {i.section.name} {i.number} {i.title}（第 {i.source_row} 列）：{i.schedule_problem}")
+            unread = [(i, r) for i in items if (r := cell_reading(i, p.year)).error is not None]
+            click.echo(f"{off.name} {p.year} 年：{len(unread)} 個項目的時程需要修正")
+            for i, r in unread:
+                where = f"{i.section.name} {i.number} {i.title}（第 {i.source_row} 列，預定作業時程）"
+                click.echo(f"  {where}：{r.line(p.year, calendar, rt.today())}")
+            return
+        if readings:
+            lines = dict.fromkeys(cell_reading(i, p.year).line(p.year, calendar, rt.today()) for i in items)
+            click.echo(f"{off.name} {p.year} 年：{len(lines)} 種時程寫法")
+            for line in lines:
+                click.echo(f"  {line}")
             return
         click.echo(f"{off.name} {p.year} 年（民國 {p.year - 1911} 年）工作計畫：{len(items)} 個項目")
         by_section: dict[str, list] = {}
