@@ -15,6 +15,9 @@ from schedules.phrases.text import normalise
 # 5曰前, 5目前: a day number whose 日 was mistyped; read it as written would drop the day silently.
 _MISTYPED_DAY = re.compile(r"\d{1,2}[曰目]")
 _TYPOS = re.compile(r"(?<=\d)[曰目]")
+# 20日內, 2個月內 left over once every phrase is read: a time limit from something not understood (每季終了候20日內
+# is not 每季), so the cell is reported rather than read without its deadline.
+_UNREAD_TIME_LIMIT = re.compile(r"(?<![\d.])\d{1,2}(?:日|天|個月)(?:內|以內)")
 
 
 class ScheduleError(ValueError):
@@ -54,6 +57,7 @@ def parse_schedule(text: str, months: frozenset[int] | None, year: int) -> Sched
     read_weekly(r)
     read_generic(r)
     r.consume(_MISTYPED_DAY, lambda m: r.block("not_understood", m.group(0), suggestion=_TYPOS.sub("日", text)))
+    r.consume(_UNREAD_TIME_LIMIT, lambda m: r.block("not_understood", m.group(0)))
     # A bare 每月 next to 每月第1個工作日 only repeats the cadence; the precise phrase wins.
     rules = tuple(dict.fromkeys(_most_specific(r.specific) or r.generic))
     problems = r.blocked + _runs_backwards(rules, text) + _outside_plan_year(rules, year, text)
