@@ -232,3 +232,13 @@ def test_a_date_in_another_year_is_a_problem_with_its_years():
 def test_a_mistyped_day_is_reported_with_the_wording_that_reads():
     p = problem("每月5曰前")
     assert (p.code, p.fields) == ("not_understood", {"suggestion": "每月5日前"})
+
+
+@pytest.mark.parametrize("text", ["去年底完成盤點", "今年中秋節聯歡", "明年底前"])
+def test_words_that_only_look_like_parts_of_a_year_are_not_read_as_dates(text):
+    assert problem(text).code == "not_understood"
+
+
+def test_a_written_year_end_is_checked_against_the_plan_year():
+    assert due_dates("2025年底前") == [D(2025, 12, 31)]
+    assert problem("113年底前").fields == {"year": 2024, "plan_year": 2025}

@@ -32,7 +32,7 @@ _WEEKLY_TAIL = re.compile(rf"每?{WEEK}({WD}(?:{SEP}{WEEK}?{WD})*)(?![次回遍�
 _DEADLINE_TAIL = re.compile(r"(?:以|之)?前|止|截止|[:]?[^,;。|~\d]{0,12}?截止")
 # Parts of a month after it (3月底, 3月中旬): the first and last day of the part. 2月初 stays unread: early
 # February is not a day, and "by the end of February" would be a guess.
-_PART_TAIL = re.compile(r"(底|下旬|中旬|上旬|中(?!心|央|華)|初)((?:以|之)?前)?")
+_PART_TAIL = re.compile(r"(底|下旬|中旬|上旬|中(?![秋心央華國文])|初)((?:以|之)?前)?")
 _PARTS = {"上旬": (1, 10), "中旬": (11, 20), "下旬": (21, 31)}
 
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 
+from schedules.dates import year_from_digits
 from schedules.phrases.reading import Reading
 from schedules.phrases.rules import ALL_MONTHS, Day, MonthlyDeadline, OneDay
 from schedules.phrases.text import SEP, WD, WEEK
 
 # The day each part of a month is due by: 月中 the 15th, 上旬 the 10th, 月底 and 下旬 the last day.
 _MONTH_PART_DAY = {"底": 31, "下旬": 31, "中旬": 20, "上旬": 10, "中": 15}
-_EVERY_MONTH_PART = re.compile(r"每個?月(?:份)?的?月?(底|下旬|中旬|上旬|中|初)(?!心|央|華)(?:(?:以|之)?前)?")
+_EVERY_MONTH_PART = re.compile(r"每個?月(?:份)?的?月?(底|下旬|中旬|上旬|中(?![秋心央華國文])|初)(?:(?:以|之)?前)?")
 _MONTH_END = re.compile(r"(?<![\d+每個份])月(底|下旬|中旬|上旬)(?:(?:以|之)?前)?")
-_YEAR_PART = re.compile(r"(?<![\d.])(?:(?P<y>\d{2,3})|每|今|本)?年度?(?P<part>底|中|初)(?:(?:以|之)?前)?(?!了|結)")
+_YEAR_PART = re.compile(r"(?<![\d.去前上明翌次隔])(?:(?:民國)?(?P<y>\d{2,4})|每|今|本)?年度?(?P<part>底|中(?![秋心央華國文])|初)(?:(?:以|之)?前)?(?!了|結)")
 _WEEK_OF_MONTH = re.compile(rf"月(?:份)?的?第\d(?:{SEP}第?\d)*個?{WEEK}(?!{WD})")
 
 
@@ -39,7 +40,7 @@ def read_parts(r: Reading) -> None:
             return
         year = None
         if m.group("y"):
-            year = int(m.group("y")) + 1911
+            year = year_from_digits(m.group("y"))
         month, day = (6, 30) if part == "中" else (12, 31)
         r.specific.append(OneDay(Day(month, day, year), "deadline"))
 
