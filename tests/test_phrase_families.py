@@ -54,6 +54,8 @@ def test_chinese_day_numbers_every_month():
         ("七月至八月", [("period", D(2025, 7, 1), D(2025, 8, 29))]),  # 8/30-31 a weekend
         ("第三季", [("period", D(2025, 7, 1), D(2025, 9, 30))]),
         ("正月廿日前", [("deadline", None, D(2025, 1, 20))]),
+        # a list of months written in numerals: both months, not the last one alone
+        ("每年七、八月", [("period", D(2025, 7, 1), D(2025, 7, 31)), ("period", D(2025, 8, 1), D(2025, 8, 29))]),
     ],
 )
 def test_chinese_numerals_in_dates(text, expected):

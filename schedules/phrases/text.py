@@ -24,7 +24,9 @@ _ISO_DATE = re.compile(r"(?<![\d.])(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?![\d.])"
 _ROC_SLASH_DATE = re.compile(r"(?<![\d/.])(\d{2,3})/(\d{1,2})/(\d{1,2})(?![\d/])")
 _SPACE = re.compile(rf"(?<=[{_WIDE}~(])\s+|\s+(?=[{_WIDE}~)])")
 _RANGE_WORD = re.compile(r"(?<=[\d月日號⟩])起?[至到~](?=(?:民國)?[\d+])")
-_CHINESE_NUMBER = re.compile(r"(?<![期週周拜])[〇零一二兩三四五六七八九十廿卅百]+(?=[年月日號個季週周次天])")
+_NUMERAL = "[〇零一二兩三四五六七八九十廿卅百]"
+# A numeral before a unit, or in a list before one (七、八月, 三至五月); 星期三 keeps its weekday.
+_CHINESE_NUMBER = re.compile(rf"(?<![期週周拜]){_NUMERAL}+(?=(?:[、,及和與至到~]{_NUMERAL}+)*[年月日號個季週周次天])")
 _CHINESE_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "兩": 2}
 _FIRST_MONTH = re.compile(r"[元正]月")
 _THIS_MONTH = re.compile(r"本\(?(\d{1,2})\)?月")
