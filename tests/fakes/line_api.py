@@ -310,7 +310,8 @@ class FakeLineAPI:
         """Leave matching requests unanswered until the test sets `until` (or the fake stops): a hanging LINE.
 
         recipient matches a push's `to` or the user a reply token was issued for. Held requests are listed
-        in `held` as they arrive, so a test can wait for one instead of sleeping.
+        in `held` as they arrive, so a test can wait for one instead of sleeping. A request whose client
+        hung up (a killed process) while it was held is dropped unprocessed, as if it never reached LINE.
         """
         with self._lock:
             self._holds.append((until, path, recipient))
@@ -612,6 +613,11 @@ class _Handler(BaseHTTPRequestHandler):
         until = fake._hold_for(record)
         while until is not None and not until.wait(0.05) and not fake._stopping.is_set():
             pass
+        if until is not None and self._client_gone():
+            # The caller died while its request was held: it never reached LINE.
+            record.status = None
+            self.close_connection = True
+            return
         fault = fake._take_fault(record)
         if fault is not None and fault.when == "before":
             self._fail(record, fault)
@@ -636,6 +642,14 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.retry_after is not None:
             answer.headers["Retry-After"] = f"{fault.retry_after:g}"
         self._write(record, answer)
+
+    def _client_gone(self) -> bool:
+        """Say whether the client closed its end (a killed process's sockets are closed by the kernel)."""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
 
     def _hold_until_client_leaves(self, limit: float) -> None:
         """Answer nothing until the client hangs up (its timeout), the limit passes, or the fake stops."""
