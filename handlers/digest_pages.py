@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers import messages as M
+from handlers.texts import chat as M
 from handlers import postbacks
 from handlers.incoming import Context
 from handlers.replies import Reply, Text

@@ -8,7 +8,7 @@ from functools import wraps
 from itertools import groupby
 
 from handlers import access, paging, scopes
-from handlers import messages as M
+from handlers.texts import chat as M
 from handlers.agenda import Due, agenda, number_key
 from handlers.commands import is_filler
 from handlers.due_text import clip, due_line, item_name, kind_label, owners_text, status_label

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from datetime import date
 
-from handlers import messages as M
+from handlers.texts import chat as M
 from handlers.agenda import Due
 from schedules.dates import format_date
 from storage.models import Item, Section, Status

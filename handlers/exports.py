@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from handlers import access, scopes
-from handlers import messages as M
+from handlers.texts import chat as M
 from handlers.agenda import Due, agenda
 from handlers.commands import is_filler
 from handlers.incoming import Context

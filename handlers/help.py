@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import messages as M
+from handlers.texts import chat as M
 from handlers.commands import closest
 from handlers.due_text import clip
 from handlers.incoming import Context

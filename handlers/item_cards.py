@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from handlers import access, postbacks
-from handlers import messages as M
+from handlers.texts import chat as M
 from handlers.agenda import Due, agenda, current_occurrence
 from handlers.due_text import clip, occurrence_text, owners_text, status_label
 from handlers.incoming import Context

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers import access, scopes
-from handlers import messages as M
+from handlers.texts import chat as M
 from handlers.help import role_buttons
 from handlers.incoming import Context
 from handlers.replies import Reply, Text

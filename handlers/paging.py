@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Generic, TypeVar
 
-from handlers import messages as M
+from handlers.texts import chat as M
 from handlers import postbacks
 from handlers.replies import Button
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from handlers import access, item_lookup, paging, postbacks, scopes
-from handlers import messages as M
+from handlers.texts import chat as M
 from handlers.agenda import agenda, current_occurrence, item_occurrences
 from handlers.commands import StatusSaid, read_status
 from handlers.due_text import button_names, clip, list_names, occurrence_text

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from handlers import due_lists, exports, help, linking, postbacks, reports, search, summaries
-from handlers import messages as M
+from handlers.texts import chat as M
 from handlers.commands import Command, is_filler, parse, starts_with_command, strip_mention
 from handlers.digest_pages import digest_more
 from handlers.incoming import Context, Incoming

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from handlers import access
-from handlers import messages as M
+from handlers.texts import chat as M
 from handlers.incoming import Context
 from handlers.replies import Reply, Text
 from handlers.request import Asker, Request

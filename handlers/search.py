@@ -5,7 +5,7 @@ from __future__ import annotations
 from rapidfuzz import fuzz
 
 from handlers import access, item_lookup, paging, postbacks
-from handlers import messages as M
+from handlers.texts import chat as M
 from handlers.due_text import button_names, clip, list_names
 from handlers.incoming import Context
 from handlers.item_cards import item_card

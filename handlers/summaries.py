@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from handlers import access, scopes
-from handlers import messages as M
+from handlers.texts import chat as M
 from handlers.agenda import Due, agenda, number_key
 from handlers.commands import is_filler
 from handlers.due_lists import span
