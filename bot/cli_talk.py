@@ -115,6 +115,7 @@ def _plan_and_section(session, office: str | None, section: str | None, year: in
 def summary_cmd(ctx: click.Context, section: str | None, month: str | None, at: str | None, office: str | None,
                 as_json: bool) -> None:
     """印出進度摘要：本期項目、完成、進行中、逾期、14 天內到期、完成率與逾期清單。"""
+    from handlers.catalog import COMMANDS
     from handlers.summaries import period_of, summarize, summary_card
 
     rt = runtime(ctx)
@@ -124,7 +125,7 @@ def summary_cmd(ctx: click.Context, section: str | None, month: str | None, at: 
         plan, sec = _plan_and_section(session, office, section, today.year)
         start, end = period_of(plan.year, wanted, today)
         result = summarize(session, plan, sec, start, end, today, rt.calendar(session))
-        output = json.dumps(result.to_json(), ensure_ascii=False, indent=1) if as_json else plain_text(summary_card(result))
+        output = json.dumps(result.to_json(), ensure_ascii=False, indent=1) if as_json else plain_text(summary_card(result, COMMANDS.label("overdue")))
     click.echo(output)
 
 

@@ -27,6 +27,11 @@ class Due:
         return self.report.status if self.report else Status.not_started
 
     @property
+    def shown_status(self) -> str:
+        """Return the status value to show: "not_reported" when nobody has reported (未開始 is a report)."""
+        return self.report.status.value if self.report else "not_reported"
+
+    @property
     def done(self) -> bool:
         return self.status is Status.done
 

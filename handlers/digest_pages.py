@@ -7,11 +7,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.texts import chat as M
 from handlers import postbacks
 from handlers.incoming import Context
 from handlers.replies import Reply, Text
 from handlers.request import Request
+from handlers.texts import chat as M
 from schedules.digests import more_page
 from storage.models import Delivery
 

@@ -8,13 +8,13 @@ from functools import wraps
 from itertools import groupby
 
 from handlers import access, paging, scopes
-from handlers.texts import chat as M
 from handlers.agenda import Due, agenda, number_key
 from handlers.commands import is_filler
 from handlers.due_text import clip, due_line, item_name, kind_label, owners_text, status_label
 from handlers.incoming import Context
 from handlers.replies import Button, Reply, Text
 from handlers.request import Request
+from handlers.texts import chat as M
 from schedules.dates import format_date
 from storage import queries
 from storage.models import Item, Plan
@@ -157,7 +157,7 @@ def _overdue_line(due: Due, today: date, mixed: bool) -> str:
         "number": due.item.number,
         "title": item_name(due.item, 24),
         "days": (today - due.occ.due).days,
-        "status": M.STATUS[due.status.value],
+        "status": M.STATUS[due.shown_status],
     }
     if mixed:
         return M.OVERDUE_LINE_OWNERS.format(owners=owners_text(due.item), **fields)
@@ -227,11 +227,11 @@ def _fit(text: str) -> str:
 def _nav(req: Request, scoped: Scoped | None = None) -> tuple[Button, ...]:
     """Return buttons for the other lists, and the same list for the asker's section (or 全所) when they may see it."""
     current = req.command.name
-    buttons = [Button(M.NAV[n], text=M.NAV[n]) for n in NAV if n != current]
+    buttons = list(req.buttons(n for n in NAV if n != current))
     personal = scoped is not None and not scoped.scope.names_sections and current in (*M.SPAN, "overdue")
     wider = _wider(req) if personal else None
     if wider:
-        label = f"{M.SPAN.get(current) or M.NAV[current]} {wider}"
+        label = f"{M.SPAN.get(current) or req.label(current)} {wider}"
         buttons.insert(0, Button(label, text=label))
     return tuple(buttons)
 

@@ -6,8 +6,8 @@ import re
 from collections import Counter
 from datetime import date
 
-from handlers.texts import chat as M
 from handlers.agenda import Due
+from handlers.texts import chat as M
 from schedules.dates import format_date
 from storage.models import Item, Section, Status
 
@@ -125,12 +125,12 @@ def kind_label(due: Due) -> str:
 def status_label(due: Due, today: date) -> str:
     """Return the status with its mark; overdue wins over what was last reported."""
     status = due.status
-    text = M.STATUS[status.value]
+    text = M.STATUS[due.shown_status]
     if status is Status.in_progress and due.report is not None and due.report.percent is not None:
         text = M.STATUS_PERCENT.format(status=text, percent=due.report.percent)
     if due.is_overdue(today):
         return M.OVERDUE_MARK + M.STATUS_OVERDUE.format(status=text)
-    return M.STATUS_MARK[status.value] + text
+    return M.STATUS_MARK[due.shown_status] + text
 
 
 def owners_text(item: Item) -> str:

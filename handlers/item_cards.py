@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from handlers import access, postbacks
-from handlers.texts import chat as M
 from handlers.agenda import Due, agenda, current_occurrence
 from handlers.due_text import clip, occurrence_text, owners_text, status_label
 from handlers.incoming import Context
 from handlers.replies import Button, Card, CardRow
 from handlers.request import Asker
+from handlers.texts import chat as M
 from schedules.clock import TAIPEI
 from schedules.dates import format_date
 from schedules.occurrences import Occurrence

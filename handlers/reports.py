@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from handlers import access, item_lookup, paging, postbacks, scopes
-from handlers.texts import chat as M
 from handlers.agenda import agenda, current_occurrence, item_occurrences
 from handlers.commands import StatusSaid, read_status
 from handlers.due_text import button_names, clip, list_names, occurrence_text
@@ -15,6 +14,7 @@ from handlers.incoming import Context
 from handlers.replies import MAX_QUICK_REPLIES, Button, Reply, Text
 from handlers.request import Request
 from handlers.scopes import month_number
+from handlers.texts import chat as M
 from schedules.dates import format_month_day
 from schedules.occurrences import Occurrence
 from storage import queries
@@ -30,6 +30,7 @@ WHICH = re.compile(
 BAD_MONTH = re.compile(r"^(?:\d+|十[三-九]|[二三四五六七八九]十[一-九]?)\s*月")
 QUARTERS = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
 NOTE_SHOWN = 200
+AFTER_REPORT = ("mine", "overdue", "this_week")  # the buttons under a confirmation
 ASK_BUTTONS = (
     (M.BUTTON_DONE, Status.done, None),
     (M.BUTTON_IN_PROGRESS, Status.in_progress, None),
@@ -181,7 +182,7 @@ def record(req: Request, ctx: Context, item: Item, key: str, status: Status, per
         status=status.value, percent=percent,
     )
     ctx.session.flush()
-    return [Text(_confirmation(ctx, item, key, status, percent, note, done_before, staff.name if staff else "—"), _after_buttons())]
+    return [Text(_confirmation(ctx, item, key, status, percent, note, done_before, staff.name if staff else "—"), req.buttons(AFTER_REPORT))]
 
 
 def _done_before(ctx: Context, item_id: int, key: str) -> bool:
@@ -309,6 +310,3 @@ def _item(ctx: Context, fields: dict[str, str]) -> Item | None:
     item_id = postbacks.int_field(fields, "i")
     return ctx.session.get(Item, item_id) if item_id is not None else None
 
-
-def _after_buttons() -> tuple[Button, ...]:
-    return tuple(Button(M.NAV[n], text=M.NAV[n]) for n in ("mine", "overdue", "this_week"))

@@ -5,12 +5,12 @@ from __future__ import annotations
 from rapidfuzz import fuzz
 
 from handlers import access, item_lookup, paging, postbacks
-from handlers.texts import chat as M
 from handlers.due_text import button_names, clip, list_names
 from handlers.incoming import Context
 from handlers.item_cards import item_card
 from handlers.replies import MAX_QUICK_REPLIES, Button, Reply, Text
 from handlers.request import Request
+from handlers.texts import chat as M
 from storage import queries
 from storage.models import Item, Plan
 from storage.text import compact

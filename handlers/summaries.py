@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from handlers import access, scopes
-from handlers.texts import chat as M
 from handlers.agenda import Due, agenda, number_key
 from handlers.commands import is_filler
 from handlers.due_lists import span
@@ -16,6 +15,7 @@ from handlers.due_text import clip, own_name, owners_text
 from handlers.incoming import Context
 from handlers.replies import MAX_CARD_ROWS, MAX_QUICK_REPLIES, Button, Card, CardRow, Reply, Text
 from handlers.request import Request
+from handlers.texts import chat as M
 from schedules.calendar import WorkCalendar
 from schedules.dates import format_date
 from storage import queries
@@ -123,7 +123,7 @@ def _count(session, plan, items: list[Item], name: str, start: date, end: date, 
 
 def summary(req: Request, ctx: Context) -> list[Reply]:
     """Answer 摘要 [課室|全所] [N月] with a summary card the asker may see."""
-    opened = scopes.open_scope(req, ctx, access.may_summarize(req.who), M.REFUSE_SUMMARY)
+    opened = scopes.open_scope(req, ctx)
     if isinstance(opened, list):
         return opened
     plan, sections, scope = opened.plan, opened.sections, opened.scope
@@ -135,24 +135,24 @@ def summary(req: Request, ctx: Context) -> list[Reply]:
     section = scope.section
     if section is None and not scope.whole_office:
         if access.sees_every_section(req.who):
-            return [_ask_section(sections, scope.month)]
+            return [_ask_section(sections, scope.month, req.label("summary"))]
         section = req.who.staff.section
         if section is None:
             return [Text(M.REFUSE_SUMMARY)]
     start, end = period_of(plan.year, scope.month, ctx.today)
     result = summarize(ctx.session, plan, section, start, end, ctx.today, ctx.calendar)
-    return [summary_card(result)]
+    return [summary_card(result, req.label("overdue"))]
 
 
-def _ask_section(sections: list[Section], month: int | None) -> Text:
+def _ask_section(sections: list[Section], month: int | None, command: str) -> Text:
     suffix = " " + M.MONTH_WORD.format(month=month) if month else ""
     names = [M.WHOLE_OFFICE] + [s.name for s in sections]
-    buttons = tuple(Button(n, text=f"{M.NAV['summary']} {n}{suffix}") for n in names[:MAX_QUICK_REPLIES])
+    buttons = tuple(Button(n, text=f"{command} {n}{suffix}") for n in names[:MAX_QUICK_REPLIES])
     return Text(M.SUMMARY_ASK_SECTION, buttons)
 
 
-def summary_card(s: Summary) -> Card:
-    """Return the summary card: the counts, then each section (全所), then the overdue items."""
+def summary_card(s: Summary, overdue_command: str) -> Card:
+    """Return the summary card: the counts, each section (全所), the overdue items; its button asks `overdue_command`."""
     monthly = s.start.day == 1 and s.end == span("this_month", s.start)[1]
     period = M.SUMMARY_MONTH.format(month=s.start.month) if monthly else M.SUMMARY_YEAR
     rows = [
@@ -175,10 +175,10 @@ def summary_card(s: Summary) -> Card:
         room = MAX_CARD_ROWS - len(rows)
         shown = s.overdue_items if len(s.overdue_items) <= room else s.overdue_items[: room - 1]
         rows += [_overdue_row(d, bool(s.sections)) for d in shown]
-        overdue_command = f"{M.NAV['overdue']} {s.section}"
         if len(shown) < len(s.overdue_items):
             rows.append(CardRow(M.SUMMARY_OVERDUE_MORE.format(n=len(s.overdue_items) - len(shown), scope=s.section), tone="muted"))
-        quick = (Button(overdue_command, text=overdue_command),)
+        asked = f"{overdue_command} {s.section}"
+        quick = (Button(asked, text=asked),)
     title = M.SUMMARY_TITLE.format(scope=s.section, period=period)
     subtitle = M.SUMMARY_SUBTITLE.format(dates=M.span_text(s.start, s.end), today=format_date(s.today))
     return Card(title, subtitle, tuple(rows), alt_text=title, quick_replies=quick)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from handlers.commands import SYNONYMS, parse
+from handlers.catalog import COMMANDS
 from handlers.replies import FileLink
 from storage import queries
 from tests.handler_fixtures import *  # noqa: F403
@@ -34,7 +34,7 @@ ODD = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u3000", "\u202e", "\x
        "＠", "％", "－", "１２", "ⅻ", "𠀋", "é", "ñ", "ı", "ß", "ﬁ", "Ａ", "ｱ", "한", "ก", "ع", "Ω", "∞", "\\", "'", '"']
 SQL = ["'; DROP TABLE staff; --", "1 OR 1=1", "%' OR '1'='1", "\" OR \"\"=\"", "UNION SELECT * FROM invite_codes",
        "1; DELETE FROM progress_reports", "); --", "${jndi:ldap://x}", "{{7*7}}", "<script>alert(1)</script>"]
-KEYWORDS = [s for spellings in SYNONYMS.values() for s in spellings] + ["回報 12", "回報 戶籍資料課 11", "回報 6-2", "查 ", "逾期 "]
+KEYWORDS = [s for d in COMMANDS.definitions for s in d.spellings] + ["回報 12", "回報 戶籍資料課 11", "回報 6-2", "查 ", "逾期 "]
 WORDS = ["完成", "50%", "100%", "150%", "延遲", "3月", "十二月", "4/29", "全所", "戶籍資料課", "人事室", "門牌", "12", "6-2", " "]
 
 pieces = st.one_of(
@@ -91,8 +91,8 @@ def check_event(talk: Talk, who: str, send, text_for_rules: str | None) -> None:
     if grown.get("export_files"):
         assert grown == {"export_files": 2, "audit_log": 2} and sum(isinstance(r, FileLink) for r in replies) == 2
     if grown.get("link_attempts"):
-        assert grown == {"link_attempts": 1} and text_for_rules is not None and parse(text_for_rules).name == "link"
-    bound = text_for_rules is not None and parse(text_for_rules).name == "link_group" and "已綁定為" in shown
+        assert grown == {"link_attempts": 1} and text_for_rules is not None and COMMANDS.parse(text_for_rules).name == "link"
+    bound = text_for_rules is not None and COMMANDS.parse(text_for_rules).name == "link_group" and "已綁定為" in shown
     if grown.get("audit_log") and not (grown.get("progress_reports") or grown.get("export_files") or bound):
         pytest.fail(f"audit without a report, an export or a group binding: {grown}")
     if bound:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from handlers import reports
-from handlers.commands import SYNONYMS
+from handlers.catalog import COMMANDS
 from handlers.replies import (
     MAX_CARD_ROWS,
     MAX_MESSAGES,
@@ -50,7 +50,7 @@ EXAMPLES = [
 
 
 def every_spelling() -> list[str]:
-    return [s for spellings in SYNONYMS.values() for s in spellings]
+    return [s for d in COMMANDS.definitions for s in d.spellings]
 
 
 def plan_texts(talk: Talk) -> list[str]:

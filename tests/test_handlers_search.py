@@ -26,7 +26,7 @@ def test_a_unique_match_shows_the_item_card(talk):
     assert rows["承辦人"] == "李冠緯"
     assert rows["考核指標"].startswith("民政局考核： *門牌月報表項目")
     assert rows["本次作業"] == "4月：4/8（一）截止｜⬜未回報"
-    assert rows["最新狀況"] == "尚未回報"
+    assert rows["最新狀況"] == "未回報"
     assert [b.label for b in card.buttons] == ["完成", "進行中", "延後"]
 
 

@@ -39,7 +39,7 @@ def test_chief_gets_the_section_month_card(talk):
     assert card.title == "戶籍資料課 3月進度摘要"
     assert card.subtitle == "3/1（五）～3/31（日）｜統計至 4/8（一）"
     r = rows(card)
-    assert (r["本期項目"], r["已完成"], r["進行中"], r["逾期"], r["尚未回報"]) == ("11 項", "2 項", "1 項", "8 項", "0 項")
+    assert (r["本期項目"], r["已完成"], r["進行中"], r["逾期"], r["未回報"]) == ("11 項", "2 項", "1 項", "8 項", "0 項")
     assert r["14 天內到期"] == "1 項" and r["完成率"] == "18%（2/11）"
     overdue = [row for row in card.rows if row.tone == "alert" and "・" in row.value]
     assert len(overdue) == 8

@@ -1,23 +1,30 @@
-"""Every Traditional Chinese string the conversation says, in one place to read and review as one text."""
+"""Every Traditional Chinese string the conversation says, in one place to read and review as one text.
+
+The words for statuses, kinds and roles come from `words`; what each command is called, and its help
+line, is in the command table (`handlers/catalog.py`).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
+from handlers.texts import words as W
 from schedules.dates import format_date
 
 # ---------------------------------------------------------------- words used everywhere
 
-KIND = {"deadline": "期限", "window": "辦理期間", "period": "期間", "event": "活動"}
+KIND = W.KIND
 PERIOD_KIND = "{label}作業"
 DEADLINE_SUFFIX = "截止"
-MEETING = "會議"
-MEETING_WORDS = ("會議", "召開", "會報")
-STATUS = {"not_started": "未回報", "in_progress": "進行中", "done": "已完成", "delayed": "延後"}
-STATUS_MARK = {"not_started": "⬜", "in_progress": "🔄", "done": "✅", "delayed": "⏸"}
-OVERDUE_MARK = "⚠️"
-WHOLE_OFFICE = "全所"
-ROLE = {"staff": "承辦人", "chief": "課長", "coordinator": "研考", "director": "主任"}
+MEETING = W.MEETING
+MEETING_WORDS = W.MEETING_WORDS
+STATUS = W.STATUS
+NOT_REPORTED = W.NOT_REPORTED
+STATUS_MARK = W.STATUS_MARK
+OVERDUE_MARK = W.OVERDUE_MARK
+WHOLE_OFFICE = W.WHOLE_OFFICE
+ROLE = W.ROLE
+ROLLED = "（{day}{rolled}）"
 SPAN = {
     "today": "今天",
     "tomorrow": "明天",
@@ -52,17 +59,11 @@ def percent(value: float) -> str:
 # ---------------------------------------------------------------- buttons
 
 BUTTON_MORE = "更多"
-BUTTON_DONE = "完成"
-BUTTON_IN_PROGRESS = "進行中"
+BUTTON_DONE = W.STATUS_SAID["done"][0]
+BUTTON_IN_PROGRESS = W.IN_PROGRESS
 BUTTON_HALF = "50%"
-BUTTON_DELAYED = "延後"
-BUTTON_NOT_STARTED = "未開始"
-# Buttons that send a command as if typed, by route name.
-NAV = {
-    "today": "今天", "tomorrow": "明天", "this_week": "本週", "next_week": "下週", "this_month": "本月",
-    "next_month": "下個月", "overdue": "逾期", "mine": "我的", "report": "回報", "summary": "摘要",
-    "export": "匯出", "help": "說明", "search": "查",
-}
+BUTTON_DELAYED = W.DELAYED
+BUTTON_NOT_STARTED = W.NOT_STARTED
 
 # ---------------------------------------------------------------- people we do not know yet
 
@@ -163,7 +164,7 @@ NUMBER_SUB_ITEMS = "編號 {number} 分成好幾個子項目，請選一項："
 CARD_CONTENT = "工作內容"
 CARD_SCHEDULE = "預定時程"
 CARD_NEXT = "接下來"
-CARD_OWNERS = "承辦人"
+CARD_OWNERS = W.STAFF
 CARD_KPI = "考核指標"
 CARD_POINTS = "配分"
 POINTS = "{points} 分"
@@ -171,7 +172,7 @@ CARD_LATEST = "最新狀況"
 CARD_CURRENT = "本次作業"
 CARD_NO_SCHEDULE = "時程待確認：{problem}"
 CARD_NO_MORE = "今年已無後續作業"
-CARD_NO_REPORT = "尚未回報"
+CARD_NO_REPORT = W.NOT_REPORTED
 CARD_REPORT = "{status}（{who}，{day}）"
 CARD_NOTE = "備註"
 CARD_MONTHS = "{months}月"
@@ -197,7 +198,7 @@ REPORT_DONE = "已記錄 ✅\n{section} {number} {title}\n作業：{occ}\n進度
 REPORT_NOTE = "\n備註：{note}"
 REPORT_BY = "\n回報人：{name}（{time}）"
 REPORT_NEXT = "\n下一次：{next}"
-REPORT_WHOLE_YEAR = "全年"
+REPORT_WHOLE_YEAR = W.WHOLE_YEAR
 REPORT_OTHER_LATE = "另有 {count} 次作業逾期未完成（最近一次：{last}）。要回報那一次請傳：回報 {number} {which} 完成"
 REPORT_ALREADY_DONE_NOTE = "（這次作業先前已回報完成，已另外記下這筆新的回報。）"
 
@@ -208,10 +209,10 @@ SUMMARY_SUBTITLE = "{dates}｜統計至 {today}"
 SUMMARY_MONTH = "{month}月"
 SUMMARY_YEAR = "今年至今"
 SUMMARY_ITEMS = "本期項目"
-SUMMARY_DONE = "已完成"
-SUMMARY_IN_PROGRESS = "進行中"
-SUMMARY_NOT_STARTED = "尚未回報"
-SUMMARY_OVERDUE = "逾期"
+SUMMARY_DONE = W.DONE
+SUMMARY_IN_PROGRESS = W.IN_PROGRESS
+SUMMARY_NOT_STARTED = W.NOT_REPORTED
+SUMMARY_OVERDUE = W.OVERDUE
 SUMMARY_NEXT_14 = "14 天內到期"
 SUMMARY_COMPLETION = "完成率"
 SUMMARY_COUNT = "{n} 項"
@@ -235,7 +236,7 @@ EXPORT_EXPIRES = "{day} {time} 前有效，只能下載一次"
 EXPORT_SHEET_TITLE = "{office}{section}{roc}年度工作計畫期程管制一覽表{month}"
 EXPORT_SHEET_MONTH = "（{month}月）"
 EXPORT_READY_MONTH = " {month}月"
-EXPORT_HEADER = ["編號", "計畫項目", "工作內容", "承辦人", "預定作業時程", *(MONTH_WORD.format(month=m) for m in range(1, 13)),
+EXPORT_HEADER = ["編號", "計畫項目", "工作內容", W.STAFF, "預定作業時程", *(MONTH_WORD.format(month=m) for m in range(1, 13)),
                  "執行情形", "考核指標"]
 EXPORT_MARK = "●"
 EXPORT_STATUS_LINE = "{label}：{status}{note}（{by}）"
@@ -244,24 +245,7 @@ EXPORT_STATUS_BY = "{day} {who}"
 EXPORT_NO_ITEMS = "沒有符合的項目可以匯出。"
 EXPORT_FAILED = "抱歉，管制表產生失敗，請稍後再試或洽研考。"
 
-# ---------------------------------------------------------------- 說明
+# ---------------------------------------------------------------- 說明 (each command's own line is in handlers/catalog.py)
 
 HELP_INTRO = "{name}你好！你可以這樣問我（按下方按鈕也可以）："
-HELP_STAFF = [
-    "今天／明天／本週／下週／本月／下個月：我負責、在這段期間到期的作業",
-    "逾期：我逾期未完成的作業",
-    "我的：我今年還要辦的項目",
-    "查 關鍵字（或直接打項目名稱）：查項目內容、時程、承辦人",
-    "回報 12 完成／回報 12 50% 已完成初稿／回報 12 延遲 原因：回報進度",
-]
-HELP_CHIEF = [
-    "摘要：本課進度摘要（摘要 3月 看某個月）",
-    "逾期 {section}：本課所有逾期作業",
-    "匯出：下載本課管制表（.ods／.xlsx）",
-]
-HELP_ALL = [
-    "摘要 全所／摘要 戶籍資料課 3月：進度摘要",
-    "逾期 全所／逾期 課室名稱：逾期作業",
-    "匯出：下載全所管制表（匯出 課室名稱 只下載一課）",
-]
 HELP_FOOTER = "指令不分全形半形、有沒有空格；「本週」也可以說「這週」「這禮拜」。"
