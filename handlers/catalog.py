@@ -18,7 +18,7 @@ WORKERS = (Role.staff, Role.chief, Role.coordinator)
 COMMANDS = Commands([
     CommandDef(
         "today", due_lists.due_in_span, ("今天", "今日", "today"), menu=WORKERS,
-        help=Help("今天／明天／本週／下週／本月／下個月：我負責、在這段期間到期的作業"),
+        help=Help("今天／明天／後天／本週／下週／本月／下個月／上個月（或 12月、12/5）：我負責、在那段期間到期的作業"),
     ),
     CommandDef("tomorrow", due_lists.due_in_span, ("明天", "明日", "tomorrow"), menu=(Role.staff,)),
     CommandDef(
@@ -31,6 +31,10 @@ COMMANDS = Commands([
     ),
     CommandDef("this_month", due_lists.due_in_span, ("本月", "這個月", "這月", "當月"), menu=EVERYONE),
     CommandDef("next_month", due_lists.due_in_span, ("下個月", "下月", "下一個月"), menu=(Role.staff,)),
+    CommandDef("last_month", due_lists.due_in_span, ("上個月", "上月", "上一個月")),
+    CommandDef("day_after_tomorrow", due_lists.due_in_span, ("後天", "後日")),
+    CommandDef("month", due_lists.due_in_span, (), pattern=due_lists.MONTH_ASKED),
+    CommandDef("day", due_lists.due_in_span, (), pattern=due_lists.DAY_ASKED),
     CommandDef(
         "overdue", due_lists.overdue, ("逾期", "過期", "遲交", "逾時", "overdue", "late"), menu=WORKERS,
         help=Help("逾期：我逾期未完成的作業", chief="逾期 {section}：本課所有逾期作業", office="逾期 全所／逾期 課室名稱：逾期作業"),

@@ -49,11 +49,13 @@ class CommandDef:
     `roles` are who may run it (empty: every linked person) and `refusal` what the others hear;
     `menu` are the roles whose 說明 buttons offer it; `offered` commands may be suggested and paged with 更多;
     `small_talk` is answered in a one-to-one chat only; `linked_only` commands answer strangers with how to link.
+    A `pattern` (12月, 12/5) is tried after every spelling, and the whole text is the command's arguments.
     """
 
     name: str
     handler: Callable[..., Any]
     spellings: tuple[str, ...]
+    pattern: re.Pattern[str] | None = None
     label: str = ""
     help: Help = Help()
     roles: tuple[Role, ...] = ()
@@ -65,7 +67,7 @@ class CommandDef:
 
     @property
     def button_label(self) -> str:
-        return self.label or self.spellings[0]
+        return self.label or (self.spellings[0] if self.spellings else self.name)
 
     def allows(self, role: Role | None) -> bool:
         """Say whether a person of this role may run the command."""
@@ -104,6 +106,9 @@ class Commands:
             if spelling.isascii() and len(key) > len(spelling) and _ASCII_WORD.match(key[len(spelling)]):
                 continue
             return Command(name, after(folded, len(spelling)), folded)
+        for definition in self.definitions:
+            if definition.pattern is not None and definition.pattern.match(key):
+                return Command(definition.name, folded, folded)
         return Command("", folded, folded)
 
     def starts_with_command(self, text: str) -> bool:

@@ -28,6 +28,7 @@ WHICH = re.compile(
 )
 # A month that does not exist (13月, 0月): said instead of being taken as a note.
 BAD_MONTH = re.compile(r"^(?:\d+|十[三-九]|[二三四五六七八九]十[一-九]?)\s*月")
+HALVES = {"上半年": (1, 6), "下半年": (7, 12), "全年": (1, 12)}
 QUARTERS = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
 NOTE_SHOWN = 200
 AFTER_REPORT = ("mine", "overdue", "this_week")  # the buttons under a confirmation
@@ -131,12 +132,12 @@ def _whole_year(year: int) -> Occurrence:
 
 
 def _named(occs: list[Occurrence], which: re.Match, year: int) -> list[Occurrence]:
+    """Return the occurrences the words name, matched by their stable keys (2024-03, 2024-01~2024-03), then by dates."""
     if which.group("month"):
         month = month_number(which.group("month"))
         first, last = _month_span(year, month, month)
         return (
-            [o for o in occs if o.label == f"{month}月"]
-            or [o for o in occs if o.key == f"{year}-{month:02d}"]
+            [o for o in occs if o.key == _month_key(year, month)]
             or [o for o in occs if o.due.year == year and o.due.month == month]
             or [o for o in occs if (o.starts or o.due) <= last and o.due >= first]
         )
@@ -151,8 +152,20 @@ def _named(occs: list[Occurrence], which: re.Match, year: int) -> list[Occurrenc
     if which.group("q"):
         quarter = QUARTERS[which.group("q")]
         first, last = _month_span(year, quarter * 3 - 2, quarter * 3)
-        return [o for o in occs if o.label == f"第{quarter}季"] or [o for o in occs if first <= o.due <= last]
-    return [o for o in occs if o.label == which.group("label")]
+        return [o for o in occs if o.key == _months_key(year, quarter * 3 - 2, quarter * 3)] or [
+            o for o in occs if first <= o.due <= last
+        ]
+    first_month, last_month = HALVES[which.group("label")]
+    return [o for o in occs if o.key == _months_key(year, first_month, last_month)]
+
+
+def _month_key(year: int, month: int) -> str:
+    return f"{year}-{month:02d}"
+
+
+def _months_key(year: int, first: int, last: int) -> str:
+    """Return the key of a period from month `first` to month `last` (how occurrences are keyed)."""
+    return f"{_month_key(year, first)}~{_month_key(year, last)}"
 
 
 def _month_span(year: int, first_month: int, last_month: int) -> tuple[date, date]:

@@ -32,6 +32,8 @@ SPAN = {
     "next_week": "下週",
     "this_month": "本月",
     "next_month": "下個月",
+    "last_month": "上個月",
+    "day_after_tomorrow": "後天",
 }
 MONTH_WORD = "{month}月"
 LIST_SEP = "、"
@@ -118,8 +120,13 @@ SOMETHING_WRONG = "抱歉，處理時出了問題，這次沒有做任何變更�
 
 # ---------------------------------------------------------------- due lists
 
-DUE_HEADER = "{span}（{dates}）{whose}有 {count} 項作業到期："
-DUE_NONE = "{span}（{dates}）{whose}沒有作業到期。"
+DUE_SPAN = "{span}（{dates}）"
+DUE_HEADER = "{span}{whose}有 {count} 項作業到期："
+DUE_NONE = "{span}{whose}沒有作業到期。"
+DAY_OFF = "{span}是{name}，放假。"
+WEEKEND = "週末"
+CLOSURE = "停止上班日"
+NO_SUCH_DAY = "沒有 {day} 這一天，請再確認日期（例如 12/5）。"
 DUE_NEXT = "下一項是 {day} 的「{title}」。"
 DUE_NOTHING_LEFT = "{year}已經沒有其他待辦的作業了。"
 PLAN_NOT_YET = "{roc}年度的工作計畫還沒匯入，這段期間的作業要等匯入後才看得到。"
@@ -137,6 +144,8 @@ PAGE_LAST = "（第 {page}/{pages} 頁，已到最後一頁）"
 
 OVERDUE_HEADER = "{whose}有 {count} 項作業逾期未完成（統計至 {today}）："
 OVERDUE_NONE = "{whose}目前沒有逾期的作業，很好！"
+OVERDUE_NONE_BUT_WIDER = "你自己目前沒有逾期的作業。{scope}有 {count} 項作業逾期未完成，傳「{command} {scope}」看全部。"
+OVERDUE_NONE_WIDER_TOO = "你自己和{scope}目前都沒有逾期的作業，很好！"
 OVERDUE_LINE = "・{due} {number} {title}｜{kind}｜逾 {days} 天｜{status}"
 OVERDUE_LINE_OWNERS = "・{due} {number} {title}｜逾 {days} 天｜{status}｜{owners}"
 SECTION_HEADER = "【{section}】"
@@ -144,6 +153,7 @@ SECTION_HEADER = "【{section}】"
 MINE_HEADER = "你{year}還有 {count} 個項目要辦（{today} 起）："
 MINE_NONE = "你{year}負責的項目都已完成或沒有待辦的作業了。"
 MINE_NOT_OWNER = "名冊上你目前沒有負責的計畫項目。如有錯誤請洽研考。"
+MINE_NOT_OWNER_OFFICE = "名冊上你目前沒有負責的計畫項目。全所的進度可以傳「摘要 全所」或「逾期 全所」查看。"
 MINE_LINE = "・{number} {title}｜下次 {next} {kind}｜{status}｜{year}還有 {left} 次"
 MINE_LINE_ONLY_LATE = "・{number} {title}｜{year}沒有後續作業"
 MINE_OVERDUE = "｜⚠️ {count} 次逾期"
