@@ -37,11 +37,14 @@ class Summary:
     in_progress: int = 0
     overdue: int = 0
     due_next_14_days: int = 0
-    overdue_items: list[Due] = field(default_factory=list)
+    not_reported: int = 0
+    overdue_items: list[Due] = field(default_factory=list)  # each overdue item's latest overdue occurrence
+    overdue_times: dict[int, int] = field(default_factory=dict)  # item id -> how many of its occurrences are overdue
     sections: list[Summary] = field(default_factory=list)
 
     @property
-    def not_started(self) -> int:
+    def pending(self) -> int:
+        """Return the items neither done, in progress nor overdue (their occurrences are still ahead)."""
         return self.items - self.done - self.in_progress - self.overdue
 
     @property
@@ -61,10 +64,12 @@ class Summary:
             "in_progress": self.in_progress,
             "overdue": self.overdue,
             "due_next_14_days": self.due_next_14_days,
+            "not_reported": self.not_reported,
             "completion": self.completion,
             "overdue_items": [
                 {"item": d.item.number, "section": d.item.section.name, "title": d.item.title,
-                 "due": d.occ.due.isoformat(), "owners": [o.name for o in d.item.owners]}
+                 "due": d.occ.due.isoformat(), "overdue_times": self.overdue_times[d.item.id],
+                 "owners": [o.name for o in d.item.owners]}
                 for d in self.overdue_items
             ],
         }
@@ -109,15 +114,19 @@ def _count(session, plan, items: list[Item], name: str, start: date, end: date, 
     for own in by_item.values():
         late = [d for d in own if d.is_overdue(today)]
         result.items += 1
+        if not any(d.report for d in own):
+            result.not_reported += 1  # overdue or not: nobody has said anything about it in the period
         if all(d.done for d in own):
             result.done += 1
         elif late:
             result.overdue += 1
-            result.overdue_items.append(late[0])
+            result.overdue_items.append(late[-1])
+            result.overdue_times[late[-1].item.id] = len(late)
         elif any(d.status in (Status.in_progress, Status.delayed, Status.done) for d in own):
             result.in_progress += 1
     result.due_next_14_days = len(coming)
-    result.overdue_items.sort(key=lambda d: (d.occ.due, d.item.section_id, number_key(d.item.number)))
+    # Newest first: what slipped last is what a chief can still catch.
+    result.overdue_items.sort(key=lambda d: (-d.occ.due.toordinal(), d.item.section_id, number_key(d.item.number)))
     return result
 
 
@@ -159,7 +168,7 @@ def summary_card(s: Summary, overdue_command: str) -> Card:
         CardRow(M.SUMMARY_ITEMS, M.SUMMARY_COUNT.format(n=s.items)),
         CardRow(M.SUMMARY_DONE, M.SUMMARY_COUNT.format(n=s.done), "good"),
         CardRow(M.SUMMARY_IN_PROGRESS, M.SUMMARY_COUNT.format(n=s.in_progress)),
-        CardRow(M.SUMMARY_NOT_STARTED, M.SUMMARY_COUNT.format(n=s.not_started), "muted"),
+        CardRow(M.SUMMARY_NOT_REPORTED, M.SUMMARY_COUNT.format(n=s.not_reported), "muted"),
         CardRow(M.SUMMARY_OVERDUE, M.SUMMARY_COUNT.format(n=s.overdue), "alert" if s.overdue else "normal"),
         CardRow(M.SUMMARY_NEXT_14, M.SUMMARY_COUNT.format(n=s.due_next_14_days)),
         CardRow(M.SUMMARY_COMPLETION, M.SUMMARY_RATE.format(rate=M.percent(s.completion), done=s.done, items=s.items)),
@@ -174,7 +183,7 @@ def summary_card(s: Summary, overdue_command: str) -> Card:
         rows.append(CardRow(M.SUMMARY_OVERDUE_HEADER, tone="alert"))
         room = MAX_CARD_ROWS - len(rows)
         shown = s.overdue_items if len(s.overdue_items) <= room else s.overdue_items[: room - 1]
-        rows += [_overdue_row(d, bool(s.sections)) for d in shown]
+        rows += [_overdue_row(d, s.overdue_times[d.item.id], bool(s.sections)) for d in shown]
         if len(shown) < len(s.overdue_items):
             rows.append(CardRow(M.SUMMARY_OVERDUE_MORE.format(n=len(s.overdue_items) - len(shown), scope=s.section), tone="muted"))
         asked = f"{overdue_command} {s.section}"
@@ -191,7 +200,8 @@ def _section_row(sec: Summary) -> CardRow:
     return CardRow(sec.section, text, "alert" if sec.overdue else "normal")
 
 
-def _overdue_row(d: Due, with_section: bool) -> CardRow:
+def _overdue_row(d: Due, times: int, with_section: bool) -> CardRow:
     name = f"{d.item.section.name} {d.item.number}" if with_section else d.item.number
     label = f"{name} {clip(own_name(d.item), 16)}"
-    return CardRow(label, M.SUMMARY_OVERDUE_ROW.format(due=format_date(d.occ.due), owners=owners_text(d.item)), "alert")
+    row = M.SUMMARY_OVERDUE_ROW if times == 1 else M.SUMMARY_OVERDUE_ROW_TIMES
+    return CardRow(label, row.format(due=format_date(d.occ.due), owners=owners_text(d.item), times=times), "alert")

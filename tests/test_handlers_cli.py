@@ -101,9 +101,11 @@ def test_summary_json_has_the_card_numbers(run):
         "section": "戶籍資料課", "items": 11, "done": 1, "in_progress": 0, "overdue": 9, "due_next_14_days": 1,
     }
     assert data["completion"] == 0.091
-    first = data["overdue_items"][0]
-    assert first == {"item": "11", "section": "戶籍資料課", "title": "門牌指標設置及定期巡查管理", "due": "2024-03-05",
-                     "owners": ["李冠緯"]}
+    eleven = next(o for o in data["overdue_items"] if o["item"] == "11")
+    assert eleven == {"item": "11", "section": "戶籍資料課", "title": "門牌指標設置及定期巡查管理", "due": "2024-03-05",
+                      "overdue_times": 1, "owners": ["李冠緯"]}
+    assert data["overdue_items"][0]["due"] == "2024-03-29"  # newest first
+    assert data["not_reported"] == 10
     assert len(data["overdue_items"]) == 9
 
 
