@@ -177,6 +177,8 @@ _STATUS_SPELLINGS = sorted(
 )
 _PERCENT = re.compile(r"^(\d{1,4})%")
 _NOTE_LEAD = " \t:：,，、-—。"
+# What people add after a status that is manners, not a note (完成了, 完成。謝謝): it never reaches the table.
+_NOTE_FILLER = re.compile(r"^(?:了|囉|啦|喔|哦|唷|呦|嘍|喲|謝謝|感謝|多謝|謝啦|謝謝您|謝謝你|thanks|thx|[?!.,。！？～~…，、:：-])*$")
 
 
 @dataclass(frozen=True)
@@ -207,4 +209,18 @@ def read_status(text: str) -> StatusSaid | None:
 
 
 def _note(text: str) -> str:
-    return text.strip().lstrip(_NOTE_LEAD).strip()
+    note = text.strip().lstrip(_NOTE_LEAD).strip()
+    return "" if _NOTE_FILLER.match(compact(note).casefold()) else note
+
+
+def verbatim(original: str, folded_tail: str) -> str:
+    """Return the end of what was typed that reads as `folded_tail`, as it was typed (full-width commas kept).
+
+    Commands are read folded (，→, and　→ space); a note goes into the official table, so it is stored as written.
+    """
+    if not folded_tail:
+        return ""
+    for start in range(len(original)):
+        if fold(original[start:]) == folded_tail:
+            return original[start:].strip()
+    return folded_tail

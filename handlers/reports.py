@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from handlers import access, item_lookup, paging, postbacks, scopes
-from handlers.agenda import agenda, current_occurrence, item_occurrences
-from handlers.commands import StatusSaid, read_status
+from handlers import access, item_lookup, paging, postbacks, scopes, search
+from handlers.agenda import Due, agenda, current_occurrence, item_occurrences
+from handlers.commands import StatusSaid, read_status, verbatim
 from handlers.due_text import button_names, clip, list_names, occurrence_text
 from handlers.incoming import Context
 from handlers.replies import MAX_QUICK_REPLIES, Button, Reply, Text
@@ -31,6 +31,7 @@ BAD_MONTH = re.compile(r"^(?:\d+|十[三-九]|[二三四五六七八九]十[一-
 HALVES = {"上半年": (1, 6), "下半年": (7, 12), "全年": (1, 12)}
 QUARTERS = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
 NOTE_SHOWN = 200
+OVERDUE_OFFERED = 3  # the latest missed occurrences offered as buttons; older ones are named with a month
 AFTER_REPORT = ("mine", "overdue", "this_week")  # the buttons under a confirmation
 ASK_BUTTONS = (
     (M.BUTTON_DONE, Status.done, None),
@@ -50,14 +51,17 @@ class Said:
     rest: str
 
 
-def read_said(text: str) -> Said:
-    """Read [which occurrence] [status [note]] from the text after the 編號."""
+def read_said(text: str, typed: str = "") -> Said:
+    """Read [which occurrence] [status [note]] from the text after the 編號; notes come back as `typed` has them."""
     text = text.strip()
     which = WHICH.match(text)
     if which:
         text = text[which.end() :].strip()
     status = read_status(text)
-    return Said(which, status, "" if status else text.strip(" ：:，,"))
+    if status is not None and status.note and typed:
+        status = replace(status, note=verbatim(typed, status.note))
+    rest = "" if status else text.strip(" ：:，,")
+    return Said(which, status, verbatim(typed, rest) if typed and rest else rest)
 
 
 def report(req: Request, ctx: Context) -> list[Reply]:
@@ -69,7 +73,7 @@ def report(req: Request, ctx: Context) -> list[Reply]:
         return pick_item(req, ctx, plan)
     numbered = item_lookup.read_number(ctx.session, plan, req.args)
     if numbered is None:
-        return [Text(M.REPORT_USAGE)]
+        return by_name(req, ctx, plan)
     if numbered.section_text:
         sections = queries.sections_of(ctx.session, plan.office_id)
         return [Text(M.UNKNOWN_SECTION.format(name=clip(numbered.section_text, 20), sections=scopes.sections_list(sections)))]
@@ -79,7 +83,7 @@ def report(req: Request, ctx: Context) -> list[Reply]:
     if not items and not subs:
         where = M.REPORT_IN_SECTION.format(section=numbered.section.name) if numbered.section else ""
         return [Text(M.REPORT_NOT_FOUND.format(number=numbered.number, where=where))]
-    said = read_said(numbered.rest)
+    said = read_said(numbered.rest, req.incoming.text)
     if said.status is not None and said.status.percent is not None and said.status.percent > 100:
         return [Text(M.REPORT_BAD_PERCENT)]
     if said.which is None and BAD_MONTH.match(said.rest):
@@ -88,18 +92,94 @@ def report(req: Request, ctx: Context) -> list[Reply]:
         # 回報 6 from the owner of 6-3 and 6-4 means one of those, not another section's 6.
         candidates = subs
         if len(candidates) > 1:
-            return ask_which(req, ctx, candidates, said, numbered.number, M.NUMBER_SUB_ITEMS)
+            return ask_which(req, ctx, candidates, said, M.NUMBER_SUB_ITEMS.format(number=numbered.number))
     if len(candidates) > 1:
-        return ask_which(req, ctx, candidates, said, numbered.number)
+        return ask_which(req, ctx, candidates, said, M.NUMBER_MANY.format(number=numbered.number))
     item = candidates[0]
     if not access.may_report(req.who, item):
         return [Text(M.REFUSE_REPORT.format(item=clip(f"{item.number} {item.title}", 40)))]
     occ = pick_occurrence(ctx, item, said.which)
     if occ is None:
         return [Text(_no_occurrence(ctx, item, said.which.group(0)))]
+    return _report_on(req, ctx, item, occ, said)
+
+
+def _report_on(req: Request, ctx: Context, item: Item, occ: Occurrence, said: Said) -> list[Reply]:
+    """Record what was said on the occurrence, or ask for what is missing (the status, or which of several)."""
     if said.status is None:
         return ask_status(ctx, item, occ, said.rest)
+    if said.which is None:
+        missed = _missed(ctx, item, occ)
+        if missed:
+            return ask_occurrence(ctx, item, missed, occ, said.status)
     return record(req, ctx, item, occ.key, Status(said.status.status), said.status.percent, said.status.note)
+
+
+def by_name(req: Request, ctx: Context, plan: Plan) -> list[Reply]:
+    """Answer 回報 NAME [月份] 狀態: find the item by its name among those the asker may report on."""
+    name, said = _name_and_said(req.args, req.incoming.text)
+    starts_said = read_said(req.args)
+    if not name or starts_said.which is not None or starts_said.status is not None:
+        return [Text(M.REPORT_USAGE)]
+    found = [i for i in search.fuzzy(ctx, plan, name) if access.may_report(req.who, i)]
+    if not found:
+        return [Text(M.REPORT_NAME_NOT_FOUND.format(name=clip(name, 20)))]
+    if len(found) > 1:
+        header = M.REPORT_NAME_MANY.format(count=len(found), name=clip(name, 20))
+        return ask_which(req, ctx, found, said, header)
+    item = found[0]
+    occ = pick_occurrence(ctx, item, said.which)
+    if occ is None:
+        return [Text(_no_occurrence(ctx, item, said.which.group(0)))]
+    return _report_on(req, ctx, item, occ, said)
+
+
+def _name_and_said(args: str, typed: str) -> tuple[str, Said]:
+    """Split 助您好孕 3月 完成 備註 into the name and what follows it (the first month or status word ends the name)."""
+    for start in range(1, len(args)):
+        if args[start - 1].isspace() or not args[start].isspace():
+            said = read_said(args[start:], typed)
+            if said.which is not None or said.status is not None:
+                return args[:start].strip(), said
+    return args.strip(), read_said("", typed)
+
+
+def _missed(ctx: Context, item: Item, occ: Occurrence) -> list[Due]:
+    """Return the item's occurrences before `occ` that are overdue and not done, oldest first."""
+    dues = agenda(ctx.session, [item], item.plan.year, ctx.calendar, end=occ.due)
+    return [d for d in dues if d.occ.key != occ.key and d.occ.due < occ.due and d.is_overdue(ctx.today)]
+
+
+def ask_occurrence(ctx: Context, item: Item, missed: list[Due], occ: Occurrence, status: StatusSaid) -> list[Reply]:
+    """Ask which occurrence a status without a month is for, when earlier ones are still overdue."""
+    shown = missed[-OVERDUE_OFFERED:]
+    header = M.REPORT_WHICH_OCCURRENCE.format(
+        section=item.section.name, number=item.number, title=clip(item.title, 30), count=len(missed)
+    )
+    lines = [header, ""]
+    buttons = []
+    for due in shown:
+        lines.append(M.REPORT_WHICH_LINE.format(occ=occurrence_text(due)))
+        buttons.append(_status_button(M.REPORT_WHICH_OVERDUE.format(label=_short(due.occ)), item, due.occ, status))
+    this = next((d for d in agenda(ctx.session, [item], item.plan.year, ctx.calendar) if d.occ.key == occ.key), None)
+    if this is not None:
+        lines.append(M.REPORT_WHICH_LINE.format(occ=occurrence_text(this)))
+    buttons.append(_status_button(_short(occ), item, occ, status))
+    if len(missed) > len(shown):
+        lines.append(M.REPORT_WHICH_OLDER.format(number=item.number))
+    return [Text("\n".join(lines), tuple(buttons))]
+
+
+def _short(occ: Occurrence) -> str:
+    """Return how a button names an occurrence: 3月, 第1季, 3/1-4/30, or its date."""
+    return occ.label or format_month_day(occ.due)
+
+
+def _status_button(label: str, item: Item, occ: Occurrence, status: StatusSaid) -> Button:
+    fields = {"i": item.id, "o": occ.key, "s": status.status, "p": status.percent, "n": status.note or None}
+    if not postbacks.fits("report", **fields):
+        fields["n"] = None
+    return postbacks.button(label, "report", **fields)
 
 
 def _reportable_sub_items(req: Request, ctx: Context, plan: Plan, numbered: item_lookup.Numbered) -> list[Item]:
@@ -247,11 +327,9 @@ def ask_status(ctx: Context, item: Item, occ: Occurrence, note: str) -> list[Rep
     return [Text(text + ("\n" + M.REPORT_ASK_NOTE_LOST if lost else ""), tuple(buttons))]
 
 
-def ask_which(
-    req: Request, ctx: Context, items: list[Item], said: Said, number: str, header: str = M.NUMBER_MANY
-) -> list[Reply]:
-    """Ask which of several same-numbered items (or sub-items) is meant; a button records at once when the status is known."""
-    lines = [header.format(number=number), ""]
+def ask_which(req: Request, ctx: Context, items: list[Item], said: Said, header: str) -> list[Reply]:
+    """Ask which of several items (same 編號, sub-items, same name) is meant; a button records at once when the status is known."""
+    lines = [header, ""]
     buttons: list[Button] = []
     items = items[:MAX_QUICK_REPLIES]
     titles, labels = list_names(items, 30), button_names(items)

@@ -47,7 +47,7 @@ def test_say_as_a_line_user_id(run):
 
 
 def test_say_commits_a_report(run):
-    code, out, _ = run("say", "--as", STAFF_DATA, "--at", AT, "回報 12 50% 已完成初稿")
+    code, out, _ = run("say", "--as", STAFF_DATA, "--at", AT, "回報 12 4月 50% 已完成初稿")
     assert code == 0 and "進度：進行中 50%" in out
     with run.db.sessions() as session:
         row = session.scalars(select(ProgressReport)).one()
@@ -122,7 +122,7 @@ def test_summary_of_the_office_lists_sections(run):
 
 
 def test_export_writes_the_control_table(run, tmp_path):
-    run("say", "--as", STAFF_DATA, "--at", AT, "回報 11 完成 已陳報")
+    run("say", "--as", STAFF_DATA, "--at", AT, "回報 11 4月 完成 已陳報")
     path = tmp_path / "管制表.xlsx"
     code, out, err = run("export", str(path), "--section", "戶籍資料課", "--month", "4", "--at", "2024-04-08")
     assert code == 0, err

@@ -91,8 +91,8 @@ def test_a_window_shows_when_it_opened(talk):
 
 
 def test_reported_status_shows_in_the_list(talk):
-    talk.send(STAFF_DATA, "回報 11 完成")
-    talk.send(STAFF_DATA, "回報 12 50% 已拍照")
+    talk.send(STAFF_DATA, "回報 11 4月 完成")
+    talk.send(STAFF_DATA, "回報 12 4月 50% 已拍照")
     text = talk.text(STAFF_DATA, "本月")
     assert "・11 門牌指標設置及定期巡查管理｜期限｜✅已完成" in text
     assert "・12 門牌點位及上傳管理｜4月作業｜🔄進行中 50%" in text

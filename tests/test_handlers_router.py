@@ -149,7 +149,7 @@ def test_a_failing_handler_changes_nothing_and_still_answers(talk, monkeypatch, 
 
     monkeypatch.setattr(reports, "_confirmation", broken)
     with caplog.at_level(logging.ERROR):
-        text = talk.text(STAFF_DATA, "回報 12 完成")
+        text = talk.text(STAFF_DATA, "回報 12 4月 完成")
     assert text == "抱歉，處理時出了問題，這次沒有做任何變更。請稍後再試，或洽研考。"
     assert talk.session.scalar(select(func.count()).select_from(ProgressReport)) == 0
     assert "disk full" in caplog.text

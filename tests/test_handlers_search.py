@@ -75,7 +75,7 @@ def test_a_section_qualified_number_is_exact(talk):
 
 
 def test_public_details_for_anyone_progress_only_for_owners_chiefs_coordinator_director(talk):
-    talk.send(STAFF_DATA, "回報 11 完成 已陳報民政局")
+    talk.send(STAFF_DATA, "回報 11 4月 完成 已陳報民政局")
     seen = {}
     for who in (STAFF_DATA, STAFF_DATA_2, STAFF_REG, CHIEF_DATA, CHIEF_REG, COORDINATOR, DIRECTOR):
         [card] = talk.send(who, "查 戶籍資料課 11")

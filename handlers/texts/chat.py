@@ -210,6 +210,12 @@ REPORT_BY = "\n回報人：{name}（{time}）"
 REPORT_NEXT = "\n下一次：{next}"
 REPORT_WHOLE_YEAR = W.WHOLE_YEAR
 REPORT_OTHER_LATE = "另有 {count} 次作業逾期未完成（最近一次：{last}）。要回報那一次請傳：回報 {number} {which} 完成"
+REPORT_WHICH_OCCURRENCE = "「{section} {number} {title}」有 {count} 次作業逾期未完成，要回報哪一次？"
+REPORT_WHICH_LINE = "・{occ}"
+REPORT_WHICH_OVERDUE = "{label}（逾期）"
+REPORT_WHICH_OLDER = "更早的幾次請寫出月份，例如：回報 {number} 1月 完成"
+REPORT_NAME_NOT_FOUND = "找不到和「{name}」有關、你可以回報的項目。可以寫編號，例如：回報 12 完成；傳「我的」看自己的項目和編號。"
+REPORT_NAME_MANY = "有 {count} 個項目和「{name}」有關，要回報哪一項？"
 REPORT_ALREADY_DONE_NOTE = "（這次作業先前已回報完成，已另外記下這筆新的回報。）"
 
 # ---------------------------------------------------------------- 摘要
