@@ -181,3 +181,13 @@ def test_same_named_sub_items_are_told_apart_by_their_schedule(sqlite_db, now, t
         [pick] = talk.send("Uding", "回報 1 完成")
         assert "・兵役課 1-1 兵調體檢業務：實地(5-6 月)" in pick.text
         assert pick.quick_replies[0].label == "1-1 兵調體檢業務：實地(5-6 月)"
+
+
+def test_words_typed_by_sound_find_the_item(talk):
+    # Zhuyin input slips: 們牌 and 門排 sound like 門牌 (issue 11, point 8).
+    for typo in ("們牌", "查 門排"):
+        [choice] = talk.send(STAFF_DATA, typo)
+        assert isinstance(choice, Text) and "門牌指標設置及定期巡查管理" in choice.text, typo
+        assert "門牌點位及上傳管理" in choice.text
+    [card] = talk.send(STAFF_DATA, "門牌點爲")
+    assert isinstance(card, Card) and card.title == "12 門牌點位及上傳管理"
