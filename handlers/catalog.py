@@ -49,8 +49,10 @@ COMMANDS = Commands([
     ),
     CommandDef(
         "report", reports.report, ("回報", "填報", "進度回報", "report"), menu=WORKERS,
-        help=Help("回報 12 完成／回報 12 50% 已完成初稿／回報 12 延遲 原因：回報進度"),
+        help=Help("回報 12 完成／回報 12 50% 已完成初稿／回報 12 延遲 原因：回報進度；撤銷：收回我剛才的回報"),
     ),
+    CommandDef("more", help.more_typed, ("更多", "下一頁", "more"), offered=False),
+    CommandDef("undo", reports.undo, ("撤銷", "撤回", "取消回報", "取消", "復原", "undo")),
     CommandDef(
         "summary", summaries.summary, ("摘要", "統計", "總覽", "概況", "summary"),
         roles=MAY_SUMMARIZE, refusal=M.REFUSE_SUMMARY, menu=(Role.chief, Role.coordinator, Role.director),

@@ -45,6 +45,11 @@ def thanks(req: Request, ctx: Context) -> list[Reply]:
     return [Text(M.YOU_ARE_WELCOME)]
 
 
+def more_typed(req: Request, ctx: Context) -> list[Reply]:
+    """Answer 更多 typed when no list is waiting for its next page."""
+    return [Text(M.MORE_NOTHING, req.buttons(FALLBACK))]
+
+
 def unlinked(req: Request, ctx: Context | None = None) -> list[Reply]:
     """Answer anyone whose LINE account is not linked: no plan data, only how to link (one line in a group)."""
     if req.incoming.group_id:

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
-from handlers import access, item_lookup, paging, postbacks, scopes, search
-from handlers.agenda import Due, agenda, current_occurrence, item_occurrences
+from sqlalchemy import select
+
+from handlers import access, item_lookup, memory, paging, postbacks, scopes, search
+from handlers.agenda import (
+    UNDO,
+    UNDONE_TO_NOTHING,
+    Due,
+    agenda,
+    current_occurrence,
+    item_occurrences,
+    latest_report,
+    seen_report,
+)
 from handlers.commands import StatusSaid, read_status, verbatim
 from handlers.due_text import button_names, clip, list_names, occurrence_text
 from handlers.incoming import Context
@@ -15,7 +26,7 @@ from handlers.replies import MAX_QUICK_REPLIES, Button, Reply, Text
 from handlers.request import Request
 from handlers.scopes import month_number
 from handlers.texts import chat as M
-from schedules.dates import format_month_day
+from schedules.dates import format_date, format_month_day
 from schedules.occurrences import Occurrence
 from storage import queries
 from storage.models import Item, Plan, ProgressReport, Status
@@ -31,6 +42,7 @@ BAD_MONTH = re.compile(r"^(?:\d+|十[三-九]|[二三四五六七八九]十[一-
 HALVES = {"上半年": (1, 6), "下半年": (7, 12), "全年": (1, 12)}
 QUARTERS = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
 NOTE_SHOWN = 200
+UNDO_WITHIN = timedelta(hours=24)
 OVERDUE_OFFERED = 3  # the latest missed occurrences offered as buttons; older ones are named with a month
 AFTER_REPORT = ("mine", "overdue", "this_week")  # the buttons under a confirmation
 ASK_BUTTONS = (
@@ -160,11 +172,11 @@ def ask_occurrence(ctx: Context, item: Item, missed: list[Due], occ: Occurrence,
     buttons = []
     for due in shown:
         lines.append(M.REPORT_WHICH_LINE.format(occ=occurrence_text(due)))
-        buttons.append(_status_button(M.REPORT_WHICH_OVERDUE.format(label=_short(due.occ)), item, due.occ, status))
+        buttons.append(_status_button(ctx, M.REPORT_WHICH_OVERDUE.format(label=_short(due.occ)), item, due.occ, status))
     this = next((d for d in agenda(ctx.session, [item], item.plan.year, ctx.calendar) if d.occ.key == occ.key), None)
     if this is not None:
         lines.append(M.REPORT_WHICH_LINE.format(occ=occurrence_text(this)))
-    buttons.append(_status_button(_short(occ), item, occ, status))
+    buttons.append(_status_button(ctx, _short(occ), item, occ, status))
     if len(missed) > len(shown):
         lines.append(M.REPORT_WHICH_OLDER.format(number=item.number))
     return [Text("\n".join(lines), tuple(buttons))]
@@ -175,8 +187,9 @@ def _short(occ: Occurrence) -> str:
     return occ.label or format_month_day(occ.due)
 
 
-def _status_button(label: str, item: Item, occ: Occurrence, status: StatusSaid) -> Button:
-    fields = {"i": item.id, "o": occ.key, "s": status.status, "p": status.percent, "n": status.note or None}
+def _status_button(ctx: Context, label: str, item: Item, occ: Occurrence, status: StatusSaid) -> Button:
+    fields = {"i": item.id, "o": occ.key, "s": status.status, "p": status.percent, "n": status.note or None,
+              "v": seen_report(ctx.session, item.id, occ.key)}
     if not postbacks.fits("report", **fields):
         fields["n"] = None
     return postbacks.button(label, "report", **fields)
@@ -260,27 +273,138 @@ def _no_occurrence(ctx: Context, item: Item, written: str) -> str:
 
 
 def record(req: Request, ctx: Context, item: Item, key: str, status: Status, percent: int | None, note: str) -> list[Reply]:
-    """Write the report (history, never overwritten) and its audit entry; confirm what was recorded."""
+    """Write the report (history, never overwritten) and its audit entry; confirm what was recorded.
+
+    A 延後 without a reason asks for one; the person's next message is taken as the reason (see `take_reason`).
+    """
     staff = req.who.staff
     done_before = _done_before(ctx, item.id, key)
-    ctx.session.add(
-        ProgressReport(
-            item_id=item.id, occurrence_key=key, status=status, percent=percent, note=note,
-            staff_id=staff.id if staff else None, reported_at=ctx.now, via="line",
-        )
+    row = _write(req, ctx, item, key, status, percent, note)
+    text = _confirmation(ctx, item, key, status, percent, note, done_before, staff.name if staff else "—")
+    if status is Status.delayed and not note:
+        memory.remember(ctx, req.who, "reason", report=row.id)
+        text += "\n\n" + M.REPORT_ASK_REASON
+    return [Text(text, req.buttons(AFTER_REPORT))]
+
+
+def _write(
+    req: Request, ctx: Context, item: Item, key: str, status: Status, percent: int | None, note: str, via: str = "line"
+) -> ProgressReport:
+    staff = req.who.staff
+    row = ProgressReport(
+        item_id=item.id, occurrence_key=key, status=status, percent=percent, note=note,
+        staff_id=staff.id if staff else None, reported_at=ctx.now, via=via,
     )
+    ctx.session.add(row)
     queries.audit(
-        ctx.session, ctx.now, req.who.actor, "progress.report",
+        ctx.session, ctx.now, req.who.actor, "progress.undo" if via.startswith(UNDO) else "progress.report",
         item_id=item.id, section=item.section.name, number=item.number, occurrence=key,
         status=status.value, percent=percent,
     )
     ctx.session.flush()
-    return [Text(_confirmation(ctx, item, key, status, percent, note, done_before, staff.name if staff else "—"), req.buttons(AFTER_REPORT))]
+    return row
+
+
+def take_reason(req: Request, ctx: Context, waiting: memory.Pending) -> list[Reply]:
+    """Keep the message as the reason for the 延後 just recorded: a new report with the same status and this note."""
+    memory.forget(ctx, req.who)
+    asked = ctx.session.get(ProgressReport, waiting.detail.get("report", 0))
+    if asked is None:
+        return [Text(M.STALE_BUTTON)]
+    latest = latest_report(ctx.session, asked.item_id, asked.occurrence_key)
+    if latest is None or latest.id != asked.id:
+        return [Text(M.REPORT_REASON_TOO_LATE)]
+    note = (req.incoming.text or "").strip()
+    _write(req, ctx, asked.item, asked.occurrence_key, asked.status, asked.percent, note)
+    item = asked.item
+    return [Text(M.REPORT_REASON_KEPT.format(number=item.number, title=clip(item.title, 30), note=clip(note, NOTE_SHOWN)),
+                 req.buttons(AFTER_REPORT))]
 
 
 def _done_before(ctx: Context, item_id: int, key: str) -> bool:
-    latest = queries.latest_reports(ctx.session, [item_id]).get((item_id, key))
+    latest = latest_report(ctx.session, item_id, key)
     return latest is not None and latest.status is Status.done
+
+
+def undo(req: Request, ctx: Context) -> list[Reply]:
+    """Answer 撤銷: show my last report (of the last 24 hours) with a button that takes it back."""
+    mine = _my_last_report(ctx, req)
+    if mine is None:
+        return [Text(M.UNDO_NOTHING, req.buttons(AFTER_REPORT))]
+    button = postbacks.button(M.BUTTON_UNDO, "undo", r=mine.id)
+    return [Text(M.UNDO_ASK.format(report=_report_line(ctx, mine)), (button, *req.buttons(AFTER_REPORT)))]
+
+
+def on_undo(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
+    """Take back a report after the 確定撤銷 tap: write the report it replaced again (history stays whole)."""
+    row = ctx.session.get(ProgressReport, postbacks.int_field(fields, "r") or 0)
+    staff = req.who.staff
+    if row is None or staff is None or row.staff_id != staff.id or row.via.startswith(UNDO):
+        return [Text(M.STALE_BUTTON)]
+    if ctx.now - row.reported_at > UNDO_WITHIN:
+        return [Text(M.UNDO_TOO_OLD)]
+    latest = ctx.session.scalars(
+        select(ProgressReport)
+        .where(ProgressReport.item_id == row.item_id, ProgressReport.occurrence_key == row.occurrence_key)
+        .order_by(ProgressReport.id.desc())
+        .limit(1)
+    ).first()
+    if latest.id != row.id:
+        undone = latest.via.startswith(UNDO) and latest.staff_id == staff.id and _report_before(ctx, latest, raw=True) is row
+        return [Text(M.UNDO_ALREADY if undone else M.UNDO_NEWER)]
+    before = _report_before(ctx, row)
+    if before is None:
+        _write(req, ctx, row.item, row.occurrence_key, Status.not_started, None, "", via=UNDONE_TO_NOTHING)
+        now_text = M.STATUS["not_reported"]
+    else:
+        _write(req, ctx, row.item, row.occurrence_key, before.status, before.percent, before.note, via=UNDO)
+        now_text = _status_text(before.status, before.percent)
+    memory.forget(ctx, req.who)
+    return [Text(M.UNDO_DONE.format(report=_report_line(ctx, row), now=now_text), req.buttons(AFTER_REPORT))]
+
+
+def _my_last_report(ctx: Context, req: Request) -> ProgressReport | None:
+    staff = req.who.staff
+    rows = ctx.session.scalars(
+        select(ProgressReport)
+        .where(ProgressReport.staff_id == staff.id, ProgressReport.reported_at >= ctx.now - UNDO_WITHIN)
+        .order_by(ProgressReport.id.desc())
+        .limit(1)
+    ).all()
+    if not rows or rows[0].via.startswith(UNDO):
+        return None  # one step back only: an undo is not undone
+    row = rows[0]
+    latest = latest_report(ctx.session, row.item_id, row.occurrence_key)
+    return row if latest is not None and latest.id == row.id else None
+
+
+def _report_before(ctx: Context, row: ProgressReport, raw: bool = False) -> ProgressReport | None:
+    before = ctx.session.scalars(
+        select(ProgressReport)
+        .where(ProgressReport.item_id == row.item_id, ProgressReport.occurrence_key == row.occurrence_key,
+               ProgressReport.id < row.id)
+        .order_by(ProgressReport.id.desc())
+        .limit(1)
+    ).first()
+    return before if raw or (before is not None and before.via != UNDONE_TO_NOTHING) else None
+
+
+def _report_line(ctx: Context, row: ProgressReport) -> str:
+    item = row.item
+    dues = agenda(ctx.session, [item], item.plan.year, ctx.calendar)
+    this = next((d for d in dues if d.occ.key == row.occurrence_key), None)
+    return M.UNDO_REPORT.format(
+        section=item.section.name, number=item.number, title=clip(item.title, 40),
+        occ=occurrence_text(this) if this else M.REPORT_WHOLE_YEAR, status=_status_text(row.status, row.percent),
+        time=row.reported_at.astimezone(ctx.now.tzinfo).strftime("%H:%M"),
+    )
+
+
+def _status_text(status: Status, percent: int | None) -> str:
+    text = M.STATUS[status.value]
+    if percent is not None and status is Status.in_progress:
+        text = M.STATUS_PERCENT.format(status=text, percent=percent)
+    return text
 
 
 def _confirmation(
@@ -314,8 +438,9 @@ def _confirmation(
 def ask_status(ctx: Context, item: Item, occ: Occurrence, note: str) -> list[Reply]:
     """Ask how far the occurrence is, with one button per status (the note rides along when it fits)."""
     buttons, lost = [], False
+    seen = seen_report(ctx.session, item.id, occ.key)
     for label, status, pct in ASK_BUTTONS:
-        fields = {"i": item.id, "o": occ.key, "s": status.value, "p": pct, "n": note or None}
+        fields = {"i": item.id, "o": occ.key, "s": status.value, "p": pct, "n": note or None, "v": seen}
         if note and not postbacks.fits("report", **fields):
             fields["n"], lost = None, True
         buttons.append(postbacks.button(label, "report", **fields))
@@ -338,7 +463,8 @@ def ask_which(req: Request, ctx: Context, items: list[Item], said: Said, header:
         occ = pick_occurrence(ctx, item, said.which) if said.status else None
         if said.status and occ is not None:
             st = said.status
-            fields = {"i": item.id, "o": occ.key, "s": st.status, "p": st.percent, "n": st.note or None}
+            fields = {"i": item.id, "o": occ.key, "s": st.status, "p": st.percent, "n": st.note or None,
+                      "v": seen_report(ctx.session, item.id, occ.key)}
             if not postbacks.fits("report", **fields):
                 fields["n"] = None
                 lines[-1] += M.REPORT_ASK_NOTE_LOST
@@ -383,7 +509,25 @@ def on_report(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]
         return [Text(M.STALE_BUTTON)]
     if percent == 100:
         status = Status.done
+    latest = latest_report(ctx.session, item.id, key)
+    if latest is not None and latest.id != postbacks.int_field(fields, "v") and (latest.status, latest.percent) != (status, percent):
+        return _confirm_overwrite(ctx, item, key, latest, status, percent, fields)
     return record(req, ctx, item, key, status, percent, fields.get("n", ""))
+
+
+def _confirm_overwrite(
+    ctx: Context, item: Item, key: str, latest: ProgressReport, status: Status, percent: int | None, fields: dict[str, str]
+) -> list[Reply]:
+    """Ask before a tap replaces a report newer than its button (an old 延後 tapped after 完成)."""
+    who = latest.staff.name if latest.staff else "—"
+    day = format_date(latest.reported_at.astimezone(ctx.now.tzinfo).date())
+    text = M.REPORT_NEWER_EXISTS.format(
+        number=item.number, title=clip(item.title, 30), who=who, day=day,
+        old=_status_text(latest.status, latest.percent), new=_status_text(status, percent),
+    )
+    again = {k: v for k, v in fields.items() if k not in ("a", "v")} | {"v": latest.id}
+    confirm = postbacks.button(M.BUTTON_OVERWRITE.format(new=_status_text(status, percent)), "report", **again)
+    return [Text(text, (confirm, postbacks.button(M.BUTTON_KEEP, "card", i=item.id)))]
 
 
 def on_ask(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:

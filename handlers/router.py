@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from datetime import date
 
-from handlers import help, linking, postbacks, reports, search
+from handlers import help, linking, memory, postbacks, reports, search
 from handlers.catalog import COMMANDS
 from handlers.commands import Command, is_filler, strip_mention
 from handlers.digest_pages import digest_more
@@ -56,6 +56,7 @@ def _more(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
 POSTBACKS: dict[str, PostbackHandler] = {
     "report": reports.on_report,
     "ask": reports.on_ask,
+    "undo": reports.on_undo,
     "card": search.show_card,
     "more": _more,
 }
@@ -73,6 +74,7 @@ def handle_as(incoming: Incoming, staff: Staff | None, ctx: Context) -> list[Rep
     savepoint = ctx.session.begin_nested()
     try:
         replies = _dispatch(incoming, who, ctx)
+        _remember_more(incoming, who, ctx, replies)
         if len(replies) > MAX_MESSAGES:
             raise ValueError(f"{len(replies)} messages in one reply")
     except Exception:
@@ -104,6 +106,10 @@ def _text(incoming: Incoming, who: Asker, ctx: Context) -> list[Reply]:
             return []
     command = COMMANDS.parse(text)
     req = Request(incoming, who, command, COMMANDS)
+    if who.known and not incoming.group_id:
+        waiting = _waiting(req, ctx)
+        if waiting is not None:
+            return waiting
     definition = COMMANDS.get(command.name)
     if definition is not None and (who.known or not definition.linked_only):
         if quiet and command.name == "search":
@@ -120,6 +126,32 @@ def _text(incoming: Incoming, who: Asker, ctx: Context) -> list[Reply]:
     # Not a command, or a command whose arguments were not its own (本月報表): search item names.
     plain = Request(incoming, who, Command("", command.text, command.text), COMMANDS)
     return search.free_text(plain, ctx) or help.not_understood(plain, ctx)
+
+
+def _waiting(req: Request, ctx: Context) -> list[Reply] | None:
+    """Answer a message the bot was waiting for (the reason after 延後, 更多 typed); None to go on as usual."""
+    waiting = memory.pending(ctx, req.who)
+    if waiting is None:
+        return None
+    if waiting.topic == "reason":
+        if req.command.name == "":
+            return reports.take_reason(req, ctx, waiting)
+        memory.forget(ctx, req.who)  # a command instead: the question lapses, the message is answered as usual
+        return None
+    if waiting.topic == "more" and req.command.name == "more":
+        return _postback(Incoming("postback", req.incoming.line_user_id, data=waiting.detail.get("data", "")), req.who, ctx)
+    return None
+
+
+def _remember_more(incoming: Incoming, who: Asker, ctx: Context, replies: list[Reply]) -> None:
+    """Remember the 更多 button of a list just shown, so 更多 typed later shows the same next page."""
+    if not who.known or incoming.group_id:
+        return
+    for reply in replies:
+        for button in getattr(reply, "quick_replies", ()):
+            if button.data and postbacks.decode(button.data).get("a") == "more":
+                memory.remember(ctx, who, "more", data=button.data)
+                return
 
 
 def _postback(incoming: Incoming, who: Asker, ctx: Context) -> list[Reply]:

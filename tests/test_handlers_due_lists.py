@@ -281,3 +281,11 @@ def test_an_empty_own_overdue_list_mentions_the_wider_one(talk):
     assert "項作業逾期未完成，傳「逾期 全所」看全部。" in text
     chief = talk.text(CHIEF_REG, "逾期")
     assert "很好" not in chief and "戶籍登記課有 " in chief and "傳「逾期 戶籍登記課」看全部" in chief
+
+
+def test_more_typed_shows_the_next_page_of_the_last_list(talk):
+    first = talk.text(CHIEF_DATA, "逾期 戶籍資料課")
+    talk.text(CHIEF_DATA, "查 門牌")  # another message in between: the 更多 button is gone from view
+    page2 = talk.text(CHIEF_DATA, "更多")
+    assert "第 2/2 頁" in page2 and "3/29（五）" in page2 and page2 != first
+    assert talk.text(STAFF_REG, "更多").startswith("目前沒有還沒看完的清單。")

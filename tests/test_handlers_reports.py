@@ -301,3 +301,89 @@ def test_an_item_is_found_by_its_place_in_words_or_by_name(talk):
     assert ask.text.startswith("有 2 個項目和「門牌」有關，要回報哪一項？")
     assert {b.label[:3] for b in ask.quick_replies} == {"11 ", "12 "}
     assert talk.text(STAFF_DATA, "回報 沒有這種項目 完成").startswith("找不到和「沒有這種項目」有關、你可以回報的項目")
+
+
+# ---------------------------------------------------------------- issue 11: undo, reasons, stale buttons
+
+
+def test_delay_from_a_button_asks_why_and_keeps_the_next_message_as_the_reason(talk):
+    it = item(talk, "戶籍資料課", "12")
+    [ask] = talk.send(STAFF_DATA, "回報 12 4月")
+    delayed = next(b for b in ask.quick_replies if b.label == "延後")
+    text = read(talk.tap(STAFF_DATA, delayed.data))
+    assert "進度：延後" in text and "延後的原因是什麼？" in text
+    text = talk.text(STAFF_DATA, "等民政局回函，預計下週")
+    assert text.startswith("已記下原因 ✅\n12 門牌點位及上傳管理\n備註：等民政局回函，預計下週")
+    rows = reports(talk, it)
+    assert [(r.status, r.note) for r in rows] == [(Status.delayed, ""), (Status.delayed, "等民政局回函，預計下週")]
+    # The question is answered: the next free text is searched again, not taken as a reason.
+    assert "門牌" in talk.text(STAFF_DATA, "門牌")
+    assert len(reports(talk, it)) == 2
+
+
+def test_a_command_after_the_question_is_answered_as_usual(talk):
+    talk.send(STAFF_DATA, "回報 12 4月 延後")
+    assert talk.text(STAFF_DATA, "本週").startswith("本週（")
+    talk.send(STAFF_DATA, "門牌")
+    assert [r.note for r in reports(talk, item(talk, "戶籍資料課", "12"))] == [""]
+
+
+def test_undo_shows_the_report_and_takes_it_back_on_confirmation(talk):
+    it = item(talk, "戶籍資料課", "12")
+    talk.send(STAFF_DATA, "回報 12 4月 50% 初稿")
+    talk.clock.advance(minutes=5)
+    talk.send(STAFF_DATA, "回報 12 4月 完成")
+    [ask] = talk.send(STAFF_DATA, "撤銷")
+    assert ask.text.startswith("要撤銷你剛才的這筆回報嗎？\n戶籍資料課 12 門牌點位及上傳管理\n作業：4月：4/1（一）～4/30（二）\n進度：已完成")
+    assert len(reports(talk, it)) == 2  # asking writes nothing
+    confirm = ask.quick_replies[0]
+    assert confirm.label == "確定撤銷"
+    text = read(talk.tap(STAFF_DATA, confirm.data))
+    assert text.startswith("已撤銷 ↩️") and "現在的進度：進行中 50%" in text
+    rows = reports(talk, it)
+    assert [(r.status, r.percent, r.note, r.via) for r in rows] == [
+        (Status.in_progress, 50, "初稿", "line"), (Status.done, None, "", "line"), (Status.in_progress, 50, "初稿", "undo"),
+    ]
+    assert "🔄進行中 50%" in talk.text(STAFF_DATA, "本月")
+    assert read(talk.tap(STAFF_DATA, confirm.data)) == "這筆回報已經撤銷了。"  # once only
+    assert talk.text(STAFF_DATA, "取消").startswith("你在 24 小時內沒有可以撤銷的回報")
+
+
+def test_undo_of_a_first_report_leaves_the_occurrence_unreported(talk):
+    talk.send(STAFF_DATA, "回報 12 4月 未開始")
+    assert "⬜未開始" in talk.text(STAFF_DATA, "本月")
+    [ask] = talk.send(STAFF_DATA, "撤銷")
+    assert "現在的進度：未回報" in read(talk.tap(STAFF_DATA, ask.quick_replies[0].data))
+    assert "・12 門牌點位及上傳管理｜4月作業｜⬜未回報" in talk.text(STAFF_DATA, "本月")
+    history = reports(talk, item(talk, "戶籍資料課", "12"))
+    assert [r.status for r in history] == [Status.not_started, Status.not_started] and history[-1].via == "undo:none"
+
+
+def test_undo_refuses_after_a_day_or_after_someone_else_reported(talk):
+    talk.send(STAFF_DATA, "回報 12 4月 完成")
+    [ask] = talk.send(STAFF_DATA, "撤銷")
+    talk.send(STAFF_DATA_2, "回報 12 4月 延後 缺資料")
+    assert read(talk.tap(STAFF_DATA, ask.quick_replies[0].data)).startswith("這次作業在你之後又有新的回報")
+    talk.send(STAFF_DATA, "回報 11 4月 完成")
+    [ask] = talk.send(STAFF_DATA, "撤銷")
+    talk.clock.advance(hours=25)
+    assert talk.text(STAFF_DATA, "撤銷").startswith("你在 24 小時內沒有可以撤銷的回報")
+    assert read(talk.tap(STAFF_DATA, ask.quick_replies[0].data)).startswith("這筆回報已超過 24 小時")
+    assert not any(r.via.startswith("undo") for r in reports(talk, item(talk, "戶籍資料課", "11")))
+
+
+def test_an_old_button_asks_before_replacing_a_newer_report(talk):
+    it = item(talk, "戶籍資料課", "12")
+    [ask] = talk.send(STAFF_DATA, "回報 12 4月")
+    old_delay = next(b for b in ask.quick_replies if b.label == "延後")
+    talk.clock.advance(days=2)
+    talk.send(STAFF_DATA_2, "回報 12 4月 完成")
+    [confirm] = talk.tap(STAFF_DATA, old_delay.data)
+    assert confirm.text == "「12 門牌點位及上傳管理」這次作業已由 劉宗佑 在 4/10（三） 回報為「已完成」，比這個按鈕新。要改成「延後」嗎？"
+    assert [r.status for r in reports(talk, it)] == [Status.done]
+    text = read(talk.tap(STAFF_DATA, confirm.quick_replies[0].data))
+    assert "進度：延後" in text
+    assert [r.status for r in reports(talk, it)] == [Status.done, Status.delayed]
+    # A digest button (no report seen) that would say the same as the newest report just records.
+    talk.tap(STAFF_DATA, f"a=report&i={it.id}&o=2024-04&s=delayed")
+    assert [r.status for r in reports(talk, it)] == [Status.done, Status.delayed, Status.delayed]

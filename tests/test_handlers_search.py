@@ -191,3 +191,9 @@ def test_words_typed_by_sound_find_the_item(talk):
         assert "門牌點位及上傳管理" in choice.text
     [card] = talk.send(STAFF_DATA, "門牌點爲")
     assert isinstance(card, Card) and card.title == "12 門牌點位及上傳管理"
+
+
+def test_undo_words_are_commands_not_searches(talk):
+    for word in ("撤銷", "取消"):
+        [reply] = talk.send(STAFF_DATA, word)
+        assert isinstance(reply, Text) and reply.text.startswith("你在 24 小時內沒有可以撤銷的回報"), word
