@@ -37,7 +37,7 @@ def test_say_prints_what_the_person_reads(run):
     code, out, err = run("say", "--as", STAFF_DATA, "--at", AT, "本週")
     assert code == 0, err
     assert out.splitlines()[0] == "本週（4/8（一）～4/14（日））你有 1 項作業到期："
-    assert "・11 門牌指標設置及定期巡查管理｜期限｜⬜未回報" in out
+    assert "・11 門牌指標設置及定期巡查管理｜期限（4/5 遇假日順延）｜⬜未回報" in out
     assert "[今天] [下週]" in out
 
 

@@ -46,7 +46,7 @@ def test_today_lists_my_deadline_with_number_kind_date_and_status(talk):
     text = talk.text(STAFF_DATA, "今天")
     assert text.startswith("今天（4/8（一））你有 1 項作業到期：")
     assert "【4/8（一）】" in text
-    assert "・11 門牌指標設置及定期巡查管理｜期限｜⬜未回報" in text
+    assert "・11 門牌指標設置及定期巡查管理｜期限（4/5 遇假日順延）｜⬜未回報" in text
 
 
 def test_this_week_and_its_synonyms_give_the_same_answer(talk):
@@ -94,7 +94,7 @@ def test_reported_status_shows_in_the_list(talk):
     talk.send(STAFF_DATA, "回報 11 4月 完成")
     talk.send(STAFF_DATA, "回報 12 4月 50% 已拍照")
     text = talk.text(STAFF_DATA, "本月")
-    assert "・11 門牌指標設置及定期巡查管理｜期限｜✅已完成" in text
+    assert "・11 門牌指標設置及定期巡查管理｜期限（4/5 遇假日順延）｜✅已完成" in text
     assert "・12 門牌點位及上傳管理｜4月作業｜🔄進行中 50%" in text
 
 
@@ -148,7 +148,7 @@ def test_only_coordinator_and_director_see_the_whole_office(talk):
 def test_coordinator_sees_any_section(talk):
     text = talk.text(COORDINATOR, "本月 戶籍資料課")
     assert text.startswith("本月（4/1（一）～4/30（二））戶籍資料課有")
-    assert "・11 門牌指標設置及定期巡查管理｜期限｜⬜未回報｜李冠緯" in text
+    assert "・11 門牌指標設置及定期巡查管理｜期限（4/5 遇假日順延）｜⬜未回報｜李冠緯" in text
     assert "・戶籍資料課 11" in talk.text(COORDINATOR, "本月 全所")
 
 
@@ -160,7 +160,7 @@ def test_unknown_section_is_named(talk):
 def test_mine_lists_items_with_next_due_and_what_is_left(talk):
     text = talk.text(STAFF_DATA, "我的")
     assert text.startswith("你今年還有 5 個項目要辦（4/8（一） 起）：")
-    assert "・11 門牌指標設置及定期巡查管理｜下次 4/8（一） 期限｜⬜未回報｜今年還有 9 次｜⚠️ 3 次逾期" in text
+    assert "・11 門牌指標設置及定期巡查管理｜下次 4/8（一） 期限（4/5 遇假日順延）｜⬜未回報｜今年還有 9 次｜⚠️ 3 次逾期" in text
     assert "・1 辦理到校受理國中生初領國民身分證業務｜下次 5/31（五） 3-5月作業｜⬜未回報｜今年還有 1 次" in text
 
 

@@ -215,7 +215,7 @@ def test_a_report_without_a_month_asks_when_an_earlier_one_is_still_overdue(talk
     assert [b.label for b in ask.quick_replies] == ["2月（逾期）", "3月（逾期）", "4月（逾期）", "5月"]
     assert count(talk, ProgressReport) == before
     text = read(talk.tap(STAFF_DATA, ask.quick_replies[2].data))
-    assert "作業：4月：4/8（一）截止\n進度：已完成" in text
+    assert "作業：4月：4/8（一）截止（4/5 遇假日順延）\n進度：已完成" in text
     assert reports(talk, item(talk, "戶籍資料課", "11"))[-1].occurrence_key == "2024-04"
     text = talk.text(STAFF_DATA, "回報 11 5月 完成")
     assert "作業：5月：5/6（一）截止" in text

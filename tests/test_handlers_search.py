@@ -22,10 +22,10 @@ def test_a_unique_match_shows_the_item_card(talk):
     assert card.title == "11 門牌指標設置及定期巡查管理" and card.subtitle == "戶籍資料課"
     rows = {r.label: r.value for r in card.rows}
     assert rows["預定時程"] == "每月5日前"
-    assert rows["接下來"] == "4月：4/8（一）截止\n5月：5/6（一）截止\n6月：6/5（三）截止"
+    assert rows["接下來"] == "4月：4/8（一）截止（4/5 遇假日順延）\n5月：5/6（一）截止（5/5 遇假日順延）\n6月：6/5（三）截止"
     assert rows["承辦人"] == "李冠緯"
     assert rows["考核指標"].startswith("民政局考核： *門牌月報表項目")
-    assert rows["本次作業"] == "4月：4/8（一）截止｜⬜未回報"
+    assert rows["本次作業"] == "4月：4/8（一）截止（4/5 遇假日順延）｜⬜未回報"
     assert rows["最新狀況"] == "未回報"
     assert [b.label for b in card.buttons] == ["完成", "進行中", "延後"]
 

@@ -24,7 +24,8 @@ STATUS_MARK = W.STATUS_MARK
 OVERDUE_MARK = W.OVERDUE_MARK
 WHOLE_OFFICE = W.WHOLE_OFFICE
 ROLE = W.ROLE
-ROLLED = "（{day}{rolled}）"
+ROLLED = "（{day} {rolled}）"
+ROLLED_WORD = W.ROLLED
 SPAN = {
     "today": "今天",
     "tomorrow": "明天",
