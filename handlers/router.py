@@ -14,7 +14,7 @@ from datetime import date
 from handlers import help, linking, memory, postbacks, reports, search
 from handlers.catalog import COMMANDS
 from handlers.commands import Command, is_filler, strip_mention
-from handlers.digest_pages import digest_more
+from handlers.digests import digest_more
 from handlers.incoming import Context, Incoming
 from handlers.replies import MAX_MESSAGES, Reply, Text
 from handlers.request import Asker, Request

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from handlers.texts import words as W
+
 REASON_LABELS = {
     "overdue": "已逾期",
     "escalation": "同仁逾期",
@@ -10,18 +12,19 @@ REASON_LABELS = {
     "event": "活動提醒",
     "upcoming": "即將到期",
     "opened": "開始辦理",
-    "collect_followup": "月報：尚未回報",
+    "collect_followup": f"月報：{W.NOT_REPORTED}",
     "collect": "月報：請回報",
     "compiled": "月報彙整",
 }
 
-KIND_LABELS = {"deadline": "期限", "window": "辦理期間", "period": "月份", "event": "活動"}
+KIND_LABELS = {**W.KIND, "period": "月份"}  # a digest names a period by its month(s)
 
-STATUS_LABELS = {"not_started": "尚未回報", "in_progress": "進行中", "done": "完成", "delayed": "延後"}
+# A digest's "not_started" is an occurrence nobody has reported on.
+STATUS_LABELS = {**W.STATUS, "not_started": W.NOT_REPORTED}
 
-BUTTON_DONE = "完成"
-BUTTON_IN_PROGRESS = "進行中"
-BUTTON_DELAYED = "延後"
+BUTTON_DONE = W.STATUS_SAID["done"][0]
+BUTTON_IN_PROGRESS = W.IN_PROGRESS
+BUTTON_DELAYED = W.DELAYED
 BUTTON_MORE = "更多"
 BUTTON_EXPORT = "下載管制表"
 
@@ -56,27 +59,10 @@ PAGE_TITLE = "{day} 工作提醒（第 {page} 頁）"
 COMPILED_TITLE = "{month} 月工作進度彙整"
 COMPILED_SUBTITLE = "{scope}，共 {total} 項"
 COMPILED_ALL = "全機關"
-COMPILED_COUNTS = "完成 {done}／進行中 {in_progress}／延後 {delayed}／未回報 {missing}"
-COMPILED_MISSING = "未回報：{names}"
+COMPILED_COUNTS = "完成 {done}／" + W.IN_PROGRESS + " {in_progress}／" + W.DELAYED + " {delayed}／" + W.NOT_REPORTED + " {missing}"
+COMPILED_MISSING = W.NOT_REPORTED + "：{names}"
 COMPILED_NO_MISSING = "全部已回報"
 EXPORT_HINT = "要完整的管制表，請在 LINE 輸入「匯出」。"
-
-# planbot remind / planbot clock (the administrator's terminal)
-CLI_NEED_ONE = "請指定 --at 時間或 --now 其中一個"
-CLI_BAD_MOMENT = "看不懂的時間「{text}」（例：2024-04-08T08:30 或 113/4/8 08:30）"
-CLI_NO_OFFICE = "沒有「{name}」這個機關"
-CLI_PLAN_HEAD = "{day} 早上的提醒：{count} 份"
-CLI_UNREACHABLE = "（其中 {count} 份無法送達：未綁定 LINE，課室也沒有群組）"
-CLI_VIA = {"user": "LINE", "group": "群組", "none": "無法送達"}
-CLI_PLAN_LINE = "    {reason}\t{number}\t{title}\t{due}"
-CLI_RUN_SKIPPED = "{day} 沒有推播：{why}"
-CLI_SKIP_REASONS = {
-    "rest day": "不是上班日",
-    "outside push hours": "不在推播時段（上班日 08:30～18:00）",
-    "another clock is running": "另一個排程程序正在執行，稍後再試",
-}
-CLI_RUN_DONE = "{day}：規劃 {planned} 份，新寫入 {written} 份，已送出 {sent} 份，失敗 {failed} 份，待重送 {left} 份"
-CLI_RUN_MISSED = "補上漏掉的早上：{days}"
 
 QUOTA_REFUSED = (
     "⚠ LINE 本月推播額度不足：{day} 早上有 {count} 則提醒沒有送出。\n"
