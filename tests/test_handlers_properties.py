@@ -97,7 +97,9 @@ def check_event(talk: Talk, who: str, send, text_for_rules: str | None) -> None:
     assert set(grown) <= ALLOWED_GROWTH, grown
     shown = read(replies)
     if grown.get("progress_reports"):
-        assert grown == {"progress_reports": 1, "audit_log": 1} and shown.startswith("已記錄 ✅"), (grown, shown)
+        # Every written report is confirmed: recorded, a reason kept after 延後, or a report taken back.
+        confirmed = shown.startswith(("已記錄 ✅", "已記下原因 ✅", "已撤銷 ↩️"))
+        assert grown == {"progress_reports": 1, "audit_log": 1} and confirmed, (grown, shown)
     if grown.get("export_files"):
         assert grown == {"export_files": 2, "audit_log": 2} and sum(isinstance(r, FileLink) for r in replies) == 2
     if grown.get("link_attempts"):
