@@ -86,7 +86,7 @@ def _make_sender(env: dict, simulator: bool):
     """Return the LINE sender, or the simulator's recording sender when there is no LINE channel."""
     token = env.get("LINE_CHANNEL_ACCESS_TOKEN")
     if token:
-        from bot.line_client import LineSender
+        from bot.line_api import LineSender
 
         return LineSender(token, base_url=env.get("LINE_API_BASE") or None)
     from bot.simulator_sender import SimulatorSender

@@ -65,7 +65,7 @@ def line_sender(env: Mapping[str, str]):
     token = env.get("LINE_CHANNEL_ACCESS_TOKEN")
     if not token:
         return None
-    from bot.line_client import LineSender
+    from bot.line_api import LineSender
 
     timeout = float(env.get("PLANBOT_PUSH_TIMEOUT") or 10)
     return LineSender(token, base_url=env.get("LINE_API_BASE") or None, timeout=timeout)
@@ -86,7 +86,7 @@ def quota_check(env: Mapping[str, str]):
     client = line_sender(env)
     if client is None:
         return None
-    from bot.line_client import QuotaGuard
+    from bot.line_api import QuotaGuard
 
     return QuotaGuard(client.quota, reserve=int(env.get("PLANBOT_QUOTA_RESERVE") or 0)).can_send
 

@@ -38,7 +38,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def forkserver():
     """A multiprocessing context whose children fork from a process that already imported the clock."""
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["bot.clock_main", "bot.render", "bot.line_client", "schedules.scheduler"])
+    ctx.set_forkserver_preload(["bot.clock_main", "bot.render", "bot.line_api", "schedules.scheduler"])
     return ctx
 
 

@@ -10,7 +10,7 @@ from fakes.line_api import FakeLineAPI
 from sqlalchemy import func, select
 
 from bot.clock_main import pushing_through
-from bot.line_client import LineSender
+from bot.line_api import LineSender
 from schedules.clock import TAIPEI, FixedClock
 from schedules.deliveries import SendOutcome, retry_key_for
 from schedules.leader import RunLock

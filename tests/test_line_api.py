@@ -1,4 +1,4 @@
-"""LineSender (the real line-bot-sdk client) against the fake LINE API over HTTP on 127.0.0.1."""
+"""LineSender (the real line-bot-sdk client, bot/line_api.py) against the fake LINE API over HTTP on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from linebot.v3.messaging import (
     TextMessage,
 )
 
-from bot.line_client import (
+from bot.line_api import (
     DEFAULT_BASE_URL,
     LineApiError,
     LineSender,

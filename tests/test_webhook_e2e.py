@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from bot.app import create_app
-from bot.line_client import LineSender
+from bot.line_api import LineSender
 from bot.runtime import Runtime
 from schedules.clock import FixedClock
 from storage import queries
