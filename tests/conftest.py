@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-import shutil
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -84,10 +85,20 @@ def _truncate_pg(engine: Engine) -> None:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
+def copy_sqlite(source: Path, target: Path) -> None:
+    """Copy a SQLite database through SQLite itself.
+
+    Our engines put SQLite in WAL mode: until the last connection closes, recent commits live in
+    the -wal file beside the database, and copying the database file alone silently loses them.
+    """
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+
+
 def make_sqlite_db(template: Path, tmp_path: Path) -> Database:
     """Return a fresh migrated SQLite database in tmp_path."""
     path = tmp_path / "planbot.db"
-    shutil.copy(template, path)
+    copy_sqlite(template, path)
     url = f"sqlite:///{path}"
     engine = make_engine(url)
     return Database(url, engine, session_factory(engine), "sqlite")
