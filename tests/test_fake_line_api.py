@@ -472,10 +472,9 @@ def test_drop_closes_without_an_answer(fake):
 
 def test_timeout_holds_until_the_client_gives_up(fake):
     fake.fail_next(1, "timeout")
-    started = time.monotonic()
     with pytest.raises(requests.Timeout):
         requests.get(fake.base_url + "/v2/bot/message/quota", headers=AUTH, timeout=0.2)
-    assert time.monotonic() - started < 2
+    assert fake.requests[-1].fault.kind == "timeout" and fake.requests[-1].status is None
     assert requests.get(fake.base_url + "/v2/bot/message/quota", headers=AUTH, timeout=5).status_code == 200
 
 
@@ -494,11 +493,10 @@ def test_stop_ends_held_requests_quickly():
     caller.start()
     while not api.requests:
         time.sleep(0.01)
-    started = time.monotonic()
     api.stop()
-    caller.join(timeout=5)
-    assert time.monotonic() - started < 3
-    assert not caller.is_alive() and errors
+    caller.join()
+    # The fake hung up: a connection error, not the client's own timeout (30 s, under the 60 s hold).
+    assert len(errors) == 1 and isinstance(errors[0], requests.ConnectionError), errors
 
 
 def test_faults_can_target_a_path(fake):

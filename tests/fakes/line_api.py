@@ -49,6 +49,10 @@ ERROR_MESSAGES = {
 }
 # How long a "timeout" fault holds a request whose client never hangs up.
 DEFAULT_TIMEOUT_HOLD = 30.0
+# A client read timeout for tests with "timeout" faults. The fake never answers a held request, so the
+# client's timeout fires on it by design; an answered request takes milliseconds, so it never fires on
+# those, however busy the machine. (A timeout shorter than the fake's answers would make tests flaky.)
+HELD_REQUEST_TIMEOUT = 1.0
 
 API_HOST = "https://api.line.me"
 DATA_HOST = "https://api-data.line.me"
