@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from fakes.line_api import HELD_REQUEST_TIMEOUT, FakeLineAPI
-from sizes import size
 from sqlalchemy import func, select
 
 from bot.clock_main import pushing_through
@@ -29,6 +28,7 @@ from storage.models import (
     Staff,
     Status,
 )
+from tests.sizes import size
 
 # 每月5日前: due 1/5 (Fri), overdue 1/8, 1/10 and 1/12; the chief hears on 1/10.
 SCHEDULE = "每月5日前"
