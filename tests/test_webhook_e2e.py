@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from pathlib import Path
 
 import pytest
 import requests
@@ -18,15 +17,13 @@ from bot.runtime import Runtime
 from schedules.clock import FixedClock
 from storage import queries
 from storage.models import Staff, WebhookEvent
-from storage.plan_import import import_plan
-from storage.staff_import import import_staff, read_roster
-from tests.conftest import DEMO
+from tests.conftest import copy_sqlite
 from tests.fakes import webhooks
 from tests.fakes.line_api import FakeLineAPI
+from tests.handler_fixtures import MONDAY, demo_template, load_demo  # noqa: F401 - demo_template is a fixture
 
 SECRET = "e2e-channel-secret"
 TOKEN = "e2e-access-token"
-MONDAY = datetime(2024, 4, 8, 9, 0, tzinfo=ZoneInfo("Asia/Taipei"))
 
 
 @pytest.fixture
@@ -37,13 +34,16 @@ def fake():
 
 
 @pytest.fixture
-def demo_db(db):
+def demo_db(db, request):
     """The demo plan (as 2024) and its staff in the `db` database."""
-    with db.sessions() as session:
-        import_plan(session, DEMO / "wenshan-113.ods", 2024, MONDAY)
-        office = queries.only_office(session)
-        import_staff(session, office, read_roster(DEMO / "staff.csv"), MONDAY, "staff.csv")
-        session.commit()
+    if db.kind == "sqlite":
+        # The same import, made once per run and copied: importing the demo for each test is slow.
+        db.engine.dispose()
+        copy_sqlite(request.getfixturevalue("demo_template"), Path(db.engine.url.database))
+    else:
+        with db.sessions() as session:
+            load_demo(session, MONDAY)
+            session.commit()
     return db
 
 
