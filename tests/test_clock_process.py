@@ -13,7 +13,6 @@ import os
 import random
 import subprocess
 import sys
-import time
 from collections import Counter
 from datetime import date
 
@@ -61,19 +60,20 @@ def start_clock(ctx, morning: date, env: dict[str, str]):
 
 def kill_at_random_point(process, fake: FakeLineAPI, rng: random.Random, remaining: int) -> str:
     """SIGKILL the clock while it plans and writes (a random time) or after a random share of what is left to push."""
-    before = len(fake.requests)
     if rng.random() < 0.25 or remaining < 2:
         process.join(rng.uniform(0.0, 0.8))
         point = "while planning"
     else:
+        # The fake holds the pushes after `threshold`: the clock is certainly mid fan-out when killed.
         threshold = rng.randint(1, remaining - 1)
-        deadline = time.monotonic() + 60
-        while process.is_alive() and len(fake.requests) - before < threshold and time.monotonic() < deadline:
-            time.sleep(0.002)
-        point = f"after {len(fake.requests) - before} pushes"
+        holding = fake.pause_after(threshold, path="/push")
+        while process.is_alive() and not holding.wait(0.05):
+            pass
+        point = f"after {threshold} pushes"
     finished = not process.is_alive()
     process.kill()
     process.join(10)
+    fake.resume()
     return "finished first" if finished else point
 
 

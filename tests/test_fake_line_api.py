@@ -636,3 +636,17 @@ def test_signature_matches_the_sdk_and_a_tampered_body_fails():
         WebhookParser(SECRET).parse(tampered.decode("utf-8"), signature)
     with pytest.raises(InvalidSignatureError):
         WebhookParser("another-secret").parse(payload.decode("utf-8"), signature)
+
+
+def test_pause_holds_requests_after_the_first_n_until_resumed(fake):
+    holding = fake.pause_after(1, path="/quota")
+    quota = fake.base_url + "/v2/bot/message/quota"
+    assert requests.get(quota, headers=AUTH, timeout=30).status_code == 200
+    answers: list[int] = []
+    caller = threading.Thread(target=lambda: answers.append(requests.get(quota, headers=AUTH, timeout=30).status_code))
+    caller.start()
+    assert holding.wait(30)
+    assert answers == [] and fake.requests[-1].status is None  # held: nothing is answered before resume()
+    fake.resume()
+    caller.join()
+    assert answers == [200]
