@@ -25,6 +25,10 @@ hypothesis_settings.register_profile("ci", derandomize=True, database=None, prin
 if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
     hypothesis_settings.load_profile("ci")
 
+# The conversation fixtures (the demo database, talking to the bot) are defined once for the whole run,
+# so their session-scoped demo database is built once, not once per module that uses it.
+pytest_plugins = ["tests.handler_fixtures"]
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 DEMO = ROOT / "demo"

@@ -1,6 +1,6 @@
 """Fixtures for the conversation tests: the demo plan and roster in a database, and a way to talk to the bot.
 
-Import it from a test module with `from tests.handler_fixtures import *  # noqa: F403` so pytest sees the fixtures.
+tests/conftest.py loads it as a plugin, so every test module sees its fixtures.
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from handlers.commands import SYNONYMS, parse
 from handlers.replies import FileLink
 from storage import queries
-from tests.handler_fixtures import *  # noqa: F403
 from tests.handler_fixtures import (
     CHIEF_DATA,
     COORDINATOR,

@@ -20,7 +20,7 @@ from storage.models import Staff, WebhookEvent
 from tests.conftest import copy_sqlite
 from tests.fakes import webhooks
 from tests.fakes.line_api import FakeLineAPI
-from tests.handler_fixtures import MONDAY, demo_template, load_demo  # noqa: F401 - demo_template is a fixture
+from tests.handler_fixtures import MONDAY, load_demo
 
 SECRET = "e2e-channel-secret"
 TOKEN = "e2e-access-token"
