@@ -10,7 +10,6 @@ from schedules.clock import FixedClock
 from storage import queries
 from storage.models import AuditLog, Item, ProgressReport, Role, Staff, Status
 from storage.plan_import import import_plan
-from tests.handler_fixtures import *  # noqa: F403
 from tests.handler_fixtures import (
     CHIEF_DATA,
     CHIEF_REG,
