@@ -158,6 +158,7 @@ class Dispatcher:
         self._held: set[int] = set()  # event rows this process holds (renewed by the heartbeat)
         self._futures: set[Future] = set()
         self._drain_lock = threading.Lock()
+        self._dispatch_lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._heartbeat: threading.Thread | None = None
 
@@ -211,10 +212,15 @@ class Dispatcher:
         self._start_heartbeat()
         with self._drain_lock:
             settled = 0
-            while futures := self._dispatch():
-                wait_all(futures)
+            while True:
+                futures = self._dispatch()
+                # Conversations the background loop holds are waited for too: afterwards all is settled.
+                with self._state:
+                    others = [f for f in self._futures if not f.done() and f not in futures]
+                if not futures and not others:
+                    return settled
+                wait_all(futures + others)
                 settled += sum(f.result() for f in futures)
-            return settled
 
     # -- claiming ----------------------------------------------------------------------------------
     def _now(self) -> datetime:
@@ -225,6 +231,10 @@ class Dispatcher:
 
     def _dispatch(self) -> list[Future]:
         """Claim what is free, conversation by conversation, and hand each conversation to the pool."""
+        with self._dispatch_lock:  # claimed and submitted as one step, so drain() sees every claim in flight
+            return self._dispatch_claimed()
+
+    def _dispatch_claimed(self) -> list[Future]:
         futures = []
         for key, ids in self._claim().items():
             with self._state:

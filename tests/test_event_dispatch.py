@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from bot.event_journal import EventJournal
 from bot.events import Dispatcher
-from bot.line_client import LineSender
+from bot.line_api import LineSender
 from bot.simulator_sender import SimResult, SimulatorSender
 from handlers.incoming import Settings
 from schedules.clock import FixedClock
@@ -99,7 +99,7 @@ def _report_text(db) -> tuple[str, int]:
     """Return a 回報 message 李冠緯 may send, and the item it reports on."""
     with db.sessions() as session:
         item = session.scalar(select(Item).where(Item.number == "11", Item.title.like("門牌指標%")))
-    return f"回報 {item.number} 50% 已完成初稿", item.id
+    return f"回報 {item.number} 4月 50% 已完成初稿", item.id
 
 
 def _reports(db, item_id: int) -> int:
