@@ -39,8 +39,10 @@ TOKEN = "process-access-token"
 LEASE = 1.5  # seconds: a dead worker's conversations move on within a few of these
 BIN = Path(sys.executable).parent
 # Who reports on which of their own items (demo/staff.csv, demo/wenshan-113.ods).
-REPORTERS = [("李冠緯", "11"), ("楊凱", "15"), ("許嘉玲", "1"), ("謝孟儒", "8"), ("郭品妤", "3-1"),
-             ("蔡宜臻", "3"), ("劉宗佑", "5"), ("黃柏翔", "8"), ("張書維", "4-4"), ("林佩蓉", "5-1")]
+# Items with work in December; 回報 names the month (without one it asks which, as earlier months are overdue).
+REPORTERS = [("李冠緯", "11"), ("楊凱", "15"), ("許嘉玲", "1"), ("謝孟儒", "9-1"), ("郭品妤", "3-1"),
+             ("蔡宜臻", "3"), ("劉宗佑", "2-1"), ("黃柏翔", "8"), ("張書維", "4-4"), ("林佩蓉", "5-1")]
+MONTH = "12月"
 DEADLINE = 120.0
 
 
@@ -153,7 +155,7 @@ def run(layout: Layout, fake: FakeLineAPI, sessions, users: dict[str, str]) -> N
     def message(n: int, name: str, number: str) -> tuple[str, dict]:
         note = f"第{n}-{next(counter)}則"
         token = fake.issue_reply_token(users[name])
-        event = webhooks.text_event(users[name], f"回報 {number} 50% {note}", reply_token=token)
+        event = webhooks.text_event(users[name], f"回報 {number} {MONTH} 50% {note}", reply_token=token)
         sent[note], events[note] = token, event
         return note, event
 
