@@ -11,7 +11,15 @@ from handlers import access, paging, scopes
 from handlers import messages as M
 from handlers.agenda import Due, agenda, number_key
 from handlers.commands import is_filler
-from handlers.due_text import clip, due_line, item_name, kind_label, owners_text, status_label
+from handlers.due_text import (
+    before_tracking_note,
+    clip,
+    due_line,
+    item_name,
+    kind_label,
+    owners_text,
+    status_label,
+)
 from handlers.incoming import Context
 from handlers.replies import Button, Reply, Text
 from handlers.request import Request
@@ -97,12 +105,14 @@ def due_in_span(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
     dues = agenda(ctx.session, scoped.items, plan.year, ctx.calendar, start, end)
     label, dates = M.SPAN[req.command.name], M.span_text(start, end)
     later_plan = _not_yet_imported(ctx, plan, end)
+    untracked = before_tracking_note(dues)
     if not dues:
         text = _with_next(M.DUE_NONE.format(span=label, dates=dates, whose=scoped.whose), ctx, plan, scoped, end)
         return [Text("\n".join(filter(None, (text, later_plan))), _nav(req, scoped))]
     page = paging.page_of(dues, req.page)
     lines = [M.DUE_HEADER.format(span=label, dates=dates, whose=scoped.whose, count=len(dues))]
     lines += _by_day(page.entries, ctx.today, scoped)
+    lines += ["", untracked] if untracked else []
     lines += ["", later_plan] if later_plan else []
     return [_page_text(lines, req, page, scoped, anchor)]
 
@@ -138,9 +148,12 @@ def overdue(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
     if not isinstance(scoped, Scoped):
         return scoped
     today = ctx.today
-    dues = [d for d in agenda(ctx.session, scoped.items, plan.year, ctx.calendar, end=today) if d.is_overdue(today)]
+    past = agenda(ctx.session, scoped.items, plan.year, ctx.calendar, end=today)
+    untracked = before_tracking_note(past)
+    dues = [d for d in past if d.is_overdue(today)]
     if not dues:
-        return [Text(M.OVERDUE_NONE.format(whose=scoped.whose), _nav(req, scoped))]
+        text = M.OVERDUE_NONE.format(whose=scoped.whose)
+        return [Text("\n".join(filter(None, (text, untracked))), _nav(req, scoped))]
     dues.sort(key=lambda d: (d.item.section_id, d.occ.due, number_key(d.item.number)))
     page = paging.page_of(dues, req.page)
     lines = [M.OVERDUE_HEADER.format(whose=scoped.whose, count=len(dues), today=format_date(today))]
@@ -148,6 +161,7 @@ def overdue(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
     for section, group in groupby(page.entries, key=lambda d: d.item.section.name):
         lines += ["", M.SECTION_HEADER.format(section=section)] if several or scoped.mixed else [""]
         lines += [_overdue_line(d, today, scoped.mixed) for d in group]
+    lines += ["", untracked] if untracked else []
     return [_page_text(lines, req, page, scoped, None)]
 
 
@@ -176,12 +190,15 @@ def mine(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
     dues = agenda(ctx.session, items, plan.year, ctx.calendar)
     year = M.plan_year(plan.year, today)
     entries = [e for e in (_mine_entry(item, dues, today, year) for item in items) if e is not None]
+    untracked = before_tracking_note(dues)
     if not entries:
-        return [Text(M.MINE_NONE.format(year=M.plan_year(plan.year, today)), _nav(req))]
+        text = M.MINE_NONE.format(year=M.plan_year(plan.year, today))
+        return [Text("\n".join(filter(None, (text, untracked))), _nav(req))]
     entries.sort(key=lambda e: (e[0], number_key(e[1].number)))
     page = paging.page_of(entries, req.page)
     lines = [M.MINE_HEADER.format(year=year, count=len(entries), today=format_date(today)), ""]
     lines += [line for _key, _item, line in page.entries]
+    lines += ["", untracked] if untracked else []
     return [_page_text(lines, req, page, None, None)]
 
 

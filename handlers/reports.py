@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from handlers import access, item_lookup, paging, postbacks, scopes
+from handlers import access, backfill, item_lookup, paging, postbacks, scopes
 from handlers import messages as M
 from handlers.agenda import agenda, current_occurrence, item_occurrences
 from handlers.commands import StatusSaid, read_status
@@ -77,7 +77,8 @@ def report(req: Request, ctx: Context) -> list[Reply]:
     if not items and not subs:
         where = M.REPORT_IN_SECTION.format(section=numbered.section.name) if numbered.section else ""
         return [Text(M.REPORT_NOT_FOUND.format(number=numbered.number, where=where))]
-    said = read_said(numbered.rest)
+    many = backfill.read_many(numbered.rest)  # 1-10月 / 全部: several occurrences at once
+    said = read_said(many.rest if many else numbered.rest)
     if said.status is not None and said.status.percent is not None and said.status.percent > 100:
         return [Text(M.REPORT_BAD_PERCENT)]
     if said.which is None and BAD_MONTH.match(said.rest):
@@ -87,11 +88,15 @@ def report(req: Request, ctx: Context) -> list[Reply]:
         candidates = subs
         if len(candidates) > 1:
             return ask_which(req, ctx, candidates, said, numbered.number, M.NUMBER_SUB_ITEMS)
+    if many and len(candidates) > 1:
+        return backfill.pick_section(candidates, numbered.number, many)
     if len(candidates) > 1:
         return ask_which(req, ctx, candidates, said, numbered.number)
     item = candidates[0]
     if not access.may_report(req.who, item):
         return [Text(M.REFUSE_REPORT.format(item=clip(f"{item.number} {item.title}", 40)))]
+    if many:
+        return backfill.report_many(req, ctx, item, many, said.status)
     occ = pick_occurrence(ctx, item, said.which)
     if occ is None:
         return [Text(_no_occurrence(ctx, item, said.which.group(0)))]

@@ -98,6 +98,8 @@ class Plan(Base):
     year: Mapped[int] = mapped_column(Integer)
     source: Mapped[str | None] = mapped_column(String(500))
     imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Occurrences due before this day (and never reported) are history the office did not track here.
+    tracking_from: Mapped[date | None] = mapped_column(Date)
 
     office: Mapped[Office] = relationship(back_populates="plans")
     items: Mapped[list[Item]] = relationship(back_populates="plan", order_by="Item.position")

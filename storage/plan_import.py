@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -13,6 +14,9 @@ from storage.models import Item, Office, Role, Section, Staff
 from storage.plan_layout import find_layout, office_from_title
 from storage.plan_rows import PlanRow, Problem, check_duplicates, read_plan_rows
 from storage.sheets import SheetError, read_sheets
+
+# The office's day: an import at 00:30 Taipei on 10/1 is an import on 10/1, not 9/30 (UTC).
+OFFICE_ZONE = ZoneInfo("Asia/Taipei")
 
 
 class ImportFailed(Exception):
@@ -39,6 +43,7 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     dry_run: bool = False
     committed: bool = False
+    tracking_from: date | None = None
 
     @property
     def fatal(self) -> list[Problem]:
@@ -58,6 +63,9 @@ class ImportReport:
             lines.append(f"新增承辦人：{'、'.join(self.staff_created)}")
         if self.missing:
             lines.append(f"資料庫中有、檔案中沒有的項目（保留未刪）：{'、'.join(self.missing)}")
+        if self.tracking_from:
+            day = self.tracking_from
+            lines.append(f"追蹤起日：{day.year - 1911}/{day.month}/{day.day}（{day.isoformat()}）；之前到期、沒人回報的作業不算逾期")
         if self.problems:
             lines.append(f"問題 {len(self.problems)} 項：")
             lines.extend(("  ✗ " if p.fatal else "  ! ") + p.describe() for p in self.problems)
@@ -79,8 +87,13 @@ def import_plan(
     actor: str = "cli",
     dry_run: bool = False,
     strict: bool = False,
+    tracking_from: date | None = None,
 ) -> ImportReport:
-    """Import the file as the office's plan for the AD year; raise ImportFailed (nothing written) on errors."""
+    """Import the file as the office's plan for the AD year; raise ImportFailed (nothing written) on errors.
+
+    `tracking_from` sets the plan's tracking start; without it a re-import keeps the one it has and a
+    first import takes `default_tracking_start`.
+    """
     report = ImportReport(path=str(path), year=year, dry_run=dry_run)
     rows = _read_file(path, report)
     check_duplicates(rows, report.problems)
@@ -94,7 +107,7 @@ def import_plan(
         office = _resolve_office(session, path, office_name, report)
         if report.fatal or (strict and report.problems) or office is None:
             raise ImportFailed(report)
-        _apply(session, office, year, rows, now, report, actor, path)
+        _apply(session, office, year, rows, now, report, actor, path, tracking_from)
     except BaseException:
         savepoint.rollback()
         raise
@@ -164,11 +177,29 @@ def _attach_schedules(rows: list[PlanRow], year: int, report: ImportReport) -> N
             report.problems.append(Problem(row.sheet, row.row, "預定作業時程", row.schedule_text, exc.message, fatal=False))
 
 
+def default_tracking_start(year: int, now: datetime) -> date:
+    """Return the day of the import when it falls in the plan year, else the year's first day.
+
+    An office starting in October is not told that January is overdue; a past year imported to try the
+    bot out behaves as if it had been tracked all along.
+    """
+    today = now.astimezone(OFFICE_ZONE).date()
+    return today if today.year == year else date(year, 1, 1)
+
+
 def _apply(
-    session: Session, office: Office, year: int, rows: list[PlanRow], now: datetime, report: ImportReport, actor: str, path
+    session: Session, office: Office, year: int, rows: list[PlanRow], now: datetime, report: ImportReport, actor: str, path,
+    tracking_from: date | None = None,
 ) -> None:
     plan = queries.get_or_create_plan(session, office, year)
+    first_import = plan.imported_at is None
     plan.source, plan.imported_at = Path(path).name, now
+    if tracking_from is not None:
+        plan.tracking_from = tracking_from
+    elif first_import:
+        plan.tracking_from = default_tracking_start(year, now)
+    # A plan imported before tracking starts existed keeps NULL: tracked from its first day, as it was.
+    report.tracking_from = plan.tracking_from
     existing = queries.items_of_plan(session, plan.id)
     by_number = {(i.section.name, i.number): i for i in existing if i.number}
     by_title: dict[tuple[str, str], Item] = {}

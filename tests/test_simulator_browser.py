@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -34,7 +34,7 @@ if CHROMIUM is None:
 @pytest.fixture
 def simulator_url(sqlite_db):
     with sqlite_db.sessions() as session:
-        import_plan(session, DEMO / "wenshan-113.ods", 2024, MONDAY)
+        import_plan(session, DEMO / "wenshan-113.ods", 2024, MONDAY, tracking_from=date(2024, 1, 1))
         import_staff(session, queries.only_office(session), read_roster(DEMO / "staff.csv"), MONDAY, "staff.csv")
         session.commit()
     runtime = Runtime(sqlite_db.url, sqlite_db.engine, sqlite_db.sessions, FixedClock(MONDAY), Settings(simulator=True))

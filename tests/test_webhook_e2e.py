@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -42,7 +42,7 @@ def fake():
 def demo_db(db):
     """The demo plan (as 2024) and its staff in the `db` database."""
     with db.sessions() as session:
-        import_plan(session, DEMO / "wenshan-113.ods", 2024, MONDAY)
+        import_plan(session, DEMO / "wenshan-113.ods", 2024, MONDAY, tracking_from=date(2024, 1, 1))
         office = queries.only_office(session)
         import_staff(session, office, read_roster(DEMO / "staff.csv"), MONDAY, "staff.csv")
         session.commit()

@@ -64,6 +64,7 @@ NO_OWNER = "（未指定）"
 MONTH = "{month}月"
 NOT_UNDERSTOOD = "⚠ 看不懂：{text}"
 TO_BEFORE_FROM = "迄日早於起日"
+TRACKING_OUTSIDE_YEAR = "追蹤起日 {day} 不在計畫年度 {year}（民國 {roc} 年）內"
 DUE_HEAD = "{first} 至 {last}：{count} 項作業到期\n"
 DUE_COLUMNS = ["到期日", "課室", "編號", "計畫項目", "類型", "起始", "承辦人"]
 KIND_LABELS = {"deadline": "期限", "window": "期間", "period": "月份", "event": "活動"}
