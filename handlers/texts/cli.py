@@ -99,3 +99,5 @@ SKIP_REASONS = {
 }
 RUN_DONE = "{day}：規劃 {planned} 份，新寫入 {written} 份，已送出 {sent} 份，失敗 {failed} 份，待重送 {left} 份"
 RUN_MISSED = "補上漏掉的早上：{days}"
+DEMO_HISTORY = "示範進度紀錄：到 {today} 為止 {reports} 筆回報（準時完成 {on_time}、逾期後完成 {late}、進行中 {in_progress}）"
+DEMO_HISTORY_KEPT = "示範資料庫已有回報紀錄，保留不動。"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 # Lists and summaries: one line about occurrences due before the plan's tracking start.
 BEFORE_TRACKING = "另有 {count} 次作業在追蹤起日 {day}之前到期、沒有回報，不算逾期，也不列入統計。"
-BEFORE_TRACKING_ROW = "追蹤起日 {day} 前"
+BEFORE_TRACKING_ROW = "追蹤起日 {day}前"
 BEFORE_TRACKING_COUNT = "{count} 次未列入"
 STATUS_BEFORE_TRACKING = "➖追蹤起日前"
 
