@@ -29,6 +29,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "thanks": ("謝謝", "感謝", "多謝", "謝啦", "3q", "thanks", "thank you", "thx"),
     "hello": ("你好", "您好", "哈囉", "嗨", "早安", "午安", "hello", "hi"),
     "link": ("綁定", "連結帳號", "綁定帳號", "link"),
+    "console": ("管理", "管理頁", "console"),
 }
 
 # What people say after a list command without changing its meaning (今天的工作有哪些？).

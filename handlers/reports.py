@@ -172,7 +172,7 @@ def record(req: Request, ctx: Context, item: Item, key: str, status: Status, per
     ctx.session.add(
         ProgressReport(
             item_id=item.id, occurrence_key=key, status=status, percent=percent, note=note,
-            staff_id=staff.id if staff else None, reported_at=ctx.now, via="line",
+            staff_id=staff.id if staff else None, reported_at=ctx.now, via=req.who.via,
         )
     )
     queries.audit(

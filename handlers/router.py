@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from handlers import due_lists, exports, help, linking, postbacks, reports, search, summaries
+from handlers import console_link, due_lists, exports, help, linking, postbacks, reports, search, summaries
 from handlers import messages as M
 from handlers.commands import Command, is_filler, parse, starts_with_command, strip_mention
 from handlers.digests import digest_more
@@ -55,6 +55,7 @@ ROUTES: dict[str, Route] = {
     "link_group": Route(linking.link_group),
     "thanks": Route(help.thanks),
     "hello": Route(help.show_help),
+    "console": Route(console_link.console_link),
 }
 
 

@@ -1,0 +1,72 @@
+"""What the coordinator's console says: the 管理 reply in chat, and every label of the web pages."""
+
+from __future__ import annotations
+
+# Chat: 管理
+LINK_SENT = "管理頁登入連結（10 分鐘內有效，只能用一次，請勿轉傳）：\n{url}\n\n連結過期了就再輸入「管理」。"
+LINK_REFUSED = "管理頁給研考、主任與課長使用。要看自己的項目，請輸入「我的」或「本月」。"
+
+# Sign-in pages
+SIGNIN_TITLE = "登入管理頁"
+SIGNIN_USED = "這個登入連結已經用過了（每個連結只能用一次）。"
+SIGNIN_EXPIRED = "這個登入連結已經過期（10 分鐘內有效）。"
+SIGNIN_UNKNOWN = "這個登入連結無效，可能是複製時少了幾個字。"
+SIGNIN_AGAIN = "請在 LINE 對 planbot 輸入「管理」，取得新的登入連結。"
+SIGNED_OUT = "已登出。要再進來，請在 LINE 輸入「管理」。"
+NEED_SIGNIN = "請先登入：在 LINE 對 planbot 輸入「管理」，點開收到的連結（10 分鐘內有效）。"
+BAD_CSRF = "這個表單已失效（可能開太久或來自別的網頁），沒有做任何變更。請重新整理頁面再試一次。"
+FORBIDDEN = "你沒有權限看這一項。"
+NOT_FOUND = "找不到這一項，可能已經重新匯入計畫。"
+
+# Frame
+APP_TITLE = "planbot 管理頁"
+SIGNED_IN_AS = "{name}（{role}）"
+SIGN_OUT = "登出"
+NAV_TABLE = "年度管制表"
+
+# 年度管制表
+TABLE_TITLE = "{year} 年度管制表"
+NO_PLAN = "還沒有匯入計畫。請用 planbot import 匯入年度工作計畫。"
+COL_NUMBER = "編號"
+COL_TITLE = "計畫項目"
+COL_OWNERS = "承辦人"
+COL_SCHEDULE = "預定作業時程"
+COL_STATUS = "執行情形"
+MONTH = "{month}月"
+FILTER_SECTION = "課室"
+FILTER_OWNER = "承辦人"
+FILTER_STATE = "狀態"
+FILTER_ANY = "全部"
+FILTER_APPLY = "篩選"
+NO_ROWS = "沒有符合篩選條件的項目。"
+LEGEND = "圖例"
+SCHEDULE_PROBLEM = "（時程看不懂：{problem}）"
+CELL_TITLE = "{number} {title}，{month}月：{state}"
+MARKED_ONLY = "已排定（時程未能解讀）"
+
+# Cell states, in the order the legend lists them
+STATES = {
+    "done": "已完成",
+    "in_progress": "進行中",
+    "late": "延後",
+    "overdue": "逾期",
+    "not_due": "未到期",
+    "before_tracking": "追蹤前",
+}
+
+# The occurrence page
+OCC_TITLE = "{section} {number} {title}"
+OCC_WHEN = "期間"
+OCC_DUE = "期限"
+OCC_STATE = "目前狀態"
+OCC_REPORTS = "回報紀錄"
+OCC_NO_REPORTS = "還沒有人回報。"
+REPORT_LINE = "{when}　{name}：{status}{percent}{note}"
+REPORT_VIA_CONSOLE = "（管理頁）"
+REPORT_FORM = "回報這一期"
+REPORT_STATUS = "狀態"
+REPORT_PERCENT = "完成百分比（可不填）"
+REPORT_NOTE = "備註（可不填）"
+REPORT_SUBMIT = "送出回報"
+REPORT_NOT_ALLOWED = "你可以看這一項，但只有承辦人、其課長與研考可以回報。"
+BACK = "回年度管制表"
