@@ -17,34 +17,41 @@ from handlers.agenda import Due, agenda, item_occurrences, number_key
 from handlers.request import Asker
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
+from schedules.occurrences import Occurrence
 from storage import queries
 from storage.models import Item, Plan, ProgressReport, Section, Staff, Status
 
 # The legend's order; a month holding several occurrences shows the first of these that any of them has.
 STATES = ("overdue", "late", "in_progress", "not_due", "before_tracking", "done")
+RANK = {state: rank for rank, state in enumerate(STATES)}
 LEGEND = ("done", "in_progress", "late", "overdue", "not_due", "before_tracking")
 MONTHS = tuple(range(1, 13))
 
 
 def occurrence_state(due: Due, today: date, tracking_from: date | None) -> str:
-    """Return done, in_progress, late (the owner said 延遲), overdue, not_due or before_tracking."""
-    if due.done:
+    """Return done, in_progress, late (the owner said 延後), overdue, not_due or before_tracking."""
+    return state_of(due.occ, due.report.status if due.report else None, today, tracking_from)
+
+
+def state_of(occ: Occurrence, status: Status | None, today: date, tracking_from: date | None) -> str:
+    """Return the state of an occurrence whose latest report has the status (None: never reported)."""
+    if status is Status.done:
         return "done"
-    if due.status is Status.delayed:
+    if status is Status.delayed:
         return "late"
-    if due.report is None and tracking_from is not None and due.occ.due < tracking_from:
+    if status is None and tracking_from is not None and occ.due < tracking_from:
         # Due before the plan was imported: nobody was asked, so it is not called overdue.
         return "before_tracking"
-    if due.occ.due < today:
+    if occ.due < today:
         return "overdue"
-    if due.status is Status.in_progress:
+    if status is Status.in_progress:
         return "in_progress"
     return "not_due"
 
 
-def months_of(due: Due, year: int) -> list[int]:
+def months_of(occ: Occurrence, year: int) -> list[int]:
     """Return the months of the year an occurrence spans (a window from March to May fills three cells)."""
-    first, last = due.occ.starts or due.occ.due, due.occ.due
+    first, last = occ.starts or occ.due, occ.due
     if last.year < year or first.year > year:
         return []
     start = first.month if first.year == year else 1
@@ -131,13 +138,11 @@ def control_table(session: Session, who: Asker, calendar: WorkCalendar, today: d
     if filters.owner_id is not None:
         items = [i for i in items if any(o.id == filters.owner_id for o in i.owners)]
     tracking = tracking_start(plan)
-    by_item: dict[int, list[Due]] = {}
-    for due in agenda(session, items, plan.year, calendar):
-        by_item.setdefault(due.item.id, []).append(due)
+    statuses = queries.latest_statuses(session, [i.id for i in items])
     rows_by_section: dict[int, list[Row]] = {}
     counts = dict.fromkeys(LEGEND, 0)
     for item in sorted(items, key=lambda i: (i.section_id, i.position, number_key(i.number))):
-        row = _row(item, by_item.get(item.id, []), plan.year, today, tracking, counts)
+        row = _row(item, statuses, plan.year, calendar, today, tracking, counts)
         if filters.state and filters.state not in row.states:
             continue
         rows_by_section.setdefault(item.section_id, []).append(row)
@@ -146,17 +151,21 @@ def control_table(session: Session, who: Asker, calendar: WorkCalendar, today: d
     return ControlTable(plan.year, sections, section_choices, owner_choices, counts)
 
 
-def _row(item: Item, dues: list[Due], year: int, today: date, tracking: date | None, counts: dict[str, int]) -> Row:
+def _row(
+    item: Item, statuses: dict[tuple[int, str], Status], year: int, calendar: WorkCalendar, today: date,
+    tracking: date | None, counts: dict[str, int],
+) -> Row:
     cells = [Cell(m) for m in MONTHS]
-    for due in dues:
-        state = occurrence_state(due, today, tracking)
+    occurrences = item_occurrences(item, year, calendar)
+    for occ in occurrences:
+        state = state_of(occ, statuses.get((item.id, occ.key)), today, tracking)
         counts[state] += 1
-        for month in months_of(due, year):
+        for month in months_of(occ, year):
             cell = cells[month - 1]
-            cell.keys.append(due.occ.key)
-            if cell.state is None or STATES.index(state) < STATES.index(cell.state):
+            cell.keys.append(occ.key)
+            if cell.state is None or RANK[state] < RANK[cell.state]:
                 cell.state = state
-    if not dues:
+    if not occurrences:
         for month in item.months or []:
             if 1 <= int(month) <= 12:
                 cells[int(month) - 1].marked = True
@@ -189,7 +198,7 @@ def month_view(session: Session, who: Asker, item_id: int, month: int, calendar:
     if item is None or not access.sees_progress(who, item) or month not in MONTHS:
         return None
     tracking = tracking_start(item.plan)
-    dues = [d for d in agenda(session, [item], item.plan.year, calendar) if month in months_of(d, item.plan.year)]
+    dues = [d for d in agenda(session, [item], item.plan.year, calendar) if month in months_of(d.occ, item.plan.year)]
     history = _reports(session, item.id, [d.occ.key for d in dues])
     views = [OccurrenceView(d, occurrence_state(d, today, tracking), history.get(d.occ.key, [])) for d in dues]
     return MonthView(item, month, views, access.may_report(who, item))

@@ -90,7 +90,7 @@ def test_month_view_lists_the_reports_and_refuses_another_section(talk):
 
 def test_a_window_fills_every_month_it_spans():
     occ = Occurrence("window", date(2024, 3, 1), date(2024, 5, 31), "2024-03-01~2024-05-31", "")
-    assert months_of(Due(None, occ, None), 2024) == [3, 4, 5]
+    assert months_of(occ, 2024) == [3, 4, 5]
     assert occurrence_state(Due(None, occ, None), date(2024, 6, 3), date(2024, 1, 2)) == "overdue"
     assert occurrence_state(Due(None, occ, None), date(2024, 6, 3), date(2024, 6, 1)) == "before_tracking"
 
