@@ -212,7 +212,7 @@ def test_reporting_a_cell_needs_the_form_token_and_records_like_the_chat(console
     assert done.status_code == 200
     shown = text_of(done)
     assert "已記錄 ✅" in shown and "回報人：簡心怡（09:00）" in shown
-    assert "簡心怡：已完成：已全數設置（管理頁）" in shown
+    assert "4/8（一） 09:00　簡心怡：已完成：已全數設置（管理頁）" in shown
     with console.db.sessions() as session:
         report = session.scalars(select(ProgressReport).order_by(ProgressReport.id.desc())).first()
         assert (report.item_id, report.occurrence_key, report.via, report.note) == (item, "2024-04", "console", "已全數設置")
@@ -238,3 +238,51 @@ def test_planbot_console_link_refuses_a_name_not_on_the_roster(console, monkeypa
     monkeypatch.setenv("DATABASE_URL", console.db.url)
     assert main(["console", "link", "不存在的人"]) == 1
     assert "不存在的人" in capsys.readouterr().err
+
+
+def overrides_count(console) -> int:
+    with console.db.sessions() as session:
+        return len(queries.list_overrides(session))
+
+
+def test_a_closure_shows_the_due_dates_it_moves_before_it_is_saved(console):
+    client = console.signed_in(COORDINATOR)
+    page = text_of(client.get("/console/calendar"))
+    form = {"csrf": csrf_of(page), "day": "2024-04-08", "kind": "closure", "reason": "颱風停止上班"}
+    preview = client.post("/console/calendar/preview", data=form)
+    assert preview.status_code == 200
+    shown = text_of(preview)
+    # 戶籍資料課 11 (每月5日前) was already moved from Children's Day to Monday 4/8; closing 4/8 moves it to 4/9.
+    assert "門牌指標" in shown and "4/8（一） → 4/9（二）" in shown, shown[shown.find("<main>"):]
+    assert overrides_count(console) == 0
+    saved = client.post("/console/calendar", data=form)
+    assert saved.status_code == 200 and "已儲存" in text_of(saved)
+    assert 'data-day="2024-04-08"' in text_of(client.get("/console/calendar"))
+    with console.db.sessions() as session:
+        (row,) = queries.list_overrides(session)
+        assert (row.day.isoformat(), row.kind.value, row.reason) == ("2024-04-08", "closure", "颱風停止上班")
+
+
+def test_only_the_coordinator_and_director_change_the_calendar_and_only_with_the_form_token(console):
+    chief = console.signed_in(CHIEF_DATA)
+    page = text_of(chief.get("/console/calendar"))
+    assert "只有研考與主任" in page
+    form = {"csrf": csrf_of(page), "day": "2024-04-08", "kind": "closure", "reason": "颱風"}
+    assert chief.post("/console/calendar/preview", data=form).status_code == 403
+    assert chief.post("/console/calendar", data=form).status_code == 403
+    director = console.signed_in(DIRECTOR)
+    assert director.post("/console/calendar", data={**form, "csrf": "forged"}).status_code == 403
+    assert console.app.test_client().post("/console/calendar", data=form).status_code == 401
+    assert overrides_count(console) == 0
+    assert director.post("/console/calendar", data={**form, "csrf": csrf_of(text_of(director.get("/console/calendar")))}).status_code == 200
+    assert overrides_count(console) == 1
+
+
+def test_a_closure_without_a_reason_or_a_date_is_refused(console):
+    client = console.signed_in(COORDINATOR)
+    token = csrf_of(text_of(client.get("/console/calendar")))
+    no_reason = client.post("/console/calendar", data={"csrf": token, "day": "2024-04-08", "kind": "closure", "reason": ""})
+    assert no_reason.status_code == 400 and "請寫下原因" in text_of(no_reason)
+    bad_day = client.post("/console/calendar/preview", data={"csrf": token, "day": "4月8日", "kind": "closure", "reason": "颱風"})
+    assert bad_day.status_code == 400 and "看不懂這個日期" in text_of(bad_day)
+    assert overrides_count(console) == 0

@@ -1,4 +1,4 @@
-"""Headless Chromium signs in to the console with a link from `planbot console link`, reports a cell and sees it turn done."""
+"""Headless Chromium signs in to the console with a link from `planbot console link`, reports a cell, adds a closure."""
 
 from __future__ import annotations
 
@@ -97,6 +97,16 @@ def test_coordinator_signs_in_reports_a_cell_and_sees_its_colour_change(console_
         page.get_by_role("link", name="回年度管制表").click()
         expect(row.locator("td[data-month='4']")).to_have_attribute("data-state", "done")
         page.screenshot(path=str(Path(SCREENSHOT_DIR or tmp_path) / "console-year-table.png"))
+        # A typhoon closes the office on Monday 4/8: the preview names the deadline it moves, then it is saved.
+        page.get_by_role("link", name="行事曆").click()
+        page.get_by_label("日期").fill("2024-04-08")
+        page.get_by_label("原因（例：凱米颱風停止上班）").fill("颱風停止上班")
+        page.get_by_role("button", name="預覽會移動的期限").click()
+        expect(page.locator("li.moved", has_text="門牌指標")).to_contain_text("4/8（一） → 4/9（二）")
+        assert serious_violations(page) == []
+        page.get_by_role("button", name="確定儲存").click()
+        expect(page.get_by_role("status")).to_contain_text("已儲存")
+        expect(page.locator("tr[data-day='2024-04-08']")).to_contain_text("颱風停止上班")
         page.get_by_role("button", name="登出").click()
         expect(page.get_by_role("alert")).to_contain_text("已登出")
         page.goto(base + "/console/")

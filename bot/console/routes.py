@@ -18,7 +18,7 @@ from handlers.replies import plain_text
 from handlers.request import Asker, Request
 from handlers.texts import console as T
 from schedules.clock import TAIPEI
-from schedules.dates import format_month_day
+from schedules.dates import format_date
 from storage import console_tokens
 from storage.db import unit_of_work
 from storage.models import Staff, Status
@@ -48,27 +48,27 @@ def _services():
 
 def _moment(at) -> str:
     local = at.astimezone(TAIPEI)
-    return f"{format_month_day(local.date())} {local:%H:%M}"
+    return f"{format_date(local.date())} {local:%H:%M}"
 
 
-def _page(template: str, status: int = 200, **values) -> Response:
-    page = render_template(template, T=T, M=M, day=format_month_day, moment=_moment, **values)
+def page(template: str, status: int = 200, **values) -> Response:
+    page = render_template(template, T=T, M=M, day=format_date, moment=_moment, **values)
     return Response(page, status=status, mimetype="text/html")
 
 
-def _refuse(message: str, status: int, visit: Visit | None = None) -> Response:
-    return _page("console/message.html", status, message=message, visit=visit)
+def refuse(message: str, status: int, visit: Visit | None = None) -> Response:
+    return page("console/message.html", status, message=message, visit=visit)
 
 
 @contextmanager
-def _visit() -> Iterator[Visit | Response]:
+def visit_of() -> Iterator[Visit | Response]:
     """Yield the signed-in visit (committed at the end), or the page that asks to sign in first."""
     svc = _services()
     with unit_of_work(svc.runtime.sessions) as session:
         token = request.cookies.get(COOKIE, "")
         staff = console_tokens.session_staff(session, token, svc.runtime.clock.now())
         if staff is None:
-            yield _refuse(T.NEED_SIGNIN, 401)
+            yield refuse(T.NEED_SIGNIN, 401)
             return
         ctx = Context(session, svc.runtime.clock, svc.settings)
         yield Visit(session, ctx, _asker(staff), token)
@@ -78,7 +78,7 @@ def _asker(staff: Staff) -> Asker:
     return Asker(staff.line_user_id or "", staff, via="console")
 
 
-def _csrf_failed(visit: Visit) -> bool:
+def csrf_failed(visit: Visit) -> bool:
     return not console_tokens.csrf_ok(visit.token, request.form.get("csrf", ""))
 
 
@@ -94,7 +94,7 @@ def signin(token: str) -> Response:
         result = console_tokens.redeem_link(session, token, svc.runtime.clock.now())
     if result.outcome != "signed_in":
         message = {"used": T.SIGNIN_USED, "expired": T.SIGNIN_EXPIRED}.get(result.outcome, T.SIGNIN_UNKNOWN)
-        return _page("console/message.html", 410, message=message, hint=T.SIGNIN_AGAIN, visit=None)
+        return page("console/message.html", 410, message=message, hint=T.SIGNIN_AGAIN, visit=None)
     response = redirect(url_for("console.table"), code=303)
     response.set_cookie(
         COOKIE, result.session_token, max_age=int(console_tokens.SESSION_LIFETIME.total_seconds()),
@@ -107,13 +107,13 @@ def signin(token: str) -> Response:
 @bp.post("/signout")
 def signout() -> Response:
     """End the session (with a valid form token) and clear the cookie."""
-    with _visit() as visit:
+    with visit_of() as visit:
         if isinstance(visit, Response):
             return visit
-        if _csrf_failed(visit):
-            return _refuse(T.BAD_CSRF, 403, visit)
+        if csrf_failed(visit):
+            return refuse(T.BAD_CSRF, 403, visit)
         console_tokens.end_session(visit.session, visit.token, visit.ctx.now)
-    response = _page("console/message.html", message=T.SIGNED_OUT, visit=None)
+    response = page("console/message.html", message=T.SIGNED_OUT, visit=None)
     response.delete_cookie(COOKIE, path="/console")
     return response
 
@@ -126,7 +126,7 @@ def _int_arg(name: str) -> int | None:
 @bp.get("/")
 def table() -> Response:
     """The 年度管制表, filtered by section, owner and state."""
-    with _visit() as visit:
+    with visit_of() as visit:
         if isinstance(visit, Response):
             return visit
         state = request.args.get("state") or None
@@ -134,13 +134,13 @@ def table() -> Response:
         data = control_table.control_table(visit.session, visit.who, visit.ctx.calendar, visit.ctx.today, filters)
         # One prefix for the ~3600 cell links: url_for per cell is most of the page's time.
         items_url = url_for("console.table") + "items/"
-        return _page("console/table.html", visit=visit, table=data, filters=filters, legend=control_table.LEGEND, items_url=items_url)
+        return page("console/table.html", visit=visit, table=data, filters=filters, legend=control_table.LEGEND, items_url=items_url)
 
 
 @bp.get("/items/<int:item_id>/months/<int:month>")
 def month(item_id: int, month: int) -> Response:
     """A cell: the item's occurrences in that month, their reports, and the report form."""
-    with _visit() as visit:
+    with visit_of() as visit:
         if isinstance(visit, Response):
             return visit
         return _month_page(visit, item_id, month)
@@ -149,24 +149,24 @@ def month(item_id: int, month: int) -> Response:
 def _month_page(visit: Visit, item_id: int, month: int, notice: str = "", status: int = 200) -> Response:
     view = control_table.month_view(visit.session, visit.who, item_id, month, visit.ctx.calendar, visit.ctx.today)
     if view is None:
-        return _refuse(T.FORBIDDEN, 403, visit)
-    return _page("console/month.html", status, visit=visit, view=view, notice=notice, statuses=REPORT_STATUSES)
+        return refuse(T.FORBIDDEN, 403, visit)
+    return page("console/month.html", status, visit=visit, view=view, notice=notice, statuses=REPORT_STATUSES)
 
 
 @bp.post("/items/<int:item_id>/months/<int:month>/report")
 def report(item_id: int, month: int) -> Response:
     """Record a report on one occurrence, through the same handler as the chat's buttons."""
-    with _visit() as visit:
+    with visit_of() as visit:
         if isinstance(visit, Response):
             return visit
-        if _csrf_failed(visit):
-            return _refuse(T.BAD_CSRF, 403, visit)
+        if csrf_failed(visit):
+            return refuse(T.BAD_CSRF, 403, visit)
         view = control_table.month_view(visit.session, visit.who, item_id, month, visit.ctx.calendar, visit.ctx.today)
         if view is None or not view.may_report:
-            return _refuse(T.FORBIDDEN, 403, visit)
+            return refuse(T.FORBIDDEN, 403, visit)
         key = request.form.get("occurrence", "")
         if key not in {o.due.occ.key for o in view.occurrences}:
-            return _refuse(T.NOT_FOUND, 404, visit)
+            return refuse(T.NOT_FOUND, 404, visit)
         fields = {
             "i": str(item_id), "o": key, "s": request.form.get("status", ""),
             "p": request.form.get("percent", "").strip(), "n": request.form.get("note", "").strip()[:500],
