@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session, selectinload
 from handlers import access
 from handlers.agenda import Due, agenda, item_occurrences, number_key
 from handlers.request import Asker
+from handlers.texts import readings as R
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
-from schedules.occurrences import Occurrence
+from schedules.occurrences import Occurrence, expand
+from schedules.phrases import Schedule
 from storage import queries
 from storage.models import Item, Plan, ProgressReport, Section, Staff, Status
 
@@ -78,6 +80,7 @@ class Row:
     title: str
     owners: list[str]
     schedule_text: str
+    reading: str  # the schedule read back in plain words ("" when it was not understood)
     schedule_problem: str | None
     status_text: str
     cells: list[Cell]
@@ -156,7 +159,8 @@ def _row(
     tracking: date | None, counts: dict[str, int],
 ) -> Row:
     cells = [Cell(m) for m in MONTHS]
-    occurrences = item_occurrences(item, year, calendar)
+    schedule = Schedule.from_json(item.schedule) if item.schedule else None
+    occurrences = expand(schedule, year, calendar) if schedule else []
     for occ in occurrences:
         state = state_of(occ, statuses.get((item.id, occ.key)), today, tracking)
         counts[state] += 1
@@ -170,7 +174,8 @@ def _row(
             if 1 <= int(month) <= 12:
                 cells[int(month) - 1].marked = True
     owners = [o.name for o in item.owners]
-    return Row(item.id, item.number, item.title, owners, item.schedule_text, item.schedule_problem, item.status_text, cells)
+    reading = R.reading(schedule) if schedule else ""
+    return Row(item.id, item.number, item.title, owners, item.schedule_text, reading, item.schedule_problem, item.status_text, cells)
 
 
 @dataclass

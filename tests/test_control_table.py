@@ -33,6 +33,7 @@ def test_each_month_of_a_monthly_deadline_has_its_state(talk):
     assert states[:3] == ["before_tracking"] * 3
     assert states[3:] == ["not_due"] * 9
     assert row.owners == [STAFF_DATA]
+    assert row.reading.startswith("每月 5 日前") and row.schedule_problem is None
 
 
 def test_a_missed_deadline_is_overdue_and_a_report_changes_the_cell(talk):
