@@ -107,6 +107,10 @@ def test_coordinator_signs_in_reports_a_cell_and_sees_its_colour_change(console_
         page.get_by_role("button", name="確定儲存").click()
         expect(page.get_by_role("status")).to_contain_text("已儲存")
         expect(page.locator("tr[data-day='2024-04-08']")).to_contain_text("颱風停止上班")
+        page.get_by_role("link", name="同仁").click()
+        page.get_by_role("button", name="發綁定碼給楊凱").click()
+        expect(page.get_by_test_id("invite-code")).to_have_text(re.compile(r"^[A-Z0-9]{8}$"))
+        assert serious_violations(page) == []
         page.get_by_role("button", name="登出").click()
         expect(page.get_by_role("alert")).to_contain_text("已登出")
         page.goto(base + "/console/")
