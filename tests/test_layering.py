@@ -19,7 +19,7 @@ EDGE_LIBRARIES = ("flask", "linebot", "werkzeug", "gunicorn")  # only bot/ meets
 KNOWN_ARROWS_BACK = {("storage/plan_import.py", "schedules")}
 KNOWN_PRIVATE_IMPORTS = {
     "schedules/phrases.py", "schedules/phrase_bare_cadences.py", "schedules/phrase_numbered_cadences.py",
-    "schedules/phrase_dates.py", "bot/line_retry.py", "bot/line_sending.py", "storage/sheet_ods_reading.py", "storage/sheet_csv_reading.py",
+    "schedules/phrase_dates.py", "storage/sheet_ods_reading.py", "storage/sheet_csv_reading.py",
     "storage/sheet_reading.py", "storage/sheet_ods_writing.py", "storage/sheet_xlsx_reading.py",
     "storage/sheet_xlsx_writing.py", "storage/sheet_writing.py",
 }
