@@ -18,7 +18,6 @@ from handlers.incoming import Settings as HandlerSettings
 from schedules.clock import FixedClock
 from storage import queries
 from storage.models import ConsoleToken, Item, ProgressReport, Section
-from tests.handler_fixtures import *  # noqa: F403
 from tests.handler_fixtures import (
     CHIEF_DATA,
     COORDINATOR,

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from storage import queries
 from storage.invites import redeem
 from storage.models import AuditLog, InviteCode
-from tests.handler_fixtures import *  # noqa: F403
 from tests.handler_fixtures import CHIEF_DATA, COORDINATOR, STAFF_DATA
 from tests.test_console import Console, csrf_of, text_of
 

@@ -12,7 +12,6 @@ from handlers.request import Asker
 from schedules.occurrences import Occurrence
 from storage import queries
 from storage.models import Item, ProgressReport, Section, Status
-from tests.handler_fixtures import *  # noqa: F403
 from tests.handler_fixtures import CHIEF_DATA, COORDINATOR, MONDAY, STAFF_DATA, Talk
 
 
