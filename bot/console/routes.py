@@ -10,13 +10,14 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from sqlalchemy.orm import Session
 
 from handlers import control_table, reports
-from handlers import messages as M
+from handlers.catalog import COMMANDS
 from handlers.commands import Command
 from handlers.control_table import Filters
 from handlers.incoming import Context, Incoming
 from handlers.replies import plain_text
 from handlers.request import Asker, Request
 from handlers.texts import console as T
+from handlers.texts import words as M
 from schedules.clock import TAIPEI
 from schedules.dates import format_date
 from storage import console_tokens
@@ -171,6 +172,6 @@ def report(item_id: int, month: int) -> Response:
             "i": str(item_id), "o": key, "s": request.form.get("status", ""),
             "p": request.form.get("percent", "").strip(), "n": request.form.get("note", "").strip()[:500],
         }
-        asked = Request(Incoming("console", visit.who.line_user_id), visit.who, Command("", "", ""))
+        asked = Request(Incoming("console", visit.who.line_user_id), visit.who, Command("", "", ""), COMMANDS)
         answer = "\n\n".join(plain_text(r) for r in reports.on_report(asked, visit.ctx, fields))
         return _month_page(visit, item_id, month, notice=answer)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 # Chat: 管理
 LINK_SENT = "管理頁登入連結（10 分鐘內有效，只能用一次，請勿轉傳）：\n{url}\n\n連結過期了就再輸入「管理」。"
+HELP_CHIEF = "管理：管理頁登入連結（本課年度管制表）"
+HELP_OFFICE = "管理：管理頁登入連結（年度管制表、行事曆、同仁）"
 LINK_REFUSED = "管理頁給研考、主任與課長使用。要看自己的項目，請輸入「我的」或「本月」。"
 
 # Sign-in pages
