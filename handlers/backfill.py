@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from handlers import messages as M
 from handlers.agenda import item_occurrences
 from handlers.commands import StatusSaid
 from handlers.due_text import clip
@@ -16,6 +15,7 @@ from handlers.incoming import Context
 from handlers.replies import Button, Reply, Text
 from handlers.request import Request
 from handlers.scopes import month_number
+from handlers.texts import chat as M
 from handlers.texts import tracking as T
 from schedules.dates import format_month_day
 from schedules.occurrences import Occurrence

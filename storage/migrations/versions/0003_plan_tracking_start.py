@@ -1,7 +1,7 @@
 """plan tracking start
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0004_console_sessions
 Create Date: 2026-12-02
 """
 from alembic import op
@@ -9,13 +9,13 @@ import sqlalchemy as sa
 
 
 revision = '0003'
-down_revision = '0001'
+down_revision = '0004_console_sessions'
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    # Plans imported before this column existed keep tracking their whole year (NULL = the first day).
+    # Chained after the console migration (one head). Plans imported before this column existed keep tracking their whole year (NULL = the first day).
     with op.batch_alter_table('plans', schema=None) as batch_op:
         batch_op.add_column(sa.Column('tracking_from', sa.Date(), nullable=True))
 
