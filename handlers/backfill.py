@@ -12,7 +12,7 @@ from handlers.agenda import item_occurrences
 from handlers.commands import StatusSaid
 from handlers.due_text import clip
 from handlers.incoming import Context
-from handlers.replies import Button, Reply, Text
+from handlers.replies import Reply, Text
 from handlers.request import Request
 from handlers.scopes import month_number
 from handlers.texts import chat as M
@@ -91,7 +91,7 @@ def report_many(req: Request, ctx: Context, item: Item, many: Many, said: Status
         status_text = M.STATUS_PERCENT.format(status=status_text, percent=said.percent)
     if not fresh:
         text = T.MANY_NOTHING_NEW.format(number=item.number, title=title, occurrences=_names(already, item), status=status_text)
-        return [Text(text, _after_buttons())]
+        return [Text(text, req.buttons(AFTER_REPORT))]
     staff = req.who.staff
     for occ in fresh:
         ctx.session.add(
@@ -115,7 +115,7 @@ def report_many(req: Request, ctx: Context, item: Item, many: Many, said: Status
     if already:
         text += "\n" + T.MANY_ALREADY.format(occurrences=_names(already, item), status=status_text)
     text += T.MANY_BY.format(name=staff.name if staff else "—", time=ctx.now.strftime("%H:%M"))
-    return [Text(text, _after_buttons())]
+    return [Text(text, req.buttons(AFTER_REPORT))]
 
 
 def pick_section(items: list[Item], number: str, many: Many) -> list[Reply]:
@@ -133,5 +133,4 @@ def _names(occs: list[Occurrence], item: Item) -> str:
     return M.LIST_SEP.join(names)
 
 
-def _after_buttons() -> tuple[Button, ...]:
-    return tuple(Button(M.NAV[n], text=M.NAV[n]) for n in ("mine", "overdue", "this_week"))
+AFTER_REPORT = ("mine", "overdue", "this_week")  # the buttons under a confirmation, as after one report

@@ -63,7 +63,7 @@ def test_nothing_before_the_tracking_start_is_overdue(run):
     code, out, _ = run("say", "--as", STAFF_DATA, "--at", OCTOBER, "逾期")
     lines = out.splitlines()
     assert lines[0] == "你有 1 項作業逾期未完成（統計至 10/8（二））："
-    assert "・10/7（一） 11 門牌指標設置及定期巡查管理｜期限｜逾 1 天｜未回報" in out
+    assert "・10/7（一） 11 門牌指標設置及定期巡查管理｜期限（10/5 遇假日順延）｜逾 1 天｜未回報" in out
     assert any(ln.startswith("另有 ") and "在追蹤起日 10/1（二）之前到期、沒有回報，不算逾期" in ln for ln in lines)
 
     # The same plan tracked from January: everything since then is overdue, as before.
