@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from functools import wraps
 from itertools import groupby
 
-from handlers import access, by_person, paging, scopes
+from handlers import access, by_person, paging, scopes, team
 from handlers.agenda import Due, agenda, number_key
 from handlers.commands import is_filler
 from handlers.due_text import clip, due_line, item_name, kind_label, status_label
@@ -195,6 +195,8 @@ def _with_next(text: str, ctx: Context, plan: Plan, scoped: Scoped, after: date)
 def overdue(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
     """Answer 逾期 (mine), 逾期 戶籍登記課 or 逾期 全所 with occurrences past due and not done."""
     scoped = scoped_items(req, ctx, plan)
+    if scoped is None and (person := team.person_named(ctx, req, req.args)) is not None:
+        return team.person_work(req, ctx, person)
     if not isinstance(scoped, Scoped):
         return scoped
     today = ctx.today

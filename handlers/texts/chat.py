@@ -234,6 +234,29 @@ UNDO_TOO_OLD = "這筆回報已超過 24 小時，不能撤銷了；請直接回
 UNDO_NEWER = "這次作業在你之後又有新的回報，所以不能撤銷；請直接回報正確的進度。"
 REPORT_ALREADY_DONE_NOTE = "（這次作業先前已回報完成，已另外記下這筆新的回報。）"
 
+# ---------------------------------------------------------------- 未回報, one person's work, 綁定碼
+
+NOT_REPORTED_HEADER = "{whose}有 {count} 次作業還沒有人回報（{span} 以來到期的，和正在辦理期間的），共 {people} 位同仁："
+NOT_REPORTED_NONE = "{whose}{span} 以來到期的、和正在辦理期間的作業，都已經有人回報了。"
+NOT_REPORTED_LINE = "・{due} {number} {title}｜{kind}{mark}"
+NOT_REPORTED_USAGE = "請這樣問：未回報、未回報 全所、未回報 戶籍資料課。\n課室有：{sections}"
+REFUSE_NOT_REPORTED = "抱歉，誰還沒回報只提供給課長、研考和主任。你可以傳「逾期」或「我的」查看自己負責的項目。"
+REFUSE_PERSON = "抱歉，{name}的工作只開放給本人、所屬課長、研考和主任查看。你可以傳「我的」查看自己負責的項目。"
+REFUSE_PERSON_OTHER_SECTION = "{name}不是你課室（{section}）的同仁；其他課室同仁的工作請洽研考。"
+PERSON_HEADER_LINE = "{name}（{section}）逾期未完成 {late} 次，{days} 天內還有 {ahead} 次要辦（統計至 {today}）："
+PERSON_LATE = "【逾期，最近的在前】"
+PERSON_LATE_LINE = "・{due} {number} {title}｜{kind}｜逾 {days} 天｜{status}"
+PERSON_AHEAD = "【{days} 天內到期】"
+PERSON_AHEAD_LINE = "・{due} {line}"
+PERSON_MORE = "……還有 {n} 次"
+PERSON_NOTHING = "沒有逾期的作業，{days} 天內也沒有要到期的作業。"
+PERSON_NO_ITEMS = "名冊上{name}（{section}）目前沒有負責的計畫項目。"
+INVITE_USAGE = "請寫出同仁的姓名，例如：綁定碼 王小明（要先在名冊上）"
+INVITE_NOT_ON_ROSTER = "名冊上找不到「{name}」。請確認姓名，或先用 planbot staff import 匯入名冊。"
+INVITE_CODE = "{name}的綁定碼：{code}\n請{name}私訊我傳「綁定 {code}」。\n{day} {time} 前有效，只能用一次；再發一次會讓這個碼失效。"
+INVITE_ALREADY_LINKED = "\n（{name}目前已綁定 LINE 帳號；用新的碼綁定會改綁到新的帳號。）"
+REFUSE_INVITE = "抱歉，綁定碼只能由研考發給同仁。"
+
 # ---------------------------------------------------------------- 摘要
 
 SUMMARY_TITLE = "{scope} {period}進度摘要"
