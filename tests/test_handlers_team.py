@@ -21,7 +21,7 @@ from tests.handler_fixtures import (
 
 def test_chief_sees_own_section_unreported_by_person_newest_first(talk):
     text = talk.text(CHIEF_DATA, "未回報")
-    assert text.startswith("戶籍資料課有 21 次作業還沒有人回報（3/1（五） 以來到期的，和正在辦理期間的），共 4 位同仁：")
+    assert text.startswith("戶籍資料課有 21 次作業還沒有人回報（3/1（五）以來到期的，和正在辦理期間的），共 4 位同仁：")
     assert "▍李冠緯（7 次）" in text
     mine = text.split("▍李冠緯（7 次）\n")[1].split("\n\n")[0].splitlines()
     # Newest first; a missed one is marked; a date a rest day moved says so.

@@ -236,8 +236,8 @@ REPORT_ALREADY_DONE_NOTE = "（這次作業先前已回報完成，已另外記�
 
 # ---------------------------------------------------------------- 未回報, one person's work, 綁定碼
 
-NOT_REPORTED_HEADER = "{whose}有 {count} 次作業還沒有人回報（{span} 以來到期的，和正在辦理期間的），共 {people} 位同仁："
-NOT_REPORTED_NONE = "{whose}{span} 以來到期的、和正在辦理期間的作業，都已經有人回報了。"
+NOT_REPORTED_HEADER = "{whose}有 {count} 次作業還沒有人回報（{span}以來到期的，和正在辦理期間的），共 {people} 位同仁："
+NOT_REPORTED_NONE = "{whose}{span}以來到期的、和正在辦理期間的作業，都已經有人回報了。"
 NOT_REPORTED_LINE = "・{due} {number} {title}｜{kind}{mark}"
 NOT_REPORTED_USAGE = "請這樣問：未回報、未回報 全所、未回報 戶籍資料課。\n課室有：{sections}"
 REFUSE_NOT_REPORTED = "抱歉，誰還沒回報只提供給課長、研考和主任。你可以傳「逾期」或「我的」查看自己負責的項目。"
