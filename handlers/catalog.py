@@ -29,7 +29,10 @@ COMMANDS = Commands([
         "next_week", due_lists.due_in_span, ("下週", "下周", "下禮拜", "下個禮拜", "下星期", "下個星期", "下一週"),
         menu=(Role.staff, Role.chief),
     ),
-    CommandDef("this_month", due_lists.due_in_span, ("本月", "這個月", "這月", "當月"), menu=EVERYONE),
+    CommandDef(
+        "this_month", due_lists.due_in_span, ("本月", "這個月", "這月", "當月"), menu=EVERYONE,
+        help=Help(office="本月：全所這個月還沒完成的作業，依課室和承辦人（本月 課室名稱 看清單）"),
+    ),
     CommandDef("next_month", due_lists.due_in_span, ("下個月", "下月", "下一個月"), menu=(Role.staff,)),
     CommandDef("last_month", due_lists.due_in_span, ("上個月", "上月", "上一個月")),
     CommandDef("day_after_tomorrow", due_lists.due_in_span, ("後天", "後日")),

@@ -142,6 +142,9 @@ def due_in_span(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
         asked = Asked(M.MONTH_WORD.format(month=first.month), *span("this_month", first), asked.args)
     dates = M.span_text(asked.start, asked.end)
     head = M.DUE_SPAN.format(span=asked.label, dates=dates) if asked.label else dates
+    if req.command.name == "this_month" and not scoped.items and access.sees_every_section(req.who) and not scoped.mixed:
+        # 研考 and 主任 own nothing themselves: their 本月 is what the office still has to hand in.
+        return team.office_span(req, ctx, asked.start, asked.end, head)
     lines = [_day_off(ctx, head, asked)]
     dues = agenda(ctx.session, scoped.items, plan.year, ctx.calendar, asked.start, asked.end)
     later_plan = _not_yet_imported(ctx, plan, asked.end)

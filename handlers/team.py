@@ -8,7 +8,7 @@ from handlers import access, by_person, paging, scopes
 from handlers.agenda import Due, agenda
 from handlers.due_text import due_line, item_name, kind_label
 from handlers.incoming import Context
-from handlers.replies import Reply, Text
+from handlers.replies import Button, Reply, Text
 from handlers.request import Request
 from handlers.texts import chat as M
 from schedules.dates import format_date
@@ -140,3 +140,31 @@ def invite_code(req: Request, ctx: Context) -> list[Reply]:
         text += M.INVITE_ALREADY_LINKED.format(name=person.name)
     return [Text(text)]
 
+
+
+def office_span(req: Request, ctx: Context, start: date, end: date, head: str) -> list[Reply]:
+    """Answer 本月 for those who see the office but own no items: what each section still has to hand in, by person."""
+    plan = access.current_plan(ctx, req.who)
+    if plan is None:
+        return [Text(M.NO_PLAN)]
+    today = ctx.today
+    items = queries.items_of_plan(ctx.session, plan.id)
+    open_dues = [d for d in agenda(ctx.session, items, plan.year, ctx.calendar, start, end) if not d.done]
+    if not open_dues:
+        return [Text(M.OFFICE_SPAN_NONE.format(span=head))]
+    lines = [M.OFFICE_SPAN_HEADER.format(span=head, count=len(open_dues))]
+    buttons = []
+    for section in queries.sections_of(ctx.session, plan.office_id):
+        own = [d for d in open_dues if d.item.section_id == section.id]
+        if not own:
+            continue
+        late = sum(1 for d in own if d.is_overdue(today))
+        _entries, counts = by_person.entries(own)
+        people = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][1]))
+        lines += ["", M.OFFICE_SPAN_SECTION.format(section=section.name, count=len(own), late=late)]
+        lines.append(M.LIST_SEP.join(M.OFFICE_SPAN_PERSON.format(person=person, count=n) for (_s, person), n in people))
+        label = f"{req.label(req.command.name)} {section.name}"
+        buttons.append(Button(label, text=label))
+    lines += ["", M.OFFICE_SPAN_HINT.format(command=req.label(req.command.name))]
+    unreported = req.label("not_reported")
+    return [Text("\n".join(lines), (*buttons[:11], Button(unreported, text=unreported)))]

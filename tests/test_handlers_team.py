@@ -141,3 +141,23 @@ def test_binding_codes_are_the_coordinators_alone(talk):
 def test_binding_code_usage_and_unknown_names(talk):
     assert talk.text(COORDINATOR, "綁定碼").startswith("請寫出同仁的姓名")
     assert talk.text(COORDINATOR, "綁定碼 王大明").startswith("名冊上找不到「王大明」")
+
+
+# ---------------------------------------------------------------- 本月 for those who see the office
+
+
+def test_coordinator_this_month_is_what_the_office_still_has_to_hand_in(talk):
+    for who in (COORDINATOR, DIRECTOR):
+        [reply] = talk.send(who, "本月")
+        text = reply.text
+        assert text.startswith("本月（4/1（一）～4/30（二））全所還有 45 次作業還沒完成，依課室和承辦人：")
+        assert "【戶籍資料課】11 次（已逾期 0）\n李冠緯 4、王瑜 4、劉宗佑 3、蔡宜臻 3" in text
+        assert "【戶籍登記課】17 次（已逾期 2）" in text
+        assert "本月 戶籍資料課" in [b.label for b in buttons(reply)]
+    talk.send(STAFF_DATA, "回報 11 4月 完成")
+    assert "【戶籍資料課】10 次（已逾期 0）\n王瑜 4、劉宗佑 3、李冠緯 3、蔡宜臻 3" in talk.text(COORDINATOR, "本月")
+
+
+def test_this_month_stays_personal_for_owners_and_a_named_section(talk):
+    assert talk.text(CHIEF_DATA, "本月").startswith("本月（4/1（一）～4/30（二））你")
+    assert talk.text(COORDINATOR, "本月 戶籍資料課").startswith("本月（4/1（一）～4/30（二））戶籍資料課有")

@@ -255,6 +255,11 @@ INVITE_USAGE = "請寫出同仁的姓名，例如：綁定碼 王小明（要先
 INVITE_NOT_ON_ROSTER = "名冊上找不到「{name}」。請確認姓名，或先用 planbot staff import 匯入名冊。"
 INVITE_CODE = "{name}的綁定碼：{code}\n請{name}私訊我傳「綁定 {code}」。\n{day} {time} 前有效，只能用一次；再發一次會讓這個碼失效。"
 INVITE_ALREADY_LINKED = "\n（{name}目前已綁定 LINE 帳號；用新的碼綁定會改綁到新的帳號。）"
+OFFICE_SPAN_HEADER = "{span}全所還有 {count} 次作業還沒完成，依課室和承辦人："
+OFFICE_SPAN_SECTION = "【{section}】{count} 次（已逾期 {late}）"
+OFFICE_SPAN_PERSON = "{person} {count}"
+OFFICE_SPAN_HINT = "傳「{command} 課室名稱」看該課的清單，或「{command} 全所」看全部。"
+OFFICE_SPAN_NONE = "{span}全所的作業都已經完成了。"
 REFUSE_INVITE = "抱歉，綁定碼只能由研考發給同仁。"
 
 # ---------------------------------------------------------------- 摘要
