@@ -1,7 +1,7 @@
 """plan tracking start
 
 Revision ID: 0003
-Revises: 0004_console_sessions
+Revises: 0001
 Create Date: 2026-12-02
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0003'
-down_revision = '0004_console_sessions'
+down_revision = '0001'
 branch_labels = None
 depends_on = None
 
