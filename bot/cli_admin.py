@@ -8,13 +8,13 @@ from pathlib import Path
 import click
 
 from bot.cli import CliError, office_for, runtime
+from handlers.imports.staff import ROLE_LABELS, StaffImportError, import_staff, read_roster, role_named
 from schedules.dates import format_date
 from storage import queries
 from storage.db import unit_of_work
 from storage.invites import create_invite
 from storage.migrate import upgrade
 from storage.models import OverrideKind, Role, Staff
-from storage.staff_import import ROLE_LABELS, StaffImportError, import_staff, read_roster, role_named
 
 
 def parse_role(text: str) -> Role:

@@ -11,9 +11,9 @@ from bot.cli import CliError, office_for, runtime
 from bot.cli_admin import parse_day
 from bot.text_table import table
 from handlers.agenda import agenda, number_key
+from handlers.imports.plan import ImportFailed, import_plan
 from schedules.dates import format_date, parse_year
 from storage import queries
-from storage.plan_import import ImportFailed, import_plan
 
 KIND_LABELS = {"deadline": "期限", "window": "期間", "period": "月份", "event": "活動"}
 

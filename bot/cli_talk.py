@@ -12,6 +12,7 @@ from bot.cli import CliError, office_for, runtime
 from handlers.incoming import Context, Incoming, Settings
 from handlers.replies import plain_text, to_dict
 from handlers.router import handle, handle_as
+from handlers.texts.imports import sheet_error
 from schedules.clock import FixedClock, parse_moment
 from storage import queries
 from storage.db import unit_of_work
@@ -150,7 +151,7 @@ def export_cmd(ctx: click.Context, file: Path, section: str | None, month: str |
         try:
             written = write_table(session, plan, file, sec, wanted, rt.calendar(session))
         except (SheetError, OSError) as exc:
-            raise CliError(f"無法寫入 {file}：{getattr(exc, 'message', None) or exc}") from exc
+            raise CliError(f"無法寫入 {file}：{sheet_error(exc) if isinstance(exc, SheetError) else exc}") from exc
     if written is None:
         raise CliError("沒有符合的項目可以匯出")
     click.echo(f"已寫入 {written}")

@@ -12,9 +12,9 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from sqlalchemy import select
 
 from bot.render import render, to_json
+from handlers.imports.staff import ROLE_LABELS
 from schedules.digests import replies_from_payload
 from storage.models import Delivery, Staff
-from storage.staff_import import ROLE_LABELS
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates")
 UNKNOWN_USER = "U" + "0" * 31 + "1"

@@ -181,10 +181,10 @@ def test_unknown_numbers_months_and_sections_are_explained(talk):
 
 
 def test_a_small_plan_with_explicit_sub_numbers(sqlite_db, tmp_path, now):
+    from handlers.imports.plan import import_plan
     from handlers.incoming import Settings
     from schedules.clock import FixedClock
     from storage.models import Role, Staff
-    from storage.plan_import import import_plan
 
     path = write_plan_csv(tmp_path / "plan.csv", [
         ("戶籍登記課", "6-1", "戶籍清查業務", "百歲人瑞清查", "林志明", "1/1-2/28"),

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from handlers.imports.plan import ImportFailed, import_plan
 from storage import queries
 from storage.models import ProgressReport, Status
-from storage.plan_import import ImportFailed, import_plan
 from tests.conftest import DATA, DEMO
 
 HEADER = ["課室", "編號", "計畫項目", "工作內容", "承辦人", "預定作業時程"] + [f"{m}月" for m in range(1, 13)] + ["執行情形", "考核指標"]

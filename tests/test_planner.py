@@ -243,8 +243,8 @@ def demo_url(sqlite_template, tmp_path_factory) -> str:
     import shutil
 
     from bot.cli import main as planbot
+    from handlers.imports.plan import import_plan
     from storage.db import make_engine, session_factory
-    from storage.plan_import import import_plan
     from tests.conftest import DEMO
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"

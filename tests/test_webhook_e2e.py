@@ -15,11 +15,11 @@ from werkzeug.serving import make_server
 from bot.app import create_app
 from bot.line_client import LineSender
 from bot.runtime import Runtime
+from handlers.imports.plan import import_plan
+from handlers.imports.staff import import_staff, read_roster
 from schedules.clock import FixedClock
 from storage import queries
 from storage.models import Staff, WebhookEvent
-from storage.plan_import import import_plan
-from storage.staff_import import import_staff, read_roster
 from tests.conftest import DEMO
 from tests.fakes import webhooks
 from tests.fakes.line_api import FakeLineAPI

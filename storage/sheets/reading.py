@@ -1,67 +1,76 @@
-"""Read the .csv, .xlsx and .ods files offices exchange as plain rows of text."""
+"""Read the files offices exchange (.csv, .xlsx, .xls, .ods, .odt, .docx) as tables of text cells."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from storage.sheet_cells import _used_width
-from storage.sheet_csv_reading import _read_text
-from storage.sheet_messages import (
-    MSG_EMPTY_FILE,
-    MSG_MISSING,
-    MSG_NO_ROWS,
-    MSG_OLD_XLS,
-    MSG_UNKNOWN_TYPE,
-    MSG_UNREADABLE,
-)
-from storage.sheet_ods_reading import _read_ods
-from storage.sheet_types import Rows, SheetError
-from storage.sheet_xlsx_reading import _read_xlsx
+from storage.sheets.cells import Rows, SheetError, tidy
+from storage.sheets.containers import open_package
+from storage.sheets.docx import read_docx
+from storage.sheets.odf import read_odf
+from storage.sheets.spreadsheets import read_text, read_xls, read_xlsx
 
 TEXT_TYPES = (".csv", ".tsv", ".txt")
 XLSX_TYPES = (".xlsx", ".xlsm")
+DOCUMENT_TYPES = (".odt", ".docx")
+READABLE_TYPES = (*TEXT_TYPES, *XLSX_TYPES, ".xls", ".ods", *DOCUMENT_TYPES)
 
 
-def read_rows(path: str | Path) -> Rows:
-    """Return the rows of the first non-empty sheet of a .csv, .xlsx or .ods file."""
-    return read_sheets(path)[0][1]
+@dataclass
+class Table:
+    """One table of a file: its sheet name (or 表格N in a document), the text just above it, and its rows."""
+
+    name: str
+    caption: str
+    rows: Rows
 
 
-def read_sheets(path: str | Path) -> list[tuple[str, Rows]]:
-    """Return (sheet name, rows) for every non-empty sheet; raise SheetError for unusable files."""
+def read_tables(path: str | Path) -> list[Table]:
+    """Return every non-empty table of the file; raise SheetError (code and fields) for unusable files."""
     path = Path(path)
     ext = path.suffix.lower()
-    if ext == ".xls":
-        raise SheetError(MSG_OLD_XLS)
-    if ext not in (*TEXT_TYPES, *XLSX_TYPES, ".ods"):
-        raise SheetError(MSG_UNKNOWN_TYPE.format(ext=ext or path.name))
+    if ext not in READABLE_TYPES:
+        raise SheetError("unknown_type", ext=ext or path.name)
     try:
         size = path.stat().st_size
     except FileNotFoundError as exc:
-        raise SheetError(MSG_MISSING.format(name=path.name)) from exc
+        raise SheetError("missing", name=path.name) from exc
     except OSError as exc:
-        raise SheetError(MSG_UNREADABLE.format(name=path.name)) from exc
+        raise SheetError("unreadable", name=path.name) from exc
     if size == 0:
-        raise SheetError(MSG_EMPTY_FILE)
+        raise SheetError("empty_file")
     try:
-        if ext in TEXT_TYPES:
-            sheets = [(path.stem, _read_text(path.read_bytes(), tab=ext == ".tsv"))]
-        elif ext in XLSX_TYPES:
-            sheets = _read_xlsx(path)
-        else:
-            sheets = _read_ods(path)
+        tables = _read(path, ext)
     except (IsADirectoryError, PermissionError) as exc:
-        raise SheetError(MSG_UNREADABLE.format(name=path.name)) from exc
-    found = [(name, _tidy(rows)) for name, rows in sheets]
-    found = [(name, rows) for name, rows in found if rows]
+        raise SheetError("unreadable", name=path.name) from exc
+    found = [Table(t.name, t.caption, tidy(t.rows)) for t in tables]
+    found = [t for t in found if t.rows]
     if not found:
-        raise SheetError(MSG_NO_ROWS)
+        raise SheetError("no_tables" if ext in DOCUMENT_TYPES else "no_rows")
     return found
 
 
-def _tidy(rows: Rows) -> Rows:
-    """Drop trailing blank rows and pad every row to the same width (the last used column)."""
-    while rows and not any(rows[-1]):
-        rows.pop()
-    width = max((_used_width(r) for r in rows), default=0)
-    return [(r + [""] * (width - len(r)))[:width] for r in rows]
+def _read(path: Path, ext: str) -> list[Table]:
+    if ext in TEXT_TYPES:
+        return [Table(path.stem, "", read_text(path.read_bytes(), tab=ext == ".tsv"))]
+    if ext in XLSX_TYPES:
+        return [Table(name, "", rows) for name, rows in read_xlsx(path)]
+    if ext == ".xls":
+        return [Table(name, "", rows) for name, rows in read_xls(path)]
+    kind = ext[1:]
+    with open_package(path, kind) as package:
+        found = read_docx(package) if kind == "docx" else read_odf(package)
+    if kind == "odt":  # a document's tables are named by their place, as in a .docx
+        return [Table(f"表格{n}", caption, rows) for n, (_name, caption, rows) in enumerate(found, start=1)]
+    return [Table(name, caption, rows) for name, caption, rows in found]
+
+
+def read_sheets(path: str | Path) -> list[tuple[str, Rows]]:
+    """Return (sheet name, rows) for every non-empty table of the file."""
+    return [(t.name, t.rows) for t in read_tables(path)]
+
+
+def read_rows(path: str | Path) -> Rows:
+    """Return the rows of the first non-empty table of the file."""
+    return read_tables(path)[0].rows
