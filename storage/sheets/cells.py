@@ -14,8 +14,9 @@ MAX_COLS = 1_024
 MAX_CELLS = 1_000_000
 # Uncompressed bytes of the parts a reader decompresses (XML of sheets, shared strings, document text).
 MAX_UNPACKED = 32 * 1024 * 1024
-# A single cell is a few paragraphs; tens of thousands of XML elements in one is a bomb, not a plan.
-MAX_CELL_PARTS = 20_000
+# XML elements parsed before one of them is read and dropped (a cell, a row, a paragraph): styles and one
+# cell's paragraphs need a few thousand; more is a bomb, not a plan.
+MAX_HELD = 200_000
 # Excel sheets sometimes carry formatting down to row 1,048,576; that many blank rows means the data is over.
 MAX_BLANK_RUN = 10_000
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from xml.etree import ElementTree as ET
 
-from storage.sheets.cells import MAX_CELL_PARTS, MAX_COLS, CellBudget, Rows, SheetError, clean
+from storage.sheets.cells import MAX_COLS, MAX_HELD, CellBudget, Rows, SheetError, clean
 from storage.sheets.containers import BROKEN, Package
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -31,21 +31,21 @@ def _tables(stream, budget: CellBudget) -> Iterator[tuple[str, str, Rows]]:
     row: list[str] = []
     above = ""
     depth = 0  # tables nested in a cell are part of that cell's text
-    parts_in_cell = 0
+    held = 0  # elements parsed since the last one was read and dropped
     count = 0
     stack: list[ET.Element] = []
     for event, elem in ET.iterparse(stream, events=("start", "end")):
         tag = elem.tag
         if event == "start":
             stack.append(elem)
+            if (held := held + 1) > MAX_HELD:
+                raise SheetError("too_many_cells", limit=MAX_HELD)
             if tag == _TBL:
                 depth += 1
                 if depth == 1:
                     rows = []
             elif depth == 1 and tag == _TR:
                 row = []
-            elif depth and (parts_in_cell := parts_in_cell + 1) > MAX_CELL_PARTS:
-                raise SheetError("too_many_cells", limit=MAX_CELL_PARTS)
             continue
         stack.pop()
         if tag == _TBL:
@@ -54,20 +54,24 @@ def _tables(stream, budget: CellBudget) -> Iterator[tuple[str, str, Rows]]:
                 count += 1
                 yield f"表格{count}", above, rows
                 rows, above = None, ""
+            elif depth:
+                continue
         elif depth > 1 or (depth == 1 and tag not in (_TC, _TR)):
             continue  # cell content is read when its cell ends
         elif tag == _TC:
             row.extend(_cell(elem))
             del row[MAX_COLS:]
-            parts_in_cell = 0
         elif tag == _TR and rows is not None:
             row = [""] * _grid_before(elem) + row
             budget.take(len(row), len(rows) + 1, f"表格{count + 1}")
             rows.append(row)
         elif tag == _P and depth == 0:
             above = clean("".join(_texts(elem))) or above
+        else:
+            continue
         if stack:
-            stack[-1].remove(elem)  # finished: drop it so a long document stays small
+            stack[-1].remove(elem)  # read: drop it so a long document stays small
+            held = 0
 
 
 def _cell(tc: ET.Element) -> list[str]:

@@ -11,8 +11,8 @@ from datetime import datetime
 from xml.etree import ElementTree as ET
 
 from storage.sheets.cells import (
-    MAX_CELL_PARTS,
     MAX_COLS,
+    MAX_HELD,
     CellBudget,
     Rows,
     SheetError,
@@ -73,16 +73,14 @@ def _tables(stream, budget: CellBudget) -> Iterator[tuple[str, str, Rows]]:
     table: _Table | None = None
     above = ""  # the last paragraph or heading outside any table: a document table's caption
     cell_depth = 0  # a cell may hold a whole sub-table; only top-level rows and cells count
-    parts_in_cell = 0
+    held = 0  # elements parsed since the last one was read and dropped
     stack: list[ET.Element] = []
     for event, elem in ET.iterparse(stream, events=("start", "end")):
         tag = elem.tag
         if event == "start":
             stack.append(elem)
-            if cell_depth:
-                parts_in_cell += 1
-                if parts_in_cell > MAX_CELL_PARTS:
-                    raise SheetError("too_many_cells", limit=MAX_CELL_PARTS)
+            if (held := held + 1) > MAX_HELD:
+                raise SheetError("too_many_cells", limit=MAX_HELD)
             if tag in (_CELL, _COVERED):
                 cell_depth += 1
             elif tag == _TAB and cell_depth == 0 and table is None:
@@ -95,7 +93,8 @@ def _tables(stream, budget: CellBudget) -> Iterator[tuple[str, str, Rows]]:
                 # A covered cell is hidden under a merge: the user sees it empty even if it kept old text.
                 text = _cell_text(elem) if tag == _CELL else ""
                 table.add_cell(text, _repeat(elem, "number-columns-repeated"))
-                parts_in_cell = 0
+            elif cell_depth:
+                continue
         elif cell_depth:
             continue  # cell content is read when its cell ends
         elif tag == _ROW and table is not None:
@@ -105,8 +104,11 @@ def _tables(stream, budget: CellBudget) -> Iterator[tuple[str, str, Rows]]:
             table, above = None, ""
         elif tag in _PARAGRAPHS and table is None:
             above = clean("".join(_inline(elem))) or above
+        else:
+            continue
         if stack:
-            stack[-1].remove(elem)  # finished outside any cell: drop it so a long document stays small
+            stack[-1].remove(elem)  # read: drop it so a long document stays small
+            held = 0
 
 
 def _repeat(elem: ET.Element, attr: str) -> int:
