@@ -1,8 +1,10 @@
 """Print how long a 5,000-row plan takes to read and import in each format, and compare the readers.
 
-The .xlsx and .ods readers of storage.sheets (openpyxl read-only, streamed content.xml) are timed against
-python-calamine on the same files, and their cells are compared: calamine is kept only where it is faster
-AND gives the same cells. Run: .venv/bin/python bench/bench_import.py
+The readers of storage.sheets (openpyxl read-only for .xlsx, streamed content.xml for .ods, xlrd for .xls)
+are timed against python-calamine on the same files and their cells compared; then the peak memory of each
+.xls reader on a 6 KB workbook with cells at A1 and IV65536 in 20 sheets. calamine would be kept only where
+it is faster, gives the same cells and stays within bounded memory.
+Run: .venv/bin/python bench/bench_import.py
 """
 
 from __future__ import annotations
@@ -37,14 +39,24 @@ def plan_rows() -> list[list[str]]:
 def calamine_rows(path: Path) -> list[tuple[str, list[list[str]]]]:
     from python_calamine import CalamineWorkbook
 
-    from storage.sheets.cells import tidy
-    from storage.sheets.spreadsheets import _xls_value
+    from storage.sheets.cells import CellBudget, clean, datetime_text, number_text, tidy
+
+    def text(value: object) -> str:
+        if value is None or value == "":
+            return ""
+        if isinstance(value, bool):
+            return "TRUE" if value else "FALSE"
+        if isinstance(value, int | float):
+            return number_text(value)
+        if isinstance(value, datetime):
+            return datetime_text(value)
+        return clean(str(value))
 
     wb = CalamineWorkbook.from_path(str(path))
     out = []
     for name in wb.sheet_names:
-        rows = [[_xls_value(v) for v in row] for row in wb.get_sheet_by_name(name).iter_rows()]
-        out.append((name, tidy(rows)))
+        rows = [[text(v) for v in row] for row in wb.get_sheet_by_name(name).iter_rows()]
+        out.append((name, tidy(rows, CellBudget())))
     return out
 
 
@@ -78,6 +90,8 @@ def main() -> None:
     print(f"reading a {ROWS}-row plan (best of 3)")
     print(f"{'format':8}{'storage.sheets':>16}{'calamine':>12}  same cells")
     for ext, path in files.items():
+        if path is None:
+            continue
         ours, got = timed(read_sheets, path)
         if ext in (".xlsx", ".ods", ".xls"):
             theirs, other = timed(calamine_rows, path)
@@ -86,6 +100,8 @@ def main() -> None:
             print(f"{ext:8}{ours:>15.2f}s{theirs:>11.2f}s  {'yes' if same else 'no: ' + diff}")
         else:
             print(f"{ext:8}{ours:>15.2f}s{'-':>12}")
+
+    far_cells_memory(tmp)
 
     print(f"\nimporting a {ROWS}-row plan into SQLite (read, check, parse schedules, write)")
     for ext, path in files.items():
@@ -97,6 +113,49 @@ def main() -> None:
             report = import_plan(session, path, 2024, datetime(2024, 4, 8, tzinfo=ZoneInfo("Asia/Taipei")), office_name="大機關")
             session.commit()
             print(f"{ext:8}{time.perf_counter() - started:>8.2f}s  {report.created} items, {len(report.problems)} problems")
+
+
+MEMORY_CHILD = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (2 * 1024 ** 3, 2 * 1024 ** 3))  # fail fast instead of swapping
+sys.path.insert(0, sys.argv[3])
+if sys.argv[1] == "calamine":
+    from python_calamine import CalamineWorkbook
+    wb = CalamineWorkbook.from_path(sys.argv[2])
+    for name in wb.sheet_names:
+        wb.get_sheet_by_name(name)
+else:
+    from storage.sheets import read_tables
+    read_tables(sys.argv[2])
+# ru_maxrss carries over exec from the bench process; VmHWM is this interpreter's own high-water mark.
+print(next(int(line.split()[1]) // 1024 for line in open("/proc/self/status") if line.startswith("VmHWM:")))
+"""
+
+
+def far_cells_memory(tmp: Path) -> None:
+    """Peak memory of each reader on tiny workbooks with one cell at A1 and one far away."""
+    import subprocess
+
+    import xlwt
+    from openpyxl import Workbook
+
+    xls = xlwt.Workbook()
+    xls.add_sheet("s").write(0, 0, "x")
+    xls.get_sheet(0).write(65535, 255, "y")
+    xls.save(str(tmp / "far.xls"))
+    xlsx = Workbook()
+    xlsx.active["A1"] = "x"
+    xlsx.active.cell(row=200_000, column=2_000, value="y")
+    xlsx.save(tmp / "far.xlsx")
+    root = str(Path(__file__).resolve().parent.parent)
+    print("\npeak memory reading a workbook with one cell at A1 and one far away (address space capped at 2 GB)")
+    for name, far in (("A1 + IV65536", tmp / "far.xls"), ("A1 + BXX200000", tmp / "far.xlsx")):
+        for reader in ("calamine", "storage.sheets"):
+            done = subprocess.run([sys.executable, "-c", MEMORY_CHILD, reader, str(far), root],
+                                  capture_output=True, text=True, check=False)
+            last = (done.stderr.strip().splitlines() or [""])[0][:70]
+            shown = f"{done.stdout.strip()} MB" if done.returncode == 0 else f"failed ({last})"
+            print(f"{far.suffix:6}{far.stat().st_size // 1024:>3} KB {name:16}{reader:16}{shown}")
 
 
 def _first_difference(a, b) -> str:

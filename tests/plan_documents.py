@@ -93,8 +93,8 @@ def write_docx(path: Path, tables: list[DocTable], intro: str = "") -> Path:
             doc.add_heading(t.caption, level=2)
         grid, spans = t.grid()
         table = doc.add_table(rows=len(grid), cols=len(grid[0]))
-        for r, values in enumerate(grid):
-            cells = table.rows[r].cells
+        for tr, values in zip(table.rows, grid, strict=True):  # table.rows[r] walks the rows each time
+            cells = tr.cells
             for c, value in enumerate(values):
                 if value:
                     cells[c].text = value

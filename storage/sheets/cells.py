@@ -90,9 +90,14 @@ def datetime_text(value: datetime) -> str:
     return value.isoformat(sep=" ")
 
 
-def tidy(rows: Rows) -> Rows:
-    """Drop trailing blank rows and pad every row to the same width (the last used column)."""
+def tidy(rows: Rows, budget: CellBudget) -> Rows:
+    """Drop trailing blank rows and pad every row to the same width (the last used column).
+
+    The padded table is what is kept, so its area counts against the file's cells: one wide row over many
+    narrow ones must not turn a small file into a hundred million empty cells.
+    """
     while rows and not any(rows[-1]):
         rows.pop()
     width = max((used_width(r) for r in rows), default=0)
+    budget.take(width * len(rows), len(rows), "")
     return [(r + [""] * (width - len(r)))[:width] for r in rows]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from storage.sheets.cells import Rows, SheetError, tidy
+from storage.sheets.cells import CellBudget, Rows, SheetError, tidy
 from storage.sheets.containers import open_package
 from storage.sheets.docx import read_docx
 from storage.sheets.odf import read_odf
@@ -44,7 +44,8 @@ def read_tables(path: str | Path) -> list[Table]:
         tables = _read(path, ext)
     except (IsADirectoryError, PermissionError) as exc:
         raise SheetError("unreadable", name=path.name) from exc
-    found = [Table(t.name, t.caption, tidy(t.rows)) for t in tables]
+    area = CellBudget()
+    found = [Table(t.name, t.caption, tidy(t.rows, area)) for t in tables]
     found = [t for t in found if t.rows]
     if not found:
         raise SheetError("no_tables" if ext in DOCUMENT_TYPES else "no_rows")

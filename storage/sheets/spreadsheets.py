@@ -1,4 +1,4 @@
-"""Read text sheets (.csv, .tsv, .txt) and workbooks (.xlsx with openpyxl, .xls with calamine) as rows."""
+"""Read text sheets (.csv, .tsv, .txt) and workbooks (.xlsx with openpyxl, .xls with xlrd) as rows."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from storage.sheets.cells import (
     MAX_BLANK_RUN,
     MAX_CELLS,
     MAX_COLS,
-    MAX_ROWS,
     MAX_UNPACKED,
     CellBudget,
     Rows,
@@ -24,7 +23,7 @@ from storage.sheets.cells import (
 )
 from storage.sheets.containers import BROKEN, CFB_MAGIC, Package, open_package
 
-# An .xls is not compressed, but calamine holds a sheet's whole used range at once: keep the file small.
+# An .xls is not compressed: its size bounds its cells (xlrd skips blank cells unless asked for formatting).
 MAX_XLS_BYTES = 8 * 1024 * 1024
 
 
@@ -138,8 +137,12 @@ def _xlsx_value(cell) -> str:
 
 
 def read_xls(path: Path) -> list[tuple[str, Rows]]:
-    """Read every sheet of an old Excel 97-2003 workbook."""
-    from python_calamine import CalamineError, CalamineWorkbook
+    """Read every sheet of an old Excel 97-2003 workbook.
+
+    xlrd keeps each row only as long as its last cell (ragged rows); python-calamine, faster, holds each
+    sheet's whole used range, so a 6 KB file with two cells at A1 and IV65536 took 1 GB (see bench_import.py).
+    """
+    import xlrd
 
     with path.open("rb") as fh:
         head = fh.read(8)
@@ -147,36 +150,55 @@ def read_xls(path: Path) -> list[tuple[str, Rows]]:
         raise SheetError("not_xls")
     if path.stat().st_size > MAX_XLS_BYTES:
         raise SheetError("too_big", limit_mb=MAX_XLS_BYTES // (1024 * 1024))
+    try:
+        wb = xlrd.open_workbook(str(path), ragged_rows=True, on_demand=True)
+    except xlrd.XLRDError as exc:
+        raise SheetError("locked" if "encrypt" in str(exc).lower() else "corrupt", kind="xls") from exc
+    except (xlrd.compdoc.CompDocError, *BROKEN) as exc:
+        raise SheetError("corrupt", kind="xls") from exc
     budget = CellBudget()
     try:
-        wb = CalamineWorkbook.from_path(str(path))
-        return [(name, _xls_rows(wb.get_sheet_by_name(name), name, budget)) for name in wb.sheet_names]
-    except (CalamineError, *BROKEN) as exc:
-        message = str(exc).lower()
-        raise SheetError("locked" if "encrypt" in message or "password" in message else "corrupt", kind="xls") from exc
+        return [(name, _xls_sheet(wb, name, budget)) for name in wb.sheet_names()]
+    except (xlrd.XLRDError, xlrd.compdoc.CompDocError, *BROKEN) as exc:
+        raise SheetError("corrupt", kind="xls") from exc
+    finally:
+        wb.release_resources()
 
 
-def _xls_rows(sheet, name: str, budget: CellBudget) -> Rows:
+def _xls_sheet(wb, name: str, budget: CellBudget) -> Rows:
+    """Read one sheet and let xlrd forget it, so a workbook of many sheets costs one sheet at a time."""
+    try:
+        return _xls_rows(wb, wb.sheet_by_name(name), budget)
+    finally:
+        wb.unload_sheet(name)
+
+
+def _xls_rows(wb, sheet, budget: CellBudget) -> Rows:
     rows: Rows = []
-    for values in sheet.iter_rows():
-        row = [_xls_value(v) for v in values[:MAX_COLS]]
-        del row[used_width(row) :]
-        rows.append(row)
-        budget.take(len(row), len(rows), name)
-        if len(rows) > MAX_ROWS:
+    blank_run = 0
+    for r in range(sheet.nrows):
+        values = [_xls_value(wb, c) for c in sheet.row_slice(r, 0, min(sheet.row_len(r), MAX_COLS))]
+        del values[used_width(values) :]
+        blank_run = blank_run + 1 if not values else 0
+        if blank_run > MAX_BLANK_RUN:
             break
+        rows.append(values)
+        budget.take(len(values), len(rows), sheet.name)
     return rows
 
 
-def _xls_value(value: object) -> str:
-    if value is None or value == "":
+def _xls_value(wb, cell) -> str:
+    import xlrd
+
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
         return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        return number_text(value)
-    if isinstance(value, datetime):
-        return datetime_text(value)
-    if isinstance(value, date | time):
-        return value.isoformat()
-    return clean(str(value))
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return "TRUE" if cell.value else "FALSE"
+    if cell.ctype == xlrd.XL_CELL_NUMBER:
+        return number_text(cell.value)
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return datetime_text(xlrd.xldate_as_datetime(cell.value, wb.datemode))
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return number_text(cell.value)
+    return clean(str(cell.value))
