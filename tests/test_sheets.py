@@ -1,4 +1,4 @@
-"""Reading and writing .csv, .xlsx and .ods: round trips, ODS repeats and merges, and every bad file."""
+"""Reading and writing .csv, .xlsx, .xls and .ods, and the tables of .odt and .docx: round trips, repeats, merges, bad files."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from storage.sheets import (
     column_widths,
     read_rows,
     read_sheets,
+    read_tables,
     sheet_names,
     write_workbook,
 )
@@ -415,3 +416,38 @@ def test_demo_ods_is_built_from_the_tsv():
     title, *table = read_rows(ods)
     assert title[0] == "臺北市文山區戶政事務所113年度工作計畫期程管制一覽表"
     assert table == read_rows(tsv), "demo/wenshan-113.ods is stale: run demo/build_demo.py"
+
+
+# ---------------------------------------------------------------- documents
+
+
+@pytest.mark.parametrize("ext", [".odt", ".docx"])
+def test_document_tables_carry_the_text_above_them_and_merges_read_blank(tmp_path, ext):
+    from tests.plan_documents import DocTable, write_docx, write_odt
+
+    tables = [
+        DocTable("戶籍登記課", ["編號", "計畫項目"], [["1", "勞資會議"], ["", "續辦"]], merge={0}),
+        DocTable("人事室113年度工作計畫期程管制一覽表", ["編號", "月份"], [["2", *["●"] + [""] * 11]]),
+    ]
+    path = (write_odt if ext == ".odt" else write_docx)(tmp_path / f"plan{ext}", tables, intro="附件1")
+
+    got = read_tables(path)
+
+    assert [(t.name, t.caption) for t in got] == [("表格1", "戶籍登記課"), ("表格2", "人事室113年度工作計畫期程管制一覽表")]
+    # Header cells span two rows and 預定作業月份 spans twelve columns: covered cells read empty.
+    assert got[0].rows == [["編號", "計畫項目"], ["", ""], ["1", "勞資會議"], ["", "續辦"]]
+    assert got[1].rows[0] == ["編號", "預定作業月份", *[""] * 11]
+    assert got[1].rows[1] == ["", *[f"{m}月" for m in range(1, 13)]]
+    assert got[1].rows[2] == ["2", "●", *[""] * 11]
+
+
+def test_document_without_tables_says_so(tmp_path):
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("只有文字，沒有表格")
+    doc.save(tmp_path / "letter.docx")
+
+    with pytest.raises(SheetError) as caught:
+        read_tables(tmp_path / "letter.docx")
+    assert sheet_error(caught.value) == "文件裡沒有任何表格"
