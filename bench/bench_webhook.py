@@ -141,7 +141,7 @@ def main() -> int:
         # As the Procfile runs it: the web process records and acknowledges, `planbot events` answers.
         # The two are measured one after the other so each figure is the component's own on this machine.
         web_env = {**env, "PLANBOT_EVENT_WORKER": "separate"}
-        for name, app in (("bare Flask endpoint", "bench.bare_app:create_app()"), ("planbot /callback", "bot.app:create_app()")):
+        for name, app in (("bare Flask endpoint", "bench.bare_app:create_app()"), ("planbot /callback", "bot.wsgi:app")):
             proc, port = start(app, web_env, workers, args.threads)
             try:
                 load(port, 200, args.concurrency)  # warm-up

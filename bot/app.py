@@ -1,10 +1,13 @@
-"""The Flask app factory: configuration is read here, when the app is made, never at import."""
+"""The Flask app factory: it builds the app from a runtime and starts nothing (no thread, no connection).
+
+The process that serves the app decides whether it also answers the recorded events: `start_answering(app)`
+starts the dispatcher thread (`planbot serve`, `bot.wsgi:app` under gunicorn, `make demo`) unless the
+events are answered synchronously or by a separate `planbot events` process (PLANBOT_EVENT_WORKER=separate).
+"""
 
 from __future__ import annotations
 
 import logging
-import os
-import secrets
 from dataclasses import dataclass, field
 
 from flask import Flask
@@ -12,7 +15,11 @@ from flask import Flask
 from bot.event_journal import EventJournal
 from bot.events import Dispatcher
 from bot.runtime import Runtime
-from handlers.incoming import Settings
+from bot.settings import Settings
+from bot.simulator import bp as simulator_bp
+from bot.simulator_sender import SimulatorSender
+from bot.webhook import bp as webhook_bp
+from handlers.incoming import Settings as HandlerSettings
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +31,7 @@ class Services:
     runtime: Runtime
     sender: object
     channel_secret: str
-    settings: Settings
+    settings: HandlerSettings
     dispatcher: Dispatcher
     journal: EventJournal | None = None
     sync: bool = False
@@ -39,58 +46,43 @@ class Services:
             self.dispatcher.wake()
 
 
-def create_app(config: dict | None = None) -> Flask:
-    """Create the planbot web app from the environment, overridden by `config`."""
-    config = dict(config or {})
-    env = {**os.environ, **{k: str(v) for k, v in config.items() if isinstance(v, str | int)}}
+def create_app(runtime: Runtime | None = None, sender=None, testing: bool = False) -> Flask:
+    """Create the planbot web app for the runtime (default: one built from the environment's settings)."""
+    runtime = runtime or Runtime.from_settings(Settings.from_env())
+    settings = runtime.settings
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
-    app.config.update({k: v for k, v in config.items() if k.isupper()})
-    runtime = config.get("runtime") or Runtime.from_env(env.get("DATABASE_URL"), clock=config.get("clock"), env=env)
-    simulator = env.get("PLANBOT_SIMULATOR") == "1"
-    secret = env.get("LINE_CHANNEL_SECRET") or ""
-    if not secret:
-        if not simulator and not config.get("testing"):
-            log.warning("LINE_CHANNEL_SECRET is not set: every webhook will be refused")
-        secret = secrets.token_hex(16)  # the simulator signs with whatever secret the app holds
-    sender = config.get("sender") or _make_sender(env, simulator)
-    settings = Settings.from_env(env)
-    dispatcher = Dispatcher(runtime.sessions, runtime.clock, sender, settings)
-    sync = bool(config.get("sync_events", env.get("PLANBOT_SYNC_EVENTS") == "1"))
+    app.config["TESTING"] = testing
+    secret = settings.webhook_secret(testing)
+    sender = sender or reply_sender(runtime)
+    dispatcher = Dispatcher(runtime.sessions, runtime.clock, sender, settings.handlers)
+    sync = settings.sync_events
     journal = EventJournal(runtime.engine, runtime.clock.now)
-    # PLANBOT_EVENT_WORKER=separate: this process only records and acknowledges; `planbot events` answers.
-    separate = env.get("PLANBOT_EVENT_WORKER") == "separate" and not sync
-    app.extensions["planbot"] = Services(runtime, sender, secret, settings, dispatcher, journal, sync, separate)
-    if not sync and not separate:
-        dispatcher.start()
-
-    from bot.webhook import bp
-
-    app.register_blueprint(bp)
-    if simulator:
-        from bot.simulator import bp as simulator_bp
-
+    separate = settings.separate_worker and not sync
+    app.extensions["planbot"] = Services(runtime, sender, secret, settings.handlers, dispatcher, journal, sync, separate)
+    app.register_blueprint(webhook_bp)
+    if settings.simulator:
         app.register_blueprint(simulator_bp)
     return app
 
 
-def make_dispatcher(runtime: Runtime, env: dict | None = None, poll: float = 0.2) -> Dispatcher:
+def start_answering(app: Flask) -> None:
+    """Start the dispatcher thread in this process when it answers its own events (call once per process)."""
+    svc: Services = app.extensions["planbot"]
+    if not svc.sync and not svc.separate_worker:
+        svc.dispatcher.start()
+
+
+def make_dispatcher(runtime: Runtime, poll: float = 0.2) -> Dispatcher:
     """Return a dispatcher for the separate events process, configured like the web app's."""
-    env = dict(os.environ if env is None else env)
-    settings = Settings.from_env(env)
-    sender = _make_sender(env, env.get("PLANBOT_SIMULATOR") == "1")
-    return Dispatcher(runtime.sessions, runtime.clock, sender, settings, poll=poll)
+    return Dispatcher(runtime.sessions, runtime.clock, reply_sender(runtime), runtime.settings.handlers, poll=poll)
 
 
-def _make_sender(env: dict, simulator: bool):
-    """Return the LINE sender, or the simulator's recording sender when there is no LINE channel."""
-    token = env.get("LINE_CHANNEL_ACCESS_TOKEN")
-    if token:
-        from bot.line_client import LineSender
-
-        return LineSender(token, base_url=env.get("LINE_API_BASE") or None)
-    from bot.simulator_sender import SimulatorSender
-
-    if not simulator:
+def reply_sender(runtime: Runtime):
+    """Return the LINE client, or the simulator's recording sender when there is no LINE channel."""
+    client = runtime.line_client()
+    if client is not None:
+        return client
+    if not runtime.settings.simulator:
         log.warning("LINE_CHANNEL_ACCESS_TOKEN is not set: replies are kept in memory only")
     return SimulatorSender.shared()

@@ -7,6 +7,12 @@ import sys
 import threading
 from pathlib import Path
 
+from bot.cli import main as cli
+from bot.clock import run_in_thread
+from bot.runtime import Runtime
+from bot.settings import Settings
+from schedules.clock import SystemClock
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "demo"
 
@@ -15,8 +21,6 @@ def main() -> int:
     """Set up and serve the demo on http://127.0.0.1:5000 with the simulator."""
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'planbot.db'}")
     os.environ["PLANBOT_SIMULATOR"] = "1"
-    from bot.cli import main as cli
-
     year = _this_year()
     steps = [
         ["db", "upgrade"],
@@ -36,18 +40,13 @@ def main() -> int:
 
 
 def _this_year() -> int:
-    from schedules.clock import SystemClock
-
     return SystemClock().now().year
 
 
 def _start_clock() -> None:
     """Run the reminder clock in this process so the simulator shows pushes (production runs it apart)."""
-    try:
-        from bot.clock_main import run_in_thread
-    except ImportError:
-        return
-    threading.Thread(target=run_in_thread, name="planbot-clock", daemon=True).start()
+    runtime = Runtime.from_settings(Settings.from_env())
+    threading.Thread(target=run_in_thread, args=(runtime,), name="planbot-clock", daemon=True).start()
 
 
 if __name__ == "__main__":

@@ -1,17 +1,18 @@
-"""Build the shared parts a process needs (database, clock, calendar) from the environment, once."""
+"""The composition root of a process: its settings, database, clock and LINE client, built once where it starts."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.line_client import LineSender
+from bot.settings import Settings
 from schedules.calendar import WorkCalendar
 from schedules.clock import Clock, SystemClock
-from storage import queries
+from schedules.plan_inputs import calendar_of
 from storage.db import database_url, make_engine, session_factory
 
 
@@ -23,20 +24,25 @@ class Runtime:
     engine: Engine
     sessions: sessionmaker[Session]
     clock: Clock = field(default_factory=SystemClock)
-    env: dict[str, str] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)
 
     @classmethod
-    def from_env(cls, url: str | None = None, clock: Clock | None = None, env: dict[str, str] | None = None) -> Runtime:
-        """Create the runtime for DATABASE_URL (or the given URL)."""
-        env = dict(os.environ if env is None else env)
-        resolved = database_url(url or env.get("DATABASE_URL"))
+    def from_settings(cls, settings: Settings, url: str | None = None, clock: Clock | None = None) -> Runtime:
+        """Create the runtime for the settings' database (or the given URL)."""
+        resolved = database_url(url or settings.database_url)
         engine = make_engine(resolved)
-        return cls(resolved, engine, session_factory(engine), clock or SystemClock(), env)
+        return cls(resolved, engine, session_factory(engine), clock or SystemClock(), settings)
+
+    def line_client(self) -> LineSender | None:
+        """Return a LINE client for replies and pushes, or None without LINE_CHANNEL_ACCESS_TOKEN."""
+        s = self.settings
+        if not s.access_token:
+            return None
+        return LineSender(s.access_token, base_url=s.line_api_base, timeout=s.push_timeout)
 
     def calendar(self, session: Session) -> WorkCalendar:
         """Return the working-day calendar with the administrators' overrides as they are now."""
-        closures, workdays = queries.calendar_overrides(session)
-        return WorkCalendar(closures=closures, workdays=workdays)
+        return calendar_of(session)
 
     def today(self) -> date:
         return self.clock.now().date()

@@ -11,9 +11,12 @@ import secrets
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from sqlalchemy import select
 
+from bot.clock import clockwork
 from bot.render import render, to_json
+from handlers.digests import replies_from_payload
 from handlers.imports.staff import ROLE_LABELS
-from schedules.digests import replies_from_payload
+from handlers.texts.cli import SKIP_REASONS
+from schedules.clock import FixedClock
 from storage.models import Delivery, Staff
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates")
@@ -114,11 +117,7 @@ def _int(text: str | None) -> int:
 @bp.post("/api/remind")
 def remind_now():
     """Run today's 08:30 reminders now (the demo may be opened at any hour; already sent ones are not resent)."""
-    from bot.clock_main import clockwork
-    from schedules.clock import FixedClock
-    from schedules.reminder_texts import CLI_SKIP_REASONS
-
     morning = _svc().runtime.clock.now().replace(hour=8, minute=30, second=0, microsecond=0)
     report = clockwork(_svc().runtime, FixedClock(morning)).morning(wait=30)
-    skipped = CLI_SKIP_REASONS.get(report.skipped, report.skipped) if report.skipped else None
+    skipped = SKIP_REASONS.get(report.skipped, report.skipped) if report.skipped else None
     return jsonify({"planned": report.planned, "sent": report.sent.sent, "skipped": skipped})

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, current_app, request, send_file
 from linebot.v3.webhook import SignatureValidator
 from sqlalchemy import text
 
+from handlers import exports
 from storage.db import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -65,11 +66,9 @@ def healthz() -> Response:
 @bp.get("/files/<token>")
 def download(token: str):
     """Serve an exported control table once, within 24 hours of its making."""
-    from handlers.exports import take_export
-
     svc = services()
     with unit_of_work(svc.runtime.sessions) as session:
-        export = take_export(session, token, svc.runtime.clock.now())
+        export = exports.take(session, token, svc.runtime.clock.now())
         if export is None:
             return Response("這個下載連結已失效（只能下載一次，24 小時內有效）。請在 LINE 重新輸入「匯出」。",
                             status=410, mimetype="text/plain; charset=utf-8")

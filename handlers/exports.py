@@ -1,4 +1,11 @@
-"""匯出: the control table (one sheet per section, 執行情形 from the latest reports) behind a one-time link."""
+"""Exports of the control table (one sheet per section, 執行情形 from the latest reports), as one service.
+
+- `table_sheets` builds the sheets, `write_table` writes them to a file (`planbot export`);
+- `publish` writes a file behind a one-time link (24 hours, one download) and `monthly_link` does it
+  for the compiled monthly round (the clock);
+- `take` claims a link's file (the web's /files/<token>), `prune` deletes expired files (the clock's housekeeping);
+- `export` is the chat's 匯出 handler, a thin layer over the above.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +21,14 @@ from handlers import access, scopes
 from handlers import messages as M
 from handlers.agenda import Due, agenda
 from handlers.commands import is_filler
-from handlers.incoming import Context
+from handlers.incoming import Context, Settings
 from handlers.item_cards import occurrence_label
 from handlers.replies import FileLink, Reply, Text
 from handlers.request import Request
 from schedules.calendar import WorkCalendar
-from schedules.clock import TAIPEI, FixedClock
+from schedules.clock import TAIPEI
 from schedules.dates import format_date, roc_year
+from schedules.plan_inputs import calendar_of
 from storage import queries
 from storage.models import ExportFile, Item, Plan, ProgressReport, Section, Status
 from storage.sheets import Sheet, SheetError, write_workbook
@@ -151,7 +159,8 @@ def export(req: Request, ctx: Context) -> list[Reply] | None:
     if not sheets:
         return [Text(M.EXPORT_NO_ITEMS)]
     try:
-        links = [_make_file(ctx, req.who.actor, sheets, file_name(plan, name, scope.month, ctx.today), ext, kind, name) for ext, kind in FORMATS]
+        title = file_name(plan, name, scope.month, ctx.today)
+        links = [publish(ctx.session, ctx.settings, ctx.now, req.who.actor, sheets, title, ext, kind, name) for ext, kind in FORMATS]
     except (SheetError, OSError):
         log.exception("export failed")
         return [Text(M.EXPORT_FAILED)]
@@ -160,25 +169,29 @@ def export(req: Request, ctx: Context) -> list[Reply] | None:
     return [Text(M.EXPORT_READY.format(scope=name, month=month, hours=hours)), *links]
 
 
-def _make_file(ctx: Context, actor: str, sheets: list[Sheet], name: str, ext: str, kind: str, scope: str) -> FileLink:
-    folder = Path(ctx.settings.export_dir)
+def publish(
+    session: Session, settings: Settings, now: datetime, actor: str, sheets: list[Sheet], name: str, ext: str, kind: str,
+    scope: str,
+) -> FileLink:
+    """Write the sheets to a file in the export folder and return its one-time link (24 hours, one download)."""
+    folder = Path(settings.export_dir)
     folder.mkdir(parents=True, exist_ok=True)
     token = secrets.token_urlsafe(24)
     path = write_workbook(folder / f"{token}{ext}", sheets).resolve()
-    expires = ctx.now + LINK_LIFETIME
-    ctx.session.add(ExportFile(token=token, path=str(path), filename=name + ext, created_at=ctx.now, expires_at=expires))
-    queries.audit(ctx.session, ctx.now, actor, "export.create", file=name + ext)
-    ctx.session.flush()
+    expires = now + LINK_LIFETIME
+    session.add(ExportFile(token=token, path=str(path), filename=name + ext, created_at=now, expires_at=expires))
+    queries.audit(session, now, actor, "export.create", file=name + ext)
+    session.flush()
     local = expires.astimezone(TAIPEI)
     return FileLink(
         title=M.EXPORT_LINK_TITLE.format(scope=scope, kind=kind),
-        url=f"{ctx.settings.public_url.rstrip('/')}/files/{token}",
+        url=f"{settings.public_url.rstrip('/')}/files/{token}",
         filename=name + ext,
         expires_text=M.EXPORT_EXPIRES.format(day=format_date(local.date()), time=local.strftime("%H:%M")),
     )
 
 
-def take_export(session: Session, token: str, now: datetime) -> ExportFile | None:
+def take(session: Session, token: str, now: datetime) -> ExportFile | None:
     """Return the export behind a token and mark it used, once, within its 24 hours; else None."""
     if not token or len(token) > 64:
         return None
@@ -193,25 +206,23 @@ def take_export(session: Session, token: str, now: datetime) -> ExportFile | Non
     return session.scalar(select(ExportFile).where(ExportFile.token == token).execution_options(populate_existing=True))
 
 
-def create_export_link(
-    session: Session, office, now: datetime, settings, section: Section | None = None, month=None
+def monthly_link(
+    session: Session, settings: Settings, office_id: int, section_id: int | None, month: date, now: datetime
 ) -> str | None:
     """Make a one-time .xlsx link to the control table for the compiled monthly status (None: nothing to export)."""
-    month_no = getattr(month, "month", month)
-    year = getattr(month, "year", None) or now.year
-    plan = queries.latest_plan(session, office.id, year)
+    section = session.get(Section, section_id) if section_id else None
+    plan = queries.latest_plan(session, office_id, month.year)
     if plan is None:
         return None
-    ctx = Context(session=session, clock=FixedClock(now), settings=settings)
-    sheets = table_sheets(session, plan, section, month_no, ctx.calendar)
+    sheets = table_sheets(session, plan, section, month.month, calendar_of(session))
     if not sheets:
         return None
     scope = section.name if section else M.WHOLE_OFFICE
     ext, kind = next((e, k) for e, k in FORMATS if e == ".xlsx")
-    return _make_file(ctx, "clock", sheets, file_name(plan, scope, month_no, now.date()), ext, kind, scope).url
+    return publish(session, settings, now, "clock", sheets, file_name(plan, scope, month.month, now.date()), ext, kind, scope).url
 
 
-def prune_exports(session: Session, now: datetime) -> int:
+def prune(session: Session, now: datetime) -> int:
     """Delete exported files whose link has expired (a day after it stopped working), with their rows."""
     old = session.scalars(select(ExportFile).where(ExportFile.expires_at < now - timedelta(days=1))).all()
     for export in old:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -10,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from schedules.calendar import WorkCalendar
 from schedules.clock import Clock
-from storage import queries
+from schedules.plan_inputs import calendar_of
 
 
 @dataclass(frozen=True)
@@ -26,19 +25,11 @@ class Incoming:
 
 @dataclass
 class Settings:
-    """What handlers need to know about the deployment."""
+    """What handlers need to know about the deployment (read from the environment by bot/settings.py)."""
 
     public_url: str = "http://127.0.0.1:5000"
     export_dir: str = "instance/exports"
     bot_name: str = "planbot"
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> Settings:
-        """Read PUBLIC_URL and PLANBOT_EXPORT_DIR (the web, events and clock processes agree on them)."""
-        return cls(
-            public_url=(env.get("PUBLIC_URL") or cls.public_url).rstrip("/"),
-            export_dir=env.get("PLANBOT_EXPORT_DIR") or cls.export_dir,
-        )
 
 
 @dataclass
@@ -62,6 +53,5 @@ class Context:
     def calendar(self) -> WorkCalendar:
         """Return the working-day calendar with overrides, read once per event."""
         if self._calendar is None:
-            closures, workdays = queries.calendar_overrides(self.session)
-            self._calendar = WorkCalendar(closures=closures, workdays=workdays)
+            self._calendar = calendar_of(self.session)
         return self._calendar

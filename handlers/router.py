@@ -15,7 +15,7 @@ from datetime import date
 from handlers import due_lists, exports, help, linking, postbacks, reports, search, summaries
 from handlers import messages as M
 from handlers.commands import Command, is_filler, parse, starts_with_command, strip_mention
-from handlers.digest_pages import digest_more
+from handlers.digests import digest_more
 from handlers.incoming import Context, Incoming
 from handlers.replies import MAX_MESSAGES, Reply, Text
 from handlers.request import Asker, Request

@@ -12,12 +12,17 @@ from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
 from schedules.occurrences import expand
 from schedules.phrases import Schedule
-from schedules.planner import OfficeData, Person, PlanItem, Report, SectionInfo
-from schedules.reminder_policy import policy_for
+from schedules.planner import OfficeData, Person, PlanItem, Report, SectionInfo, policy_for
 from storage import queries
 from storage.models import Item, Office, Staff
 
 log = logging.getLogger(__name__)
+
+
+def calendar_of(session: Session) -> WorkCalendar:
+    """Return the working-day calendar with the administrators' closures and extra workdays (the one place it is built)."""
+    closures, workdays = queries.calendar_overrides(session)
+    return WorkCalendar(closures=closures, workdays=workdays)
 
 
 def office_inputs(session: Session, calendar: WorkCalendar, today: date, office_id: int | None = None) -> list[OfficeData]:

@@ -7,7 +7,7 @@ import json
 import click
 import pytest
 
-from bot.cli import _register, cli, main
+from bot.cli import cli, main
 from tests.conftest import DEMO
 
 
@@ -32,7 +32,6 @@ def _all_commands(group: click.Group, prefix=()):
 
 
 def test_every_command_has_help_in_plain_words(run):
-    _register()
     paths = list(_all_commands(cli))
     assert ("import",) in paths and ("calendar", "closure", "add") in paths and ("staff", "invite") in paths
     for path in paths:

@@ -1,8 +1,8 @@
 """The clock as a real process against the fake LINE API: SIGKILLed mid fan-out and restarted, or run twice at once.
 
-Kill trials fork the clock's real entry point (`bot.clock_main.main`, what `python -m schedules` runs)
+Kill trials fork the clock's real entry point (`bot.cli.main` with `clock`, what `planbot clock` runs)
 from a forkserver that has already imported it, so 30 kills fit in seconds; the two-clocks test starts
-`python -m schedules` itself. Each person must get exactly one digest per morning.
+`python -m bot.cli clock` itself. Each person must get exactly one digest per morning.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from fakes.line_api import FakeLineAPI
 from sqlalchemy import func, select
 from test_deliveries import seed_fanout
 
-from bot.clock_main import main as clock_main
+from bot.cli import main as planbot
 from storage.models import Delivery
 
 pytestmark = pytest.mark.slow
@@ -38,7 +38,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def forkserver():
     """A multiprocessing context whose children fork from a process that already imported the clock."""
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["bot.clock_main", "bot.render", "bot.line_client", "schedules.scheduler"])
+    ctx.set_forkserver_preload(["bot.cli", "bot.clock", "bot.render", "bot.line_client"])
     return ctx
 
 
@@ -53,7 +53,7 @@ def clock_env(db, fake: FakeLineAPI) -> dict[str, str]:
 
 
 def start_clock(ctx, morning: date, env: dict[str, str]):
-    process = ctx.Process(target=clock_main, args=(["--once", "--at", f"{morning.isoformat()}T08:30"], env))
+    process = ctx.Process(target=planbot, args=(["clock", "--once", "--at", f"{morning.isoformat()}T08:30"], env))
     process.start()
     return process
 
@@ -127,7 +127,7 @@ def test_two_clock_processes_started_together_send_each_digest_once(db):
     ids = seed_fanout(db.sessions, PEOPLE)
     with FakeLineAPI() as fake:
         env = {**os.environ, **clock_env(db, fake), "PYTHONPATH": ROOT}
-        command = [sys.executable, "-m", "schedules", "--once", "--at", "2024-01-05T08:30"]
+        command = [sys.executable, "-m", "bot.cli", "clock", "--once", "--at", "2024-01-05T08:30"]
         clocks = [subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
         outputs = [c.communicate(timeout=180) for c in clocks]
         assert [c.returncode for c in clocks] == [0, 0], [o[1].decode()[-2000:] for o in outputs]

@@ -7,10 +7,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.clock_main import clockwork
+from bot.clock import clockwork
 from bot.runtime import Runtime
+from bot.settings import Settings as BotSettings
 from bot.simulator_sender import SimulatorSender
-from handlers.exports import take_export
+from handlers import exports
 from schedules.clock import TAIPEI, FixedClock
 from storage.models import Staff
 from tests.handler_fixtures import *  # noqa: F403
@@ -28,7 +29,7 @@ def uris(messages: list[dict]) -> list[str]:
 def test_coordinator_gets_march_compiled_with_an_export_link(demo_db, tmp_path):
     sim = SimulatorSender()
     env = {"PUBLIC_URL": "http://bot.example", "PLANBOT_EXPORT_DIR": str(tmp_path)}
-    runtime = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(FIFTH_WORKING_DAY), env)
+    runtime = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(FIFTH_WORKING_DAY), BotSettings.from_env(env))
     report = clockwork(runtime, outbox=sim).morning()
     assert report.sent.failed == 0
     with demo_db.sessions() as session:
@@ -37,9 +38,9 @@ def test_coordinator_gets_march_compiled_with_an_export_link(demo_db, tmp_path):
     assert len(links) == 1 and links[0].startswith("http://bot.example/files/")
     token = links[0].rsplit("/", 1)[1]
     with demo_db.sessions() as session:
-        export = take_export(session, token, FIFTH_WORKING_DAY)
+        export = exports.take(session, token, FIFTH_WORKING_DAY)
         assert export is not None and export.filename.endswith(".xlsx") and "3月" in export.filename
-        assert take_export(session, token, FIFTH_WORKING_DAY) is None  # one download only
+        assert exports.take(session, token, FIFTH_WORKING_DAY) is None  # one download only
 
 
 def test_housekeeping_removes_export_files_after_their_links_expire(demo_db, tmp_path):
@@ -50,7 +51,7 @@ def test_housekeeping_removes_export_files_after_their_links_expire(demo_db, tmp
 
     env = {"PUBLIC_URL": "http://bot.example", "PLANBOT_EXPORT_DIR": str(tmp_path)}
     clock = FixedClock(FIFTH_WORKING_DAY)
-    work = clockwork(Runtime(demo_db.url, demo_db.engine, demo_db.sessions, clock, env), outbox=SimulatorSender())
+    work = clockwork(Runtime(demo_db.url, demo_db.engine, demo_db.sessions, clock, BotSettings.from_env(env)), outbox=SimulatorSender())
     work.morning()
     with demo_db.sessions() as session:
         paths = [Path(e.path) for e in session.scalars(select(ExportFile))]

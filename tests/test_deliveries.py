@@ -9,13 +9,12 @@ import pytest
 from fakes.line_api import FakeLineAPI
 from sqlalchemy import func, select
 
-from bot.clock_main import pushing_through
+from bot.clock import Clockwork
+from bot.deliveries import SendOutcome, pushing_through, retry_key_for
 from bot.line_client import LineSender
+from bot.run_lock import RunLock
 from schedules.clock import TAIPEI, FixedClock
-from schedules.deliveries import SendOutcome, retry_key_for
-from schedules.leader import RunLock
 from schedules.phrases import parse_schedule
-from schedules.scheduler import Clockwork
 from storage.models import (
     Delivery,
     Item,
@@ -168,7 +167,7 @@ def test_a_push_lost_after_line_accepted_it_is_not_delivered_twice(db):
         work.morning()
         first = rows(db)[0]
         from bot.render import render
-        from schedules.digests import replies_from_payload
+        from handlers.digests import replies_from_payload
 
         assert line.push(first.recipient, render(replies_from_payload(first.payload)), first.retry_key).ok
         # Restarted: both are resent with their stored keys; LINE answers 409 for the first.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from handlers.exports import take_export
+from handlers import exports
 from handlers.imports.plan import import_plan
 from handlers.replies import FileLink, Text
 from storage import queries
@@ -95,13 +95,13 @@ def test_links_work_once_and_for_24_hours(talk_any):
     ods, xlsx = links(talk, CHIEF_DATA)
     token = ods.url.rsplit("/", 1)[-1]
     now = talk.clock.now()
-    first = take_export(talk.session, token, now + timedelta(hours=1))
+    first = exports.take(talk.session, token, now + timedelta(hours=1))
     assert first is not None and Path(first.path).exists() and first.filename.endswith(".ods")
-    assert take_export(talk.session, token, now + timedelta(hours=1, minutes=1)) is None
+    assert exports.take(talk.session, token, now + timedelta(hours=1, minutes=1)) is None
     late = xlsx.url.rsplit("/", 1)[-1]
-    assert take_export(talk.session, late, now + timedelta(hours=24)) is None
-    assert take_export(talk.session, "no-such-token", now) is None
-    assert take_export(talk.session, "", now) is None
+    assert exports.take(talk.session, late, now + timedelta(hours=24)) is None
+    assert exports.take(talk.session, "no-such-token", now) is None
+    assert exports.take(talk.session, "", now) is None
 
 
 def test_the_exported_table_imports_again(talk, sqlite_template, tmp_path, now):

@@ -10,8 +10,16 @@ import pytest
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
 from schedules.occurrences import Occurrence
-from schedules.planner import OfficeData, Person, PlanItem, Report, SectionInfo, plan_morning
-from schedules.reminder_policy import ReminderPolicy, policy_for
+from schedules.planner import (
+    OfficeData,
+    Person,
+    PlanItem,
+    ReminderPolicy,
+    Report,
+    SectionInfo,
+    plan_morning,
+    policy_for,
+)
 
 CAL = WorkCalendar()
 # Typhoon Gaemi: Taipei's offices closed on 2024-07-24 and 07-25.
@@ -261,8 +269,7 @@ def demo_url(sqlite_template, tmp_path_factory) -> str:
 
 def demo_plan(url: str, day: date) -> dict[str, set[tuple[str, str, str]]]:
     """Return {person: {(section, item number, reason)}} for the demo office's morning of `day`."""
-    from schedules.plan_inputs import office_inputs
-    from schedules.scheduler import calendar_of
+    from schedules.plan_inputs import calendar_of, office_inputs
     from storage.db import make_engine, session_factory
 
     engine = make_engine(url)
@@ -379,8 +386,7 @@ def test_demo_typhoon_closure_added_with_the_cli(demo_url, n, tmp_path):
 
 
 def test_demo_whole_year_one_digest_per_person_and_only_on_working_days(demo_url):
-    from schedules.plan_inputs import office_inputs
-    from schedules.scheduler import calendar_of
+    from schedules.plan_inputs import calendar_of, office_inputs
     from storage.db import make_engine, session_factory
 
     engine = make_engine(demo_url)

@@ -7,8 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.clock_main import clockwork
+from bot.clock import clockwork
 from bot.runtime import Runtime
+from bot.settings import Settings as BotSettings
 from schedules.clock import TAIPEI, FixedClock
 from storage.models import Delivery, Staff
 from tests.fakes.line_api import FakeLineAPI
@@ -20,7 +21,7 @@ FIRST_WORKING_DAY = datetime(2024, 4, 1, 8, 30, tzinfo=TAIPEI)  # the monthly ro
 
 def run_morning(db, api: FakeLineAPI):
     env = {"LINE_CHANNEL_ACCESS_TOKEN": "t", "LINE_API_BASE": api.base_url, "PLANBOT_PUSH_TIMEOUT": "5"}
-    runtime = Runtime(db.url, db.engine, db.sessions, FixedClock(FIRST_WORKING_DAY), env)
+    runtime = Runtime(db.url, db.engine, db.sessions, FixedClock(FIRST_WORKING_DAY), BotSettings.from_env(env))
     work = clockwork(runtime)
     work.pause, work.sleep = 0, (lambda _s: None)
     return work.morning()

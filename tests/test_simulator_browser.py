@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from werkzeug.serving import make_server
 
-from bot.app import create_app
+from bot.app import create_app, start_answering
 from bot.runtime import Runtime
+from bot.settings import Settings
 from bot.simulator_sender import SimulatorSender
 from handlers.imports.plan import import_plan
 from handlers.imports.staff import import_staff, read_roster
@@ -36,8 +37,9 @@ def simulator_url(sqlite_db):
         import_plan(session, DEMO / "wenshan-113.ods", 2024, MONDAY)
         import_staff(session, queries.only_office(session), read_roster(DEMO / "staff.csv"), MONDAY, "staff.csv")
         session.commit()
-    runtime = Runtime(sqlite_db.url, sqlite_db.engine, sqlite_db.sessions, FixedClock(MONDAY))
-    app = create_app({"runtime": runtime, "sender": SimulatorSender(), "PLANBOT_SIMULATOR": "1", "testing": True})
+    runtime = Runtime(sqlite_db.url, sqlite_db.engine, sqlite_db.sessions, FixedClock(MONDAY), Settings(simulator=True))
+    app = create_app(runtime, SimulatorSender(), testing=True)
+    start_answering(app)
     http = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=http.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{http.server_port}/simulator"

@@ -12,11 +12,13 @@ import requests
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from bot.app import create_app
+from bot.app import create_app, make_dispatcher, start_answering
 from bot.line_client import LineSender
 from bot.runtime import Runtime
+from bot.settings import Settings
 from handlers.imports.plan import import_plan
 from handlers.imports.staff import import_staff, read_roster
+from handlers.incoming import Settings as HandlerSettings
 from schedules.clock import FixedClock
 from storage import queries
 from storage.models import Staff, WebhookEvent
@@ -50,10 +52,11 @@ def demo_db(db):
 @pytest.fixture
 def server(demo_db, fake, tmp_path):
     """The planbot app served over real HTTP, talking to the fake LINE API."""
-    runtime = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(MONDAY))
+    settings = Settings(channel_secret=SECRET, handlers=HandlerSettings(export_dir=str(tmp_path / "exports")))
+    runtime = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(MONDAY), settings)
     sender = LineSender(TOKEN, base_url=fake.base_url, timeout=5, sleep=lambda _s: None)
-    app = create_app({"runtime": runtime, "sender": sender, "LINE_CHANNEL_SECRET": SECRET, "testing": True,
-                      "PLANBOT_EXPORT_DIR": str(tmp_path / "exports")})
+    app = create_app(runtime, sender, testing=True)
+    start_answering(app)
     http = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
@@ -242,19 +245,20 @@ def test_healthz_checks_the_database(server):
 
 def test_separate_events_process_answers_what_the_web_process_recorded(demo_db, fake):
     """Procfile layout: the web process only records and acknowledges; `planbot events` answers."""
-    from bot.app import make_dispatcher
-
-    runtime = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(MONDAY))
+    web = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(MONDAY),
+                  Settings(channel_secret=SECRET, separate_worker=True))
     sender = LineSender(TOKEN, base_url=fake.base_url, timeout=5, sleep=lambda _s: None)
-    app = create_app({"runtime": runtime, "sender": sender, "LINE_CHANNEL_SECRET": SECRET, "testing": True,
-                      "PLANBOT_EVENT_WORKER": "separate"})
+    app = create_app(web, sender, testing=True)
+    start_answering(app)  # with a separate worker this starts nothing
     user = staff_id(demo_db, chief_of(demo_db, "戶籍登記課"))
     token = fake.issue_reply_token(user)
     raw, headers = webhooks.signed_request(SECRET, [webhooks.text_event(user, "說明", reply_token=token)])
     assert app.test_client().post("/callback", data=raw, headers=headers).status_code == 200
     time.sleep(0.3)
     assert replies_to(fake, token) == []  # nobody in the web process answers
-    worker = make_dispatcher(runtime, {"LINE_CHANNEL_ACCESS_TOKEN": TOKEN, "LINE_API_BASE": fake.base_url}, poll=0.05)
+    events = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(MONDAY),
+                     Settings(access_token=TOKEN, line_api_base=fake.base_url))
+    worker = make_dispatcher(events, poll=0.05)
     thread = threading.Thread(target=worker.run_forever, daemon=True)
     thread.start()
     try:

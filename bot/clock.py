@@ -1,4 +1,4 @@
-"""The clock process: three fixed APScheduler jobs around one morning run, and catch-up when started late.
+"""The clock process (`planbot clock`): three fixed APScheduler jobs around one morning run, and catch-up when started late.
 
 Jobs (never one per reminder):
 - `morning` at 08:30 Asia/Taipei: plan the day's digests (due dates and the monthly round together,
@@ -6,16 +6,19 @@ Jobs (never one per reminder):
 - `tend` every 5 minutes in push hours: run the morning if it has not run yet today (a clock started
   at 11:00, or a standby clock whose leader died), and resend what is still unsent.
 - `housekeeping` at night: expire unsent digests of past mornings and prune old ones. It pushes nothing.
-Every job runs under the run lock, so two clock processes never both send.
+Every job runs under the run lock, so two clock processes never both send. The process's edges (the LINE
+sender or the log outbox, LINE's quota, the export link) are wired here by `clockwork`.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
+from datetime import time as day_time
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -25,19 +28,20 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from handlers.exports import prune_exports
+from bot import deliveries
+from bot.line_client import QuotaGuard
+from bot.run_lock import RunLock
+from bot.runtime import Runtime
+from handlers import exports
+from handlers.digests import digest, payload
+from handlers.incoming import Settings as HandlerSettings
 from handlers.replies import Text
-from schedules import deliveries
-from schedules import reminder_texts as T
+from handlers.texts import reminders as T
 from schedules.calendar import WorkCalendar
-from schedules.clock import TAIPEI, Clock
+from schedules.clock import TAIPEI, Clock, FixedClock
 from schedules.dates import format_date
-from schedules.digests import digest, payload
-from schedules.leader import RunLock
-from schedules.plan_inputs import office_inputs
-from schedules.planner import OfficeData, PlannedDelivery, plan_morning
-from schedules.reminder_policy import DEFAULT_POLICY, ClockTimes
-from storage import queries
+from schedules.plan_inputs import calendar_of, office_inputs
+from schedules.planner import DEFAULT_POLICY, OfficeData, PlannedDelivery, plan_morning
 from storage.db import unit_of_work
 from storage.models import Role, Staff
 
@@ -47,6 +51,15 @@ log = logging.getLogger(__name__)
 ExportLink = Callable[[Session, int, "int | None", date, datetime], "str | None"]
 LOCK_WAIT = 600.0  # a scheduled morning waits this long for another clock's run to finish
 KEEP_DAYS = 400
+
+
+@dataclass(frozen=True)
+class ClockTimes:
+    """When the clock process may push (one setting for the whole process, not per office)."""
+
+    morning: day_time = day_time(8, 30)
+    push_until: day_time = day_time(18, 0)  # nothing is pushed after this (or before the morning run)
+    expire_hours: int = 24  # an unsent delivery older than this is never sent as if new
 
 
 @dataclass
@@ -115,7 +128,7 @@ class Clockwork:
             with unit_of_work(self.sessions) as session:
                 expired = deliveries.expire_stale(session, now.date(), now, self._max_age)
                 pruned = deliveries.prune(session, now.date() - timedelta(days=KEEP_DAYS))
-                files = prune_exports(session, now)
+                files = exports.prune(session, now)
         log.info("housekeeping: %d expired, %d pruned, %d old export files removed", len(expired), pruned, files)
         return len(expired)
 
@@ -213,12 +226,6 @@ def _coordinator_ids(session: Session) -> list[str]:
     return [r for r in rows if r]
 
 
-def calendar_of(session: Session) -> WorkCalendar:
-    """Return the working-day calendar with the administrators' closures and extra workdays."""
-    closures, workdays = queries.calendar_overrides(session)
-    return WorkCalendar(closures=closures, workdays=workdays)
-
-
 def missed_mornings(session: Session, calendar: WorkCalendar, today: date, offices: list[OfficeData]) -> list[date]:
     """Return the recent working mornings that were never planned (the clock was down), to fold into today."""
     span = max((o.policy.catch_up_days for o in offices), default=DEFAULT_POLICY.catch_up_days)
@@ -238,7 +245,7 @@ def missed_mornings(session: Session, calendar: WorkCalendar, today: date, offic
 
 
 def build_scheduler(work: Clockwork, blocking: bool = True) -> BaseScheduler:
-    """Return the scheduler with its three fixed jobs (blocking for `python -m schedules`, background for the demo)."""
+    """Return the scheduler with its three fixed jobs (blocking for `planbot clock`, background for the demo)."""
     kind = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = kind(timezone=TAIPEI, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 15 * 60})
     at = work.times.morning
@@ -255,3 +262,77 @@ def run_clock(work: Clockwork, blocking: bool = True) -> BaseScheduler:
     scheduler = build_scheduler(work, blocking)
     scheduler.start()
     return scheduler
+
+
+# The process: its edges from the environment, and how it runs.
+
+
+def sender_for(runtime: Runtime, outbox=None) -> deliveries.Sender:
+    """Return the pushes' sender: the runtime's LINE client, else the outbox (logging each push)."""
+    client = runtime.line_client()
+    if client is not None:
+        return deliveries.pushing_through(client)
+    if outbox is None:
+        if not runtime.settings.simulator:  # the simulator shows pushes from the deliveries table
+            log.warning("LINE_CHANNEL_ACCESS_TOKEN is not set: pushes go to the log only (kept in the deliveries table)")
+        outbox = deliveries.LogOutbox()
+    return deliveries.pushing_through(outbox)
+
+
+def quota_check(runtime: Runtime) -> Callable[[int], bool] | None:
+    """Return a check of LINE's monthly quota for n pushes, or None without a LINE channel."""
+    client = runtime.line_client()
+    if client is None:
+        return None
+    return QuotaGuard(client.quota, reserve=runtime.settings.quota_reserve).can_send
+
+
+def export_link(settings: HandlerSettings) -> ExportLink:
+    """Return the function that makes the compiled round's export link."""
+
+    def link(session: Session, office_id: int, section_id: int | None, month: date, now: datetime) -> str | None:
+        return exports.monthly_link(session, settings, office_id, section_id, month, now)
+
+    return link
+
+
+def clockwork(runtime: Runtime, clock: Clock | None = None, outbox=None) -> Clockwork:
+    """Return the clock's jobs wired to the runtime's database, sender and settings."""
+    return Clockwork(
+        sessions=runtime.sessions,
+        clock=clock or runtime.clock,
+        send=sender_for(runtime, outbox),
+        lock=RunLock(runtime.engine),
+        export_link=export_link(runtime.settings.handlers),
+        quota=quota_check(runtime),
+    )
+
+
+def report_json(report: RunReport) -> dict:
+    """Return a run report as plain data."""
+    data = asdict(report)
+    data["morning"] = report.morning.isoformat()
+    data["missed"] = [d.isoformat() for d in report.missed]
+    return data
+
+
+def serve(runtime: Runtime, once: bool = False, at: datetime | None = None, outbox=None) -> int:
+    """Run the clock: one morning run and exit (`once`), or the scheduler until stopped."""
+    logging.basicConfig(
+        level=runtime.settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    work = clockwork(runtime, FixedClock(at) if at else None, outbox)
+    if once:
+        report = work.morning()
+        print(json.dumps(report_json(report), ensure_ascii=False), flush=True)
+        return 0 if not report.sent.failed else 1
+    try:
+        run_clock(work, blocking=True)
+    except (KeyboardInterrupt, SystemExit):
+        log.info("clock stopped")
+    return 0
+
+
+def run_in_thread(runtime: Runtime, outbox=None) -> None:
+    """Run the clock in the calling thread (the demo starts it beside the web app)."""
+    serve(runtime, outbox=outbox)

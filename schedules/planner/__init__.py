@@ -5,8 +5,9 @@ latest report per occurrence, the office's policy), the working-day calendar and
 is one `PlannedDelivery` per recipient: a person's own digest, or one digest per section group for
 members who have not linked LINE.
 
-The public names live here; the work is in `office_data` (the input), `notice_rules`,
-`monthly_round`, `missed_mornings`, `digest_lines` and `delivery_routing` (the output).
+The public names live here. The package reads in this order: `inputs` (the plain input) and `policy`
+(who hears what, when), `lines` (one line of a digest and the urgency order), `notices` (what each person
+hears on a day, the monthly round, missed mornings) and `routing` (the output: one delivery per recipient).
 """
 
 from __future__ import annotations
@@ -15,17 +16,17 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from schedules.delivery_routing import PlannedDelivery, _route
-from schedules.digest_lines import RANK, URGENCY, Line, _fold
-from schedules.missed_mornings import _carried
-from schedules.monthly_round import round_lines
-from schedules.notice_rules import notices
-from schedules.office_data import DONE, OfficeData, Person, PlanItem, Report, SectionInfo
+from schedules.planner.inputs import DONE, OfficeData, Person, PlanItem, Report, SectionInfo
+from schedules.planner.lines import RANK, URGENCY, Line, fold
+from schedules.planner.notices import carried, notices, round_lines
+from schedules.planner.policy import DEFAULT_POLICY, ReminderPolicy, policy_for
+from schedules.planner.routing import PlannedDelivery, route
 
 if TYPE_CHECKING:
     from schedules.calendar import WorkCalendar
 
 __all__ = [
+    "DEFAULT_POLICY",
     "DONE",
     "RANK",
     "URGENCY",
@@ -34,10 +35,12 @@ __all__ = [
     "Person",
     "PlanItem",
     "PlannedDelivery",
+    "ReminderPolicy",
     "Report",
     "SectionInfo",
     "notices",
     "plan_morning",
+    "policy_for",
     "round_lines",
 ]
 
@@ -57,7 +60,7 @@ def plan_morning(
         notes = notices(office, calendar, today)
         for day in sorted(set(missed)):
             if day < today and calendar.is_working_day(day):
-                _fold(notes, _carried(notices(office, calendar, day), office, calendar, day, today))
-        out.extend(_route(office, notes, today))
+                fold(notes, carried(notices(office, calendar, day), office, calendar, day, today))
+        out.extend(route(office, notes, today))
     out.sort(key=lambda p: (p.office_id, p.via, p.to))
     return out

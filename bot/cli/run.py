@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
+import signal
+
 import click
 
-from bot.cli import runtime
-
-
-def register(cli: click.Group) -> None:
-    """Add the process commands to the group."""
-    cli.add_command(serve)
-    cli.add_command(events)
+from bot.app import create_app, make_dispatcher, start_answering
+from bot.cli.common import runtime
+from handlers.texts import cli as C
 
 
 @click.command()
@@ -19,10 +17,9 @@ def register(cli: click.Group) -> None:
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int) -> None:
     """啟動網頁程序（LINE webhook）；正式環境請用 Procfile 的 gunicorn。"""
-    from bot.app import create_app
-
-    app = create_app({"runtime": runtime(ctx)})
-    click.echo(f"planbot 已啟動：http://{host}:{port}/callback （健康檢查 /healthz）")
+    app = create_app(runtime(ctx))
+    start_answering(app)
+    click.echo(C.SERVING.format(host=host, port=port))
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
 
@@ -31,14 +28,13 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 @click.pass_context
 def events(ctx: click.Context, poll: float) -> None:
     """回覆 LINE 訊息的背景程序（網頁程序設 PLANBOT_EVENT_WORKER=separate 時使用）。"""
-    import signal
-
-    from bot.app import make_dispatcher
-
     dispatcher = make_dispatcher(runtime(ctx), poll=poll)
     signal.signal(signal.SIGTERM, lambda *_: dispatcher.stop())
-    click.echo(f"planbot events：每 {poll} 秒處理一次新的 LINE 事件")
+    click.echo(C.EVENTS_POLLING.format(poll=poll))
     try:
         dispatcher.run_forever()
     except KeyboardInterrupt:
         dispatcher.stop()
+
+
+COMMANDS = (serve, events)

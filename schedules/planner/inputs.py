@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from schedules.reminder_policy import DEFAULT_POLICY, ReminderPolicy
+from schedules.planner.policy import DEFAULT_POLICY, ReminderPolicy
 
 if TYPE_CHECKING:
     from schedules.occurrences import Occurrence

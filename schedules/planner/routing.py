@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from schedules.digest_lines import Line
-from schedules.office_data import OfficeData, Person
+from schedules.planner.inputs import OfficeData, Person
+from schedules.planner.lines import Line
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,8 @@ class PlannedDelivery:
         }
 
 
-def _route(office: OfficeData, notes: dict[int, dict[tuple, Line]], today: date) -> list[PlannedDelivery]:
+def route(office: OfficeData, notes: dict[int, dict[tuple, Line]], today: date) -> list[PlannedDelivery]:
+    """Return the deliveries of the lines: a linked person's own digest, a section group's, or an unreachable one."""
     people = {p.id: p for p in office.people}
     sections = {s.id: s for s in office.sections}
     out: list[PlannedDelivery] = []

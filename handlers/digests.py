@@ -1,4 +1,7 @@
-"""Turn a planned delivery into what the person reads: one carousel per person per morning."""
+"""Turn a planned delivery into what the person reads: one carousel per person per morning.
+
+Also the 更多 button of a pushed digest (a=more&m=DAY&p=N): the next page of what was stored.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,12 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handlers import messages as M
+from handlers import postbacks
+from handlers.incoming import Context
 from handlers.replies import (
     MAX_CARD_ROWS,
     MAX_CAROUSEL,
@@ -17,10 +26,11 @@ from handlers.replies import (
     Text,
     to_dict,
 )
-from schedules import reminder_texts as T
+from handlers.request import Request
+from handlers.texts import reminders as T
 from schedules.dates import format_date
-from schedules.planner import URGENCY, Line, PlannedDelivery
-from schedules.reminder_policy import DEFAULT_POLICY
+from schedules.planner import DEFAULT_POLICY, URGENCY, Line, PlannedDelivery
+from storage.models import Delivery
 
 PAYLOAD_VERSION = 1
 ALERT = {"overdue", "escalation", "due"}
@@ -37,6 +47,30 @@ def more_page(payload: Mapping, page: int, item_cards: int = DEFAULT_POLICY.item
     """Return page `page` (2, 3, ...) of a stored digest, for the 更多 button's postback."""
     lines = [Line.from_json(d) for d in payload.get("lines", ())]
     return _page(lines, date.fromisoformat(payload["morning"]), payload.get("via", "user"), payload.get("to", ""), page, None, item_cards)
+
+
+def delivery_for(session: Session, recipient: str, morning: date) -> Delivery | None:
+    """Return the newest digest pushed to the recipient (a user or a group) that morning."""
+    return session.scalar(
+        select(Delivery)
+        .where(Delivery.recipient == recipient, Delivery.morning == morning)
+        .order_by(Delivery.id.desc())
+        .limit(1)
+    )
+
+
+def digest_more(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
+    """Return the page asked for of the digest this conversation received; the lookup is by who taps."""
+    page = postbacks.int_field(fields, "p")
+    try:
+        morning = date.fromisoformat(fields.get("m", ""))
+    except ValueError:
+        return [Text(M.STALE_BUTTON)]
+    recipient = req.incoming.group_id or req.incoming.line_user_id
+    row = delivery_for(ctx.session, recipient, morning) if recipient else None
+    if row is None or page is None or page < 2 or not isinstance(row.payload, dict) or "lines" not in row.payload:
+        return [Text(M.STALE_BUTTON)]
+    return more_page(row.payload, page)
 
 
 def payload(planned: PlannedDelivery, replies: Sequence[Reply]) -> dict:
@@ -152,7 +186,7 @@ def _item_card(line: Line, buttons: bool) -> Card:
     actions = ()
     if buttons and line.item_id is not None and line.reason != "escalation":
         actions = tuple(
-            Button(text_label, data=f"a=report&i={line.item_id}&o={line.occurrence_key}&s={status}")
+            Button(text_label, data=postbacks.encode("report", i=line.item_id, o=line.occurrence_key, s=status))
             for status, text_label in REPORT_BUTTONS
         )
     subtitle = " ".join(p for p in (line.section, line.number) if p)
@@ -192,7 +226,7 @@ def _more_card(rest: Sequence[Line], morning: date, page: int) -> Card:
     if len(rows) > MAX_CARD_ROWS - 1:
         rows = rows[: MAX_CARD_ROWS - 2] + [CardRow("…", tone="muted")]
     rows.append(CardRow(T.MORE_HINT, tone="muted"))
-    more = Button(T.BUTTON_MORE, data=f"a=more&m={morning.isoformat()}&p={page}")
+    more = Button(T.BUTTON_MORE, data=postbacks.encode("more", m=morning.isoformat(), p=page))
     return Card(T.MORE_TITLE.format(count=len(rest)), "", tuple(rows), (more,))
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from datetime import time
 
 log = logging.getLogger(__name__)
 
@@ -34,15 +33,6 @@ class ReminderPolicy:
         if lead_days is not None and lead_days >= 0:
             return lead_days
         return {"window": self.closing_days, "event": self.event_days}.get(kind, self.upcoming_days)
-
-
-@dataclass(frozen=True)
-class ClockTimes:
-    """When the clock process may push (one setting for the whole process, not per office)."""
-
-    morning: time = time(8, 30)
-    push_until: time = time(18, 0)  # nothing is pushed after this (or before the morning run)
-    expire_hours: int = 24  # an unsent delivery older than this is never sent as if new
 
 
 DEFAULT_POLICY = ReminderPolicy()

@@ -7,30 +7,13 @@ from pathlib import Path
 
 import click
 
-from bot.cli import CliError, office_for, runtime
-from bot.cli_admin import parse_day
+from bot.cli.common import CliError, office_for, parse_day, runtime, section_for, year_option
 from bot.text_table import table
 from handlers.agenda import agenda, number_key
 from handlers.imports.plan import ImportFailed, import_plan
-from schedules.dates import format_date, parse_year
+from handlers.texts import cli as C
+from schedules.dates import format_date
 from storage import queries
-
-KIND_LABELS = {"deadline": "期限", "window": "期間", "period": "月份", "event": "活動"}
-
-
-def register(cli: click.Group) -> None:
-    """Add the plan commands to the group."""
-    cli.add_command(import_cmd)
-    cli.add_command(plan)
-    cli.add_command(due)
-
-
-def year_option(text: str) -> int:
-    """Parse a plan year written AD (2024) or ROC (113)."""
-    try:
-        return parse_year(text)
-    except ValueError as exc:
-        raise CliError(f"看不懂的年份「{text}」（例：2024 或 113）") from exc
 
 
 @click.command("import")
@@ -50,7 +33,7 @@ def import_cmd(ctx: click.Context, file: Path, year_text: str, office: str | Non
         except ImportFailed as exc:
             session.rollback()
             click.echo(exc.report.summary())
-            raise CliError(f"{file.name} 沒有匯入（{len(exc.report.problems)} 個問題，見上方報告）") from exc
+            raise CliError(C.NOT_IMPORTED.format(file=file.name, count=len(exc.report.problems))) from exc
         if dry_run:
             session.rollback()
         else:
@@ -74,49 +57,39 @@ def plan_show(ctx: click.Context, section: str | None, year_text: str | None, pr
     rt = runtime(ctx)
     with rt.sessions() as session:
         off, p = _plan(session, office, year_text)
-        sec = _section(session, off.id, section)
+        sec = section_for(session, off.id, section)
         items = queries.items_of_plan(session, p.id, sec.id if sec else None)
         if problems:
             items = [i for i in items if i.schedule_problem]
-            click.echo(f"{off.name} {p.year} 年：{len(items)} 個項目的時程需要修正")
+            click.echo(C.PROBLEMS_HEAD.format(office=off.name, year=p.year, count=len(items)))
             for i in items:
-                click.echo(f"  {i.section.name} {i.number} {i.title}（第 {i.source_row} 列）：{i.schedule_problem}")
+                click.echo(C.PROBLEM_ROW.format(section=i.section.name, number=i.number, title=i.title, row=i.source_row, problem=i.schedule_problem))
             return
-        click.echo(f"{off.name} {p.year} 年（民國 {p.year - 1911} 年）工作計畫：{len(items)} 個項目")
+        click.echo(C.PLAN_SHOW_HEAD.format(office=off.name, year=p.year, roc=p.year - 1911, count=len(items)))
         by_section: dict[str, list] = {}
         for i in items:
             by_section.setdefault(i.section.name, []).append(i)
         for name, section_items in by_section.items():
-            click.echo(f"\n【{name}】{len(section_items)} 項")
+            click.echo(C.SECTION_HEAD.format(section=name, count=len(section_items)))
             click.echo(table(
-                ["編號", "計畫項目", "工作內容", "承辦人", "預定作業時程"],
-                [[i.number, i.title, i.content, "、".join(o.name for o in i.owners) or "（未指定）", _schedule_cell(i)]
+                C.PLAN_COLUMNS,
+                [[i.number, i.title, i.content, C.LIST_JOIN.join(o.name for o in i.owners) or C.NO_OWNER, _schedule_cell(i)]
                  for i in section_items],
                 limits={1: 24, 2: 30, 4: 28},
             ))
 
 
 def _schedule_cell(item) -> str:
-    text = item.schedule_text or ("、".join(f"{m}月" for m in item.months) if item.months else "")
-    return f"⚠ 看不懂：{text}" if item.schedule_problem else text
+    text = item.schedule_text or (C.LIST_JOIN.join(C.MONTH.format(month=m) for m in item.months) if item.months else "")
+    return C.NOT_UNDERSTOOD.format(text=text) if item.schedule_problem else text
 
 
 def _plan(session, office: str | None, year_text: str | None):
     off = office_for(session, office)
     p = queries.latest_plan(session, off.id, year_option(year_text) if year_text else None)
     if p is None:
-        raise CliError(f"{off.name} 還沒有匯入任何計畫")
+        raise CliError(C.NO_PLAN_YET.format(office=off.name))
     return off, p
-
-
-def _section(session, office_id: int, name: str | None):
-    if not name:
-        return None
-    sec = queries.find_section(session, office_id, name)
-    if sec is None:
-        names = "、".join(s.name for s in queries.sections_of(session, office_id))
-        raise CliError(f"沒有「{name}」這個課室（有：{names}）")
-    return sec
 
 
 @click.command()
@@ -132,10 +105,10 @@ def due(ctx: click.Context, start: str, end: str, section: str | None, owner: st
     rt = runtime(ctx)
     first, last = parse_day(start), parse_day(end)
     if last < first:
-        raise CliError("迄日早於起日")
+        raise CliError(C.TO_BEFORE_FROM)
     with rt.sessions() as session:
         off = office_for(session, office)
-        sec = _section(session, off.id, section)
+        sec = section_for(session, off.id, section)
         cal = rt.calendar(session)
         rows = []
         for year in range(first.year - 1, last.year + 1):
@@ -162,12 +135,15 @@ def due(ctx: click.Context, start: str, end: str, section: str | None, owner: st
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
-    click.echo(f"{format_date(first)} 至 {format_date(last)}：{len(data)} 項作業到期\n")
+    click.echo(C.DUE_HEAD.format(first=format_date(first), last=format_date(last), count=len(data)))
     if rows:
         click.echo(table(
-            ["到期日", "課室", "編號", "計畫項目", "類型", "起始", "承辦人"],
-            [[format_date(d.occ.due), d.item.section.name, d.item.number, d.item.title, KIND_LABELS[d.occ.kind],
-              format_date(d.occ.starts) if d.occ.starts else "", "、".join(o.name for o in d.item.owners) or "—"]
+            C.DUE_COLUMNS,
+            [[format_date(d.occ.due), d.item.section.name, d.item.number, d.item.title, C.KIND_LABELS[d.occ.kind],
+              format_date(d.occ.starts) if d.occ.starts else "", C.LIST_JOIN.join(o.name for o in d.item.owners) or "—"]
              for d in rows],
             limits={3: 36},
         ))
+
+
+COMMANDS = (import_cmd, plan, due)

@@ -61,23 +61,6 @@ COMPILED_MISSING = "未回報：{names}"
 COMPILED_NO_MISSING = "全部已回報"
 EXPORT_HINT = "要完整的管制表，請在 LINE 輸入「匯出」。"
 
-# planbot remind / planbot clock (the administrator's terminal)
-CLI_NEED_ONE = "請指定 --at 時間或 --now 其中一個"
-CLI_BAD_MOMENT = "看不懂的時間「{text}」（例：2024-04-08T08:30 或 113/4/8 08:30）"
-CLI_NO_OFFICE = "沒有「{name}」這個機關"
-CLI_PLAN_HEAD = "{day} 早上的提醒：{count} 份"
-CLI_UNREACHABLE = "（其中 {count} 份無法送達：未綁定 LINE，課室也沒有群組）"
-CLI_VIA = {"user": "LINE", "group": "群組", "none": "無法送達"}
-CLI_PLAN_LINE = "    {reason}\t{number}\t{title}\t{due}"
-CLI_RUN_SKIPPED = "{day} 沒有推播：{why}"
-CLI_SKIP_REASONS = {
-    "rest day": "不是上班日",
-    "outside push hours": "不在推播時段（上班日 08:30～18:00）",
-    "another clock is running": "另一個排程程序正在執行，稍後再試",
-}
-CLI_RUN_DONE = "{day}：規劃 {planned} 份，新寫入 {written} 份，已送出 {sent} 份，失敗 {failed} 份，待重送 {left} 份"
-CLI_RUN_MISSED = "補上漏掉的早上：{days}"
-
 QUOTA_REFUSED = (
     "⚠ LINE 本月推播額度不足：{day} 早上有 {count} 則提醒沒有送出。\n"
     "請管理者到 LINE Official Account Manager 調整方案或額度；額度恢復後，當天的提醒會自動補送。"

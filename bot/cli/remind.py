@@ -8,20 +8,15 @@ from datetime import datetime
 import click
 from sqlalchemy import select
 
-from bot.cli import CliError, runtime
-from schedules import reminder_texts as T
-from schedules.clock import FixedClock, parse_moment
+from bot.cli.common import CliError, moment_option, runtime
+from bot.clock import clockwork, report_json, serve
+from handlers.texts import cli as C
+from handlers.texts import reminders as T
+from schedules.clock import FixedClock
 from schedules.dates import format_date
-from schedules.plan_inputs import office_inputs
+from schedules.plan_inputs import calendar_of, office_inputs
 from schedules.planner import PlannedDelivery, plan_morning
-from schedules.scheduler import calendar_of
 from storage.models import Office
-
-
-def register(cli: click.Group) -> None:
-    """Add the reminder commands to the group."""
-    cli.add_command(remind)
-    cli.add_command(clock)
 
 
 @click.command()
@@ -37,15 +32,13 @@ def remind(
 ) -> None:
     """規劃或執行某天早上的提醒摘要：每人每天早上最多一則。"""
     if bool(at_text) == use_now:
-        raise CliError(T.CLI_NEED_ONE)
+        raise CliError(C.NEED_ONE)
     rt = runtime(ctx)
     moment = _moment(at_text) if at_text else rt.clock.now()
     if dry_run:
         planned = _plan(rt, moment, office)
         _print_plan(planned, moment, as_json, details)
         return
-    from bot.clock_main import clockwork, report_json
-
     work = clockwork(rt, FixedClock(moment) if at_text else None)
     report = work.morning(wait=60)
     if as_json:
@@ -53,12 +46,12 @@ def remind(
         return
     day = format_date(report.morning)
     if report.skipped:
-        click.echo(T.CLI_RUN_SKIPPED.format(day=day, why=T.CLI_SKIP_REASONS.get(report.skipped, report.skipped)))
+        click.echo(C.RUN_SKIPPED.format(day=day, why=C.SKIP_REASONS.get(report.skipped, report.skipped)))
         return
     if report.missed:
-        click.echo(T.CLI_RUN_MISSED.format(days="、".join(format_date(d) for d in report.missed)))
+        click.echo(C.RUN_MISSED.format(days=C.LIST_JOIN.join(format_date(d) for d in report.missed)))
     s = report.sent
-    click.echo(T.CLI_RUN_DONE.format(day=day, planned=report.planned, written=report.written, sent=s.sent, failed=s.failed, left=s.left))
+    click.echo(C.RUN_DONE.format(day=day, planned=report.planned, written=report.written, sent=s.sent, failed=s.failed, left=s.left))
 
 
 @click.command()
@@ -67,18 +60,13 @@ def remind(
 @click.pass_context
 def clock(ctx: click.Context, once: bool, at_text: str | None) -> None:
     """啟動提醒排程程序（每個上班日 08:30 推播；Procfile 的 clock）。"""
-    from bot.clock_main import serve
-
     code = serve(runtime(ctx), once=once, at=_moment(at_text) if at_text else None)
     if code:
         raise click.exceptions.Exit(code)
 
 
 def _moment(text: str) -> datetime:
-    try:
-        return parse_moment(text)
-    except ValueError as exc:
-        raise CliError(T.CLI_BAD_MOMENT.format(text=text)) from exc
+    return moment_option(text, C.BAD_MOMENT)
 
 
 def _plan(rt, moment: datetime, office: str | None) -> list[PlannedDelivery]:
@@ -87,7 +75,7 @@ def _plan(rt, moment: datetime, office: str | None) -> list[PlannedDelivery]:
         if office:
             found = session.scalar(select(Office).where(Office.name == office))
             if found is None:
-                raise CliError(T.CLI_NO_OFFICE.format(name=office))
+                raise CliError(C.NO_OFFICE.format(name=office))
             office_id = found.id
         calendar = calendar_of(session)
         offices = office_inputs(session, calendar, moment.date(), office_id)
@@ -101,13 +89,16 @@ def _print_plan(planned: list[PlannedDelivery], moment: datetime, as_json: bool,
         return
     day = format_date(moment.date())
     if not planned:
-        click.echo(T.CLI_PLAN_HEAD.format(day=day, count=0))
+        click.echo(C.PLAN_HEAD.format(day=day, count=0))
         return
-    click.echo(T.CLI_PLAN_HEAD.format(day=day, count=len(planned)))
+    click.echo(C.PLAN_HEAD.format(day=day, count=len(planned)))
     unreachable = sum(1 for p in planned if p.via == "none")
     if unreachable:
-        click.echo(T.CLI_UNREACHABLE.format(count=unreachable))
+        click.echo(C.UNREACHABLE.format(count=unreachable))
     for p in planned:
-        click.echo(f"  {p.to}（{T.CLI_VIA[p.via]}）")
+        click.echo(C.PLAN_TO.format(to=p.to, via=C.VIA[p.via]))
         for line in p.lines:
-            click.echo(T.CLI_PLAN_LINE.format(reason=T.REASON_LABELS[line.reason], number=line.number or "—", title=line.title, due=format_date(line.due)))
+            click.echo(C.PLAN_LINE.format(reason=T.REASON_LABELS[line.reason], number=line.number or "—", title=line.title, due=format_date(line.due)))
+
+
+COMMANDS = (remind, clock)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
 
-from bot.cli import CliError, office_for, runtime
+from bot.cli.common import CliError, office_for, parse_day, runtime
 from handlers.imports.staff import ROLE_LABELS, StaffImportError, import_staff, read_roster, role_named
-from schedules.dates import format_date
+from handlers.texts import cli as C
+from schedules.dates import format_date, parse_year
 from storage import queries
 from storage.db import unit_of_work
 from storage.invites import create_invite
@@ -25,23 +26,6 @@ def parse_role(text: str) -> Role:
         raise CliError(str(exc)) from exc
 
 
-def parse_day(text: str) -> date:
-    """Parse an AD or ROC date such as 2024-07-25, 2024/7/25 or 113/7/25."""
-    from schedules.dates import parse_date
-
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise CliError(f"看不懂的日期「{text}」（例：2024-07-25 或 113/7/25）") from exc
-
-
-
-def register(cli: click.Group) -> None:
-    """Add the administration commands to the group."""
-    cli.add_command(db)
-    cli.add_command(staff)
-    cli.add_command(calendar)
-
 
 @click.group()
 def db() -> None:
@@ -54,7 +38,7 @@ def db_upgrade(ctx: click.Context) -> None:
     """把資料庫結構升級到最新版本（Alembic 遷移）。"""
     rt = runtime(ctx)
     upgrade(rt.url)
-    click.echo(f"資料庫已是最新版本：{rt.engine.url.render_as_string(hide_password=True)}")
+    click.echo(C.DB_UPGRADED.format(url=rt.engine.url.render_as_string(hide_password=True)))
 
 
 @click.group()
@@ -76,14 +60,14 @@ def staff_add(ctx: click.Context, name: str, section_name: str | None, role_text
         off = office_for(session, office, create=True)
         section = queries.get_or_create_section(session, off, section_name) if section_name else None
         person = queries.staff_by_name(session, off.id, name)
-        verb = "已更新" if person else "已新增"
+        verb = C.STAFF_UPDATED if person else C.STAFF_ADDED
         if person is None:
             person = Staff(office_id=off.id, name=name)
             session.add(person)
         person.role = role
         person.section_id = section.id if section else person.section_id
         queries.audit(session, rt.clock.now(), "cli", "staff.add", staff=name, role=role.value)
-    click.echo(f"{verb}：{name}（{section_name or '未分課室'}，{ROLE_LABELS[role]}）")
+    click.echo(C.STAFF_SAVED.format(verb=verb, name=name, section=section_name or C.NO_SECTION, role=ROLE_LABELS[role]))
 
 
 @staff.command("list")
@@ -95,10 +79,11 @@ def staff_list(ctx: click.Context, office: str | None) -> None:
     with rt.sessions() as session:
         off = office_for(session, office)
         people = queries.staff_of_office(session, off.id)
-        click.echo(f"{off.name}：{len(people)} 位同仁")
+        click.echo(C.STAFF_COUNT.format(office=off.name, count=len(people)))
         for p in people:
-            linked = "已綁定" if p.line_user_id else "未綁定"
-            click.echo(f"  {p.name}\t{p.section.name if p.section else '—'}\t{ROLE_LABELS[p.role]}\t{linked}")
+            linked = C.LINKED if p.line_user_id else C.NOT_LINKED
+            section = p.section.name if p.section else "—"
+            click.echo(C.STAFF_ROW.format(name=p.name, section=section, role=ROLE_LABELS[p.role], linked=linked))
 
 
 @staff.command("invite")
@@ -112,11 +97,12 @@ def staff_invite(ctx: click.Context, name: str, office: str | None) -> None:
         off = office_for(session, office)
         person = queries.staff_by_name(session, off.id, name)
         if person is None:
-            raise CliError(f"名冊中沒有「{name}」（先用 planbot staff add 新增）")
+            raise CliError(C.NOT_ON_ROSTER.format(name=name))
         code, expires = create_invite(session, person, rt.clock.now())
-    click.echo(f"{name} 的綁定碼：{code}")
-    click.echo(f"請他在 LINE 對 planbot 傳：綁定 {code}")
-    click.echo(f"有效期限：{format_date(expires.date())} {expires.astimezone(rt.clock.now().tzinfo):%H:%M} 前，只能使用一次。")
+    click.echo(C.INVITE_CODE.format(name=name, code=code))
+    click.echo(C.INVITE_HOW.format(code=code))
+    until = expires.astimezone(rt.clock.now().tzinfo)
+    click.echo(C.INVITE_EXPIRES.format(day=format_date(expires.date()), time=f"{until:%H:%M}"))
 
 
 @staff.command("import")
@@ -133,7 +119,7 @@ def staff_import(ctx: click.Context, file: Path, office: str | None) -> None:
             import_staff(session, off, rows, rt.clock.now(), file.name)
     except StaffImportError as exc:
         raise CliError(str(exc)) from exc
-    click.echo(f"已匯入 {len(rows)} 位同仁到 {off.name}")
+    click.echo(C.STAFF_IMPORTED.format(count=len(rows), office=off.name))
 
 
 @click.group()
@@ -147,8 +133,8 @@ def _override(ctx: click.Context, day_text: str, reason: str, kind: OverrideKind
     with unit_of_work(rt.sessions) as session:
         queries.set_override(session, day, kind, reason)
         queries.audit(session, rt.clock.now(), "cli", f"calendar.{kind.value}", day=day.isoformat(), reason=reason)
-    label = "停止上班" if kind is OverrideKind.closure else "上班"
-    click.echo(f"已設定 {format_date(day)} {label}：{reason}（之後計算的日期都會依此調整）")
+    label = C.OVERRIDE_CLOSED if kind is OverrideKind.closure else C.OVERRIDE_OPEN
+    click.echo(C.OVERRIDE_SET.format(day=format_date(day), label=label, reason=reason))
 
 
 @calendar.group("closure")
@@ -184,27 +170,26 @@ def workday_add(ctx: click.Context, day: str, reason: str) -> None:
 @click.pass_context
 def calendar_show(ctx: click.Context, year: str) -> None:
     """列出一年中的放假日、補行上班日與管理者設定（年份可寫 2024 或 113）。"""
-    from schedules.dates import parse_year
-
     rt = runtime(ctx)
     try:
         y = parse_year(year)
     except ValueError as exc:
-        raise CliError(f"看不懂的年份「{year}」") from exc
+        raise CliError(C.BAD_YEAR_SHORT.format(text=year)) from exc
     with rt.sessions() as session:
         cal = rt.calendar(session)
         overrides = {o.day: o for o in queries.list_overrides(session, y)}
     if not cal.is_known_year(y):
-        click.echo(f"注意：{y} 年的政府行政機關辦公日曆尚未內建，只以週末計算。")
-    click.echo(f"{y} 年（民國 {y - 1911} 年）：全年 {cal.working_days_between(date(y, 1, 1), date(y, 12, 31))} 個工作日")
+        click.echo(C.YEAR_NOT_BUILT_IN.format(year=y))
+    click.echo(C.YEAR_HEAD.format(year=y, roc=y - 1911, count=cal.working_days_between(date(y, 1, 1), date(y, 12, 31))))
     day = date(y, 1, 1)
-    from datetime import timedelta
-
     while day.year == y:
         weekend = day.weekday() >= 5
         working = cal.is_working_day(day)
         note = overrides[day].reason if day in overrides else (cal.holiday_name(day) or "")
         if day in overrides or (weekend and working) or (not weekend and not working):
-            label = "上班" if working else "放假"
-            click.echo(f"  {format_date(day)}\t{label}\t{note}")
+            label = C.DAY_WORKING if working else C.DAY_OFF
+            click.echo(C.DAY_ROW.format(day=format_date(day), label=label, note=note))
         day += timedelta(days=1)
+
+
+COMMANDS = (db, staff, calendar)

@@ -14,9 +14,10 @@ from typing import Protocol
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.render import render
+from handlers.digests import replies_from_payload
 from handlers.replies import Reply
 from schedules.clock import TAIPEI
-from schedules.digests import replies_from_payload
 from schedules.planner import PlannedDelivery
 from storage import queries
 from storage.models import AuditLog, Delivery
@@ -207,3 +208,42 @@ def prune(session: Session, before: date) -> int:
         )
     )
     return result.rowcount or 0
+
+
+# The LINE side of the outbox: a client (LineSender, or the log outbox without a token) as a Sender.
+
+
+@dataclass(frozen=True)
+class OutboxResult:
+    """The answer of an outbox push, shaped like LineSender's."""
+
+    ok: bool = True
+    status: int = 200
+    duplicate: bool = False
+    error: str | None = None
+
+
+class LogOutbox:
+    """Without a LINE token: log each push and accept it (the payload stays in the deliveries table)."""
+
+    def push(self, to: str, messages: list, retry_key: str) -> OutboxResult:
+        """Log the push and report it accepted."""
+        log.info("outbox: %d message(s) to %s (retry key %s)", len(messages), to, retry_key)
+        return OutboxResult()
+
+
+def outcome(result) -> SendOutcome:
+    """Map a LineSender result to what the deliveries table needs: sent, retry later, or failed for good."""
+    if result.ok or getattr(result, "duplicate", False):
+        return SendOutcome(True)
+    status = getattr(result, "status", None)
+    retry = status is None or status == 429 or status >= 500
+    return SendOutcome(False, retry, f"{status}: {getattr(result, 'error', '')}")
+
+
+def pushing_through(client) -> Sender:
+    """Return a Sender that renders our replies and pushes them with the client (LineSender or an outbox)."""
+    def send(to: str, replies: list, retry_key: str) -> SendOutcome:
+        return outcome(client.push(to, render(replies), retry_key))
+
+    return send

@@ -90,7 +90,8 @@ class Line:
         )
 
 
-def _line(reason, item, occ, section, status, days, people, owners) -> Line:
+def make_line(reason, item, occ, section, status, days, people, owners) -> Line:
+    """Return the line about one occurrence of an item, naming its owners."""
     return Line(
         reason=reason, item_id=item.id, number=item.number, title=item.title, section=section,
         kind=occ.kind, occurrence_key=occ.key, starts=occ.starts, due=occ.due, status=status, days=days,
@@ -98,17 +99,19 @@ def _line(reason, item, occ, section, status, days, people, owners) -> Line:
     )
 
 
-def _add(notes: dict[int, dict[tuple, Line]], person_id: int, line: Line) -> None:
+def add_line(notes: dict[int, dict[tuple, Line]], person_id: int, line: Line) -> None:
+    """Give a person a line, keeping the more urgent one when they already hear about that occurrence."""
     lines = notes.setdefault(person_id, {})
     held = lines.get(line.merge_key)
     if held is None or RANK[line.reason] < RANK[held.reason]:
         lines[line.merge_key] = line
 
 
-def _fold(notes: dict[int, dict[tuple, Line]], extra: dict[int, dict[tuple, Line]]) -> None:
+def fold(notes: dict[int, dict[tuple, Line]], extra: dict[int, dict[tuple, Line]]) -> None:
+    """Add every line of `extra` to `notes` (the more urgent line of an occurrence wins)."""
     for person_id, lines in extra.items():
         for line in lines.values():
-            _add(notes, person_id, line)
+            add_line(notes, person_id, line)
 
 
 def _number_key(number: str) -> tuple:

@@ -8,40 +8,25 @@ from pathlib import Path
 
 import click
 
-from bot.cli import CliError, office_for, runtime
-from handlers.incoming import Context, Incoming, Settings
+from bot.cli.common import CliError, moment_option, office_for, runtime, section_for
+from handlers.exports import write_table
+from handlers.incoming import Context, Incoming
 from handlers.replies import plain_text, to_dict
 from handlers.router import handle, handle_as
+from handlers.scopes import MONTH, month_number
+from handlers.summaries import period_of, summarize, summary_card
+from handlers.texts import cli as C
 from handlers.texts.imports import sheet_error
-from schedules.clock import FixedClock, parse_moment
+from schedules.clock import FixedClock
 from storage import queries
 from storage.db import unit_of_work
 from storage.sheets import SheetError
 
 
-def register(cli: click.Group) -> None:
-    """Add the conversation commands to the group."""
-    cli.add_command(say)
-    cli.add_command(summary_cmd)
-    cli.add_command(export_cmd)
-
-
 def _moment(ctx: click.Context, text: str | None) -> datetime:
     if not text:
         return runtime(ctx).clock.now()
-    try:
-        return parse_moment(text)
-    except ValueError as exc:
-        raise CliError(f"看不懂的時間「{text}」（例：2024-04-08 09:00 或 113/4/8）") from exc
-
-
-def settings_from(env: dict[str, str]) -> Settings:
-    """Return the handlers' settings from the environment (the same variables the web app reads)."""
-    default = Settings()
-    return Settings(
-        public_url=env.get("PUBLIC_URL", default.public_url).rstrip("/"),
-        export_dir=env.get("PLANBOT_EXPORT_DIR", default.export_dir),
-    )
+    return moment_option(text)
 
 
 @click.command()
@@ -57,7 +42,7 @@ def say(ctx: click.Context, text: str, who: str, at: str | None, data: str | Non
         follow: bool, as_json: bool) -> None:
     """以某位同仁的身分傳一則訊息給小幫手，印出回覆（回報會寫入資料庫）。"""
     if not text and not data and not follow:
-        raise CliError("請給要傳的訊息，例如：planbot say --as 李冠緯 \"本週\"")
+        raise CliError(C.NOTHING_TO_SAY)
     rt = runtime(ctx)
     clock = FixedClock(_moment(ctx, at))
     kind = "follow" if follow else ("postback" if data else "text")
@@ -67,28 +52,26 @@ def say(ctx: click.Context, text: str, who: str, at: str | None, data: str | Non
             staff = None
         if staff is None:
             if not who.startswith("U"):  # LINE user ids start with U; anything else was meant as a name
-                click.echo(f"（名冊上沒有「{who}」：當作未綁定的 LINE 帳號）", err=True)
+                click.echo(C.UNKNOWN_SPEAKER.format(who=who), err=True)
             line_id = who
         else:
             line_id = staff.line_user_id or ""
         incoming = Incoming(kind, line_id, text=text, data=data or "", group_id=group_id)
-        context = Context(session=session, clock=clock, settings=settings_from(rt.env))
+        context = Context(session=session, clock=clock, settings=rt.settings.handlers)
         # Someone on the roster whose LINE account is not linked yet can still be tried out by name.
         replies = handle(incoming, context) if staff is None or staff.line_user_id else handle_as(incoming, staff, context)
     if as_json:
         click.echo(json.dumps([to_dict(r) for r in replies], ensure_ascii=False, indent=1))
         return
-    click.echo("\n\n".join(plain_text(r) for r in replies) if replies else "（小幫手沒有回應）")
+    click.echo("\n\n".join(plain_text(r) for r in replies) if replies else C.NO_ANSWER)
 
 
 def _month(text: str | None) -> int | None:
-    from handlers.scopes import MONTH, month_number
-
     if not text:
         return None
     m = MONTH.fullmatch(text.strip() if text.strip().endswith("月") else f"{text.strip()}月")
     if not m:
-        raise CliError(f"看不懂的月份「{text}」（例：3 或 3月）")
+        raise CliError(C.BAD_MONTH.format(text=text))
     return month_number(m.group("n"))
 
 
@@ -96,14 +79,8 @@ def _plan_and_section(session, office: str | None, section: str | None, year: in
     off = office_for(session, office)
     plan = queries.latest_plan(session, off.id, year)
     if plan is None:
-        raise CliError(f"{off.name} 還沒有匯入任何計畫")
-    if not section:
-        return plan, None
-    sec = queries.find_section(session, off.id, section)
-    if sec is None:
-        names = "、".join(s.name for s in queries.sections_of(session, off.id))
-        raise CliError(f"沒有「{section}」這個課室（有：{names}）")
-    return plan, sec
+        raise CliError(C.NO_PLAN_YET.format(office=off.name))
+    return plan, section_for(session, off.id, section)
 
 
 @click.command("summary")
@@ -116,8 +93,6 @@ def _plan_and_section(session, office: str | None, section: str | None, year: in
 def summary_cmd(ctx: click.Context, section: str | None, month: str | None, at: str | None, office: str | None,
                 as_json: bool) -> None:
     """印出進度摘要：本期項目、完成、進行中、逾期、14 天內到期、完成率與逾期清單。"""
-    from handlers.summaries import period_of, summarize, summary_card
-
     rt = runtime(ctx)
     today = _moment(ctx, at).date()
     wanted = _month(month)
@@ -139,10 +114,8 @@ def summary_cmd(ctx: click.Context, section: str | None, month: str | None, at: 
 def export_cmd(ctx: click.Context, file: Path, section: str | None, month: str | None, at: str | None,
                office: str | None) -> None:
     """把工作計畫期程管制表（含最新執行情形）寫成 .ods 或 .xlsx 檔。"""
-    from handlers.exports import write_table
-
     if file.suffix.lower() not in (".ods", ".xlsx"):
-        raise CliError(f"檔名要以 .ods 或 .xlsx 結尾：{file.name}")
+        raise CliError(C.EXPORT_SUFFIX.format(file=file.name))
     rt = runtime(ctx)
     today = _moment(ctx, at).date()
     wanted = _month(month)
@@ -151,7 +124,11 @@ def export_cmd(ctx: click.Context, file: Path, section: str | None, month: str |
         try:
             written = write_table(session, plan, file, sec, wanted, rt.calendar(session))
         except (SheetError, OSError) as exc:
-            raise CliError(f"無法寫入 {file}：{sheet_error(exc) if isinstance(exc, SheetError) else exc}") from exc
+            reason = sheet_error(exc) if isinstance(exc, SheetError) else exc
+            raise CliError(C.CANNOT_WRITE.format(file=file, reason=reason)) from exc
     if written is None:
-        raise CliError("沒有符合的項目可以匯出")
-    click.echo(f"已寫入 {written}")
+        raise CliError(C.NOTHING_TO_EXPORT)
+    click.echo(C.WRITTEN.format(file=written))
+
+
+COMMANDS = (say, summary_cmd, export_cmd)

@@ -1,0 +1,65 @@
+"""The deployment's settings, read from the environment once, where a process starts.
+
+Every process (the web app, `planbot events`, `planbot clock`, the other `planbot` commands) builds one
+`Settings` with `Settings.from_env()` and hands it on inside its `Runtime`; nothing else reads os.environ.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from handlers.incoming import Settings as HandlerSettings
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or wrong: the process must not start."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a planbot process is told by its environment."""
+
+    database_url: str | None = None  # DATABASE_URL; None: the SQLite file under instance/
+    channel_secret: str = ""  # LINE_CHANNEL_SECRET: checks each webhook's signature
+    access_token: str = ""  # LINE_CHANNEL_ACCESS_TOKEN: without it replies and pushes stay in this process
+    line_api_base: str | None = None  # LINE_API_BASE: LINE's API host (tests point it at a local fake)
+    push_timeout: float = 10.0  # PLANBOT_PUSH_TIMEOUT: seconds for one call to LINE
+    quota_reserve: int = 0  # PLANBOT_QUOTA_RESERVE: pushes of the monthly quota kept back
+    simulator: bool = False  # PLANBOT_SIMULATOR=1: the browser simulator at /simulator (never in production)
+    separate_worker: bool = False  # PLANBOT_EVENT_WORKER=separate: `planbot events` answers, not the web process
+    sync_events: bool = False  # PLANBOT_SYNC_EVENTS=1: answer each webhook's events before acknowledging it
+    log_level: str = "INFO"  # PLANBOT_LOG_LEVEL
+    handlers: HandlerSettings = field(default_factory=HandlerSettings)  # PUBLIC_URL, PLANBOT_EXPORT_DIR
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read the settings from `env` (default: os.environ)."""
+        env = os.environ if env is None else env
+        default = HandlerSettings()
+        return cls(
+            database_url=env.get("DATABASE_URL") or None,
+            channel_secret=env.get("LINE_CHANNEL_SECRET") or "",
+            access_token=env.get("LINE_CHANNEL_ACCESS_TOKEN") or "",
+            line_api_base=env.get("LINE_API_BASE") or None,
+            push_timeout=float(env.get("PLANBOT_PUSH_TIMEOUT") or 10),
+            quota_reserve=int(env.get("PLANBOT_QUOTA_RESERVE") or 0),
+            simulator=env.get("PLANBOT_SIMULATOR") == "1",
+            separate_worker=env.get("PLANBOT_EVENT_WORKER") == "separate",
+            sync_events=env.get("PLANBOT_SYNC_EVENTS") == "1",
+            log_level=env.get("PLANBOT_LOG_LEVEL") or "INFO",
+            handlers=HandlerSettings(
+                public_url=(env.get("PUBLIC_URL") or default.public_url).rstrip("/"),
+                export_dir=env.get("PLANBOT_EXPORT_DIR") or default.export_dir,
+            ),
+        )
+
+    def webhook_secret(self, testing: bool = False) -> str:
+        """Return the channel secret; outside the simulator and tests a missing one stops the web process."""
+        if self.channel_secret:
+            return self.channel_secret
+        if self.simulator or testing:
+            return secrets.token_hex(16)  # the simulator signs with whatever secret the app holds
+        raise SettingsError("LINE_CHANNEL_SECRET is not set: the web process cannot check webhooks (set it, or PLANBOT_SIMULATOR=1 for the demo)")
