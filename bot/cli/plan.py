@@ -24,7 +24,7 @@ from storage import queries
 @click.option("--strict", is_flag=True, help="有任何問題（包括看不懂的時程）就整份不匯入。")
 @click.pass_context
 def import_cmd(ctx: click.Context, file: Path, year_text: str, office: str | None, dry_run: bool, strict: bool) -> None:
-    """匯入工作計畫期程管制表（.csv、.xlsx、.ods）；整份在同一個交易中，有錯就完全不變動。"""
+    """匯入工作計畫期程管制表（.csv、.xlsx、.xls、.ods，或 .odt、.docx 文件裡的表格）；整份在同一個交易中，有錯就完全不變動。"""
     rt = runtime(ctx)
     year = year_option(year_text)
     with rt.sessions() as session:
