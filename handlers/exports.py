@@ -25,6 +25,8 @@ from handlers.incoming import Context, Settings
 from handlers.item_cards import occurrence_label
 from handlers.replies import FileLink, Reply, Text
 from handlers.request import Request
+from handlers.schedule_readings import cell_reading
+from handlers.texts import readings as R
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
 from schedules.dates import format_date, roc_year
@@ -36,8 +38,9 @@ from storage.sheets import Sheet, SheetError, write_workbook
 log = logging.getLogger(__name__)
 LINK_LIFETIME = timedelta(hours=24)
 FORMATS = ((".ods", "ODS"), (".xlsx", "Excel"))
-# 編號, 計畫項目, 工作內容, 承辦人, 預定作業時程, 1月…12月, 執行情形, 考核指標
-COLUMN_WIDTHS = [6, 18, 36, 10, 16] + [4] * 12 + [32, 36]
+# 編號, 計畫項目, 工作內容, 承辦人, 預定作業時程, 1月…12月, 執行情形, 考核指標, 時程讀法 (last, so the
+# office's own columns keep their places and a re-import reads the table as before)
+COLUMN_WIDTHS = [6, 18, 36, 10, 16] + [4] * 12 + [32, 36, 30]
 
 
 def table_sheets(
@@ -59,7 +62,8 @@ def table_sheets(
             office=office.name, section=sec.name, roc=roc_year(plan.year),
             month=M.EXPORT_SHEET_MONTH.format(month=month) if month else "",
         )
-        sheets.append(Sheet(sec.name, title, list(M.EXPORT_HEADER), rows, list(COLUMN_WIDTHS)))
+        header = [*M.EXPORT_HEADER, R.EXPORT_READING]
+        sheets.append(Sheet(sec.name, title, header, rows, list(COLUMN_WIDTHS)))
     return sheets
 
 
@@ -71,7 +75,8 @@ def _row(item: Item, dues: list[Due], year: int, month: int | None) -> list[str]
             return None
     marks = [M.EXPORT_MARK if m in months else "" for m in range(1, 13)]
     owners = M.LIST_SEP.join(o.name for o in item.owners)
-    return [item.number, item.title, item.content, owners, item.schedule_text, *marks, _status_cell(item, dues), item.kpi]
+    reading = cell_reading(item, year).reading()
+    return [item.number, item.title, item.content, owners, item.schedule_text, *marks, _status_cell(item, dues), item.kpi, reading]
 
 
 def _months_of(dues: list[Due], year: int) -> set[int]:

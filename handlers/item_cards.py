@@ -11,6 +11,8 @@ from handlers.due_text import clip, occurrence_text, owners_text, status_label
 from handlers.incoming import Context
 from handlers.replies import Button, Card, CardRow
 from handlers.request import Asker
+from handlers.schedule_readings import cell_reading
+from handlers.texts import readings as R
 from schedules.clock import TAIPEI
 from schedules.dates import format_date
 from schedules.occurrences import Occurrence
@@ -26,9 +28,11 @@ def item_card(ctx: Context, who: Asker, item: Item, quick: tuple[Button, ...] = 
     year = item.plan.year
     today = ctx.today
     dues = agenda(ctx.session, [item], year, ctx.calendar)
+    read = cell_reading(item, year)
     rows = [
         CardRow(M.CARD_CONTENT, clip(item.content, FIELD_LIMIT)) if item.content else None,
-        CardRow(M.CARD_SCHEDULE, schedule_text(item)),
+        CardRow(M.CARD_SCHEDULE, schedule_text(item, None if read.schedule else read.reading())),
+        CardRow(R.CARD_READING, clip(read.reading(), FIELD_LIMIT)) if read.schedule and not item.schedule_problem else None,
         CardRow(M.CARD_NEXT, _next_text(dues, today)),
         CardRow(M.CARD_OWNERS, owners_text(item)),
         CardRow(M.CARD_POINTS, M.POINTS.format(points=f"{item.points:g}")) if item.points is not None else None,
@@ -50,11 +54,12 @@ def item_card(ctx: Context, who: Asker, item: Item, quick: tuple[Button, ...] = 
     )
 
 
-def schedule_text(item: Item) -> str:
+def schedule_text(item: Item, problem: str | None = None) -> str:
     """Return the schedule as the plan writes it (or its marked months), flagged when not understood."""
     written = item.schedule_text or (M.CARD_MONTHS.format(months="、".join(str(m) for m in item.months)) if item.months else "")
-    if item.schedule_problem:
-        return M.CARD_NO_SCHEDULE.format(problem=clip(item.schedule_problem, 80)) + (f"\n{clip(written, 80)}" if written else "")
+    if item.schedule_problem or problem:
+        why = clip(problem or item.schedule_problem or "", 80)
+        return M.CARD_NO_SCHEDULE.format(problem=why) + (f"\n{clip(written, 80)}" if written else "")
     return clip(written, FIELD_LIMIT) or M.CARD_NO_MORE
 
 

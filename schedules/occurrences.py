@@ -11,7 +11,7 @@ from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
 
 from schedules.calendar import WorkCalendar
 from schedules.dates import format_date, format_month_day, roc_year
-from schedules.schedule_rules import (
+from schedules.phrases import (
     Day,
     MonthlyDeadline,
     NthWeekday,
@@ -151,6 +151,8 @@ def _weekly(rule: Weekly, year: int, cal: WorkCalendar) -> Iterator[Occurrence]:
     first = rule.first.on(year) if rule.first else date(year, 1, 1)
     last = rule.last.on(year) if rule.last else date(year, 12, 31)
     for d in _weekly_dates(rule.weekdays, first, last):
+        if rule.kind == "event" and _closed_weekday(d, cal):
+            continue
         due = cal.next_working_day(d) if rule.kind == "deadline" else d
         yield Occurrence(rule.kind, None, due, d.isoformat(), format_date(d))
 
@@ -166,7 +168,17 @@ def _nth_weekday_dates(
 
 def _nth_weekday(rule: NthWeekday, year: int, cal: WorkCalendar) -> Iterator[Occurrence]:
     for d in _nth_weekday_dates(rule.months, rule.weekday, rule.nths, year):
+        if _closed_weekday(d, cal):
+            continue
         yield Occurrence("event", None, d, d.isoformat(), format_date(d))
+
+
+def _closed_weekday(d: date, cal: WorkCalendar) -> bool:
+    """Tell whether a recurring event's day is a holiday on a weekday: the service is not held that day.
+
+    An event set on a weekend day (每月第3個星期日) is held on purpose, so only closures of weekdays count.
+    """
+    return d.weekday() < 5 and not cal.is_working_day(d)
 
 
 def _one_day(rule: OneDay, year: int, cal: WorkCalendar) -> Iterator[Occurrence]:

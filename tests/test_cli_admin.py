@@ -129,3 +129,32 @@ def test_reading_commands_never_create_an_office(run):
     assert code != 0 and "沒有「不存在的所」這個機關（有：文山戶所）" in err
     code, out, _ = run("staff", "list")
     assert code == 0 and out.startswith("文山戶所")  # still the only office
+
+
+def test_plan_show_readings_and_problems(run, tmp_path, monkeypatch):
+    from datetime import datetime
+
+    from schedules.clock import TAIPEI, FixedClock
+
+    monkeypatch.setattr("bot.runtime.SystemClock", lambda: FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=TAIPEI)))
+    header = ["課室", "編號", "計畫項目", "工作內容", "承辦人", "預定作業時程", *(f"{m}月" for m in range(1, 13)), "執行情形", "考核指標"]
+    cells = ["每月八日前", "每月八日前", "113.12.31前", "10月2日(星期三)前", "每月5曰前", "每季終了後20日內"]
+    lines = [",".join(header)] + [
+        ",".join(["戶籍資料課", str(n), f"項目{n}", "內容", "陳怡君", cell, *[""] * 12, "", ""]) for n, cell in enumerate(cells, 1)
+    ]
+    plan = tmp_path / "plan.csv"
+    plan.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    assert run("import", str(plan), "--year", "115", "--office", "文山戶所")[0] == 0
+
+    code, out, _ = run("plan", "show", "--readings")
+    assert code == 0
+    # 3/8/2026 is a Sunday: the March report is due Monday 3/9.
+    assert "  每月八日前 → 每月 8 日前（遇假日順延至次一工作日）；下次 3/9（一）" in out.splitlines()
+    assert out.count("每月八日前 →") == 1  # each distinct phrase once
+    assert "每季終了後20日內 → 3、6、9、12月的次月 20 日前（遇假日順延至次一工作日）；下次 4/20（一）" in out
+
+    code, out, _ = run("plan", "show", "--problems")
+    assert code == 0 and "3 個項目的時程需要修正" in out
+    assert "項目3（第 4 列，預定作業時程）：113.12.31前 → 這個日期在 113 年，不在 115 年的計畫內" in out
+    assert "10月2日(星期三)前 → 10/2 是星期五，不是括號裡的星期三，請確認日期" in out
+    assert "每月5曰前 → 看不懂「5曰」" in out and "是否要寫成「每月5日前」？" in out

@@ -56,11 +56,13 @@ def test_chief_gets_ods_and_xlsx_links_of_the_section(talk):
         assert name == "戶籍資料課"
         assert rows[0][0] == f"{OFFICE}戶籍資料課113年度工作計畫期程管制一覽表"
         assert rows[1][:5] == ["編號", "計畫項目", "工作內容", "承辦人", "預定作業時程"]
-        assert rows[1][5:17] == MONTHS and rows[1][17:19] == ["執行情形", "考核指標"]
+        assert rows[1][5:17] == MONTHS and rows[1][17:20] == ["執行情形", "考核指標", "時程讀法"]
         by_number = {r[0]: r for r in rows[2:]}
         assert by_number["12"][3] == "李冠緯、劉宗佑" and by_number["12"][5:17] == ["●"] * 12
         assert by_number["12"][17] == "4月：進行中 50%，已拍照上傳一半（4/8（一） 李冠緯）"
         assert by_number["1"][5:17] == ["", "", "●", "●", "●"] + [""] * 7  # 3-5月
+        # the reading beside the phrase as written, in the last column
+        assert by_number["11"][4] == "每月5日前" and by_number["11"][19] == "每月 5 日前（遇假日順延至次一工作日）"
         assert len(rows) - 2 == 15
 
 

@@ -22,6 +22,7 @@ def test_a_unique_match_shows_the_item_card(talk):
     assert card.title == "11 門牌指標設置及定期巡查管理" and card.subtitle == "戶籍資料課"
     rows = {r.label: r.value for r in card.rows}
     assert rows["預定時程"] == "每月5日前"
+    assert rows["系統讀法"] == "每月 5 日前（遇假日順延至次一工作日）"
     assert rows["接下來"] == "4月：4/8（一）截止\n5月：5/6（一）截止\n6月：6/5（三）截止"
     assert rows["承辦人"] == "李冠緯"
     assert rows["考核指標"].startswith("民政局考核： *門牌月報表項目")
@@ -181,3 +182,17 @@ def test_same_named_sub_items_are_told_apart_by_their_schedule(sqlite_db, now, t
         [pick] = talk.send("Uding", "回報 1 完成")
         assert "・兵役課 1-1 兵調體檢業務：實地(5-6 月)" in pick.text
         assert pick.quick_replies[0].label == "1-1 兵調體檢業務：實地(5-6 月)"
+
+
+def test_a_card_says_why_a_schedule_is_not_read(talk):
+    from storage import queries
+
+    office = queries.only_office(talk.session)
+    plan = queries.latest_plan(talk.session, office.id, 2024)
+    item = next(i for i in queries.items_of_plan(talk.session, plan.id) if i.number == "11" and i.section.name == "戶籍資料課")
+    item.schedule_text, item.schedule_problem, item.schedule = "112.12.31前", "看不懂的時程：「112.12.31前」", None
+    talk.session.flush()
+    [card] = talk.send(STAFF_DATA, "查 戶籍資料課 11")
+    rows = {r.label: r.value for r in card.rows}
+    assert rows["預定時程"] == "時程待確認：這個日期在 112 年，不在 113 年的計畫內\n112.12.31前"
+    assert "系統讀法" not in rows

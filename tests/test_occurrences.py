@@ -9,7 +9,7 @@ import pytest
 from schedules.calendar import WorkCalendar
 from schedules.dates import format_date, parse_date, parse_year
 from schedules.occurrences import Occurrence, expand, expand_between
-from schedules.phrases import parse_schedule
+from schedules.phrases import ScheduleError, parse_schedule
 
 CAL = WorkCalendar()
 
@@ -159,8 +159,11 @@ def test_written_roc_year_is_kept():
     assert occ("97.02~10", year=2008) == [
         Occurrence("period", d("2008-02-01"), d("2008-10-31"), "2008-02~2008-10", "2-10月")
     ]
-    (o,) = occ("97.02~10", year=2024)  # not rebased onto another plan year
-    assert (o.starts, o.due, o.label) == (d("2008-02-01"), d("2008-10-31"), "97年2月-97年10月")
+    with pytest.raises(ScheduleError) as exc:  # neither rebased onto another plan year nor kept silently
+        occ("97.02~10", year=2024)
+    assert exc.value.code == "out_of_year"
+    (o,) = occ("112年11月至113年10月", year=2024)  # a range that only starts before the plan year is kept
+    assert (o.starts, o.due, o.label) == (d("2023-11-01"), d("2024-10-31"), "112年11月-10月")
 
 
 def test_marked_months_only():
@@ -224,14 +227,14 @@ def test_nth_weekday_events_are_not_moved():
     assert [o.due for o in got] == [d("2008-01-20"), d("2008-04-20"), d("2008-07-20"), d("2008-11-16")]
     assert all(o.kind == "event" for o in got)
     fridays = occ("每月第2及第4個星期五")
-    assert len(fridays) == 24
+    assert len(fridays) == 23  # 2/9 (除夕, a holiday on the 2nd Friday) has no meeting
     assert [o.due for o in fridays[:4]] == [
         d("2024-01-12"),
         d("2024-01-26"),
-        d("2024-02-09"),
         d("2024-02-23"),
+        d("2024-03-08"),
     ]
-    assert fridays[2].label == "2/9（五）"  # 除夕 still the event's own day
+    assert fridays[2].label == "2/23（五）"  # never moved to another day
 
 
 def test_one_off_deadlines():
@@ -258,8 +261,15 @@ def test_one_off_events():
 
 def test_weekly_events_all_year():
     got = occ("每週三")
-    assert len(got) == 52 and got[0].due == d("2024-01-03") and got[-1].due == d("2024-12-25")
+    # 52 Wednesdays in 2024 less 2/14 (補假) and 2/28 (和平紀念日), rest days with no service
+    assert len(got) == 50 and got[0].due == d("2024-01-03") and got[-1].due == d("2024-12-25")
+    assert d("2024-02-14") not in [o.due for o in got] and d("2024-02-21") in [o.due for o in got]
     assert all(o.kind == "event" for o in got)
+
+
+def test_single_dated_events_are_kept_on_rest_days():
+    (o,) = occ("2/28 紀念活動")
+    assert (o.kind, o.due) == ("event", d("2024-02-28"))
 
 
 # --- the list itself ----------------------------------------------------------------------------

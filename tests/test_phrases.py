@@ -96,8 +96,14 @@ def test_each_form_of_the_table(text, expected):
         ("選舉97.1.12", (OneDay(Day(1, 12, 2008), "event"),)),
     ],
 )
-def test_written_years_are_kept_even_when_they_differ_from_the_plan_year(text, expected):
-    assert rules(text, year=2024) == expected
+def test_written_years_are_kept_and_a_year_other_than_the_plan_year_is_a_problem(text, expected):
+    assert rules(text, year=2008) == expected
+    if "97" not in text:
+        assert rules(text, year=2024) == expected
+        return
+    with pytest.raises(ScheduleError) as exc:
+        rules(text, year=2024)
+    assert [(p.code, p.fields) for p in exc.value.problems] == [("out_of_year", {"year": 2008, "plan_year": 2024})]
 
 
 @pytest.mark.parametrize(
@@ -257,7 +263,7 @@ def test_json_round_trip():
         "次月2日前，以工作日計算",
         "1/1-2/8、7/1-8/8",
         "4/25-8/31每週一",
-        "97.02~10",
+        "113.02~10",
         "每年1、4、7、11月的第3個星期日",
         "113.12.31前",
         "每週三",

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from handlers.imports.plan import ImportFailed, import_plan
+from schedules.calendar import WorkCalendar
+from schedules.occurrences import expand
+from schedules.phrases import Schedule
 from storage import queries
 from storage.models import ProgressReport, Status
 from tests.conftest import DATA, DEMO
@@ -192,6 +196,21 @@ def test_demo_plan_imports_every_section_without_problems(session, now):
     office = queries.only_office(session)
     assert {s.name for s in queries.sections_of(session, office.id)} == {"戶籍登記課", "戶籍資料課", "行政庶務課", "人事室"}
     assert report.rows >= 40
+
+
+@pytest.mark.parametrize("roc", [113, 114, 115, 116])
+def test_demo_plan_imports_without_problems_in_any_year(session, now, roc):
+    """The demo is imported as this year's plan whatever the year: its dates follow the plan year."""
+    year = roc + 1911
+    report = import_plan(session, DEMO / "wenshan-113.ods", year, now)
+    session.commit()
+    assert not report.problems, report.summary()
+    plan = queries.latest_plan(session, queries.only_office(session).id, year)
+    items = queries.items_of_plan(session, plan.id)
+    assert items and all(i.schedule_problem is None for i in items)
+    for item in items:
+        for o in expand(Schedule.from_json(item.schedule), year, WorkCalendar()):
+            assert date(year, 1, 1) <= o.due <= date(year + 1, 2, 28), (item.schedule_text, o)
 
 
 def test_large_plan_of_5000_rows_imports(sqlite_db, tmp_path, now):

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from schedules.calendar import WorkCalendar
 from schedules.occurrences import expand, expand_between
-from schedules.phrases import Schedule, parse_schedule
+from schedules.phrases import Schedule, ScheduleError, parse_schedule
 
 YEARS = st.integers(min_value=2024, max_value=2026)
 DAYS = st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 12, 31))
@@ -56,11 +56,15 @@ def phrases(draw) -> str:
                 "賡續辦理",
                 f"每年{lo}、{hi}月的第{draw(st.integers(1, 4))}個星期{weekday}",
                 "每月第2及第4個週五",
-                f"{draw(st.integers(113, 115))}.{m2}.{d2}前",
+                f"{{roc}}.{m2}.{d2}前",  # the plan's own ROC year, filled in by read()
                 "1/1-2/8、7/1-8/8",
             ]
         )
     )
+
+
+def read(text: str, months: frozenset[int] | None, year: int) -> Schedule:
+    return parse_schedule(text.replace("{roc}", str(year - 1911)), months, year)
 
 
 MARKS = st.one_of(st.none(), st.frozensets(st.integers(1, 12), min_size=1, max_size=12))
@@ -69,7 +73,7 @@ MARKS = st.one_of(st.none(), st.frozensets(st.integers(1, 12), min_size=1, max_s
 @settings(max_examples=300, deadline=None)
 @given(text=phrases(), months=MARKS, year=YEARS, cal=calendars())
 def test_every_deadline_window_and_period_is_due_on_a_working_day(text, months, year, cal):
-    for o in expand(parse_schedule(text, months, year), year, cal):
+    for o in expand(read(text, months, year), year, cal):
         if o.kind != "event":
             assert cal.is_working_day(o.due), (text, o)
         if o.starts is not None:
@@ -79,25 +83,30 @@ def test_every_deadline_window_and_period_is_due_on_a_working_day(text, months, 
 @settings(max_examples=300, deadline=None)
 @given(text=phrases(), months=MARKS, year=YEARS, cal=calendars())
 def test_expansion_is_sorted_and_keys_are_unique(text, months, year, cal):
-    got = expand(parse_schedule(text, months, year), year, cal)
+    got = expand(read(text, months, year), year, cal)
     assert got == sorted(got, key=lambda o: (o.due, o.key))
     assert len({o.key for o in got}) == len(got)
-    assert got or "每週" in text, text  # only a short window can hold none of its weekday
+    # Only a short window can hold none of its weekday, and a month's one meeting can fall on a holiday.
+    assert got or "每週" in text or "個星期" in text, text
 
 
 @settings(max_examples=200, deadline=None)
 @given(text=phrases(), year=YEARS, cal=calendars())
 def test_keys_do_not_depend_on_the_calendar(text, year, cal):
-    schedule = parse_schedule(text, None, year)
-    assert sorted(o.key for o in expand(schedule, year, cal)) == sorted(
-        o.key for o in expand(schedule, year, WorkCalendar())
-    )
+    """Only a recurring event on a closed weekday goes away with a calendar; nothing else changes key."""
+    schedule = read(text, None, year)
+    with_closures = {o.key for o in expand(schedule, year, cal)}
+    plain = {o.key: o for o in expand(schedule, year, WorkCalendar())}
+    assert with_closures <= set(plain)
+    for key in set(plain) - with_closures:
+        dropped = plain[key]
+        assert dropped.kind == "event" and dropped.due.weekday() < 5 and not cal.is_working_day(dropped.due)
 
 
 @settings(max_examples=300, deadline=None)
 @given(text=phrases(), months=MARKS, year=YEARS, cal=calendars(), cut=st.integers(0, 400))
 def test_splitting_a_date_range_loses_or_duplicates_nothing(text, months, year, cal, cut):
-    schedule = parse_schedule(text, months, year)
+    schedule = read(text, months, year)
     start, end = date(year, 1, 1), date(year + 1, 1, 31)
     middle = min(start + timedelta(days=cut), end)  # the cut must fall inside the range it splits
     whole = expand_between(schedule, year, cal, start, end)
@@ -111,7 +120,7 @@ def test_splitting_a_date_range_loses_or_duplicates_nothing(text, months, year, 
 @settings(max_examples=200, deadline=None)
 @given(text=phrases(), months=MARKS, year=YEARS)
 def test_json_round_trip_keeps_the_schedule(text, months, year):
-    schedule = parse_schedule(text, months, year)
+    schedule = read(text, months, year)
     assert Schedule.from_json(json.loads(json.dumps(schedule.to_json()))) == schedule
 
 
@@ -148,3 +157,38 @@ def test_next_working_day_is_the_first_working_day_on_or_after(day, cal):
         assert cal.is_rest_day(probe)
         probe += timedelta(days=1)
     assert cal.previous_working_day(found) == found
+
+
+@st.composite
+def written_dates(draw) -> str:
+    """A phrase with a written year, in the forms offices use, any year near the plan's."""
+    roc = draw(st.integers(111, 117))
+    (m1, d1), (m2, d2) = sorted([draw(month_day()), draw(month_day())])
+    return draw(
+        st.sampled_from(
+            [
+                f"{roc}.{m1}.{d1}前",
+                f"{roc}年{m1}月{d1}日",
+                f"{roc}年{m1}月{d1}日至{m2}月{d2}日",
+                f"{roc}.{m1:02d}~{m2}",
+                f"{roc}年{m1}月底前",
+                f"{roc}年底前",
+                f"{roc + 1911}/{m1}/{d1}前",
+                f"{m1}/{d1}-{m2}/{d2}、{roc}.{m2}.{d2}前",
+            ]
+        )
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.one_of(written_dates(), phrases()), year=YEARS, cal=calendars())
+def test_no_date_outside_the_plan_year_without_a_problem(text, year, cal):
+    """Every date read lies in the plan year or the next January; anything else is reported, never kept."""
+    try:
+        schedule = read(text, None, year)
+    except ScheduleError as exc:
+        assert exc.problems, text
+        return
+    last = cal.next_working_day(date(year + 1, 1, 31))  # a next-January date may move to a working day
+    for o in expand(schedule, year, cal):
+        assert date(year, 1, 1) <= o.due <= last, (text, o)

@@ -11,6 +11,7 @@ from bot.cli.common import CliError, office_for, parse_day, runtime, section_for
 from bot.text_table import table
 from handlers.agenda import agenda, number_key
 from handlers.imports.plan import ImportFailed, import_plan
+from handlers.schedule_readings import cell_reading
 from handlers.texts import cli as C
 from schedules.dates import format_date
 from storage import queries
@@ -49,21 +50,32 @@ def plan() -> None:
 @plan.command("show")
 @click.option("--section", help="只看一個課室。")
 @click.option("--year", "year_text", help="年度（預設：最新的計畫）。")
-@click.option("--problems", is_flag=True, help="只列出時程看不懂、需要修正的項目。")
+@click.option("--problems", is_flag=True, help="只列出時程看不懂、需要修正的項目（含不在計畫年度的日期、星期不符）。")
+@click.option("--readings", is_flag=True, help="列出每一種時程寫法、系統的讀法與下次日期，供逐項確認。")
 @click.option("--office", help="機關名稱。")
 @click.pass_context
-def plan_show(ctx: click.Context, section: str | None, year_text: str | None, problems: bool, office: str | None) -> None:
+def plan_show(
+    ctx: click.Context, section: str | None, year_text: str | None, problems: bool, readings: bool, office: str | None
+) -> None:
     """列出計畫項目、承辦人與時程。"""
     rt = runtime(ctx)
     with rt.sessions() as session:
         off, p = _plan(session, office, year_text)
         sec = section_for(session, off.id, section)
         items = queries.items_of_plan(session, p.id, sec.id if sec else None)
+        calendar = rt.calendar(session)
         if problems:
-            items = [i for i in items if i.schedule_problem]
-            click.echo(C.PROBLEMS_HEAD.format(office=off.name, year=p.year, count=len(items)))
-            for i in items:
-                click.echo(C.PROBLEM_ROW.format(section=i.section.name, number=i.number, title=i.title, row=i.source_row, problem=i.schedule_problem))
+            unread = [(i, r) for i in items if (r := cell_reading(i, p.year)).error is not None]
+            click.echo(C.PROBLEMS_HEAD.format(office=off.name, year=p.year, count=len(unread)))
+            for i, r in unread:
+                line = r.line(p.year, calendar, rt.today())
+                click.echo(C.PROBLEM_ROW.format(section=i.section.name, number=i.number, title=i.title, row=i.source_row, problem=line))
+            return
+        if readings:
+            lines = dict.fromkeys(cell_reading(i, p.year).line(p.year, calendar, rt.today()) for i in items)
+            click.echo(C.READINGS_HEAD.format(office=off.name, year=p.year, count=len(lines)))
+            for line in lines:
+                click.echo(C.READING_ROW.format(line=line))
             return
         click.echo(C.PLAN_SHOW_HEAD.format(office=off.name, year=p.year, roc=p.year - 1911, count=len(items)))
         by_section: dict[str, list] = {}

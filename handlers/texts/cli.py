@@ -56,7 +56,9 @@ DAY_ROW = "  {day}\t{label}\t{note}"
 # planbot import / plan show / due
 NOT_IMPORTED = "{file} 沒有匯入（{count} 個問題，見上方報告）"
 PROBLEMS_HEAD = "{office} {year} 年：{count} 個項目的時程需要修正"
-PROBLEM_ROW = "  {section} {number} {title}（第 {row} 列）：{problem}"
+PROBLEM_ROW = "  {section} {number} {title}（第 {row} 列，預定作業時程）：{problem}"
+READINGS_HEAD = "{office} {year} 年：{count} 種時程寫法"
+READING_ROW = "  {line}"
 PLAN_SHOW_HEAD = "{office} {year} 年（民國 {roc} 年）工作計畫：{count} 個項目"
 SECTION_HEAD = "\n【{section}】{count} 項"
 PLAN_COLUMNS = ["編號", "計畫項目", "工作內容", "承辦人", "預定作業時程"]

@@ -1,0 +1,131 @@
+"""Read one schedule cell: normalise it, let each family's reader take its phrases, keep the precise ones."""
+
+from __future__ import annotations
+
+import re
+
+from schedules.phrases.bare_cadences import read_generic, read_weekly
+from schedules.phrases.dates import read_dates
+from schedules.phrases.numbered_cadences import read_cadences
+from schedules.phrases.parts import read_parts
+from schedules.phrases.reading import Problem, Reading
+from schedules.phrases.rules import Day, Month, Periods, Rule, Schedule, Span
+from schedules.phrases.text import normalise
+
+# 5曰前, 5目前: a day number whose 日 was mistyped; read it as written would drop the day silently.
+_MISTYPED_DAY = re.compile(r"\d{1,2}[曰目]")
+_TYPOS = re.compile(r"(?<=\d)[曰目]")
+# 20日內, 2個月內 left over once every phrase is read: a time limit from something not understood (每季終了候20日內
+# is not 每季), so the cell is reported rather than read without its deadline.
+_UNREAD_TIME_LIMIT = re.compile(r"(?<![\d.])\d{1,2}(?:日|天|個月)(?:內|以內)")
+
+
+class ScheduleError(ValueError):
+    """A schedule cell that could not be read, with the problems found (the first is the main one).
+
+    `message` is a short fallback line; handlers/texts/readings.py words each problem for people.
+    """
+
+    def __init__(self, phrase: str, message: str | None = None, problems: tuple[Problem, ...] = ()) -> None:
+        self.phrase = phrase
+        self.problems = problems or (Problem("empty" if not phrase.strip() else "not_understood", phrase),)
+        self.code = self.problems[0].code
+        self.message = message or f"看不懂的時程：「{_shorten(phrase)}」"
+        super().__init__(self.message)
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def parse_schedule(text: str, months: frozenset[int] | None, year: int) -> Schedule:
+    """Read a schedule cell (and the row's month marks) for the plan year into a Schedule."""
+    marked = tuple(sorted(months)) if months else None
+    if marked and not all(1 <= m <= 12 for m in marked):
+        raise ValueError(f"month marks must be 1..12: {marked}")
+    text = text or ""
+    if not text.strip():
+        if marked:
+            return Schedule((Periods(marked, 1),), text, year)
+        raise ScheduleError("", "沒有時程", (Problem("empty"),))
+    normal = normalise(text)
+    r = Reading(normal, marked, year, "以工作日計" in normal or "按工作日計" in normal, [], [], [])
+    read_cadences(r)
+    read_parts(r)
+    read_dates(r)
+    read_weekly(r)
+    read_generic(r)
+    r.consume(_MISTYPED_DAY, lambda m: r.block("not_understood", m.group(0), suggestion=_TYPOS.sub("日", text)))
+    r.consume(_UNREAD_TIME_LIMIT, lambda m: r.block("not_understood", m.group(0)))
+    # A bare 每月 next to 每月第1個工作日 only repeats the cadence; the precise phrase wins.
+    rules = tuple(dict.fromkeys(_most_specific(r.specific) or r.generic))
+    problems = r.blocked + _runs_backwards(rules, text) + _outside_plan_year(rules, year, text)
+    if problems:
+        raise ScheduleError(text, problems=tuple(problems))
+    if not rules:
+        raise ScheduleError(text)
+    return Schedule(rules, text, year)
+
+
+def _runs_backwards(rules: tuple[Rule, ...], text: str) -> list[Problem]:
+    """Block dates without a year that run backwards (11/11-11/15 … 1/13-1/20): which January is meant?
+
+    A range that runs past New Year (11/1-2/28) says so itself; a list that goes back to an earlier month
+    may mean the next year or a slip, and 翌年 would say which.
+    """
+    previous = None
+    for rule in rules:
+        start = getattr(rule, "first", None) or getattr(rule, "on", None)
+        if start is None or start.year is not None:
+            previous = None
+            continue
+        key = (start.later, start.month, getattr(start, "day", 1))
+        if previous is not None and key < previous:
+            return [Problem("year_unclear", text)]
+        previous = key
+    return []
+
+
+def _most_specific(rules: list[Rule]) -> list[Rule]:
+    """Drop the broader phrases a cell names only as what it is about.
+
+    第一季及第二季之申報表應於7月15日前: the quarters are the report's content, 7/15 is the date; 2/25
+    課照扣款(2-4月): the months are what is paid for. So quarters and halves give way to any month or
+    day, and a month span gives way to a day inside it.
+    """
+    days = [r for r in rules if not isinstance(r, (Periods, Span))]
+    months = [r for r in rules if isinstance(r, Span)]
+    if not days and not months:
+        return rules
+    inside = {(d.month, d.year, d.later) for r in days for d in _days_of(r)}
+    kept_months = [s for s in months if not any(_month_holds(s, d) for d in inside)]
+    return [r for r in rules if r in days or r in kept_months]
+
+
+def _days_of(rule: Rule) -> list[Day]:
+    return [v for v in vars(rule).values() if isinstance(v, Day)]
+
+
+def _month_holds(span: Span, day: tuple[int, int | None, int]) -> bool:
+    month, year, later = day
+    first, last = span.first, span.last
+    if (first.year, first.later) != (year, later) or (last.year, last.later) != (year, later):
+        return False
+    return first.month <= month <= last.month
+
+
+def _outside_plan_year(rules: tuple[Rule, ...], plan_year: int, text: str) -> list[Problem]:
+    """Return a problem for each written year a rule ends in that is not the plan's.
+
+    A range may start before the plan year (112年11月至113年10月), and work may be due in the next
+    January (114.1.15前 in a 113 plan); anything else in another year is not this plan's.
+    """
+    found: dict[int, Problem] = {}
+    for rule in rules:
+        end = getattr(rule, "last", None) or getattr(rule, "on", None)
+        if isinstance(end, (Day, Month)) and end.year is not None and end.year != plan_year:
+            if end.year == plan_year + 1 and end.month == 1:
+                continue
+            found.setdefault(end.year, Problem("out_of_year", text, {"year": end.year, "plan_year": plan_year}))
+    return list(found.values())

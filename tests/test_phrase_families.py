@@ -1,0 +1,246 @@
+"""Each family of phrases offices write, dated by hand on the official 2025/2026 calendars (114/115)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from schedules.calendar import WorkCalendar
+from schedules.occurrences import expand
+from schedules.phrases import ScheduleError, parse_schedule
+
+CAL = WorkCalendar()
+
+
+def dues(text: str, year: int = 2025, months: frozenset[int] | None = None) -> list[tuple[str, date | None, date]]:
+    return [(o.kind, o.starts, o.due) for o in expand(parse_schedule(text, months, year), year, CAL)]
+
+
+def due_dates(text: str, year: int = 2025, months: frozenset[int] | None = None) -> list[date]:
+    return [due for _, _, due in dues(text, year, months)]
+
+
+def problem(text: str, year: int = 2025, months: frozenset[int] | None = None):
+    with pytest.raises(ScheduleError) as exc:
+        parse_schedule(text, months, year)
+    return exc.value.problems[0]
+
+
+D = date
+
+
+# --- Chinese numerals ------------------------------------------------------------------------------
+
+
+def test_chinese_day_numbers_every_month():
+    # 2/15, 3/15, 6/15 and 11/15 of 2025 are rest days: the deadline moves to the next working day.
+    assert due_dates("每月十五日前") == [
+        D(2025, 1, 15), D(2025, 2, 17), D(2025, 3, 17), D(2025, 4, 15), D(2025, 5, 15), D(2025, 6, 16),
+        D(2025, 7, 15), D(2025, 8, 15), D(2025, 9, 15), D(2025, 10, 15), D(2025, 11, 17), D(2025, 12, 15),
+    ]  # fmt: skip
+    # 1/25 falls in the Lunar New Year days off (to 2/2); 10/25 and 12/25 are holidays.
+    assert due_dates("每月二十五日前") == [
+        D(2025, 2, 3), D(2025, 2, 25), D(2025, 3, 25), D(2025, 4, 25), D(2025, 5, 26), D(2025, 6, 25),
+        D(2025, 7, 25), D(2025, 8, 25), D(2025, 9, 25), D(2025, 10, 27), D(2025, 11, 25), D(2025, 12, 26),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("每年元月卅一日以前", [("deadline", None, D(2025, 2, 3))]),  # 1/31 is in the New Year days off
+        ("三月卅一日及九月卅日前", [("deadline", None, D(2025, 3, 31)), ("deadline", None, D(2025, 9, 30))]),
+        ("七月至八月", [("period", D(2025, 7, 1), D(2025, 8, 29))]),  # 8/30-31 a weekend
+        ("第三季", [("period", D(2025, 7, 1), D(2025, 9, 30))]),
+        ("正月廿日前", [("deadline", None, D(2025, 1, 20))]),
+        # a list of months written in numerals: both months, not the last one alone
+        ("每年七、八月", [("period", D(2025, 7, 1), D(2025, 7, 31)), ("period", D(2025, 8, 1), D(2025, 8, 29))]),
+    ],
+)
+def test_chinese_numerals_in_dates(text, expected):
+    assert dues(text) == expected
+
+
+# --- parts of periods ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("每年九月底前", [D(2025, 9, 30)]),
+        ("每年十月底前", [D(2025, 10, 31)]),
+        ("每年年中與年底各辦理1次", [D(2025, 6, 30), D(2025, 12, 31)]),
+        ("本(3)月底前", [D(2025, 3, 31)]),
+        ("年底前", [D(2025, 12, 31)]),
+        ("10月中旬前", [D(2025, 10, 20)]),
+    ],
+)
+def test_parts_of_periods_as_deadlines(text, expected):
+    assert due_dates(text) == expected
+    assert {kind for kind, _, _ in dues(text)} == {"deadline"}
+
+
+def test_month_starts_are_first_working_days():
+    # 1/1 a holiday; 2/1-2 and 3/1-2 weekends.
+    assert due_dates("每月月初")[:3] == [D(2025, 1, 2), D(2025, 2, 3), D(2025, 3, 3)]
+
+
+def test_month_ends_follow_the_marked_months_or_are_reported():
+    assert due_dates("月底前", months=frozenset({3, 9})) == [D(2025, 3, 31), D(2025, 9, 30)]
+    assert problem("月底前").code == "vague"
+    assert problem("於2月初完成").code == "vague"
+
+
+def test_early_part_of_a_month_is_a_window():
+    assert dues("3月上旬") == [("window", D(2025, 3, 1), D(2025, 3, 10))]
+
+
+# --- offsets after a period ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 4/20 and 7/20 are Sundays
+        ("每季終了後20日內", [D(2025, 4, 21), D(2025, 7, 21), D(2025, 10, 20), D(2026, 1, 20)]),
+        ("每季結束後25日內", [D(2025, 4, 25), D(2025, 7, 25), D(2025, 10, 27), D(2026, 1, 26)]),
+        ("每半年終了後2個月內", [D(2025, 9, 1), D(2026, 3, 2)]),  # 8/31 a Sunday, 2/28 a holiday
+        ("每季第2個月20日前", [D(2025, 2, 20), D(2025, 5, 20), D(2025, 8, 20), D(2025, 11, 20)]),
+        ("每季第1個月15日前", [D(2025, 1, 15), D(2025, 4, 15), D(2025, 7, 15), D(2025, 10, 15)]),
+    ],
+)
+def test_offsets_after_a_period(text, expected):
+    assert due_dates(text) == expected
+
+
+def test_offsets_after_each_month():
+    # 4/5 a Saturday after the Tomb Sweeping days off
+    assert due_dates("每月終了後5日內")[:4] == [D(2025, 2, 5), D(2025, 3, 5), D(2025, 4, 7), D(2025, 5, 5)]
+    # 2/8/2025 is a make-up working Saturday; 3/8 is not
+    assert due_dates("隔月8日前")[:3] == [D(2025, 2, 8), D(2025, 3, 10), D(2025, 4, 8)]
+    assert problem("每月終了後40日內").code == "too_far"
+
+
+# --- ranges ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "starts", "due"),
+    [
+        ("3/17~19", D(2025, 3, 17), D(2025, 3, 19)),
+        ("9/2-3", D(2025, 9, 2), D(2025, 9, 3)),
+        ("5月6~7日", D(2025, 5, 6), D(2025, 5, 7)),
+        ("4月30~5月2日", D(2025, 4, 30), D(2025, 5, 2)),
+        ("2月26日至3月4日", D(2025, 2, 26), D(2025, 3, 4)),
+        ("自3月1日起至3月31日止", D(2025, 3, 1), D(2025, 3, 31)),
+        ("114年12月29日至1月2日", D(2025, 12, 29), D(2026, 1, 2)),  # the end takes the next year: it must
+        ("自10月6日下午5時至10月7日上午9時", D(2025, 10, 6), D(2025, 10, 7)),  # times keep it a window
+    ],
+)
+def test_ranges(text, starts, due):
+    assert dues(text) == [("window", starts, due)]
+
+
+def test_from_today_is_a_deadline():
+    assert dues("即日起至8月31日") == [("deadline", None, D(2025, 9, 1))]  # 8/31 a Sunday
+
+
+def test_range_end_takes_the_start_year():
+    assert dues("115年1月5日(星期一)至1月8日(星期四)", year=2026) == [("window", D(2026, 1, 5), D(2026, 1, 8))]
+
+
+# --- next-year words -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("翌年1月20日前", [D(2026, 1, 20)]),
+        ("次年度1月15日前", [D(2026, 1, 15)]),
+        ("次年1月15日前", [D(2026, 1, 15)]),
+        ("明年1月15日前", [D(2026, 1, 15)]),
+    ],
+)
+def test_next_year_deadlines(text, expected):
+    assert due_dates(text) == expected
+
+
+def test_month_lists_with_next_year():
+    got = dues("3月、6月、9月及隔年1月")
+    assert [(s, d) for _, s, d in got] == [
+        (D(2025, 3, 1), D(2025, 3, 31)),
+        (D(2025, 6, 1), D(2025, 6, 30)),
+        (D(2025, 9, 1), D(2025, 9, 30)),
+        (D(2026, 1, 1), D(2026, 1, 30)),
+    ]
+    assert dues("2月、5月、8月及翌年2月")[-1] == ("period", D(2026, 2, 1), D(2026, 2, 26))
+
+
+# --- annotations -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("note", ["(四)", "(星期四)", "（週四）", "（四）"])
+def test_a_right_weekday_keeps_a_deadline_a_deadline(note):
+    assert dues(f"10月2日{note}前") == [("deadline", None, D(2025, 10, 2))]
+
+
+@pytest.mark.parametrize("note", ["(三)", "(星期三)", "（週三）"])
+def test_a_wrong_weekday_is_a_problem_not_a_date(note):
+    p = problem(f"10月2日{note}前")
+    assert (p.code, p.fields) == ("weekday_conflict", {"date": "2025-10-02", "written": 2, "actual": 3})
+
+
+def test_time_of_day_does_not_change_the_kind():
+    assert dues("10月2日上午10時前") == [("deadline", None, D(2025, 10, 2))]
+    assert dues("10月2日下午2時30分") == [("event", None, D(2025, 10, 2))]
+
+
+# --- cadences --------------------------------------------------------------------------------------
+
+
+def test_even_and_odd_months():
+    assert [s.month for _, s, _ in dues("每雙月")] == [2, 4, 6, 8, 10, 12]
+    assert due_dates("每單月10日前")[:3] == [D(2025, 1, 10), D(2025, 3, 10), D(2025, 5, 12)]  # 5/10 a Saturday
+    assert [(s.month, d.month) for _, s, d in dues("每兩個月")][:2] == [(1, 2), (3, 4)]
+
+
+def test_weekly_events_skip_holidays_on_weekdays():
+    got = due_dates("每週三")
+    # 2025 has 53 Wednesdays; 1/1 (開國紀念日) and 1/29 (春節) are days off.
+    assert len(got) == 51 and D(2025, 1, 1) not in got and D(2025, 1, 29) not in got and got[0] == D(2025, 1, 8)
+
+
+def test_nth_weekday_and_week_of_month():
+    assert due_dates("每月第二個星期三")[:3] == [D(2025, 1, 8), D(2025, 2, 12), D(2025, 3, 12)]
+    assert problem("每月第2週辦理").code == "week_of_month"
+
+
+# --- sentences, plan year --------------------------------------------------------------------------
+
+
+def test_the_most_specific_phrase_in_a_sentence_decides():
+    # 2/8/2025 is a make-up working Saturday
+    assert due_dates("每月彙整資料並於每月八日前送研考")[:3] == [D(2025, 1, 8), D(2025, 2, 8), D(2025, 3, 10)]
+    assert dues("第一季及第二季之申報表應於七月十五日前申報") == [("deadline", None, D(2025, 7, 15))]
+
+
+def test_a_date_in_another_year_is_a_problem_with_its_years():
+    p = problem("113.12.31前", year=2026)
+    assert (p.code, p.fields) == ("out_of_year", {"year": 2024, "plan_year": 2026})
+    assert due_dates("115.1.15前", year=2025) == [D(2026, 1, 15)]  # next January belongs to the plan
+
+
+def test_a_mistyped_day_is_reported_with_the_wording_that_reads():
+    p = problem("每月5曰前")
+    assert (p.code, p.fields) == ("not_understood", {"suggestion": "每月5日前"})
+
+
+@pytest.mark.parametrize("text", ["去年底完成盤點", "今年中秋節聯歡", "明年底前"])
+def test_words_that_only_look_like_parts_of_a_year_are_not_read_as_dates(text):
+    assert problem(text).code == "not_understood"
+
+
+def test_a_written_year_end_is_checked_against_the_plan_year():
+    assert due_dates("2025年底前") == [D(2025, 12, 31)]
+    assert problem("113年底前").fields == {"year": 2024, "plan_year": 2025}
