@@ -29,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import deliveries
-from bot.line_client import QuotaGuard
+from bot.line_api import QuotaGuard
 from bot.run_lock import RunLock
 from bot.runtime import Runtime
 from handlers import exports

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.line_client import LineSender
+from bot.line_api import LineSender
 from bot.settings import Settings
 from schedules.calendar import WorkCalendar
 from schedules.clock import Clock, SystemClock

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-import shutil
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +24,10 @@ from storage.models import Base
 hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
     hypothesis_settings.load_profile("ci")
+
+# The conversation fixtures (the demo database, talking to the bot) are defined once for the whole run,
+# so their session-scoped demo database is built once, not once per module that uses it.
+pytest_plugins = ["tests.handler_fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -84,10 +89,20 @@ def _truncate_pg(engine: Engine) -> None:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
+def copy_sqlite(source: Path, target: Path) -> None:
+    """Copy a SQLite database through SQLite itself.
+
+    Our engines put SQLite in WAL mode: until the last connection closes, recent commits live in
+    the -wal file beside the database, and copying the database file alone silently loses them.
+    """
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+
+
 def make_sqlite_db(template: Path, tmp_path: Path) -> Database:
     """Return a fresh migrated SQLite database in tmp_path."""
     path = tmp_path / "planbot.db"
-    shutil.copy(template, path)
+    copy_sqlite(template, path)
     url = f"sqlite:///{path}"
     engine = make_engine(url)
     return Database(url, engine, session_factory(engine), "sqlite")

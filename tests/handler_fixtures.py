@@ -1,12 +1,11 @@
 """Fixtures for the conversation tests: the demo plan and roster in a database, and a way to talk to the bot.
 
-Import it from a test module with `from tests.handler_fixtures import *  # noqa: F403` so pytest sees the fixtures.
+tests/conftest.py loads it as a plugin, so every test module sees its fixtures.
 """
 
 from __future__ import annotations
 
 import csv
-import shutil
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +21,7 @@ from handlers.router import handle
 from schedules.clock import TAIPEI, FixedClock
 from storage import queries
 from storage.models import Staff
-from tests.conftest import DEMO, Database, make_sqlite_db
+from tests.conftest import DEMO, Database, copy_sqlite, make_sqlite_db
 
 YEAR = 2024
 MONDAY = datetime(2024, 4, 8, 9, 0, tzinfo=TAIPEI)  # the conftest `now`: Monday 4/8（一）
@@ -51,7 +50,7 @@ def load_demo(session: Session, now: datetime) -> None:
 def demo_template(sqlite_template, tmp_path_factory) -> Path:
     """A migrated SQLite file holding the demo plan and roster, built once; each test gets a copy."""
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    shutil.copy(sqlite_template, path)
+    copy_sqlite(sqlite_template, path)
     from storage.db import make_engine, session_factory
 
     engine = make_engine(f"sqlite:///{path}")

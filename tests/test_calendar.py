@@ -181,15 +181,6 @@ def test_unknown_year_warns_once_and_counts_weekends_only():
     assert "1990" in str(ours[0].message)
 
 
-def test_whole_year_is_cached_fast():
-    cal = WorkCalendar()
-    day = date(2025, 1, 1)
-    for _ in range(3 * 365):
-        cal.is_working_day(day)
-        day += timedelta(days=1)
-    assert cal_module._package_year.cache_info().currsize >= 3
-
-
 # --- the clock (time comes from an injected clock; only SystemClock reads the real time) ---------
 
 

@@ -14,7 +14,6 @@ from bot.simulator_sender import SimulatorSender
 from handlers import exports
 from schedules.clock import TAIPEI, FixedClock
 from storage.models import Staff
-from tests.handler_fixtures import *  # noqa: F403
 from tests.handler_fixtures import COORDINATOR
 
 # April 2024's working days: 4/1, 4/2, 4/3, (4/4-4/5 Children's Day and Tomb Sweeping), 4/8, 4/9.

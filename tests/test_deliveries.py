@@ -6,12 +6,12 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 import pytest
-from fakes.line_api import FakeLineAPI
+from fakes.line_api import HELD_REQUEST_TIMEOUT, FakeLineAPI
 from sqlalchemy import func, select
 
 from bot.clock import Clockwork
 from bot.deliveries import SendOutcome, pushing_through, retry_key_for
-from bot.line_client import LineSender
+from bot.line_api import LineSender
 from bot.run_lock import RunLock
 from schedules.clock import TAIPEI, FixedClock
 from schedules.phrases import parse_schedule
@@ -27,6 +27,7 @@ from storage.models import (
     Staff,
     Status,
 )
+from tests.sizes import size
 
 # 每月5日前: due 1/5 (Fri), overdue 1/8, 1/10 and 1/12; the chief hears on 1/10.
 SCHEDULE = "每月5日前"
@@ -258,20 +259,26 @@ def test_long_digest_stays_within_line_limits(db):
     assert report_buttons[0].startswith("a=report&i=") and report_buttons[0].endswith("&o=2024-01&s=done")
 
 
+@pytest.mark.slow
 def test_thirty_percent_of_pushes_failing_loses_nothing(db):
-    ids = seed_fanout(db.sessions, 200)
-    with FakeLineAPI(timeout_hold=0.3) as fake:
-        # Server errors, rate limits, dropped connections and timeouts, before or after LINE accepted the push.
+    people = size(200, 60)
+    ids = seed_fanout(db.sessions, people)
+    waits: list[float] = []
+    with FakeLineAPI() as fake:
+        # Server errors, rate limits, dropped connections and held requests (the client's timeout ends
+        # them), before or after LINE accepted the push. The sender's waits are recorded, not slept.
         fake.fail_randomly(0.3, kinds=(500, 502, 429, "drop", "timeout"), seed=7, retry_after=0)
-        line = LineSender("token", base_url=fake.base_url, timeout=0.1, max_attempts=2, backoff_base=0.001, backoff_cap=0.01)
+        line = LineSender("token", base_url=fake.base_url, timeout=HELD_REQUEST_TIMEOUT, max_attempts=2, sleep=waits.append)
         work = clockwork(db, FixedClock(at(DUE_DAY)), pushing_through(line))
         work.passes = 12
         report = work.morning()
-        assert report.sent.sent == 200 and report.sent.failed == 0
-        assert len(fake.faults_injected) > 50
+        assert report.sent.sent == people and report.sent.failed == 0
+        assert len(fake.faults_injected) > people // 4
+        assert {f.kind for _, f in fake.faults_injected} == {500, 502, 429, "drop", "timeout"}
         assert any(f.when == "after" for _, f in fake.faults_injected)
         assert Counter(d.recipient for d in fake.delivered) == Counter(ids)
         assert fake.rejected == []
+    assert waits, "retries waited through the injected sleep"
     with db.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Delivery).where(Delivery.sent_at.is_(None))) == 0
 
@@ -290,8 +297,7 @@ def test_housekeeping_expires_and_prunes(db):
     assert rows(db) == []
 
 
-@pytest.mark.parametrize("busy", [True])
-def test_a_busy_lock_makes_the_other_clock_stand_by(db, busy):
+def test_a_busy_lock_makes_the_other_clock_stand_by(db):
     seed_fanout(db.sessions, 1)
     send = Recorder()
     lock = RunLock(db.engine)

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from bot.cli import main
 from storage.models import ProgressReport, Status
 from storage.sheets import read_sheets
-from tests.handler_fixtures import *  # noqa: F403
 from tests.handler_fixtures import COORDINATOR, STAFF_DATA
 from tests.test_handlers_router import EXAMPLES
 

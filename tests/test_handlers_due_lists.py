@@ -8,7 +8,6 @@ import pytest
 
 from handlers.due_lists import span
 from handlers.replies import Text
-from tests.handler_fixtures import *  # noqa: F403
 from tests.handler_fixtures import (
     CHIEF_DATA,
     CHIEF_REG,

@@ -14,7 +14,6 @@ from storage import queries
 from storage.models import ExportFile
 from storage.sheets import read_sheets
 from tests.conftest import make_sqlite_db
-from tests.handler_fixtures import *  # noqa: F403
 from tests.handler_fixtures import (
     CHIEF_DATA,
     COORDINATOR,

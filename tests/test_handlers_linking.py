@@ -8,7 +8,6 @@ from sqlalchemy import select
 from storage import queries
 from storage.invites import create_invite
 from storage.models import Section, Staff
-from tests.handler_fixtures import *  # noqa: F403
 from tests.handler_fixtures import CHIEF_DATA, COORDINATOR, STAFF_DATA, STRANGER, Talk, buttons, read
 
 NEW_LINE_ID = "U1234567890abcdef1234567890abcdef"

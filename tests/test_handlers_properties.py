@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from handlers.commands import SYNONYMS, parse
 from handlers.replies import FileLink
 from storage import queries
-from tests.handler_fixtures import *  # noqa: F403
 from tests.handler_fixtures import (
     CHIEF_DATA,
     COORDINATOR,
@@ -25,10 +24,11 @@ from tests.handler_fixtures import (
     Talk,
     read,
 )
+from tests.sizes import size
 from tests.test_handlers_router import GROUP, check_limits
 
 ROLES = [STAFF_DATA, STAFF_REG, CHIEF_DATA, COORDINATOR, DIRECTOR, STRANGER]
-EXAMPLES_PER_ROLE = 400  # x 6 roles x 2 (text and postback) = 4,800 events
+EXAMPLES_PER_ROLE = size(400, 60)  # x 6 roles x 2 (text and postback) = 4,800 events in a full run
 
 ODD = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u3000", "\u202e", "\x00", "\r\n", "\t", "👍", "🙏🏻", "👨‍👩‍👧",
        "＠", "％", "－", "１２", "ⅻ", "𠀋", "é", "ñ", "ı", "ß", "ﬁ", "Ａ", "ｱ", "한", "ก", "ع", "Ω", "∞", "\\", "'", '"']
@@ -104,6 +104,7 @@ def check_event(talk: Talk, who: str, send, text_for_rules: str | None) -> None:
     talk.session.rollback()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("who", ROLES)
 @settings(max_examples=EXAMPLES_PER_ROLE, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                                   HealthCheck.too_slow])
@@ -117,6 +118,7 @@ def test_any_message_gets_an_answer_and_writes_only_what_a_valid_command_writes(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("who", ROLES)
 @settings(max_examples=EXAMPLES_PER_ROLE, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                                   HealthCheck.too_slow])

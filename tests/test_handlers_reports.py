@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 from handlers.replies import Text
 from storage import queries
 from storage.models import AuditLog, Item, ProgressReport, Status
-from tests.handler_fixtures import *  # noqa: F403
 from tests.handler_fixtures import (
     CHIEF_DATA,
     CHIEF_REG,

@@ -25,7 +25,6 @@ from handlers.replies import (
 )
 from storage import queries
 from storage.models import Delivery, LinkAttempt, ProgressReport
-from tests.handler_fixtures import *  # noqa: F403
 from tests.handler_fixtures import (
     CHIEF_DATA,
     COORDINATOR,

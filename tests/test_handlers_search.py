@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from handlers.replies import Card, Text
-from tests.handler_fixtures import *  # noqa: F403
 from tests.handler_fixtures import (
     CHIEF_DATA,
     CHIEF_REG,

@@ -8,7 +8,6 @@ from handlers.replies import Card, Text
 from handlers.summaries import period_of, summarize
 from schedules.calendar import WorkCalendar
 from storage import queries
-from tests.handler_fixtures import *  # noqa: F403
 from tests.handler_fixtures import (
     CHIEF_DATA,
     CHIEF_REG,

@@ -19,7 +19,7 @@ EDGE_LIBRARIES = ("flask", "linebot", "werkzeug", "gunicorn")  # only bot/ meets
 KNOWN_ARROWS_BACK: set[tuple[str, str]] = set()
 KNOWN_PRIVATE_IMPORTS = {
     "schedules/phrases.py", "schedules/phrase_bare_cadences.py", "schedules/phrase_numbered_cadences.py",
-    "schedules/phrase_dates.py", "bot/line_retry.py", "bot/line_sending.py",
+    "schedules/phrase_dates.py",
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -248,15 +249,13 @@ DEMO_IMPORTED = datetime(2024, 1, 1, 9, 0, tzinfo=TAIPEI)
 @pytest.fixture(scope="module")
 def demo_url(sqlite_template, tmp_path_factory) -> str:
     """A SQLite database holding the demo plan and staff, imported once for this module."""
-    import shutil
-
     from bot.cli import main as planbot
     from handlers.imports.plan import import_plan
     from storage.db import make_engine, session_factory
-    from tests.conftest import DEMO
+    from tests.conftest import DEMO, copy_sqlite
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    shutil.copy(sqlite_template, path)
+    copy_sqlite(sqlite_template, path)
     url = f"sqlite:///{path}"
     engine = make_engine(url)
     with session_factory(engine)() as session:
@@ -361,12 +360,12 @@ def test_demo_weekend(demo_url, n):
 
 
 def test_demo_typhoon_closure_added_with_the_cli(demo_url, n, tmp_path):
-    import shutil
-
     from bot.cli import main as planbot
+    from tests.conftest import copy_sqlite
 
     path = tmp_path / "typhoon.db"
-    shutil.copy(demo_url.split("///", 1)[1], path)
+    # The CLI's engine may still hold the demo database open, with the roster's LINE ids in its WAL.
+    copy_sqlite(Path(demo_url.split("///", 1)[1]), path)
     url = f"sqlite:///{path}"
     weekly = n(WEEKLY_SCHOOL_LIST)
     before = {d: demo_plan(url, date(2024, 7, d)).get("李冠緯", set()) for d in (22, 24, 25, 29)}

@@ -13,7 +13,6 @@ from bot.settings import Settings as BotSettings
 from schedules.clock import TAIPEI, FixedClock
 from storage.models import Delivery, Staff
 from tests.fakes.line_api import FakeLineAPI
-from tests.handler_fixtures import *  # noqa: F403
 from tests.handler_fixtures import COORDINATOR
 
 FIRST_WORKING_DAY = datetime(2024, 4, 1, 8, 30, tzinfo=TAIPEI)  # the monthly round asks every owner

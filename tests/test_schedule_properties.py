@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schedules.calendar import WorkCalendar
 from schedules.occurrences import expand, expand_between
 from schedules.phrases import Schedule, ScheduleError, parse_schedule
+from tests.sizes import size
 
 YEARS = st.integers(min_value=2024, max_value=2026)
 DAYS = st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 12, 31))
@@ -70,7 +72,8 @@ def read(text: str, months: frozenset[int] | None, year: int) -> Schedule:
 MARKS = st.one_of(st.none(), st.frozensets(st.integers(1, 12), min_size=1, max_size=12))
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=size(300, 60), deadline=None)
 @given(text=phrases(), months=MARKS, year=YEARS, cal=calendars())
 def test_every_deadline_window_and_period_is_due_on_a_working_day(text, months, year, cal):
     for o in expand(read(text, months, year), year, cal):
@@ -80,7 +83,8 @@ def test_every_deadline_window_and_period_is_due_on_a_working_day(text, months, 
             assert o.starts <= o.due, (text, o)
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=size(300, 60), deadline=None)
 @given(text=phrases(), months=MARKS, year=YEARS, cal=calendars())
 def test_expansion_is_sorted_and_keys_are_unique(text, months, year, cal):
     got = expand(read(text, months, year), year, cal)
@@ -90,7 +94,8 @@ def test_expansion_is_sorted_and_keys_are_unique(text, months, year, cal):
     assert got or "每週" in text or "個星期" in text, text
 
 
-@settings(max_examples=200, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=size(200, 40), deadline=None)
 @given(text=phrases(), year=YEARS, cal=calendars())
 def test_keys_do_not_depend_on_the_calendar(text, year, cal):
     """Only a recurring event on a closed weekday goes away with a calendar; nothing else changes key."""
@@ -103,7 +108,8 @@ def test_keys_do_not_depend_on_the_calendar(text, year, cal):
         assert dropped.kind == "event" and dropped.due.weekday() < 5 and not cal.is_working_day(dropped.due)
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=size(300, 60), deadline=None)
 @given(text=phrases(), months=MARKS, year=YEARS, cal=calendars(), cut=st.integers(0, 400))
 def test_splitting_a_date_range_loses_or_duplicates_nothing(text, months, year, cal, cut):
     schedule = read(text, months, year)
@@ -117,14 +123,16 @@ def test_splitting_a_date_range_loses_or_duplicates_nothing(text, months, year, 
     assert whole == [o for o in expand(schedule, year, cal) if start <= o.due <= end]
 
 
-@settings(max_examples=200, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=size(200, 40), deadline=None)
 @given(text=phrases(), months=MARKS, year=YEARS)
 def test_json_round_trip_keeps_the_schedule(text, months, year):
     schedule = read(text, months, year)
     assert Schedule.from_json(json.loads(json.dumps(schedule.to_json()))) == schedule
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=size(300, 60), deadline=None)
 @given(year=YEARS, month=st.integers(1, 12), cal=calendars())
 def test_nth_working_day_is_strictly_increasing_in_n(year, month, cal):
     days = cal.working_days_of_month(year, month)
@@ -136,7 +144,8 @@ def test_nth_working_day_is_strictly_increasing_in_n(year, month, cal):
     assert len(picked) == cal.working_days_between(date(year, month, 1), picked[-1])
 
 
-@settings(max_examples=500, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=size(500, 100), deadline=None)
 @given(day=DAYS, n=st.integers(-60, 60), cal=calendars())
 def test_adding_then_subtracting_working_days_returns_to_a_working_day(day, n, cal):
     start = cal.next_working_day(day)
@@ -147,7 +156,8 @@ def test_adding_then_subtracting_working_days_returns_to_a_working_day(day, n, c
         assert cal.working_days_between(start, there) == n + 1
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=size(300, 60), deadline=None)
 @given(day=DAYS, cal=calendars())
 def test_next_working_day_is_the_first_working_day_on_or_after(day, cal):
     found = cal.next_working_day(day)
@@ -180,7 +190,8 @@ def written_dates(draw) -> str:
     )
 
 
-@settings(max_examples=400, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=size(400, 80), deadline=None)
 @given(text=st.one_of(written_dates(), phrases()), year=YEARS, cal=calendars())
 def test_no_date_outside_the_plan_year_without_a_problem(text, year, cal):
     """Every date read lies in the plan year or the next January; anything else is reported, never kept."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from storage.sheets import (
     sheet_names,
     write_workbook,
 )
+from tests.sizes import size
 
 MSG_NOT_XLSX = "檔案不是有效的 Excel (.xlsx) 活頁簿"
 DEMO = Path(__file__).resolve().parent.parent / "demo"
@@ -225,8 +227,15 @@ def test_ods_repeated_columns_and_rows_expand_without_blowing_up(tmp_path):
             row(cell(repeat=16384), repeat=1048570),
         ),
     )
-    got = read_rows(path)
+    tracemalloc.start()
+    try:
+        got = read_rows(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
+    # Expanding the repeats (a million rows of 16,384 cells) would take gigabytes; the reader stays small.
+    assert peak < 10_000_000, peak
     assert got == [
         ["編號", "計畫項目", "1月", "2月", "3月"],
         ["1", "勞資會議", "●", "●", "●"],
@@ -388,9 +397,12 @@ def test_write_rejects_unknown_type(tmp_path):
 # ---------------------------------------------------------------- size
 
 
-def test_five_thousand_rows_read_alike_in_every_format(tmp_path):
+@pytest.mark.slow
+def test_thousands_of_rows_read_whole(tmp_path):
+    """Every row of a large table arrives (how fast: bench/bench_sheets.py)."""
+    n = size(5000, 1000)
     header = ["課室", "編號", "計畫項目", "工作內容", *[f"{m}月" for m in range(1, 13)], "考核指標"]
-    body = [["戶籍資料課", str(i), f"項目{i}", "門牌月報表每月5日前陳報\n報表正確無誤", *["V"] * 12, "民政局考核"] for i in range(5000)]
+    body = [["戶籍資料課", str(i), f"項目{i}", "門牌月報表每月5日前陳報\n報表正確無誤", *["V"] * 12, "民政局考核"] for i in range(n)]
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("s")
     for values in [header, *body]:
@@ -402,7 +414,8 @@ def test_five_thousand_rows_read_alike_in_every_format(tmp_path):
 
     for name in ("big.xlsx", "big.ods", "big.csv"):
         got = read_rows(tmp_path / name)
-        assert len(got) == 5001 and got[-1][1] == "4999" and got[-1][3] == "門牌月報表每月5日前陳報\n報表正確無誤"
+        assert len(got) == n + 1 and got[-1][1] == str(n - 1), name
+        assert got[-1][3] == "門牌月報表每月5日前陳報\n報表正確無誤", name
 
 
 # ---------------------------------------------------------------- the demo plan

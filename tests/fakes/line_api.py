@@ -49,6 +49,10 @@ ERROR_MESSAGES = {
 }
 # How long a "timeout" fault holds a request whose client never hangs up.
 DEFAULT_TIMEOUT_HOLD = 30.0
+# A client read timeout for tests with "timeout" faults. The fake never answers a held request, so the
+# client's timeout fires on it by design; an answered request takes milliseconds, so it never fires on
+# those, however busy the machine. (A timeout shorter than the fake's answers would make tests flaky.)
+HELD_REQUEST_TIMEOUT = 1.0
 
 API_HOST = "https://api.line.me"
 DATA_HOST = "https://api-data.line.me"
@@ -142,6 +146,14 @@ class _RandomFaults:
 
 
 @dataclass
+class _Pause:
+    let_through: int
+    path: str | None
+    holding: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+
+@dataclass
 class _Answer:
     status: int
     body: Any
@@ -166,6 +178,7 @@ class FakeLineAPI:
         self._stopping = threading.Event()
         self._faults: deque[Fault] = deque()
         self._random: _RandomFaults | None = None
+        self._pause: _Pause | None = None
         self._accepted: dict[str, _Accepted] = {}
         self._tokens: dict[str, _ReplyToken] = {}
         self._profiles: dict[str, dict[str, str]] = {}
@@ -304,6 +317,23 @@ class FakeLineAPI:
                 else None
             )
 
+    def pause_after(self, n: int, path: str | None = None) -> threading.Event:
+        """Let the next n requests (whose path contains `path`) through, then hold the rest until `resume()`.
+
+        Returns an event set once a request is held: from then on the caller is certainly in the
+        middle of its work (it waits for an answer), which no sleep or polling could promise.
+        """
+        with self._lock:
+            self._pause = _Pause(n, path)
+            return self._pause.holding
+
+    def resume(self) -> None:
+        """Answer the held requests (as LINE would, late) and stop pausing."""
+        with self._lock:
+            pause, self._pause = self._pause, None
+        if pause is not None:
+            pause.released.set()
+
     # -- inspection ------------------------------------------------------------------------------
     def delivered_by_key(self) -> dict[str | None, list[Delivery]]:
         """Group deliveries by retry key."""
@@ -343,6 +373,18 @@ class FakeLineAPI:
         with self._lock:
             self.requests.append(record)
         return record
+
+    def _wait_if_paused(self, record: RecordedRequest) -> None:
+        with self._lock:
+            pause = self._pause
+            if pause is None or (pause.path is not None and pause.path not in record.path):
+                return
+            if pause.let_through > 0:
+                pause.let_through -= 1
+                return
+            pause.holding.set()
+        while not pause.released.wait(0.05) and not self._stopping.is_set():
+            pass
 
     def _take_fault(self, record: RecordedRequest) -> Fault | None:
         with self._lock:
@@ -585,6 +627,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         record = fake._record(self.command, self.path, self.headers.items(), raw)
+        fake._wait_if_paused(record)
         fault = fake._take_fault(record)
         if fault is not None and fault.when == "before":
             self._fail(record, fault)
