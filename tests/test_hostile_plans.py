@@ -173,6 +173,7 @@ BOMBS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(BOMBS))
 def test_hostile_file_is_refused_in_bounded_memory(name, sqlite_template, tmp_path):
     build, refusal = BOMBS[name]
