@@ -54,16 +54,6 @@ def may_report(who: Asker, item: Item) -> bool:
     return who.staff.section_id in sections
 
 
-def may_summarize(who: Asker) -> bool:
-    """Say whether the person may ask for summaries at all."""
-    return who.role in MAY_SUMMARIZE
-
-
-def may_export(who: Asker) -> bool:
-    """Say whether the person may download the control table."""
-    return who.role in MAY_EXPORT
-
-
 def current_plan(ctx: Context, who: Asker) -> Plan | None:
     """Return the person's office plan for this year, else its newest plan."""
     if who.staff is None:

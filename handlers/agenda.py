@@ -27,6 +27,11 @@ class Due:
         return self.report.status if self.report else Status.not_started
 
     @property
+    def shown_status(self) -> str:
+        """Return the status value to show: "not_reported" when nobody has reported (未開始 is a report)."""
+        return self.report.status.value if self.report else "not_reported"
+
+    @property
     def done(self) -> bool:
         return self.status is Status.done
 
@@ -60,9 +65,33 @@ def agenda(
         for occ in item_occurrences(item, year, calendar):
             if (start and occ.due < start) or (end and occ.due > end):
                 continue
-            out.append(Due(item, occ, reports.get((item.id, occ.key))))
+            out.append(Due(item, occ, effective(reports.get((item.id, occ.key)))))
     out.sort(key=lambda d: (d.occ.due, d.item.section_id, number_key(d.item.number), d.occ.key))
     return out
+
+
+# A report written by 撤銷 when nothing had been reported before: the occurrence reads as never reported.
+UNDONE_TO_NOTHING = "undo:none"
+UNDO = "undo"
+
+
+def effective(report: ProgressReport | None) -> ProgressReport | None:
+    """Return the report as it counts: an undo back to nothing counts as no report at all."""
+    return None if report is not None and report.via == UNDONE_TO_NOTHING else report
+
+
+def latest_report(session: Session, item_id: int, key: str) -> ProgressReport | None:
+    """Return the newest report on one occurrence as it counts (see `effective`)."""
+    return effective(queries.latest_reports(session, [item_id]).get((item_id, key)))
+
+
+def seen_report(session: Session, item_id: int, key: str) -> int:
+    """Return the id of the newest report on the occurrence (0 for none), carried by report buttons as `v`.
+
+    A button whose `v` is no longer the newest report was made before someone reported: it asks first.
+    """
+    latest = latest_report(session, item_id, key)
+    return latest.id if latest is not None else 0
 
 
 def number_key(number: str) -> tuple:

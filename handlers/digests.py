@@ -12,7 +12,6 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers import messages as M
 from handlers import postbacks
 from handlers.incoming import Context
 from handlers.replies import (
@@ -27,6 +26,7 @@ from handlers.replies import (
     to_dict,
 )
 from handlers.request import Request
+from handlers.texts import chat as M
 from handlers.texts import reminders as T
 from schedules.dates import format_date
 from schedules.planner import DEFAULT_POLICY, URGENCY, Line, PlannedDelivery

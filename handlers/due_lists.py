@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import wraps
 from itertools import groupby
 
 from handlers import access, paging, scopes
-from handlers import messages as M
 from handlers.agenda import Due, agenda, number_key
 from handlers.commands import is_filler
 from handlers.due_text import clip, due_line, item_name, kind_label, owners_text, status_label
 from handlers.incoming import Context
 from handlers.replies import Button, Reply, Text
 from handlers.request import Request
+from handlers.texts import chat as M
 from schedules.dates import format_date
 from storage import queries
-from storage.models import Item, Plan
+from storage.models import Item, Plan, Role
+from storage.text import compact
 
 NAV = ("today", "this_week", "next_week", "this_month", "overdue", "mine")
+# 12月, 十二月份 and 12/5 asked alone (a section or filler may follow); the year is the current one.
+MONTH_ASKED = re.compile(r"^(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?(?![0-9一二三四五六七八九十])")
+DAY_ASKED = re.compile(r"^(?P<m>1[0-2]|0?[1-9])/(?P<d>[0-3]?[0-9])(?![0-9/])")
+ONE_DAY = ("today", "tomorrow", "day_after_tomorrow", "day")
 
 
 def span(name: str, day: date) -> tuple[date, date]:
@@ -28,6 +35,8 @@ def span(name: str, day: date) -> tuple[date, date]:
         return day, day
     if name == "tomorrow":
         return day + timedelta(days=1), day + timedelta(days=1)
+    if name == "day_after_tomorrow":
+        return day + timedelta(days=2), day + timedelta(days=2)
     monday = day - timedelta(days=day.weekday())
     if name == "this_week":
         return monday, monday + timedelta(days=6)
@@ -36,6 +45,8 @@ def span(name: str, day: date) -> tuple[date, date]:
     first = day.replace(day=1)
     if name == "next_month":
         first = (first + timedelta(days=32)).replace(day=1)
+    if name == "last_month":
+        first = (first - timedelta(days=1)).replace(day=1)
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     return first, last
 
@@ -57,11 +68,14 @@ class Scoped:
         return self.scope.names_sections
 
 
-def scoped_items(req: Request, ctx: Context, plan: Plan) -> Scoped | list[Reply] | None:
-    """Return the items the arguments name, a refusal, or None when the arguments are not a scope."""
+def scoped_items(req: Request, ctx: Context, plan: Plan, args: str | None = None) -> Scoped | list[Reply] | None:
+    """Return the items the arguments name, a refusal, or None when the arguments are not a scope.
+
+    A month belongs in the arguments of 12月 only (本月 3月 is not a list anyone asked for).
+    """
     sections = queries.sections_of(ctx.session, plan.office_id)
-    scope = scopes.read_scope(sections, req.args)
-    if scope.month is not None or (scope.rest and not is_filler(scope.rest)):
+    scope = scopes.read_scope(sections, req.args if args is None else args)
+    if (scope.month is not None) != (req.command.name == "month") or (scope.rest and not is_filler(scope.rest)):
         return None
     refusal = scopes.refusal(req.who, scope, sections)
     if refusal:
@@ -86,25 +100,69 @@ def _with_plan(fn: Callable[[Request, Context, Plan], list[Reply] | None]) -> Ca
     return run
 
 
+@dataclass(frozen=True)
+class Asked:
+    """The span a list command asks about: how to call it, its first and last day, and the arguments left."""
+
+    label: str
+    start: date
+    end: date
+    args: str
+
+
+def asked_span(req: Request, ctx: Context) -> Asked | str | None:
+    """Return the span asked for, what to say when it is no date at all (2/31), or None when it is not a span."""
+    name, anchor = req.command.name, req.anchor or ctx.today
+    if name == "day":
+        m = DAY_ASKED.match(compact(req.args))
+        if m is None:
+            return Asked("", anchor, anchor, req.args) if req.anchor else None
+        try:
+            day = date(anchor.year, int(m.group("m")), int(m.group("d")))
+        except ValueError:
+            return M.NO_SUCH_DAY.format(day=f"{int(m.group('m'))}/{int(m.group('d'))}")
+        return Asked("", day, day, compact(req.args)[m.end() :])
+    if name == "month":
+        return Asked("", anchor, anchor, req.args)  # the month is read with the scope
+    start, end = span(name, anchor)
+    return Asked(M.SPAN[name], start, end, req.args)
+
+
 @_with_plan
 def due_in_span(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
-    """Answer 今天, 明天, 本週, 下週, 本月 or 下個月 with the occurrences due then, grouped by day."""
-    scoped = scoped_items(req, ctx, plan)
+    """Answer 今天, 明天, 本週, 下週, 本月, 下個月, 12月 or 12/5 with the occurrences due then, grouped by day."""
+    asked = asked_span(req, ctx)
+    if not isinstance(asked, Asked):
+        return [Text(asked)] if asked else None
+    scoped = scoped_items(req, ctx, plan, asked.args)
     if not isinstance(scoped, Scoped):
         return scoped
-    anchor = req.anchor or ctx.today
-    start, end = span(req.command.name, anchor)
-    dues = agenda(ctx.session, scoped.items, plan.year, ctx.calendar, start, end)
-    label, dates = M.SPAN[req.command.name], M.span_text(start, end)
-    later_plan = _not_yet_imported(ctx, plan, end)
+    if req.command.name == "month":
+        first = date(asked.start.year, scoped.scope.month, 1)
+        asked = Asked(M.MONTH_WORD.format(month=first.month), *span("this_month", first), asked.args)
+    dates = M.span_text(asked.start, asked.end)
+    head = M.DUE_SPAN.format(span=asked.label, dates=dates) if asked.label else dates
+    lines = [_day_off(ctx, head, asked)]
+    dues = agenda(ctx.session, scoped.items, plan.year, ctx.calendar, asked.start, asked.end)
+    later_plan = _not_yet_imported(ctx, plan, asked.end)
+    anchor = asked.start if req.command.name == "day" else req.anchor
     if not dues:
-        text = _with_next(M.DUE_NONE.format(span=label, dates=dates, whose=scoped.whose), ctx, plan, scoped, end)
-        return [Text("\n".join(filter(None, (text, later_plan))), _nav(req, scoped))]
+        text = _with_next(M.DUE_NONE.format(span=head, whose=scoped.whose), ctx, plan, scoped, asked.end)
+        return [Text("\n".join(filter(None, (*lines, text, later_plan))), _nav(req, scoped))]
     page = paging.page_of(dues, req.page)
-    lines = [M.DUE_HEADER.format(span=label, dates=dates, whose=scoped.whose, count=len(dues))]
+    lines += [M.DUE_HEADER.format(span=head, whose=scoped.whose, count=len(dues))]
     lines += _by_day(page.entries, ctx.today, scoped)
     lines += ["", later_plan] if later_plan else []
-    return [_page_text(lines, req, page, scoped, anchor)]
+    return [_page_text([line for line in lines if line is not None], req, page, scoped, anchor)]
+
+
+def _day_off(ctx: Context, head: str, asked: Asked) -> str | None:
+    """Return the line that says a one-day span is a day off (國慶日, a weekend, a typhoon closure), else None."""
+    if asked.start != asked.end or ctx.calendar.is_working_day(asked.start):
+        return None
+    day = asked.start
+    name = ctx.calendar.holiday_name(day) or (M.WEEKEND if day.weekday() >= 5 else M.CLOSURE)
+    return M.DAY_OFF.format(span=head, name=name)
 
 
 def _not_yet_imported(ctx: Context, plan: Plan, end: date) -> str:
@@ -124,7 +182,9 @@ def _by_day(dues: list[Due], today: date, scoped: Scoped) -> list[str]:
 
 
 def _with_next(text: str, ctx: Context, plan: Plan, scoped: Scoped, after: date) -> str:
-    upcoming = [d for d in agenda(ctx.session, scoped.items, plan.year, ctx.calendar, after + timedelta(days=1)) if not d.done]
+    # After a span in the past or past the plan's year (下個月 in December), the next one is the next from today.
+    since = after + timedelta(days=1) if after >= ctx.today and after.year <= plan.year else ctx.today
+    upcoming = [d for d in agenda(ctx.session, scoped.items, plan.year, ctx.calendar, since) if not d.done]
     if not upcoming:
         return f"{text}\n{M.DUE_NOTHING_LEFT.format(year=M.plan_year(plan.year, ctx.today))}"
     first = upcoming[0]
@@ -140,7 +200,7 @@ def overdue(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
     today = ctx.today
     dues = [d for d in agenda(ctx.session, scoped.items, plan.year, ctx.calendar, end=today) if d.is_overdue(today)]
     if not dues:
-        return [Text(M.OVERDUE_NONE.format(whose=scoped.whose), _nav(req, scoped))]
+        return [Text(_none_overdue(req, ctx, plan, scoped), _nav(req, scoped))]
     dues.sort(key=lambda d: (d.item.section_id, d.occ.due, number_key(d.item.number)))
     page = paging.page_of(dues, req.page)
     lines = [M.OVERDUE_HEADER.format(whose=scoped.whose, count=len(dues), today=format_date(today))]
@@ -151,13 +211,26 @@ def overdue(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
     return [_page_text(lines, req, page, scoped, None)]
 
 
+def _none_overdue(req: Request, ctx: Context, plan: Plan, scoped: Scoped) -> str:
+    """Say nothing of mine is overdue; to a chief or the coordinator, also how much of what they oversee is."""
+    wider = _wider(req) if not scoped.scope.names_sections else None
+    if wider is None:
+        return M.OVERDUE_NONE.format(whose=scoped.whose)
+    section = req.who.staff.section if wider != M.WHOLE_OFFICE else None
+    items = queries.items_of_plan(ctx.session, plan.id, section.id if section else None)
+    late = [d for d in agenda(ctx.session, items, plan.year, ctx.calendar, end=ctx.today) if d.is_overdue(ctx.today)]
+    if not late:
+        return M.OVERDUE_NONE_WIDER_TOO.format(scope=wider)
+    return M.OVERDUE_NONE_BUT_WIDER.format(scope=wider, count=len(late), command=req.label("overdue"))
+
+
 def _overdue_line(due: Due, today: date, mixed: bool) -> str:
     fields = {
         "due": format_date(due.occ.due),
         "number": due.item.number,
         "title": item_name(due.item, 24),
         "days": (today - due.occ.due).days,
-        "status": M.STATUS[due.status.value],
+        "status": M.STATUS[due.shown_status],
     }
     if mixed:
         return M.OVERDUE_LINE_OWNERS.format(owners=owners_text(due.item), **fields)
@@ -172,7 +245,7 @@ def mine(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
     today = ctx.today
     items = queries.items_owned_by(ctx.session, req.who.staff.id, plan.id)
     if not items:
-        return [Text(M.MINE_NOT_OWNER, _nav(req))]
+        return [Text(M.MINE_NOT_OWNER_OFFICE if req.who.role is Role.coordinator else M.MINE_NOT_OWNER, _nav(req))]
     dues = agenda(ctx.session, items, plan.year, ctx.calendar)
     year = M.plan_year(plan.year, today)
     entries = [e for e in (_mine_entry(item, dues, today, year) for item in items) if e is not None]
@@ -227,11 +300,11 @@ def _fit(text: str) -> str:
 def _nav(req: Request, scoped: Scoped | None = None) -> tuple[Button, ...]:
     """Return buttons for the other lists, and the same list for the asker's section (or 全所) when they may see it."""
     current = req.command.name
-    buttons = [Button(M.NAV[n], text=M.NAV[n]) for n in NAV if n != current]
+    buttons = list(req.buttons(n for n in NAV if n != current))
     personal = scoped is not None and not scoped.scope.names_sections and current in (*M.SPAN, "overdue")
     wider = _wider(req) if personal else None
     if wider:
-        label = f"{M.SPAN.get(current) or M.NAV[current]} {wider}"
+        label = f"{M.SPAN.get(current) or req.label(current)} {wider}"
         buttons.insert(0, Button(label, text=label))
     return tuple(buttons)
 

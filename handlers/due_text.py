@@ -6,9 +6,9 @@ import re
 from collections import Counter
 from datetime import date
 
-from handlers import messages as M
 from handlers.agenda import Due
-from schedules.dates import format_date
+from handlers.texts import chat as M
+from schedules.dates import format_date, format_month_day
 from storage.models import Item, Section, Status
 
 TITLE_IN_LIST = 28  # characters of a title shown in a list line; the card shows it whole
@@ -109,8 +109,18 @@ def is_meeting(item: Item) -> bool:
     return any(word in text for word in M.MEETING_WORDS)
 
 
+def rolled(due: Due) -> str:
+    """Return （2/28 遇假日順延） when a rest day moved the date, else ""."""
+    moved = due.occ.rolled_from
+    return M.ROLLED.format(day=format_month_day(moved), rolled=M.ROLLED_WORD) if moved else ""
+
+
 def kind_label(due: Due) -> str:
-    """Return the occurrence's kind: 期限, 辦理期間 3/1（五）起, 4月作業, 會議, 活動…."""
+    """Return the occurrence's kind: 期限, 辦理期間 3/1（五）起, 4月作業, 會議, 活動… (and whether it was moved)."""
+    return _kind(due) + rolled(due)
+
+
+def _kind(due: Due) -> str:
     kind = due.occ.kind
     if kind == "event":
         return M.MEETING if is_meeting(due.item) else M.KIND["event"]
@@ -125,12 +135,12 @@ def kind_label(due: Due) -> str:
 def status_label(due: Due, today: date) -> str:
     """Return the status with its mark; overdue wins over what was last reported."""
     status = due.status
-    text = M.STATUS[status.value]
+    text = M.STATUS[due.shown_status]
     if status is Status.in_progress and due.report is not None and due.report.percent is not None:
         text = M.STATUS_PERCENT.format(status=text, percent=due.report.percent)
     if due.is_overdue(today):
         return M.OVERDUE_MARK + M.STATUS_OVERDUE.format(status=text)
-    return M.STATUS_MARK[status.value] + text
+    return M.STATUS_MARK[due.shown_status] + text
 
 
 def owners_text(item: Item) -> str:
@@ -165,6 +175,7 @@ def occurrence_text(due: Due) -> str:
         when += M.MEETING if is_meeting(due.item) else M.KIND["event"]
     elif due.occ.kind == "deadline":
         when += M.DEADLINE_SUFFIX
+    when += rolled(due)
     label = due.occ.label
     # A window's label is its own dates (3/1-4/30), and an event's is its day: the dates say it already.
     if not label or label == format_date(due.occ.due) or due.occ.kind == "window":

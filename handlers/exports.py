@@ -18,7 +18,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from handlers import access, scopes
-from handlers import messages as M
 from handlers.agenda import Due, agenda
 from handlers.commands import is_filler
 from handlers.incoming import Context, Settings
@@ -26,6 +25,7 @@ from handlers.item_cards import occurrence_label
 from handlers.replies import FileLink, Reply, Text
 from handlers.request import Request
 from handlers.schedule_readings import cell_reading
+from handlers.texts import chat as M
 from handlers.texts import readings as R
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
@@ -102,7 +102,7 @@ def _status_cell(item: Item, dues: list[Due]) -> str:
     for d in dues:
         if d.report is None:
             continue
-        status = M.STATUS[d.status.value]
+        status = M.STATUS[d.shown_status]
         if d.status is Status.in_progress and d.report.percent is not None:
             status = M.STATUS_PERCENT.format(status=status, percent=d.report.percent)
         lines.append(M.EXPORT_STATUS_LINE.format(
@@ -145,7 +145,7 @@ def file_name(plan: Plan, scope: str, month: int | None, today: date) -> str:
 
 def export(req: Request, ctx: Context) -> list[Reply] | None:
     """Answer 匯出 [課室] [N月] with one-time download links to the .ods and .xlsx control table."""
-    opened = scopes.open_scope(req, ctx, access.may_export(req.who), M.REFUSE_EXPORT)
+    opened = scopes.open_scope(req, ctx)
     if isinstance(opened, list):
         return opened
     plan, sections, scope = opened.plan, opened.sections, opened.scope

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from handlers import access, postbacks
-from handlers import messages as M
-from handlers.agenda import Due, agenda, current_occurrence
+from handlers.agenda import UNDONE_TO_NOTHING, Due, agenda, current_occurrence, seen_report
 from handlers.due_text import clip, occurrence_text, owners_text, status_label
 from handlers.incoming import Context
 from handlers.replies import Button, Card, CardRow
 from handlers.request import Asker
 from handlers.schedule_readings import cell_reading
+from handlers.texts import chat as M
 from handlers.texts import readings as R
 from schedules.clock import TAIPEI
 from schedules.dates import format_date
@@ -43,7 +43,8 @@ def item_card(ctx: Context, who: Asker, item: Item, quick: tuple[Button, ...] = 
         rows += _progress_rows(ctx, item, dues, today)
     occ = current_occurrence(item, year, ctx.calendar, today)
     if access.may_report(who, item):
-        buttons = report_buttons(item, occ.key if occ else str(year))
+        key = occ.key if occ else str(year)
+        buttons = report_buttons(item, key, seen_report(ctx.session, item.id, key))
     return Card(
         title=clip(f"{item.number} {item.title}", 60),
         subtitle=item.section.name,
@@ -79,7 +80,7 @@ def _progress_rows(ctx: Context, item: Item, dues: list[Due], today: date) -> li
             tone = "alert" if due.is_overdue(today) else ("good" if due.done else "normal")
             rows.append(CardRow(M.CARD_CURRENT, f"{occurrence_text(due)}｜{status_label(due, today)}", tone))
     history = queries.reports_of_item(ctx.session, item.id)
-    if not history:
+    if not history or history[0].via == UNDONE_TO_NOTHING:
         rows.append(CardRow(M.CARD_LATEST, M.CARD_NO_REPORT, "muted"))
         return rows
     rows.append(CardRow(M.CARD_LATEST, report_text(history[0], dues)))
@@ -105,10 +106,10 @@ def occurrence_label(occ: Occurrence) -> str:
     return occ.label or format_date(occ.due)
 
 
-def report_buttons(item: Item, occurrence_key: str) -> tuple[Button, ...]:
-    """Return the 完成 / 進行中 / 延後 postback buttons for an item's occurrence."""
-    return (
-        postbacks.button(M.BUTTON_DONE, "report", i=item.id, o=occurrence_key, s=Status.done.value),
-        postbacks.button(M.BUTTON_IN_PROGRESS, "report", i=item.id, o=occurrence_key, s=Status.in_progress.value),
-        postbacks.button(M.BUTTON_DELAYED, "report", i=item.id, o=occurrence_key, s=Status.delayed.value),
+def report_buttons(item: Item, occurrence_key: str, seen: int) -> tuple[Button, ...]:
+    """Return the 完成 / 進行中 / 延後 postback buttons for an item's occurrence, as of report `seen`."""
+    return tuple(
+        postbacks.button(label, "report", i=item.id, o=occurrence_key, s=status.value, v=seen)
+        for label, status in ((M.BUTTON_DONE, Status.done), (M.BUTTON_IN_PROGRESS, Status.in_progress),
+                              (M.BUTTON_DELAYED, Status.delayed))
     )

@@ -16,6 +16,9 @@ from storage.text import compact
 # [課室] 編號 [the rest]: 11, 6-2, 戶籍資料課 11, 資料課11. A number followed by 月, %, / or : is not a 編號.
 NUMBERED = re.compile(r"^(?P<pre>[^\d]*?)\s*(?P<number>\d{1,4}(?:\s*-\s*\d{1,4})*)(?![\d/:%.])(?!\s*(?:月|%|日|號))(?P<rest>.*)$", re.S)
 
+# 第3項, 第 6-2 項: the 編號 said in words.
+PLACE_WORDS = re.compile(r"^第\s*(\d{1,4}(?:\s*-\s*\d{1,4})*)\s*[項號]")
+
 
 @dataclass(frozen=True)
 class Numbered:
@@ -29,7 +32,7 @@ class Numbered:
 
 def read_number(session: Session, plan: Plan, args: str) -> Numbered | None:
     """Return the [課室] 編號 the arguments start with, or None when they do not start with one."""
-    m = NUMBERED.match(args.strip())
+    m = NUMBERED.match(PLACE_WORDS.sub(r"\1", args.strip(), count=1))
     if not m:
         return None
     pre = compact(m.group("pre"))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from handlers import access, scopes
-from handlers import messages as M
 from handlers.help import role_buttons
 from handlers.incoming import Context
 from handlers.replies import Reply, Text
 from handlers.request import Request
+from handlers.texts import chat as M
 from storage import invites, queries
 from storage.models import Role, Section
 from storage.text import compact
@@ -23,7 +23,7 @@ def link(req: Request, ctx: Context) -> list[Reply]:
         staff = result.staff
         section = staff.section.name if staff.section else M.NOBODY
         text = M.LINKED.format(name=staff.name, section=section, role=M.ROLE[staff.role.value])
-        return [Text(text, role_buttons(staff.role, section))]
+        return [Text(text, role_buttons(req.commands, staff.role, section))]
     if result.outcome == "wrong":
         tried = invites.wrong_tries_last_hour(ctx.session, req.incoming.line_user_id, ctx.now)
         return [Text(M.LINK_WRONG.format(left=max(0, invites.MAX_WRONG_PER_HOUR - tried)))]
@@ -77,4 +77,4 @@ def greet(req: Request, ctx: Context) -> list[Reply]:
     if staff is None:
         return [Text(M.UNLINKED)]
     section = staff.section.name if staff.section else ""
-    return [Text(M.FOLLOW_KNOWN.format(name=staff.name), role_buttons(staff.role, section))]
+    return [Text(M.FOLLOW_KNOWN.format(name=staff.name), role_buttons(req.commands, staff.role, section))]

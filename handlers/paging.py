@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Generic, TypeVar
 
-from handlers import messages as M
 from handlers import postbacks
 from handlers.replies import Button
+from handlers.texts import chat as M
 
 T = TypeVar("T")
 # About 40 lines of text with day headers; cards hold 20 rows (replies.MAX_CARD_ROWS).

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from handlers.commands import Command
+from handlers.commands import Command, Commands
 from handlers.incoming import Incoming
+from handlers.replies import Button
 from storage.models import Role, Staff
 
 
@@ -34,13 +36,24 @@ class Asker:
 
 @dataclass(frozen=True)
 class Request:
-    """One message read as a command, from one person; `page` and `anchor` come from a 更多 button."""
+    """One message read as a command, from one person; `page` and `anchor` come from a 更多 button.
+
+    `commands` is the command table, passed down so a handler can offer other commands as buttons.
+    """
 
     incoming: Incoming
     who: Asker
     command: Command
+    commands: Commands
     page: int = 0
     anchor: date | None = None
+
+    def buttons(self, names: Iterable[str]) -> tuple[Button, ...]:
+        """Return buttons that send the named commands as if typed."""
+        return tuple(Button(self.commands.label(n), text=self.commands.label(n)) for n in names)
+
+    def label(self, name: str) -> str:
+        return self.commands.label(name)
 
     @property
     def args(self) -> str:

@@ -1,4 +1,4 @@
-"""The route table: which words and which postback actions reach which handler, and who may ask at all.
+"""Route every event: text to the command the table in `handlers/catalog.py` names, postbacks by action.
 
 Every event goes through `handle`: text, postback taps, follow and join. Unknown LINE accounts reach
 only 綁定 and the explanation of how to link; every other route needs a linked staff record. In a group
@@ -9,53 +9,32 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
-from handlers import due_lists, exports, help, linking, postbacks, reports, search, summaries
-from handlers import messages as M
-from handlers.commands import Command, is_filler, parse, starts_with_command, strip_mention
+from handlers import help, linking, memory, postbacks, reports, search
+from handlers.catalog import COMMANDS
+from handlers.commands import Command, is_filler, strip_mention
 from handlers.digests import digest_more
 from handlers.incoming import Context, Incoming
 from handlers.replies import MAX_MESSAGES, Reply, Text
 from handlers.request import Asker, Request
+from handlers.texts import chat as M
 from storage import queries
 from storage.models import Staff
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Request, Context], "list[Reply] | None"]
 PostbackHandler = Callable[[Request, Context, dict[str, str]], "list[Reply]"]
 
 
-@dataclass(frozen=True)
-class Route:
-    """A command's handler; `linked_only` routes answer unknown accounts with how to link instead."""
-
-    handler: Handler
-    linked_only: bool = True
-
-
-# Keyword → handler. The keywords and their synonyms are in handlers.commands.SYNONYMS.
-ROUTES: dict[str, Route] = {
-    "today": Route(due_lists.due_in_span),
-    "tomorrow": Route(due_lists.due_in_span),
-    "this_week": Route(due_lists.due_in_span),
-    "next_week": Route(due_lists.due_in_span),
-    "this_month": Route(due_lists.due_in_span),
-    "next_month": Route(due_lists.due_in_span),
-    "overdue": Route(due_lists.overdue),
-    "mine": Route(due_lists.mine),
-    "search": Route(search.search),
-    "report": Route(reports.report),
-    "summary": Route(summaries.summary),
-    "export": Route(exports.export),
-    "help": Route(help.show_help),
-    "link": Route(linking.link, linked_only=False),
-    "link_group": Route(linking.link_group),
-    "thanks": Route(help.thanks),
-    "hello": Route(help.show_help),
-}
+def run(req: Request, ctx: Context) -> list[Reply] | None:
+    """Run the request's command after the role check its definition asks for (None: not a command)."""
+    definition = COMMANDS.get(req.command.name)
+    if definition is None:
+        return None
+    if not definition.allows(req.who.role):
+        return [Text(definition.refusal)]
+    return definition.handler(req, ctx)
 
 
 def _more(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
@@ -63,20 +42,21 @@ def _more(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
     if "m" in fields:
         return digest_more(req, ctx, fields)
     name = fields.get("c", "")
-    route = ROUTES.get(name)
+    definition = COMMANDS.get(name)
     page = postbacks.int_field(fields, "p")
-    if route is None or name in ("link", "link_group") or page is None:
+    if definition is None or not definition.offered or page is None:
         return [Text(M.STALE_BUTTON)]
     anchor = _day(fields.get("d", ""))
     args = fields.get("r", "")
-    again = Request(req.incoming, req.who, Command(name, args, args), page=page, anchor=anchor)
-    return route.handler(again, ctx) or help.not_understood(again, ctx)
+    again = Request(req.incoming, req.who, Command(name, args, args), COMMANDS, page=page, anchor=anchor)
+    return run(again, ctx) or help.not_understood(again, ctx)
 
 
 # Postback action (a=…) → handler. Each re-checks the asker's rights: postback data is never trusted.
 POSTBACKS: dict[str, PostbackHandler] = {
     "report": reports.on_report,
     "ask": reports.on_ask,
+    "undo": reports.on_undo,
     "card": search.show_card,
     "more": _more,
 }
@@ -94,6 +74,7 @@ def handle_as(incoming: Incoming, staff: Staff | None, ctx: Context) -> list[Rep
     savepoint = ctx.session.begin_nested()
     try:
         replies = _dispatch(incoming, who, ctx)
+        _remember_more(incoming, who, ctx, replies)
         if len(replies) > MAX_MESSAGES:
             raise ValueError(f"{len(replies)} messages in one reply")
     except Exception:
@@ -111,7 +92,7 @@ def _dispatch(incoming: Incoming, who: Asker, ctx: Context) -> list[Reply]:
     if incoming.kind == "postback":
         return _postback(incoming, who, ctx)
     if incoming.kind in ("follow", "join"):
-        return linking.greet(Request(incoming, who, Command("", "", "")), ctx)
+        return linking.greet(Request(incoming, who, Command("", "", ""), COMMANDS), ctx)
     return []
 
 
@@ -121,15 +102,19 @@ def _text(incoming: Incoming, who: Asker, ctx: Context) -> list[Reply]:
     if incoming.group_id:
         text, mentioned = strip_mention(text, ctx.settings.bot_name)
         quiet = not mentioned
-        if quiet and not starts_with_command(text):
+        if quiet and not COMMANDS.starts_with_command(text):
             return []
-    command = parse(text)
-    req = Request(incoming, who, command)
-    route = ROUTES.get(command.name)
-    if route is not None and (who.known or not route.linked_only):
+    command = COMMANDS.parse(text)
+    req = Request(incoming, who, command, COMMANDS)
+    if who.known and not incoming.group_id:
+        waiting = _waiting(req, ctx)
+        if waiting is not None:
+            return waiting
+    definition = COMMANDS.get(command.name)
+    if definition is not None and (who.known or not definition.linked_only):
         if quiet and command.name == "search":
             return (search.find(req, ctx, command.args) or []) if command.args else []
-        replies = route.handler(req, ctx)
+        replies = run(req, ctx)
         if replies is not None:
             return replies
     if not who.known:
@@ -139,18 +124,44 @@ def _text(incoming: Incoming, who: Asker, ctx: Context) -> list[Reply]:
     if quiet:
         return []
     # Not a command, or a command whose arguments were not its own (本月報表): search item names.
-    plain = Request(incoming, who, Command("", command.text, command.text))
+    plain = Request(incoming, who, Command("", command.text, command.text), COMMANDS)
     return search.free_text(plain, ctx) or help.not_understood(plain, ctx)
+
+
+def _waiting(req: Request, ctx: Context) -> list[Reply] | None:
+    """Answer a message the bot was waiting for (the reason after 延後, 更多 typed); None to go on as usual."""
+    waiting = memory.pending(ctx, req.who)
+    if waiting is None:
+        return None
+    if waiting.topic == "reason":
+        if req.command.name == "":
+            return reports.take_reason(req, ctx, waiting)
+        memory.forget(ctx, req.who)  # a command instead: the question lapses, the message is answered as usual
+        return None
+    if waiting.topic == "more" and req.command.name == "more":
+        return _postback(Incoming("postback", req.incoming.line_user_id, data=waiting.detail.get("data", "")), req.who, ctx)
+    return None
+
+
+def _remember_more(incoming: Incoming, who: Asker, ctx: Context, replies: list[Reply]) -> None:
+    """Remember the 更多 button of a list just shown, so 更多 typed later shows the same next page."""
+    if not who.known or incoming.group_id:
+        return
+    for reply in replies:
+        for button in getattr(reply, "quick_replies", ()):
+            if button.data and postbacks.decode(button.data).get("a") == "more":
+                memory.remember(ctx, who, "more", data=button.data)
+                return
 
 
 def _postback(incoming: Incoming, who: Asker, ctx: Context) -> list[Reply]:
     if not who.known:
-        return help.unlinked(Request(incoming, who, Command("", "", "")), ctx)
+        return help.unlinked(Request(incoming, who, Command("", "", ""), COMMANDS), ctx)
     fields = postbacks.decode(incoming.data)
     handler = POSTBACKS.get(fields.get("a", ""))
     if handler is None:
         return [Text(M.STALE_BUTTON)]
-    return handler(Request(incoming, who, Command("", "", "")), ctx, fields)
+    return handler(Request(incoming, who, Command("", "", ""), COMMANDS), ctx, fields)
 
 
 def _day(text: str) -> date | None:

@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 
 from handlers import access
-from handlers import messages as M
 from handlers.incoming import Context
 from handlers.replies import Reply, Text
 from handlers.request import Asker, Request
+from handlers.texts import chat as M
 from storage import queries
 from storage.models import Plan, Role, Section
 from storage.text import compact
@@ -117,10 +117,11 @@ class Scoped:
     scope: Scope
 
 
-def open_scope(req: Request, ctx: Context, allowed: bool, refuse: str) -> Scoped | list[Reply]:
-    """Check the role, find the plan and read the arguments; a list of replies means answer that and stop."""
-    if not allowed:
-        return [Text(refuse)]
+def open_scope(req: Request, ctx: Context) -> Scoped | list[Reply]:
+    """Find the plan and read the arguments; a list of replies means answer that and stop.
+
+    Who may ask at all is checked before the handler runs (the command's `roles` in handlers/catalog.py).
+    """
     plan = access.current_plan(ctx, req.who)
     if plan is None:
         return [Text(M.NO_PLAN)]

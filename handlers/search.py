@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz
 
 from handlers import access, item_lookup, paging, postbacks
-from handlers import messages as M
 from handlers.due_text import button_names, clip, list_names
 from handlers.incoming import Context
 from handlers.item_cards import item_card
 from handlers.replies import MAX_QUICK_REPLIES, Button, Reply, Text
 from handlers.request import Request
+from handlers.texts import chat as M
 from storage import queries
 from storage.models import Item, Plan
 from storage.text import compact
@@ -23,6 +26,7 @@ WEIGHTS = (("title", 1.0), ("content", 0.9), ("kpi", 0.8))
 # Only the start of a very long message is compared: no item name is longer, and scoring stays fast.
 QUERY_LIMIT = 60
 PER_PAGE = MAX_QUICK_REPLIES - 1  # one quick reply is kept for 更多
+SOUND_LIMIT = 8  # a query longer than this that matched nothing is not a slip of the keyboard
 
 
 def search(req: Request, ctx: Context) -> list[Reply]:
@@ -77,9 +81,30 @@ def fuzzy(ctx: Context, plan: Plan, query: str) -> list[Item]:
         if score >= THRESHOLD:
             scored.append((score, position, item))
     if not scored:
-        return []
+        return sounds_like(ctx, plan, key)
     best = max(s for s, _, _ in scored)
     return [item for score, _, item in sorted(scored, key=lambda t: (-t[0], t[1])) if score >= best - WINDOW]
+
+
+def sounds_like(ctx: Context, plan: Plan, key: str) -> list[Item]:
+    """Return the items whose title or content sounds like the query (們牌, 門排 → 門牌): typing by sound slips."""
+    if not 2 <= len(key) <= SOUND_LIMIT or not all(_is_han(c) for c in key):
+        return []
+    wanted = " ".join(_sounds(key))
+    found = []
+    for item in queries.items_of_plan(ctx.session, plan.id):
+        if any(wanted in " ".join(_sounds(compact(getattr(item, f)))) for f in ("title", "content")):
+            found.append(item)
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _sounds(text: str) -> tuple[str, ...]:
+    return tuple(lazy_pinyin(text))
+
+
+def _is_han(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
 
 
 def _score(key: str, text: str) -> float:

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from handlers import access, scopes
-from handlers import messages as M
 from handlers.agenda import Due, agenda, number_key
 from handlers.commands import is_filler
 from handlers.due_lists import span
@@ -16,6 +15,7 @@ from handlers.due_text import clip, own_name, owners_text
 from handlers.incoming import Context
 from handlers.replies import MAX_CARD_ROWS, MAX_QUICK_REPLIES, Button, Card, CardRow, Reply, Text
 from handlers.request import Request
+from handlers.texts import chat as M
 from schedules.calendar import WorkCalendar
 from schedules.dates import format_date
 from storage import queries
@@ -37,11 +37,14 @@ class Summary:
     in_progress: int = 0
     overdue: int = 0
     due_next_14_days: int = 0
-    overdue_items: list[Due] = field(default_factory=list)
+    not_reported: int = 0
+    overdue_items: list[Due] = field(default_factory=list)  # each overdue item's latest overdue occurrence
+    overdue_times: dict[int, int] = field(default_factory=dict)  # item id -> how many of its occurrences are overdue
     sections: list[Summary] = field(default_factory=list)
 
     @property
-    def not_started(self) -> int:
+    def pending(self) -> int:
+        """Return the items neither done, in progress nor overdue (their occurrences are still ahead)."""
         return self.items - self.done - self.in_progress - self.overdue
 
     @property
@@ -61,10 +64,12 @@ class Summary:
             "in_progress": self.in_progress,
             "overdue": self.overdue,
             "due_next_14_days": self.due_next_14_days,
+            "not_reported": self.not_reported,
             "completion": self.completion,
             "overdue_items": [
                 {"item": d.item.number, "section": d.item.section.name, "title": d.item.title,
-                 "due": d.occ.due.isoformat(), "owners": [o.name for o in d.item.owners]}
+                 "due": d.occ.due.isoformat(), "overdue_times": self.overdue_times[d.item.id],
+                 "owners": [o.name for o in d.item.owners]}
                 for d in self.overdue_items
             ],
         }
@@ -109,21 +114,25 @@ def _count(session, plan, items: list[Item], name: str, start: date, end: date, 
     for own in by_item.values():
         late = [d for d in own if d.is_overdue(today)]
         result.items += 1
+        if not any(d.report for d in own):
+            result.not_reported += 1  # overdue or not: nobody has said anything about it in the period
         if all(d.done for d in own):
             result.done += 1
         elif late:
             result.overdue += 1
-            result.overdue_items.append(late[0])
+            result.overdue_items.append(late[-1])
+            result.overdue_times[late[-1].item.id] = len(late)
         elif any(d.status in (Status.in_progress, Status.delayed, Status.done) for d in own):
             result.in_progress += 1
     result.due_next_14_days = len(coming)
-    result.overdue_items.sort(key=lambda d: (d.occ.due, d.item.section_id, number_key(d.item.number)))
+    # Newest first: what slipped last is what a chief can still catch.
+    result.overdue_items.sort(key=lambda d: (-d.occ.due.toordinal(), d.item.section_id, number_key(d.item.number)))
     return result
 
 
 def summary(req: Request, ctx: Context) -> list[Reply]:
     """Answer 摘要 [課室|全所] [N月] with a summary card the asker may see."""
-    opened = scopes.open_scope(req, ctx, access.may_summarize(req.who), M.REFUSE_SUMMARY)
+    opened = scopes.open_scope(req, ctx)
     if isinstance(opened, list):
         return opened
     plan, sections, scope = opened.plan, opened.sections, opened.scope
@@ -135,31 +144,31 @@ def summary(req: Request, ctx: Context) -> list[Reply]:
     section = scope.section
     if section is None and not scope.whole_office:
         if access.sees_every_section(req.who):
-            return [_ask_section(sections, scope.month)]
+            return [_ask_section(sections, scope.month, req.label("summary"))]
         section = req.who.staff.section
         if section is None:
             return [Text(M.REFUSE_SUMMARY)]
     start, end = period_of(plan.year, scope.month, ctx.today)
     result = summarize(ctx.session, plan, section, start, end, ctx.today, ctx.calendar)
-    return [summary_card(result)]
+    return [summary_card(result, req.label("overdue"))]
 
 
-def _ask_section(sections: list[Section], month: int | None) -> Text:
+def _ask_section(sections: list[Section], month: int | None, command: str) -> Text:
     suffix = " " + M.MONTH_WORD.format(month=month) if month else ""
     names = [M.WHOLE_OFFICE] + [s.name for s in sections]
-    buttons = tuple(Button(n, text=f"{M.NAV['summary']} {n}{suffix}") for n in names[:MAX_QUICK_REPLIES])
+    buttons = tuple(Button(n, text=f"{command} {n}{suffix}") for n in names[:MAX_QUICK_REPLIES])
     return Text(M.SUMMARY_ASK_SECTION, buttons)
 
 
-def summary_card(s: Summary) -> Card:
-    """Return the summary card: the counts, then each section (全所), then the overdue items."""
+def summary_card(s: Summary, overdue_command: str) -> Card:
+    """Return the summary card: the counts, each section (全所), the overdue items; its button asks `overdue_command`."""
     monthly = s.start.day == 1 and s.end == span("this_month", s.start)[1]
     period = M.SUMMARY_MONTH.format(month=s.start.month) if monthly else M.SUMMARY_YEAR
     rows = [
         CardRow(M.SUMMARY_ITEMS, M.SUMMARY_COUNT.format(n=s.items)),
         CardRow(M.SUMMARY_DONE, M.SUMMARY_COUNT.format(n=s.done), "good"),
         CardRow(M.SUMMARY_IN_PROGRESS, M.SUMMARY_COUNT.format(n=s.in_progress)),
-        CardRow(M.SUMMARY_NOT_STARTED, M.SUMMARY_COUNT.format(n=s.not_started), "muted"),
+        CardRow(M.SUMMARY_NOT_REPORTED, M.SUMMARY_COUNT.format(n=s.not_reported), "muted"),
         CardRow(M.SUMMARY_OVERDUE, M.SUMMARY_COUNT.format(n=s.overdue), "alert" if s.overdue else "normal"),
         CardRow(M.SUMMARY_NEXT_14, M.SUMMARY_COUNT.format(n=s.due_next_14_days)),
         CardRow(M.SUMMARY_COMPLETION, M.SUMMARY_RATE.format(rate=M.percent(s.completion), done=s.done, items=s.items)),
@@ -174,11 +183,11 @@ def summary_card(s: Summary) -> Card:
         rows.append(CardRow(M.SUMMARY_OVERDUE_HEADER, tone="alert"))
         room = MAX_CARD_ROWS - len(rows)
         shown = s.overdue_items if len(s.overdue_items) <= room else s.overdue_items[: room - 1]
-        rows += [_overdue_row(d, bool(s.sections)) for d in shown]
-        overdue_command = f"{M.NAV['overdue']} {s.section}"
+        rows += [_overdue_row(d, s.overdue_times[d.item.id], bool(s.sections)) for d in shown]
         if len(shown) < len(s.overdue_items):
             rows.append(CardRow(M.SUMMARY_OVERDUE_MORE.format(n=len(s.overdue_items) - len(shown), scope=s.section), tone="muted"))
-        quick = (Button(overdue_command, text=overdue_command),)
+        asked = f"{overdue_command} {s.section}"
+        quick = (Button(asked, text=asked),)
     title = M.SUMMARY_TITLE.format(scope=s.section, period=period)
     subtitle = M.SUMMARY_SUBTITLE.format(dates=M.span_text(s.start, s.end), today=format_date(s.today))
     return Card(title, subtitle, tuple(rows), alt_text=title, quick_replies=quick)
@@ -191,7 +200,8 @@ def _section_row(sec: Summary) -> CardRow:
     return CardRow(sec.section, text, "alert" if sec.overdue else "normal")
 
 
-def _overdue_row(d: Due, with_section: bool) -> CardRow:
+def _overdue_row(d: Due, times: int, with_section: bool) -> CardRow:
     name = f"{d.item.section.name} {d.item.number}" if with_section else d.item.number
     label = f"{name} {clip(own_name(d.item), 16)}"
-    return CardRow(label, M.SUMMARY_OVERDUE_ROW.format(due=format_date(d.occ.due), owners=owners_text(d.item)), "alert")
+    row = M.SUMMARY_OVERDUE_ROW if times == 1 else M.SUMMARY_OVERDUE_ROW_TIMES
+    return CardRow(label, row.format(due=format_date(d.occ.due), owners=owners_text(d.item), times=times), "alert")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
@@ -36,6 +36,8 @@ class Occurrence:
     due: date
     key: str
     label: str
+    # The date as written when a rest day moved it to `due` (2/28 → 3/2): people are told it moved.
+    rolled_from: date | None = field(default=None, compare=False)
 
 
 def expand(schedule: Schedule, year: int, calendar: WorkCalendar) -> list[Occurrence]:
@@ -50,7 +52,7 @@ def expand(schedule: Schedule, year: int, calendar: WorkCalendar) -> list[Occurr
                 # Two rules of one item landing on one key (每月5日前 and 3月) must stay apart; the rule's
                 # position in the cell keeps the suffix stable as long as the text is unchanged.
                 key = f"{key}#{index}"
-                occ = Occurrence(occ.kind, occ.starts, occ.due, key, occ.label)
+                occ = Occurrence(occ.kind, occ.starts, occ.due, key, occ.label, occ.rolled_from)
             found.setdefault(key, occ)
     return sorted(found.values(), key=_order)
 
@@ -74,6 +76,10 @@ def _month_label(year: int, month: int, plan_year: int) -> str:
     return f"{month}月" if year == plan_year else f"{roc_year(year)}年{month}月"
 
 
+def _rolled(nominal: date, due: date) -> date | None:
+    return nominal if due != nominal else None
+
+
 def _add_months(year: int, month: int, n: int) -> tuple[int, int]:
     index = year * 12 + month - 1 + n
     return index // 12, index % 12 + 1
@@ -89,7 +95,8 @@ def _monthly_deadline(rule: MonthlyDeadline, year: int, cal: WorkCalendar) -> It
         else:
             nominal = Day(due_month, rule.day, due_year).on(due_year)
             due = cal.next_working_day(nominal)
-        yield Occurrence("deadline", None, due, _month_key(year, month), _month_label(year, month, year))
+        rolled = _rolled(nominal, due) if not rule.working else None
+        yield Occurrence("deadline", None, due, _month_key(year, month), _month_label(year, month, year), rolled)
 
 
 def _period_label(first_month: int, last_month: int, span: int) -> str:
@@ -136,9 +143,8 @@ def _span(rule: Span, year: int, cal: WorkCalendar) -> Iterator[Occurrence]:
 def _window(rule: Window, year: int, cal: WorkCalendar) -> Iterator[Occurrence]:
     first, last = rule.first.on(year), rule.last.on(year)
     label = f"{format_month_day(first, year)}-{format_month_day(last, year)}"
-    yield Occurrence(
-        "window", first, cal.next_working_day(last), f"{first.isoformat()}~{last.isoformat()}", label
-    )
+    due = cal.next_working_day(last)
+    yield Occurrence("window", first, due, f"{first.isoformat()}~{last.isoformat()}", label, _rolled(last, due))
 
 
 @lru_cache(maxsize=4096)
@@ -154,7 +160,7 @@ def _weekly(rule: Weekly, year: int, cal: WorkCalendar) -> Iterator[Occurrence]:
         if rule.kind == "event" and _closed_weekday(d, cal):
             continue
         due = cal.next_working_day(d) if rule.kind == "deadline" else d
-        yield Occurrence(rule.kind, None, due, d.isoformat(), format_date(d))
+        yield Occurrence(rule.kind, None, due, d.isoformat(), format_date(d), _rolled(d, due))
 
 
 @lru_cache(maxsize=4096)
@@ -184,9 +190,8 @@ def _closed_weekday(d: date, cal: WorkCalendar) -> bool:
 def _one_day(rule: OneDay, year: int, cal: WorkCalendar) -> Iterator[Occurrence]:
     d = rule.on.on(year)
     if rule.kind == "deadline":
-        yield Occurrence(
-            "deadline", None, cal.next_working_day(d), d.isoformat(), f"{format_month_day(d, year)}前"
-        )
+        due = cal.next_working_day(d)
+        yield Occurrence("deadline", None, due, d.isoformat(), f"{format_month_day(d, year)}前", _rolled(d, due))
     else:
         label = format_date(d) if d.year == year else f"{roc_year(d.year)}/{format_date(d)}"
         yield Occurrence("event", None, d, d.isoformat(), label)

@@ -36,7 +36,7 @@ def test_say_prints_what_the_person_reads(run):
     code, out, err = run("say", "--as", STAFF_DATA, "--at", AT, "本週")
     assert code == 0, err
     assert out.splitlines()[0] == "本週（4/8（一）～4/14（日））你有 1 項作業到期："
-    assert "・11 門牌指標設置及定期巡查管理｜期限｜⬜未回報" in out
+    assert "・11 門牌指標設置及定期巡查管理｜期限（4/5 遇假日順延）｜⬜未回報" in out
     assert "[今天] [下週]" in out
 
 
@@ -46,7 +46,7 @@ def test_say_as_a_line_user_id(run):
 
 
 def test_say_commits_a_report(run):
-    code, out, _ = run("say", "--as", STAFF_DATA, "--at", AT, "回報 12 50% 已完成初稿")
+    code, out, _ = run("say", "--as", STAFF_DATA, "--at", AT, "回報 12 4月 50% 已完成初稿")
     assert code == 0 and "進度：進行中 50%" in out
     with run.db.sessions() as session:
         row = session.scalars(select(ProgressReport)).one()
@@ -100,9 +100,11 @@ def test_summary_json_has_the_card_numbers(run):
         "section": "戶籍資料課", "items": 11, "done": 1, "in_progress": 0, "overdue": 9, "due_next_14_days": 1,
     }
     assert data["completion"] == 0.091
-    first = data["overdue_items"][0]
-    assert first == {"item": "11", "section": "戶籍資料課", "title": "門牌指標設置及定期巡查管理", "due": "2024-03-05",
-                     "owners": ["李冠緯"]}
+    eleven = next(o for o in data["overdue_items"] if o["item"] == "11")
+    assert eleven == {"item": "11", "section": "戶籍資料課", "title": "門牌指標設置及定期巡查管理", "due": "2024-03-05",
+                      "overdue_times": 1, "owners": ["李冠緯"]}
+    assert data["overdue_items"][0]["due"] == "2024-03-29"  # newest first
+    assert data["not_reported"] == 10
     assert len(data["overdue_items"]) == 9
 
 
@@ -119,7 +121,7 @@ def test_summary_of_the_office_lists_sections(run):
 
 
 def test_export_writes_the_control_table(run, tmp_path):
-    run("say", "--as", STAFF_DATA, "--at", AT, "回報 11 完成 已陳報")
+    run("say", "--as", STAFF_DATA, "--at", AT, "回報 11 4月 完成 已陳報")
     path = tmp_path / "管制表.xlsx"
     code, out, err = run("export", str(path), "--section", "戶籍資料課", "--month", "4", "--at", "2024-04-08")
     assert code == 0, err

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.commands import closest, is_filler, parse, read_status, starts_with_command, strip_mention
+from handlers.catalog import COMMANDS
+from handlers.commands import is_filler, read_status, strip_mention
 from handlers.scopes import read_scope
 
 
@@ -48,13 +49,13 @@ from handlers.scopes import read_scope
     ],
 )
 def test_commands_are_matched_leniently(text, name, args):
-    command = parse(text)
+    command = COMMANDS.parse(text)
     assert (command.name, command.args) == (name, args)
 
 
 def test_zero_width_and_full_width_spaces_are_ignored():
-    assert parse("\u200b本\u3000週\ufeff").name == "this_week"
-    assert parse("　回報　１１　完成　").args == "11 完成"
+    assert COMMANDS.parse("\u200b本\u3000週\ufeff").name == "this_week"
+    assert COMMANDS.parse("　回報　１１　完成　").args == "11 完成"
 
 
 @pytest.mark.parametrize("args", ["", "的", "呢", "的工作有哪些？", "要做什麼", "!", "的事項"])
@@ -97,15 +98,15 @@ def test_mentions_and_group_keywords():
     assert strip_mention("@planbot 本週", "planbot") == ("本週", True)
     assert strip_mention("＠ＰＬＡＮＢＯＴ本週", "planbot") == ("本週", True)
     assert strip_mention("本週", "planbot") == ("本週", False)
-    assert starts_with_command("本週有什麼")
-    assert not starts_with_command("大家早")
-    assert not starts_with_command("謝謝大家")  # small talk is never answered in a group
+    assert COMMANDS.starts_with_command("本週有什麼")
+    assert not COMMANDS.starts_with_command("大家早")
+    assert not COMMANDS.starts_with_command("謝謝大家")  # small talk is never answered in a group
 
 
 def test_closest_commands_for_what_was_not_understood():
-    assert closest("今天要交什麼報告呀") [0] == "today"
-    assert "overdue" in closest("有沒有逾期的")
-    assert closest("") == []
+    assert COMMANDS.closest("今天要交什麼報告呀") [0] == "today"
+    assert "overdue" in COMMANDS.closest("有沒有逾期的")
+    assert COMMANDS.closest("") == []
 
 
 class _Section:

@@ -45,7 +45,7 @@ def test_today_lists_my_deadline_with_number_kind_date_and_status(talk):
     text = talk.text(STAFF_DATA, "今天")
     assert text.startswith("今天（4/8（一））你有 1 項作業到期：")
     assert "【4/8（一）】" in text
-    assert "・11 門牌指標設置及定期巡查管理｜期限｜⬜未回報" in text
+    assert "・11 門牌指標設置及定期巡查管理｜期限（4/5 遇假日順延）｜⬜未回報" in text
 
 
 def test_this_week_and_its_synonyms_give_the_same_answer(talk):
@@ -90,10 +90,10 @@ def test_a_window_shows_when_it_opened(talk):
 
 
 def test_reported_status_shows_in_the_list(talk):
-    talk.send(STAFF_DATA, "回報 11 完成")
-    talk.send(STAFF_DATA, "回報 12 50% 已拍照")
+    talk.send(STAFF_DATA, "回報 11 4月 完成")
+    talk.send(STAFF_DATA, "回報 12 4月 50% 已拍照")
     text = talk.text(STAFF_DATA, "本月")
-    assert "・11 門牌指標設置及定期巡查管理｜期限｜✅已完成" in text
+    assert "・11 門牌指標設置及定期巡查管理｜期限（4/5 遇假日順延）｜✅已完成" in text
     assert "・12 門牌點位及上傳管理｜4月作業｜🔄進行中 50%" in text
 
 
@@ -147,7 +147,7 @@ def test_only_coordinator_and_director_see_the_whole_office(talk):
 def test_coordinator_sees_any_section(talk):
     text = talk.text(COORDINATOR, "本月 戶籍資料課")
     assert text.startswith("本月（4/1（一）～4/30（二））戶籍資料課有")
-    assert "・11 門牌指標設置及定期巡查管理｜期限｜⬜未回報｜李冠緯" in text
+    assert "・11 門牌指標設置及定期巡查管理｜期限（4/5 遇假日順延）｜⬜未回報｜李冠緯" in text
     assert "・戶籍資料課 11" in talk.text(COORDINATOR, "本月 全所")
 
 
@@ -159,7 +159,7 @@ def test_unknown_section_is_named(talk):
 def test_mine_lists_items_with_next_due_and_what_is_left(talk):
     text = talk.text(STAFF_DATA, "我的")
     assert text.startswith("你今年還有 5 個項目要辦（4/8（一） 起）：")
-    assert "・11 門牌指標設置及定期巡查管理｜下次 4/8（一） 期限｜⬜未回報｜今年還有 9 次｜⚠️ 3 次逾期" in text
+    assert "・11 門牌指標設置及定期巡查管理｜下次 4/8（一） 期限（4/5 遇假日順延）｜⬜未回報｜今年還有 9 次｜⚠️ 3 次逾期" in text
     assert "・1 辦理到校受理國中生初領國民身分證業務｜下次 5/31（五） 3-5月作業｜⬜未回報｜今年還有 1 次" in text
 
 
@@ -210,7 +210,81 @@ def test_january_before_the_new_plan_names_the_plan_year_not_this_year(talk):
 def test_next_month_in_december_says_the_next_plan_is_not_imported_yet(talk):
     talk.at("2024-12-20 09:00")
     text = talk.text(STAFF_DATA_2, "下個月")
-    assert text.startswith("下個月（1/1（三）～1/31（五））你沒有作業到期。\n今年已經沒有其他待辦的作業了。")
+    # 12 門牌點位 is still due 12/31: "nothing left this year" would be false (issue 11, point 6).
+    assert text.startswith("下個月（1/1（三）～1/31（五））你沒有作業到期。\n下一項是 12/31（二） 的「")
     assert "114年度的工作計畫還沒匯入，這段期間的作業要等匯入後才看得到。" in text
     talk.at("2024-11-20 09:00")
     assert "還沒匯入" not in talk.text(STAFF_DATA_2, "下個月")
+
+
+# ---------------------------------------------------------------- month words, days and dates (issue 11, point 1)
+
+
+def test_a_month_word_lists_my_work_due_that_month(talk):
+    talk.at("2024-12-02 09:00")
+    december = talk.text(STAFF_DATA, "12月")
+    assert december.startswith("12月（12/1（日）～12/31（二））你有 3 項作業到期：")
+    assert "・11 門牌指標設置及定期巡查管理｜期限｜⬜未回報" in december
+    assert "國籍歸化" not in december  # another section's item that 12月 used to open as a card
+    assert talk.text(STAFF_DATA, "11月").startswith("11月（11/1（五）～11/30（六））你有 3 項作業到期：")
+    assert talk.text(STAFF_DATA, "十一月").startswith("11月（11/1（五）～11/30（六））")
+    assert talk.text(STAFF_DATA, "1月的工作").startswith("1月（1/1（一）～1/31（三））你有 ")
+    assert talk.text(STAFF_DATA, "上個月").startswith("上個月（11/1（五）～11/30（六））你有 3 項作業到期：")
+
+
+def test_a_month_word_with_a_section_is_that_sections_month(talk):
+    text = talk.text(CHIEF_DATA, "3月 戶籍資料課")
+    assert text.startswith("3月（3/1（五）～3/31（日））戶籍資料課有 ")
+    assert "本月（" not in text
+    assert talk.text(STAFF_DATA, "13月").startswith("抱歉，我看不懂")
+
+
+def test_the_day_after_tomorrow_and_a_date(talk):
+    talk.at("2024-12-02 09:00")
+    assert talk.text(STAFF_DATA, "後天").startswith("後天（12/4（三））你沒有作業到期。\n下一項是 12/5（四） 的「門牌指標設置及定期巡查管理」。")
+    text = talk.text(STAFF_DATA, "12/5")
+    assert text.startswith("12/5（四）你有 1 項作業到期：")
+    assert "・11 門牌指標設置及定期巡查管理｜期限｜⬜未回報" in text
+    assert talk.text(STAFF_DATA, "２／３１").startswith("沒有 2/31 這一天")
+
+
+def test_last_month_in_january_is_last_years_december(talk):
+    assert span("last_month", date(2025, 1, 15)) == (date(2024, 12, 1), date(2024, 12, 31))
+    assert span("day_after_tomorrow", date(2024, 12, 30)) == (date(2025, 1, 1), date(2025, 1, 1))
+
+
+# ---------------------------------------------------------------- who is answered how (issue 11, point 10)
+
+
+def test_today_on_a_holiday_says_it_is_one(talk):
+    talk.at("2024-10-10 09:00")
+    text = talk.text(STAFF_DATA, "今天")
+    assert text.startswith("今天（10/10（四））是國慶日，放假。")
+    talk.at("2024-10-12 09:00")
+    assert talk.text(STAFF_DATA, "今天").startswith("今天（10/12（六））是週末，放假。")
+    talk.at("2024-10-11 09:00")
+    assert "放假" not in talk.text(STAFF_DATA, "今天")
+
+
+def test_the_coordinator_is_not_told_to_ask_the_coordinator(talk):
+    text = talk.text(COORDINATOR, "我的")
+    assert "請洽研考" not in text
+    assert text.startswith("名冊上你目前沒有負責的計畫項目。全所的進度可以傳「摘要 全所」或「逾期 全所」查看。")
+
+
+def test_an_empty_own_overdue_list_mentions_the_wider_one(talk):
+    talk.at("2024-12-02 09:00")
+    text = talk.text(COORDINATOR, "逾期")
+    assert "很好" not in text
+    assert text.startswith("你自己目前沒有逾期的作業。全所有 ")
+    assert "項作業逾期未完成，傳「逾期 全所」看全部。" in text
+    chief = talk.text(CHIEF_REG, "逾期")
+    assert "很好" not in chief and "戶籍登記課有 " in chief and "傳「逾期 戶籍登記課」看全部" in chief
+
+
+def test_more_typed_shows_the_next_page_of_the_last_list(talk):
+    first = talk.text(CHIEF_DATA, "逾期 戶籍資料課")
+    talk.text(CHIEF_DATA, "查 門牌")  # another message in between: the 更多 button is gone from view
+    page2 = talk.text(CHIEF_DATA, "更多")
+    assert "第 2/2 頁" in page2 and "3/29（五）" in page2 and page2 != first
+    assert talk.text(STAFF_REG, "更多").startswith("目前沒有還沒看完的清單。")

@@ -40,7 +40,7 @@ def exported(talk: Talk, link: FileLink) -> Path:
 
 
 def test_chief_gets_ods_and_xlsx_links_of_the_section(talk):
-    talk.send(STAFF_DATA, "回報 12 50% 已拍照上傳一半")
+    talk.send(STAFF_DATA, "回報 12 4月 50% 已拍照上傳一半")
     replies = talk.send(CHIEF_DATA, "匯出")
     assert replies[0].text == "管制表已產生（戶籍資料課），執行情形已填入最新回報。下載連結只能用一次，24 小時內有效。"
     ods, xlsx = replies[1:]
@@ -118,8 +118,8 @@ def test_the_exported_table_imports_again(talk, sqlite_template, tmp_path, now):
 
 def test_the_status_cell_reads_as_one_sentence_per_occurrence(talk):
     """執行情形: status, then the note after a comma, then who reported when — never a note after the bracket."""
-    talk.send(STAFF_DATA, "回報 12 50% 已完成初稿\n  待校對")
-    talk.send(STAFF_DATA, "回報 11 完成")
+    talk.send(STAFF_DATA, "回報 12 4月 50% 已完成初稿\n  待校對")
+    talk.send(STAFF_DATA, "回報 11 4月 完成")
     [(_, rows)] = read_sheets(exported(talk, links(talk, CHIEF_DATA)[1]))
     by_number = {r[0]: r for r in rows[2:]}
     assert by_number["12"][17] == "4月：進行中 50%，已完成初稿 待校對（4/8（一） 李冠緯）"

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from handlers import reports
-from handlers.commands import SYNONYMS
+from handlers.catalog import COMMANDS
 from handlers.replies import (
     MAX_CARD_ROWS,
     MAX_MESSAGES,
@@ -49,7 +49,7 @@ EXAMPLES = [
 
 
 def every_spelling() -> list[str]:
-    return [s for spellings in SYNONYMS.values() for s in spellings]
+    return [s for d in COMMANDS.definitions for s in d.spellings]
 
 
 def plan_texts(talk: Talk) -> list[str]:
@@ -148,7 +148,7 @@ def test_a_failing_handler_changes_nothing_and_still_answers(talk, monkeypatch, 
 
     monkeypatch.setattr(reports, "_confirmation", broken)
     with caplog.at_level(logging.ERROR):
-        text = talk.text(STAFF_DATA, "回報 12 完成")
+        text = talk.text(STAFF_DATA, "回報 12 4月 完成")
     assert text == "抱歉，處理時出了問題，這次沒有做任何變更。請稍後再試，或洽研考。"
     assert talk.session.scalar(select(func.count()).select_from(ProgressReport)) == 0
     assert "disk full" in caplog.text

@@ -22,11 +22,11 @@ def test_a_unique_match_shows_the_item_card(talk):
     rows = {r.label: r.value for r in card.rows}
     assert rows["預定時程"] == "每月5日前"
     assert rows["系統讀法"] == "每月 5 日前（遇假日順延至次一工作日）"
-    assert rows["接下來"] == "4月：4/8（一）截止\n5月：5/6（一）截止\n6月：6/5（三）截止"
+    assert rows["接下來"] == "4月：4/8（一）截止（4/5 遇假日順延）\n5月：5/6（一）截止（5/5 遇假日順延）\n6月：6/5（三）截止"
     assert rows["承辦人"] == "李冠緯"
     assert rows["考核指標"].startswith("民政局考核： *門牌月報表項目")
-    assert rows["本次作業"] == "4月：4/8（一）截止｜⬜未回報"
-    assert rows["最新狀況"] == "尚未回報"
+    assert rows["本次作業"] == "4月：4/8（一）截止（4/5 遇假日順延）｜⬜未回報"
+    assert rows["最新狀況"] == "未回報"
     assert [b.label for b in card.buttons] == ["完成", "進行中", "延後"]
 
 
@@ -75,7 +75,7 @@ def test_a_section_qualified_number_is_exact(talk):
 
 
 def test_public_details_for_anyone_progress_only_for_owners_chiefs_coordinator_director(talk):
-    talk.send(STAFF_DATA, "回報 11 完成 已陳報民政局")
+    talk.send(STAFF_DATA, "回報 11 4月 完成 已陳報民政局")
     seen = {}
     for who in (STAFF_DATA, STAFF_DATA_2, STAFF_REG, CHIEF_DATA, CHIEF_REG, COORDINATOR, DIRECTOR):
         [card] = talk.send(who, "查 戶籍資料課 11")
@@ -181,6 +181,22 @@ def test_same_named_sub_items_are_told_apart_by_their_schedule(sqlite_db, now, t
         [pick] = talk.send("Uding", "回報 1 完成")
         assert "・兵役課 1-1 兵調體檢業務：實地(5-6 月)" in pick.text
         assert pick.quick_replies[0].label == "1-1 兵調體檢業務：實地(5-6 月)"
+
+
+def test_words_typed_by_sound_find_the_item(talk):
+    # Zhuyin input slips: 們牌 and 門排 sound like 門牌 (issue 11, point 8).
+    for typo in ("們牌", "查 門排"):
+        [choice] = talk.send(STAFF_DATA, typo)
+        assert isinstance(choice, Text) and "門牌指標設置及定期巡查管理" in choice.text, typo
+        assert "門牌點位及上傳管理" in choice.text
+    [card] = talk.send(STAFF_DATA, "門牌點爲")
+    assert isinstance(card, Card) and card.title == "12 門牌點位及上傳管理"
+
+
+def test_undo_words_are_commands_not_searches(talk):
+    for word in ("撤銷", "取消"):
+        [reply] = talk.send(STAFF_DATA, word)
+        assert isinstance(reply, Text) and reply.text.startswith("你在 24 小時內沒有可以撤銷的回報"), word
 
 
 def test_a_card_says_why_a_schedule_is_not_read(talk):

@@ -38,7 +38,8 @@ def test_chief_gets_the_section_month_card(talk):
     assert card.title == "戶籍資料課 3月進度摘要"
     assert card.subtitle == "3/1（五）～3/31（日）｜統計至 4/8（一）"
     r = rows(card)
-    assert (r["本期項目"], r["已完成"], r["進行中"], r["逾期"], r["尚未回報"]) == ("11 項", "2 項", "1 項", "8 項", "0 項")
+    # 未回報 counts every item nobody reported on in March, overdue ones included (issue 11, point 9).
+    assert (r["本期項目"], r["已完成"], r["進行中"], r["逾期"], r["未回報"]) == ("11 項", "2 項", "1 項", "8 項", "7 項")
     assert r["14 天內到期"] == "1 項" and r["完成率"] == "18%（2/11）"
     overdue = [row for row in card.rows if row.tone == "alert" and "・" in row.value]
     assert len(overdue) == 8
@@ -95,10 +96,22 @@ def test_numbers_add_up_and_match_summarize(talk):
     assert whole.items == sum(s.items for s in whole.sections)
     assert whole.done == sum(s.done for s in whole.sections) == 2
     for s in [whole, *whole.sections]:
-        assert s.done + s.in_progress + s.overdue + s.not_started == s.items
+        assert s.done + s.in_progress + s.overdue + s.pending == s.items
+        assert 0 <= s.not_reported <= s.items - s.done
         assert len(s.overdue_items) == s.overdue
 
 
 def test_unknown_arguments_get_the_usage(talk):
     assert read(talk.send(CHIEF_DATA, "摘要 民政課")).startswith("找不到「民政課」這個課室")
     assert read(talk.send(CHIEF_DATA, "摘要 門牌")).startswith("請這樣問：摘要、摘要 全所")
+
+
+def test_overdue_rows_give_how_many_times_and_the_latest(talk):
+    talk.at("2024-12-02 09:00")
+    [card] = talk.send(CHIEF_DATA, "摘要")
+    r = rows(card)
+    assert r["未回報"] == "14 項" and r["逾期"] == "13 項"
+    values = {row.label: row.value for row in card.rows if row.tone == "alert" and "・" in row.value}
+    assert values["11 門牌指標設置及定期巡查管理"] == "11 次，最近 11/5（二）・李冠緯"
+    overdue = [row for row in card.rows if row.tone == "alert" and "・" in row.value]
+    assert "11/" in overdue[0].value  # newest first, never January on top

@@ -316,3 +316,14 @@ def test_date_helpers():
     assert format_date(d("2024-04-08")) == "4/8（一）"
     with pytest.raises(ValueError):
         parse_year("abc")
+
+
+def test_a_date_moved_by_a_rest_day_remembers_where_it_was():
+    # 2/10/2024 is 春節 (a Saturday too): the window closes on the next working day, 2/15, moved from 2/10.
+    [window] = occ("1/1-2/10")
+    assert (window.due, window.rolled_from) == (d("2024-02-15"), d("2024-02-10"))
+    april = next(o for o in occ("每月5日前") if o.key == "2024-04")
+    assert (april.due, april.rolled_from) == (d("2024-04-08"), d("2024-04-05"))
+    june = next(o for o in occ("每月5日前") if o.key == "2024-06")
+    assert june.rolled_from is None
+    assert all(o.rolled_from is None for o in occ("每月第1個工作日"))

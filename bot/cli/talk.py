@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from bot.cli.common import CliError, moment_option, office_for, runtime, section_for
+from handlers.catalog import COMMANDS as CHAT_COMMANDS
 from handlers.exports import write_table
 from handlers.incoming import Context, Incoming
 from handlers.replies import plain_text, to_dict
@@ -100,7 +101,8 @@ def summary_cmd(ctx: click.Context, section: str | None, month: str | None, at: 
         plan, sec = _plan_and_section(session, office, section, today.year)
         start, end = period_of(plan.year, wanted, today)
         result = summarize(session, plan, sec, start, end, today, rt.calendar(session))
-        output = json.dumps(result.to_json(), ensure_ascii=False, indent=1) if as_json else plain_text(summary_card(result))
+        card = summary_card(result, CHAT_COMMANDS.label("overdue"))
+        output = json.dumps(result.to_json(), ensure_ascii=False, indent=1) if as_json else plain_text(card)
     click.echo(output)
 
 

@@ -5,6 +5,8 @@ The `--help` lines stay on each command's definition, where click reads them.
 
 from __future__ import annotations
 
+from handlers.texts import words as W
+
 # Errors (printed as `planbot: 錯誤：…`)
 ERROR = "planbot: 錯誤：{message}"
 USAGE_ERROR = "planbot: 錯誤：{message} {hint}"
@@ -61,14 +63,14 @@ READINGS_HEAD = "{office} {year} 年：{count} 種時程寫法"
 READING_ROW = "  {line}"
 PLAN_SHOW_HEAD = "{office} {year} 年（民國 {roc} 年）工作計畫：{count} 個項目"
 SECTION_HEAD = "\n【{section}】{count} 項"
-PLAN_COLUMNS = ["編號", "計畫項目", "工作內容", "承辦人", "預定作業時程"]
+PLAN_COLUMNS = ["編號", "計畫項目", "工作內容", W.STAFF, "預定作業時程"]
 NO_OWNER = "（未指定）"
 MONTH = "{month}月"
 NOT_UNDERSTOOD = "⚠ 看不懂：{text}"
 TO_BEFORE_FROM = "迄日早於起日"
 DUE_HEAD = "{first} 至 {last}：{count} 項作業到期\n"
-DUE_COLUMNS = ["到期日", "課室", "編號", "計畫項目", "類型", "起始", "承辦人"]
-KIND_LABELS = {"deadline": "期限", "window": "期間", "period": "月份", "event": "活動"}
+DUE_COLUMNS = ["到期日", "課室", "編號", "計畫項目", "類型", "起始", W.STAFF]
+KIND_LABELS = {**W.KIND, "period": "月份"}  # the due table names a period by its month(s)
 
 # planbot say / summary / export
 NOTHING_TO_SAY = "請給要傳的訊息，例如：planbot say --as 李冠緯 \"本週\""

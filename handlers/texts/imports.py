@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from handlers.texts import words
+
 # What each kind of file is called where a message names it.
 KINDS = {
     "xlsx": "Excel (.xlsx) 活頁簿",
@@ -123,7 +125,7 @@ def report_lines(report) -> list[str]:
 
 
 # The staff roster.
-ROLE_LABELS = {"staff": "承辦人", "chief": "課長", "coordinator": "研考", "director": "主任"}
+ROLE_LABELS = words.ROLE
 UNKNOWN_ROLE = "不認得的角色「{text}」，可用：承辦人、課長、研考、主任"
 ROSTER_NOT_UTF8 = "{name} 不是 UTF-8 文字檔"
 ROSTER_NO_HEADER = "{name} 需要表頭：姓名,課室,角色"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from handlers.texts import words as W
+
 REASON_LABELS = {
     "overdue": "已逾期",
     "escalation": "同仁逾期",
@@ -10,18 +12,19 @@ REASON_LABELS = {
     "event": "活動提醒",
     "upcoming": "即將到期",
     "opened": "開始辦理",
-    "collect_followup": "月報：尚未回報",
+    "collect_followup": f"月報：{W.NOT_REPORTED}",
     "collect": "月報：請回報",
     "compiled": "月報彙整",
 }
 
-KIND_LABELS = {"deadline": "期限", "window": "辦理期間", "period": "月份", "event": "活動"}
+KIND_LABELS = {**W.KIND, "period": "月份"}  # a digest names a period by its month(s)
 
-STATUS_LABELS = {"not_started": "尚未回報", "in_progress": "進行中", "done": "完成", "delayed": "延後"}
+# A digest's "not_started" is an occurrence nobody has reported on.
+STATUS_LABELS = {**W.STATUS, "not_started": W.NOT_REPORTED}
 
-BUTTON_DONE = "完成"
-BUTTON_IN_PROGRESS = "進行中"
-BUTTON_DELAYED = "延後"
+BUTTON_DONE = W.STATUS_SAID["done"][0]
+BUTTON_IN_PROGRESS = W.IN_PROGRESS
+BUTTON_DELAYED = W.DELAYED
 BUTTON_MORE = "更多"
 BUTTON_EXPORT = "下載管制表"
 
@@ -56,8 +59,8 @@ PAGE_TITLE = "{day} 工作提醒（第 {page} 頁）"
 COMPILED_TITLE = "{month} 月工作進度彙整"
 COMPILED_SUBTITLE = "{scope}，共 {total} 項"
 COMPILED_ALL = "全機關"
-COMPILED_COUNTS = "完成 {done}／進行中 {in_progress}／延後 {delayed}／未回報 {missing}"
-COMPILED_MISSING = "未回報：{names}"
+COMPILED_COUNTS = "完成 {done}／" + W.IN_PROGRESS + " {in_progress}／" + W.DELAYED + " {delayed}／" + W.NOT_REPORTED + " {missing}"
+COMPILED_MISSING = W.NOT_REPORTED + "：{names}"
 COMPILED_NO_MISSING = "全部已回報"
 EXPORT_HINT = "要完整的管制表，請在 LINE 輸入「匯出」。"
 

@@ -1,23 +1,31 @@
-"""Every Traditional Chinese string the conversation says, in one place to read and review as one text."""
+"""Every Traditional Chinese string the conversation says, in one place to read and review as one text.
+
+The words for statuses, kinds and roles come from `words`; what each command is called, and its help
+line, is in the command table (`handlers/catalog.py`).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
+from handlers.texts import words as W
 from schedules.dates import format_date
 
 # ---------------------------------------------------------------- words used everywhere
 
-KIND = {"deadline": "期限", "window": "辦理期間", "period": "期間", "event": "活動"}
+KIND = W.KIND
 PERIOD_KIND = "{label}作業"
 DEADLINE_SUFFIX = "截止"
-MEETING = "會議"
-MEETING_WORDS = ("會議", "召開", "會報")
-STATUS = {"not_started": "未回報", "in_progress": "進行中", "done": "已完成", "delayed": "延後"}
-STATUS_MARK = {"not_started": "⬜", "in_progress": "🔄", "done": "✅", "delayed": "⏸"}
-OVERDUE_MARK = "⚠️"
-WHOLE_OFFICE = "全所"
-ROLE = {"staff": "承辦人", "chief": "課長", "coordinator": "研考", "director": "主任"}
+MEETING = W.MEETING
+MEETING_WORDS = W.MEETING_WORDS
+STATUS = W.STATUS
+NOT_REPORTED = W.NOT_REPORTED
+STATUS_MARK = W.STATUS_MARK
+OVERDUE_MARK = W.OVERDUE_MARK
+WHOLE_OFFICE = W.WHOLE_OFFICE
+ROLE = W.ROLE
+ROLLED = "（{day} {rolled}）"
+ROLLED_WORD = W.ROLLED
 SPAN = {
     "today": "今天",
     "tomorrow": "明天",
@@ -25,6 +33,8 @@ SPAN = {
     "next_week": "下週",
     "this_month": "本月",
     "next_month": "下個月",
+    "last_month": "上個月",
+    "day_after_tomorrow": "後天",
 }
 MONTH_WORD = "{month}月"
 LIST_SEP = "、"
@@ -52,17 +62,11 @@ def percent(value: float) -> str:
 # ---------------------------------------------------------------- buttons
 
 BUTTON_MORE = "更多"
-BUTTON_DONE = "完成"
-BUTTON_IN_PROGRESS = "進行中"
+BUTTON_DONE = W.STATUS_SAID["done"][0]
+BUTTON_IN_PROGRESS = W.IN_PROGRESS
 BUTTON_HALF = "50%"
-BUTTON_DELAYED = "延後"
-BUTTON_NOT_STARTED = "未開始"
-# Buttons that send a command as if typed, by route name.
-NAV = {
-    "today": "今天", "tomorrow": "明天", "this_week": "本週", "next_week": "下週", "this_month": "本月",
-    "next_month": "下個月", "overdue": "逾期", "mine": "我的", "report": "回報", "summary": "摘要",
-    "export": "匯出", "help": "說明", "search": "查",
-}
+BUTTON_DELAYED = W.DELAYED
+BUTTON_NOT_STARTED = W.NOT_STARTED
 
 # ---------------------------------------------------------------- people we do not know yet
 
@@ -112,13 +116,19 @@ NOT_UNDERSTOOD = "抱歉，我看不懂「{text}」。"
 NOT_UNDERSTOOD_HINT = "你可以試試下面的指令，或傳「說明」看全部功能。"
 NOT_UNDERSTOOD_EMPTY = "我只看得懂文字訊息喔。傳「說明」看看能問什麼。"
 YOU_ARE_WELCOME = "不客氣！有需要隨時找我。"
+MORE_NOTHING = "目前沒有還沒看完的清單。可以再問一次，例如「本月」或「逾期」，清單太長時再傳「更多」看下一頁。"
 STALE_BUTTON = "這個按鈕已經失效了，請重新輸入指令（例如「本週」或「說明」）。"
 SOMETHING_WRONG = "抱歉，處理時出了問題，這次沒有做任何變更。請稍後再試，或洽研考。"
 
 # ---------------------------------------------------------------- due lists
 
-DUE_HEADER = "{span}（{dates}）{whose}有 {count} 項作業到期："
-DUE_NONE = "{span}（{dates}）{whose}沒有作業到期。"
+DUE_SPAN = "{span}（{dates}）"
+DUE_HEADER = "{span}{whose}有 {count} 項作業到期："
+DUE_NONE = "{span}{whose}沒有作業到期。"
+DAY_OFF = "{span}是{name}，放假。"
+WEEKEND = "週末"
+CLOSURE = "停止上班日"
+NO_SUCH_DAY = "沒有 {day} 這一天，請再確認日期（例如 12/5）。"
 DUE_NEXT = "下一項是 {day} 的「{title}」。"
 DUE_NOTHING_LEFT = "{year}已經沒有其他待辦的作業了。"
 PLAN_NOT_YET = "{roc}年度的工作計畫還沒匯入，這段期間的作業要等匯入後才看得到。"
@@ -136,6 +146,8 @@ PAGE_LAST = "（第 {page}/{pages} 頁，已到最後一頁）"
 
 OVERDUE_HEADER = "{whose}有 {count} 項作業逾期未完成（統計至 {today}）："
 OVERDUE_NONE = "{whose}目前沒有逾期的作業，很好！"
+OVERDUE_NONE_BUT_WIDER = "你自己目前沒有逾期的作業。{scope}有 {count} 項作業逾期未完成，傳「{command} {scope}」看全部。"
+OVERDUE_NONE_WIDER_TOO = "你自己和{scope}目前都沒有逾期的作業，很好！"
 OVERDUE_LINE = "・{due} {number} {title}｜{kind}｜逾 {days} 天｜{status}"
 OVERDUE_LINE_OWNERS = "・{due} {number} {title}｜逾 {days} 天｜{status}｜{owners}"
 SECTION_HEADER = "【{section}】"
@@ -143,6 +155,7 @@ SECTION_HEADER = "【{section}】"
 MINE_HEADER = "你{year}還有 {count} 個項目要辦（{today} 起）："
 MINE_NONE = "你{year}負責的項目都已完成或沒有待辦的作業了。"
 MINE_NOT_OWNER = "名冊上你目前沒有負責的計畫項目。如有錯誤請洽研考。"
+MINE_NOT_OWNER_OFFICE = "名冊上你目前沒有負責的計畫項目。全所的進度可以傳「摘要 全所」或「逾期 全所」查看。"
 MINE_LINE = "・{number} {title}｜下次 {next} {kind}｜{status}｜{year}還有 {left} 次"
 MINE_LINE_ONLY_LATE = "・{number} {title}｜{year}沒有後續作業"
 MINE_OVERDUE = "｜⚠️ {count} 次逾期"
@@ -163,7 +176,7 @@ NUMBER_SUB_ITEMS = "編號 {number} 分成好幾個子項目，請選一項："
 CARD_CONTENT = "工作內容"
 CARD_SCHEDULE = "預定時程"
 CARD_NEXT = "接下來"
-CARD_OWNERS = "承辦人"
+CARD_OWNERS = W.STAFF
 CARD_KPI = "考核指標"
 CARD_POINTS = "配分"
 POINTS = "{points} 分"
@@ -171,7 +184,7 @@ CARD_LATEST = "最新狀況"
 CARD_CURRENT = "本次作業"
 CARD_NO_SCHEDULE = "時程待確認：{problem}"
 CARD_NO_MORE = "今年已無後續作業"
-CARD_NO_REPORT = "尚未回報"
+CARD_NO_REPORT = W.NOT_REPORTED
 CARD_REPORT = "{status}（{who}，{day}）"
 CARD_NOTE = "備註"
 CARD_MONTHS = "{months}月"
@@ -197,8 +210,28 @@ REPORT_DONE = "已記錄 ✅\n{section} {number} {title}\n作業：{occ}\n進度
 REPORT_NOTE = "\n備註：{note}"
 REPORT_BY = "\n回報人：{name}（{time}）"
 REPORT_NEXT = "\n下一次：{next}"
-REPORT_WHOLE_YEAR = "全年"
+REPORT_WHOLE_YEAR = W.WHOLE_YEAR
 REPORT_OTHER_LATE = "另有 {count} 次作業逾期未完成（最近一次：{last}）。要回報那一次請傳：回報 {number} {which} 完成"
+REPORT_WHICH_OCCURRENCE = "「{section} {number} {title}」有 {count} 次作業逾期未完成，要回報哪一次？"
+REPORT_WHICH_LINE = "・{occ}"
+REPORT_WHICH_OVERDUE = "{label}（逾期）"
+REPORT_WHICH_OLDER = "更早的幾次請寫出月份，例如：回報 {number} 1月 完成"
+REPORT_NAME_NOT_FOUND = "找不到和「{name}」有關、你可以回報的項目。可以寫編號，例如：回報 12 完成；傳「我的」看自己的項目和編號。"
+REPORT_NAME_MANY = "有 {count} 個項目和「{name}」有關，要回報哪一項？"
+REPORT_ASK_REASON = "延後的原因是什麼？直接傳給我，我會記在這筆回報的備註（不用補充就傳別的指令）。"
+REPORT_REASON_KEPT = "已記下原因 ✅\n{number} {title}\n備註：{note}"
+REPORT_REASON_TOO_LATE = "這次作業後來已經有新的回報，所以沒有把這段話記成原因。"
+BUTTON_UNDO = "確定撤銷"
+REPORT_NEWER_EXISTS = "「{number} {title}」這次作業已由 {who} 在 {day} 回報為「{old}」，比這個按鈕新。要改成「{new}」嗎？"
+BUTTON_OVERWRITE = "改成{new}"
+BUTTON_KEEP = "不用，看目前狀況"
+UNDO_ASK = "要撤銷你剛才的這筆回報嗎？\n{report}"
+UNDO_REPORT = "{section} {number} {title}\n作業：{occ}\n進度：{status}（{time} 回報）"
+UNDO_DONE = "已撤銷 ↩️\n{report}\n現在的進度：{now}"
+UNDO_NOTHING = "你在 24 小時內沒有可以撤銷的回報（只能撤銷自己最近的一筆，且之後沒有別人再回報）。"
+UNDO_ALREADY = "這筆回報已經撤銷了。"
+UNDO_TOO_OLD = "這筆回報已超過 24 小時，不能撤銷了；請直接回報正確的進度。"
+UNDO_NEWER = "這次作業在你之後又有新的回報，所以不能撤銷；請直接回報正確的進度。"
 REPORT_ALREADY_DONE_NOTE = "（這次作業先前已回報完成，已另外記下這筆新的回報。）"
 
 # ---------------------------------------------------------------- 摘要
@@ -208,16 +241,17 @@ SUMMARY_SUBTITLE = "{dates}｜統計至 {today}"
 SUMMARY_MONTH = "{month}月"
 SUMMARY_YEAR = "今年至今"
 SUMMARY_ITEMS = "本期項目"
-SUMMARY_DONE = "已完成"
-SUMMARY_IN_PROGRESS = "進行中"
-SUMMARY_NOT_STARTED = "尚未回報"
-SUMMARY_OVERDUE = "逾期"
+SUMMARY_DONE = W.DONE
+SUMMARY_IN_PROGRESS = W.IN_PROGRESS
+SUMMARY_NOT_REPORTED = W.NOT_REPORTED
+SUMMARY_OVERDUE = W.OVERDUE
 SUMMARY_NEXT_14 = "14 天內到期"
 SUMMARY_COMPLETION = "完成率"
 SUMMARY_COUNT = "{n} 項"
 SUMMARY_RATE = "{rate}（{done}/{items}）"
 SUMMARY_OVERDUE_HEADER = "逾期項目"
 SUMMARY_OVERDUE_ROW = "{due}・{owners}"
+SUMMARY_OVERDUE_ROW_TIMES = "{times} 次，最近 {due}・{owners}"
 SUMMARY_OVERDUE_MORE = "還有 {n} 項逾期，按「逾期 {scope}」看全部"
 SUMMARY_SECTIONS_HEADER = "各課室"
 SUMMARY_SECTION_ROW = "完成 {done}/{items}・逾期 {overdue}"
@@ -235,7 +269,7 @@ EXPORT_EXPIRES = "{day} {time} 前有效，只能下載一次"
 EXPORT_SHEET_TITLE = "{office}{section}{roc}年度工作計畫期程管制一覽表{month}"
 EXPORT_SHEET_MONTH = "（{month}月）"
 EXPORT_READY_MONTH = " {month}月"
-EXPORT_HEADER = ["編號", "計畫項目", "工作內容", "承辦人", "預定作業時程", *(MONTH_WORD.format(month=m) for m in range(1, 13)),
+EXPORT_HEADER = ["編號", "計畫項目", "工作內容", W.STAFF, "預定作業時程", *(MONTH_WORD.format(month=m) for m in range(1, 13)),
                  "執行情形", "考核指標"]
 EXPORT_MARK = "●"
 EXPORT_STATUS_LINE = "{label}：{status}{note}（{by}）"
@@ -244,24 +278,7 @@ EXPORT_STATUS_BY = "{day} {who}"
 EXPORT_NO_ITEMS = "沒有符合的項目可以匯出。"
 EXPORT_FAILED = "抱歉，管制表產生失敗，請稍後再試或洽研考。"
 
-# ---------------------------------------------------------------- 說明
+# ---------------------------------------------------------------- 說明 (each command's own line is in handlers/catalog.py)
 
 HELP_INTRO = "{name}你好！你可以這樣問我（按下方按鈕也可以）："
-HELP_STAFF = [
-    "今天／明天／本週／下週／本月／下個月：我負責、在這段期間到期的作業",
-    "逾期：我逾期未完成的作業",
-    "我的：我今年還要辦的項目",
-    "查 關鍵字（或直接打項目名稱）：查項目內容、時程、承辦人",
-    "回報 12 完成／回報 12 50% 已完成初稿／回報 12 延遲 原因：回報進度",
-]
-HELP_CHIEF = [
-    "摘要：本課進度摘要（摘要 3月 看某個月）",
-    "逾期 {section}：本課所有逾期作業",
-    "匯出：下載本課管制表（.ods／.xlsx）",
-]
-HELP_ALL = [
-    "摘要 全所／摘要 戶籍資料課 3月：進度摘要",
-    "逾期 全所／逾期 課室名稱：逾期作業",
-    "匯出：下載全所管制表（匯出 課室名稱 只下載一課）",
-]
 HELP_FOOTER = "指令不分全形半形、有沒有空格；「本週」也可以說「這週」「這禮拜」。"
