@@ -6,10 +6,11 @@ new command is one entry here. Order matters: it is the order of 說明's lines 
 
 from __future__ import annotations
 
-from handlers import due_lists, exports, help, linking, reports, search, summaries
+from handlers import console_link, due_lists, exports, help, linking, reports, search, summaries
 from handlers.access import MAY_EXPORT, MAY_SUMMARIZE
 from handlers.commands import CommandDef, Commands, Help
 from handlers.texts import chat as M
+from handlers.texts import console as T
 from storage.models import Role
 
 EVERYONE = (Role.staff, Role.chief, Role.coordinator, Role.director)
@@ -62,6 +63,11 @@ COMMANDS = Commands([
         "export", exports.export, ("匯出", "下載", "管制表", "export"),
         roles=MAY_EXPORT, refusal=M.REFUSE_EXPORT, menu=(Role.chief, Role.coordinator, Role.director),
         help=Help(chief="匯出：下載本課管制表（.ods／.xlsx）", office="匯出：下載全所管制表（匯出 課室名稱 只下載一課）"),
+    ),
+    CommandDef(
+        "console", console_link.console_link, ("管理", "管理頁", "console"),
+        roles=console_link.MAY_SIGN_IN_BY_CHAT, refusal=T.LINK_REFUSED,
+        help=Help(chief=T.HELP_CHIEF, office=T.HELP_OFFICE),
     ),
     CommandDef(
         "help", help.show_help, ("說明", "幫助", "求助", "使用說明", "功能", "選單", "指令", "help", "menu"), menu=EVERYONE,

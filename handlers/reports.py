@@ -279,7 +279,7 @@ def record(req: Request, ctx: Context, item: Item, key: str, status: Status, per
     """
     staff = req.who.staff
     done_before = _done_before(ctx, item.id, key)
-    row = _write(req, ctx, item, key, status, percent, note)
+    row = _write(req, ctx, item, key, status, percent, note, via=req.who.via)
     text = _confirmation(ctx, item, key, status, percent, note, done_before, staff.name if staff else "—")
     if status is Status.delayed and not note:
         memory.remember(ctx, req.who, "reason", report=row.id)

@@ -102,3 +102,6 @@ SKIP_REASONS = {
 }
 RUN_DONE = "{day}：規劃 {planned} 份，新寫入 {written} 份，已送出 {sent} 份，失敗 {failed} 份，待重送 {left} 份"
 RUN_MISSED = "補上漏掉的早上：{days}"
+
+# planbot console link
+CONSOLE_LINK = "{name} 的管理頁登入連結（10 分鐘內有效，只能用一次）：\n{url}"
