@@ -24,7 +24,10 @@ def _hash(code: str) -> str:
 
 
 def create_invite(session: Session, staff: Staff, now: datetime, actor: str = "cli") -> tuple[str, datetime]:
-    """Issue a new single-use code for the staff member; earlier unused codes stop working."""
+    """Issue a new single-use code for the staff member; earlier unused codes stop working.
+
+    `actor` is who asked, for the audit log: the server's command line, or 研考 in the chat (line:U…).
+    """
     session.execute(delete(InviteCode).where(InviteCode.staff_id == staff.id, InviteCode.used_at.is_(None)))
     code = "".join(secrets.choice(ALPHABET) for _ in range(8))
     expires = now + CODE_LIFETIME
