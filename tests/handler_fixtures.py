@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
+from handlers.imports.plan import import_plan
+from handlers.imports.staff import import_staff, read_roster
 from handlers.incoming import Context, Incoming, Settings
 from handlers.replies import Reply, plain_text
 from handlers.router import handle
 from schedules.clock import TAIPEI, FixedClock
 from storage import queries
 from storage.models import Staff
-from storage.plan_import import import_plan
-from storage.staff_import import import_staff, read_roster
 from tests.conftest import DEMO, Database, copy_sqlite, make_sqlite_db
 
 YEAR = 2024

@@ -15,10 +15,10 @@ from bot.app import create_app, start_answering
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.simulator_sender import SimulatorSender
+from handlers.imports.plan import import_plan
+from handlers.imports.staff import import_staff, read_roster
 from schedules.clock import FixedClock
 from storage import queries
-from storage.plan_import import import_plan
-from storage.staff_import import import_staff, read_roster
 from tests.conftest import DEMO
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

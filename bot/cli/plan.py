@@ -10,11 +10,11 @@ import click
 from bot.cli.common import CliError, office_for, parse_day, runtime, section_for, year_option
 from bot.text_table import table
 from handlers.agenda import agenda, number_key
+from handlers.imports.plan import ImportFailed, import_plan
 from handlers.schedule_readings import cell_reading
 from handlers.texts import cli as C
 from schedules.dates import format_date
 from storage import queries
-from storage.plan_import import ImportFailed, import_plan
 
 
 @click.command("import")
@@ -29,7 +29,7 @@ from storage.plan_import import ImportFailed, import_plan
 @click.pass_context
 def import_cmd(ctx: click.Context, file: Path, year_text: str, office: str | None, dry_run: bool, strict: bool,
                tracking_text: str | None) -> None:
-    """匯入工作計畫期程管制表（.csv、.xlsx、.ods）；整份在同一個交易中，有錯就完全不變動。"""
+    """匯入工作計畫期程管制表（.csv、.xlsx、.xls、.ods，或 .odt、.docx 文件裡的表格）；整份在同一個交易中，有錯就完全不變動。"""
     rt = runtime(ctx)
     year = year_option(year_text)
     tracking_from = parse_day(tracking_text) if tracking_text else None

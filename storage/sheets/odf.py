@@ -1,40 +1,49 @@
-"""Read every table of an .ods spreadsheet as rows of text, streaming its content.xml."""
+"""Read the tables of OpenDocument files (.ods sheets, .odt documents) by streaming content.xml.
+
+odfpy and odfdo build a DOM of the whole document first (seconds and hundreds of megabytes for a large plan,
+unbounded for a hostile one); streaming with repeats expanded lazily keeps memory within the file's cell budget.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from storage.sheet_cells import MAX_COLS, MAX_ROWS, _clean, _datetime_text, _number_text
-from storage.sheet_messages import KIND_ODS, MSG_CORRUPT, MSG_LOCKED, MSG_TOO_MANY_ROWS
-from storage.sheet_types import Rows, SheetError
-from storage.sheet_zip import _BROKEN, _open_zip, _zip_text
+from storage.sheets.cells import (
+    MAX_COLS,
+    MAX_HELD,
+    CellBudget,
+    Rows,
+    SheetError,
+    clean,
+    datetime_text,
+    number_text,
+)
+from storage.sheets.containers import BROKEN, Package
 
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _CELL, _COVERED = _TABLE + "table-cell", _TABLE + "covered-table-cell"
+_ROW, _TAB = _TABLE + "table-row", _TABLE + "table"
+_PARAGRAPHS = (_TEXT + "p", _TEXT + "h")
 
 
-def _read_ods(path: Path) -> list[tuple[str, Rows]]:
-    """Stream content.xml (odfpy's DOM load takes seconds and memory per thousand rows; this does not)."""
-    with _open_zip(path, ".ods") as zf:
-        if "encryption-data" in _zip_text(zf, "META-INF/manifest.xml"):
-            raise SheetError(MSG_LOCKED)
-        try:
-            with zf.open("content.xml") as stream:
-                return list(_ods_tables(stream))
-        except _BROKEN as exc:
-            raise SheetError(MSG_CORRUPT.format(kind=KIND_ODS)) from exc
+def read_odf(package: Package) -> list[tuple[str, str, Rows]]:
+    """Return (table name, text just above it, rows) for every top-level table of content.xml."""
+    try:
+        with package.open("content.xml") as stream:
+            return list(_tables(stream, CellBudget()))
+    except BROKEN as exc:
+        raise SheetError("corrupt", kind=package.kind) from exc
 
 
-class _OdsTable:
-    """Collect one table's rows, expanding repeats lazily so huge trailing blank runs cost nothing."""
+class _Table:
+    """Collect one table's rows, expanding repeats lazily so huge blank runs cost nothing."""
 
-    def __init__(self, name: str):
-        self.name = name
+    def __init__(self, name: str, caption: str, budget: CellBudget):
+        self.name, self.caption, self.budget = name, caption, budget
         self.rows: Rows = []
         self.blank_rows = 0
         self.cells: list[str] = []
@@ -54,38 +63,52 @@ class _OdsTable:
         if not cells:
             self.blank_rows += repeat
             return
-        if len(self.rows) + self.blank_rows + repeat > MAX_ROWS:
-            raise SheetError(MSG_TOO_MANY_ROWS.format(name=self.name, limit=MAX_ROWS))
+        self.budget.take(len(cells) * repeat, len(self.rows) + self.blank_rows + repeat, self.name)
         self.rows.extend([] for _ in range(self.blank_rows))
         self.blank_rows = 0
         self.rows.extend(list(cells) for _ in range(repeat))
 
 
-def _ods_tables(stream) -> Iterator[tuple[str, Rows]]:
-    table: _OdsTable | None = None
+def _tables(stream, budget: CellBudget) -> Iterator[tuple[str, str, Rows]]:
+    table: _Table | None = None
+    above = ""  # the last paragraph or heading outside any table: a document table's caption
     cell_depth = 0  # a cell may hold a whole sub-table; only top-level rows and cells count
+    held = 0  # elements parsed since the last one was read and dropped
+    stack: list[ET.Element] = []
     for event, elem in ET.iterparse(stream, events=("start", "end")):
         tag = elem.tag
         if event == "start":
+            stack.append(elem)
+            if (held := held + 1) > MAX_HELD:
+                raise SheetError("too_many_cells", limit=MAX_HELD)
             if tag in (_CELL, _COVERED):
                 cell_depth += 1
-            elif tag == _TABLE + "table" and cell_depth == 0:
-                table = _OdsTable(elem.get(_TABLE + "name", ""))
+            elif tag == _TAB and cell_depth == 0 and table is None:
+                table = _Table(elem.get(_TABLE + "name", ""), above, budget)
             continue
+        stack.pop()
         if tag in (_CELL, _COVERED):
             cell_depth -= 1
             if cell_depth == 0 and table is not None:
                 # A covered cell is hidden under a merge: the user sees it empty even if it kept old text.
-                text = _ods_cell_text(elem) if tag == _CELL else ""
+                text = _cell_text(elem) if tag == _CELL else ""
                 table.add_cell(text, _repeat(elem, "number-columns-repeated"))
-                elem.clear()
-        elif cell_depth == 0 and tag == _TABLE + "table-row" and table is not None:
+            elif cell_depth:
+                continue
+        elif cell_depth:
+            continue  # cell content is read when its cell ends
+        elif tag == _ROW and table is not None:
             table.end_row(_repeat(elem, "number-rows-repeated"))
-            elem.clear()
-        elif cell_depth == 0 and tag == _TABLE + "table" and table is not None:
-            yield table.name, table.rows
-            table = None
-            elem.clear()
+        elif tag == _TAB and table is not None:
+            yield table.name, table.caption, table.rows
+            table, above = None, ""
+        elif tag in _PARAGRAPHS and table is None:
+            above = clean("".join(_inline(elem))) or above
+        else:
+            continue
+        if stack:
+            stack[-1].remove(elem)  # read: drop it so a long document stays small
+            held = 0
 
 
 def _repeat(elem: ET.Element, attr: str) -> int:
@@ -95,24 +118,24 @@ def _repeat(elem: ET.Element, attr: str) -> int:
         return 1
 
 
-def _ods_cell_text(cell: ET.Element) -> str:
+def _cell_text(cell: ET.Element) -> str:
     kind = cell.get(_OFFICE + "value-type")
     try:
         if kind == "float" and cell.get(_OFFICE + "value"):
-            return _number_text(float(cell.get(_OFFICE + "value")))
+            return number_text(float(cell.get(_OFFICE + "value")))
         if kind == "date" and cell.get(_OFFICE + "date-value"):
-            return _datetime_text(datetime.fromisoformat(cell.get(_OFFICE + "date-value")))
+            return datetime_text(datetime.fromisoformat(cell.get(_OFFICE + "date-value")))
     except ValueError:
         pass  # an odd stored value: fall back to the text the user sees
-    return _clean("\n".join(_paragraphs(cell)))
+    return clean("\n".join(_paragraphs(cell)))
 
 
 def _paragraphs(elem: ET.Element) -> Iterator[str]:
     """Yield the cell's paragraphs; comments (office:annotation) are not cell text."""
     for child in elem:
-        if child.tag in (_TEXT + "p", _TEXT + "h"):
+        if child.tag in _PARAGRAPHS:
             yield "".join(_inline(child))
-        elif child.tag in (_TEXT + "list", _TEXT + "list-item"):
+        elif child.tag in (_TEXT + "list", _TEXT + "list-item", _TEXT + "section"):
             yield from _paragraphs(child)
 
 

@@ -77,6 +77,8 @@ def find_layout(rows: list[list[str]], scan: int = 20) -> Layout | None:
                 below = _month_columns(rows[r + 1])
                 if below:
                     months, header_row = below, r + 1
+            if columns.get("schedule") in months.values():
+                del columns["schedule"]  # a 預定作業時程 header spanning the month columns: the marks are the schedule
             return Layout(header_row, columns, months, " ".join(titles))
         text = " ".join(c for c in row if c)
         if text:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from handlers.texts import imports as T
 from storage import queries
-from storage.models import Office, Role, Staff
+from storage.models import Office, Role, Section, Staff
 
 ROLE_NAMES = {
     "staff": Role.staff, "承辦人": Role.staff, "同仁": Role.staff,
@@ -18,7 +19,13 @@ ROLE_NAMES = {
     "director": Role.director, "主任": Role.director, "秘書": Role.director, "主任秘書": Role.director, "區長": Role.director,
 }
 
-ROLE_LABELS = {Role.staff: "承辦人", Role.chief: "課長", Role.coordinator: "研考", Role.director: "主任"}
+ROLE_LABELS = {role: T.ROLE_LABELS[role.value] for role in Role}
+# The roster's limited columns: a longer value is refused with its row, never a database error.
+LIMITS = {
+    "姓名": Staff.__table__.c.name.type.length,
+    "課室": Section.__table__.c.name.type.length,
+    "LINE使用者ID": Staff.__table__.c.line_user_id.type.length,
+}
 
 
 class StaffImportError(ValueError):
@@ -29,7 +36,7 @@ def role_named(text: str) -> Role:
     """Return the role named in Chinese or English."""
     role = ROLE_NAMES.get(text.strip())
     if role is None:
-        raise StaffImportError(f"不認得的角色「{text}」，可用：承辦人、課長、研考、主任")
+        raise StaffImportError(T.UNKNOWN_ROLE.format(text=text))
     return role
 
 
@@ -38,9 +45,9 @@ def read_roster(path: Path) -> list[dict[str, str]]:
     try:
         rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
     except UnicodeDecodeError as exc:
-        raise StaffImportError(f"{path.name} 不是 UTF-8 文字檔") from exc
+        raise StaffImportError(T.ROSTER_NOT_UTF8.format(name=path.name)) from exc
     if not rows or "姓名" not in rows[0]:
-        raise StaffImportError(f"{path.name} 需要表頭：姓名,課室,角色")
+        raise StaffImportError(T.ROSTER_NO_HEADER.format(name=path.name))
     return rows
 
 
@@ -49,7 +56,10 @@ def import_staff(session: Session, office: Office, rows: list[dict[str, str]], n
     for n, row in enumerate(rows, start=2):
         name = (row.get("姓名") or "").strip()
         if not name:
-            raise StaffImportError(f"{source} 第 {n} 列沒有姓名")
+            raise StaffImportError(T.ROSTER_NO_NAME.format(source=source, row=n))
+        for column, limit in LIMITS.items():
+            if len((row.get(column) or "").strip()) > limit:
+                raise StaffImportError(T.ROSTER_TOO_LONG.format(source=source, row=n, column=column, limit=limit))
         section_name = (row.get("課室") or "").strip()
         section = queries.get_or_create_section(session, office, section_name) if section_name else None
         person = queries.staff_by_name(session, office.id, name) or Staff(office_id=office.id, name=name)

@@ -1,4 +1,4 @@
-"""Import a control table (.csv, .xlsx, .ods) into the database in one transaction."""
+"""Import a plan (a control table or the tables of a plan document) into the database in one transaction."""
 
 from __future__ import annotations
 
@@ -9,11 +9,16 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from handlers.imports.layout import find_layout, office_from_title, section_from_title
+from handlers.imports.rows import PlanRow, Problem, check_duplicates, check_lengths, read_plan_rows
+from handlers.texts import imports as T
+from schedules.phrases import ScheduleError, parse_schedule
 from storage import queries
 from storage.models import Item, Office, Role, Section, Staff
-from storage.plan_layout import find_layout, office_from_title
-from storage.plan_rows import PlanRow, Problem, check_duplicates, read_plan_rows
-from storage.sheets import SheetError, read_sheets
+from storage.sheets import SheetError, Table, read_tables
+from storage.text import compact
+
+OFFICE_LIMIT = Office.__table__.c.name.type.length
 
 # The office's day: an import at 00:30 Taipei on 10/1 is an import on 10/1, not 9/30 (UTC).
 OFFICE_ZONE = ZoneInfo("Asia/Taipei")
@@ -55,27 +60,7 @@ class ImportReport:
 
     def summary(self) -> str:
         """Return the report as lines of Traditional Chinese for the terminal."""
-        lines = [f"檔案：{self.path}（{self.year} 年，民國 {self.year - 1911} 年）"]
-        if self.office:
-            lines.append(f"機關：{self.office}")
-        lines.append(f"讀到 {self.rows} 個項目：新增 {self.created}、更新 {self.updated}、未變 {self.unchanged}")
-        if self.staff_created:
-            lines.append(f"新增承辦人：{'、'.join(self.staff_created)}")
-        if self.missing:
-            lines.append(f"資料庫中有、檔案中沒有的項目（保留未刪）：{'、'.join(self.missing)}")
-        if self.tracking_from:
-            day = self.tracking_from
-            lines.append(f"追蹤起日：{day.year - 1911}/{day.month}/{day.day}（{day.isoformat()}）；之前到期、沒人回報的作業不算逾期")
-        if self.problems:
-            lines.append(f"問題 {len(self.problems)} 項：")
-            lines.extend(("  ✗ " if p.fatal else "  ! ") + p.describe() for p in self.problems)
-        if self.dry_run:
-            lines.append("試算（--dry-run）：資料庫沒有任何變動。")
-        elif self.committed:
-            lines.append("已匯入。")
-        else:
-            lines.append("匯入失敗：資料庫沒有任何變動。")
-        return "\n".join(lines)
+        return "\n".join(T.report_lines(self))
 
 
 def import_plan(
@@ -95,16 +80,17 @@ def import_plan(
     first import takes `default_tracking_start`.
     """
     report = ImportReport(path=str(path), year=year, dry_run=dry_run)
-    rows = _read_file(path, report)
+    rows, office_in_file = _read_file(path, report)
     check_duplicates(rows, report.problems)
+    check_lengths(rows, report.problems)
     report.rows = len(rows)
     if not rows and not report.fatal:
-        report.problems.append(Problem("", 1, "全部", "", "檔案裡沒有任何計畫項目"))
+        report.problems.append(Problem("", 1, T.COLUMN_ALL, "", T.NO_ITEMS))
     _attach_schedules(rows, year, report)
     # Everything below happens inside a savepoint so a failure or a dry run leaves the session as it was.
     savepoint = session.begin_nested()
     try:
-        office = _resolve_office(session, path, office_name, report)
+        office = _resolve_office(session, office_name or None, office_in_file, report)
         if report.fatal or (strict and report.problems) or office is None:
             raise ImportFailed(report)
         _apply(session, office, year, rows, now, report, actor, path, tracking_from)
@@ -119,53 +105,57 @@ def import_plan(
     return report
 
 
-def _read_file(path: str | Path, report: ImportReport) -> list[PlanRow]:
+def _read_file(path: str | Path, report: ImportReport) -> tuple[list[PlanRow], str | None]:
+    """Return the rows of every table with a recognisable header, and the office named in a title."""
     try:
-        sheets = read_sheets(path)
+        tables = read_tables(path)
     except SheetError as exc:
-        report.problems.append(Problem("", 0, "檔案", Path(path).name, str(exc)))
-        return []
+        report.problems.append(Problem("", 0, T.COLUMN_FILE, Path(path).name, T.sheet_error(exc)))
+        return [], None
     except OSError as exc:
-        report.problems.append(Problem("", 0, "檔案", Path(path).name, f"無法讀取檔案：{exc.strerror or exc}"))
-        return []
-    rows: list[PlanRow] = []
-    usable = [(name, data) for name, data in sheets if find_layout(data) is not None]
+        reason = T.CANNOT_READ.format(reason=exc.strerror or exc)
+        report.problems.append(Problem("", 0, T.COLUMN_FILE, Path(path).name, reason))
+        return [], None
+    usable = [(t, layout) for t in tables if (layout := find_layout(t.rows)) is not None]
     if not usable:
-        report.problems.append(Problem("", 1, "表頭", "", "找不到表頭：需要「計畫項目／專案名稱」等欄位名稱"))
-        return []
-    single = len(sheets) == 1
-    for name, data in usable:
-        rows.extend(read_plan_rows("" if single else name, data, report.problems))
-    return rows
+        report.problems.append(Problem("", 1, T.COLUMN_HEADER, "", T.NO_HEADER))
+        return [], None
+    rows: list[PlanRow] = []
+    single = len(tables) == 1
+    for table, _layout in usable:
+        rows.extend(read_plan_rows("" if single else table.name, table.rows, report.problems, _caption_section(table)))
+    titles = [text for table, layout in usable for text in (layout.title_text, table.caption)]
+    return rows, next((office for text in titles if (office := office_from_title(text))), None)
 
 
-def _resolve_office(session: Session, path: str | Path, office_name: str | None, report: ImportReport) -> Office | None:
+def _caption_section(table: Table) -> str | None:
+    """Return the section a document names just above its table (a heading such as 「…戶籍登記課113年度…」)."""
+    if not table.caption:
+        return None
+    section = section_from_title(table.caption)
+    if section is None and compact(table.caption).endswith(("課", "室")) and len(compact(table.caption)) <= 10:
+        section = compact(table.caption)
+    return section
+
+
+def _resolve_office(session: Session, office_name: str | None, office_in_file: str | None, report: ImportReport) -> Office | None:
     name = office_name
     if not name:
         existing = queries.only_office(session)
-        name = existing.name if existing else _office_in_file(path)
+        name = existing.name if existing else office_in_file
     if not name:
-        report.problems.append(Problem("", 0, "機關", "", "不知道是哪個機關的計畫，請用 --office 指定"))
+        report.problems.append(Problem("", 0, T.COLUMN_OFFICE, "", T.NO_OFFICE))
+        return None
+    if len(name) > OFFICE_LIMIT:
+        message = T.TOO_LONG.format(column=T.COLUMN_OFFICE, limit=OFFICE_LIMIT, length=len(name))
+        report.problems.append(Problem("", 0, T.COLUMN_OFFICE, name, message))
         return None
     report.office = name
     return queries.get_or_create_office(session, name)
 
 
-def _office_in_file(path: str | Path) -> str | None:
-    try:
-        for _name, data in read_sheets(path):
-            layout = find_layout(data)
-            if layout and office_from_title(layout.title_text):
-                return office_from_title(layout.title_text)
-    except (SheetError, OSError):
-        return None
-    return None
-
-
 def _attach_schedules(rows: list[PlanRow], year: int, report: ImportReport) -> None:
     """Parse each schedule now so problems are reported with their row; a phrase is never guessed."""
-    from schedules.phrases import ScheduleError, parse_schedule
-
     for row in rows:
         text = row.schedule_text or ""
         if not text and not row.months:
@@ -174,7 +164,7 @@ def _attach_schedules(rows: list[PlanRow], year: int, report: ImportReport) -> N
             row.parsed = parse_schedule(text, frozenset(row.months) or None, year).to_json()
         except ScheduleError as exc:
             row.problem = exc.message
-            report.problems.append(Problem(row.sheet, row.row, "預定作業時程", row.schedule_text, exc.message, fatal=False))
+            report.problems.append(Problem(row.sheet, row.row, T.COLUMN_SCHEDULE, row.schedule_text, exc.message, fatal=False))
 
 
 def default_tracking_start(year: int, now: datetime) -> date:

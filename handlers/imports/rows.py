@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from storage.plan_layout import (
+from handlers.imports.layout import (
     Layout,
     cell,
     find_layout,
@@ -13,6 +13,8 @@ from storage.plan_layout import (
     split_owners,
     split_title,
 )
+from handlers.texts import imports as T
+from storage.models import Item, Section, Staff
 from storage.text import compact, fold
 
 
@@ -28,10 +30,7 @@ class Problem:
     fatal: bool = True
 
     def describe(self) -> str:
-        where = f"{self.sheet} 第 {self.row} 列" if self.sheet else f"第 {self.row} 列"
-        value = self.value if len(self.value) <= 40 else self.value[:40] + "…"
-        shown = f"「{value}」" if value else "（空白）"
-        return f"{where}［{self.column}］{shown}：{self.message}"
+        return T.problem_line(self.sheet, self.row, self.column, self.value, self.message)
 
 
 @dataclass
@@ -58,7 +57,7 @@ def read_plan_rows(sheet: str, rows: list[list[str]], problems: list[Problem], d
     """Read one sheet's items; continuation rows (no 編號 and no 計畫項目) become sub-items."""
     layout = find_layout(rows)
     if layout is None:
-        problems.append(Problem(sheet, 1, "表頭", "", "找不到表頭：需要「計畫項目／專案名稱」等欄位名稱"))
+        problems.append(Problem(sheet, 1, T.COLUMN_HEADER, "", T.NO_HEADER))
         return []
     section_default = section_from_title(layout.title_text) or default_section
     if section_default is None and sheet and compact(sheet).endswith(("課", "室")):
@@ -115,7 +114,7 @@ def _read_row(sheet: str, rownum: int, row: list[str], layout: Layout, section: 
     if not (title or content or number or schedule):
         return None
     if not section_name:
-        problems.append(Problem(sheet, rownum, "課室", "", "不知道這一列屬於哪個課室"))
+        problems.append(Problem(sheet, rownum, T.COLUMN_SECTION, "", T.NO_SECTION))
         return None
     owners = split_owners(cell(row, cols.get("owners"))) or owners_in_title
     points_cell = cell(row, cols.get("points"))
@@ -123,13 +122,13 @@ def _read_row(sheet: str, rownum: int, row: list[str], layout: Layout, section: 
         try:
             points = float(fold(points_cell).rstrip("分"))
         except ValueError:
-            problems.append(Problem(sheet, rownum, "配分", points_cell, "配分不是數字"))
+            problems.append(Problem(sheet, rownum, T.COLUMN_POINTS, points_cell, T.POINTS_NOT_NUMBER))
     months: list[int] = []
     for month, idx in sorted(layout.months.items()):
         value = cell(row, idx)
         mark = is_mark(value)
         if mark is None:
-            problems.append(Problem(sheet, rownum, f"{month}月", value, "看不懂的月份標記（請用 ●、V、✓ 或 —）"))
+            problems.append(Problem(sheet, rownum, T.COLUMN_MONTH.format(month=month), value, T.UNKNOWN_MARK))
         elif mark:
             months.append(month)
     return PlanRow(
@@ -154,7 +153,7 @@ def _number_groups(sheet: str, groups: list[list[PlanRow]], problems: list[Probl
     for group in groups:
         head = group[0]
         if not head.title:
-            problems.append(Problem(sheet, head.row, "計畫項目", "", "沒有計畫項目名稱"))
+            problems.append(Problem(sheet, head.row, T.COLUMN_TITLE, "", T.NO_TITLE))
             continue
         if len(group) == 1:
             out.append(head)
@@ -174,8 +173,29 @@ def check_duplicates(rows: list[PlanRow], problems: list[Problem]) -> None:
             continue
         key = (row.section, row.number)
         if key in seen:
-            problems.append(
-                Problem(row.sheet, row.row, "編號", row.number, f"{row.section} 的編號 {row.number} 重複（第 {seen[key].row} 列已用過）")
-            )
+            message = T.DUPLICATE_NUMBER.format(section=row.section, number=row.number, first=seen[key].row)
+            problems.append(Problem(row.sheet, row.row, T.COLUMN_NUMBER, row.number, message))
         else:
             seen[key] = row
+
+
+# The columns whose database type has a length: a longer value is a problem of its row, never a database error.
+LIMITS = {
+    "number": Item.__table__.c.number.type.length,
+    "title": Item.__table__.c.title.type.length,
+    "section": Section.__table__.c.name.type.length,
+    "owner": Staff.__table__.c.name.type.length,
+}
+
+
+def check_lengths(rows: list[PlanRow], problems: list[Problem]) -> None:
+    """Report every value longer than its column allows, with its row and column."""
+    for row in rows:
+        values = [("number", row.number), ("title", row.title), ("section", row.section)]
+        values += [("owner", name) for name in row.owners]
+        for field_name, value in values:
+            limit = LIMITS[field_name]
+            if len(value) > limit:
+                column = T.FIELD_COLUMNS[field_name]
+                message = T.TOO_LONG.format(column=column, limit=limit, length=len(value))
+                problems.append(Problem(row.sheet, row.row, column, value, message))
