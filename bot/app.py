@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from flask import Flask
 
+from bot.console import bp as console_bp
 from bot.event_journal import EventJournal
 from bot.events import Dispatcher
 from bot.runtime import Runtime
@@ -64,6 +65,7 @@ def create_app(runtime: Runtime | None = None, sender=None, testing: bool = Fals
     separate = settings.separate_worker and not sync
     app.extensions["planbot"] = Services(runtime, sender, secret, settings.handlers, dispatcher, journal, sync, separate)
     app.register_blueprint(webhook_bp)
+    app.register_blueprint(console_bp)
     if settings.simulator:
         app.register_blueprint(simulator_bp)
     return app

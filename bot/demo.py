@@ -9,9 +9,13 @@ from pathlib import Path
 
 from bot.cli import main as cli
 from bot.clock import run_in_thread
+from bot.demo_history import make_history
 from bot.runtime import Runtime
 from bot.settings import Settings
+from handlers.texts import cli as C
 from schedules.clock import SystemClock
+from schedules.dates import format_date
+from storage import queries
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "demo"
@@ -24,7 +28,8 @@ def main() -> int:
     year = _this_year()
     steps = [
         ["db", "upgrade"],
-        ["import", str(DEMO / "wenshan-113.ods"), "--year", str(year)],
+        # Tracked since the year's first day, with the history below filling it.
+        ["import", str(DEMO / "wenshan-113.ods"), "--year", str(year), "--tracking-from", f"{year}-01-01"],
         ["staff", "import", str(DEMO / "staff.csv")],
     ]
     for args in steps:
@@ -32,6 +37,7 @@ def main() -> int:
         if code:
             print(f"示範資料準備失敗：planbot {' '.join(args)}", file=sys.stderr)
             return code
+    _fill_history(year)
     _start_clock()
     port = os.environ.get("PORT", "5000")
     print(f"\n示範已就緒：請用瀏覽器開啟 http://127.0.0.1:{port}/simulator （選一位同仁，輸入「說明」或「本月」）")
@@ -41,6 +47,21 @@ def main() -> int:
 
 def _this_year() -> int:
     return SystemClock().now().year
+
+
+def _fill_history(year: int) -> None:
+    """Give the demo office the reports its owners would have made up to today."""
+    runtime = Runtime.from_settings(Settings.from_env())
+    with runtime.sessions() as session:
+        plan = queries.plan_for(session, queries.only_office(session).id, year)
+        now = runtime.clock.now()
+        history = make_history(session, plan, runtime.calendar(session), now)
+        session.commit()
+    if history.skipped:
+        print(C.DEMO_HISTORY_KEPT)
+    else:
+        print(C.DEMO_HISTORY.format(today=format_date(now.date()), reports=history.reports, on_time=history.on_time,
+                                    late=history.late, in_progress=history.in_progress))
 
 
 def _start_clock() -> None:

@@ -14,10 +14,10 @@ from sqlalchemy import select
 from bot.clock import clockwork
 from bot.render import render, to_json
 from handlers.digests import replies_from_payload
+from handlers.imports.staff import ROLE_LABELS
 from handlers.texts.cli import SKIP_REASONS
 from schedules.clock import FixedClock
 from storage.models import Delivery, Staff
-from storage.staff_import import ROLE_LABELS
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates")
 UNKNOWN_USER = "U" + "0" * 31 + "1"

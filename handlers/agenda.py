@@ -21,6 +21,7 @@ class Due:
     item: Item
     occ: Occurrence
     report: ProgressReport | None
+    before_tracking: bool = False
 
     @property
     def status(self) -> Status:
@@ -36,7 +37,7 @@ class Due:
         return self.status is Status.done
 
     def is_overdue(self, today: date) -> bool:
-        return not self.done and self.occ.due < today
+        return not self.before_tracking and not self.done and self.occ.due < today
 
     def is_active(self, day: date) -> bool:
         start = self.occ.starts or self.occ.due
@@ -58,18 +59,32 @@ def agenda(
     start: date | None = None,
     end: date | None = None,
 ) -> list[Due]:
-    """Return the items' occurrences due in [start, end] (all when open), sorted by due, section, number."""
+    """Return the items' occurrences due in [start, end] (all when open), sorted by due, section, number.
+
+    An occurrence due before its plan's tracking start that nobody reported is marked `before_tracking`.
+    """
     reports = queries.latest_reports(session, [i.id for i in items])
     out: list[Due] = []
     for item in items:
+        tracking = item.plan.tracking_from
         for occ in item_occurrences(item, year, calendar):
             if (start and occ.due < start) or (end and occ.due > end):
                 continue
-            out.append(Due(item, occ, effective(reports.get((item.id, occ.key)))))
+            report = effective(reports.get((item.id, occ.key)))
+            untracked = tracking is not None and occ.due < tracking and report is None
+            out.append(Due(item, occ, report, untracked))
     out.sort(key=lambda d: (d.occ.due, d.item.section_id, number_key(d.item.number), d.occ.key))
     return out
 
 
+def before_tracking(dues: list[Due]) -> int:
+    """Return how many of the occurrences are before tracking (said in one line under lists and summaries)."""
+    return sum(1 for d in dues if d.before_tracking)
+
+
+def tracking_start(dues: list[Due]) -> date | None:
+    """Return the tracking start of the plan the occurrences belong to (None when it tracks the whole year)."""
+    return next((d.item.plan.tracking_from for d in dues), None)
 # A report written by 撤銷 when nothing had been reported before: the occurrence reads as never reported.
 UNDONE_TO_NOTHING = "undo:none"
 UNDO = "undo"

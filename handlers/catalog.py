@@ -6,10 +6,11 @@ new command is one entry here. Order matters: it is the order of 說明's lines 
 
 from __future__ import annotations
 
-from handlers import due_lists, exports, help, linking, reports, search, summaries
+from handlers import console_link, due_lists, exports, help, linking, reports, search, summaries, team
 from handlers.access import MAY_EXPORT, MAY_SUMMARIZE
 from handlers.commands import CommandDef, Commands, Help
 from handlers.texts import chat as M
+from handlers.texts import console as T
 from storage.models import Role
 
 EVERYONE = (Role.staff, Role.chief, Role.coordinator, Role.director)
@@ -29,7 +30,10 @@ COMMANDS = Commands([
         "next_week", due_lists.due_in_span, ("下週", "下周", "下禮拜", "下個禮拜", "下星期", "下個星期", "下一週"),
         menu=(Role.staff, Role.chief),
     ),
-    CommandDef("this_month", due_lists.due_in_span, ("本月", "這個月", "這月", "當月"), menu=EVERYONE),
+    CommandDef(
+        "this_month", due_lists.due_in_span, ("本月", "這個月", "這月", "當月"), menu=EVERYONE,
+        help=Help(office="本月：全所這個月還沒完成的作業，依課室和承辦人（本月 課室名稱 看清單）"),
+    ),
     CommandDef("next_month", due_lists.due_in_span, ("下個月", "下月", "下一個月"), menu=(Role.staff,)),
     CommandDef("last_month", due_lists.due_in_span, ("上個月", "上月", "上一個月")),
     CommandDef("day_after_tomorrow", due_lists.due_in_span, ("後天", "後日")),
@@ -37,7 +41,17 @@ COMMANDS = Commands([
     CommandDef("day", due_lists.due_in_span, (), pattern=due_lists.DAY_ASKED),
     CommandDef(
         "overdue", due_lists.overdue, ("逾期", "過期", "遲交", "逾時", "overdue", "late"), menu=WORKERS,
-        help=Help("逾期：我逾期未完成的作業", chief="逾期 {section}：本課所有逾期作業", office="逾期 全所／逾期 課室名稱：逾期作業"),
+        help=Help(
+            "逾期：我逾期未完成的作業",
+            chief="逾期 {section}：本課逾期作業，依承辦人分組、最近的在前；逾期 姓名（或 查 姓名）：一位同仁的逾期和待辦",
+            office="逾期 全所／逾期 課室名稱：逾期作業，依承辦人分組；逾期 姓名（或 查 姓名）：一位同仁的逾期和待辦",
+        ),
+    ),
+    CommandDef(
+        "not_reported", team.not_reported, ("未回報", "誰還沒回報", "誰沒回報", "還沒回報", "尚未回報"),
+        roles=MAY_SUMMARIZE, refusal=M.REFUSE_NOT_REPORTED, menu=(Role.chief, Role.coordinator),
+        help=Help(chief="未回報：本課上個月起到期、還沒有人回報的作業，依承辦人分組",
+                  office="未回報／未回報 課室名稱：還沒有人回報的作業，依課室和承辦人分組"),
     ),
     CommandDef(
         "mine", due_lists.mine, ("我的", "我負責的", "我的項目", "我的工作", "mine", "my"), menu=EVERYONE,
@@ -64,7 +78,16 @@ COMMANDS = Commands([
         help=Help(chief="匯出：下載本課管制表（.ods／.xlsx）", office="匯出：下載全所管制表（匯出 課室名稱 只下載一課）"),
     ),
     CommandDef(
+        "console", console_link.console_link, ("管理", "管理頁", "console"),
+        roles=console_link.MAY_SIGN_IN_BY_CHAT, refusal=T.LINK_REFUSED,
+        help=Help(chief=T.HELP_CHIEF, office=T.HELP_OFFICE),
+    ),
+    CommandDef(
         "help", help.show_help, ("說明", "幫助", "求助", "使用說明", "功能", "選單", "指令", "help", "menu"), menu=EVERYONE,
+    ),
+    CommandDef(
+        "invite", team.invite_code, ("綁定碼", "發綁定碼", "邀請碼"), roles=(Role.coordinator,), refusal=M.REFUSE_INVITE,
+        help=Help(office="綁定碼 姓名：發給同仁一次性的綁定碼（研考）"),
     ),
     CommandDef("link_group", linking.link_group, ("綁定群組", "群組綁定"), offered=False),
     CommandDef(

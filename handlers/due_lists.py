@@ -9,10 +9,10 @@ from datetime import date, timedelta
 from functools import wraps
 from itertools import groupby
 
-from handlers import access, paging, scopes
+from handlers import access, by_person, paging, scopes, team
 from handlers.agenda import Due, agenda, number_key
 from handlers.commands import is_filler
-from handlers.due_text import clip, due_line, item_name, kind_label, owners_text, status_label
+from handlers.due_text import before_tracking_note, clip, due_line, item_name, kind_label, status_label
 from handlers.incoming import Context
 from handlers.replies import Button, Reply, Text
 from handlers.request import Request
@@ -142,8 +142,12 @@ def due_in_span(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
         asked = Asked(M.MONTH_WORD.format(month=first.month), *span("this_month", first), asked.args)
     dates = M.span_text(asked.start, asked.end)
     head = M.DUE_SPAN.format(span=asked.label, dates=dates) if asked.label else dates
+    if req.command.name == "this_month" and not scoped.items and access.sees_every_section(req.who) and not scoped.mixed:
+        # 研考 and 主任 own nothing themselves: their 本月 is what the office still has to hand in.
+        return team.office_span(req, ctx, asked.start, asked.end, head)
     lines = [_day_off(ctx, head, asked)]
     dues = agenda(ctx.session, scoped.items, plan.year, ctx.calendar, asked.start, asked.end)
+    untracked = before_tracking_note(dues)
     later_plan = _not_yet_imported(ctx, plan, asked.end)
     anchor = asked.start if req.command.name == "day" else req.anchor
     if not dues:
@@ -152,6 +156,7 @@ def due_in_span(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
     page = paging.page_of(dues, req.page)
     lines += [M.DUE_HEADER.format(span=head, whose=scoped.whose, count=len(dues))]
     lines += _by_day(page.entries, ctx.today, scoped)
+    lines += ["", untracked] if untracked else []
     lines += ["", later_plan] if later_plan else []
     return [_page_text([line for line in lines if line is not None], req, page, scoped, anchor)]
 
@@ -195,20 +200,27 @@ def _with_next(text: str, ctx: Context, plan: Plan, scoped: Scoped, after: date)
 def overdue(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
     """Answer 逾期 (mine), 逾期 戶籍登記課 or 逾期 全所 with occurrences past due and not done."""
     scoped = scoped_items(req, ctx, plan)
+    if scoped is None and (person := team.person_named(ctx, req, req.args)) is not None:
+        return team.person_work(req, ctx, person)
     if not isinstance(scoped, Scoped):
         return scoped
     today = ctx.today
-    dues = [d for d in agenda(ctx.session, scoped.items, plan.year, ctx.calendar, end=today) if d.is_overdue(today)]
+    past = agenda(ctx.session, scoped.items, plan.year, ctx.calendar, end=today)
+    untracked = before_tracking_note(past)
+    dues = [d for d in past if d.is_overdue(today)]
     if not dues:
-        return [Text(_none_overdue(req, ctx, plan, scoped), _nav(req, scoped))]
-    dues.sort(key=lambda d: (d.item.section_id, d.occ.due, number_key(d.item.number)))
-    page = paging.page_of(dues, req.page)
+        return [Text("\n".join(filter(None, (_none_overdue(req, ctx, plan, scoped), untracked))), _nav(req, scoped))]
     lines = [M.OVERDUE_HEADER.format(whose=scoped.whose, count=len(dues), today=format_date(today))]
-    several = len({d.item.section_id for d in dues}) > 1
-    for section, group in groupby(page.entries, key=lambda d: d.item.section.name):
-        lines += ["", M.SECTION_HEADER.format(section=section)] if several or scoped.mixed else [""]
-        lines += [_overdue_line(d, today, scoped.mixed) for d in group]
-    return [_page_text(lines, req, page, scoped, None)]
+    tail = ["", untracked] if untracked else []
+    if scoped.mixed:
+        # A section's or the office's list: by person, so a lead sees whom to ask, newest first.
+        grouped, counts = by_person.entries(dues)
+        page = paging.page_of(grouped, req.page)
+        lines += by_person.lines(page.entries, counts, lambda d: _overdue_line(d, today), scoped.scope.whole_office)
+        return [_page_text(lines + tail, req, page, scoped, None)]
+    mine_page = paging.page_of(by_person.newest_first(dues), req.page)
+    lines += [""] + [_overdue_line(d, today) for d in mine_page.entries]
+    return [_page_text(lines + tail, req, mine_page, scoped, None)]
 
 
 def _none_overdue(req: Request, ctx: Context, plan: Plan, scoped: Scoped) -> str:
@@ -224,17 +236,11 @@ def _none_overdue(req: Request, ctx: Context, plan: Plan, scoped: Scoped) -> str
     return M.OVERDUE_NONE_BUT_WIDER.format(scope=wider, count=len(late), command=req.label("overdue"))
 
 
-def _overdue_line(due: Due, today: date, mixed: bool) -> str:
-    fields = {
-        "due": format_date(due.occ.due),
-        "number": due.item.number,
-        "title": item_name(due.item, 24),
-        "days": (today - due.occ.due).days,
-        "status": M.STATUS[due.shown_status],
-    }
-    if mixed:
-        return M.OVERDUE_LINE_OWNERS.format(owners=owners_text(due.item), **fields)
-    return M.OVERDUE_LINE.format(kind=kind_label(due), **fields)
+def _overdue_line(due: Due, today: date) -> str:
+    return M.OVERDUE_LINE.format(
+        due=format_date(due.occ.due), number=due.item.number, title=item_name(due.item, 24),
+        kind=kind_label(due), days=(today - due.occ.due).days, status=M.STATUS[due.shown_status],
+    )
 
 
 @_with_plan
@@ -249,12 +255,15 @@ def mine(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
     dues = agenda(ctx.session, items, plan.year, ctx.calendar)
     year = M.plan_year(plan.year, today)
     entries = [e for e in (_mine_entry(item, dues, today, year) for item in items) if e is not None]
+    untracked = before_tracking_note(dues)
     if not entries:
-        return [Text(M.MINE_NONE.format(year=M.plan_year(plan.year, today)), _nav(req))]
+        text = M.MINE_NONE.format(year=M.plan_year(plan.year, today))
+        return [Text("\n".join(filter(None, (text, untracked))), _nav(req))]
     entries.sort(key=lambda e: (e[0], number_key(e[1].number)))
     page = paging.page_of(entries, req.page)
     lines = [M.MINE_HEADER.format(year=year, count=len(entries), today=format_date(today)), ""]
     lines += [line for _key, _item, line in page.entries]
+    lines += ["", untracked] if untracked else []
     return [_page_text(lines, req, page, None, None)]
 
 

@@ -6,8 +6,9 @@ import re
 from collections import Counter
 from datetime import date
 
-from handlers.agenda import Due
+from handlers.agenda import Due, before_tracking, tracking_start
 from handlers.texts import chat as M
+from handlers.texts import tracking as T
 from schedules.dates import format_date, format_month_day
 from storage.models import Item, Section, Status
 
@@ -140,6 +141,8 @@ def status_label(due: Due, today: date) -> str:
         text = M.STATUS_PERCENT.format(status=text, percent=due.report.percent)
     if due.is_overdue(today):
         return M.OVERDUE_MARK + M.STATUS_OVERDUE.format(status=text)
+    if due.before_tracking:
+        return T.STATUS_BEFORE_TRACKING
     return M.STATUS_MARK[due.shown_status] + text
 
 
@@ -181,3 +184,12 @@ def occurrence_text(due: Due) -> str:
     if not label or label == format_date(due.occ.due) or due.occ.kind == "window":
         return when
     return M.OCCURRENCE.format(label=label, when=when)
+
+
+def before_tracking_note(dues: list[Due]) -> str:
+    """Return the one line saying how many occurrences are before tracking ("" when none are)."""
+    count = before_tracking(dues)
+    start = tracking_start(dues)
+    if not count or start is None:
+        return ""
+    return T.BEFORE_TRACKING.format(count=count, day=format_date(start))

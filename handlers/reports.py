@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from handlers import access, item_lookup, memory, paging, postbacks, scopes, search
+from handlers import access, backfill, item_lookup, memory, paging, postbacks, scopes, search
 from handlers.agenda import (
     UNDO,
     UNDONE_TO_NOTHING,
@@ -95,7 +95,8 @@ def report(req: Request, ctx: Context) -> list[Reply]:
     if not items and not subs:
         where = M.REPORT_IN_SECTION.format(section=numbered.section.name) if numbered.section else ""
         return [Text(M.REPORT_NOT_FOUND.format(number=numbered.number, where=where))]
-    said = read_said(numbered.rest, req.incoming.text)
+    many = backfill.read_many(numbered.rest)  # 1-10月 / 全部: several occurrences at once
+    said = read_said(many.rest if many else numbered.rest, req.incoming.text)
     if said.status is not None and said.status.percent is not None and said.status.percent > 100:
         return [Text(M.REPORT_BAD_PERCENT)]
     if said.which is None and BAD_MONTH.match(said.rest):
@@ -105,11 +106,15 @@ def report(req: Request, ctx: Context) -> list[Reply]:
         candidates = subs
         if len(candidates) > 1:
             return ask_which(req, ctx, candidates, said, M.NUMBER_SUB_ITEMS.format(number=numbered.number))
+    if many and len(candidates) > 1:
+        return backfill.pick_section(candidates, numbered.number, many)
     if len(candidates) > 1:
         return ask_which(req, ctx, candidates, said, M.NUMBER_MANY.format(number=numbered.number))
     item = candidates[0]
     if not access.may_report(req.who, item):
         return [Text(M.REFUSE_REPORT.format(item=clip(f"{item.number} {item.title}", 40)))]
+    if many:
+        return backfill.report_many(req, ctx, item, many, said.status)
     occ = pick_occurrence(ctx, item, said.which)
     if occ is None:
         return [Text(_no_occurrence(ctx, item, said.which.group(0)))]
@@ -279,7 +284,7 @@ def record(req: Request, ctx: Context, item: Item, key: str, status: Status, per
     """
     staff = req.who.staff
     done_before = _done_before(ctx, item.id, key)
-    row = _write(req, ctx, item, key, status, percent, note)
+    row = _write(req, ctx, item, key, status, percent, note, via=req.who.via)
     text = _confirmation(ctx, item, key, status, percent, note, done_before, staff.name if staff else "—")
     if status is Status.delayed and not note:
         memory.remember(ctx, req.who, "reason", report=row.id)

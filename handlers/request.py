@@ -19,6 +19,7 @@ class Asker:
     line_user_id: str
     staff: Staff | None = None
     group_id: str | None = None
+    via: str = "line"  # where the person asks from: the chat, or the console's web pages
 
     @property
     def known(self) -> bool:
@@ -31,6 +32,8 @@ class Asker:
     @property
     def actor(self) -> str:
         """Return how the audit log names this person."""
+        if self.via != "line":
+            return f"{self.via}:staff:{self.staff.id if self.staff else '?'}"
         return f"line:{self.line_user_id}" if self.line_user_id else f"staff:{self.staff.id if self.staff else '?'}"
 
 

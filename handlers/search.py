@@ -7,7 +7,7 @@ from functools import lru_cache
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz
 
-from handlers import access, item_lookup, paging, postbacks
+from handlers import access, item_lookup, paging, postbacks, team
 from handlers.due_text import button_names, clip, list_names
 from handlers.incoming import Context
 from handlers.item_cards import item_card
@@ -34,6 +34,9 @@ def search(req: Request, ctx: Context) -> list[Reply]:
     query = req.args.strip()
     if not query:
         return [Text(M.SEARCH_USAGE)]
+    person = team.person_named(ctx, req, query)
+    if person is not None:
+        return team.person_work(req, ctx, person)
     found = find(req, ctx, query)
     typed = req.command.text
     attached = typed.endswith(query) and not typed[: len(typed) - len(query)][-1:].isspace()

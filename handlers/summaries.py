@@ -16,6 +16,7 @@ from handlers.incoming import Context
 from handlers.replies import MAX_CARD_ROWS, MAX_QUICK_REPLIES, Button, Card, CardRow, Reply, Text
 from handlers.request import Request
 from handlers.texts import chat as M
+from handlers.texts import tracking as T
 from schedules.calendar import WorkCalendar
 from schedules.dates import format_date
 from storage import queries
@@ -37,6 +38,8 @@ class Summary:
     in_progress: int = 0
     overdue: int = 0
     due_next_14_days: int = 0
+    before_tracking: int = 0
+    tracking_from: date | None = None
     not_reported: int = 0
     overdue_items: list[Due] = field(default_factory=list)  # each overdue item's latest overdue occurrence
     overdue_times: dict[int, int] = field(default_factory=dict)  # item id -> how many of its occurrences are overdue
@@ -66,6 +69,8 @@ class Summary:
             "due_next_14_days": self.due_next_14_days,
             "not_reported": self.not_reported,
             "completion": self.completion,
+            "before_tracking": self.before_tracking,
+            "tracking_from": self.tracking_from.isoformat() if self.tracking_from else None,
             "overdue_items": [
                 {"item": d.item.number, "section": d.item.section.name, "title": d.item.title,
                  "due": d.occ.due.isoformat(), "overdue_times": self.overdue_times[d.item.id],
@@ -102,12 +107,16 @@ def summarize(
 
 
 def _count(session, plan, items: list[Item], name: str, start: date, end: date, today: date, calendar) -> Summary:
-    result = Summary(name, start, end, today)
+    result = Summary(name, start, end, today, tracking_from=plan.tracking_from)
     dues = agenda(session, items, plan.year, calendar)
     by_item: dict[int, list[Due]] = {}
     coming: set[int] = set()
     for d in dues:
         if (d.occ.starts or d.occ.due) <= end and d.occ.due >= start:
+            if d.before_tracking:
+                # Not in the rates: nobody was asked about it here (a report brings it back).
+                result.before_tracking += 1
+                continue
             by_item.setdefault(d.item.id, []).append(d)
         if today <= d.occ.due < today + timedelta(days=COMING_DAYS) and not d.done:
             coming.add(d.item.id)
@@ -173,6 +182,9 @@ def summary_card(s: Summary, overdue_command: str) -> Card:
         CardRow(M.SUMMARY_NEXT_14, M.SUMMARY_COUNT.format(n=s.due_next_14_days)),
         CardRow(M.SUMMARY_COMPLETION, M.SUMMARY_RATE.format(rate=M.percent(s.completion), done=s.done, items=s.items)),
     ]
+    if s.before_tracking and s.tracking_from:
+        rows.append(CardRow(T.BEFORE_TRACKING_ROW.format(day=format_date(s.tracking_from)),
+                            T.BEFORE_TRACKING_COUNT.format(count=s.before_tracking), "muted"))
     if not s.items:
         rows.append(CardRow(M.SUMMARY_NONE, tone="muted"))
     if s.sections:

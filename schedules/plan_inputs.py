@@ -62,4 +62,6 @@ def _item(item: Item, year: int, calendar: WorkCalendar) -> PlanItem:
             # One unreadable stored schedule must not stop everyone's reminders.
             log.warning("item %s (%s): stored schedule cannot be expanded: %s", item.id, item.number, exc)
     owners = tuple(o.id for o in item.owners)
-    return PlanItem(item.id, item.number, item.title, item.section_id, owners, occurrences, item.lead_days)
+    return PlanItem(
+        item.id, item.number, item.title, item.section_id, owners, occurrences, item.lead_days, item.plan.tracking_from
+    )

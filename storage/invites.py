@@ -23,13 +23,16 @@ def _hash(code: str) -> str:
     return hashlib.sha256(code.strip().upper().encode()).hexdigest()
 
 
-def create_invite(session: Session, staff: Staff, now: datetime) -> tuple[str, datetime]:
-    """Issue a new single-use code for the staff member; earlier unused codes stop working."""
+def create_invite(session: Session, staff: Staff, now: datetime, actor: str = "cli") -> tuple[str, datetime]:
+    """Issue a new single-use code for the staff member; earlier unused codes stop working.
+
+    `actor` is who asked, for the audit log: the server's command line, or 研考 in the chat (line:U…).
+    """
     session.execute(delete(InviteCode).where(InviteCode.staff_id == staff.id, InviteCode.used_at.is_(None)))
     code = "".join(secrets.choice(ALPHABET) for _ in range(8))
     expires = now + CODE_LIFETIME
     session.add(InviteCode(staff_id=staff.id, code_hash=_hash(code), created_at=now, expires_at=expires))
-    queries.audit(session, now, "cli", "staff.invite", staff=staff.name)
+    queries.audit(session, now, actor, "staff.invite", staff=staff.name)
     session.flush()
     return code, expires
 

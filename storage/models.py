@@ -98,6 +98,8 @@ class Plan(Base):
     year: Mapped[int] = mapped_column(Integer)
     source: Mapped[str | None] = mapped_column(String(500))
     imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Occurrences due before this day (and never reported) are history the office did not track here.
+    tracking_from: Mapped[date | None] = mapped_column(Date)
 
     office: Mapped[Office] = relationship(back_populates="plans")
     items: Mapped[list[Item]] = relationship(back_populates="plan", order_by="Item.position")
@@ -293,3 +295,22 @@ class ExportFile(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ConsoleToken(Base):
+    """A console sign-in link (kind `link`, 10 minutes, once) or a signed-in session (kind `session`, 8 hours).
+
+    Only the SHA-256 of the token is kept: a copy of the database opens no console.
+    """
+
+    __tablename__ = "console_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    staff: Mapped[Staff] = relationship()

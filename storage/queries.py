@@ -19,6 +19,7 @@ from storage.models import (
     ProgressReport,
     Section,
     Staff,
+    Status,
 )
 
 
@@ -220,3 +221,20 @@ def count_rows(session: Session) -> dict[str, int]:
     from storage.models import Base
 
     return {t.name: session.scalar(select(func.count()).select_from(t)) or 0 for t in Base.metadata.sorted_tables}
+
+
+def latest_statuses(session: Session, item_ids: Iterable[int]) -> dict[tuple[int, str], Status]:
+    """Return the newest reported status per (item, occurrence) for the items (columns only: the year table's need)."""
+    ids = list(item_ids)
+    if not ids:
+        return {}
+    newest = (
+        select(func.max(ProgressReport.id).label("rid"))
+        .where(ProgressReport.item_id.in_(ids))
+        .group_by(ProgressReport.item_id, ProgressReport.occurrence_key)
+        .subquery()
+    )
+    rows = session.execute(
+        select(ProgressReport.item_id, ProgressReport.occurrence_key, ProgressReport.status).join(newest, ProgressReport.id == newest.c.rid)
+    )
+    return {(item_id, key): status for item_id, key, status in rows}

@@ -7,20 +7,20 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
 
+from handlers.imports.plan import import_plan
+from handlers.imports.staff import import_staff, read_roster
 from handlers.incoming import Context, Incoming, Settings
 from handlers.replies import Reply, plain_text
 from handlers.router import handle
 from schedules.clock import TAIPEI, FixedClock
 from storage import queries
 from storage.models import Staff
-from storage.plan_import import import_plan
-from storage.staff_import import import_staff, read_roster
 from tests.conftest import DEMO, Database, copy_sqlite, make_sqlite_db
 
 YEAR = 2024
@@ -40,8 +40,11 @@ STAFF_ADMIN = "楊凱"  # 行政庶務課: owns 15 勞資會議, 12 門禁安全
 
 
 def load_demo(session: Session, now: datetime) -> None:
-    """Import the demo plan for 2024 and the demo roster, as `planbot import` and `planbot staff import` do."""
-    import_plan(session, DEMO / "wenshan-113.ods", YEAR, now)
+    """Import the demo plan for 2024 and the demo roster, as `planbot import` and `planbot staff import` do.
+
+    The office has tracked the plan since the year's first day (`--tracking-from 2024-01-01`).
+    """
+    import_plan(session, DEMO / "wenshan-113.ods", YEAR, now, tracking_from=date(YEAR, 1, 1))
     office = queries.only_office(session)
     import_staff(session, office, read_roster(DEMO / "staff.csv"), now, "staff.csv")
 

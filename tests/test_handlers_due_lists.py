@@ -114,17 +114,28 @@ def test_done_occurrences_are_no_longer_overdue(talk):
     assert "你有 8 項作業逾期" in text and "1/5（五）" not in text
 
 
-def test_chief_sees_the_section_overdue_with_owners_and_a_more_button(talk):
+def test_chief_sees_the_section_overdue_by_person_newest_first_with_a_more_button(talk):
     replies = talk.send(CHIEF_DATA, "逾期 戶籍資料課")
     text = replies[0].text
     assert text.startswith("戶籍資料課有 30 項作業逾期未完成（統計至 4/8（一））：")
-    assert "・1/5（五） 11 門牌指標設置及定期巡查管理｜逾 94 天｜未回報｜李冠緯" in text
-    assert "・1/31（三） 12 門牌點位及上傳管理｜逾 68 天｜未回報｜李冠緯、劉宗佑" in text
+    # Whoever has most comes first; each person's newest first, so page 1 never opens with January.
+    first = text.split("\n")[2:4]
+    assert first[0] == "▍王瑜（12 次）" and first[1].startswith("・3/29（五） ")
+    assert "1/5（五）" not in text
     assert "第 1/2 頁，按「更多」看下一頁。" in text
     more = next(b for b in buttons(replies[0]) if b.label == "更多")
     page2 = talk.tap(CHIEF_DATA, more.data)[0].text
-    assert "第 2/2 頁" in page2 and "3/29（五）" in page2
-    assert text.count("\n・") + page2.count("\n・") == 30
+    assert "第 2/2 頁" in page2
+    assert "▍李冠緯（9 次）\n・3/29（五） 2-6 " in page2
+    assert "・1/5（五） 11 門牌指標設置及定期巡查管理｜期限｜逾 94 天｜未回報" in page2
+    # 12 has two owners: it shows under each of them; the heading counts each person's own.
+    assert page2.index("▍李冠緯") < page2.index("・1/31（三） 12 門牌點位及上傳管理", page2.index("▍李冠緯"))
+    assert "・1/31（三） 12 門牌點位及上傳管理" in page2.split("▍李冠緯")[0]
+
+
+def test_own_overdue_list_is_newest_first(talk):
+    text = talk.text(STAFF_DATA, "逾期")
+    assert text.index("・3/29（五） 12 ") < text.index("・3/5（二） 11 ") < text.index("・1/5（五） 11 ")
 
 
 def test_chief_of_another_section_and_staff_are_refused_the_section(talk):

@@ -8,10 +8,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 from handlers import exports
+from handlers.imports.plan import import_plan
 from handlers.replies import FileLink, Text
 from storage import queries
 from storage.models import ExportFile
-from storage.plan_import import import_plan
 from storage.sheets import read_sheets
 from tests.conftest import make_sqlite_db
 from tests.handler_fixtures import (

@@ -75,8 +75,9 @@ postback_data = st.one_of(
     ),
 )
 
-# What valid commands write: a report (回報), an export (匯出), a 綁定 try, a chief's 綁定群組 (audit only).
-ALLOWED_GROWTH = {"progress_reports", "audit_log", "link_attempts", "export_files"}
+# What valid commands write: a report (回報), an export (匯出), a 綁定 try, a chief's 綁定群組 (audit only),
+# a console sign-in link (管理).
+ALLOWED_GROWTH = {"progress_reports", "audit_log", "link_attempts", "export_files", "console_tokens"}
 
 
 def conversation_notes(talk: Talk) -> int:
@@ -100,13 +101,15 @@ def check_event(talk: Talk, who: str, send, text_for_rules: str | None) -> None:
         # Every written report is confirmed: recorded, a reason kept after 延後, or a report taken back.
         confirmed = shown.startswith(("已記錄 ✅", "已記下原因 ✅", "已撤銷 ↩️"))
         assert grown == {"progress_reports": 1, "audit_log": 1} and confirmed, (grown, shown)
+    if grown.get("console_tokens"):
+        assert grown == {"console_tokens": 1, "audit_log": 1} and "/console/signin/" in shown, (grown, shown)
     if grown.get("export_files"):
         assert grown == {"export_files": 2, "audit_log": 2} and sum(isinstance(r, FileLink) for r in replies) == 2
     if grown.get("link_attempts"):
         assert grown == {"link_attempts": 1} and text_for_rules is not None and COMMANDS.parse(text_for_rules).name == "link"
     bound = text_for_rules is not None and COMMANDS.parse(text_for_rules).name == "link_group" and "已綁定為" in shown
-    if grown.get("audit_log") and not (grown.get("progress_reports") or grown.get("export_files") or bound):
-        pytest.fail(f"audit without a report, an export or a group binding: {grown}")
+    if grown.get("audit_log") and not (grown.get("progress_reports") or grown.get("export_files") or grown.get("console_tokens") or bound):
+        pytest.fail(f"audit without a report, an export, a console link or a group binding: {grown}")
     if bound:
         assert grown == {"audit_log": 1}, grown
     if "出了問題" in shown:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from handlers.imports.plan import import_plan
 from handlers.incoming import Settings
 from handlers.replies import Text
 from schedules.clock import FixedClock
 from storage import queries
 from storage.models import AuditLog, Item, ProgressReport, Role, Staff, Status
-from storage.plan_import import import_plan
 from tests.handler_fixtures import (
     CHIEF_DATA,
     CHIEF_REG,

@@ -114,17 +114,26 @@ def test_a_forged_more_button_is_checked_like_the_command(talk):
 
 
 def test_paging_covers_the_whole_list_exactly_once(talk):
-    seen, data = [], None
+    # The office's list is grouped by person: an item with two owners shows once under each of them.
+    seen, counts, data, person = [], {}, None, None
     [reply] = talk.send(COORDINATOR, "逾期 全所")
     while True:
-        seen += [line for line in reply.text.splitlines() if line.startswith("・")]
+        for line in reply.text.splitlines():
+            if line.startswith("【"):
+                section = line
+            elif line.startswith("▍"):
+                person = (section, line.split("（")[0])
+                counts[person] = int(line.split("（")[1].split(" 次")[0])
+            elif line.startswith("・"):
+                seen.append((person, line))
         more = [b for b in reply.quick_replies if b.label == "更多"]
         if not more:
             break
         data = more[0].data
         [reply] = talk.tap(COORDINATOR, data)
     total = int(talk.text(COORDINATOR, "逾期 全所").split("有 ")[1].split(" 項")[0])
-    assert len(seen) == total > 100
+    assert len(seen) == len(set(seen)) == sum(counts.values())
+    assert len({line for _person, line in seen}) == total > 100
     assert "p=" in data
 
 

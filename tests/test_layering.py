@@ -16,12 +16,10 @@ LAYERS = {"storage": 0, "schedules": 1, "handlers": 2, "bot": 3}
 EDGE_LIBRARIES = ("flask", "linebot", "werkzeug", "gunicorn")  # only bot/ meets LINE and the web
 
 # Known before the layout was put right; each is being removed by its own change. Never add to these.
-KNOWN_ARROWS_BACK = {("storage/plan_import.py", "schedules")}
+KNOWN_ARROWS_BACK: set[tuple[str, str]] = set()
 KNOWN_PRIVATE_IMPORTS = {
     "schedules/phrases.py", "schedules/phrase_bare_cadences.py", "schedules/phrase_numbered_cadences.py",
-    "schedules/phrase_dates.py", "storage/sheet_ods_reading.py", "storage/sheet_csv_reading.py",
-    "storage/sheet_reading.py", "storage/sheet_ods_writing.py", "storage/sheet_xlsx_reading.py",
-    "storage/sheet_xlsx_writing.py", "storage/sheet_writing.py",
+    "schedules/phrase_dates.py",
 }
 
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from handlers.imports.plan import ImportFailed, import_plan
 from schedules.calendar import WorkCalendar
 from schedules.occurrences import expand
 from schedules.phrases import Schedule
 from storage import queries
 from storage.models import ProgressReport, Status
-from storage.plan_import import ImportFailed, import_plan
 from tests.conftest import DATA, DEMO
 from tests.sizes import size
 

@@ -1,4 +1,4 @@
-"""Reading and writing .csv, .xlsx and .ods: round trips, ODS repeats and merges, and every bad file."""
+"""Reading and writing .csv, .xlsx, .xls and .ods, and the tables of .odt and .docx: round trips, repeats, merges, bad files."""
 
 from __future__ import annotations
 
@@ -10,18 +10,20 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from handlers.texts.imports import sheet_error
 from storage.sheets import (
-    MSG_NOT_XLSX,
     Sheet,
     SheetError,
     column_widths,
     read_rows,
     read_sheets,
+    read_tables,
     sheet_names,
     write_workbook,
 )
 from tests.sizes import size
 
+MSG_NOT_XLSX = "檔案不是有效的 Excel (.xlsx) 活頁簿"
 DEMO = Path(__file__).resolve().parent.parent / "demo"
 TITLE = "臺北市文山區戶政事務所戶籍登記課113年度工作計畫期程管制一覽表"
 HEADER = ["編號", "計畫項目", "工作內容", "1月", "2月", "執行情形", "考核指標"]
@@ -330,7 +332,8 @@ def bad_files(tmp: Path) -> list[tuple[Path, str]]:
     ods = write_workbook(tmp / "valid.ods", [Sheet("s", "", ["a"], [["b"]])])
     cases = {
         "report.pdf": (b"%PDF-1.4", "不支援的檔案類型「.pdf」"),
-        "old.xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "不支援舊版 Excel (.xls)"),
+        "old.xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "舊版 Excel (.xls) 活頁簿已損毀"),
+        "renamed.xls": (b"%PDF-1.4" + b"\0" * 100, "不是有效的舊版 Excel (.xls)"),
         "empty.xlsx": (b"", "檔案是空的"),
         "empty.csv": (b"", "檔案是空的"),
         "empty.ods": (b"", "檔案是空的"),
@@ -373,20 +376,22 @@ def test_every_bad_file_raises_sheet_error_in_chinese(tmp_path):
     for path, message in bad_files(tmp_path):
         with pytest.raises(SheetError) as caught:
             read_sheets(path)
-        assert message in caught.value.message, (path.name, caught.value.message)
-        assert str(caught.value) == caught.value.message
+        shown = sheet_error(caught.value)
+        assert message in shown, (path.name, shown)
 
 
 def test_binary_renamed_xlsx_gives_the_exact_message(tmp_path):
     (tmp_path / "plan.xlsx").write_bytes(b"MZ\x90\x00" + bytes(500))
 
-    with pytest.raises(SheetError, match=r"^檔案不是有效的 Excel \(\.xlsx\) 活頁簿$"):
+    with pytest.raises(SheetError) as caught:
         read_rows(tmp_path / "plan.xlsx")
+    assert sheet_error(caught.value) == MSG_NOT_XLSX
 
 
 def test_write_rejects_unknown_type(tmp_path):
-    with pytest.raises(SheetError, match="不支援的檔案類型"):
+    with pytest.raises(SheetError) as caught:
         write_workbook(tmp_path / "plan.pdf", [Sheet("s", "", ["a"], [])])
+    assert "不支援的檔案類型「.pdf」" in sheet_error(caught.value)
 
 
 # ---------------------------------------------------------------- size
@@ -424,3 +429,38 @@ def test_demo_ods_is_built_from_the_tsv():
     title, *table = read_rows(ods)
     assert title[0] == "臺北市文山區戶政事務所113年度工作計畫期程管制一覽表"
     assert table == read_rows(tsv), "demo/wenshan-113.ods is stale: run demo/build_demo.py"
+
+
+# ---------------------------------------------------------------- documents
+
+
+@pytest.mark.parametrize("ext", [".odt", ".docx"])
+def test_document_tables_carry_the_text_above_them_and_merges_read_blank(tmp_path, ext):
+    from tests.plan_documents import DocTable, write_docx, write_odt
+
+    tables = [
+        DocTable("戶籍登記課", ["編號", "計畫項目"], [["1", "勞資會議"], ["", "續辦"]], merge={0}),
+        DocTable("人事室113年度工作計畫期程管制一覽表", ["編號", "月份"], [["2", *["●"] + [""] * 11]]),
+    ]
+    path = (write_odt if ext == ".odt" else write_docx)(tmp_path / f"plan{ext}", tables, intro="附件1")
+
+    got = read_tables(path)
+
+    assert [(t.name, t.caption) for t in got] == [("表格1", "戶籍登記課"), ("表格2", "人事室113年度工作計畫期程管制一覽表")]
+    # Header cells span two rows and 預定作業月份 spans twelve columns: covered cells read empty.
+    assert got[0].rows == [["編號", "計畫項目"], ["", ""], ["1", "勞資會議"], ["", "續辦"]]
+    assert got[1].rows[0] == ["編號", "預定作業月份", *[""] * 11]
+    assert got[1].rows[1] == ["", *[f"{m}月" for m in range(1, 13)]]
+    assert got[1].rows[2] == ["2", "●", *[""] * 11]
+
+
+def test_document_without_tables_says_so(tmp_path):
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("只有文字，沒有表格")
+    doc.save(tmp_path / "letter.docx")
+
+    with pytest.raises(SheetError) as caught:
+        read_tables(tmp_path / "letter.docx")
+    assert sheet_error(caught.value) == "文件裡沒有任何表格"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,10 +15,10 @@ from bot.app import create_app, start_answering
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.simulator_sender import SimulatorSender
+from handlers.imports.plan import import_plan
+from handlers.imports.staff import import_staff, read_roster
 from schedules.clock import FixedClock
 from storage import queries
-from storage.plan_import import import_plan
-from storage.staff_import import import_staff, read_roster
 from tests.conftest import DEMO
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -34,7 +34,7 @@ if CHROMIUM is None:
 @pytest.fixture
 def simulator_url(sqlite_db):
     with sqlite_db.sessions() as session:
-        import_plan(session, DEMO / "wenshan-113.ods", 2024, MONDAY)
+        import_plan(session, DEMO / "wenshan-113.ods", 2024, MONDAY, tracking_from=date(2024, 1, 1))
         import_staff(session, queries.only_office(session), read_roster(DEMO / "staff.csv"), MONDAY, "staff.csv")
         session.commit()
     runtime = Runtime(sqlite_db.url, sqlite_db.engine, sqlite_db.sessions, FixedClock(MONDAY), Settings(simulator=True))

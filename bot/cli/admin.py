@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from bot.cli.common import CliError, office_for, parse_day, runtime
+from handlers.imports.staff import ROLE_LABELS, StaffImportError, import_staff, read_roster, role_named
 from handlers.texts import cli as C
 from schedules.dates import format_date, parse_year
 from storage import queries
@@ -15,7 +16,6 @@ from storage.db import unit_of_work
 from storage.invites import create_invite
 from storage.migrate import upgrade
 from storage.models import OverrideKind, Role, Staff
-from storage.staff_import import ROLE_LABELS, StaffImportError, import_staff, read_roster, role_named
 
 
 def parse_role(text: str) -> Role:

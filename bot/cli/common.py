@@ -25,7 +25,10 @@ def runtime(ctx: click.Context) -> Runtime:
     root.ensure_object(dict)
     if "runtime" not in root.obj:
         settings = Settings.from_env({**os.environ, **root.obj.get("env", {})})
-        root.obj["runtime"] = Runtime.from_settings(settings, root.obj.get("database_url"))
+        rt = Runtime.from_settings(settings, root.obj.get("database_url"))
+        # A command that leaves its engine open keeps SQLite's write-ahead log unmerged after it exits.
+        root.call_on_close(rt.engine.dispose)
+        root.obj["runtime"] = rt
     return root.obj["runtime"]
 
 

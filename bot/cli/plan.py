@@ -10,11 +10,11 @@ import click
 from bot.cli.common import CliError, office_for, parse_day, runtime, section_for, year_option
 from bot.text_table import table
 from handlers.agenda import agenda, number_key
+from handlers.imports.plan import ImportFailed, import_plan
 from handlers.schedule_readings import cell_reading
 from handlers.texts import cli as C
 from schedules.dates import format_date
 from storage import queries
-from storage.plan_import import ImportFailed, import_plan
 
 
 @click.command("import")
@@ -23,14 +23,22 @@ from storage.plan_import import ImportFailed, import_plan
 @click.option("--office", help="機關名稱（預設：資料庫中唯一的機關，或檔案標題上的機關）。")
 @click.option("--dry-run", is_flag=True, help="只檢查並報告，不寫入資料庫。")
 @click.option("--strict", is_flag=True, help="有任何問題（包括看不懂的時程）就整份不匯入。")
+@click.option("--tracking-from", "tracking_text",
+              help="追蹤起日（2024-10-01 或 113/10/1）：之前到期、沒人回報的作業不算逾期、不提醒。"
+                   "預設：第一次匯入的那天（在計畫年度內時），否則年度第一天；重新匯入時保留原設定。")
 @click.pass_context
-def import_cmd(ctx: click.Context, file: Path, year_text: str, office: str | None, dry_run: bool, strict: bool) -> None:
-    """匯入工作計畫期程管制表（.csv、.xlsx、.ods）；整份在同一個交易中，有錯就完全不變動。"""
+def import_cmd(ctx: click.Context, file: Path, year_text: str, office: str | None, dry_run: bool, strict: bool,
+               tracking_text: str | None) -> None:
+    """匯入工作計畫期程管制表（.csv、.xlsx、.xls、.ods，或 .odt、.docx 文件裡的表格）；整份在同一個交易中，有錯就完全不變動。"""
     rt = runtime(ctx)
     year = year_option(year_text)
+    tracking_from = parse_day(tracking_text) if tracking_text else None
+    if tracking_from is not None and tracking_from.year != year:
+        raise CliError(C.TRACKING_OUTSIDE_YEAR.format(day=format_date(tracking_from), year=year, roc=year - 1911))
     with rt.sessions() as session:
         try:
-            report = import_plan(session, file, year, rt.clock.now(), office, dry_run=dry_run, strict=strict)
+            report = import_plan(session, file, year, rt.clock.now(), office, dry_run=dry_run, strict=strict,
+                                 tracking_from=tracking_from)
         except ImportFailed as exc:
             session.rollback()
             click.echo(exc.report.summary())

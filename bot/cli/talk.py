@@ -17,6 +17,7 @@ from handlers.router import handle, handle_as
 from handlers.scopes import MONTH, month_number
 from handlers.summaries import period_of, summarize, summary_card
 from handlers.texts import cli as C
+from handlers.texts.imports import sheet_error
 from schedules.clock import FixedClock
 from storage import queries
 from storage.db import unit_of_work
@@ -125,7 +126,8 @@ def export_cmd(ctx: click.Context, file: Path, section: str | None, month: str |
         try:
             written = write_table(session, plan, file, sec, wanted, rt.calendar(session))
         except (SheetError, OSError) as exc:
-            raise CliError(C.CANNOT_WRITE.format(file=file, reason=getattr(exc, "message", None) or exc)) from exc
+            reason = sheet_error(exc) if isinstance(exc, SheetError) else exc
+            raise CliError(C.CANNOT_WRITE.format(file=file, reason=reason)) from exc
     if written is None:
         raise CliError(C.NOTHING_TO_EXPORT)
     click.echo(C.WRITTEN.format(file=written))

@@ -6,4 +6,5 @@
 - `readings`: how a schedule phrase is read back, and what was not understood.
 - `imports`: the plan and staff import reports.
 - `cli`: what the `planbot` command prints.
+- `tracking`: the plan's tracking start in lists and summaries, and back-filling (回報 3 1-10月 完成).
 """

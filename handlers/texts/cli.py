@@ -68,6 +68,7 @@ NO_OWNER = "（未指定）"
 MONTH = "{month}月"
 NOT_UNDERSTOOD = "⚠ 看不懂：{text}"
 TO_BEFORE_FROM = "迄日早於起日"
+TRACKING_OUTSIDE_YEAR = "追蹤起日 {day} 不在計畫年度 {year}（民國 {roc} 年）內"
 DUE_HEAD = "{first} 至 {last}：{count} 項作業到期\n"
 DUE_COLUMNS = ["到期日", "課室", "編號", "計畫項目", "類型", "起始", W.STAFF]
 KIND_LABELS = {**W.KIND, "period": "月份"}  # the due table names a period by its month(s)
@@ -102,3 +103,8 @@ SKIP_REASONS = {
 }
 RUN_DONE = "{day}：規劃 {planned} 份，新寫入 {written} 份，已送出 {sent} 份，失敗 {failed} 份，待重送 {left} 份"
 RUN_MISSED = "補上漏掉的早上：{days}"
+DEMO_HISTORY = "示範進度紀錄：到 {today} 為止 {reports} 筆回報（準時完成 {on_time}、逾期後完成 {late}、進行中 {in_progress}）"
+DEMO_HISTORY_KEPT = "示範資料庫已有回報紀錄，保留不動。"
+
+# planbot console link
+CONSOLE_LINK = "{name} 的管理頁登入連結（10 分鐘內有效，只能用一次）：\n{url}"

@@ -47,6 +47,11 @@ class PlanItem:
     owners: tuple[int, ...]
     occurrences: tuple[Occurrence, ...]
     lead_days: int | None = None
+    tracking_from: date | None = None
+
+    def before_tracking(self, occ: Occurrence, report: Report | None) -> bool:
+        """Say whether the occurrence is due before the plan's tracking start and nobody reported on it."""
+        return self.tracking_from is not None and occ.due < self.tracking_from and report is None
 
 
 @dataclass(frozen=True)

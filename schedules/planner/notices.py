@@ -42,7 +42,7 @@ def notices(office: OfficeData, calendar: WorkCalendar, day: date) -> dict[int, 
             if occ.due < reach[0] and first < reach[0] or first > reach[1] and occ.due > reach[1]:
                 continue
             report = office.reports.get((item.id, occ.key))
-            if report is not None and report.status == DONE:
+            if report is not None and report.status == DONE or item.before_tracking(occ, report):
                 continue
             status = report.status if report else "not_started"
             for reason, days in _reasons(occ, item, policy, window):
@@ -131,6 +131,7 @@ def round_lines(office: OfficeData, calendar: WorkCalendar, day: date) -> list[t
         for item in office.items
         for occ in item.occurrences
         if (occ.starts or occ.due) <= last and occ.due >= first
+        and not item.before_tracking(occ, office.reports.get((item.id, occ.key)))
     ]
     if step == "compiled":
         return _compiled(office, pairs, asked, last, people, sections)

@@ -1,0 +1,12 @@
+"""The coordinator's console: a few server-rendered pages behind a sign-in link from LINE.
+
+Every request finds its person from the session cookie here; what that person may see or change is
+decided by handlers (handlers.access, handlers.control_table), never by what a page shows.
+"""
+
+from __future__ import annotations
+
+from bot.console import calendar_pages, staff_pages  # noqa: F401 - they register their routes on the blueprint
+from bot.console.routes import bp
+
+__all__ = ["bp"]

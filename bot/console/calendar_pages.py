@@ -1,0 +1,87 @@
+"""The console's 行事曆 page: the year's overrides, a preview of the due dates a change moves, then saving it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, request
+
+from bot.console.routes import Visit, bp, csrf_failed, page, refuse, visit_of
+from handlers import calendar_changes
+from handlers.texts import console as T
+from storage.models import OverrideKind
+
+
+def _form() -> tuple[date | None, OverrideKind, str]:
+    try:
+        day = date.fromisoformat(request.form.get("day", "").strip())
+    except ValueError:
+        day = None
+    kind = OverrideKind.workday if request.form.get("kind") == "workday" else OverrideKind.closure
+    return day, kind, request.form.get("reason", "").strip()[:200]
+
+
+def _calendar_page(visit: Visit, status: int = 200, **values) -> Response:
+    year = visit.ctx.today.year
+    rows = calendar_changes.overrides(visit.session, year)
+    allowed = calendar_changes.may_change(visit.who)
+    return page("console/calendar.html", status, visit=visit, year=year, rows=rows, allowed=allowed, **values)
+
+
+@bp.get("/calendar")
+def calendar() -> Response:
+    """The year's closures and extra workdays, and the form to add one."""
+    with visit_of() as visit:
+        if isinstance(visit, Response):
+            return visit
+        return _calendar_page(visit)
+
+
+@bp.post("/calendar/preview")
+def calendar_preview() -> Response:
+    """Show which due dates the change would move, with a form to confirm it; nothing is saved yet."""
+    with visit_of() as visit:
+        if isinstance(visit, Response):
+            return visit
+        refused = _refusal(visit)
+        if refused is not None:
+            return refused
+        day, kind, reason = _form()
+        problem = _problem(day, reason)
+        if problem:
+            return _calendar_page(visit, 400, notice=problem, form={"day": request.form.get("day", ""), "kind": kind.value, "reason": reason})
+        moved = calendar_changes.moved_by(visit.session, visit.who, visit.ctx.calendar, day, kind)
+        form = {"day": day.isoformat(), "kind": kind.value, "reason": reason}
+        return _calendar_page(visit, preview={"day": day, "kind": kind.value, "moved": moved}, form=form)
+
+
+@bp.post("/calendar")
+def calendar_save() -> Response:
+    """Save the closure or extra workday."""
+    with visit_of() as visit:
+        if isinstance(visit, Response):
+            return visit
+        refused = _refusal(visit)
+        if refused is not None:
+            return refused
+        day, kind, reason = _form()
+        problem = _problem(day, reason)
+        if problem:
+            return _calendar_page(visit, 400, notice=problem)
+        calendar_changes.change(visit.session, visit.who, day, kind, reason, visit.ctx.now)
+        notice = T.CAL_SAVED.format(day=day.isoformat(), kind=T.CAL_KIND[kind.value], reason=reason)
+        return _calendar_page(visit, notice=notice)
+
+
+def _refusal(visit: Visit) -> Response | None:
+    if csrf_failed(visit):
+        return refuse(T.BAD_CSRF, 403, visit)
+    if not calendar_changes.may_change(visit.who):
+        return refuse(T.CAL_NOT_ALLOWED, 403, visit)
+    return None
+
+
+def _problem(day: date | None, reason: str) -> str:
+    if day is None:
+        return T.CAL_BAD_DAY
+    return "" if reason else T.CAL_NEED_REASON

@@ -1,0 +1,177 @@
+"""The console's routes: sign-in and out, the year table, a month of an item and reporting on it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from sqlalchemy.orm import Session
+
+from handlers import control_table, reports
+from handlers.catalog import COMMANDS
+from handlers.commands import Command
+from handlers.control_table import Filters
+from handlers.incoming import Context, Incoming
+from handlers.replies import plain_text
+from handlers.request import Asker, Request
+from handlers.texts import console as T
+from handlers.texts import words as M
+from schedules.clock import TAIPEI
+from schedules.dates import format_date
+from storage import console_tokens
+from storage.db import unit_of_work
+from storage.models import Staff, Status
+
+bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
+COOKIE = "planbot_console"
+REPORT_STATUSES = (Status.done, Status.in_progress, Status.delayed, Status.not_started)
+
+
+@dataclass
+class Visit:
+    """One request's signed-in person, their database session and handler context."""
+
+    session: Session
+    ctx: Context
+    who: Asker
+    token: str
+
+    @property
+    def csrf(self) -> str:
+        return console_tokens.csrf_token(self.token)
+
+
+def _services():
+    return current_app.extensions["planbot"]
+
+
+def _moment(at) -> str:
+    local = at.astimezone(TAIPEI)
+    return f"{format_date(local.date())} {local:%H:%M}"
+
+
+def page(template: str, status: int = 200, **values) -> Response:
+    page = render_template(template, T=T, M=M, day=format_date, moment=_moment, **values)
+    return Response(page, status=status, mimetype="text/html")
+
+
+def refuse(message: str, status: int, visit: Visit | None = None) -> Response:
+    return page("console/message.html", status, message=message, visit=visit)
+
+
+@contextmanager
+def visit_of() -> Iterator[Visit | Response]:
+    """Yield the signed-in visit (committed at the end), or the page that asks to sign in first."""
+    svc = _services()
+    with unit_of_work(svc.runtime.sessions) as session:
+        token = request.cookies.get(COOKIE, "")
+        staff = console_tokens.session_staff(session, token, svc.runtime.clock.now())
+        if staff is None:
+            yield refuse(T.NEED_SIGNIN, 401)
+            return
+        ctx = Context(session, svc.runtime.clock, svc.settings)
+        yield Visit(session, ctx, _asker(staff), token)
+
+
+def _asker(staff: Staff) -> Asker:
+    return Asker(staff.line_user_id or "", staff, via="console")
+
+
+def csrf_failed(visit: Visit) -> bool:
+    return not console_tokens.csrf_ok(visit.token, request.form.get("csrf", ""))
+
+
+def _secure() -> bool:
+    return _services().settings.public_url.startswith("https://")
+
+
+@bp.get("/signin/<token>")
+def signin(token: str) -> Response:
+    """Open a sign-in link: start an 8-hour session, or say why the link no longer works."""
+    svc = _services()
+    with unit_of_work(svc.runtime.sessions) as session:
+        result = console_tokens.redeem_link(session, token, svc.runtime.clock.now())
+    if result.outcome != "signed_in":
+        message = {"used": T.SIGNIN_USED, "expired": T.SIGNIN_EXPIRED}.get(result.outcome, T.SIGNIN_UNKNOWN)
+        return page("console/message.html", 410, message=message, hint=T.SIGNIN_AGAIN, visit=None)
+    response = redirect(url_for("console.table"), code=303)
+    response.set_cookie(
+        COOKIE, result.session_token, max_age=int(console_tokens.SESSION_LIFETIME.total_seconds()),
+        httponly=True, samesite="Lax", secure=_secure(), path="/console",
+    )
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.post("/signout")
+def signout() -> Response:
+    """End the session (with a valid form token) and clear the cookie."""
+    with visit_of() as visit:
+        if isinstance(visit, Response):
+            return visit
+        if csrf_failed(visit):
+            return refuse(T.BAD_CSRF, 403, visit)
+        console_tokens.end_session(visit.session, visit.token, visit.ctx.now)
+    response = page("console/message.html", message=T.SIGNED_OUT, visit=None)
+    response.delete_cookie(COOKIE, path="/console")
+    return response
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.get("/")
+def table() -> Response:
+    """The 年度管制表, filtered by section, owner and state."""
+    with visit_of() as visit:
+        if isinstance(visit, Response):
+            return visit
+        state = request.args.get("state") or None
+        filters = Filters(_int_arg("section"), _int_arg("owner"), state if state in T.STATES else None)
+        data = control_table.control_table(visit.session, visit.who, visit.ctx.calendar, visit.ctx.today, filters)
+        # One prefix for the ~3600 cell links: url_for per cell is most of the page's time.
+        items_url = url_for("console.table") + "items/"
+        return page("console/table.html", visit=visit, table=data, filters=filters, legend=control_table.LEGEND, items_url=items_url)
+
+
+@bp.get("/items/<int:item_id>/months/<int:month>")
+def month(item_id: int, month: int) -> Response:
+    """A cell: the item's occurrences in that month, their reports, and the report form."""
+    with visit_of() as visit:
+        if isinstance(visit, Response):
+            return visit
+        return _month_page(visit, item_id, month)
+
+
+def _month_page(visit: Visit, item_id: int, month: int, notice: str = "", status: int = 200) -> Response:
+    view = control_table.month_view(visit.session, visit.who, item_id, month, visit.ctx.calendar, visit.ctx.today)
+    if view is None:
+        return refuse(T.FORBIDDEN, 403, visit)
+    return page("console/month.html", status, visit=visit, view=view, notice=notice, statuses=REPORT_STATUSES)
+
+
+@bp.post("/items/<int:item_id>/months/<int:month>/report")
+def report(item_id: int, month: int) -> Response:
+    """Record a report on one occurrence, through the same handler as the chat's buttons."""
+    with visit_of() as visit:
+        if isinstance(visit, Response):
+            return visit
+        if csrf_failed(visit):
+            return refuse(T.BAD_CSRF, 403, visit)
+        view = control_table.month_view(visit.session, visit.who, item_id, month, visit.ctx.calendar, visit.ctx.today)
+        if view is None or not view.may_report:
+            return refuse(T.FORBIDDEN, 403, visit)
+        key = request.form.get("occurrence", "")
+        if key not in {o.due.occ.key for o in view.occurrences}:
+            return refuse(T.NOT_FOUND, 404, visit)
+        fields = {
+            "i": str(item_id), "o": key, "s": request.form.get("status", ""),
+            "p": request.form.get("percent", "").strip(), "n": request.form.get("note", "").strip()[:500],
+        }
+        asked = Request(Incoming("console", visit.who.line_user_id), visit.who, Command("", "", ""), COMMANDS)
+        answer = "\n\n".join(plain_text(r) for r in reports.on_report(asked, visit.ctx, fields))
+        return _month_page(visit, item_id, month, notice=answer)

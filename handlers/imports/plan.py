@@ -1,0 +1,262 @@
+"""Import a plan (a control table or the tables of a plan document) into the database in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from handlers.imports.layout import find_layout, office_from_title, section_from_title
+from handlers.imports.rows import PlanRow, Problem, check_duplicates, check_lengths, read_plan_rows
+from handlers.texts import imports as T
+from schedules.phrases import ScheduleError, parse_schedule
+from storage import queries
+from storage.models import Item, Office, Role, Section, Staff
+from storage.sheets import SheetError, Table, read_tables
+from storage.text import compact
+
+OFFICE_LIMIT = Office.__table__.c.name.type.length
+
+# The office's day: an import at 00:30 Taipei on 10/1 is an import on 10/1, not 9/30 (UTC).
+OFFICE_ZONE = ZoneInfo("Asia/Taipei")
+
+
+class ImportFailed(Exception):
+    """The file cannot be imported; nothing was written."""
+
+    def __init__(self, report: ImportReport):
+        super().__init__(report.summary())
+        self.report = report
+
+
+@dataclass
+class ImportReport:
+    """What an import read, changed and found wrong."""
+
+    path: str
+    year: int
+    office: str = ""
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    staff_created: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    dry_run: bool = False
+    committed: bool = False
+    tracking_from: date | None = None
+
+    @property
+    def fatal(self) -> list[Problem]:
+        return [p for p in self.problems if p.fatal]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.fatal]
+
+    def summary(self) -> str:
+        """Return the report as lines of Traditional Chinese for the terminal."""
+        return "\n".join(T.report_lines(self))
+
+
+def import_plan(
+    session: Session,
+    path: str | Path,
+    year: int,
+    now: datetime,
+    office_name: str | None = None,
+    actor: str = "cli",
+    dry_run: bool = False,
+    strict: bool = False,
+    tracking_from: date | None = None,
+) -> ImportReport:
+    """Import the file as the office's plan for the AD year; raise ImportFailed (nothing written) on errors.
+
+    `tracking_from` sets the plan's tracking start; without it a re-import keeps the one it has and a
+    first import takes `default_tracking_start`.
+    """
+    report = ImportReport(path=str(path), year=year, dry_run=dry_run)
+    rows, office_in_file = _read_file(path, report)
+    check_duplicates(rows, report.problems)
+    check_lengths(rows, report.problems)
+    report.rows = len(rows)
+    if not rows and not report.fatal:
+        report.problems.append(Problem("", 1, T.COLUMN_ALL, "", T.NO_ITEMS))
+    _attach_schedules(rows, year, report)
+    # Everything below happens inside a savepoint so a failure or a dry run leaves the session as it was.
+    savepoint = session.begin_nested()
+    try:
+        office = _resolve_office(session, office_name or None, office_in_file, report)
+        if report.fatal or (strict and report.problems) or office is None:
+            raise ImportFailed(report)
+        _apply(session, office, year, rows, now, report, actor, path, tracking_from)
+    except BaseException:
+        savepoint.rollback()
+        raise
+    if dry_run:
+        savepoint.rollback()
+        return report
+    savepoint.commit()
+    report.committed = True
+    return report
+
+
+def _read_file(path: str | Path, report: ImportReport) -> tuple[list[PlanRow], str | None]:
+    """Return the rows of every table with a recognisable header, and the office named in a title."""
+    try:
+        tables = read_tables(path)
+    except SheetError as exc:
+        report.problems.append(Problem("", 0, T.COLUMN_FILE, Path(path).name, T.sheet_error(exc)))
+        return [], None
+    except OSError as exc:
+        reason = T.CANNOT_READ.format(reason=exc.strerror or exc)
+        report.problems.append(Problem("", 0, T.COLUMN_FILE, Path(path).name, reason))
+        return [], None
+    usable = [(t, layout) for t in tables if (layout := find_layout(t.rows)) is not None]
+    if not usable:
+        report.problems.append(Problem("", 1, T.COLUMN_HEADER, "", T.NO_HEADER))
+        return [], None
+    rows: list[PlanRow] = []
+    single = len(tables) == 1
+    for table, _layout in usable:
+        rows.extend(read_plan_rows("" if single else table.name, table.rows, report.problems, _caption_section(table)))
+    titles = [text for table, layout in usable for text in (layout.title_text, table.caption)]
+    return rows, next((office for text in titles if (office := office_from_title(text))), None)
+
+
+def _caption_section(table: Table) -> str | None:
+    """Return the section a document names just above its table (a heading such as 「…戶籍登記課113年度…」)."""
+    if not table.caption:
+        return None
+    section = section_from_title(table.caption)
+    if section is None and compact(table.caption).endswith(("課", "室")) and len(compact(table.caption)) <= 10:
+        section = compact(table.caption)
+    return section
+
+
+def _resolve_office(session: Session, office_name: str | None, office_in_file: str | None, report: ImportReport) -> Office | None:
+    name = office_name
+    if not name:
+        existing = queries.only_office(session)
+        name = existing.name if existing else office_in_file
+    if not name:
+        report.problems.append(Problem("", 0, T.COLUMN_OFFICE, "", T.NO_OFFICE))
+        return None
+    if len(name) > OFFICE_LIMIT:
+        message = T.TOO_LONG.format(column=T.COLUMN_OFFICE, limit=OFFICE_LIMIT, length=len(name))
+        report.problems.append(Problem("", 0, T.COLUMN_OFFICE, name, message))
+        return None
+    report.office = name
+    return queries.get_or_create_office(session, name)
+
+
+def _attach_schedules(rows: list[PlanRow], year: int, report: ImportReport) -> None:
+    """Parse each schedule now so problems are reported with their row; a phrase is never guessed."""
+    for row in rows:
+        text = row.schedule_text or ""
+        if not text and not row.months:
+            text = row.content  # the seeds often write the phrase inside 工作內容
+        try:
+            row.parsed = parse_schedule(text, frozenset(row.months) or None, year).to_json()
+        except ScheduleError as exc:
+            row.problem = exc.message
+            report.problems.append(Problem(row.sheet, row.row, T.COLUMN_SCHEDULE, row.schedule_text, exc.message, fatal=False))
+
+
+def default_tracking_start(year: int, now: datetime) -> date:
+    """Return the day of the import when it falls in the plan year, else the year's first day.
+
+    An office starting in October is not told that January is overdue; a past year imported to try the
+    bot out behaves as if it had been tracked all along.
+    """
+    today = now.astimezone(OFFICE_ZONE).date()
+    return today if today.year == year else date(year, 1, 1)
+
+
+def _apply(
+    session: Session, office: Office, year: int, rows: list[PlanRow], now: datetime, report: ImportReport, actor: str, path,
+    tracking_from: date | None = None,
+) -> None:
+    plan = queries.get_or_create_plan(session, office, year)
+    first_import = plan.imported_at is None
+    plan.source, plan.imported_at = Path(path).name, now
+    if tracking_from is not None:
+        plan.tracking_from = tracking_from
+    elif first_import:
+        plan.tracking_from = default_tracking_start(year, now)
+    # A plan imported before tracking starts existed keeps NULL: tracked from its first day, as it was.
+    report.tracking_from = plan.tracking_from
+    existing = queries.items_of_plan(session, plan.id)
+    by_number = {(i.section.name, i.number): i for i in existing if i.number}
+    by_title: dict[tuple[str, str], Item] = {}
+    for i in existing:
+        by_title.setdefault((i.section.name, i.title), i)
+    sections: dict[str, Section] = {}
+    seen: set[int] = set()
+    for pos, row in enumerate(rows):
+        section = sections.get(row.section) or queries.get_or_create_section(session, office, row.section)
+        sections[row.section] = section
+        item = by_number.get((row.section, row.number)) if row.number else None
+        if item is None:
+            item = by_title.get((row.section, row.title))
+            if item is not None and item.id in seen:
+                item = None
+        owners = [_owner(session, office, section, name, report) for name in row.owners]
+        if item is None:
+            item = Item(plan_id=plan.id, section_id=section.id, number=row.number or str(pos + 1), title=row.title)
+            session.add(item)
+            report.created += 1
+            changed = True
+        else:
+            changed = False
+        changed |= _update(item, row, pos)
+        session.flush()
+        if [o.id for o in item.owners] != [o.id for o in owners]:
+            queries.set_owners(session, item, owners)
+            changed = True
+        if item.id in seen:
+            continue
+        seen.add(item.id)
+        if changed and item in existing:
+            report.updated += 1
+        elif item in existing:
+            report.unchanged += 1
+    report.missing = [f"{i.section.name} {i.number} {i.title}" for i in existing if i.id not in seen]
+    queries.audit(session, now, actor, "plan.import", file=Path(path).name, year=year, created=report.created, updated=report.updated)
+
+
+def _update(item: Item, row: PlanRow, pos: int) -> bool:
+    values = {
+        "number": row.number or item.number,
+        "title": row.title,
+        "content": row.content,
+        "schedule_text": row.schedule_text,
+        "months": row.months,
+        "schedule": row.parsed,
+        "schedule_problem": row.problem,
+        "kpi": row.kpi,
+        "points": row.points,
+        "status_text": row.status_text,
+        "source_row": row.row,
+        "position": pos,
+    }
+    changed = False
+    for key, value in values.items():
+        if getattr(item, key) != value:
+            setattr(item, key, value)
+            changed = key not in ("source_row", "position") or changed
+    return changed
+
+
+def _owner(session: Session, office: Office, section: Section, name: str, report: ImportReport) -> Staff:
+    staff = queries.staff_by_name(session, office.id, name)
+    if staff is None:
+        staff = Staff(office_id=office.id, name=name, section_id=section.id, role=Role.staff)
+        session.add(staff)
+        session.flush()
+        report.staff_created.append(name)
+    return staff

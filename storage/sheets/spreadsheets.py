@@ -1,0 +1,204 @@
+"""Read text sheets (.csv, .tsv, .txt) and workbooks (.xlsx with openpyxl, .xls with xlrd) as rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, time
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from storage.sheets.cells import (
+    MAX_BLANK_RUN,
+    MAX_CELLS,
+    MAX_COLS,
+    MAX_UNPACKED,
+    CellBudget,
+    Rows,
+    SheetError,
+    clean,
+    datetime_text,
+    number_text,
+    used_width,
+)
+from storage.sheets.containers import BROKEN, CFB_MAGIC, Package, open_package
+
+# An .xls is not compressed: its size bounds its cells (xlrd skips blank cells unless asked for formatting).
+MAX_XLS_BYTES = 8 * 1024 * 1024
+
+
+def read_text(data: bytes, tab: bool) -> Rows:
+    """Read CSV or TSV text, guessing the delimiter from the first line when the extension does not say."""
+    text = _decode(data)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = "\t" if tab or first.count("\t") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: Rows = []
+    budget = CellBudget()
+    try:
+        for row in reader:
+            rows.append([clean(c) for c in row[:MAX_COLS]])
+            budget.take(len(rows[-1]), len(rows), "CSV")
+    except csv.Error as exc:
+        raise SheetError("csv_syntax", row=reader.line_num) from exc
+    return rows
+
+
+def _decode(data: bytes) -> str:
+    """Decode UTF-8 (with or without BOM), UTF-16 with BOM (Excel's Unicode text), or Big5/CP950."""
+    if data.startswith(b"PK\x03\x04") or data.startswith(CFB_MAGIC):
+        raise SheetError("csv_workbook")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise SheetError("csv_encoding") from exc
+    if b"\x00" in data[:8192]:
+        raise SheetError("csv_binary")
+    for encoding in ("utf-8-sig", "cp950", "big5hkscs"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SheetError("csv_encoding")
+
+
+def read_xlsx(path: Path) -> list[tuple[str, Rows]]:
+    """Read every worksheet; the parts openpyxl will load are measured first, so a bomb is refused unread."""
+    from openpyxl import load_workbook
+
+    with open_package(path, "xlsx") as package:
+        _check_xlsx_parts(package)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises its own and many built-in types for a damaged package
+        raise SheetError("corrupt", kind="xlsx") from exc
+    budget = CellBudget()
+    try:
+        return [(ws.title, _xlsx_rows(ws, budget)) for ws in wb.worksheets]
+    except BROKEN as exc:
+        raise SheetError("corrupt", kind="xlsx") from exc
+    finally:
+        wb.close()
+
+
+def _check_xlsx_parts(package: Package) -> None:
+    """Refuse more XML than the budget, and more shared strings than cells (openpyxl keeps them all)."""
+    infos = [i for i in package.zf.infolist() if i.filename.endswith((".xml", ".rels"))]
+    if sum(i.file_size for i in infos) > MAX_UNPACKED:
+        raise SheetError("too_big", limit_mb=MAX_UNPACKED // (1024 * 1024))
+    if "xl/sharedStrings.xml" not in package.names():
+        return
+    strings = 0
+    try:
+        with package.open("xl/sharedStrings.xml") as stream:
+            parser = ET.iterparse(stream, events=("start", "end"))
+            _, root = next(parser)
+            for event, elem in parser:
+                if event == "end" and elem.tag.endswith("}si"):
+                    strings += 1
+                    if strings > MAX_CELLS:
+                        raise SheetError("too_many_cells", limit=MAX_CELLS)
+                    root.clear()
+    except BROKEN as exc:
+        raise SheetError("corrupt", kind="xlsx") from exc
+
+
+def _xlsx_rows(ws, budget: CellBudget) -> Rows:
+    ws.reset_dimensions()  # read-only mode trusts the file's <dimension>, which some writers get wrong
+    rows: Rows = []
+    blank_run = 0
+    for row in ws.iter_rows():
+        values = [_xlsx_value(c) for c in row[:MAX_COLS]]
+        del values[used_width(values) :]
+        blank_run = blank_run + 1 if not values else 0
+        if blank_run > MAX_BLANK_RUN:
+            break
+        rows.append(values)
+        budget.take(len(values), len(rows), ws.title)
+    return rows
+
+
+def _xlsx_value(cell) -> str:
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        if "%" in (cell.number_format or ""):
+            return number_text(round(value * 100, 10)) + "%"
+        return number_text(value)
+    if isinstance(value, datetime):
+        return datetime_text(value)
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return clean(str(value))
+
+
+def read_xls(path: Path) -> list[tuple[str, Rows]]:
+    """Read every sheet of an old Excel 97-2003 workbook.
+
+    xlrd keeps each row only as long as its last cell (ragged rows); python-calamine, faster, holds each
+    sheet's whole used range, so a 6 KB file with two cells at A1 and IV65536 took 1 GB (see bench_import.py).
+    """
+    import xlrd
+
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if not head.startswith(CFB_MAGIC):
+        raise SheetError("not_xls")
+    if path.stat().st_size > MAX_XLS_BYTES:
+        raise SheetError("too_big", limit_mb=MAX_XLS_BYTES // (1024 * 1024))
+    try:
+        wb = xlrd.open_workbook(str(path), ragged_rows=True, on_demand=True)
+    except xlrd.XLRDError as exc:
+        raise SheetError("locked" if "encrypt" in str(exc).lower() else "corrupt", kind="xls") from exc
+    except (xlrd.compdoc.CompDocError, *BROKEN) as exc:
+        raise SheetError("corrupt", kind="xls") from exc
+    budget = CellBudget()
+    try:
+        return [(name, _xls_sheet(wb, name, budget)) for name in wb.sheet_names()]
+    except (xlrd.XLRDError, xlrd.compdoc.CompDocError, *BROKEN) as exc:
+        raise SheetError("corrupt", kind="xls") from exc
+    finally:
+        wb.release_resources()
+
+
+def _xls_sheet(wb, name: str, budget: CellBudget) -> Rows:
+    """Read one sheet and let xlrd forget it, so a workbook of many sheets costs one sheet at a time."""
+    try:
+        return _xls_rows(wb, wb.sheet_by_name(name), budget)
+    finally:
+        wb.unload_sheet(name)
+
+
+def _xls_rows(wb, sheet, budget: CellBudget) -> Rows:
+    rows: Rows = []
+    blank_run = 0
+    for r in range(sheet.nrows):
+        values = [_xls_value(wb, c) for c in sheet.row_slice(r, 0, min(sheet.row_len(r), MAX_COLS))]
+        del values[used_width(values) :]
+        blank_run = blank_run + 1 if not values else 0
+        if blank_run > MAX_BLANK_RUN:
+            break
+        rows.append(values)
+        budget.take(len(values), len(rows), sheet.name)
+    return rows
+
+
+def _xls_value(wb, cell) -> str:
+    import xlrd
+
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        return ""
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return "TRUE" if cell.value else "FALSE"
+    if cell.ctype == xlrd.XL_CELL_NUMBER:
+        return number_text(cell.value)
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return datetime_text(xlrd.xldate_as_datetime(cell.value, wb.datemode))
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return number_text(cell.value)
+    return clean(str(cell.value))

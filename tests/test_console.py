@@ -1,0 +1,287 @@
+"""The console over HTTP: signing in through a LINE link, sessions, CSRF, and who may see and change what."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.app import create_app
+from bot.cli import main
+from bot.runtime import Runtime
+from bot.settings import Settings as BotSettings
+from bot.simulator_sender import SimulatorSender
+from handlers.console_link import link_for
+from handlers.incoming import Context
+from handlers.incoming import Settings as HandlerSettings
+from schedules.clock import FixedClock
+from storage import queries
+from storage.models import ConsoleToken, Item, ProgressReport, Section
+from tests.handler_fixtures import (
+    CHIEF_DATA,
+    COORDINATOR,
+    DIRECTOR,
+    MONDAY,
+    STAFF_DATA,
+    STAFF_REG,
+    Talk,
+)
+
+LINK = re.compile(r"https?://\S+/console/signin/(\S+)")
+
+
+class Console:
+    """The web app on the demo database, a Flask test client per person, and the chat beside it."""
+
+    def __init__(self, db, public_url: str = "http://127.0.0.1:5000"):
+        self.db = db
+        self.clock = FixedClock(MONDAY)
+        settings = BotSettings(handlers=HandlerSettings(public_url=public_url))
+        self.app = create_app(Runtime(db.url, db.engine, db.sessions, self.clock, settings), SimulatorSender(), testing=True)
+        self.public_url = public_url
+
+    def chat(self, who: str, text: str) -> str:
+        with self.db.sessions() as session:
+            talk = Talk(session, self.clock, HandlerSettings(public_url=self.public_url))
+            answer = talk.text(who, text)
+            session.commit()
+        return answer
+
+    def link(self, who: str) -> str:
+        found = LINK.search(self.chat(who, "管理"))
+        assert found, f"no sign-in link for {who}"
+        return f"/console/signin/{found.group(1)}"
+
+    def signed_in(self, who: str):
+        client = self.app.test_client()
+        assert client.get(self.link(who)).status_code == 303
+        return client
+
+    def item(self, section: str, number: str) -> int:
+        with self.db.sessions() as session:
+            return session.scalar(select(Item.id).join(Section).where(Section.name == section, Item.number == number))
+
+    def reports(self) -> int:
+        with self.db.sessions() as session:
+            return session.scalar(select(func.count()).select_from(ProgressReport))
+
+
+@pytest.fixture
+def console(demo_db) -> Console:
+    return Console(demo_db)
+
+
+def csrf_of(page: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+
+
+def text_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_coordinator_signs_in_through_the_chat_link_and_sees_every_section(console):
+    client = console.app.test_client()
+    response = client.get(console.link(COORDINATOR))
+    assert response.status_code == 303
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    assert "Max-Age=28800" in cookie
+    page = text_of(client.get("/console/"))
+    assert "2024 年度管制表" in page
+    for section in ("戶籍資料課", "戶籍登記課", "行政庶務課"):
+        assert f'data-section="{section}"' in page
+    assert "簡心怡（研考）" in page and "登出" in page
+
+
+def test_the_cookie_is_secure_when_the_console_is_served_over_https(demo_db):
+    console = Console(demo_db, public_url="https://planbot.example.gov.tw")
+    response = console.app.test_client().get(console.link(DIRECTOR))
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_links_and_sessions_are_stored_hashed(console):
+    path = console.link(CHIEF_DATA)
+    token = path.rsplit("/", 1)[1]
+    with console.db.sessions() as session:
+        hashes = list(session.scalars(select(ConsoleToken.token_hash)))
+    assert hashes and token not in hashes
+
+
+def test_a_used_link_says_so_and_how_to_get_another(console):
+    path = console.link(COORDINATOR)
+    assert console.app.test_client().get(path).status_code == 303
+    again = console.app.test_client().get(path)
+    assert again.status_code == 410
+    assert "已經用過" in text_of(again) and "輸入「管理」" in text_of(again)
+    assert "Set-Cookie" not in again.headers
+
+
+def test_a_link_older_than_ten_minutes_has_expired(console):
+    path = console.link(COORDINATOR)
+    console.clock.advance(minutes=10, seconds=1)
+    response = console.app.test_client().get(path)
+    assert response.status_code == 410
+    assert "已經過期" in text_of(response) and "輸入「管理」" in text_of(response)
+
+
+def test_a_made_up_link_opens_nothing(console):
+    response = console.app.test_client().get("/console/signin/not-a-real-token")
+    assert response.status_code == 410 and "無效" in text_of(response)
+
+
+def test_staff_are_not_sent_a_link_by_chat(console):
+    answer = console.chat(STAFF_DATA, "管理")
+    assert "/console/signin/" not in answer and "研考、主任與課長" in answer
+
+
+def test_without_a_session_every_page_and_action_refuses(console):
+    client = console.app.test_client()
+    item = console.item("戶籍資料課", "11")
+    before = console.reports()
+    assert client.get("/console/").status_code == 401
+    assert "輸入「管理」" in text_of(client.get("/console/"))
+    assert client.get(f"/console/items/{item}/months/4").status_code == 401
+    posted = client.post(f"/console/items/{item}/months/4/report", data={"csrf": "x", "occurrence": "2024-04", "status": "done"})
+    assert posted.status_code == 401
+    assert console.reports() == before
+
+
+def test_a_session_ends_after_eight_hours(console):
+    client = console.signed_in(COORDINATOR)
+    console.clock.advance(hours=7, minutes=59)
+    assert client.get("/console/").status_code == 200
+    console.clock.advance(minutes=1)
+    assert client.get("/console/").status_code == 401
+
+
+def test_signing_out_needs_the_form_token_and_then_ends_the_session(console):
+    client = console.signed_in(COORDINATOR)
+    page = text_of(client.get("/console/"))
+    assert client.post("/console/signout", data={"csrf": "forged"}).status_code == 403
+    assert client.get("/console/").status_code == 200
+    assert client.post("/console/signout", data={"csrf": csrf_of(page)}).status_code == 200
+    assert client.get("/console/").status_code == 401
+
+
+def test_a_chief_sees_only_their_section_and_is_refused_another(console):
+    client = console.signed_in(CHIEF_DATA)
+    page = text_of(client.get("/console/"))
+    assert 'data-section="戶籍資料課"' in page
+    assert 'data-section="戶籍登記課"' not in page and 'data-section="行政庶務課"' not in page
+    other = console.item("戶籍登記課", "3")
+    assert client.get(f"/console/items/{other}/months/4").status_code == 403
+    before = console.reports()
+    posted = client.post(
+        f"/console/items/{other}/months/4/report",
+        data={"csrf": csrf_of(page), "occurrence": "2024-04", "status": "done"},
+    )
+    assert posted.status_code == 403
+    assert console.reports() == before
+
+
+def test_staff_who_sign_in_see_only_their_own_items(console):
+    with console.db.sessions() as session:
+        staff = queries.find_staff(session, STAFF_REG)
+        path = link_for(Context(session, console.clock, HandlerSettings()), staff, "test").split("5000", 1)[1]
+        owned = {i.id for i in queries.items_owned_by(session, staff.id, queries.only_office(session).plans[0].id)}
+        session.commit()
+    client = console.app.test_client()
+    assert client.get(path).status_code == 303
+    page = text_of(client.get("/console/"))
+    shown = {int(i) for i in re.findall(r'<tr data-item="(\d+)"', page)}
+    assert shown and shown == owned
+
+
+def test_reporting_a_cell_needs_the_form_token_and_records_like_the_chat(console):
+    client = console.signed_in(COORDINATOR)
+    item = console.item("戶籍資料課", "11")
+    page = text_of(client.get(f"/console/items/{item}/months/4"))
+    assert "未到期" in page and "還沒有人回報" in page
+    before = console.reports()
+    forged = client.post(f"/console/items/{item}/months/4/report", data={"csrf": "forged", "occurrence": "2024-04", "status": "done"})
+    assert forged.status_code == 403 and "沒有做任何變更" in text_of(forged)
+    missing = client.post(f"/console/items/{item}/months/4/report", data={"occurrence": "2024-04", "status": "done"})
+    assert missing.status_code == 403
+    assert console.reports() == before
+    done = client.post(
+        f"/console/items/{item}/months/4/report",
+        data={"csrf": csrf_of(page), "occurrence": "2024-04", "status": "done", "percent": "", "note": "已全數設置"},
+    )
+    assert done.status_code == 200
+    shown = text_of(done)
+    assert "已記錄 ✅" in shown and "回報人：簡心怡（09:00）" in shown
+    assert "4/8（一） 09:00　簡心怡：已完成：已全數設置（管理頁）" in shown
+    with console.db.sessions() as session:
+        report = session.scalars(select(ProgressReport).order_by(ProgressReport.id.desc())).first()
+        assert (report.item_id, report.occurrence_key, report.via, report.note) == (item, "2024-04", "console", "已全數設置")
+        assert report.staff.name == COORDINATOR
+    table = text_of(client.get("/console/"))
+    row = re.search(rf'<tr data-item="{item}">(.*?)</tr>', table, re.S).group(1)
+    assert 'data-month="4" data-state="done"' in row
+
+
+def test_planbot_console_link_prints_a_working_link(console, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", console.db.url)
+    monkeypatch.setenv("PUBLIC_URL", "https://planbot.example.gov.tw")
+    assert main(["console", "link", COORDINATOR]) == 0
+    printed = capsys.readouterr().out
+    found = re.search(r"https://planbot\.example\.gov\.tw(/console/signin/\S+)", printed)
+    assert found and "10 分鐘內有效" in printed
+    client = console.app.test_client()
+    assert client.get(found.group(1)).status_code == 303
+    assert "2024 年度管制表" in text_of(client.get("/console/"))
+
+
+def test_planbot_console_link_refuses_a_name_not_on_the_roster(console, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", console.db.url)
+    assert main(["console", "link", "不存在的人"]) == 1
+    assert "不存在的人" in capsys.readouterr().err
+
+
+def overrides_count(console) -> int:
+    with console.db.sessions() as session:
+        return len(queries.list_overrides(session))
+
+
+def test_a_closure_shows_the_due_dates_it_moves_before_it_is_saved(console):
+    client = console.signed_in(COORDINATOR)
+    page = text_of(client.get("/console/calendar"))
+    form = {"csrf": csrf_of(page), "day": "2024-04-08", "kind": "closure", "reason": "颱風停止上班"}
+    preview = client.post("/console/calendar/preview", data=form)
+    assert preview.status_code == 200
+    shown = text_of(preview)
+    # 戶籍資料課 11 (每月5日前) was already moved from Children's Day to Monday 4/8; closing 4/8 moves it to 4/9.
+    assert "門牌指標" in shown and "4/8（一） → 4/9（二）" in shown, shown[shown.find("<main>"):]
+    assert overrides_count(console) == 0
+    saved = client.post("/console/calendar", data=form)
+    assert saved.status_code == 200 and "已儲存" in text_of(saved)
+    assert 'data-day="2024-04-08"' in text_of(client.get("/console/calendar"))
+    with console.db.sessions() as session:
+        (row,) = queries.list_overrides(session)
+        assert (row.day.isoformat(), row.kind.value, row.reason) == ("2024-04-08", "closure", "颱風停止上班")
+
+
+def test_only_the_coordinator_and_director_change_the_calendar_and_only_with_the_form_token(console):
+    chief = console.signed_in(CHIEF_DATA)
+    page = text_of(chief.get("/console/calendar"))
+    assert "只有研考與主任" in page
+    form = {"csrf": csrf_of(page), "day": "2024-04-08", "kind": "closure", "reason": "颱風"}
+    assert chief.post("/console/calendar/preview", data=form).status_code == 403
+    assert chief.post("/console/calendar", data=form).status_code == 403
+    director = console.signed_in(DIRECTOR)
+    assert director.post("/console/calendar", data={**form, "csrf": "forged"}).status_code == 403
+    assert console.app.test_client().post("/console/calendar", data=form).status_code == 401
+    assert overrides_count(console) == 0
+    assert director.post("/console/calendar", data={**form, "csrf": csrf_of(text_of(director.get("/console/calendar")))}).status_code == 200
+    assert overrides_count(console) == 1
+
+
+def test_a_closure_without_a_reason_or_a_date_is_refused(console):
+    client = console.signed_in(COORDINATOR)
+    token = csrf_of(text_of(client.get("/console/calendar")))
+    no_reason = client.post("/console/calendar", data={"csrf": token, "day": "2024-04-08", "kind": "closure", "reason": ""})
+    assert no_reason.status_code == 400 and "請寫下原因" in text_of(no_reason)
+    bad_day = client.post("/console/calendar/preview", data={"csrf": token, "day": "4月8日", "kind": "closure", "reason": "颱風"})
+    assert bad_day.status_code == 400 and "看不懂這個日期" in text_of(bad_day)
+    assert overrides_count(console) == 0
