@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from bot.cli import main
 from bot.demo_history import make_history
+from handlers.imports.plan import import_plan
 from schedules.clock import TAIPEI
 from schedules.plan_inputs import calendar_of
 from storage import queries
 from storage.models import Plan, ProgressReport, Status
-from storage.plan_import import import_plan
 from tests.conftest import DEMO
 from tests.handler_fixtures import STAFF_DATA
 
