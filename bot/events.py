@@ -157,6 +157,7 @@ class Dispatcher:
         self._busy: set[str] = set()  # conversations being answered in this process
         self._held: set[int] = set()  # event rows this process holds (renewed by the heartbeat)
         self._futures: set[Future] = set()
+        self._submitted = 0  # conversations handed to the pool so far; drain() sees hand-offs it raced with
         self._drain_lock = threading.Lock()
         self._dispatch_lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -213,13 +214,19 @@ class Dispatcher:
         with self._drain_lock:
             settled = 0
             while True:
-                futures = self._dispatch()
-                # Conversations the background loop holds are waited for too: afterwards all is settled.
+                # Conversations the background loop holds are waited for too. Its work is looked at before
+                # and after claiming, and any hand-off in between means another round: a conversation it
+                # finished just after this claim skipped it may have left the next event free.
                 with self._state:
-                    others = [f for f in self._futures if not f.done() and f not in futures]
-                if not futures and not others:
+                    before = [f for f in self._futures if not f.done()]
+                    submitted = self._submitted
+                futures = self._dispatch()
+                with self._state:
+                    after = [f for f in self._futures if not f.done() and f not in futures]
+                    moved = self._submitted - submitted - len(futures)
+                if not before and not futures and not after and not moved:
                     return settled
-                wait_all(futures + others)
+                wait_all(before + futures + after)
                 settled += sum(f.result() for f in futures)
 
     # -- claiming ----------------------------------------------------------------------------------
@@ -243,6 +250,7 @@ class Dispatcher:
             future = self._pool.submit(self._run_conversation, key, ids)
             with self._state:
                 self._futures.add(future)
+                self._submitted += 1
             future.add_done_callback(self._futures.discard)
             futures.append(future)
         return futures

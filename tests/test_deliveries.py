@@ -161,7 +161,7 @@ def test_restart_resends_only_the_unsent_with_the_same_retry_key(db):
 def test_a_push_lost_after_line_accepted_it_is_not_delivered_twice(db):
     ids = seed_fanout(db.sessions, 2)
     with FakeLineAPI() as fake:
-        line = LineSender("token", base_url=fake.base_url, timeout=2, max_attempts=1)
+        line = LineSender("token", base_url=fake.base_url, timeout=30, max_attempts=1)
         # The clock wrote the rows and pushed the first, then died before marking it sent.
         work = clockwork(db, FixedClock(at(DUE_DAY)), lambda *a: SendOutcome(False, retry=True, error="killed"))
         work.passes = 1
@@ -245,7 +245,7 @@ def test_rest_days_and_nights_push_nothing(db):
 def test_long_digest_stays_within_line_limits(db):
     seed_fanout(db.sessions, 1, items_each=30)
     with FakeLineAPI() as fake:
-        line = LineSender("token", base_url=fake.base_url, timeout=2)
+        line = LineSender("token", base_url=fake.base_url, timeout=30)
         report = clockwork(db, FixedClock(at(DUE_DAY)), pushing_through(line)).morning()
         assert report.sent.sent == 1
         assert fake.rejected == []

@@ -19,12 +19,12 @@ from bot.event_journal import EventJournal
 from bot.events import Dispatcher
 from bot.line_api import LineSender
 from bot.simulator_sender import SimResult, SimulatorSender
+from handlers.imports.plan import import_plan
+from handlers.imports.staff import import_staff, read_roster
 from handlers.incoming import Settings
 from schedules.clock import FixedClock
 from storage import queries
 from storage.models import Item, ProgressReport, Staff, WebhookEvent
-from storage.plan_import import import_plan
-from storage.staff_import import import_staff, read_roster
 from tests.conftest import DEMO
 from tests.fakes import webhooks
 from tests.fakes.line_api import FakeLineAPI

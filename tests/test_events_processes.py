@@ -22,12 +22,12 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
+from handlers.imports.plan import import_plan
+from handlers.imports.staff import import_staff, read_roster
 from schedules.clock import TAIPEI
 from storage import queries
 from storage.db import make_engine, session_factory
 from storage.models import ProgressReport, Staff, WebhookEvent
-from storage.plan_import import import_plan
-from storage.staff_import import import_staff, read_roster
 from tests.conftest import DEMO, ROOT, _truncate_pg
 from tests.fakes import webhooks
 from tests.fakes.line_api import FakeLineAPI
@@ -104,7 +104,7 @@ class Layout:
     def wait_ready(self) -> None:
         def healthy():
             try:
-                return requests.get(f"{self.url}/healthz", timeout=5).status_code == 200
+                return requests.get(f"{self.url}/healthz", timeout=10).status_code == 200
             except (requests.ConnectionError, requests.Timeout):
                 return False
 

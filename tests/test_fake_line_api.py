@@ -55,7 +55,7 @@ def fake():
 def post(fake: FakeLineAPI, path: str, body: object, **headers: str) -> requests.Response:
     """POST JSON to the fake as any HTTP client would (header names use _ for -)."""
     sent = {**AUTH, **{k.replace("_", "-"): v for k, v in headers.items()}}
-    return requests.post(fake.base_url + path, json=body, headers=sent, timeout=5)
+    return requests.post(fake.base_url + path, json=body, headers=sent, timeout=60)
 
 
 def text(value: str = "你好") -> dict:
@@ -328,12 +328,12 @@ def test_limits_at_their_edge_are_accepted(fake):
 
 
 def test_requests_without_a_valid_token_get_401(fake):
-    assert requests.get(fake.base_url + "/v2/bot/message/quota", timeout=5).status_code == 401
+    assert requests.get(fake.base_url + "/v2/bot/message/quota", timeout=60).status_code == 401
     with FakeLineAPI(access_token=TOKEN) as strict:
         wrong = requests.get(
             strict.base_url + "/v2/bot/message/quota", headers={"Authorization": "Bearer other"}, timeout=5
         )
-        right = requests.get(strict.base_url + "/v2/bot/message/quota", headers=AUTH, timeout=5)
+        right = requests.get(strict.base_url + "/v2/bot/message/quota", headers=AUTH, timeout=60)
     assert wrong.status_code == 401 and "Authentication failed" in wrong.json()["message"]
     assert right.status_code == 200
 
@@ -356,7 +356,7 @@ def test_retry_key_must_be_a_uuid_and_only_on_apis_that_take_it(fake):
 
 
 def test_unknown_endpoint_is_404(fake):
-    response = requests.get(fake.base_url + "/v2/bot/nothing", headers=AUTH, timeout=5)
+    response = requests.get(fake.base_url + "/v2/bot/nothing", headers=AUTH, timeout=60)
     assert response.status_code == 404 and response.json() == {"message": "Not found"}
 
 
@@ -364,7 +364,7 @@ def test_unknown_endpoint_is_404(fake):
 
 
 def test_quota_and_consumption_follow_pushes_per_recipient(fake):
-    get = lambda path: requests.get(fake.base_url + path, headers=AUTH, timeout=5).json()  # noqa: E731
+    get = lambda path: requests.get(fake.base_url + path, headers=AUTH, timeout=60).json()  # noqa: E731
     assert get("/v2/bot/message/quota") == {"type": "none"}
     fake.set_quota(3)
     assert get("/v2/bot/message/quota") == {"type": "limited", "value": 3}
@@ -401,14 +401,14 @@ def test_quota_and_consumption_follow_pushes_per_recipient(fake):
 
 def test_profile_and_content(fake):
     fake.add_user(USER, "林科員", language="zh-TW")
-    profile = requests.get(f"{fake.base_url}/v2/bot/profile/{USER}", headers=AUTH, timeout=5)
+    profile = requests.get(f"{fake.base_url}/v2/bot/profile/{USER}", headers=AUTH, timeout=60)
     assert profile.json() == {"displayName": "林科員", "userId": USER, "language": "zh-TW"}
-    assert requests.get(f"{fake.base_url}/v2/bot/profile/{OTHER}", headers=AUTH, timeout=5).status_code == 404
+    assert requests.get(f"{fake.base_url}/v2/bot/profile/{OTHER}", headers=AUTH, timeout=60).status_code == 404
     fake.add_content("100001", b"\x89PNG...", "image/png")
-    content = requests.get(f"{fake.base_url}/v2/bot/message/100001/content", headers=AUTH, timeout=5)
+    content = requests.get(f"{fake.base_url}/v2/bot/message/100001/content", headers=AUTH, timeout=60)
     assert content.content == b"\x89PNG..." and content.headers["Content-Type"] == "image/png"
     assert (
-        requests.get(f"{fake.base_url}/v2/bot/message/9/content", headers=AUTH, timeout=5).status_code == 404
+        requests.get(f"{fake.base_url}/v2/bot/message/9/content", headers=AUTH, timeout=60).status_code == 404
     )
 
 
@@ -446,14 +446,14 @@ def test_fault_after_delivery_delivers_then_loses_the_answer(fake):
 
 def test_429_carries_retry_after(fake):
     fake.fail_next(1, 429, retry_after=7)
-    response = requests.get(fake.base_url + "/v2/bot/message/quota", headers=AUTH, timeout=5)
+    response = requests.get(fake.base_url + "/v2/bot/message/quota", headers=AUTH, timeout=60)
     assert response.status_code == 429 and response.headers["Retry-After"] == "7"
 
 
 def test_fault_delay_slows_the_answer(fake):
     fake.fail_next(1, 503, delay=0.3)
     started = time.monotonic()
-    response = requests.get(fake.base_url + "/v2/bot/message/quota", headers=AUTH, timeout=5)
+    response = requests.get(fake.base_url + "/v2/bot/message/quota", headers=AUTH, timeout=60)
     assert response.status_code == 503 and time.monotonic() - started >= 0.3
 
 
@@ -475,7 +475,7 @@ def test_timeout_holds_until_the_client_gives_up(fake):
     with pytest.raises(requests.Timeout):
         requests.get(fake.base_url + "/v2/bot/message/quota", headers=AUTH, timeout=0.2)
     assert fake.requests[-1].fault.kind == "timeout" and fake.requests[-1].status is None
-    assert requests.get(fake.base_url + "/v2/bot/message/quota", headers=AUTH, timeout=5).status_code == 200
+    assert requests.get(fake.base_url + "/v2/bot/message/quota", headers=AUTH, timeout=60).status_code == 200
 
 
 def test_stop_ends_held_requests_quickly():
@@ -501,7 +501,7 @@ def test_stop_ends_held_requests_quickly():
 
 def test_faults_can_target_a_path(fake):
     fake.fail_next(1, 500, path="/push")
-    assert requests.get(fake.base_url + "/v2/bot/message/quota", headers=AUTH, timeout=5).status_code == 200
+    assert requests.get(fake.base_url + "/v2/bot/message/quota", headers=AUTH, timeout=60).status_code == 200
     assert (
         post(
             fake,
@@ -518,7 +518,7 @@ def test_random_faults_follow_the_seed_and_ratio():
         with FakeLineAPI() as api:
             api.fail_randomly(0.3, kinds=(500, 503, 429), seed=seed)
             return [
-                requests.get(api.base_url + "/v2/bot/message/quota", headers=AUTH, timeout=5).status_code
+                requests.get(api.base_url + "/v2/bot/message/quota", headers=AUTH, timeout=60).status_code
                 for _ in range(200)
             ]
 

@@ -55,7 +55,7 @@ def server(demo_db, fake, tmp_path):
     """The planbot app served over real HTTP, talking to the fake LINE API."""
     settings = Settings(channel_secret=SECRET, handlers=HandlerSettings(export_dir=str(tmp_path / "exports")))
     runtime = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(MONDAY), settings)
-    sender = LineSender(TOKEN, base_url=fake.base_url, timeout=5, sleep=lambda _s: None)
+    sender = LineSender(TOKEN, base_url=fake.base_url, timeout=30, sleep=lambda _s: None)
     app = create_app(runtime, sender, testing=True)
     start_answering(app)
     http = make_server("127.0.0.1", 0, app, threaded=True)
@@ -79,7 +79,7 @@ def chief_of(db, section: str) -> str:
 def post(url: str, events: list[dict], secret: str = SECRET, **extra_headers) -> requests.Response:
     raw, headers = webhooks.signed_request(secret, events)
     headers.update(extra_headers)
-    return requests.post(f"{url}/callback", data=raw, headers=headers, timeout=5)
+    return requests.post(f"{url}/callback", data=raw, headers=headers, timeout=60)
 
 
 def settle(app) -> None:
@@ -161,7 +161,7 @@ def test_invalid_or_missing_signature_is_refused_and_changes_nothing(server, fak
         headers.pop("X-Line-Signature")
     else:
         headers["X-Line-Signature"] = signature
-    answer = requests.post(f"{url}/callback", data=raw, headers=headers, timeout=5)
+    answer = requests.post(f"{url}/callback", data=raw, headers=headers, timeout=60)
     assert answer.status_code == 400
     assert app.extensions["planbot"].dispatcher.drain() == 0
     with db.sessions() as session:
@@ -179,15 +179,15 @@ def test_header_name_is_case_insensitive_and_empty_events_verify(server):
     url, *_ = server
     raw, headers = webhooks.signed_request(SECRET, [])
     lowered = {k.lower(): v for k, v in headers.items()}
-    assert requests.post(f"{url}/callback", data=raw, headers=lowered, timeout=5).status_code == 200
+    assert requests.post(f"{url}/callback", data=raw, headers=lowered, timeout=60).status_code == 200
 
 
 def test_oversized_and_malformed_bodies(server):
     url, *_ = server
     big = b"{" + b" " * (1024 * 1024 + 10) + b"}"
-    assert requests.post(f"{url}/callback", data=big, headers={"X-Line-Signature": webhooks.sign(SECRET, big)}, timeout=10).status_code == 413
+    assert requests.post(f"{url}/callback", data=big, headers={"X-Line-Signature": webhooks.sign(SECRET, big)}, timeout=60).status_code == 413
     bad = b'{"events": [ not json'
-    assert requests.post(f"{url}/callback", data=bad, headers={"X-Line-Signature": webhooks.sign(SECRET, bad)}, timeout=5).status_code == 400
+    assert requests.post(f"{url}/callback", data=bad, headers={"X-Line-Signature": webhooks.sign(SECRET, bad)}, timeout=60).status_code == 400
 
 
 def test_standby_events_are_recorded_not_answered(server, fake):
@@ -246,7 +246,7 @@ def test_unfollow_keeps_the_link_but_stops_pushes(server, fake):
 
 def test_healthz_checks_the_database(server):
     url, *_ = server
-    answer = requests.get(f"{url}/healthz", timeout=5)
+    answer = requests.get(f"{url}/healthz", timeout=60)
     assert answer.status_code == 200 and answer.json() == {"ok": True}
 
 
@@ -271,7 +271,7 @@ def _signed_raw(raw: bytes) -> dict:
 ])
 def test_signed_but_malformed_bodies_are_refused_not_crashed_on(server, raw):
     url, *_ = server
-    assert requests.post(f"{url}/callback", data=raw, headers=_signed_raw(raw), timeout=10).status_code == 400
+    assert requests.post(f"{url}/callback", data=raw, headers=_signed_raw(raw), timeout=60).status_code == 400
 
 
 @pytest.mark.parametrize("timestamp", ["yesterday", 1e20, -5, None])
@@ -282,7 +282,7 @@ def test_an_event_with_a_bad_timestamp_is_skipped_and_the_others_answered(server
     bad = {**webhooks.text_event(webhooks.new_user_id(), "說明"), "timestamp": timestamp}
     good = webhooks.text_event(user, "說明", reply_token=token)
     raw = json.dumps({"destination": webhooks.DESTINATION, "events": [bad, good]}).encode()
-    assert requests.post(f"{url}/callback", data=raw, headers=_signed_raw(raw), timeout=10).status_code == 200
+    assert requests.post(f"{url}/callback", data=raw, headers=_signed_raw(raw), timeout=60).status_code == 200
     wait_for(lambda: replies_to(fake, token))
     with db.sessions() as session:
         assert session.scalars(select(WebhookEvent.event_id)).all() == [good["webhookEventId"]]
@@ -297,7 +297,7 @@ def test_separate_events_process_answers_what_the_web_process_recorded(demo_db, 
     """Procfile layout: the web process only records and acknowledges; `planbot events` answers."""
     web = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(MONDAY),
                   Settings(channel_secret=SECRET, separate_worker=True))
-    sender = LineSender(TOKEN, base_url=fake.base_url, timeout=5, sleep=lambda _s: None)
+    sender = LineSender(TOKEN, base_url=fake.base_url, timeout=30, sleep=lambda _s: None)
     loops_before = event_loops()
     app = create_app(web, sender, testing=True)
     start_answering(app)  # with a separate worker this starts nothing
@@ -396,18 +396,18 @@ def test_export_link_downloads_once(server, fake, tmp_path):
     assert len(links) == 2 and ".ods" in text_of(messages) and ".xlsx" in text_of(messages)
     paths = [urlsplit(link).path for link in links]
     # Neither a link scanner's HEAD, nor a partial Range, nor a download broken off uses the link up.
-    assert requests.head(url + paths[0], timeout=5).status_code == 200
-    part = requests.get(url + paths[0], headers={"Range": "bytes=0-9"}, timeout=5)
+    assert requests.head(url + paths[0], timeout=60).status_code == 200
+    part = requests.get(url + paths[0], headers={"Range": "bytes=0-9"}, timeout=60)
     assert part.status_code == 206 and len(part.content) == 10
     _broken_off_download(app, paths[0])
-    got = [requests.get(url + path, timeout=5) for path in paths]
+    got = [requests.get(url + path, timeout=60) for path in paths]
     assert [g.status_code for g in got] == [200, 200]
     excel = next(g for g in got if "spreadsheetml" in g.headers["Content-Type"])
     path = tmp_path / "table.xlsx"
     path.write_bytes(excel.content)
     sheet = load_workbook(path).worksheets[0]
     assert "戶籍資料課" in str(sheet["A1"].value)
-    again = requests.get(url + urlsplit(links[0]).path, timeout=5)
+    again = requests.get(url + urlsplit(links[0]).path, timeout=60)
     assert again.status_code == 410 and "只能下載一次" in again.text
 
 
