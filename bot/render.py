@@ -5,6 +5,7 @@ from __future__ import annotations
 from linebot.v3.messaging import FlexContainer, FlexMessage, Message, QuickReply, TextMessage
 
 from handlers.replies import Button, Card, CardRow, Carousel, FileLink, Reply, Text, plain_text
+from handlers.texts import web as W
 
 TONE_COLORS = {"normal": "#333333", "muted": "#888888", "alert": "#D93025", "good": "#188038"}
 ACCENT = "#06C755"
@@ -92,7 +93,7 @@ def render_one(reply: Reply) -> Message:
             title=reply.title,
             subtitle=reply.filename,
             rows=(CardRow(reply.expires_text, tone="muted"),) + ((CardRow(reply.note),) if reply.note else ()),
-            buttons=(Button("下載", uri=reply.url),),
+            buttons=(Button(W.DOWNLOAD_BUTTON, uri=reply.url),),
         )
         return render_one(card)
     raise TypeError(f"cannot render {type(reply).__name__}")

@@ -15,6 +15,7 @@ from bot.clock import clockwork
 from bot.render import render, to_json
 from handlers.digests import replies_from_payload
 from handlers.imports.staff import ROLE_LABELS
+from handlers.texts import web as W
 from handlers.texts.cli import SKIP_REASONS
 from schedules.clock import FixedClock
 from storage.models import Delivery, Staff
@@ -44,7 +45,7 @@ def people():
              "role": ROLE_LABELS[s.role]}
             for s in rows
         ]
-    data.append({"id": UNKNOWN_USER, "name": "陌生人（未綁定）", "section": "", "role": ""})
+    data.append({"id": UNKNOWN_USER, "name": W.SIMULATOR_STRANGER, "section": "", "role": ""})
     return jsonify(data)
 
 

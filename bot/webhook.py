@@ -11,6 +11,7 @@ from linebot.v3.webhook import SignatureValidator
 from sqlalchemy import select, text
 
 from handlers import exports
+from handlers.texts import web as W
 from storage.db import unit_of_work
 from storage.models import ExportFile
 
@@ -77,7 +78,7 @@ def download(token: str):
     with svc.runtime.sessions() as session:
         export = _usable_export(session, token, now)
     if export is None or not Path(export.path).is_file():
-        return Response(EXPIRED, status=410, mimetype="text/plain; charset=utf-8")
+        return Response(W.DOWNLOAD_EXPIRED, status=410, mimetype="text/plain; charset=utf-8")
     response = send_file(export.path, as_attachment=True, download_name=export.filename, conditional=True,
                          etag=False, max_age=0)
     response.headers["Cache-Control"] = "no-store"
@@ -92,7 +93,6 @@ def download(token: str):
     return response
 
 
-EXPIRED = "這個下載連結已失效（只能下載一次，24 小時內有效）。請在 LINE 重新輸入「匯出」。"
 
 
 def _usable_export(session, token: str, now):

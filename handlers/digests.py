@@ -150,7 +150,7 @@ def _counts(lines: Sequence[Line]) -> Counter:
 
 def _summary(lines: Sequence[Line]) -> str:
     counts = _counts(lines)
-    return T.ALT_JOIN.join(f"{T.REASON_LABELS[r]} {counts[r]} 項" for r in URGENCY if counts[r])
+    return T.ALT_JOIN.join(T.REASON_COUNT.format(reason=T.REASON_LABELS[r], count=counts[r]) for r in URGENCY if counts[r])
 
 
 def _header(lines: Sequence[Line], day: str, via: str, to: str) -> Card:

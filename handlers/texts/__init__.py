@@ -6,5 +6,7 @@
 - `readings`: how a schedule phrase is read back, and what was not understood.
 - `imports`: the plan and staff import reports.
 - `cli`: what the `planbot` command prints.
+- `console`: the coordinator's console pages.
+- `web`: download pages, the download button and the simulator's roster.
 - `tracking`: the plan's tracking start in lists and summaries, and back-filling (回報 3 1-10月 完成).
 """

@@ -68,3 +68,4 @@ QUOTA_REFUSED = (
     "⚠ LINE 本月推播額度不足：{day} 早上有 {count} 則提醒沒有送出。\n"
     "請管理者到 LINE Official Account Manager 調整方案或額度；額度恢復後，當天的提醒會自動補送。"
 )
+REASON_COUNT = "{reason} {count} 項"
