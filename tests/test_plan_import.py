@@ -70,6 +70,21 @@ def test_unknown_schedule_phrase_is_kept_and_flagged_not_guessed(session, tmp_pa
     assert item.schedule is None and "每逢佳節" in (item.schedule_problem or "")
 
 
+def test_the_import_report_says_what_was_not_understood_and_suggests_a_wording(session, tmp_path, now):
+    path = write_csv(tmp_path / "plan.csv", [
+        row(number="1", schedule="113.12.31前"),
+        row(number="2", title="戶籍登記抽查", schedule="每月5曰前"),
+    ])
+    report = import_plan(session, path, 2026, now, office_name="文山戶所")
+    session.commit()
+    other_year, typo = (p.message for p in report.warnings)
+    assert "這個日期在 113 年，不在 115 年的計畫內" in other_year
+    assert "每月5日前" in typo  # the nearest wording that is read
+    assert "113 年" in report.summary()
+    items = queries.items_of_plan(session, queries.only_office(session).plans[0].id)
+    assert [i.schedule for i in items] == [None, None]  # neither cell is guessed
+
+
 def test_strict_turns_a_problem_into_failure_and_writes_nothing(session, tmp_path, now):
     path = write_csv(tmp_path / "plan.csv", [row(), row(number="12", schedule="每逢佳節")])
     before = queries.count_rows(session)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from handlers.imports.layout import find_layout, office_from_title, section_from_title
 from handlers.imports.rows import PlanRow, Problem, check_duplicates, check_lengths, read_plan_rows
 from handlers.texts import imports as T
+from handlers.texts.readings import problem_text
 from schedules.phrases import ScheduleError, parse_schedule
 from storage import queries
 from storage.models import Item, Office, Role, Section, Staff
@@ -163,8 +164,9 @@ def _attach_schedules(rows: list[PlanRow], year: int, report: ImportReport) -> N
         try:
             row.parsed = parse_schedule(text, frozenset(row.months) or None, year).to_json()
         except ScheduleError as exc:
-            row.problem = exc.message
-            report.problems.append(Problem(row.sheet, row.row, T.COLUMN_SCHEDULE, row.schedule_text, exc.message, fatal=False))
+            # The report says what was not understood and the nearest wording that is read, as plan show does.
+            row.problem = problem_text(exc, year)
+            report.problems.append(Problem(row.sheet, row.row, T.COLUMN_SCHEDULE, row.schedule_text, row.problem, fatal=False))
 
 
 def default_tracking_start(year: int, now: datetime) -> date:
