@@ -209,7 +209,7 @@ def run(layout: Layout, fake: FakeLineAPI, sessions, users: dict[str, str]) -> N
     for _note, event in third:
         layout.post(event)
     third_tokens = {sent[n] for n, _ in third}
-    held = wait_for(lambda: [r for r in fake.held if r.json["replyToken"] in third_tokens],
+    held = wait_for(lambda: [r for r in fake.held if (r.json or {}).get("replyToken") in third_tokens],
                     "a reply of the third round to be held")[0]
     held_note = next(n for n, t in sent.items() if t == held.json["replyToken"])
     pid = holder_pid(sessions, events[held_note]["webhookEventId"])
