@@ -7,7 +7,6 @@ clock runs ahead sees the others' leases lapse, as a replacement does after a wo
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -28,6 +27,7 @@ from storage.models import Item, ProgressReport, Staff, WebhookEvent
 from tests.conftest import DEMO
 from tests.fakes import webhooks
 from tests.fakes.line_api import FakeLineAPI
+from tests.waiting import wait_for
 
 NOW = datetime(2024, 4, 8, 9, 0, tzinfo=ZoneInfo("Asia/Taipei"))
 LEASE = 30.0
@@ -309,15 +309,6 @@ def test_an_event_that_cannot_be_stored_is_skipped_without_failing_others(db, ba
     stored = {r.event_id for r in _rows(db)}
     assert stored == {e["webhookEventId"] for e in good}
 
-
-def wait_for(predicate, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError("timed out waiting for the bot")
 
 
 

@@ -14,7 +14,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from storage.models import ProgressReport, Staff, WebhookEvent
 from tests.conftest import DEMO, ROOT, _truncate_pg
 from tests.fakes import webhooks
 from tests.fakes.line_api import FakeLineAPI
+from tests.waiting import DEADLINE, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -43,17 +43,7 @@ BIN = Path(sys.executable).parent
 REPORTERS = [("李冠緯", "11"), ("楊凱", "15"), ("許嘉玲", "1"), ("謝孟儒", "9-1"), ("郭品妤", "3-1"),
              ("蔡宜臻", "3"), ("劉宗佑", "2-1"), ("黃柏翔", "8"), ("張書維", "4-4"), ("林佩蓉", "5-1")]
 MONTH = "12月"
-DEADLINE = 120.0
 
-
-def wait_for(predicate, what: str, timeout: float = DEADLINE):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def free_port() -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ from tests.conftest import copy_sqlite
 from tests.fakes import webhooks
 from tests.fakes.line_api import FakeLineAPI
 from tests.handler_fixtures import MONDAY, load_demo
+from tests.waiting import wait_for
 
 SECRET = "e2e-channel-secret"
 TOKEN = "e2e-access-token"
@@ -90,16 +90,6 @@ def settle(app) -> None:
     """
     app.extensions["planbot"].dispatcher.drain()
 
-
-def wait_for(predicate, timeout: float = 60.0):
-    """Wait for something another thread will do (a generous bound: only a hung thread trips it)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError("timed out waiting for the bot")
 
 
 def replies_to(fake: FakeLineAPI, token: str) -> list[dict]:
