@@ -43,13 +43,10 @@ def calendar_preview() -> Response:
     with visit_of() as visit:
         if isinstance(visit, Response):
             return visit
-        refused = _refusal(visit)
-        if refused is not None:
-            return refused
-        day, kind, reason = _form()
-        problem = _problem(day, reason)
-        if problem:
-            return _calendar_page(visit, 400, notice=problem, form={"day": request.form.get("day", ""), "kind": kind.value, "reason": reason})
+        checked = _checked_change(visit, keep_form=True)
+        if isinstance(checked, Response):
+            return checked
+        day, kind, reason = checked
         moved = calendar_changes.moved_by(visit.session, visit.who, visit.ctx.calendar, day, kind)
         form = {"day": day.isoformat(), "kind": kind.value, "reason": reason}
         return _calendar_page(visit, preview={"day": day, "kind": kind.value, "moved": moved}, form=form)
@@ -61,24 +58,27 @@ def calendar_save() -> Response:
     with visit_of() as visit:
         if isinstance(visit, Response):
             return visit
-        refused = _refusal(visit)
-        if refused is not None:
-            return refused
-        day, kind, reason = _form()
-        problem = _problem(day, reason)
-        if problem:
-            return _calendar_page(visit, 400, notice=problem)
+        checked = _checked_change(visit)
+        if isinstance(checked, Response):
+            return checked
+        day, kind, reason = checked
         calendar_changes.change(visit.session, visit.who, day, kind, reason, visit.ctx.now)
         notice = T.CAL_SAVED.format(day=day.isoformat(), kind=T.CAL_KIND[kind.value], reason=reason)
         return _calendar_page(visit, notice=notice)
 
 
-def _refusal(visit: Visit) -> Response | None:
+def _checked_change(visit: Visit, keep_form: bool = False) -> Response | tuple[date, OverrideKind, str]:
+    """Return the change the form asks for, or the page refusing it (forged form, role, bad day, no reason)."""
     if csrf_failed(visit):
         return refuse(T.BAD_CSRF, 403, visit)
     if not calendar_changes.may_change(visit.who):
         return refuse(T.CAL_NOT_ALLOWED, 403, visit)
-    return None
+    day, kind, reason = _form()
+    problem = _problem(day, reason)
+    if problem:
+        form = {"day": request.form.get("day", ""), "kind": kind.value, "reason": reason} if keep_form else None
+        return _calendar_page(visit, 400, notice=problem, **({"form": form} if form else {}))
+    return day, kind, reason
 
 
 def _problem(day: date | None, reason: str) -> str:
