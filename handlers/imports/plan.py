@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -13,6 +12,7 @@ from handlers.imports.layout import find_layout, office_from_title, section_from
 from handlers.imports.rows import PlanRow, Problem, check_duplicates, check_lengths, read_plan_rows
 from handlers.texts import imports as T
 from handlers.texts.readings import problem_text
+from schedules.clock import TAIPEI
 from schedules.phrases import ScheduleError, parse_schedule
 from storage import queries
 from storage.models import Item, Office, Role, Section, Staff
@@ -21,8 +21,6 @@ from storage.text import compact
 
 OFFICE_LIMIT = Office.__table__.c.name.type.length
 
-# The office's day: an import at 00:30 Taipei on 10/1 is an import on 10/1, not 9/30 (UTC).
-OFFICE_ZONE = ZoneInfo("Asia/Taipei")
 
 
 class ImportFailed(Exception):
@@ -175,7 +173,7 @@ def default_tracking_start(year: int, now: datetime) -> date:
     An office starting in October is not told that January is overdue; a past year imported to try the
     bot out behaves as if it had been tracked all along.
     """
-    today = now.astimezone(OFFICE_ZONE).date()
+    today = now.astimezone(TAIPEI).date()  # an import at 00:30 Taipei on 10/1 is on 10/1, not 9/30 (UTC)
     return today if today.year == year else date(year, 1, 1)
 
 
