@@ -29,20 +29,22 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import deliveries
+from bot import deliveries, push_budget
 from bot.line_api import QuotaGuard
 from bot.run_lock import RunLock
 from bot.runtime import Runtime
 from handlers import exports
 from handlers.digests import digest, payload
+from handlers.held_reminders import hold
 from handlers.incoming import Settings as HandlerSettings
 from handlers.replies import Text
+from handlers.texts import quota as Q
 from handlers.texts import reminders as T
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI, Clock, FixedClock
 from schedules.dates import format_date
 from schedules.plan_inputs import calendar_of, office_inputs
-from schedules.planner import DEFAULT_POLICY, OfficeData, PlannedDelivery, plan_morning
+from schedules.planner import DEFAULT_POLICY, OfficeData, PlannedDelivery, Planner, budget_morning, push_cost
 from storage.db import unit_of_work
 from storage.models import Role, Staff
 
@@ -74,6 +76,9 @@ class RunReport:
     unreachable: int = 0
     expired: int = 0
     missed: list[date] = field(default_factory=list)
+    mode: str = "normal"  # budget: the month's quota is short and the push budget decided
+    pushes: int = 0  # pushes of the quota this morning takes
+    held: int = 0  # lines not pushed, kept for the person's next reply
     sent: deliveries.SendReport = field(default_factory=deliveries.SendReport)
 
 
@@ -89,6 +94,8 @@ class Clockwork:
     export_link: ExportLink | None = None
     # Says whether LINE's monthly quota allows n more pushes; None where pushes cost nothing (the outbox).
     quota: Callable[[int], bool] | None = None
+    # The month's quota for the push budget; None (or no limit known) pushes every digest.
+    month_quota: push_budget.QuotaReader | None = None
     passes: int = 4
     pause: float = 0.5
     sleep: Callable[[float], None] = time.sleep
@@ -158,16 +165,33 @@ class Clockwork:
             # A morning whose digests expired unsent is as good as missed: its lines are said today.
             stale = {row.morning for row in expired if row.morning < today}
             report.missed = sorted(set(missed_mornings(session, calendar, today, offices)) | stale)[-10:]
-            planned = plan_morning(offices, calendar, now, report.missed)
-            report.planned = len(planned)
-            report.unreachable = sum(1 for p in planned if p.recipient is None)
+            quota = self._month_quota()
+            state = push_budget.month_state(session, calendar, today, quota)
+            decision = budget_morning(Planner(offices, calendar), today, state, report.missed)
+            planned = [*decision.pushed, *decision.unreachable]
+            report.planned, report.mode, report.pushes = len(planned), decision.mode, decision.cost
+            report.unreachable = len(decision.unreachable)
             payloads = {p.key: self._payload(session, p, offices, now) for p in planned if p.recipient}
-            report.written = deliveries.record(session, planned, payloads, now)
-            deliveries.mark_run(session, today, now, report.written)
+            costs = {p.key: push_cost(p, offices) for p in decision.pushed}
+            report.written = deliveries.record(session, planned, payloads, now, costs)
+            report.held = hold(session, decision.held, today, now)
+            warning = Text(Q.QUOTA_WARNING.format(used=state.used + decision.cost, quota=quota.limit))
+            for line_id in decision.warn:
+                deliveries.record_notice(session, push_budget.warning_key(today, line_id), today, line_id, [warning], now)
+            deliveries.mark_run(session, today, now, report.written, mode=decision.mode)
         if report.unreachable:
             log.info("%s: %d people cannot be reached (no LINE link and no section group)", today, report.unreachable)
         report.sent = self._send(today)
         log.info("morning %s: planned %d, new %d, sent %d, left %d", today, report.planned, report.written, report.sent.sent, report.sent.left)
+
+    def _month_quota(self) -> push_budget.ChannelQuota:
+        if self.month_quota is None:
+            return push_budget.ChannelQuota(None)
+        try:
+            return self.month_quota()
+        except Exception:  # noqa: BLE001 - an unreadable quota must not silence the reminders
+            log.exception("could not read the month's quota; every digest is pushed")
+            return push_budget.ChannelQuota(None)
 
     def _quota_allows(self, n: int) -> bool:
         try:
@@ -321,6 +345,7 @@ def clockwork(runtime: Runtime, clock: Clock | None = None, outbox=None) -> Cloc
         lock=RunLock(runtime.engine),
         export_link=export_link(runtime.settings.handlers),
         quota=quota_check(runtime),
+        month_quota=push_budget.quota_reader(runtime),
     )
 
 

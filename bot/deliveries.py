@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.render import render
 from handlers.digests import replies_from_payload
-from handlers.replies import Reply
+from handlers.replies import Reply, to_dict
 from schedules.clock import TAIPEI
 from schedules.planner import PlannedDelivery
 from storage import queries
@@ -25,6 +25,7 @@ from storage.models import AuditLog, Delivery
 log = logging.getLogger(__name__)
 
 DIGEST_PREFIX = "digest:"
+NOTICE_PREFIX = "notice:"  # one-off pushes the clock decides beside the digests (the quota warning)
 RUN_ACTION = "remind.morning"
 # Retry keys derive from the delivery key, so even a row written twice would carry the same one.
 RETRY_NAMESPACE = uuid.UUID("6f0b8a52-3f0e-4d55-9a51-6c1d2a9e7b10")
@@ -61,8 +62,14 @@ def retry_key_for(key: str) -> str:
     return str(uuid.uuid5(RETRY_NAMESPACE, key))
 
 
-def record(session: Session, planned: Sequence[PlannedDelivery], payloads: Mapping[str, dict], now: datetime) -> int:
-    """Write the digests not yet written for their recipient and morning; return how many are new."""
+def record(
+    session: Session, planned: Sequence[PlannedDelivery], payloads: Mapping[str, dict], now: datetime,
+    costs: Mapping[str, int] | None = None,
+) -> int:
+    """Write the digests not yet written for their recipient and morning; return how many are new.
+
+    `costs` gives a delivery's pushes of the monthly quota by key (a group's members; default 1).
+    """
     reachable = [p for p in planned if p.recipient]
     mornings = {p.morning for p in reachable}
     if not mornings:
@@ -84,7 +91,7 @@ def record(session: Session, planned: Sequence[PlannedDelivery], payloads: Mappi
             Delivery(
                 key=p.key, morning=p.morning, recipient=p.recipient, staff_id=p.staff_id,
                 reasons=",".join(p.reasons), payload=payloads[p.key], retry_key=retry_key_for(p.key),
-                created_at=now, attempts=0,
+                created_at=now, attempts=0, cost=(costs or {}).get(p.key, 1),
             )
         )
         new += 1
@@ -92,9 +99,41 @@ def record(session: Session, planned: Sequence[PlannedDelivery], payloads: Mappi
     return new
 
 
-def mark_run(session: Session, morning: date, now: datetime, written: int) -> None:
+def record_notice(session: Session, key: str, morning: date, recipient: str, replies: Sequence[Reply], now: datetime) -> bool:
+    """Write a one-off push of the clock (sent with the morning's digests) unless written before; True when new."""
+    key = NOTICE_PREFIX + key
+    if session.scalar(select(Delivery.id).where(Delivery.key == key)) is not None:
+        return False
+    session.add(Delivery(
+        key=key, morning=morning, recipient=recipient, staff_id=None, reasons=key.split(":")[1][:200],
+        payload={"replies": [to_dict(r) for r in replies]}, retry_key=retry_key_for(key), created_at=now,
+        attempts=0, cost=1,
+    ))
+    session.flush()
+    return True
+
+
+def pushes_counted(session: Session, first: date, last: date) -> int:
+    """Return the pushes of the quota taken by deliveries of mornings first..last: sent, or still to be sent."""
+    total = session.scalar(
+        select(func.coalesce(func.sum(Delivery.cost), 0)).where(
+            Delivery.morning >= first, Delivery.morning <= last, Delivery.failed_at.is_(None)
+        )
+    )
+    return int(total or 0)
+
+
+def mark_run(session: Session, morning: date, now: datetime, written: int, **detail) -> None:
     """Note that a morning was planned and written (catch-up after downtime looks for these)."""
-    queries.audit(session, now, "clock", RUN_ACTION, morning=morning.isoformat(), written=written)
+    queries.audit(session, now, "clock", RUN_ACTION, morning=morning.isoformat(), written=written, **detail)
+
+
+def run_details(session: Session, since: date) -> dict[date, dict]:
+    """Return the detail of each morning planned on or after `since` (its mode under the push budget)."""
+    start = datetime(since.year, since.month, since.day, tzinfo=TAIPEI) - timedelta(days=2)
+    rows = session.scalars(select(AuditLog.detail).where(AuditLog.action == RUN_ACTION, AuditLog.at >= start))
+    found = {date.fromisoformat(r["morning"]): r for r in rows if r and "morning" in r}
+    return {d: r for d, r in found.items() if d >= since}
 
 
 def run_mornings(session: Session, since: date) -> set[date]:
@@ -112,7 +151,7 @@ def expire_stale(session: Session, today: date, now: datetime, max_age: timedelt
             select(Delivery).where(
                 Delivery.sent_at.is_(None),
                 Delivery.failed_at.is_(None),
-                Delivery.key.startswith(DIGEST_PREFIX),
+                Delivery.key.startswith(DIGEST_PREFIX) | Delivery.key.startswith(NOTICE_PREFIX),
                 (Delivery.morning < today) | (Delivery.created_at < now - max_age),
             )
         )
@@ -134,7 +173,7 @@ def pending(session: Session, morning: date, now: datetime, max_age: timedelta) 
             Delivery.sent_at.is_(None),
             Delivery.failed_at.is_(None),
             Delivery.created_at >= now - max_age,
-            Delivery.key.startswith(DIGEST_PREFIX),
+            Delivery.key.startswith(DIGEST_PREFIX) | Delivery.key.startswith(NOTICE_PREFIX),
         )
         .order_by(Delivery.id)
     )

@@ -32,6 +32,7 @@ from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
 from bot.render import render
+from handlers.held_reminders import attach as attach_held
 from handlers.incoming import Context, Incoming, Settings
 from storage import queries
 from storage.db import unit_of_work
@@ -453,7 +454,8 @@ class Dispatcher:
         from handlers.router import handle
 
         ctx = Context(session=session, clock=self.clock, settings=self.settings)
-        return f"handled:{incoming.kind}", handle(incoming, ctx)
+        # Reminders the push budget held back ride along with the answer, once (replies are free).
+        return f"handled:{incoming.kind}", attach_held(session, incoming, handle(incoming, ctx), self.clock.now())
 
     # -- sending -----------------------------------------------------------------------------------
     def _deliver(self, row_id: int, event: dict, answer: list[dict], retry_key: str | None, attempts: int) -> bool:

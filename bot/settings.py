@@ -28,6 +28,7 @@ class Settings:
     line_api_base: str | None = None  # LINE_API_BASE: LINE's API host (tests point it at a local fake)
     push_timeout: float = 10.0  # PLANBOT_PUSH_TIMEOUT: seconds for one call to LINE
     quota_reserve: int = 0  # PLANBOT_QUOTA_RESERVE: pushes of the monthly quota kept back
+    monthly_quota: int | None = None  # LINE_MONTHLY_QUOTA: the channel's pushes a month (else LINE's quota endpoint)
     simulator: bool = False  # PLANBOT_SIMULATOR=1: the browser simulator at /simulator (never in production)
     separate_worker: bool = False  # PLANBOT_EVENT_WORKER=separate: `planbot events` answers, not the web process
     sync_events: bool = False  # PLANBOT_SYNC_EVENTS=1: answer each webhook's events before acknowledging it
@@ -49,6 +50,7 @@ class Settings:
             line_api_base=env.get("LINE_API_BASE") or None,
             push_timeout=float(env.get("PLANBOT_PUSH_TIMEOUT") or 10),
             quota_reserve=int(env.get("PLANBOT_QUOTA_RESERVE") or 0),
+            monthly_quota=int(env["LINE_MONTHLY_QUOTA"]) if env.get("LINE_MONTHLY_QUOTA") else None,
             simulator=env.get("PLANBOT_SIMULATOR") == "1",
             separate_worker=env.get("PLANBOT_EVENT_WORKER") == "separate",
             sync_events=env.get("PLANBOT_SYNC_EVENTS") == "1",

@@ -281,6 +281,7 @@ class Delivery(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    cost: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # pushes of the monthly quota (a group: its members)
 
 
 class ExportFile(Base):
@@ -314,3 +315,22 @@ class ConsoleToken(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     staff: Mapped[Staff] = relationship()
+
+
+# The push budget: reminder lines not pushed (the month's quota), told with the person's next reply.
+
+
+class HeldLine(Base):
+    """A reminder line the push budget did not push; attached once to the person's next reply, then marked told."""
+
+    __tablename__ = "held_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    morning: Mapped[date] = mapped_column(Date)
+    item_id: Mapped[int | None] = mapped_column(Integer)
+    occurrence_key: Mapped[str] = mapped_column(String(60))
+    reason: Mapped[str] = mapped_column(String(30))
+    line: Mapped[dict] = mapped_column(JSON)
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    told_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -1,8 +1,7 @@
-"""The clock refuses a fan-out that LINE's monthly quota cannot carry, and tells the coordinator."""
+"""The clock fits a fan-out in LINE's monthly quota (the push budget) and warns the coordinator."""
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from sqlalchemy import select
@@ -11,7 +10,7 @@ from bot.clock import clockwork
 from bot.runtime import Runtime
 from bot.settings import Settings as BotSettings
 from schedules.clock import TAIPEI, FixedClock
-from storage.models import Delivery, Staff
+from storage.models import HeldLine, Staff
 from tests.fakes.line_api import FakeLineAPI
 from tests.handler_fixtures import COORDINATOR
 
@@ -26,19 +25,19 @@ def run_morning(db, api: FakeLineAPI):
     return work.morning()
 
 
-def test_fan_out_over_the_quota_is_refused_and_the_coordinator_told(demo_db, caplog):
+def test_a_fan_out_over_the_quota_is_cut_to_fit_and_the_coordinator_warned(demo_db):
     with FakeLineAPI(access_token="t") as api:
         api.set_quota(20, used=15)
-        with caplog.at_level(logging.ERROR):
-            report = run_morning(demo_db, api)
+        report = run_morning(demo_db, api)
         with demo_db.sessions() as session:
             coordinator = session.scalar(select(Staff).where(Staff.name == COORDINATOR)).line_user_id
-            unsent = session.scalars(select(Delivery).where(Delivery.sent_at.is_(None))).all()
-        assert report.sent.sent == 0 and report.sent.left == len(unsent) > 5
-        assert [d.recipient for d in api.delivered] == [coordinator]
-        assert "額度不足" in api.delivered[0].messages[0]["text"]
-        assert any("quota would be exceeded" in r.message for r in caplog.records)
-        assert api.rejected == []
+            held = session.scalars(select(HeldLine)).all()
+        assert report.mode == "budget" and api.consumption <= 20 and api.rejected == []
+        assert report.sent.sent == len(api.delivered) == 5 and report.sent.left == 0
+        warnings = [d for d in api.delivered if "超過額度" in str(d.messages)]
+        assert [d.recipient for d in warnings] == [coordinator]
+        # Nothing was dropped in silence: the lines not pushed wait for each person's next reply.
+        assert len(held) == report.held > 0
 
 
 def test_within_the_quota_every_digest_goes_out(demo_db):

@@ -7,7 +7,8 @@ members who have not linked LINE.
 
 The public names live here. The package reads in this order: `inputs` (the plain input) and `policy`
 (who hears what, when), `lines` (one line of a digest and the urgency order), `notices` (what each person
-hears on a day, the monthly round, missed mornings) and `routing` (the output: one delivery per recipient).
+hears on a day, the monthly round, missed mornings), `routing` (the output: one delivery per recipient) and
+`budget` (when the month's LINE quota is short: weekly digests, the most urgent pushes, the rest held).
 """
 
 from __future__ import annotations
@@ -16,6 +17,16 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from schedules.planner.budget import (
+    BUDGET,
+    MonthForecast,
+    MonthState,
+    Morning,
+    Planner,
+    budget_morning,
+    forecast,
+    push_cost,
+)
 from schedules.planner.inputs import DONE, OfficeData, Person, PlanItem, Report, SectionInfo
 from schedules.planner.lines import RANK, URGENCY, Line, fold
 from schedules.planner.notices import carried, notices, round_lines
@@ -26,21 +37,29 @@ if TYPE_CHECKING:
     from schedules.calendar import WorkCalendar
 
 __all__ = [
+    "BUDGET",
     "DEFAULT_POLICY",
     "DONE",
     "RANK",
     "URGENCY",
     "Line",
+    "MonthForecast",
+    "MonthState",
+    "Morning",
     "OfficeData",
     "Person",
     "PlanItem",
+    "Planner",
     "PlannedDelivery",
     "ReminderPolicy",
     "Report",
     "SectionInfo",
+    "budget_morning",
+    "forecast",
     "notices",
     "plan_morning",
     "policy_for",
+    "push_cost",
     "round_lines",
 ]
 

@@ -1,0 +1,110 @@
+"""The push budget's edges: the channel's monthly quota (LINE's quota endpoints or LINE_MONTHLY_QUOTA), what this
+month already took (the deliveries table, or LINE's count when higher), and the morning decision the clock and
+`planbot remind --from/--to`, `planbot quota forecast` share (`schedules.planner.budget` decides)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import deliveries
+from bot.line_api import LineApiError
+from bot.runtime import Runtime
+from schedules.calendar import WorkCalendar
+from schedules.planner import (
+    BUDGET,
+    MonthForecast,
+    MonthState,
+    Morning,
+    OfficeData,
+    Planner,
+    budget_morning,
+    forecast,
+)
+from schedules.planner.budget import week_start
+from storage.models import Delivery
+
+log = logging.getLogger(__name__)
+
+WARNING_KEY = "quota80"
+
+
+@dataclass(frozen=True)
+class ChannelQuota:
+    """The month's pushes allowed (None: no limit known), LINE's count of this month's pushes, and where the limit came from."""
+
+    limit: int | None
+    line_used: int = 0
+    source: str = "none"  # line, setting, none
+
+
+QuotaReader = Callable[[], ChannelQuota]
+
+
+def quota_reader(runtime: Runtime) -> QuotaReader:
+    """Return how the clock reads the quota: LINE's endpoints when there is a channel, LINE_MONTHLY_QUOTA, the lower wins."""
+    settings = runtime.settings
+
+    def read() -> ChannelQuota:
+        line_limit, used = None, 0
+        client = runtime.line_client()
+        if client is not None:
+            try:
+                quota = client.quota()
+                line_limit, used = quota.limit, quota.used
+            except LineApiError as exc:
+                log.warning("could not read LINE's quota (%s); using LINE_MONTHLY_QUOTA if set", exc)
+            finally:
+                client.close()
+        limits = [n for n in (line_limit, settings.monthly_quota) if n is not None]
+        if not limits:
+            return ChannelQuota(None, used)
+        source = "line" if line_limit is not None and line_limit == min(limits) else "setting"
+        return ChannelQuota(max(min(limits) - settings.quota_reserve, 0), used, source)
+
+    return read
+
+
+def month_of(day: date) -> tuple[date, date]:
+    """Return the first and last day of `day`'s month."""
+    first = day.replace(day=1)
+    nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, nxt - timedelta(days=1)
+
+
+def month_state(session: Session, calendar: WorkCalendar, day: date, quota: ChannelQuota) -> MonthState:
+    """Return where `day`'s month stands before its morning: pushes counted, the warning, this week's digests."""
+    first, last = month_of(day)
+    used = max(deliveries.pushes_counted(session, first, last), quota.line_used)
+    warned = session.scalar(
+        select(Delivery.id).where(Delivery.key.startswith(f"{deliveries.NOTICE_PREFIX}{WARNING_KEY}:{first:%Y-%m}:")).limit(1)
+    ) is not None
+    since = max(week_start(calendar, day) or day, first)
+    runs = deliveries.run_details(session, since)
+    digested = any(d < day and r.get("mode") == BUDGET for d, r in runs.items())
+    return MonthState(quota.limit, used, warned, digested)
+
+
+def decide(session: Session, calendar: WorkCalendar, offices: Sequence[OfficeData], day: date, missed: Sequence[date],
+           quota: ChannelQuota) -> Morning:
+    """Return the morning's decision under the month's quota (what the clock pushes, holds and warns)."""
+    return budget_morning(Planner(offices, calendar), day, month_state(session, calendar, day, quota), missed)
+
+
+def forecast_range(session: Session, calendar: WorkCalendar, offices: Sequence[OfficeData], start: date, end: date,
+                   quota: ChannelQuota, today: date) -> list[MonthForecast]:
+    """Return the month-by-month forecast of start..end; start's month begins from what was counted before start."""
+    if month_of(start)[0] != month_of(today)[0]:
+        quota = replace(quota, line_used=0)  # LINE's count is this month's
+    first = month_state(session, calendar, start, quota)
+    return forecast(Planner(offices, calendar), start, end, lambda _month: quota.limit, first)
+
+
+def warning_key(day: date, recipient: str) -> str:
+    """Return the quota warning's key: once a month per coordinator."""
+    return f"{WARNING_KEY}:{day:%Y-%m}:{recipient}"

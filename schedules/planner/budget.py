@@ -1,0 +1,326 @@
+"""The push budget: when a month's reminders would take more pushes than LINE's quota, spend it where it matters.
+
+Pure, as the rest of the planner. `budget_morning` decides one morning from the normal plans of the rest of
+the month (`plan_morning`), the month's quota and what was already pushed:
+
+- normal mode, when the rest of the month fits in the quota: every digest is pushed as planned;
+- budget mode otherwise: each person gets one digest a week (on the week's first working day, or on the
+  first budget morning of a week that started in normal mode) listing everything due that week and
+  everything overdue, folded into the day's own lines; the pushes left over go to the due-day, escalation
+  and overdue digests of the month's mornings, most urgent first (due before escalation before overdue,
+  earlier mornings first), and the rest is held: its lines are attached to the person's next reply.
+
+Pushes are counted as LINE counts them: one per user, one per member for a group (the section's people).
+The coordinators get one warning a month when the month's pushes pass 80% of the quota; the warning's
+pushes are budgeted too, so a month never goes over the quota. `forecast` runs the same decision morning
+by morning over a range, which is what the clock will then do if nothing changes (nobody reports).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from schedules.planner.inputs import DONE, OfficeData
+from schedules.planner.lines import Line, add_line, make_line
+from schedules.planner.routing import PlannedDelivery, route
+
+if TYPE_CHECKING:
+    from schedules.calendar import WorkCalendar
+
+PUSHED_REASONS = ("due", "escalation", "overdue")  # what the budget left after the weekly digests pays for, in this order
+WARN_SHARE = 0.8
+NORMAL, BUDGET = "normal", "budget"
+
+
+@dataclass(frozen=True)
+class MonthState:
+    """Where the month stands before a morning: its quota, pushes counted so far, and what was already said."""
+
+    quota: int | None  # pushes allowed this month (None: no limit known, nothing is budgeted)
+    used: int = 0
+    warned: bool = False  # the coordinators were told the month passed 80%
+    digested: bool = False  # this week's digests already went out (a budget morning earlier this week)
+
+
+@dataclass(frozen=True)
+class Morning:
+    """One morning's decision: what to push, what to hold for the next reply, and whether to warn."""
+
+    day: date
+    mode: str
+    pushed: tuple[PlannedDelivery, ...]
+    held: dict[int, tuple[Line, ...]] = field(default_factory=dict)  # staff id -> lines not pushed
+    warn: tuple[str, ...] = ()  # coordinators' LINE ids to warn (80% of the quota passed)
+    cost: int = 0  # pushes this morning, the warning included
+    unreachable: tuple[PlannedDelivery, ...] = ()
+
+    def state_after(self, before: MonthState) -> MonthState:
+        """Return the month's state for the next morning of the same week and month."""
+        return MonthState(before.quota, before.used + self.cost, before.warned or bool(self.warn),
+                          before.digested or self.mode == BUDGET)
+
+
+def push_cost(delivery: PlannedDelivery, offices: Sequence[OfficeData]) -> int:
+    """Return the pushes a delivery takes from the quota: 1 for a person, the section's people for a group."""
+    if delivery.recipient is None:
+        return 0
+    if delivery.via != "group":
+        return 1
+    office = next((o for o in offices if o.id == delivery.office_id), None)
+    members = sum(1 for p in office.people if p.section_id == delivery.section_id) if office else 1
+    return max(members, 1)
+
+
+def coordinators(offices: Sequence[OfficeData]) -> tuple[str, ...]:
+    """Return the LINE ids of the coordinators who can be pushed to."""
+    return tuple(sorted({p.line_user_id for o in offices for p in o.people if p.role == "coordinator" and p.line_user_id}))
+
+
+def week_start(calendar: WorkCalendar, day: date) -> date | None:
+    """Return the first working day of `day`'s week (Monday to Sunday), or None in a week without one."""
+    monday = day - timedelta(days=day.weekday())
+    for n in range(7):
+        d = monday + timedelta(days=n)
+        if calendar.is_working_day(d):
+            return d
+    return None
+
+
+class Planner:
+    """Plans of single mornings, kept while the input does not change (a forecast asks for each many times)."""
+
+    def __init__(self, offices: Sequence[OfficeData], calendar: WorkCalendar) -> None:
+        self.offices, self.calendar = list(offices), calendar
+        self._plans: dict[tuple[date, tuple[date, ...]], list[PlannedDelivery]] = {}
+        self._weekly: dict[date, list[PlannedDelivery]] = {}
+
+    def plan(self, day: date, missed: Sequence[date] = ()) -> list[PlannedDelivery]:
+        """Return the normal plan of a morning (as `plan_morning`)."""
+        from schedules.planner import plan_morning  # the package's entry point; imported late (it imports us)
+
+        key = (day, tuple(sorted(set(missed))))
+        if key not in self._plans:
+            moment = datetime.combine(day, time(8, 30))
+            self._plans[key] = plan_morning(self.offices, self.calendar, moment, missed)
+        return self._plans[key]
+
+    def weekly(self, day: date, missed: Sequence[date] = ()) -> list[PlannedDelivery]:
+        """Return the week's digests of `day`: due this week and overdue, with the morning's own lines."""
+        if not missed and day in self._weekly:
+            return self._weekly[day]
+        out: list[PlannedDelivery] = []
+        today = {(p.office_id, p.staff_id, p.via, p.section_id): p for p in self.plan(day, missed)}
+        for office in self.offices:
+            notes = week_lines(office, self.calendar, day)
+            for p in today.values():
+                if p.office_id != office.id:
+                    continue
+                for line in p.lines:
+                    for person_id in _people_of(p, line, office):
+                        add_line(notes, person_id, line)
+            out.extend(route(office, notes, day))
+        out.sort(key=lambda p: (p.office_id, p.via, p.to))
+        if not missed:
+            self._weekly[day] = out
+        return out
+
+    def mornings(self, start: date, end: date) -> list[date]:
+        """Return the working mornings from start to end, both included."""
+        days, d = [], start
+        while d <= end:
+            if self.calendar.is_working_day(d):
+                days.append(d)
+            d += timedelta(days=1)
+        return days
+
+
+def week_lines(office: OfficeData, calendar: WorkCalendar, day: date) -> dict[int, dict[tuple, Line]]:
+    """Return per person the lines of a weekly digest: what is due from `day` to Sunday, and everything overdue."""
+    sunday = day + timedelta(days=6 - day.weekday())
+    people = {p.id: p for p in office.people}
+    sections = {s.id: s.name for s in office.sections}
+    notes: dict[int, dict[tuple, Line]] = {}
+    for item in office.items:
+        owners = [o for o in item.owners if o in people]
+        if not owners:
+            continue
+        for occ in item.occurrences:
+            if occ.due > sunday:
+                continue
+            report = office.reports.get((item.id, occ.key))
+            if report is not None and report.status == DONE or item.before_tracking(occ, report):
+                continue
+            anchor = calendar.next_working_day(occ.due)
+            if anchor > sunday:
+                continue
+            if anchor < day:
+                reason, days = "overdue", calendar.working_days_between(anchor, day) - 1
+            elif anchor == day:
+                reason, days = "due", 0
+            else:
+                reason = {"event": "event", "window": "closing"}.get(occ.kind, "upcoming")
+                days = calendar.working_days_between(day, anchor) - 1
+            status = report.status if report else "not_started"
+            line = make_line(reason, item, occ, sections.get(item.section_id, ""), status, days, people, owners)
+            for owner in owners:
+                add_line(notes, owner, line)
+    return notes
+
+
+def _people_of(delivery: PlannedDelivery, line: Line, office: OfficeData) -> list[int]:
+    if delivery.staff_id is not None:
+        return [delivery.staff_id]
+    names = set(line.people)
+    return [p.id for p in office.people if p.name in names and p.section_id == delivery.section_id]
+
+
+def held_lines(deliveries: Iterable[PlannedDelivery], offices: Sequence[OfficeData]) -> dict[int, tuple[Line, ...]]:
+    """Return per person the lines of deliveries that are not pushed (a group's lines go to the people named)."""
+    by_office = {o.id: o for o in offices}
+    notes: dict[int, dict[tuple, Line]] = {}
+    for p in deliveries:
+        office = by_office.get(p.office_id)
+        if p.recipient is None or office is None:
+            continue
+        for line in p.lines:
+            for person_id in _people_of(p, line, office):
+                add_line(notes, person_id, line)
+    return {k: tuple(sorted(v.values(), key=Line.sort_key)) for k, v in notes.items()}
+
+
+def _urgency(delivery: PlannedDelivery) -> int | None:
+    ranks = [PUSHED_REASONS.index(ln.reason) for ln in delivery.lines if ln.reason in PUSHED_REASONS]
+    return min(ranks) if ranks else None
+
+
+def budget_morning(planner: Planner, day: date, state: MonthState, missed: Sequence[date] = ()) -> Morning:
+    """Decide the morning of `day` under the month's quota (see the module's docstring)."""
+    cal, offices = planner.calendar, planner.offices
+    today = planner.plan(day, missed)
+    reachable = [p for p in today if p.recipient]
+    unreachable = tuple(p for p in today if not p.recipient)
+    if not cal.is_working_day(day):
+        return Morning(day, NORMAL, ())
+    if state.quota is None:
+        return Morning(day, NORMAL, tuple(reachable), cost=sum(push_cost(p, offices) for p in reachable), unreachable=unreachable)
+    coords = () if state.warned else coordinators(offices)
+    rest = planner.mornings(day + timedelta(days=1), _month_end(day))
+
+    def cost(ps: Iterable[PlannedDelivery]) -> int:
+        return sum(push_cost(p, offices) for p in ps)
+
+    normal_today = cost(reachable)
+    normal_total = state.used + normal_today + sum(cost(planner.plan(d)) for d in rest)
+    warn_at = WARN_SHARE * state.quota
+    if normal_total + (len(coords) if normal_total > warn_at else 0) <= state.quota:
+        warn = coords if state.used + normal_today > warn_at else ()
+        return Morning(day, NORMAL, tuple(reachable), {}, warn, normal_today + len(warn), unreachable)
+    return _budgeted(planner, day, state, missed, today, unreachable, coords, rest, cost)
+
+
+def _budgeted(planner, day, state, missed, today, unreachable, coords, rest, cost) -> Morning:
+    cal, offices = planner.calendar, planner.offices
+    room = state.quota - state.used - len(coords)  # the warning is kept room for: it will be sent this month
+    digest_day = not state.digested or week_start(cal, day) == day
+    future_digests = [d for d in rest if week_start(cal, d) == d]
+    if digest_day:
+        digests = [p for p in planner.weekly(day, missed) if p.recipient]
+        # Digests with a deadline this week first; if even they do not fit, the rest is held.
+        digests.sort(key=lambda p: (_urgency(p) if _urgency(p) is not None else 9, p.via, p.to))
+        pushed, spent = [], 0
+        for p in digests:
+            c = push_cost(p, offices)
+            if spent + c <= room:
+                pushed.append(p)
+                spent += c
+        candidates_today: list[PlannedDelivery] = []
+    else:
+        pushed, spent, digests = [], 0, []
+        candidates_today = [p for p in today if p.recipient]
+    future_room = room - spent - sum(cost(p for p in planner.weekly(d) if p.recipient) for d in future_digests)
+    picks = _pick(planner, day, candidates_today, [d for d in rest if d not in future_digests], future_room)
+    pushed.extend(picks)
+    spent += cost(picks)
+    left = [p for p in (digests if digest_day else candidates_today) if p not in pushed]
+    warn = coords if state.used + spent > WARN_SHARE * state.quota else ()
+    return Morning(day, BUDGET, tuple(pushed), held_lines(left, offices), warn, spent + len(warn), unreachable)
+
+
+def _pick(planner: Planner, day: date, today: list[PlannedDelivery], later: list[date], room: int) -> list[PlannedDelivery]:
+    """Return today's deliveries that the room left pays for, taking the month's candidates most urgent first."""
+    ranked = []
+    for d, plans in [(day, today), *((d, [p for p in planner.plan(d) if p.recipient]) for d in later)]:
+        for p in plans:
+            urgency = _urgency(p)
+            if urgency is not None:
+                ranked.append((urgency, d, p.via, p.to, p))
+    ranked.sort(key=lambda r: r[:4])
+    picked = []
+    for entry in ranked:
+        d, p = entry[1], entry[4]
+        c = push_cost(p, planner.offices)
+        if c <= room:
+            room -= c
+            if d == day:
+                picked.append(p)
+    return picked
+
+
+def _month_end(day: date) -> date:
+    nxt = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return nxt - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class MonthForecast:
+    """The pushes a month's mornings will take, against its quota."""
+
+    month: date  # the first of the month
+    quota: int | None
+    used_before: int  # already counted before the forecast's first morning
+    normal: int  # what the mornings would push without a budget
+    pushes: int  # what they will push (the budget applied where needed)
+    budget_days: int
+    held_lines: int
+    mornings: tuple[Morning, ...] = ()
+
+    @property
+    def total(self) -> int:
+        return self.used_before + self.pushes
+
+
+def forecast(
+    planner: Planner, start: date, end: date, quota_of, first: MonthState | None = None
+) -> list[MonthForecast]:
+    """Run `budget_morning` over every morning from start to end, month by month (quota_of(month) -> int | None).
+
+    `first` is the state of `start`'s month before `start` (pushes counted, warning given, this week's digest
+    given); later months start from nothing.
+    """
+    out: list[MonthForecast] = []
+    day = start
+    while day <= end:
+        month = day.replace(day=1)
+        state = first if first is not None and month == start.replace(day=1) else MonthState(quota_of(month))
+        used_before = state.used
+        days = planner.mornings(day, min(end, _month_end(day)))
+        normal = pushes = budget_days = held = 0
+        mornings = []
+        week = week_start(planner.calendar, day)
+        for d in days:
+            if week_start(planner.calendar, d) != week:
+                week = week_start(planner.calendar, d)
+                state = MonthState(state.quota, state.used, state.warned, False)
+            m = budget_morning(planner, d, state)
+            state = m.state_after(state)
+            normal += sum(push_cost(p, planner.offices) for p in planner.plan(d) if p.recipient)
+            pushes += m.cost
+            budget_days += m.mode == BUDGET
+            held += sum(len(v) for v in m.held.values())
+            mornings.append(m)
+        out.append(MonthForecast(month, state.quota, used_before, normal, pushes, budget_days, held, tuple(mornings)))
+        day = _month_end(day) + timedelta(days=1)
+    return out
