@@ -16,6 +16,7 @@ from bot import deliveries
 from bot.line_api import LineApiError
 from bot.runtime import Runtime
 from schedules.calendar import WorkCalendar
+from schedules.plan_inputs import calendar_of, office_inputs
 from schedules.planner import (
     BUDGET,
     MonthForecast,
@@ -108,3 +109,12 @@ def forecast_range(session: Session, calendar: WorkCalendar, offices: Sequence[O
 def warning_key(day: date, recipient: str) -> str:
     """Return the quota warning's key: once a month per coordinator."""
     return f"{WARNING_KEY}:{day:%Y-%m}:{recipient}"
+
+
+def forecast_for(runtime: Runtime, start: date, end: date) -> tuple[ChannelQuota, list[MonthForecast]]:
+    """Return the channel's quota and the forecast of start..end from the database (what the CLI prints)."""
+    quota = quota_reader(runtime)()
+    with runtime.sessions() as session:
+        calendar = calendar_of(session)
+        offices = office_inputs(session, calendar, start)
+        return quota, forecast_range(session, calendar, offices, start, end, quota, runtime.clock.now().date())

@@ -8,14 +8,16 @@ from datetime import datetime
 import click
 from sqlalchemy import select
 
-from bot.cli.common import CliError, moment_option, runtime
+from bot.cli.common import CliError, moment_option, parse_day, runtime
 from bot.clock import clockwork, report_json, serve
+from bot.push_budget import forecast_for
 from handlers.texts import cli as C
+from handlers.texts import quota as Q
 from handlers.texts import reminders as T
-from schedules.clock import FixedClock
+from schedules.clock import TAIPEI, FixedClock
 from schedules.dates import format_date
 from schedules.plan_inputs import calendar_of, office_inputs
-from schedules.planner import PlannedDelivery, plan_morning
+from schedules.planner import Morning, PlannedDelivery, plan_morning
 from storage.models import Office
 
 
@@ -26,11 +28,17 @@ from storage.models import Office
 @click.option("--json", "as_json", is_flag=True, help="輸出 JSON：[{to, items: [{item, title, reason, due}]}]。")
 @click.option("--details", is_flag=True, help="JSON 另附每一行的課室、種類、狀態等細節。")
 @click.option("--office", help="只看一個機關（僅 --dry-run）。")
+@click.option("--from", "from_text", help="規劃一段期間的每個早上（和 --to、--dry-run 一起用；照額度自動節約）。")
+@click.option("--to", "to_text", help="期間的最後一天。")
 @click.pass_context
 def remind(
-    ctx: click.Context, at_text: str | None, use_now: bool, dry_run: bool, as_json: bool, details: bool, office: str | None
+    ctx: click.Context, at_text: str | None, use_now: bool, dry_run: bool, as_json: bool, details: bool, office: str | None,
+    from_text: str | None, to_text: str | None,
 ) -> None:
     """規劃或執行某天早上的提醒摘要：每人每天早上最多一則。"""
+    if from_text or to_text:
+        _plan_range(runtime(ctx), from_text, to_text, dry_run, at_text or use_now, as_json)
+        return
     if bool(at_text) == use_now:
         raise CliError(C.NEED_ONE)
     rt = runtime(ctx)
@@ -63,6 +71,37 @@ def clock(ctx: click.Context, once: bool, at_text: str | None) -> None:
     code = serve(runtime(ctx), once=once, at=_moment(at_text) if at_text else None)
     if code:
         raise click.exceptions.Exit(code)
+
+
+def _plan_range(rt, from_text: str | None, to_text: str | None, dry_run: bool, one_morning: bool, as_json: bool) -> None:
+    """Print every morning of a range as the clock would plan it (the push budget included); nothing is written."""
+    if not (from_text and to_text):
+        raise CliError(Q.RANGE_NEEDS_BOTH)
+    if not dry_run or one_morning:
+        raise CliError(Q.RANGE_NEEDS_DRY_RUN)
+    start, end = parse_day(from_text), parse_day(to_text)
+    if start > end:
+        raise CliError(Q.RANGE_BACKWARDS.format(start=format_date(start), end=format_date(end)))
+    _found, months = forecast_for(rt, start, end)
+    mornings = [m for month in months for m in month.mornings]
+    if as_json:
+        click.echo(json.dumps([morning_json(m) for m in mornings], ensure_ascii=False, indent=1))
+        return
+    for m in mornings:
+        moment = datetime(m.day.year, m.day.month, m.day.day, 8, 30, tzinfo=TAIPEI)
+        _print_plan([*m.pushed, *m.unreachable], moment, False)
+
+
+def morning_json(m: Morning) -> dict:
+    """Return one planned morning of a range: its mode, pushes (group pushes count per member), digests and held lines."""
+    return {
+        "morning": m.day.isoformat(),
+        "mode": m.mode,
+        "pushes": m.cost,
+        "deliveries": [p.brief_json() for p in m.pushed],
+        "held": sum(len(lines) for lines in m.held.values()),
+        "warnings": len(m.warn),
+    }
 
 
 def _moment(text: str) -> datetime:

@@ -1,0 +1,81 @@
+"""Quota commands: the month's pushes forecast against the channel's LINE quota."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import click
+
+from bot.cli.common import CliError, runtime
+from bot.push_budget import ChannelQuota, forecast_for, month_of
+from handlers.texts import quota as Q
+from schedules.planner import MonthForecast
+
+
+@click.group()
+def quota() -> None:
+    """LINE 推播額度：預估每月推播數與額度。"""
+
+
+@quota.command()
+@click.option("--month", "month_text", help="只看這個月：4（今年）、2024-04 或 113/4；預設：本月到年底。")
+@click.option("--json", "as_json", is_flag=True, help="輸出 JSON：[{month, quota, used, normal, pushes, budget_days, held}]。")
+@click.pass_context
+def forecast(ctx: click.Context, month_text: str | None, as_json: bool) -> None:
+    """預估每月的推播數（照提醒規則，額度不夠時自動改用節約模式）對照頻道的額度。"""
+    rt = runtime(ctx)
+    today = rt.clock.now().date()
+    if month_text:
+        first, last = month_of(_month(month_text, today.year))
+        start = max(first, today) if first <= today <= last else first
+        end = last
+    else:
+        start, end = today, date(today.year, 12, 31)
+    found, months = forecast_for(rt, start, end)
+    if as_json:
+        click.echo(json.dumps([month_json(m) for m in months], ensure_ascii=False, indent=1))
+        return
+    print_forecast(found, months)
+
+
+def month_json(m: MonthForecast) -> dict:
+    """Return one month of the forecast as plain data."""
+    return {
+        "month": f"{m.month:%Y-%m}", "quota": m.quota, "used": m.used_before, "normal": m.normal, "pushes": m.total,
+        "budget_days": m.budget_days, "held": m.held_lines,
+    }
+
+
+def print_forecast(found: ChannelQuota, months: list[MonthForecast]) -> None:
+    """Print the forecast month by month, in the office's words."""
+    source = {"line": Q.SOURCE_LINE, "setting": Q.SOURCE_SETTING}.get(found.source, Q.SOURCE_NONE)
+    click.echo(Q.FORECAST_HEAD.format(source=source))
+    for m in months:
+        label = f"{m.month.year - 1911}年{m.month.month}"
+        if m.quota is None:
+            click.echo(Q.FORECAST_NO_QUOTA.format(month=label, pushes=m.total))
+            continue
+        mode = Q.MODE_BUDGET.format(days=m.budget_days, held=m.held_lines) if m.budget_days else Q.MODE_NORMAL
+        text = Q.FORECAST_MONTH.format(month=label, pushes=m.total, quota=m.quota, normal=m.used_before + m.normal, mode=mode)
+        if m.used_before:
+            text += Q.FORECAST_USED.format(used=m.used_before)
+        if m.total > m.quota:
+            text += Q.OVER
+        click.echo(text)
+
+
+def _month(text: str, this_year: int) -> date:
+    """Read 4, 4月, 2024-04, 2024/4 or 113/4 (ROC) as the first of that month."""
+    parts = text.strip().removesuffix("月").replace("/", "-").split("-")
+    if len(parts) > 2 or not all(p.isdigit() for p in parts):
+        raise CliError(Q.BAD_MONTH.format(text=text))
+    year = int(parts[0]) if len(parts) == 2 else this_year
+    year = year + 1911 if year < 1911 else year
+    month = int(parts[-1])
+    if not 1 <= month <= 12 or not 1912 <= year <= 9999:
+        raise CliError(Q.BAD_MONTH.format(text=text))
+    return date(year, month, 1)
+
+
+COMMANDS = (quota,)
