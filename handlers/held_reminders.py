@@ -15,7 +15,7 @@ from handlers.texts import reminders as T
 from schedules.dates import format_date
 from schedules.planner import Line
 from storage import queries
-from storage.models import HeldLine
+from storage.models import HeldLine, Status
 
 SHOWN = 30  # lines listed in one reply; the rest are behind 逾期 / 本週
 
@@ -61,7 +61,10 @@ def attach(session: Session, incoming: Incoming, replies: list[Reply], now: date
     for row in rows:
         row.told_at = now
     session.flush()
-    return [*replies, Text(held_text([Line.from_json(r.line) for r in rows]))]
+    # An occurrence reported done since it was held needs no reminder any more.
+    done = queries.latest_statuses(session, {r.item_id for r in rows if r.item_id is not None})
+    lines = [Line.from_json(r.line) for r in rows if done.get((r.item_id, r.occurrence_key)) != Status.done]
+    return [*replies, Text(held_text(lines))] if lines else replies
 
 
 def held_text(lines: Sequence[Line]) -> str:

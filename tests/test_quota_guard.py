@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from sqlalchemy import select
 
+from bot.app import create_app
 from bot.clock import clockwork
+from bot.line_api import LineSender
 from bot.runtime import Runtime
 from bot.settings import Settings as BotSettings
+from handlers.incoming import Settings as HandlerSettings
 from schedules.clock import TAIPEI, FixedClock
 from storage.models import HeldLine, Staff
+from tests.fakes import webhooks
 from tests.fakes.line_api import FakeLineAPI
 from tests.handler_fixtures import COORDINATOR
 
@@ -46,4 +51,31 @@ def test_within_the_quota_every_digest_goes_out(demo_db):
         report = run_morning(demo_db, api)
         assert report.sent.sent == len(api.delivered) > 5 and report.sent.left == 0
         assert not any("額度不足" in str(d.messages) for d in api.delivered)
+        assert api.rejected == []
+
+
+def test_held_reminders_ride_along_with_the_next_reply_through_line_once(demo_db, tmp_path):
+    with FakeLineAPI(access_token="t") as api:
+        api.set_quota(20, used=15)
+        report = run_morning(demo_db, api)
+        with demo_db.sessions() as session:
+            row = session.scalars(select(HeldLine)).first()
+            person = session.get(Staff, row.staff_id)
+            untold = session.query(HeldLine).filter_by(staff_id=person.id, told_at=None).count()
+        assert report.held and untold
+        settings = BotSettings(channel_secret="s", handlers=HandlerSettings(export_dir=str(tmp_path)))
+        runtime = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(FIRST_WORKING_DAY), settings)
+        app = create_app(runtime, LineSender("t", base_url=api.base_url, timeout=5, sleep=lambda _s: None), testing=True)
+        client = app.test_client()
+        texts = []
+        for _attempt in range(2):
+            token = api.issue_reply_token(person.line_user_id)
+            raw, headers = webhooks.signed_request("s", [webhooks.text_event(person.line_user_id, "本週", reply_token=token)])
+            assert client.post("/callback", data=raw, headers=headers).status_code == 200
+            app.extensions["planbot"].dispatcher.drain()
+            (reply,) = [r for r in api.requests_to("/v2/bot/message/reply") if (r.json or {}).get("replyToken") == token]
+            texts.append(json.dumps(reply.json["messages"], ensure_ascii=False))
+        assert "沒有推播" in texts[0] and "沒有推播" not in texts[1]
+        with demo_db.sessions() as session:
+            assert session.query(HeldLine).filter_by(staff_id=person.id, told_at=None).count() == 0
         assert api.rejected == []
