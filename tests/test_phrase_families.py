@@ -244,3 +244,49 @@ def test_words_that_only_look_like_parts_of_a_year_are_not_read_as_dates(text):
 def test_a_written_year_end_is_checked_against_the_plan_year():
     assert due_dates("2025年底前") == [D(2025, 12, 31)]
     assert problem("113年底前").fields == {"year": 2024, "plan_year": 2025}
+
+
+# --- A month range beside 每月 limits the cadence (1-6月每月5日前) ---------------------------------------
+
+
+def test_month_range_before_monthly_deadline_limits_it_to_those_months():
+    # Read as a whole-year cadence, 7至12月每月10日前 gave deadlines in January to June nobody wrote down.
+    assert due_dates("7至12月每月10日前") == [
+        D(2025, 7, 10), D(2025, 8, 11), D(2025, 9, 10), D(2025, 10, 13), D(2025, 11, 10), D(2025, 12, 10),
+    ]
+    assert due_dates("1-6月每月5日前") == [
+        D(2025, 1, 6), D(2025, 2, 5), D(2025, 3, 5), D(2025, 4, 7), D(2025, 5, 5), D(2025, 6, 5),
+    ]
+    assert due_dates("114年1月至6月每月5日前") == due_dates("1-6月每月5日前")
+    assert due_dates("3-11月每月第1個工作日")[0] == D(2025, 3, 3)
+    assert len(due_dates("3-11月每月第1個工作日")) == 9
+
+
+def test_month_range_after_monthly_deadline_in_brackets_limits_it():
+    assert due_dates("每月5日前（1-6月）") == due_dates("1-6月每月5日前")
+
+
+def test_month_range_with_bare_monthly_is_one_period_a_month():
+    assert dues("1-6月每月")[:2] == [("period", D(2025, 1, 1), D(2025, 1, 24)), ("period", D(2025, 2, 1), D(2025, 2, 27))]
+    assert len(dues("1-6月每月")) == 6
+    assert dues("上半年每月") == dues("1~6月每月辦理")
+
+
+def test_month_range_limits_the_months_whose_end_counts():
+    assert due_dates("1-6月每月終了後5日內") == [
+        D(2025, 2, 5), D(2025, 3, 5), D(2025, 4, 7), D(2025, 5, 5), D(2025, 6, 5), D(2025, 7, 7),
+    ]
+
+
+def test_month_ranges_that_cannot_be_read_safely_are_reported():
+    assert problem("11-2月每月5日前").code == "year_unclear"
+    assert problem("113年1-6月每月5日前").code == "out_of_year"
+    # Two cadences with their own months in one cell: read as one they would mix.
+    assert problem("1~6月每月5日前,7~12月每月10日前").code == "not_understood"
+    p = problem("1-6月每月5日前", months=frozenset({1, 2, 3}))
+    assert (p.code, p.fields) == ("months_conflict", {"marked": "1、2、3"})
+
+
+def test_a_month_range_that_is_the_content_still_gives_way_to_the_date():
+    # 課照扣款(2-4月): the months are what is paid for, not a cadence (no 每月 beside them).
+    assert due_dates("2/25 課照扣款(2-4月)") == [D(2025, 2, 25)]

@@ -56,8 +56,13 @@ def read_cadences(r: Reading) -> None:
         else:
             r.block("not_understood", m.group(0))
 
+    def monthly_ends(word: str) -> tuple[tuple[int, ...], int]:
+        # 1~6月每月終了後5日內: the months named beside 每月 are the months whose ends count.
+        ends, most_days = _PERIOD_WORDS[word]
+        return (r.limited if word == "月" and r.limited else ends), most_days
+
     def after_period(m: re.Match[str]) -> None:
-        ends, most_days = _PERIOD_WORDS[m.group(1)]
+        ends, most_days = monthly_ends(m.group(1))
         n, unit = int(m.group(2)), m.group(3)
         if unit == "個月" and 1 <= n <= 6:
             r.specific.append(MonthlyDeadline(ends, 31, False, n))
@@ -68,7 +73,7 @@ def read_cadences(r: Reading) -> None:
             r.block("too_far", m.group(0))
 
     def after_period_next_month(m: re.Match[str]) -> None:
-        ends, _ = _PERIOD_WORDS[m.group(1)]
+        ends, _ = monthly_ends(m.group(1))
         n = int(m.group(2))
         if _valid_day_number(n, False):
             r.specific.append(MonthlyDeadline(ends, n, False, 1))

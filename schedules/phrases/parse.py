@@ -6,6 +6,7 @@ import re
 
 from schedules.phrases.bare_cadences import read_generic, read_weekly
 from schedules.phrases.dates import read_dates
+from schedules.phrases.month_limits import read_month_limits
 from schedules.phrases.numbered_cadences import read_cadences
 from schedules.phrases.parts import read_parts
 from schedules.phrases.reading import Problem, Reading
@@ -51,6 +52,7 @@ def parse_schedule(text: str, months: frozenset[int] | None, year: int) -> Sched
         raise ScheduleError("", "沒有時程", (Problem("empty"),))
     normal = normalise(text)
     r = Reading(normal, marked, year, "以工作日計" in normal or "按工作日計" in normal, [], [], [])
+    read_month_limits(r)
     read_cadences(r)
     read_parts(r)
     read_dates(r)
