@@ -290,3 +290,28 @@ def test_month_ranges_that_cannot_be_read_safely_are_reported():
 def test_a_month_range_that_is_the_content_still_gives_way_to_the_date():
     # 課照扣款(2-4月): the months are what is paid for, not a cadence (no 每月 beside them).
     assert due_dates("2/25 課照扣款(2-4月)") == [D(2025, 2, 25)]
+
+
+# --- Several days a month, and a window each month -------------------------------------------------
+
+
+def test_each_day_of_a_monthly_list_is_a_deadline():
+    # Read as one, 每月5日及20日前 once kept only the 5th: the 20th was never reminded.
+    assert due_dates("每月5日及20日前")[:8] == [
+        D(2025, 1, 6), D(2025, 1, 20), D(2025, 2, 5), D(2025, 2, 20),
+        D(2025, 3, 5), D(2025, 3, 20), D(2025, 4, 7), D(2025, 4, 21),
+    ]
+    assert len(due_dates("每月5日、15日、25日")) == 36
+    assert due_dates("每月5日前、15日前") == due_dates("每月5日及15日前")
+
+
+def test_a_window_each_month_is_due_on_its_last_day():
+    # 每月1日-5日 was due on the 1st, 每月15日至20日 on the 15th.
+    assert due_dates("每月15日至20日")[:4] == [D(2025, 1, 20), D(2025, 2, 20), D(2025, 3, 20), D(2025, 4, 21)]
+    assert due_dates("每月1日-5日") == due_dates("每月5日前")
+    assert problem("每月20日~5日").code == "not_understood"
+
+
+def test_more_days_after_a_phrase_that_no_reader_takes_are_reported_not_dropped():
+    assert problem("每季終了後10日及20日內").phrase == "及20日內"
+    assert problem("每月第1個工作日及15日前").phrase == "及15日前"
