@@ -315,3 +315,38 @@ def test_a_window_each_month_is_due_on_its_last_day():
 def test_more_days_after_a_phrase_that_no_reader_takes_are_reported_not_dropped():
     assert problem("每季終了後10日及20日內").phrase == "及20日內"
     assert problem("每月第1個工作日及15日前").phrase == "及15日前"
+
+
+# --- Months a monthly deadline leaves out or moves ----------------------------------------------------
+
+
+def test_a_month_left_out_has_no_deadline_and_no_period():
+    # Read before as a January deadline plus a January period: two dates nobody wrote down.
+    assert due_dates("每月10日前(1月免報)") == due_dates("每月10日前")[1:]
+    assert due_dates("每月10日前，1月除外") == due_dates("每月10日前(除1月外)") == due_dates("每月10日前(1月免報)")
+    july_left_out = due_dates("每月10日前（7月份停報）")
+    assert len(july_left_out) == 11 and D(2025, 7, 10) not in july_left_out
+    assert len(due_dates("每月10日前(1、7月免報)")) == 10
+    assert due_dates("1-6月每月5日前(3月免報)") == [D(2025, 1, 6), D(2025, 2, 5), D(2025, 4, 7), D(2025, 5, 5), D(2025, 6, 5)]
+
+
+def test_a_month_moved_to_another_day_is_due_that_day_only():
+    feb = [d for d in due_dates("每月25日前(2月為20日前)") if d.month == 2]
+    # 2/3 is January's 25th, moved past the Lunar New Year holidays; February's own is the 20th.
+    assert feb == [D(2025, 2, 3), D(2025, 2, 20)]
+    assert len(due_dates("每月25日前(2月為20日前)")) == 12
+
+
+def test_exceptions_whose_month_is_unclear_are_reported():
+    # 次月5日前(1月免報): is January the month reported on or the month it is due in?
+    assert problem("次月5日前(1月免報)").code == "not_understood"
+    assert problem("每月(1月免報)").code == "not_understood"
+
+
+def test_a_day_written_once_after_a_month_list_belongs_to_every_month():
+    # 每年2、5、8、11月10日前 once gave 11/10 only.
+    expected = [D(2025, 2, 10), D(2025, 5, 12), D(2025, 8, 11), D(2025, 11, 10)]
+    assert due_dates("每年2、5、8、11月10日前") == expected
+    assert due_dates("2月、5月、8月、11月10日前") == expected
+    # February has no 30th: which day is meant is not for us to guess.
+    assert problem("2、4月30日前").code == "not_understood"
