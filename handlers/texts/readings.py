@@ -148,6 +148,8 @@ def _months(months: tuple[int, ...]) -> str:
         return "每月"
     if len(months) >= 3 and months == tuple(range(months[0], months[-1] + 1)):
         return f"{months[0]}至{months[-1]}月每月"
+    if len(months) >= 9:
+        return "每月（" + "、".join(str(m) for m in ALL_MONTHS if m not in months) + "月除外）"
     return "、".join(str(m) for m in months) + "月"
 
 
