@@ -99,6 +99,8 @@ class Clockwork:
     passes: int = 4
     pause: float = 0.5
     sleep: Callable[[float], None] = time.sleep
+    # The month's plans under the push budget, kept from one morning to the next while nothing changed.
+    _planner: Planner | None = field(default=None, init=False, repr=False)
 
     def morning(self, wait: float = LOCK_WAIT) -> RunReport:
         """Plan, write and push this morning's digests (once: a second run only sends what is unsent)."""
@@ -167,7 +169,7 @@ class Clockwork:
             report.missed = sorted(set(missed_mornings(session, calendar, today, offices)) | stale)[-10:]
             quota = self._month_quota()
             state = push_budget.month_state(session, calendar, today, quota)
-            decision = budget_morning(Planner(offices, calendar), today, state, report.missed)
+            decision = budget_morning(self._planner_for(offices, calendar, today), today, state, report.missed)
             planned = [*decision.pushed, *decision.unreachable]
             report.planned, report.mode, report.pushes = len(planned), decision.mode, decision.cost
             report.unreachable = len(decision.unreachable)
@@ -183,6 +185,12 @@ class Clockwork:
             log.info("%s: %d people cannot be reached (no LINE link and no section group)", today, report.unreachable)
         report.sent = self._send(today)
         log.info("morning %s: planned %d, new %d, sent %d, left %d", today, report.planned, report.written, report.sent.sent, report.sent.left)
+
+    def _planner_for(self, offices: list[OfficeData], calendar: WorkCalendar, today: date) -> Planner:
+        if self._planner is None or not self._planner.same_input(offices, calendar):
+            self._planner = Planner(offices, calendar)
+        self._planner.forget_before(today)
+        return self._planner
 
     def _month_quota(self) -> push_budget.ChannelQuota:
         if self.month_quota is None:

@@ -127,6 +127,16 @@ class Planner:
             self._weekly[day] = out
         return out
 
+    def same_input(self, offices: Sequence[OfficeData], calendar: WorkCalendar) -> bool:
+        """Say whether these offices and calendar are what the kept plans were made from (then they still hold)."""
+        return (calendar.closures, calendar.workdays) == (self.calendar.closures, self.calendar.workdays) and [
+            _office_key(o) for o in offices] == [_office_key(o) for o in self.offices]
+
+    def forget_before(self, day: date) -> None:
+        """Drop the kept plans of mornings before `day` (a long-running clock keeps only what is ahead)."""
+        self._plans = {k: v for k, v in self._plans.items() if k[0] >= day}
+        self._weekly = {k: v for k, v in self._weekly.items() if k >= day}
+
     def mornings(self, start: date, end: date) -> list[date]:
         """Return the working mornings from start to end, both included."""
         days, d = [], start
@@ -135,6 +145,11 @@ class Planner:
                 days.append(d)
             d += timedelta(days=1)
         return days
+
+
+def _office_key(office: OfficeData) -> tuple:
+    return (office.id, office.name, office.sections, office.people, office.items, office.policy,
+            sorted(office.reports.items()))
 
 
 def week_lines(office: OfficeData, calendar: WorkCalendar, day: date) -> dict[int, dict[tuple, Line]]:
