@@ -350,3 +350,19 @@ def test_a_day_written_once_after_a_month_list_belongs_to_every_month():
     assert due_dates("2月、5月、8月、11月10日前") == expected
     # February has no 30th: which day is meant is not for us to guess.
     assert problem("2、4月30日前").code == "not_understood"
+
+
+def test_a_day_in_a_named_month_of_each_quarter():
+    # 每季末月25日前 and 每季第1個月底前 once read as bare quarters, their day lost.
+    assert due_dates("每季末月25日前") == [D(2025, 3, 25), D(2025, 6, 25), D(2025, 9, 25), D(2025, 12, 26)]
+    assert due_dates("每季最後一個月20日前") == [D(2025, 3, 20), D(2025, 6, 20), D(2025, 9, 22), D(2025, 12, 22)]
+    assert due_dates("每季首月10日前") == [D(2025, 1, 10), D(2025, 4, 10), D(2025, 7, 10), D(2025, 10, 13)]
+    # January's end falls in the Lunar New Year holidays: due on the next working day.
+    assert due_dates("每季第1個月底前") == [D(2025, 2, 3), D(2025, 4, 30), D(2025, 7, 31), D(2025, 10, 31)]
+
+
+def test_a_range_of_month_parts_is_one_window():
+    # 5月中旬至6月上旬 was two windows, with a 5/20 deadline nobody wrote.
+    assert dues("5月中旬至6月上旬") == [("window", D(2025, 5, 11), D(2025, 6, 10))]
+    assert dues("5月下旬-6月底") == [("window", D(2025, 5, 21), D(2025, 6, 30))]
+    assert problem("11月中旬至2月上旬").code == "year_unclear"

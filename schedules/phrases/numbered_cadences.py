@@ -26,7 +26,8 @@ _AFTER_PERIOD = re.compile(
     r"(?:每|各)?(月|季|半年|年)度?(?:終了|結束|屆滿|截止)(?:後|之後)(\d{1,2})(日|天|個月)(?:內|以內|前)?"
 )
 _AFTER_PERIOD_NEXT_MONTH = re.compile(r"(?:每|各)?(月|季|半年)(?:終了|結束)(?:後)?之?次月(\d{1,2})[日號](?:前|內)?")
-_QUARTER_MONTH_DAY = re.compile(r"每季(?:之|的)?第([1-3])個月(\d{1,2})[日號](?:前|內)?")
+# 每季第1個月15日前, 每季首月底前, 每季末月25日前 (每季末月 once read as a bare 每季, its day lost)
+_QUARTER_MONTH_DAY = re.compile(r"每季(?:之|的)?(?:第([1-3])個月|([首末])月|最後1?個月)的?(?:(\d{1,2})[日號]|(底))(?:前|內|止)?")
 _MONTHLY_NTH_WEEKDAY = re.compile(rf"每個?月(?:份)?的?第(\d(?:個?{SEP}第?\d)*)個?{WEEK}({WD})")
 _LISTED_NTH_WEEKDAY = re.compile(
     rf"(?:每年)?((?:\d{{1,2}}月?{SEP})*\d{{1,2}})月(?:份)?的?第(\d(?:個?{SEP}第?\d)*)個?{WEEK}({WD})"
@@ -100,7 +101,8 @@ def read_cadences(r: Reading) -> None:
             r.block("not_understood", m.group(0))
 
     def quarter_month_day(m: re.Match[str]) -> None:
-        k, n = int(m.group(1)), int(m.group(2))
+        k = int(m.group(1)) if m.group(1) else 1 if m.group(2) == "首" else 3
+        n = 31 if m.group(4) else int(m.group(3))
         if _valid_day_number(n, False):
             r.specific.append(MonthlyDeadline(tuple(range(k, 13, 3)), n, False, 0))
         else:
