@@ -366,3 +366,9 @@ def test_a_range_of_month_parts_is_one_window():
     assert dues("5月中旬至6月上旬") == [("window", D(2025, 5, 11), D(2025, 6, 10))]
     assert dues("5月下旬-6月底") == [("window", D(2025, 5, 21), D(2025, 6, 30))]
     assert problem("11月中旬至2月上旬").code == "year_unclear"
+
+
+def test_a_day_with_before_that_nothing_reads_is_reported_not_dropped():
+    # Read before as bare quarters: the 20日前 was silently lost.
+    p = problem("每季第2個月的中旬20日前")
+    assert (p.code, p.phrase) == ("not_understood", "20日前")
