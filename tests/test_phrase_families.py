@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
+from handlers.due_text import rolled
+from handlers.texts.readings import reading
 from schedules.calendar import WorkCalendar
 from schedules.occurrences import expand
 from schedules.phrases import ScheduleError, parse_schedule
@@ -372,3 +375,26 @@ def test_a_day_with_before_that_nothing_reads_is_reported_not_dropped():
     # Read before as bare quarters: the 20日前 was silently lost.
     p = problem("每季第2個月的中旬20日前")
     assert (p.code, p.phrase) == ("not_understood", "20日前")
+
+
+# --- 遇假日提前: moved to the working day before -------------------------------------------------------
+
+
+def test_deadlines_written_to_move_earlier_move_to_the_working_day_before():
+    # Read before as 順延: 2/15 (Saturday) became 2/17, two days after the date the office wrote.
+    assert due_dates("每月15日(如遇假日提前)")[:3] == [D(2025, 1, 15), D(2025, 2, 14), D(2025, 3, 14)]
+    assert due_dates("每月15日前，遇假日提前")[5] == D(2025, 6, 13)
+    assert due_dates("2/15前(遇假日提前)") == [D(2025, 2, 14)]
+    # The default stays 順延.
+    assert due_dates("每月15日前")[1] == D(2025, 2, 17)
+
+
+def test_moving_a_window_earlier_is_not_guessed():
+    assert problem("1/1-2/28(遇假日提前)").code == "not_understood"
+
+
+def test_a_date_moved_earlier_says_so_in_lists_and_readings():
+    schedule = parse_schedule("每月15日前(遇假日提前)", None, 2025)
+    feb = expand(schedule, 2025, CAL)[1]
+    assert rolled(SimpleNamespace(occ=feb)) == "（2/15 遇假日提前）"
+    assert reading(schedule) == "每月 15 日前（遇假日提前至前一工作日）"
