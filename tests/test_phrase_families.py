@@ -398,3 +398,20 @@ def test_a_date_moved_earlier_says_so_in_lists_and_readings():
     feb = expand(schedule, 2025, CAL)[1]
     assert rolled(SimpleNamespace(occ=feb)) == "（2/15 遇假日提前）"
     assert reading(schedule) == "每月 15 日前（遇假日提前至前一工作日）"
+
+
+def test_the_period_named_before_its_end_is_the_only_one():
+    # 第1季結束後15日內 was read as every quarter's.
+    assert due_dates("第1季結束後15日內") == [D(2025, 4, 15)]
+    assert due_dates("第2、4季終了後10日內") == [D(2025, 7, 10), D(2026, 1, 12)]
+    assert due_dates("上半年結束後1個月內") == [D(2025, 7, 31)]
+    assert due_dates("第1季結束之次月10日前") == [D(2025, 4, 10)]
+    assert len(due_dates("每季結束後15日內")) == 4
+
+
+def test_each_nth_weekday_of_a_list_is_kept():
+    # 每月第2個週一、第4個週一 once kept the 2nd Monday only.
+    mondays = due_dates("每月第2個週一、第4個週一")
+    assert mondays[:3] == [D(2025, 1, 13), D(2025, 2, 10), D(2025, 2, 24)]  # 1/27 falls in the New Year holidays
+    assert mondays == due_dates("每月第2、4個週一")
+    assert due_dates("每月第2個週一及第4個週三")[:2] == [D(2025, 1, 13), D(2025, 1, 22)]
