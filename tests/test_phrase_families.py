@@ -415,3 +415,22 @@ def test_each_nth_weekday_of_a_list_is_kept():
     assert mondays[:3] == [D(2025, 1, 13), D(2025, 2, 10), D(2025, 2, 24)]  # 1/27 falls in the New Year holidays
     assert mondays == due_dates("每月第2、4個週一")
     assert due_dates("每月第2個週一及第4個週三")[:2] == [D(2025, 1, 13), D(2025, 1, 22)]
+
+
+def test_a_cadence_of_another_year_is_reported():
+    # 113年度每月5日前 in a 114 plan was read as 114's months.
+    assert problem("113年度每月5日前").code == "out_of_year"
+    assert problem("115年度各季終了後10日內").fields == {"year": 2026, "plan_year": 2025}
+    assert len(due_dates("114年度每月5日前")) == 12
+
+
+def test_a_school_term_without_dates_is_reported():
+    # 暑假每週三 was every Wednesday of the year.
+    assert problem("暑假每週三").phrase == "暑假"
+    assert dues("寒假:以二十一日為限(起一月二十一日,訖二月十日)") == [("window", D(2025, 1, 21), D(2025, 2, 10))]
+
+
+def test_a_moved_month_may_name_its_month_again():
+    # 每月5日前(1月份為1月10日前) had both 1/6 and 1/10 in January.
+    assert due_dates("每月5日前(1月份為1月10日前)")[:2] == [D(2025, 1, 10), D(2025, 2, 5)]
+    assert len(due_dates("每月5日前(1月份為1月10日前)")) == 12

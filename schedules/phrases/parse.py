@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from schedules.dates import year_from_digits
 from schedules.phrases.bare_cadences import read_generic, read_weekly
 from schedules.phrases.dates import read_dates
 from schedules.phrases.month_limits import read_month_limits
@@ -22,6 +23,7 @@ from schedules.phrases.rules import (
     Schedule,
     Span,
     Weekly,
+    Window,
 )
 from schedules.phrases.text import normalise
 
@@ -85,6 +87,7 @@ def parse_schedule(text: str, months: frozenset[int] | None, year: int) -> Sched
     if earlier:
         rules = _moved_earlier(r, rules, earlier[0])
     problems = r.blocked + _runs_backwards(rules, text) + _outside_plan_year(rules, year, text)
+    problems += _other_year_named(normal, year, problems) + _school_terms(normal, rules)
     if problems:
         raise ScheduleError(text, problems=tuple(problems))
     if not rules:
@@ -106,6 +109,32 @@ def _moved_earlier(r: Reading, rules: tuple[Rule, ...], phrase: str) -> tuple[Ru
             r.block("not_understood", phrase)  # a window's or a period's end moved earlier: not read
             return rules
     return tuple(moved)
+
+
+# 113年度每月5日前 in a 114 plan: the cadence carries no year, but the cell names another one.
+_YEAR_WORD = re.compile(r"(?<![\d.+])(?:民國)?(\d{2,3}|\d{4})年度?(?=每|各)")
+# 暑假每週三: which weeks the summer holidays are is the school's calendar, not ours.
+_SCHOOL_TERM = re.compile(r"暑假|寒假|學期|開學|期中|期末考")
+
+
+def _other_year_named(text: str, plan_year: int, found: list[Problem]) -> list[Problem]:
+    """Return a problem for a year the cell names that is neither the plan's nor already reported."""
+    reported = {p.fields.get("year") for p in found if p.code == "out_of_year"}
+    for m in _YEAR_WORD.finditer(text):
+        try:
+            named = year_from_digits(m.group(1))
+        except ValueError:
+            continue
+        if named != plan_year and named not in reported and 1990 <= named <= 2100:
+            return [Problem("out_of_year", m.group(0), {"year": named, "plan_year": plan_year})]
+    return []
+
+
+def _school_terms(text: str, rules: tuple[Rule, ...]) -> list[Problem]:
+    """Block a school term (暑假, 學期) that no written date places."""
+    term = _SCHOOL_TERM.search(text)
+    dated = any(isinstance(rule, (Window, OneDay, Span)) or getattr(rule, "first", None) for rule in rules)
+    return [Problem("not_understood", term.group(0))] if term and not dated else []
 
 
 def _runs_backwards(rules: tuple[Rule, ...], text: str) -> list[Problem]:
