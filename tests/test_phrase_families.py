@@ -434,3 +434,26 @@ def test_a_moved_month_may_name_its_month_again():
     # 每月5日前(1月份為1月10日前) had both 1/6 and 1/10 in January.
     assert due_dates("每月5日前(1月份為1月10日前)")[:2] == [D(2025, 1, 10), D(2025, 2, 5)]
     assert len(due_dates("每月5日前(1月份為1月10日前)")) == 12
+
+
+# --- Working days counted another way ----------------------------------------------------------------
+
+
+def test_by_the_nth_working_day_and_the_last_working_day():
+    # 每月5個工作日內 was read as the whole month (due its last working day).
+    assert due_dates("每月5個工作日內")[:3] == [D(2025, 1, 8), D(2025, 2, 7), D(2025, 3, 7)]
+    assert due_dates("每月前3個工作日內")[:2] == [D(2025, 1, 6), D(2025, 2, 5)]
+    # January's last working day is 1/24: the Lunar New Year holidays start on the 25th.
+    assert due_dates("每月最後一個工作日")[:3] == [D(2025, 1, 24), D(2025, 2, 27), D(2025, 3, 31)]
+    assert reading(parse_schedule("每月最後一個工作日", None, 2025)) == "每月最後一個工作日"
+
+
+def test_working_days_no_reader_counts_are_reported():
+    # 每月倒數第2個工作日 was read as the month's last working day.
+    assert problem("每月倒數第2個工作日").phrase == "倒數第2個工作日"
+    assert problem("每週第1個工作日").code == "not_understood"
+
+
+def test_a_month_end_written_with_a_slash():
+    # 1/1~2/底 was a window from 1/1 to 1/2.
+    assert dues("1/1~2/底") == [("window", D(2025, 1, 1), D(2025, 3, 3))]

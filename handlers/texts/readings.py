@@ -200,7 +200,8 @@ def _monthly_deadline(rule: MonthlyDeadline) -> str:
     elif rule.shift > 1:
         where = f"{where}後第 {rule.shift} 個月"
     if rule.working:
-        return f"{where}第 {rule.day} 個工作日"
+        # No month has more than 23 working days: a larger count is the month's last one.
+        return f"{where}最後一個工作日" if rule.day > 23 else f"{where}第 {rule.day} 個工作日"
     day = "月底" if rule.day >= 31 else f" {rule.day} 日"
     return f"{where}{day}前".replace("每月的次月", "次月")
 

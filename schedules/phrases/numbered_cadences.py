@@ -19,6 +19,11 @@ _MONTHLY_WORKING = re.compile(r"每(個|[雙單]數?)?月(?:份)?的?第(\d{1,2}
 _MONTHLY_DAY_LIST = re.compile(r"每(個|[雙單]數?)?月(?:份)?的?((?:\d{1,2}[日號]?(?:前|止)?[、,及和與暨])+\d{1,2})[日號](?:前|內|止)?")
 # 每月1日-5日, 每月15~20日: a window each month, due on its last day (read as one day, the 1st was due).
 _MONTHLY_DAY_RANGE = re.compile(r"每(個|[雙單]數?)?月(?:份)?的?(\d{1,2})[日號]?~(\d{1,2})[日號](?:前|內|止)?")
+# 每月5個工作日內, 每月前3個工作日內: by the month's Nth working day.
+_MONTHLY_WORKING_WITHIN = re.compile(r"每(個|[雙單]數?)?月(?:份)?的?前?(\d{1,2})個工作日(?:內|以內)")
+# 每月最後一個工作日: day 31 counts past any month's working days, so it is the last one (see occurrences).
+_MONTHLY_LAST_WORKING = re.compile(r"每(個|[雙單]數?)?月(?:份)?的?最後1?個工作日(?:前|內|止)?")
+LAST_WORKING_DAY = 31
 _MONTHLY_DAY = re.compile(r"每(個|[雙單]數?)?月(?:份)?的?(\d{1,2})[日號](?:前|內|止)?")
 _PERIOD_WORDS = {"月": (ALL_MONTHS, 28), "季": (QUARTER_ENDS, 30), "半年": (HALF_ENDS, 30), "年": ((12,), 31)}
 # 每季終了後25日內, 每半年結束後2個月內, 年度終了後1個月內, 每季終了之次月10日前
@@ -130,6 +135,11 @@ def read_cadences(r: Reading) -> None:
     r.consume(_QUARTER_MONTH_DAY, quarter_month_day)
     r.consume(_NEXT_MONTH, next_month)
     r.consume(_MONTHLY_WORKING, monthly_working)
+    r.consume(_MONTHLY_WORKING_WITHIN, monthly_working)
+    r.consume(
+        _MONTHLY_LAST_WORKING,
+        lambda m: r.specific.append(MonthlyDeadline(_months_of(r, m.group(1)), LAST_WORKING_DAY, True, 0)),
+    )
     r.consume(_MONTHLY_DAY_LIST, monthly_day_list)
     r.consume(_MONTHLY_DAY_RANGE, monthly_day_range)
     r.consume(_MONTHLY_DAY, monthly_day)

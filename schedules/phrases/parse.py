@@ -34,6 +34,8 @@ _TYPOS = re.compile(r"(?<=\d)[曰目]")
 # is not 每季), so the cell is reported rather than read without its deadline.
 # 每月15日前(如遇假日提前): a rest day moves the date to the working day before it, not after.
 _EARLIER = re.compile(r"(?:如|若)?遇(?:例)?(?:假日|休假日|例假日|假期|國定假日)(?:則|即)?(?:提前|提早)(?:辦理|至前1?個?工作日)?")
+# 倒數第2個工作日, 每週第1個工作日: working days no reader counted; read as the month's end they were wrong.
+_UNREAD_WORKING_DAY = re.compile(r"倒數[^|]{0,8}|(?<![以按])[^|以按]{0,8}工作日(?!計)")
 _UNREAD_TIME_LIMIT = re.compile(r"(?<![\d.])\d{1,2}(?:日|天|個月)(?:內|以內)")
 # 及20日前, ~5日 right after a phrase already read: more days of that phrase, which no reader took. Dropped,
 # they once turned 每月5日及20日前 into the 5th only; a duration (放假6日) stands alone and is not one of them.
@@ -82,6 +84,7 @@ def parse_schedule(text: str, months: frozenset[int] | None, year: int) -> Sched
     read_generic(r)
     r.consume(_MISTYPED_DAY, lambda m: r.block("not_understood", m.group(0), suggestion=_TYPOS.sub("日", text)))
     r.consume(_UNREAD_TIME_LIMIT, lambda m: r.block("not_understood", m.group(0)))
+    r.consume(_UNREAD_WORKING_DAY, lambda m: r.block("not_understood", m.group(0)))
     # A bare 每月 next to 每月第1個工作日 only repeats the cadence; the precise phrase wins.
     rules = tuple(dict.fromkeys(_most_specific(r.specific) or r.generic))
     if earlier:
