@@ -100,6 +100,13 @@ def office_db(sqlite_db):
     return sqlite_db
 
 
+@pytest.fixture
+def office_any(db):
+    """The office on SQLite and on PostgreSQL in turn."""
+    build_office(db)
+    return db
+
+
 @pytest.mark.slow
 def test_a_year_on_the_free_quota_tells_every_deadline_and_never_goes_over(office_db):
     # CI: the whole plan year from its first day; locally one month (March, with the year's first two behind it).
@@ -178,8 +185,8 @@ def _assert_every_due_date_told(db, calendar: WorkCalendar, start: date, end: da
     assert untold == []
 
 
-def test_forecast_and_range_plan_commands(office_db, capsys):
-    env = {"DATABASE_URL": office_db.url, "LINE_MONTHLY_QUOTA": str(QUOTA)}
+def test_forecast_and_range_plan_commands(office_any, capsys):
+    env = {"DATABASE_URL": office_any.url, "LINE_MONTHLY_QUOTA": str(QUOTA)}
     assert main(["quota", "forecast", "--month", f"{YEAR}-03", "--json"], env) == 0
     (march,) = json.loads(capsys.readouterr().out)
     assert march["month"] == f"{YEAR}-03" and march["quota"] == QUOTA and march["normal"] > QUOTA >= march["pushes"] > 0
@@ -214,8 +221,8 @@ def test_without_a_quota_every_digest_is_planned_as_before(office_db):
     assert roomy.cost == sum(push_cost(p, offices) for p in planned)
 
 
-def test_held_lines_ride_along_with_the_next_reply_once(office_db, now):
-    with office_db.sessions() as session:
+def test_held_lines_ride_along_with_the_next_reply_once(office_any, now):
+    with office_any.sessions() as session:
         calendar = calendar_of(session)
         offices = office_inputs(session, calendar, date(YEAR, 3, 1))
         decision = budget_morning(Planner(offices, calendar), date(YEAR, 3, 6), MonthState(QUOTA, used=QUOTA - 5))
