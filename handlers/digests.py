@@ -53,7 +53,8 @@ def delivery_for(session: Session, recipient: str, morning: date) -> Delivery | 
     """Return the newest digest pushed to the recipient (a user or a group) that morning."""
     return session.scalar(
         select(Delivery)
-        .where(Delivery.recipient == recipient, Delivery.morning == morning)
+        # Digests only: a one-off push of the same morning (the quota warning) has no pages.
+        .where(Delivery.recipient == recipient, Delivery.morning == morning, Delivery.key.startswith("digest:"))
         .order_by(Delivery.id.desc())
         .limit(1)
     )

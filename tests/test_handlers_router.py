@@ -143,8 +143,12 @@ def test_a_digest_more_button_shows_the_next_page_to_its_recipient(talk):
               "kind": "deadline", "occurrence": "2024-04", "item_id": None if n else None} for n in range(1, 30)]
     payload = {"version": 1, "office_id": 1, "morning": "2024-04-08", "to": staff.name, "via": "user", "lines": lines,
                "replies": []}
-    talk.session.add(Delivery(key="k1", morning=date(2024, 4, 8), recipient=staff.line_user_id, staff_id=staff.id,
+    talk.session.add(Delivery(key="digest:k1", morning=date(2024, 4, 8), recipient=staff.line_user_id, staff_id=staff.id,
                               reasons="overdue", payload=payload, retry_key="r", created_at=talk.clock.now()))
+    talk.session.flush()
+    # A one-off push the same morning (the quota warning) comes later and has no pages: the digest's stay.
+    talk.session.add(Delivery(key="notice:quota80:2024-04:x", morning=date(2024, 4, 8), recipient=staff.line_user_id,
+                              reasons="quota80", payload={"replies": []}, retry_key="r2", created_at=talk.clock.now()))
     talk.session.flush()
     [page] = talk.tap(STAFF_DATA, "a=more&m=2024-04-08&p=2")
     assert isinstance(page, Carousel) and "項目" in plain_text(page)
