@@ -177,7 +177,8 @@ class Clockwork:
             costs = {p.key: push_cost(p, offices) for p in decision.pushed}
             report.written = deliveries.record(session, planned, payloads, now, costs)
             report.held = hold(session, decision.held, today, now)
-            warning = Text(Q.QUOTA_WARNING.format(used=state.used + decision.cost, quota=quota.limit))
+            budget_words = Q.QUOTA_WARNING_BUDGET if decision.mode == "budget" else ""
+            warning = Text(Q.QUOTA_WARNING.format(used=state.used + decision.cost, quota=quota.limit) + budget_words + Q.QUOTA_WARNING_END)
             for line_id in decision.warn:
                 deliveries.record_notice(session, push_budget.warning_key(today, line_id), today, line_id, [warning], now)
             deliveries.mark_run(session, today, now, report.written, mode=decision.mode)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-QUOTA_WARNING = (
-    "⚠ LINE 本月推播已用 {used} 則，超過額度 {quota} 則的八成。\n"
-    "本月其餘的提醒改為：每人每週一則週摘要（本週到期與逾期事項），其餘額度留給到期當天與逾期提醒；"
-    "沒推播的提醒會附在同仁下次問機器人時的回覆裡。需要更多額度請到 LINE Official Account Manager 調整方案。"
+QUOTA_WARNING = "⚠ LINE 本月推播已用 {used} 則，超過額度 {quota} 則的八成。"
+QUOTA_WARNING_BUDGET = (
+    "\n本月的提醒已改為節約模式：每人每週一則週摘要（本週到期與逾期事項），其餘額度留給到期當天、同仁逾期與逾期提醒；"
+    "沒推播的提醒會附在同仁下次問機器人時的回覆裡。"
 )
+QUOTA_WARNING_END = "\n本月不會超過額度；需要更多額度請到 LINE Official Account Manager 調整方案。"
 
 HELD_HEAD = "📌 本月推播額度有限，以下提醒沒有推播，補充告訴您："
 HELD_LINE = "‧ {due} {reason}：{number}{title}{label}"
