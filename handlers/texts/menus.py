@@ -42,7 +42,7 @@ NO_CJK_FONT = (
     "或用 --font 指定一個 .ttc／.otf／.ttf 字型檔。"
 )
 FONT_UNREADABLE = "字型檔 {path} 無法讀取：{error}"
-NO_LINE_TOKEN = "沒有設定 LINE_CHANNEL_ACCESS_TOKEN，無法在 LINE 建立選單（--images-only 只畫圖片）。"
+NO_LINE_TOKEN = "沒有設定 LINE_CHANNEL_ACCESS_TOKEN，無法在 LINE 建立選單（planbot richmenu images 資料夾 只畫圖片）。"
 INSTALLED = "已建立 {count} 個選單（{pages}），預設選單：{default}；刪除舊選單 {deleted} 個；為 {linked} 位已綁定同仁換上角色選單。"
 IMAGES_WRITTEN = "已畫好 {count} 張選單圖片，放在 {folder}"
 SYNCED = "已為 {linked} 個帳號換上角色選單，{unlinked} 個帳號改回預設選單。"
