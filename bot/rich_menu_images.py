@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -76,6 +77,7 @@ def _font(path: Path, size: int) -> ImageFont.FreeTypeFont:
             raise FontError(T.FONT_UNREADABLE.format(path=path, error=exc)) from exc
 
 
+@lru_cache(maxsize=32)
 def draw(page: MenuPage, font_path: Path) -> bytes:
     """Return the page as a PNG of its size (under LINE's 1 MB)."""
     image = Image.new("RGB", (page.width, page.height), BACKGROUND)
