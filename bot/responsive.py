@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import deliveries
+from bot.line_api import LineSender
 from bot.rich_menus import sync_quietly
 from handlers.pace import takes_a_while
 
@@ -34,8 +35,10 @@ def before_answer(sender, event: dict, chat_mode: bool) -> None:
 
 def after_answer(sessions: sessionmaker[Session], sender, now: Callable[[], datetime]) -> None:
     """Push what the event queued for others (notices) and give linked accounts their role's rich menu."""
+    # Without LINE (the simulator) the outbox keeps them: the simulator shows pushes from the deliveries table.
+    client = sender if isinstance(sender, LineSender) else deliveries.LogOutbox()
     try:
-        deliveries.send_notices(sessions, deliveries.pushing_through(sender), now)
+        deliveries.send_notices(sessions, deliveries.pushing_through(client), now)
     except Exception:  # noqa: BLE001 - unsent notices stay queued for the next event
         log.exception("sending notices failed")
     sync_quietly(sender, sessions, now())

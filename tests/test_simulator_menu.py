@@ -51,3 +51,14 @@ def test_a_menu_tap_goes_through_the_webhook_like_typing(demo_db):
 def test_the_page_includes_the_menu(demo_db):
     page = _app(demo_db).test_client().get("/simulator").get_data(as_text=True)
     assert 'id="richmenu"' in page and "/simulator/api/menu" in page
+
+
+def test_an_introduction_in_the_simulator_shows_the_card_to_the_coordinator_once(demo_db):
+    with demo_db.sessions() as session:
+        queries.find_staff(session, "陳怡君").line_user_id = None
+        session.commit()
+    client = _app(demo_db).test_client()
+    client.post("/simulator/api/send", json={"user": UNKNOWN_USER, "text": "我是 陳怡君"})
+    assert "已通知研考確認" in str(client.get(f"/simulator/api/messages?user={UNKNOWN_USER}").get_json())
+    shown = client.get(f"/simulator/api/messages?user={_user(demo_db, '簡心怡')}").get_json()
+    assert len(shown) == 1 and shown[0]["via"] == "push" and "同意" in str(shown[0]["message"])
