@@ -13,6 +13,7 @@ each answered event (綁定, an approved 我是 …) and after `planbot staff ad
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -38,6 +39,7 @@ from storage.db import unit_of_work
 from storage.models import RichMenuLink, RichMenuRecord, Staff
 
 log = logging.getLogger(__name__)
+_SYNCING = threading.Lock()  # one sync at a time per process: the answering threads all call it after their events
 
 
 @dataclass
@@ -86,7 +88,7 @@ def menu_request(page: MenuPage) -> RichMenuRequest:
         for a in page.areas
     ]
     return RichMenuRequest(
-        size=RichMenuSize(width=page.width, height=page.height), selected=page.menu == DEFAULT_MENU,
+        size=RichMenuSize(width=page.width, height=page.height), selected=True,  # shown open, as people expect
         name=page.name, chat_bar_text=page.chat_bar_text, areas=areas,
     )
 
@@ -185,7 +187,8 @@ def sync_quietly(client, sessions: sessionmaker[Session], now: datetime) -> None
     if not isinstance(client, LineSender):
         return  # the simulator draws the menu from the person's role itself
     try:
-        report = sync(client, sessions, now)
+        with _SYNCING:
+            report = sync(client, sessions, now)
     except Exception:  # noqa: BLE001 - a menu left as it was is retried after the next event
         log.exception("rich menu sync failed")
         return
