@@ -7,7 +7,7 @@ from sqlalchemy import select
 from handlers.replies import Card
 from storage.models import Delivery, OnboardingRequest
 from storage.onboarding import NOTICE_PREFIX
-from tests.handler_fixtures import STRANGER, Talk, buttons
+from tests.handler_fixtures import STRANGER, Talk, buttons, read
 
 NAME = "陳怡君"  # 戶籍登記課; her chief is 沈志明, the coordinator 簡心怡
 
@@ -120,3 +120,8 @@ def test_the_card_is_a_card_with_two_buttons(talk):
     (card,) = replies_from_payload(_notices(talk)[0].payload)
     assert isinstance(card, Card) and [b.label for b in buttons(card)] == ["同意", "不同意"]
     assert NAME in card.title
+
+
+def test_a_new_follower_hears_both_ways_to_link(talk):
+    answer = read(talk.event(STRANGER, "follow"))
+    assert "綁定 你的綁定碼" in answer and "我是 你的姓名" in answer
