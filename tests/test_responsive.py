@@ -17,6 +17,7 @@ from handlers.incoming import Settings as HandlerSettings
 from handlers.pace import takes_a_while
 from schedules.clock import FixedClock
 from storage import queries
+from tests import test_rich_menus as rich_tests
 from tests import test_webhook_e2e as e2e
 from tests.fakes import webhooks
 from tests.fakes.line_api import FakeLineAPI
@@ -25,6 +26,7 @@ from tests.test_webhook_e2e import SECRET, TOKEN, post, replies_to, settle, staf
 
 demo_db = e2e.demo_db  # the demo database on SQLite and PostgreSQL, and the app as the other webhook tests serve it
 server = e2e.server
+cjk_font = rich_tests.cjk_font
 
 STRANGER = "U" + "7" * 32
 
@@ -93,7 +95,7 @@ def test_without_chat_mode_nothing_is_marked_read(server, fake):
     assert fake.rich.marked_read == []
 
 
-def test_an_introduction_confirmed_in_line_links_the_account_and_switches_its_menu(chat_server, fake):
+def test_an_introduction_confirmed_in_line_links_the_account_and_switches_its_menu(chat_server, fake, cjk_font):
     url, app, db, sender = chat_server
     install(sender, db.sessions, MONDAY)
     with db.sessions() as session:
