@@ -21,11 +21,11 @@ from schedules.clock import TAIPEI
 from schedules.planner import PlannedDelivery
 from storage import queries
 from storage.models import AuditLog, Delivery
+from storage.onboarding import NOTICE_PREFIX
 
 log = logging.getLogger(__name__)
 
 DIGEST_PREFIX = "digest:"
-NOTICE_PREFIX = "notice:"  # one-off pushes the clock decides beside the digests (the quota warning)
 RUN_ACTION = "remind.morning"
 # Retry keys derive from the delivery key, so even a row written twice would carry the same one.
 RETRY_NAMESPACE = uuid.UUID("6f0b8a52-3f0e-4d55-9a51-6c1d2a9e7b10")
@@ -151,7 +151,7 @@ def expire_stale(session: Session, today: date, now: datetime, max_age: timedelt
             select(Delivery).where(
                 Delivery.sent_at.is_(None),
                 Delivery.failed_at.is_(None),
-                Delivery.key.startswith(DIGEST_PREFIX) | Delivery.key.startswith(NOTICE_PREFIX),
+                Delivery.key.startswith(DIGEST_PREFIX),
                 (Delivery.morning < today) | (Delivery.created_at < now - max_age),
             )
         )
@@ -173,6 +173,7 @@ def pending(session: Session, morning: date, now: datetime, max_age: timedelta) 
             Delivery.sent_at.is_(None),
             Delivery.failed_at.is_(None),
             Delivery.created_at >= now - max_age,
+            # The morning's one-off pushes (the quota warning, notices queued today) go out with the digests.
             Delivery.key.startswith(DIGEST_PREFIX) | Delivery.key.startswith(NOTICE_PREFIX),
         )
         .order_by(Delivery.id)
@@ -286,3 +287,25 @@ def pushing_through(client) -> Sender:
         return outcome(client.push(to, render(replies), retry_key))
 
     return send
+
+
+# Notices: pushes a conversation queued (a 我是 … card for the coordinator, the answer to the person), sent
+# after the event that queued them, through the same settle path as the digests.
+
+
+def send_notices(sessions: sessionmaker[Session], send: Sender, now: Callable[[], datetime],
+                 max_age: timedelta = timedelta(hours=24)) -> SendReport:
+    """Push the queued notices not yet sent (one pass; what LINE refused for now waits for the next event)."""
+    report = SendReport()
+    with sessions() as session:
+        rows = session.execute(
+            select(Delivery.id, Delivery.recipient, Delivery.retry_key, Delivery.payload)
+            .where(Delivery.key.startswith(NOTICE_PREFIX), Delivery.sent_at.is_(None), Delivery.failed_at.is_(None),
+                   Delivery.created_at >= now() - max_age)
+            .order_by(Delivery.id)
+        ).all()
+        session.rollback()
+        for row_id, recipient, key, data in rows:
+            report.calls += 1
+            report.left += _settle(session, row_id, _push(send, recipient, data, key), now(), report)
+    return report
