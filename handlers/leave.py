@@ -189,3 +189,18 @@ def back(req: Request, ctx: Context) -> list[Reply]:
     leave.end_leave(ctx.session, row, ctx.today)
     queries.audit(ctx.session, ctx.now, req.who.actor, "leave.back", staff=target.name, day=ctx.today.isoformat())
     return [Text(L.LEAVE_BACK.format(name=target.name, span=span, how=how))]
+
+
+def leave_notes(session: Session, office_id: int, day: date) -> dict[int, str]:
+    """Return, per person on leave on the day, 「請假中，由 X 代理」 (one query for the office, then who covers)."""
+    notes = {}
+    for row in leave.leaves_of_office(session, office_id, day, day):
+        cover = who_covers(session, row.staff, day)
+        notes[row.staff_id] = L.ON_LEAVE.format(name=cover.deputy.name) if cover.deputy else L.ON_LEAVE_NOBODY
+    return notes
+
+
+def with_note(staff: Staff, notes: dict[int, str]) -> str:
+    """Return the name, with 「（請假中，由 X 代理）」 while a leave runs."""
+    note = notes.get(staff.id)
+    return L.NAME_WITH_NOTE.format(name=staff.name, note=note) if note else staff.name

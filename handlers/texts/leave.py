@@ -90,6 +90,7 @@ IMPORT_ROW_TOO_LONG = "第 {row} 列 {column} 欄：超過 {limit} 個字"
 
 # ---------------------------------------------------------------- the staff roster
 
+ROSTER_SELF_DEPUTY = "{source} 第 {row} 列：{name} 不能當自己的代理人，沒有匯入任何資料。"
 ROSTER_UNKNOWN_DEPUTY = "{source} 第 {row} 列 {column}：名冊上沒有「{name}」，沒有匯入任何資料。"
 
 # ---------------------------------------------------------------- the console
@@ -103,3 +104,5 @@ HELP_LEAVE_CHIEF = "請假 姓名 12/3-12/5：替本課同仁登記請假（銷�
 HELP_LEAVE_OFFICE = "請假 姓名 12/3-12/5：替同仁登記請假（銷假 姓名：取消）"
 HELP_CLOSURE = "停班 明天／停班 7/25／停班 7/24-7/25：設定停班日，先列出會順延的期限再確認；取消停班 7/25（研考）"
 REPORTED_FOR = "（代理 {name} 回報，{name} 銷假後會看到）"
+NAME_WITH_NOTE = "{name}（{note}）"
+SUMMARY_ON_LEAVE = "請假中"
