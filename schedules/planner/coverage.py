@@ -5,7 +5,7 @@ chief, else the coordinator (never someone on leave). The covered lines name the
 chief's escalation names who covers (`covered_by`). Someone whose digest of the morning is already written
 (`OfficeData.served`) keeps their lines: a leave recorded after the morning's digest changes nothing that day.
 On the owner's first working morning back, their digest adds the reports their deputy made (`covered`) and
-every occurrence of theirs that fell due during the leave and is still open (due or overdue).
+every occurrence of theirs that fell due (or was reminded of as overdue) during the leave and is still open.
 """
 
 from __future__ import annotations
@@ -92,10 +92,13 @@ def _returned(office: OfficeData, notes: Notes, person: Person, absence: Absence
         item, occ = found
         line = make_line("covered", item, occ, sections.get(item.section_id, ""), report.status, 0, people, [o for o in item.owners if o in people])
         add_line(notes, person.id, replace(line, covered_by=report.by))
+    # What fell due, or was still being reminded of as overdue, while they were away.
+    first = calendar.next_working_day(absence.starts)
+    reminded = max((*office.policy.overdue_days, office.policy.escalate_day))
     for item in mine:
         for occ in item.occurrences:
             anchor = calendar.next_working_day(occ.due)
-            if occ.due < absence.starts or anchor > today:
+            if anchor > today or calendar.add_working_days(anchor, reminded) < first:
                 continue
             report = office.reports.get((item.id, occ.key))
             if report is not None and report.status == DONE or item.before_tracking(occ, report):

@@ -40,6 +40,8 @@ class Line:
     @property
     def merge_key(self) -> tuple:
         """Return what makes two lines one: the item's occurrence, or the section of a compiled round."""
+        if self.reason == "covered":  # what the deputy reported stands beside what is due now
+            return ("covered", self.item_id, self.occurrence_key)
         return ("compiled", self.section) if self.item_id is None else (self.item_id, self.occurrence_key)
 
     def sort_key(self) -> tuple:
