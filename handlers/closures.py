@@ -109,7 +109,7 @@ def _ask(req: Request, ctx: Context, closing: bool) -> list[Reply]:
         return [Text((L.CLOSURE_ALREADY if closing else L.CLOSURE_NOT_SET).format(days=days_text(days)))]
     after = changed_calendar(calendar, todo, closing)
     moved = moves(ctx.session, req.who.staff.office_id, calendar, after, {d.year for d in todo})
-    head = (L.CLOSURE_ASK.format(days=days_text(todo), reason=L.CLOSURE_REASON) if closing
+    head = (L.CLOSURE_ASK.format(days=days_text(todo)) if closing
             else L.CLOSURE_CANCEL_ASK.format(days=days_text(todo)))
     text = "\n".join([head, "", *_moved_lines(moved)])
     op = "close" if closing else "open"
