@@ -196,7 +196,7 @@ def summary_card(s: Summary, overdue_command: str) -> Card:
     if not s.items:
         rows.append(CardRow(M.SUMMARY_NONE, tone="muted"))
     for name, note in sorted(s.on_leave.items()):
-        rows.append(CardRow(LT.SUMMARY_ON_LEAVE, LT.NAME_WITH_NOTE.format(name=name, note=note), "muted"))
+        rows.append(CardRow(name, note, "muted"))
     if s.sections:
         rows.append(CardRow(M.SUMMARY_SECTIONS_HEADER))
         rows += [_section_row(sec) for sec in s.sections]
