@@ -177,6 +177,9 @@ def _ask_section(sections: list[Section], month: int | None, command: str) -> Te
     return Text(M.SUMMARY_ASK_SECTION, buttons)
 
 
+LEAVE_ROWS = 3  # people on leave named on the card; the rest are counted
+
+
 def summary_card(s: Summary, overdue_command: str) -> Card:
     """Return the summary card: the counts, each section (全所), the overdue items; its button asks `overdue_command`."""
     monthly = s.start.day == 1 and s.end == span("this_month", s.start)[1]
@@ -195,8 +198,10 @@ def summary_card(s: Summary, overdue_command: str) -> Card:
                             T.BEFORE_TRACKING_COUNT.format(count=s.before_tracking), "muted"))
     if not s.items:
         rows.append(CardRow(M.SUMMARY_NONE, tone="muted"))
-    for name, note in sorted(s.on_leave.items()):
-        rows.append(CardRow(name, note, "muted"))
+    away = sorted(s.on_leave.items())
+    rows += [CardRow(name, note, "muted") for name, note in away[:LEAVE_ROWS]]
+    if len(away) > LEAVE_ROWS:
+        rows.append(CardRow(LT.MORE_ON_LEAVE.format(count=len(away) - LEAVE_ROWS), tone="muted"))
     if s.sections:
         rows.append(CardRow(M.SUMMARY_SECTIONS_HEADER))
         rows += [_section_row(sec) for sec in s.sections]

@@ -105,3 +105,4 @@ HELP_LEAVE_OFFICE = "請假 姓名 12/3-12/5：替同仁登記請假（銷假 �
 HELP_CLOSURE = "停班 明天／停班 7/25／停班 7/24-7/25：設定停班日，先列出會順延的期限再確認；取消停班 7/25（研考）"
 REPORTED_FOR = "（代理 {name} 回報，{name} 銷假後會看到）"
 NAME_WITH_NOTE = "{name}（{note}）"
+MORE_ON_LEAVE = "另有 {count} 位同仁請假中"
