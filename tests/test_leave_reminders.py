@@ -23,6 +23,7 @@ from storage import leave
 from storage.models import Delivery, Item, ItemOwner, Office, Plan, Role, Section, Staff
 
 IDS = {"陳怡君": "U" + "1" * 32, "黃柏翔": "U" + "2" * 32, "林佩蓉": "U" + "3" * 32, "沈志明": "U" + "4" * 32}
+COORDINATOR = "U" + "5" * 32
 
 
 def seed(sessions) -> None:
@@ -40,6 +41,7 @@ def seed(sessions) -> None:
             for name, line_id in IDS.items()
         }
         session.add_all(people.values())
+        session.add(Staff(office_id=office.id, name="簡心怡", section_id=section.id, role=Role.coordinator, line_user_id=COORDINATOR))
         session.flush()
         item = Item(plan_id=plan.id, section_id=section.id, number="1", position=1, title="門牌整編",
                     schedule_text="每月15日前", schedule=parse_schedule("每月15日前", None, 2024).to_json())
@@ -119,3 +121,37 @@ def test_both_deputies_away_the_chief_covers_and_the_escalation_says_who(db):
     # 5/20: 黃柏翔 is back and covers; the chief's escalation names him.
     got = {p.to: [(ln.reason, ln.on_behalf, ln.covered_by) for ln in p.lines] for p in third}
     assert got == {"黃柏翔": [("overdue", "陳怡君", "")], "沈志明": [("escalation", "", "黃柏翔")]}
+
+
+def close_from_chat(db, day: str, moment: datetime) -> None:
+    with db.sessions() as session:
+        ctx = Context(session=session, clock=FixedClock(moment))
+        handle(Incoming("postback", COORDINATOR, data=f"a=closure&op=close&f={day}&t={day}"), ctx)
+        session.commit()
+
+
+def test_a_closure_confirmed_in_the_evening_is_pushed_by_the_clocks_next_round_once(db):
+    seed(db.sessions)
+    evening = at(date(2024, 5, 14), 20, 0)
+    close_from_chat(db, "2024-05-15", evening)  # typhoon: 門牌整編 moves from 5/15 to 5/16
+    send = Recorder()
+    clockwork(db, FixedClock(at(date(2024, 5, 14), 20, 5)), send).tend()  # outside push hours: notices still go
+    assert [to for to, _ in send.pushes] == [IDS["陳怡君"]]
+    clockwork(db, FixedClock(at(date(2024, 5, 14), 20, 10)), send).tend()
+    assert len(send.pushes) == 1, "a notice is pushed once"
+    with db.sessions() as session:
+        row = session.scalar(select(Delivery).where(Delivery.key.startswith("notice:")))
+        text = plain_text(replies_from_payload(row.payload)[0])
+    assert text == "📅 5/15（三） 停止上班，你的期限順延：\n・門牌整編（5月）：5/15（三） → 5/16（四）"
+
+
+def test_closure_notices_wait_when_the_quota_would_be_exceeded(db):
+    seed(db.sessions)
+    close_from_chat(db, "2024-05-15", at(date(2024, 5, 14), 20, 0))
+    send = Recorder()
+    work = clockwork(db, FixedClock(at(date(2024, 5, 14), 20, 5)), send)
+    work.quota = lambda n: False
+    report = work.notices()
+    assert send.pushes == [] and report.left == 1 and report.errors == ["quota"]
+    work.quota = lambda n: True
+    assert work.notices().sent == 1 and [to for to, _ in send.pushes] == [IDS["陳怡君"]]
