@@ -18,11 +18,12 @@ by morning over a range, which is what the clock will then do if nothing changes
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from schedules.planner.coverage import cover
 from schedules.planner.inputs import DONE, OfficeData
 from schedules.planner.lines import Line, add_line, make_line
 from schedules.planner.routing import PlannedDelivery, route
@@ -121,7 +122,7 @@ class Planner:
                 for line in p.lines:
                     for person_id in _people_of(p, line, office):
                         add_line(notes, person_id, line)
-            out.extend(route(office, notes, day))
+            out.extend(route(office, cover(office, notes, self.calendar, day), day))
         out.sort(key=lambda p: (p.office_id, p.via, p.to))
         if not missed:
             self._weekly[day] = out
@@ -148,8 +149,9 @@ class Planner:
 
 
 def _office_key(office: OfficeData) -> tuple:
-    return (office.id, office.name, office.sections, office.people, office.items, office.policy,
-            sorted(office.reports.items()))
+    # Every field of the input (reports, leaves, who was served…): a change in any makes new plans.
+    values = (getattr(office, f.name) for f in fields(office))
+    return tuple(sorted(v.items()) if isinstance(v, Mapping) else v for v in values)
 
 
 def week_lines(office: OfficeData, calendar: WorkCalendar, day: date) -> dict[int, dict[tuple, Line]]:
