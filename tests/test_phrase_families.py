@@ -244,3 +244,109 @@ def test_words_that_only_look_like_parts_of_a_year_are_not_read_as_dates(text):
 def test_a_written_year_end_is_checked_against_the_plan_year():
     assert due_dates("2025年底前") == [D(2025, 12, 31)]
     assert problem("113年底前").fields == {"year": 2024, "plan_year": 2025}
+
+
+# --- A month range beside 每月 limits the cadence (1-6月每月5日前) ---------------------------------------
+
+
+def test_month_range_before_monthly_deadline_limits_it_to_those_months():
+    # Read as a whole-year cadence, 7至12月每月10日前 gave deadlines in January to June nobody wrote down.
+    assert due_dates("7至12月每月10日前") == [
+        D(2025, 7, 10), D(2025, 8, 11), D(2025, 9, 10), D(2025, 10, 13), D(2025, 11, 10), D(2025, 12, 10),
+    ]
+    assert due_dates("1-6月每月5日前") == [
+        D(2025, 1, 6), D(2025, 2, 5), D(2025, 3, 5), D(2025, 4, 7), D(2025, 5, 5), D(2025, 6, 5),
+    ]
+    assert due_dates("114年1月至6月每月5日前") == due_dates("1-6月每月5日前")
+    assert due_dates("3-11月每月第1個工作日")[0] == D(2025, 3, 3)
+    assert len(due_dates("3-11月每月第1個工作日")) == 9
+
+
+def test_month_range_after_monthly_deadline_in_brackets_limits_it():
+    assert due_dates("每月5日前（1-6月）") == due_dates("1-6月每月5日前")
+
+
+def test_month_range_with_bare_monthly_is_one_period_a_month():
+    assert dues("1-6月每月")[:2] == [("period", D(2025, 1, 1), D(2025, 1, 24)), ("period", D(2025, 2, 1), D(2025, 2, 27))]
+    assert len(dues("1-6月每月")) == 6
+    assert dues("上半年每月") == dues("1~6月每月辦理")
+
+
+def test_month_range_limits_the_months_whose_end_counts():
+    assert due_dates("1-6月每月終了後5日內") == [
+        D(2025, 2, 5), D(2025, 3, 5), D(2025, 4, 7), D(2025, 5, 5), D(2025, 6, 5), D(2025, 7, 7),
+    ]
+
+
+def test_month_ranges_that_cannot_be_read_safely_are_reported():
+    assert problem("11-2月每月5日前").code == "year_unclear"
+    assert problem("113年1-6月每月5日前").code == "out_of_year"
+    # Two cadences with their own months in one cell: read as one they would mix.
+    assert problem("1~6月每月5日前,7~12月每月10日前").code == "not_understood"
+    p = problem("1-6月每月5日前", months=frozenset({1, 2, 3}))
+    assert (p.code, p.fields) == ("months_conflict", {"marked": "1、2、3"})
+
+
+def test_a_month_range_that_is_the_content_still_gives_way_to_the_date():
+    # 課照扣款(2-4月): the months are what is paid for, not a cadence (no 每月 beside them).
+    assert due_dates("2/25 課照扣款(2-4月)") == [D(2025, 2, 25)]
+
+
+# --- Several days a month, and a window each month -------------------------------------------------
+
+
+def test_each_day_of_a_monthly_list_is_a_deadline():
+    # Read as one, 每月5日及20日前 once kept only the 5th: the 20th was never reminded.
+    assert due_dates("每月5日及20日前")[:8] == [
+        D(2025, 1, 6), D(2025, 1, 20), D(2025, 2, 5), D(2025, 2, 20),
+        D(2025, 3, 5), D(2025, 3, 20), D(2025, 4, 7), D(2025, 4, 21),
+    ]
+    assert len(due_dates("每月5日、15日、25日")) == 36
+    assert due_dates("每月5日前、15日前") == due_dates("每月5日及15日前")
+
+
+def test_a_window_each_month_is_due_on_its_last_day():
+    # 每月1日-5日 was due on the 1st, 每月15日至20日 on the 15th.
+    assert due_dates("每月15日至20日")[:4] == [D(2025, 1, 20), D(2025, 2, 20), D(2025, 3, 20), D(2025, 4, 21)]
+    assert due_dates("每月1日-5日") == due_dates("每月5日前")
+    assert problem("每月20日~5日").code == "not_understood"
+
+
+def test_more_days_after_a_phrase_that_no_reader_takes_are_reported_not_dropped():
+    assert problem("每季終了後10日及20日內").phrase == "及20日內"
+    assert problem("每月第1個工作日及15日前").phrase == "及15日前"
+
+
+# --- Months a monthly deadline leaves out or moves ----------------------------------------------------
+
+
+def test_a_month_left_out_has_no_deadline_and_no_period():
+    # Read before as a January deadline plus a January period: two dates nobody wrote down.
+    assert due_dates("每月10日前(1月免報)") == due_dates("每月10日前")[1:]
+    assert due_dates("每月10日前，1月除外") == due_dates("每月10日前(除1月外)") == due_dates("每月10日前(1月免報)")
+    july_left_out = due_dates("每月10日前（7月份停報）")
+    assert len(july_left_out) == 11 and D(2025, 7, 10) not in july_left_out
+    assert len(due_dates("每月10日前(1、7月免報)")) == 10
+    assert due_dates("1-6月每月5日前(3月免報)") == [D(2025, 1, 6), D(2025, 2, 5), D(2025, 4, 7), D(2025, 5, 5), D(2025, 6, 5)]
+
+
+def test_a_month_moved_to_another_day_is_due_that_day_only():
+    feb = [d for d in due_dates("每月25日前(2月為20日前)") if d.month == 2]
+    # 2/3 is January's 25th, moved past the Lunar New Year holidays; February's own is the 20th.
+    assert feb == [D(2025, 2, 3), D(2025, 2, 20)]
+    assert len(due_dates("每月25日前(2月為20日前)")) == 12
+
+
+def test_exceptions_whose_month_is_unclear_are_reported():
+    # 次月5日前(1月免報): is January the month reported on or the month it is due in?
+    assert problem("次月5日前(1月免報)").code == "not_understood"
+    assert problem("每月(1月免報)").code == "not_understood"
+
+
+def test_a_day_written_once_after_a_month_list_belongs_to_every_month():
+    # 每年2、5、8、11月10日前 once gave 11/10 only.
+    expected = [D(2025, 2, 10), D(2025, 5, 12), D(2025, 8, 11), D(2025, 11, 10)]
+    assert due_dates("每年2、5、8、11月10日前") == expected
+    assert due_dates("2月、5月、8月、11月10日前") == expected
+    # February has no 30th: which day is meant is not for us to guess.
+    assert problem("2、4月30日前").code == "not_understood"

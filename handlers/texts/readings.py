@@ -54,6 +54,7 @@ PROBLEMS = {
     "too_far": "期限太遠，讀不出是哪一天，請寫出日期",
     "out_of_year": "這個日期在 {year} 年，不在 {plan_year} 年的計畫內",
     "weekday_conflict": "{date} 是星期{actual}，不是括號裡的星期{written}，請確認日期",
+    "months_conflict": "時程寫「{phrase}」，但月份欄勾的是 {marked} 月，請確認是哪幾個月",
     "year_unclear": "日期往前跳（例如 11 月之後寫 1 月），看不出是今年還是明年；明年的請寫「翌年1月」",
 }
 SUGGESTION = "；是否要寫成「{suggestion}」？"
@@ -143,7 +144,13 @@ def _day_text(d: date, year: int) -> str:
 
 
 def _months(months: tuple[int, ...]) -> str:
-    return "每月" if months == ALL_MONTHS else "、".join(str(m) for m in months) + "月"
+    if months == ALL_MONTHS:
+        return "每月"
+    if len(months) >= 3 and months == tuple(range(months[0], months[-1] + 1)):
+        return f"{months[0]}至{months[-1]}月每月"
+    if len(months) >= 9:
+        return "每月（" + "、".join(str(m) for m in ALL_MONTHS if m not in months) + "月除外）"
+    return "、".join(str(m) for m in months) + "月"
 
 
 def _day(day: Day, year: int | None) -> str:

@@ -15,6 +15,10 @@ def _digits(text: str) -> tuple[int, ...]:
 
 _NEXT_MONTH = re.compile(r"(?:次|隔)月(?:份)?的?(第)?(\d{1,2})個?(工作)?日(?:前|內|止)?")
 _MONTHLY_WORKING = re.compile(r"每(個|[雙單]數?)?月(?:份)?的?第(\d{1,2})個?工作日(?:前|內|止)?")
+# 每月5日及20日前, 每月5日、15日、25日: a deadline on each day named (read as one, the later days were lost).
+_MONTHLY_DAY_LIST = re.compile(r"每(個|[雙單]數?)?月(?:份)?的?((?:\d{1,2}[日號]?(?:前|止)?[、,及和與暨])+\d{1,2})[日號](?:前|內|止)?")
+# 每月1日-5日, 每月15~20日: a window each month, due on its last day (read as one day, the 1st was due).
+_MONTHLY_DAY_RANGE = re.compile(r"每(個|[雙單]數?)?月(?:份)?的?(\d{1,2})[日號]?~(\d{1,2})[日號](?:前|內|止)?")
 _MONTHLY_DAY = re.compile(r"每(個|[雙單]數?)?月(?:份)?的?(\d{1,2})[日號](?:前|內|止)?")
 _PERIOD_WORDS = {"月": (ALL_MONTHS, 28), "季": (QUARTER_ENDS, 30), "半年": (HALF_ENDS, 30), "年": ((12,), 31)}
 # 每季終了後25日內, 每半年結束後2個月內, 年度終了後1個月內, 每季終了之次月10日前
@@ -56,8 +60,28 @@ def read_cadences(r: Reading) -> None:
         else:
             r.block("not_understood", m.group(0))
 
+    def monthly_ends(word: str) -> tuple[tuple[int, ...], int]:
+        # 1~6月每月終了後5日內: the months named beside 每月 are the months whose ends count.
+        ends, most_days = _PERIOD_WORDS[word]
+        return (r.limited if word == "月" and r.limited else ends), most_days
+
+    def monthly_day_list(m: re.Match[str]) -> None:
+        days = sorted(set(_digits(m.group(2))))
+        if all(_valid_day_number(n, r.working_days) for n in days):
+            months = _months_of(r, m.group(1))
+            r.specific.extend(MonthlyDeadline(months, n, r.working_days, 0) for n in days)
+        else:
+            r.block("not_understood", m.group(0))
+
+    def monthly_day_range(m: re.Match[str]) -> None:
+        first, last = int(m.group(2)), int(m.group(3))
+        if first < last and _valid_day_number(last, r.working_days):
+            r.specific.append(MonthlyDeadline(_months_of(r, m.group(1)), last, r.working_days, 0))
+        else:
+            r.block("not_understood", m.group(0))
+
     def after_period(m: re.Match[str]) -> None:
-        ends, most_days = _PERIOD_WORDS[m.group(1)]
+        ends, most_days = monthly_ends(m.group(1))
         n, unit = int(m.group(2)), m.group(3)
         if unit == "個月" and 1 <= n <= 6:
             r.specific.append(MonthlyDeadline(ends, 31, False, n))
@@ -68,7 +92,7 @@ def read_cadences(r: Reading) -> None:
             r.block("too_far", m.group(0))
 
     def after_period_next_month(m: re.Match[str]) -> None:
-        ends, _ = _PERIOD_WORDS[m.group(1)]
+        ends, _ = monthly_ends(m.group(1))
         n = int(m.group(2))
         if _valid_day_number(n, False):
             r.specific.append(MonthlyDeadline(ends, n, False, 1))
@@ -94,6 +118,8 @@ def read_cadences(r: Reading) -> None:
     r.consume(_QUARTER_MONTH_DAY, quarter_month_day)
     r.consume(_NEXT_MONTH, next_month)
     r.consume(_MONTHLY_WORKING, monthly_working)
+    r.consume(_MONTHLY_DAY_LIST, monthly_day_list)
+    r.consume(_MONTHLY_DAY_RANGE, monthly_day_range)
     r.consume(_MONTHLY_DAY, monthly_day)
     r.consume(_MONTHLY_NTH_WEEKDAY, lambda m: nth_weekday(r.marked_or(ALL_MONTHS), m, 1, 2))
     r.consume(_LISTED_NTH_WEEKDAY, lambda m: nth_weekday(tuple(sorted(set(_digits(m.group(1))))), m, 2, 3))

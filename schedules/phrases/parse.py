@@ -6,6 +6,7 @@ import re
 
 from schedules.phrases.bare_cadences import read_generic, read_weekly
 from schedules.phrases.dates import read_dates
+from schedules.phrases.month_limits import read_month_limits
 from schedules.phrases.numbered_cadences import read_cadences
 from schedules.phrases.parts import read_parts
 from schedules.phrases.reading import Problem, Reading
@@ -18,6 +19,9 @@ _TYPOS = re.compile(r"(?<=\d)[曰目]")
 # 20日內, 2個月內 left over once every phrase is read: a time limit from something not understood (每季終了候20日內
 # is not 每季), so the cell is reported rather than read without its deadline.
 _UNREAD_TIME_LIMIT = re.compile(r"(?<![\d.])\d{1,2}(?:日|天|個月)(?:內|以內)")
+# 及20日前, ~5日 right after a phrase already read: more days of that phrase, which no reader took. Dropped,
+# they once turned 每月5日及20日前 into the 5th only; a duration (放假6日) stands alone and is not one of them.
+_UNREAD_LISTED_DAY = re.compile(r"(?<=\|)(?:[、,及和與暨~]\d{1,2}[日號]?)+[日號](?:前|內|止)?")
 
 
 class ScheduleError(ValueError):
@@ -51,7 +55,9 @@ def parse_schedule(text: str, months: frozenset[int] | None, year: int) -> Sched
         raise ScheduleError("", "沒有時程", (Problem("empty"),))
     normal = normalise(text)
     r = Reading(normal, marked, year, "以工作日計" in normal or "按工作日計" in normal, [], [], [])
+    read_month_limits(r)
     read_cadences(r)
+    r.consume(_UNREAD_LISTED_DAY, lambda m: r.block("not_understood", m.group(0)))
     read_parts(r)
     read_dates(r)
     read_weekly(r)
