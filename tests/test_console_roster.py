@@ -162,3 +162,12 @@ def test_planbot_staff_invite_all_writes_the_sheet(console, monkeypatch, capsys,
     assert "--all" in capsys.readouterr().err
     assert main(["staff", "invite", "--all"]) == 0
     assert re.search(r"：綁定 [A-Z0-9]{8}", capsys.readouterr().out)
+
+
+def test_a_deactivated_chief_is_signed_out_of_the_console_and_gets_no_new_link(console, monkeypatch, capsys):
+    chief = console.signed_in(CHIEF_DATA)
+    assert chief.get("/console/").status_code == 200
+    monkeypatch.setenv("DATABASE_URL", console.db.url)
+    assert main(["staff", "deactivate", CHIEF_DATA]) == 0
+    assert chief.get("/console/").status_code == 401
+    assert main(["console", "link", CHIEF_DATA]) == 1
