@@ -38,6 +38,7 @@ CARD_READING = "系統讀法"
 EXPORT_READING = "時程讀法"
 ARROW = " → "
 MOVED = "（遇假日順延至次一工作日）"
+MOVED_EARLIER = "（遇假日提前至前一工作日）"
 PERIOD_DUE = "（期限為期末最後一個工作日）"
 SKIPPED = "（遇假日停辦）"
 WINDOW_END = "（迄日遇假日順延）"
@@ -169,7 +170,7 @@ def _month(month: Month, year: int | None) -> str:
 def _rule(rule: Rule, year: int | None) -> tuple[str, str]:
     """Return a rule's words and the note on how its dates move (or are skipped)."""
     if isinstance(rule, MonthlyDeadline):
-        return _monthly_deadline(rule), "" if rule.working else MOVED
+        return _monthly_deadline(rule), "" if rule.working else MOVED_EARLIER if rule.earlier else MOVED
     if isinstance(rule, Periods):
         return _periods(rule), PERIOD_DUE
     if isinstance(rule, Span):
@@ -187,7 +188,7 @@ def _rule(rule: Rule, year: int | None) -> tuple[str, str]:
         return f"{_months(rule.months)}第 {nths} 個星期{WEEKDAYS_ZH[rule.weekday]}", SKIPPED
     if isinstance(rule, OneDay):
         if rule.kind == "deadline":
-            return f"{_day(rule.on, year)} 前", MOVED
+            return f"{_day(rule.on, year)} 前", MOVED_EARLIER if rule.earlier else MOVED
         return f"{_day(rule.on, year)} 當天", ""
     raise TypeError(rule)
 
@@ -199,7 +200,8 @@ def _monthly_deadline(rule: MonthlyDeadline) -> str:
     elif rule.shift > 1:
         where = f"{where}後第 {rule.shift} 個月"
     if rule.working:
-        return f"{where}第 {rule.day} 個工作日"
+        # No month has more than 23 working days: a larger count is the month's last one.
+        return f"{where}最後一個工作日" if rule.day > 23 else f"{where}第 {rule.day} 個工作日"
     day = "月底" if rule.day >= 31 else f" {rule.day} 日"
     return f"{where}{day}前".replace("每月的次月", "次月")
 

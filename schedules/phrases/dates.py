@@ -26,6 +26,7 @@ _ATOM = re.compile(
     r"|(?<![\d.:])(?P<n>\d{1,2})(?P<nday>日)?(?![\d.:月]))"
     r"(?:⟨(?P<wd>\d)⟩)?"
 )
+_DEADLINE_WORD = re.compile(r"(?:以|之)?前|止")
 _LIST_GAP = re.compile(rf"{SEP}+")
 _WEEKLY_TAIL = re.compile(rf"每?{WEEK}({WD}(?:{SEP}{WEEK}?{WD})*)(?![次回遍趟至到~])")
 # 前 and 止 right after the date; 8/29:研究生畢業離校截止日 names its deadline a little later.
@@ -147,7 +148,11 @@ def read_dates(r: Reading) -> None:
         if spread is None:
             r.block("not_understood", text[atoms[i - len(units)].start : end])
             continue
-        used.extend((end + s, end + e) for s, e in _emit(r, _lift_numbers(spread), text[end:]))
+        lifted = _lift_numbers(spread)
+        for a in _dropped_deadline_days(text, units, lifted):
+            # 每季末月25日前 once lost its 25日 here: a day number with 前 that nothing read is reported.
+            r.block("not_understood", text[a.start : a.end + 1])
+        used.extend((end + s, end + e) for s, e in _emit(r, lifted, text[end:]))
     _check_weekdays(r, notes)
     for s, e in reversed(used):
         text = text[:s] + "|" + text[e:]
@@ -192,6 +197,17 @@ def _spread_day(units: list[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any]]
         for m, (_, a, _) in zip(months, head, strict=True)
     ]
     return [*spread, units[-1]]
+
+
+def _dropped_deadline_days(text: str, units: list[tuple[str, Any, Any]], lifted: list[tuple[str, Any, Any]]) -> list[_Atom]:
+    """Return the day numbers followed by 前 or 止 (25日前) that _lift_numbers dropped; durations (放假6日) stay out."""
+    kept = {a.start for kind, a, _ in lifted if kind == "atom"}
+    return [
+        a
+        for kind, a, _ in units
+        if kind == "atom" and a.kind == "num" and a.is_day and a.start not in kept
+        and _DEADLINE_WORD.match(text, a.end)
+    ]
 
 
 def _lift_numbers(units: list[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any]]:

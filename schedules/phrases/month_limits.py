@@ -22,7 +22,7 @@ _AFTER = re.compile(rf"({_MONTHLY}[^()|]{{0,16}}?)\({_RANGE}\)")
 _HALF_BEFORE = re.compile(rf"([上下])半年度?[,、]?(?={_MONTHLY})")
 _MONTH_LIST = r"(\d{1,2}(?:月份?[、,及和與]\d{1,2}|[、,及和與]\d{1,2})*)月份?"
 _LEFT_OUT = re.compile(rf"{_MONTH_LIST}(?:免報|免填報?|免辦理?|除外|停報|停辦|暫停|不辦理|不需辦理)|除{_MONTH_LIST}外")
-_MOVED = re.compile(r"(\d{1,2})月份?(?:改為|提前為|提前至|改於|為)(\d{1,2})[日號](?:前|止)?")
+_MOVED = re.compile(r"(\d{1,2})月份?(?:改為|提前為|提前至|改於|為)(?:\1月)?(\d{1,2})[日號](?:前|止)?")
 # 次月5日前(1月免報), 每月終了後10日內(12月為…): is 1月 the month reported on or the month it is due in?
 _SHIFTED = re.compile(r"次月|隔月|終了|結束|屆滿")
 _MONTHLY_DAY = re.compile(rf"{_MONTHLY}份?的?(?:第\d{{1,2}}個?工作日|\d{{1,2}}[日號]|底|月底)")
