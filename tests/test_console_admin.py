@@ -228,3 +228,13 @@ def test_an_expired_session_is_refused_everywhere(console):
     assert client.post("/console/staff/sheet", data={"csrf": token}).status_code == 401
     assert plans(console) == 1
     assert timedelta(hours=8)  # the session lifetime the test steps past
+
+
+def test_a_damaged_file_is_a_problem_of_the_whole_file(console):
+    client = console.signed_in(COORDINATOR)
+    token = csrf_of(text_of(client.get("/console/import")))
+    shown = upload(client, token, "not a zip", name="plan.xlsx")
+    assert shown.status_code == 422
+    row = re.search(r'<tr class="problem fatal" data-row="0">(.*?)</tr>', text_of(shown), re.S).group(1)
+    assert "整個檔案" in row and "第 0 列" not in row
+    assert plans(console) == 1

@@ -18,6 +18,7 @@ from handlers import access
 from handlers.imports.plan import ImportFailed, ImportReport, import_plan
 from handlers.texts import console as T
 from handlers.texts import console_admin as A
+from handlers.texts import imports as IT
 from handlers.texts import readings as R
 from schedules.dates import parse_year
 from schedules.phrases import Schedule
@@ -29,7 +30,9 @@ MAX_UPLOAD_MB = 16
 
 def _import_page(visit: Visit, status: int = 200, **values) -> Response:
     values.setdefault("year_text", str(visit.ctx.today.year))
-    return page("console/import.html", status, visit=visit, types=",".join(READABLE_TYPES), **values)
+    return page(
+        "console/import.html", status, visit=visit, types=",".join(READABLE_TYPES), WHOLE_FILE=IT.WHOLE_FILE, **values
+    )
 
 
 def _allowed(visit: Visit) -> Response | None:
