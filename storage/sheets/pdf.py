@@ -72,6 +72,11 @@ def _document(orientation: str, font: CjkFont, title: str):
     pdf.set_margins(10, 10, 10)
     pdf.set_auto_page_break(True, margin=12)
     pdf.add_font(FONT, fname=font.path, collection_font_number=font.index)
+    # Noto CJK's outlines are CFF: recomputing every kept glyph's bounds when the subset is saved is most
+    # of a PDF's time, and the subset's glyphs are the original ones, so their boxes stay right.
+    for loaded in pdf.fonts.values():
+        if getattr(loaded, "ttfont", None) is not None:
+            loaded.ttfont.recalcBBoxes = False
     pdf.set_title(title)
     return pdf
 
