@@ -97,6 +97,8 @@ def test_roster_changes_need_the_coordinator_and_the_form_token(console):
         assert client.post("/console/staff", data={**form, "csrf": token}).status_code in (401, 403)
         assert client.post(f"/console/staff/{target.id}", data={**form, "csrf": token}).status_code in (401, 403)
         assert client.post(f"/console/staff/{target.id}/deactivate", data={"csrf": token}).status_code in (401, 403)
+        assert client.post(f"/console/staff/{target.id}/reactivate", data={"csrf": token}).status_code in (401, 403)
+        assert client.post(f"/console/staff/{target.id}/invite", data={"csrf": token}).status_code in (401, 403)
         assert client.post("/console/staff/sheet", data={"csrf": token}).status_code in (401, 403)
     assert chief.get(f"/console/staff/{target.id}").status_code == 403
     after = person(console, STAFF_DATA)
@@ -171,3 +173,11 @@ def test_a_deactivated_chief_is_signed_out_of_the_console_and_gets_no_new_link(c
     assert main(["staff", "deactivate", CHIEF_DATA]) == 0
     assert chief.get("/console/").status_code == 401
     assert main(["console", "link", CHIEF_DATA]) == 1
+
+
+def test_the_chat_shows_a_deactivated_owners_items_as_having_no_active_owner(console, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", console.db.url)
+    assert main(["staff", "deactivate", STAFF_DATA]) == 0
+    card = console.chat(COORDINATOR, "查 門牌指標")
+    assert "李冠緯（已停用）（無在職承辦人）" in card
+    assert "李冠緯（已停用）" in console.chat(CHIEF_DATA, "查 門牌指標")
