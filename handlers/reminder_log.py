@@ -18,7 +18,7 @@ from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
 from schedules.plan_inputs import office_inputs
 from schedules.planner import Line, plan_morning
-from storage.models import Delivery
+from storage.models import Delivery, Role, Staff
 
 OUTLOOK_DAYS = 30
 MORNING = time(8, 30)
@@ -68,12 +68,21 @@ class LogRow:
 
 
 def may_see(who: Asker) -> bool:
-    """Say whether the person may see everyone's reminders (the coordinator and the director)."""
-    return access.sees_every_section(who)
+    """Say whether the person may see the page: the coordinator and the director (everyone), a chief (their section)."""
+    return access.sees_every_section(who) or (who.role is Role.chief and who.staff.section_id is not None)
 
 
-def outlook(session: Session, office_id: int, calendar: WorkCalendar, now: datetime, days: int = OUTLOOK_DAYS) -> list[Morning]:
-    """Return each working morning of the next `days` days (from tomorrow, or today before 08:30) with its digests."""
+def section_of(who: Asker) -> int | None:
+    """Return the section the person's view is limited to (None: the whole office)."""
+    return None if access.sees_every_section(who) else who.staff.section_id
+
+
+def outlook(
+    session: Session, office_id: int, calendar: WorkCalendar, now: datetime, days: int = OUTLOOK_DAYS,
+    section_id: int | None = None,
+) -> list[Morning]:
+    """Return each working morning of the next `days` days (from tomorrow, or today before 08:30) with its digests,
+    only those to the section's people (or its group) when `section_id` is given."""
     today = now.astimezone(TAIPEI).date()
     offices = office_inputs(session, calendar, today, office_id)
     start = today if now.astimezone(TAIPEI).time() < MORNING else today + timedelta(days=1)
@@ -83,6 +92,8 @@ def outlook(session: Session, office_id: int, calendar: WorkCalendar, now: datet
         if not calendar.is_working_day(day):
             continue
         planned = plan_morning(offices, calendar, datetime.combine(day, MORNING, tzinfo=TAIPEI))
+        if section_id is not None:
+            planned = [p for p in planned if p.section_id == section_id]
         digests = [PlannedDigest(p.to, p.via, [_line(ln) for ln in p.lines]) for p in planned]
         if digests:
             out.append(Morning(day, sorted(digests, key=lambda d: d.to)))
@@ -107,9 +118,12 @@ def _of_office(row: Delivery, office_id: int) -> bool:
     return owner is None or owner == office_id
 
 
-def delivery_log(session: Session, office_id: int, limit: int = LOG_LIMIT) -> list[LogRow]:
-    """Return the office's latest deliveries, newest first."""
-    rows = session.scalars(select(Delivery).order_by(Delivery.created_at.desc(), Delivery.id.desc()).limit(limit))
+def delivery_log(session: Session, office_id: int, limit: int = LOG_LIMIT, section_id: int | None = None) -> list[LogRow]:
+    """Return the office's latest deliveries (to the section's people when `section_id` is given), newest first."""
+    stmt = select(Delivery).order_by(Delivery.created_at.desc(), Delivery.id.desc()).limit(limit)
+    if section_id is not None:
+        stmt = stmt.join(Staff, Staff.id == Delivery.staff_id).where(Staff.section_id == section_id)
+    rows = session.scalars(stmt)
     return [
         LogRow(r.morning, (r.payload or {}).get("to") or r.recipient, r.reasons, state_of(r), r.attempts, r.created_at,
                r.sent_at, r.last_error or "")

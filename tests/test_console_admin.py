@@ -14,7 +14,7 @@ from schedules.plan_inputs import calendar_of, office_inputs
 from schedules.planner import plan_morning
 from storage import queries
 from storage.models import AuditLog, ConsoleUpload, Delivery, Item, Plan
-from tests.handler_fixtures import CHIEF_DATA, COORDINATOR, STAFF_DATA
+from tests.handler_fixtures import CHIEF_DATA, COORDINATOR, STAFF_DATA, STAFF_REG
 from tests.test_console import Console, csrf_of, text_of
 
 GOOD = "編號,課室,計畫項目,承辦人,預定作業時程\n1,戶籍資料課,測試項目甲,李冠緯,每月5日前\n2,戶籍資料課,測試項目乙,李冠緯,3月31日前\n"
@@ -162,8 +162,18 @@ def test_the_outlook_is_what_the_clocks_planner_would_send(console):
     assert planned and sorted(re.findall(r'<li data-to="([^"]+)"', block)) == sorted(p.to for p in planned)
 
 
-def test_the_reminders_page_is_for_the_coordinator_and_director(console):
-    assert console.signed_in(CHIEF_DATA).get("/console/reminders").status_code == 403
+def test_a_chief_sees_the_reminders_of_their_own_section_only(console):
+    item = console.item("戶籍資料課", "11")
+    add_delivery(console, date(2024, 4, 8), STAFF_DATA, {"item_id": item, "occurrence": "2024-04", "reason": "due"})
+    add_delivery(console, date(2024, 4, 8), STAFF_REG, {"item_id": item, "occurrence": "2024-04", "reason": "due"})
+    page = text_of(console.signed_in(CHIEF_DATA).get("/console/reminders"))
+    with console.db.sessions() as session:
+        own = {s.name for s in queries.staff_of_office(session, queries.only_office(session).id)
+               if s.section and s.section.name == "戶籍資料課"}
+    shown = set(re.findall(r'<li data-to="([^"]+)"', page))
+    assert shown and shown <= own
+    logged = re.findall(r'<tr data-state="[a-z]+"><td>[^<]*</td><td>([^<]+)</td>', page)
+    assert logged == [STAFF_DATA]
     assert console.app.test_client().get("/console/reminders").status_code == 401
 
 

@@ -50,9 +50,9 @@ def reminders() -> Response:
             return visit
         if not reminder_log.may_see(visit.who):
             return refuse(A.REMINDERS_NOT_ALLOWED, 403, visit)
-        office_id = visit.who.staff.office_id
-        mornings = reminder_log.outlook(visit.session, office_id, visit.ctx.calendar, visit.ctx.now)
-        rows = reminder_log.delivery_log(visit.session, office_id)
+        office_id, section_id = visit.who.staff.office_id, reminder_log.section_of(visit.who)
+        mornings = reminder_log.outlook(visit.session, office_id, visit.ctx.calendar, visit.ctx.now, section_id=section_id)
+        rows = reminder_log.delivery_log(visit.session, office_id, section_id=section_id)
         sent = reminder_log.pushes_this_month(visit.session, visit.ctx.today)
         return page(
             "console/reminders.html", visit=visit, mornings=mornings, rows=rows, sent=sent, quota=_quota(visit),

@@ -48,7 +48,7 @@ EMPTY_VALUE = "（空白）"
 
 # 提醒
 REMINDERS_TITLE = "提醒"
-REMINDERS_NOT_ALLOWED = "只有研考與主任可以看全所的提醒。"
+REMINDERS_NOT_ALLOWED = "提醒頁給研考、主任與課長（本課）使用。"
 OUTLOOK_TITLE = "未來 30 天會送出的提醒"
 OUTLOOK_HOW = "每個上班日 08:30，依今天的回報狀況預估（與排程用同一套規則）；之後的回報會讓提醒變少。"
 OUTLOOK_NONE = "未來 30 天沒有要送的提醒。"
