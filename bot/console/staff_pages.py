@@ -7,9 +7,10 @@ import io
 import tempfile
 from pathlib import Path
 
-from flask import Response, request, send_file
+from flask import Response, current_app, request, send_file
 
 from bot.console.routes import Visit, bp, csrf_failed, page, refuse, visit_of
+from bot.rich_menus import sync_quietly
 from handlers import onboarding_sheet, staff_changes, staff_roster
 from handlers.imports.staff import StaffImportError, role_named
 from handlers.staff_changes import StaffChangeError, StaffForm
@@ -133,7 +134,9 @@ def staff_edit(staff_id: int) -> Response:
             staff_changes.edit(visit.session, person, form, visit.ctx.now, visit.who.actor)
         except StaffChangeError as exc:  # refused before anything changed
             return _edit_page(visit, person, 400, notice=str(exc))
-        return _staff_page(visit, notice=A.STAFF_SAVED.format(name=person.name))
+        response = _staff_page(visit, notice=A.STAFF_SAVED.format(name=person.name))
+    _menus_follow()
+    return response
 
 
 @bp.post("/staff/<int:staff_id>/deactivate")
@@ -161,7 +164,18 @@ def _switch(staff_id: int, change, done: str) -> Response:
         if person.id == visit.who.staff.id:
             return _staff_page(visit, 400, notice=A.STAFF_NOT_SELF)
         changed = change(visit.session, person, visit.ctx.now, visit.who.actor)
-        return _staff_page(visit, notice=(done if changed else A.STAFF_ALREADY).format(name=person.name))
+        response = _staff_page(visit, notice=(done if changed else A.STAFF_ALREADY).format(name=person.name))
+    _menus_follow()
+    return response
+
+
+def _menus_follow() -> None:
+    """After a committed roster change, give linked accounts their role's rich menu (where LINE is configured)."""
+    rt = current_app.extensions["planbot"].runtime
+    client = rt.line_client()
+    if client is not None:
+        with client:
+            sync_quietly(client, rt.sessions, rt.clock.now())
 
 
 @bp.post("/staff/sheet")
