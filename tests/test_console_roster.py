@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.cli import main
+from bot.line_api import LineSender
+from bot.rich_menus import install
 from handlers.control_table import control_table
 from handlers.onboarding_sheet import chat_link
 from handlers.request import Asker
@@ -18,8 +20,10 @@ from schedules.plan_inputs import calendar_of, office_inputs
 from schedules.planner import plan_morning
 from storage import queries
 from storage.models import InviteCode, ProgressReport, Staff
-from tests.handler_fixtures import CHIEF_DATA, COORDINATOR, STAFF_DATA
+from tests.fakes.line_api import FakeLineAPI
+from tests.handler_fixtures import CHIEF_DATA, COORDINATOR, MONDAY, STAFF_DATA, STAFF_REG
 from tests.test_console import Console, csrf_of, text_of
+from tests.test_rich_menus import TOKEN
 
 
 @pytest.fixture
@@ -182,3 +186,28 @@ def test_the_chat_shows_a_deactivated_owners_items_as_having_no_active_owner(con
     card = console.chat(COORDINATOR, "查 門牌指標")
     assert "李冠緯（已停用）（無在職承辦人）" in card
     assert "李冠緯（已停用）" in console.chat(CHIEF_DATA, "查 門牌指標")
+
+
+@pytest.fixture
+def line_api():
+    """The fake LINE API with the role menus installed on it is left for the test; nothing it refused."""
+    with FakeLineAPI(access_token=TOKEN) as api:
+        yield api
+    assert api.rejected == [], api.rejected
+
+
+def test_deactivating_takes_the_role_menu_away_and_reactivating_leaves_it_to_the_next_link(line_api, demo_db, monkeypatch):
+    fake = line_api
+    with LineSender(TOKEN, base_url=fake.base_url, data_url=fake.data_url, sleep=lambda _s: None) as sender:
+        install(sender, demo_db.sessions, MONDAY)
+    with demo_db.sessions() as session:
+        user = queries.find_staff(session, STAFF_REG).line_user_id
+    assert user in fake.rich.user_menus
+    monkeypatch.setenv("DATABASE_URL", demo_db.url)
+    monkeypatch.setenv("LINE_CHANNEL_ACCESS_TOKEN", TOKEN)
+    monkeypatch.setenv("LINE_API_BASE", fake.base_url)
+    monkeypatch.setenv("LINE_API_DATA_BASE", fake.data_url)
+    assert main(["staff", "deactivate", STAFF_REG]) == 0
+    assert user not in fake.rich.user_menus  # back to the default menu, whose buttons explain linking
+    assert main(["staff", "reactivate", STAFF_REG]) == 0
+    assert user not in fake.rich.user_menus  # unlinked until a new binding code is used
