@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from datetime import date
 
-from handlers import help, linking, memory, onboarding, postbacks, reports, rich_menus, search
+from handlers import closures, help, linking, memory, onboarding, postbacks, reports, rich_menus, search
 from handlers.catalog import COMMANDS
 from handlers.commands import Command, is_filler, strip_mention
 from handlers.digests import digest_more
@@ -61,6 +61,7 @@ POSTBACKS: dict[str, PostbackHandler] = {
     "more": _more,
     "onboard": onboarding.decide,
     rich_menus.SWITCH_ACTION: lambda req, ctx, fields: [],  # a rich-menu tab: LINE switched it, nothing to say
+    "closure": closures.on_closure,
 }
 
 

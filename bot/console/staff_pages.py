@@ -16,6 +16,7 @@ from handlers.imports.staff import StaffImportError, role_named
 from handlers.staff_changes import StaffChangeError, StaffForm
 from handlers.texts import console as T
 from handlers.texts import console_admin as A
+from handlers.texts import leave as LT
 from storage.models import Role, Staff
 from storage.sheets import SheetError, find_cjk_font
 
@@ -25,7 +26,9 @@ ROLES = (Role.staff, Role.chief, Role.coordinator, Role.director)
 def _staff_page(visit: Visit, status: int = 200, **values) -> Response:
     members = staff_roster.roster(visit.session, visit.who)
     sections = sorted({m.section for m in members if m.section})
-    return page("console/staff.html", status, visit=visit, members=members, roles=ROLES, sections=sections, **values)
+    return page(
+        "console/staff.html", status, visit=visit, members=members, roles=ROLES, sections=sections, L=LT, **values
+    )
 
 
 def _checked(visit: Visit) -> Response | None:
