@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from handlers.texts.group_answers import PRIVATE_LABEL
+
 # LINE's limits, kept here so handlers cut long lists themselves instead of LINE refusing them.
 MAX_MESSAGES = 5
 MAX_TEXT = 5000
@@ -99,6 +101,14 @@ class FileLink:
 Reply = Text | Card | Carousel | FileLink
 
 
+@dataclass(frozen=True)
+class Private:
+    """Replies for one person alone, pushed to them one-to-one (asked in a group, not for every member)."""
+
+    to: str  # the person's LINE user id
+    replies: tuple[Reply, ...]
+
+
 @dataclass
 class Replies:
     """An ordered list of replies that refuses to grow past LINE's five messages."""
@@ -129,6 +139,8 @@ def plain_text(reply: Reply) -> str:
         buttons = reply.buttons + reply.quick_replies
     elif isinstance(reply, Carousel):
         return "\n\n".join(plain_text(c) for c in reply.cards) + _buttons_line(reply.quick_replies)
+    elif isinstance(reply, Private):
+        return "\n\n".join([PRIVATE_LABEL, *(plain_text(r) for r in reply.replies)])
     else:
         lines = [f"【{reply.title}】", reply.url, reply.expires_text] + ([reply.note] if reply.note else [])
         buttons = ()
