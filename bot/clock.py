@@ -198,8 +198,8 @@ class Clockwork:
 
     def _export_url(self, session: Session, planned: PlannedDelivery, now: datetime) -> str | None:
         compiled = [ln for ln in planned.lines if ln.reason == "compiled"]
-        if not compiled or self.export_link is None:
-            return None
+        if not compiled or self.export_link is None or planned.via != "user":
+            return None  # a one-time download link is for one person, never a group's members
         sections = {ln.section for ln in compiled}
         # A chief sees only their section's part; the coordinator the whole office.
         section = planned.section_id if len(sections) == 1 and planned.section_id is not None else None

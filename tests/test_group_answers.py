@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+from datetime import date, datetime
+
+from bot.clock import clockwork
+from bot.runtime import Runtime
+from bot.settings import Settings as BotSettings
+from bot.simulator_sender import SimulatorSender
 from handlers.replies import FileLink, Private, Text
+from schedules.clock import TAIPEI, FixedClock
+from schedules.planner import Person, Report, SectionInfo, plan_morning
+from storage import queries
 from tests.handler_fixtures import CHIEF_DATA, CHIEF_REG, COORDINATOR, STAFF_DATA, Talk, read
+from tests.test_compiled_round import FIFTH_WORKING_DAY
 
 DATA_GROUP = "C" + "d" * 32  # bound to 戶籍資料課 in each test
 OTHER_GROUP = "C" + "e" * 32  # bound to nothing
@@ -75,3 +87,36 @@ def test_an_asker_who_cannot_get_a_private_message_is_told_why_in_the_group(talk
     [refusal] = talk.send(COORDINATOR, "逾期 全所", group=DATA_GROUP)
     assert refusal.text.startswith(f"{COORDINATOR}，這則回覆有群組裡不是每個人都能看的資料，只能私訊給你，但你還沒有加我為好友")
     assert "戶籍登記課" not in refusal.text
+
+
+def test_a_morning_digest_to_a_section_group_holds_only_that_sections_lines():
+    """An unlinked coordinator's compiled round (every section) never goes to their own section's group."""
+    from tests.test_planner import CAL, PEOPLE, SECTIONS, office
+
+    sections = (*SECTIONS[:2], SectionInfo(3, "研考室", "Cgroup3"))
+    people = tuple(p if p.name != "陳研考" else Person(4, "陳研考", 3, "coordinator", None) for p in PEOPLE)
+    data = replace(office(reports={(7, "2024-03"): Report("in_progress", date(2024, 4, 2))}, people=people), sections=sections)
+    fifth = plan_morning([data], CAL, datetime(2024, 4, 9, 8, 30, tzinfo=TAIPEI))  # the 5th working day
+    by_name = {p.to: p for p in fifth}
+    assert by_name["陳研考"].via == "none"  # unreachable (logged as such), not posted to 研考室's group
+    assert {ln.section for ln in by_name["陳研考"].lines} == {"戶籍登記課", "兵役課"}
+    assert "研考室" not in by_name
+
+
+def test_a_chiefs_compiled_round_in_the_section_group_carries_no_download_link(demo_db):
+    """An unlinked chief's round goes to the section's group (its own data), without the one-time link."""
+    with demo_db.sessions() as session:
+        chief = queries.find_staff(session, CHIEF_DATA)
+        chief.line_user_id = None
+        chief.section.line_group_id = DATA_GROUP
+        session.commit()
+    sim = SimulatorSender()
+    runtime = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(FIFTH_WORKING_DAY),
+                      BotSettings.from_env({"PUBLIC_URL": "http://bot.example"}))
+    assert clockwork(runtime, outbox=sim).morning().sent.failed == 0
+    said = json.dumps([m.message for m in sim.since(DATA_GROUP, 0)], ensure_ascii=False)
+    assert "3 月工作進度彙整" in said and "戶籍資料課，共 11 項" in said  # the section's compiled status
+    assert "/files/" not in said
+    with demo_db.sessions() as session:
+        coordinator = queries.find_staff(session, COORDINATOR).line_user_id
+    assert "/files/" in json.dumps([m.message for m in sim.since(coordinator, 0)])  # one person's digest: the link
