@@ -78,3 +78,33 @@ def test_a_downloaded_file_is_gone_at_once_and_an_expired_one_at_expiry(talk_any
     assert exports.prune(sessions, MONDAY + timedelta(hours=24)) == 1
     assert sessions.scalars(select(ExportFile)).all() == []
     assert exports.take(sessions, xlsx.rsplit("/", 1)[1], MONDAY + timedelta(hours=1)) is None
+
+
+def test_links_open_at_the_upgrade_keep_working_from_the_database(tmp_path):
+    """The upgrade reads the files of unused links into the database; used ones and unreadable files lapse."""
+    from sqlalchemy import text
+
+    from storage.db import make_engine, session_factory
+    from storage.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0005")
+    made, expires = "2024-04-08 01:00:00.000000", "2024-04-09 01:00:00.000000"
+    (tmp_path / "a.ods").write_bytes(b"PK old table")
+    rows = [("open-token", str(tmp_path / "a.ods"), "表.ods", None), ("used-token", str(tmp_path / "a.ods"), "舊.ods", made),
+            ("lost-token", str(tmp_path / "gone.xlsx"), "遺失.xlsx", None)]
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        for token, path, name, used in rows:
+            conn.execute(text("INSERT INTO export_files (token, path, filename, created_at, expires_at, used_at) "
+                              "VALUES (:t, :p, :n, :c, :e, :u)"), {"t": token, "p": path, "n": name, "c": made, "e": expires, "u": used})
+    engine.dispose()
+    upgrade(url)
+    engine = make_engine(url)
+    with session_factory(engine)() as session:
+        download = exports.usable(session, "open-token", MONDAY)
+        assert (download.filename, download.mime_type, download.content) == (
+            "表.ods", "application/vnd.oasis.opendocument.spreadsheet", b"PK old table")
+        assert exports.usable(session, "used-token", MONDAY) is None and exports.usable(session, "lost-token", MONDAY) is None
+        assert exports.usable(session, "open-token", MONDAY + timedelta(days=1)) is None  # expires as before
+    engine.dispose()
