@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from handlers.catalog import COMMANDS
-from handlers.replies import FileLink
+from handlers.replies import FileLink, Private
 from storage import queries
 from storage.models import AuditLog
 from tests.handler_fixtures import (
@@ -84,6 +84,12 @@ def conversation_notes(talk: Talk) -> int:
     return talk.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action.startswith("chat.")))
 
 
+def asker_reads(replies: list) -> list:
+    """Return what the asker reads of the answer: in a group, the part sent to them alone when there is one."""
+    private = [r for r in replies if isinstance(r, Private)]
+    return list(private[0].replies) if private else replies
+
+
 def check_event(talk: Talk, who: str, send, text_for_rules: str | None) -> None:
     """Send one event, check the answer and what was written, then undo it for the next example."""
     before, chats_before = queries.count_rows(talk.session), conversation_notes(talk)
@@ -96,7 +102,7 @@ def check_event(talk: Talk, who: str, send, text_for_rules: str | None) -> None:
     grown = {k: after[k] - before[k] for k in after if after[k] != before[k]}
     event("writes " + ",".join(sorted(grown)) if grown else "writes nothing")
     assert set(grown) <= ALLOWED_GROWTH, grown
-    shown = read(replies)
+    shown = read(asker_reads(replies))
     if grown.get("progress_reports"):
         # Every written report is confirmed: recorded, a reason kept after 延後, or a report taken back.
         confirmed = shown.startswith(("已記錄 ✅", "已記下原因 ✅", "已撤銷 ↩️"))
@@ -104,7 +110,7 @@ def check_event(talk: Talk, who: str, send, text_for_rules: str | None) -> None:
     if grown.get("console_tokens"):
         assert grown == {"console_tokens": 1, "audit_log": 1} and "/console/signin/" in shown, (grown, shown)
     if grown.get("export_files"):
-        assert grown == {"export_files": 2, "audit_log": 2} and sum(isinstance(r, FileLink) for r in replies) == 2
+        assert grown == {"export_files": 2, "audit_log": 2} and sum(isinstance(r, FileLink) for r in asker_reads(replies)) == 2
     if grown.get("link_attempts"):
         assert grown == {"link_attempts": 1} and text_for_rules is not None and COMMANDS.parse(text_for_rules).name == "link"
     bound = text_for_rules is not None and COMMANDS.parse(text_for_rules).name == "link_group" and "已綁定為" in shown
@@ -116,6 +122,9 @@ def check_event(talk: Talk, who: str, send, text_for_rules: str | None) -> None:
         pytest.fail(f"the safety net caught an error for {text_for_rules!r}")
     if replies:
         check_limits(replies)
+        assert sum(isinstance(r, Private) for r in replies) <= 1
+        if asker_reads(replies) is not replies:
+            check_limits(asker_reads(replies))
     talk.session.rollback()
 
 
