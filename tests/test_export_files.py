@@ -60,6 +60,8 @@ def test_a_link_made_by_another_process_is_served_by_the_web_app(demo_db, tmp_pa
         [(sheet, rows)] = read_sheets(table)
         assert sheet == "戶籍資料課" and rows[1][:2] == ["編號", "計畫項目"]
         assert client.get(urlsplit(url).path).status_code == 410  # once
+    with demo_db.sessions() as session:  # sent whole: the bytes are gone at once
+        assert session.scalars(select(ExportFile.content)).all() == [None, None]
     assert left_on_disk == []
 
 
