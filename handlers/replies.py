@@ -121,14 +121,16 @@ class Replies:
         self.items.append(reply)
 
 
-def to_dict(reply: Reply) -> dict:
+def to_dict(reply: Reply | Private) -> dict:
     """Return the reply as plain JSON-able data, with its type named (for `planbot say --json`)."""
+    if isinstance(reply, Private):
+        return {"type": "private", "to": reply.to, "replies": [to_dict(r) for r in reply.replies]}
     data = asdict(reply)
     data["type"] = type(reply).__name__.lower()
     return data
 
 
-def plain_text(reply: Reply) -> str:
+def plain_text(reply: Reply | Private) -> str:
     """Return what a person would read in the reply, as text (for the terminal and for tests)."""
     if isinstance(reply, Text):
         lines = [reply.text]

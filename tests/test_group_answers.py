@@ -120,3 +120,13 @@ def test_a_chiefs_compiled_round_in_the_section_group_carries_no_download_link(d
     with demo_db.sessions() as session:
         coordinator = queries.find_staff(session, COORDINATOR).line_user_id
     assert "/files/" in json.dumps([m.message for m in sim.since(coordinator, 0)])  # one person's digest: the link
+
+
+def test_planbot_say_in_a_group_shows_what_goes_privately(talk):
+    from handlers.replies import to_dict
+
+    bound(talk)
+    replies = talk.send(COORDINATOR, "逾期 全所", group=DATA_GROUP)
+    assert read(replies).split("\n\n")[1] == "（私訊給提問的人）"
+    data = to_dict(replies[1])
+    assert data["type"] == "private" and data["to"] == talk.line_id(COORDINATOR) and data["replies"][0]["type"] == "text"
