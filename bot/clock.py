@@ -3,7 +3,7 @@
 Jobs (never one per reminder):
 - `morning` at 08:30 Asia/Taipei: plan the day's digests (due dates and the monthly round together,
   so a person still gets one message a morning), write them, push them. Rest days do nothing.
-- `tend` every 5 minutes in push hours: run the morning if it has not run yet today (a clock started
+- `tend` every 5 minutes in push hours (and it sends the notices conversations queued and left unsent): run the morning if it has not run yet today (a clock started
   at 11:00, or a standby clock whose leader died), and resend what is still unsent. At any hour it
   deletes the export files whose links expired (or were used), so none outlives its link by long.
 - `housekeeping` at night: expire unsent digests of past mornings and prune old ones. It pushes nothing.
@@ -121,6 +121,8 @@ class Clockwork:
                 self._morning(now, report)
             elif self._may_push(now, report):
                 report.sent = self._send(now.date())
+            # Notices a conversation queued (a 我是 … card) and its worker left unsent: same retry key, sent once.
+            deliveries.send_notices(self.sessions, self.send, self.clock.now)
         return report
 
     def housekeeping(self) -> int:

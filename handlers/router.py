@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from datetime import date
 
-from handlers import group_answers, help, linking, memory, postbacks, reports, search
+from handlers import group_answers, help, linking, memory, onboarding, postbacks, reports, rich_menus, search
 from handlers.catalog import COMMANDS
 from handlers.commands import Command, is_filler, strip_mention
 from handlers.digests import digest_more
@@ -61,6 +61,8 @@ POSTBACKS: dict[str, PostbackHandler] = {
     "undo": reports.on_undo,
     "card": search.show_card,
     "more": _more,
+    "onboard": onboarding.decide,
+    rich_menus.SWITCH_ACTION: lambda req, ctx, fields: [],  # a rich-menu tab: LINE switched it, nothing to say
 }
 
 
