@@ -34,7 +34,6 @@ from sqlalchemy.orm import Session
 from bot.render import render
 from bot.responsive import after_answer, before_answer
 from handlers.incoming import Context, Incoming, Settings
-from handlers.replies import Private
 from storage import queries
 from storage.db import unit_of_work
 from storage.models import Section, WebhookEvent
@@ -434,25 +433,7 @@ class Dispatcher:
             return "standby", []
         before_answer(self.sender, row.body, self.chat_mode)
         outcome, replies = self._answer(session, row.body)
-        for n, private in enumerate(r for r in replies if isinstance(r, Private)):
-            self._add_private(session, row, n, private)
-        replies = [r for r in replies if not isinstance(r, Private)]
         return outcome, render(replies) if replies else []
-
-    def _add_private(self, session: Session, row: WebhookEvent, n: int, private: Private) -> None:
-        """Put an answer for the asker alone (asked in a group) in the outbox of their one-to-one conversation.
-
-        It is committed with the event's effects and sent like any answer left unsent: pushed under its
-        own retry key by whichever worker holds that conversation next, so LINE delivers it once.
-        """
-        now = self.clock.now()
-        session.add(WebhookEvent(
-            event_id=f"private-{row.id}-{n}", source_key=private.to, timestamp_ms=row.timestamp_ms, mode="active",
-            body={"type": "private", "source": {"type": "user", "userId": private.to}, "timestamp": row.timestamp_ms,
-                  "inReplyTo": row.event_id},
-            received_at=now, handled_at=now, outcome=f"private:{row.event_id}"[:200],
-            answer=[m.to_dict() for m in render(list(private.replies))], retry_key=str(uuid.uuid4()), send_attempts=0,
-        ))
 
     def _answer(self, session: Session, event: dict) -> tuple[str, list]:
         kind = event.get("type")

@@ -2,29 +2,33 @@
 
 A LINE group holds people who are not all staff, and staff of other sections. An answer that uses a
 right beyond the group's (the whole office, another section's data; see `handlers/audience.py`) or that
-carries a download link, a console sign-in link or a binding code is sent to the asker alone, as a push
-through the same outbox as every answer, and the group hears that it was sent privately (or, when the
-asker cannot be reached one-to-one, why not). What the asker shares of their own work, and the bound
-section's data, stay in the group.
+carries a download link, a console sign-in link or a binding code is sent to the asker alone: queued with
+the event's effects in the outbox of pushes (the deliveries table, as a notice, sent once under its retry
+key right after the event and counted against the quota with every push), and the group hears that it
+was sent privately (or, when the asker cannot be reached one-to-one, why not). What the asker shares of
+their own work, and the bound section's data, stay in the group.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 
 from sqlalchemy import select
 
 from handlers.audience import GroupAudience
 from handlers.incoming import Context, Incoming
-from handlers.replies import FileLink, Private, Reply, Text
+from handlers.replies import FileLink, Reply, Text, to_dict
 from handlers.request import Asker
 from handlers.texts import group_answers as G
 from storage.models import Section
+from storage.onboarding import queue_notice
 
 log = logging.getLogger(__name__)
 
 # Commands whose answer is for the asker alone wherever it is asked: links that act as the asker, codes.
 PRIVATE_COMMANDS = frozenset({"export", "console", "invite"})
+NOTICE_KEY = "private:"  # the outbox key of an answer sent one-to-one (after storage.onboarding.NOTICE_PREFIX)
 
 
 def audience_of(ctx: Context, incoming: Incoming) -> GroupAudience | None:
@@ -42,7 +46,7 @@ def asked(who: Asker, command: str) -> None:
 
 
 def settle(who: Asker, ctx: Context, replies: list[Reply]) -> list[Reply]:
-    """Return the replies for the group, or a short note there and the replies sent to the asker privately."""
+    """Return the replies for the group, or a short note for it with the replies queued for the asker alone."""
     audience = who.audience
     if audience is None or not replies:
         return replies
@@ -56,4 +60,7 @@ def settle(who: Asker, ctx: Context, replies: list[Reply]) -> list[Reply]:
         return [Text(G.UNKNOWN_ASKER)]
     if not staff.following:
         return [Text(G.NOT_A_FRIEND.format(name=staff.name))]
-    return [Text(G.SENT_PRIVATELY.format(name=staff.name)), Private(who.line_user_id, tuple(replies))]
+    payload = {"version": 1, "replies": [to_dict(r) for r in replies]}
+    queue_notice(ctx.session, f"{NOTICE_KEY}{uuid.uuid4().hex}", staff, who.line_user_id, payload, ctx.now,
+                 reasons="group answer")
+    return [Text(G.SENT_PRIVATELY.format(name=staff.name))]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from handlers.texts.group_answers import PRIVATE_LABEL
-
 # LINE's limits, kept here so handlers cut long lists themselves instead of LINE refusing them.
 MAX_MESSAGES = 5
 MAX_TEXT = 5000
@@ -101,14 +99,6 @@ class FileLink:
 Reply = Text | Card | Carousel | FileLink
 
 
-@dataclass(frozen=True)
-class Private:
-    """Replies for one person alone, pushed to them one-to-one (asked in a group, not for every member)."""
-
-    to: str  # the person's LINE user id
-    replies: tuple[Reply, ...]
-
-
 @dataclass
 class Replies:
     """An ordered list of replies that refuses to grow past LINE's five messages."""
@@ -121,16 +111,14 @@ class Replies:
         self.items.append(reply)
 
 
-def to_dict(reply: Reply | Private) -> dict:
+def to_dict(reply: Reply) -> dict:
     """Return the reply as plain JSON-able data, with its type named (for `planbot say --json`)."""
-    if isinstance(reply, Private):
-        return {"type": "private", "to": reply.to, "replies": [to_dict(r) for r in reply.replies]}
     data = asdict(reply)
     data["type"] = type(reply).__name__.lower()
     return data
 
 
-def plain_text(reply: Reply | Private) -> str:
+def plain_text(reply: Reply) -> str:
     """Return what a person would read in the reply, as text (for the terminal and for tests)."""
     if isinstance(reply, Text):
         lines = [reply.text]
@@ -141,8 +129,6 @@ def plain_text(reply: Reply | Private) -> str:
         buttons = reply.buttons + reply.quick_replies
     elif isinstance(reply, Carousel):
         return "\n\n".join(plain_text(c) for c in reply.cards) + _buttons_line(reply.quick_replies)
-    elif isinstance(reply, Private):
-        return "\n\n".join([PRIVATE_LABEL, *(plain_text(r) for r in reply.replies)])
     else:
         lines = [f"【{reply.title}】", reply.url, reply.expires_text] + ([reply.note] if reply.note else [])
         buttons = ()

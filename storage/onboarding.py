@@ -82,12 +82,13 @@ def confirmers(session: Session, staff: Staff) -> list[Staff]:
             or (s.role is Role.chief and staff.section_id is not None and s.section_id == staff.section_id)]
 
 
-def queue_notice(session: Session, key: str, staff: Staff | None, recipient: str, payload: dict, now: datetime) -> None:
+def queue_notice(session: Session, key: str, staff: Staff | None, recipient: str, payload: dict, now: datetime,
+                 reasons: str = "onboarding") -> None:
     """Write a push to the outbox (the deliveries table, sent by bot/deliveries.py), once per key."""
     key = NOTICE_PREFIX + key
     if session.scalar(select(Delivery.id).where(Delivery.key == key)) is not None:
         return
     session.add(Delivery(key=key, morning=now.date(), recipient=recipient, staff_id=staff.id if staff else None,
-                         reasons="onboarding", payload=payload, retry_key=str(uuid.uuid4()), created_at=now,
+                         reasons=reasons, payload=payload, retry_key=str(uuid.uuid4()), created_at=now,
                          attempts=0))
     session.flush()

@@ -6,14 +6,18 @@ import json
 from dataclasses import replace
 from datetime import date, datetime
 
+from sqlalchemy import func, select
+
 from bot.clock import clockwork
 from bot.runtime import Runtime
 from bot.settings import Settings as BotSettings
 from bot.simulator_sender import SimulatorSender
-from handlers.replies import FileLink, Private, Text
+from handlers.digests import replies_from_payload
+from handlers.replies import FileLink, Text
 from schedules.clock import TAIPEI, FixedClock
 from schedules.planner import Person, Report, SectionInfo, plan_morning
 from storage import queries
+from storage.models import Delivery
 from tests.handler_fixtures import CHIEF_DATA, CHIEF_REG, COORDINATOR, STAFF_DATA, Talk, read
 from tests.test_compiled_round import FIFTH_WORKING_DAY
 
@@ -26,18 +30,34 @@ def bound(talk: Talk) -> Talk:
     return talk
 
 
-def private(talk: Talk, who: str, text: str, group: str) -> tuple[str, str]:
-    """Return what the group reads and what the asker reads alone; fail unless the answer went privately."""
+def queued(talk: Talk, after_id: int) -> list[Delivery]:
+    """Return the answers queued in the outbox for an asker alone since the row after_id."""
+    return talk.session.scalars(select(Delivery).where(Delivery.key.startswith("notice:private:"), Delivery.id > after_id)).all()
+
+
+def last_row(talk: Talk) -> int:
+    return talk.session.scalar(select(func.max(Delivery.id))) or 0
+
+
+def private_replies(talk: Talk, who: str, text: str, group: str) -> tuple[str, list]:
+    """Return what the group reads and the replies queued for the asker alone; fail unless the answer went privately."""
+    before = last_row(talk)
     replies = talk.send(who, text, group=group)
-    assert [type(r) for r in replies] == [Text, Private], read(replies)
-    group_text, alone = replies
-    assert alone.to == talk.line_id(who)
-    return group_text.text, read(list(alone.replies))
+    assert [type(r) for r in replies] == [Text], read(replies)
+    [row] = queued(talk, before)
+    assert row.recipient == talk.line_id(who) and row.sent_at is None  # pushed once the event is committed
+    return replies[0].text, replies_from_payload(row.payload)
+
+
+def private(talk: Talk, who: str, text: str, group: str) -> tuple[str, str]:
+    group_text, alone = private_replies(talk, who, text, group)
+    return group_text, read(alone)
 
 
 def in_group(talk: Talk, who: str, text: str, group: str) -> str:
+    before = last_row(talk)
     replies = talk.send(who, text, group=group)
-    assert replies and not any(isinstance(r, Private) for r in replies), read(replies)
+    assert replies and not queued(talk, before), read(replies)
     return read(replies)
 
 
@@ -65,9 +85,8 @@ def test_another_sections_data_goes_privately_the_groups_own_stays(talk):
 
 def test_export_console_and_binding_code_links_never_reach_the_group(talk):
     bound(talk)
-    replies = talk.send(CHIEF_DATA, "匯出", group=DATA_GROUP)  # even the group's own section: a one-time link
-    assert [type(r) for r in replies] == [Text, Private] and not any(isinstance(r, FileLink) for r in replies)
-    assert [type(r) for r in replies[1].replies] == [Text, FileLink, FileLink]
+    said, alone = private_replies(talk, CHIEF_DATA, "匯出", DATA_GROUP)  # even the group's own section: a one-time link
+    assert "/files/" not in said and [type(r) for r in alone] == [Text, FileLink, FileLink]
     assert "/console/signin/" in private(talk, CHIEF_DATA, "管理", DATA_GROUP)[1]
     _, alone = private(talk, COORDINATOR, f"綁定碼 {STAFF_DATA}", OTHER_GROUP)
     assert STAFF_DATA in alone
@@ -84,7 +103,9 @@ def test_what_the_asker_shares_of_their_own_stays_in_the_group(talk):
 def test_an_asker_who_cannot_get_a_private_message_is_told_why_in_the_group(talk):
     bound(talk)
     talk.staff(COORDINATOR).following = False  # blocked the bot, or never added it as a friend
+    before = last_row(talk)
     [refusal] = talk.send(COORDINATOR, "逾期 全所", group=DATA_GROUP)
+    assert not queued(talk, before)
     assert refusal.text.startswith(f"{COORDINATOR}，這則回覆有群組裡不是每個人都能看的資料，只能私訊給你，但你還沒有加我為好友")
     assert "戶籍登記課" not in refusal.text
 
@@ -121,12 +142,3 @@ def test_a_chiefs_compiled_round_in_the_section_group_carries_no_download_link(d
         coordinator = queries.find_staff(session, COORDINATOR).line_user_id
     assert "/files/" in json.dumps([m.message for m in sim.since(coordinator, 0)])  # one person's digest: the link
 
-
-def test_planbot_say_in_a_group_shows_what_goes_privately(talk):
-    from handlers.replies import to_dict
-
-    bound(talk)
-    replies = talk.send(COORDINATOR, "逾期 全所", group=DATA_GROUP)
-    assert read(replies).split("\n\n")[1] == "（私訊給提問的人）"
-    data = to_dict(replies[1])
-    assert data["type"] == "private" and data["to"] == talk.line_id(COORDINATOR) and data["replies"][0]["type"] == "text"
