@@ -4,7 +4,7 @@ A LINE group holds people who are not all staff, and staff of other sections. An
 right beyond the group's (the whole office, another section's data; see `handlers/audience.py`) or that
 carries a download link, a console sign-in link or a binding code is sent to the asker alone: queued with
 the event's effects in the outbox of pushes (the deliveries table, as a notice, sent once under its retry
-key right after the event and counted against the quota with every push), and the group hears that it
+key right after the event, where every push is kept), and the group hears that it
 was sent privately (or, when the asker cannot be reached one-to-one, why not). What the asker shares of
 their own work, and the bound section's data, stay in the group.
 """
