@@ -115,15 +115,34 @@ class Clockwork:
                 return report
             with unit_of_work(self.sessions) as session:
                 exports.prune(session, now)
+            self._send_notices()  # at any hour: a closure announced in the evening is news that evening
             with self.sessions() as session:
                 done = now.date() in deliveries.run_mornings(session, now.date())
             if not done:
                 self._morning(now, report)
             elif self._may_push(now, report):
                 report.sent = self._send(now.date())
-            # Notices a conversation queued (a 我是 … card) and its worker left unsent: same retry key, sent once.
-            deliveries.send_notices(self.sessions, self.send, self.clock.now)
         return report
+
+    def notices(self, wait: float = 60.0) -> deliveries.SendReport:
+        """Send the pushes conversations queued (a closure's notices to owners), quota permitting."""
+        with self.lock.hold(wait) as leading:
+            if not leading:
+                return deliveries.SendReport()
+            return self._send_notices()
+
+    def _send_notices(self) -> deliveries.SendReport:
+        now = self.clock.now()
+        if self.quota is not None:
+            with self.sessions() as session:
+                waiting = len(deliveries.pending(session, None, now, self._max_age, deliveries.NOTICE_PREFIX))
+            if waiting and not self._quota_allows(waiting):
+                log.error("LINE quota would be exceeded: %d notices not sent", waiting)
+                return deliveries.SendReport(left=waiting, errors=["quota"])
+        return deliveries.send_pending(
+            self.sessions, self.send, self.clock.now, None, self._max_age, self.passes, self.pause, self.sleep,
+            prefix=deliveries.NOTICE_PREFIX,
+        )
 
     def housekeeping(self) -> int:
         """Expire the unsent digests of past mornings, delete digests older than a year and export files past their link."""

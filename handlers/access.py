@@ -7,7 +7,12 @@ one-to-one (`handlers/group_answers.py`). The asker's own items are theirs to sh
 
 from __future__ import annotations
 
+from datetime import date
+
+from sqlalchemy.orm import object_session
+
 from handlers.incoming import Context
+from handlers.leave import covered_owner_on_leave
 from handlers.request import Asker
 from storage import queries
 from storage.models import Item, Plan, Role
@@ -80,20 +85,29 @@ def sees_progress(who: Asker, item: Item) -> bool:
     return _beyond_group(who, granted, _item_shared(who, item), f"item:{item.id}")
 
 
-def may_report(who: Asker, item: Item) -> bool:
-    """Say whether the person may report on the item: its owners, their chief and the coordinator."""
-    return _beyond_group(who, _may_report(who, item), _item_shared(who, item), f"item:{item.id}")
+def may_report(who: Asker, item: Item, today: date | None = None) -> bool:
+    """Say whether the person may report on the item: its owners, their chief, the coordinator, and (given
+    `today`) the deputy covering an owner on leave that day."""
+    return _beyond_group(who, _may_report(who, item, today), _item_shared(who, item), f"item:{item.id}")
 
 
-def _may_report(who: Asker, item: Item) -> bool:
+def _may_report(who: Asker, item: Item, today: date | None) -> bool:
     if not _in_office(who, item):
         return False
     if owns(who, item) or who.role is Role.coordinator:
         return True
-    if who.role is not Role.chief:
-        return False
     sections = {item.section_id} | {o.section_id for o in item.owners if o.section_id is not None}
-    return who.staff.section_id in sections
+    if who.role is Role.chief and who.staff.section_id in sections:
+        return True
+    return today is not None and covering_for(who, item, today) is not None
+
+
+def covering_for(who: Asker, item: Item, today: date):
+    """Return the owner of the item on leave today whom the person covers (None: they cover nobody here)."""
+    session = object_session(item)
+    if session is None or who.staff is None:
+        return None
+    return covered_owner_on_leave(session, who.staff, list(item.owners), today)
 
 
 def current_plan(ctx: Context, who: Asker) -> Plan | None:

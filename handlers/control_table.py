@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from handlers import access
 from handlers.agenda import Due, agenda, item_occurrences, number_key
+from handlers.leave import leave_notes, with_note
 from handlers.request import Asker
 from handlers.texts import readings as R
 from schedules.calendar import WorkCalendar
@@ -144,8 +145,11 @@ def control_table(session: Session, who: Asker, calendar: WorkCalendar, today: d
     statuses = queries.latest_statuses(session, [i.id for i in items])
     rows_by_section: dict[int, list[Row]] = {}
     counts = dict.fromkeys(LEGEND, 0)
+    notes = leave_notes(session, plan.office_id, today)
     for item in sorted(items, key=lambda i: (i.section_id, i.position, number_key(i.number))):
         row = _row(item, statuses, plan.year, calendar, today, tracking, counts)
+        if notes:  # 請假中，由 X 代理 beside an owner on leave
+            row.owners = [with_note(o, notes) for o in item.owners]
         if filters.state and filters.state not in row.states:
             continue
         rows_by_section.setdefault(item.section_id, []).append(row)

@@ -28,6 +28,7 @@ from handlers.replies import (
 )
 from handlers.request import Request
 from handlers.texts import chat as M
+from handlers.texts import leave as L
 from handlers.texts import reminders as T
 from schedules.dates import format_date
 from schedules.planner import DEFAULT_POLICY, URGENCY, Line, PlannedDelivery
@@ -173,6 +174,7 @@ def _header(lines: Sequence[Line], day: str, via: str, to: str) -> Card:
 def _item_card(line: Line, buttons: bool) -> Card:
     label = T.REASON_LABELS[line.reason]
     rows = [CardRow(label, _when(line), "alert" if line.reason in ALERT else "normal")]
+    rows.extend(_cover_rows(line))
     if line.kind in ("window", "period") and line.starts:
         span = T.PERIOD_SPAN.format(starts=format_date(line.starts), due=format_date(line.due))
         rows.append(CardRow(T.ROW_PERIOD, f"{line.label}（{span}）" if line.kind == "period" and line.label else span))
@@ -194,6 +196,17 @@ def _item_card(line: Line, buttons: bool) -> Card:
         )
     subtitle = " ".join(p for p in (line.section, line.number) if p)
     return Card(_short(line.title), subtitle, tuple(rows[:MAX_CARD_ROWS]), actions)
+
+
+def _cover_rows(line: Line) -> list[CardRow]:
+    """Say whose item a deputy's line is, who covers an escalated owner, who reported in their absence."""
+    if line.on_behalf:
+        return [CardRow(L.ON_BEHALF.format(name=line.on_behalf), tone="alert")]
+    if line.covered_by and line.reason == "covered":
+        return [CardRow(L.COVERED_REPORT.format(name=line.covered_by))]
+    if line.covered_by:
+        return [CardRow(L.COVERED_BY.format(name=line.covered_by))]
+    return []
 
 
 def _when(line: Line) -> str:

@@ -22,13 +22,13 @@ from handlers.replies import FileLink, Reply, Text, to_dict
 from handlers.request import Asker
 from handlers.texts import group_answers as G
 from storage.models import Section
-from storage.onboarding import queue_notice
+from storage.outbox import queue_notice
 
 log = logging.getLogger(__name__)
 
 # Commands whose answer is for the asker alone wherever it is asked: links that act as the asker, codes.
 PRIVATE_COMMANDS = frozenset({"export", "console", "invite"})
-NOTICE_KEY = "private:"  # the outbox key of an answer sent one-to-one (after storage.onboarding.NOTICE_PREFIX)
+NOTICE_KEY = "private:"  # the outbox key of an answer sent one-to-one (after storage.outbox.NOTICE_PREFIX)
 
 
 def audience_of(ctx: Context, incoming: Incoming) -> GroupAudience | None:
@@ -61,6 +61,5 @@ def settle(who: Asker, ctx: Context, replies: list[Reply]) -> list[Reply]:
     if not staff.following:
         return [Text(G.NOT_A_FRIEND.format(name=staff.name))]
     payload = {"version": 1, "replies": [to_dict(r) for r in replies]}
-    queue_notice(ctx.session, f"{NOTICE_KEY}{uuid.uuid4().hex}", staff, who.line_user_id, payload, ctx.now,
-                 reasons="group answer")
+    queue_notice(ctx.session, f"{NOTICE_KEY}{uuid.uuid4().hex}", who.line_user_id, staff.id, "group answer", payload, ctx.now)
     return [Text(G.SENT_PRIVATELY.format(name=staff.name))]

@@ -12,7 +12,18 @@ import logging
 from collections.abc import Callable
 from datetime import date
 
-from handlers import group_answers, help, linking, memory, onboarding, postbacks, reports, rich_menus, search
+from handlers import (
+    closures,
+    group_answers,
+    help,
+    linking,
+    memory,
+    onboarding,
+    postbacks,
+    reports,
+    rich_menus,
+    search,
+)
 from handlers.catalog import COMMANDS
 from handlers.commands import Command, is_filler, strip_mention
 from handlers.digests import digest_more
@@ -63,6 +74,7 @@ POSTBACKS: dict[str, PostbackHandler] = {
     "more": _more,
     "onboard": onboarding.decide,
     rich_menus.SWITCH_ACTION: lambda req, ctx, fields: [],  # a rich-menu tab: LINE switched it, nothing to say
+    "closure": closures.on_closure,
 }
 
 

@@ -366,3 +366,43 @@ class RichMenuLink(Base):
     page: Mapped[str] = mapped_column(String(32))
     menu_id: Mapped[str] = mapped_column(String(100))
     linked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# Deputies and leave (職務代理人, 請假)
+
+
+class StaffDeputies(Base):
+    """A person's first and second deputy (職務代理人順序), who take their reminders while they are on leave."""
+
+    __tablename__ = "staff_deputies"
+
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
+    first_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    second_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+
+
+class Leave(Base):
+    """One leave of one person, whole days from `starts` to `ends` (a half day counts as the whole day)."""
+
+    __tablename__ = "leaves"
+    __table_args__ = (UniqueConstraint("staff_id", "starts"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    starts: Mapped[date] = mapped_column(Date)
+    ends: Mapped[date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="")  # 假別 (特休, 事假…) as the leave system says it
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+
+    staff: Mapped[Staff] = relationship()
+
+
+class CoveredReport(Base):
+    """A report made by a deputy on an owner's item while covering for them (on behalf of the owner)."""
+
+    __tablename__ = "covered_reports"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("progress_reports.id", ondelete="CASCADE"), primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)

@@ -11,9 +11,10 @@ from bot.cli.common import CliError, office_for, parse_day, runtime
 from bot.rich_menus import sync_quietly
 from handlers.imports.staff import ROLE_LABELS, StaffImportError, import_staff, read_roster, role_named
 from handlers.texts import cli as C
+from handlers.texts import leave as LT
 from handlers.texts import onboarding as O
 from schedules.dates import format_date, parse_year
-from storage import queries
+from storage import leave, queries
 from storage.db import unit_of_work
 from storage.invites import create_invite
 from storage.migrate import upgrade
@@ -140,7 +141,7 @@ def staff_invite(ctx: click.Context, name: str, office: str | None) -> None:
 @click.option("--office", help="機關名稱。")
 @click.pass_context
 def staff_import(ctx: click.Context, file: Path, office: str | None) -> None:
-    """從 CSV（姓名,課室,角色[,LINE使用者ID]）匯入同仁名冊。"""
+    """從 CSV（姓名,課室,角色[,LINE使用者ID,第一代理人,第二代理人]）匯入同仁名冊。"""
     rt = runtime(ctx)
     try:
         rows = read_roster(file)
@@ -151,6 +152,31 @@ def staff_import(ctx: click.Context, file: Path, office: str | None) -> None:
         raise CliError(str(exc)) from exc
     _switch_menus(rt)
     click.echo(C.STAFF_IMPORTED.format(count=len(rows), office=off.name))
+
+
+@staff.command("deputies")
+@click.argument("name")
+@click.argument("first")
+@click.argument("second", required=False)
+@click.option("--office", help="機關名稱。")
+@click.pass_context
+def staff_deputies(ctx: click.Context, name: str, first: str, second: str | None, office: str | None) -> None:
+    """設定同仁的職務代理人（第一代理人、第二代理人）；請假期間的提醒由他們接手。"""
+    rt = runtime(ctx)
+    with unit_of_work(rt.sessions) as session:
+        off = office_for(session, office)
+        found = []
+        for who in (name, first, second):
+            person = queries.staff_by_name(session, off.id, who) if who else None
+            if who and person is None:
+                raise CliError(C.NOT_ON_ROSTER.format(name=who))
+            found.append(person)
+        person, one, two = found
+        if any(d is not None and d.id == person.id for d in (one, two)):
+            raise CliError(LT.CLI_DEPUTY_SELF.format(name=name))
+        leave.set_deputies(session, person, one, two)
+        queries.audit(session, rt.clock.now(), "cli", "staff.deputies", staff=name, first=first, second=second)
+    click.echo(LT.CLI_DEPUTIES_SET.format(name=name, first=first, second=second or LT.CLI_NONE))
 
 
 @click.group()

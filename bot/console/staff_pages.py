@@ -7,11 +7,12 @@ from flask import Response
 from bot.console.routes import Visit, bp, csrf_failed, page, refuse, visit_of
 from handlers import staff_roster
 from handlers.texts import console as T
+from handlers.texts import leave as LT
 
 
 def _staff_page(visit: Visit, **values) -> Response:
     members = staff_roster.roster(visit.session, visit.who)
-    return page("console/staff.html", visit=visit, members=members, **values)
+    return page("console/staff.html", visit=visit, members=members, L=LT, **values)
 
 
 @bp.get("/staff")

@@ -40,7 +40,7 @@ class PlannedDelivery:
         """Return the delivery as `remind --dry-run --json` prints it: who, and each line's item, title, reason, due."""
         return {
             "to": self.to,
-            "items": [{"item": ln.number or None, "title": ln.title, "reason": ln.reason, "due": ln.due.isoformat()} for ln in self.lines],
+            "items": [_brief(ln) for ln in self.lines],
         }
 
 
@@ -78,6 +78,13 @@ def route(office: OfficeData, notes: dict[int, dict[tuple, Line]], today: date) 
         ordered = tuple(sorted(lines.values(), key=lambda ln: (*ln.sort_key(), ln.people)))
         out.append(PlannedDelivery(office.id, today, section.name, "group", section.group_id, None, section_id, ordered))
     return out
+
+
+def _brief(line: Line) -> dict:
+    data = {"item": line.number or None, "title": line.title, "reason": line.reason, "due": line.due.isoformat()}
+    if line.on_behalf:
+        data["for"] = line.on_behalf  # a line delivered to a deputy: whose item it is
+    return data
 
 
 def _delivery(office, today, name, via, recipient, person: Person, lines) -> PlannedDelivery:
