@@ -26,8 +26,9 @@ from storage.outbox import queue_notice
 
 log = logging.getLogger(__name__)
 
-# Commands whose answer is for the asker alone wherever it is asked: links that act as the asker, codes.
-PRIVATE_COMMANDS = frozenset({"export", "console", "invite"})
+# Commands whose answer is for the asker alone wherever it is asked: links that act as the asker, codes, and
+# a closure's preview (every due date of the office it moves, with the buttons that confirm it).
+PRIVATE_COMMANDS = frozenset({"export", "console", "invite", "closure", "reopen"})
 NOTICE_KEY = "private:"  # the outbox key of an answer sent one-to-one (after storage.outbox.NOTICE_PREFIX)
 
 

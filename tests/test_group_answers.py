@@ -90,6 +90,8 @@ def test_export_console_and_binding_code_links_never_reach_the_group(talk):
     assert "/console/signin/" in private(talk, CHIEF_DATA, "管理", DATA_GROUP)[1]
     _, alone = private(talk, COORDINATOR, f"綁定碼 {STAFF_DATA}", OTHER_GROUP)
     assert STAFF_DATA in alone
+    _, alone = private(talk, COORDINATOR, "停班 4/10", DATA_GROUP)  # the office's moved dates, and its 確定 button
+    assert alone.startswith("要把 4/10（三） 設為停止上班日嗎？") and "[確定]" in alone
 
 
 def test_what_the_asker_shares_of_their_own_stays_in_the_group(talk):
