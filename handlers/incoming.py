@@ -29,6 +29,7 @@ class Settings:
 
     public_url: str = "http://127.0.0.1:5000"
     bot_name: str = "planbot"
+    line_bot_basic_id: str = ""  # LINE_BOT_BASIC_ID (@…): QR codes open the bot's chat with a text typed
 
 
 @dataclass

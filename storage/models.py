@@ -323,6 +323,28 @@ class ConsoleToken(Base):
     staff: Mapped[Staff] = relationship()
 
 
+class ConsoleUpload(Base):
+    """A plan file uploaded in the console, kept between its dry-run report and the confirmation.
+
+    Bound to the session that uploaded it (only the session token's hash is kept): another session, or a
+    form naming another upload, cannot confirm it; the bytes are checked against their hash on confirmation.
+    """
+
+    __tablename__ = "console_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    upload_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    session_hash: Mapped[str] = mapped_column(String(64), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(200))
+    year: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 # -- onboarding requests and rich menus ---------------------------------------------------------------
 
 
