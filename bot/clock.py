@@ -4,7 +4,8 @@ Jobs (never one per reminder):
 - `morning` at 08:30 Asia/Taipei: plan the day's digests (due dates and the monthly round together,
   so a person still gets one message a morning), write them, push them. Rest days do nothing.
 - `tend` every 5 minutes in push hours (and it sends the notices conversations queued and left unsent): run the morning if it has not run yet today (a clock started
-  at 11:00, or a standby clock whose leader died), and resend what is still unsent.
+  at 11:00, or a standby clock whose leader died), and resend what is still unsent. At any hour it
+  deletes the export files whose links expired (or were used), so none outlives its link by long.
 - `housekeeping` at night: expire unsent digests of past mornings and prune old ones. It pushes nothing.
 Every job runs under the run lock, so two clock processes never both send. The process's edges (the LINE
 sender or the log outbox, LINE's quota, the export link) are wired here by `clockwork`.
@@ -121,6 +122,8 @@ class Clockwork:
             if not leading:
                 report.skipped = "another clock is running"
                 return report
+            with unit_of_work(self.sessions) as session:
+                exports.prune(session, now)
             self._send_notices()  # at any hour: a closure announced in the evening is news that evening
             with self.sessions() as session:
                 done = now.date() in deliveries.run_mornings(session, now.date())
@@ -151,7 +154,7 @@ class Clockwork:
         )
 
     def housekeeping(self) -> int:
-        """Expire the unsent digests of past mornings and delete digests older than a year."""
+        """Expire the unsent digests of past mornings, delete digests older than a year and export files past their link."""
         now = self.clock.now()
         with self.lock.hold(LOCK_WAIT) as leading:
             if not leading:
@@ -160,7 +163,7 @@ class Clockwork:
                 expired = deliveries.expire_stale(session, now.date(), now, self._max_age)
                 pruned = deliveries.prune(session, now.date() - timedelta(days=KEEP_DAYS))
                 files = exports.prune(session, now)
-        log.info("housekeeping: %d expired, %d pruned, %d old export files removed", len(expired), pruned, files)
+        log.info("housekeeping: %d expired, %d pruned, %d used or expired export files removed", len(expired), pruned, files)
         return len(expired)
 
     @property
@@ -252,8 +255,8 @@ class Clockwork:
 
     def _export_url(self, session: Session, planned: PlannedDelivery, now: datetime) -> str | None:
         compiled = [ln for ln in planned.lines if ln.reason == "compiled"]
-        if not compiled or self.export_link is None:
-            return None
+        if not compiled or self.export_link is None or planned.via != "user":
+            return None  # a one-time download link is for one person, never a group's members
         sections = {ln.section for ln in compiled}
         # A chief sees only their section's part; the coordinator the whole office.
         section = planned.section_id if len(sections) == 1 and planned.section_id is not None else None

@@ -21,6 +21,7 @@ from handlers.replies import (
     Card,
     CardRow,
     Carousel,
+    FileLink,
     Reply,
     Text,
     to_dict,
@@ -101,6 +102,8 @@ def _reply(d: Mapping) -> Reply:
         return _card(d)
     if kind == "carousel":
         return Carousel(tuple(_card(c) for c in d["cards"]), d.get("alt_text", ""), _buttons(d.get("quick_replies")))
+    if kind == "filelink":  # an answer sent one-to-one from a group (匯出)
+        return FileLink(d["title"], d["url"], d["filename"], d["expires_text"], d.get("note", ""))
     raise ValueError(f"cannot rebuild a stored reply of type {kind!r}")
 
 

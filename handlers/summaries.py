@@ -163,7 +163,7 @@ def summary(req: Request, ctx: Context) -> list[Reply]:
         if access.sees_every_section(req.who):
             return [_ask_section(sections, scope.month, req.label("summary"))]
         section = req.who.staff.section
-        if section is None:
+        if section is None or not access.sees_section(req.who, section.id):
             return [Text(M.REFUSE_SUMMARY)]
     start, end = period_of(plan.year, scope.month, ctx.today)
     result = summarize(ctx.session, plan, section, start, end, ctx.today, ctx.calendar)

@@ -286,16 +286,22 @@ class Delivery(Base):
 
 
 class ExportFile(Base):
-    """A generated control-table file behind a one-time download link."""
+    """A generated control-table file behind a one-time download link, kept here so every process can serve it.
+
+    Only the SHA-256 of the link's token is kept. The bytes are dropped once the whole file was sent, and
+    the row goes when the link expires (storage/export_files.py).
+    """
 
     __tablename__ = "export_files"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    token: Mapped[str] = mapped_column(String(64), unique=True)
-    path: Mapped[str] = mapped_column(String(500))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     filename: Mapped[str] = mapped_column(String(200))
+    mime_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

@@ -12,7 +12,6 @@ from bot.clock import clockwork
 from bot.line_api import LineSender
 from bot.runtime import Runtime
 from bot.settings import Settings as BotSettings
-from handlers.incoming import Settings as HandlerSettings
 from schedules.clock import TAIPEI, FixedClock
 from storage.models import HeldLine, Staff
 from tests.fakes import webhooks
@@ -54,7 +53,7 @@ def test_within_the_quota_every_digest_goes_out(demo_db):
         assert api.rejected == []
 
 
-def test_held_reminders_ride_along_with_the_next_reply_through_line_once(demo_db, tmp_path):
+def test_held_reminders_ride_along_with_the_next_reply_through_line_once(demo_db):
     with FakeLineAPI(access_token="t") as api:
         api.set_quota(20, used=15)
         report = run_morning(demo_db, api)
@@ -63,7 +62,7 @@ def test_held_reminders_ride_along_with_the_next_reply_through_line_once(demo_db
             person = session.get(Staff, row.staff_id)
             untold = session.query(HeldLine).filter_by(staff_id=person.id, told_at=None).count()
         assert report.held and untold
-        settings = BotSettings(channel_secret="s", handlers=HandlerSettings(export_dir=str(tmp_path)))
+        settings = BotSettings(channel_secret="s")
         runtime = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(FIRST_WORKING_DAY), settings)
         app = create_app(runtime, LineSender("t", base_url=api.base_url, timeout=5, sleep=lambda _s: None), testing=True)
         client = app.test_client()

@@ -59,8 +59,14 @@ def route(office: OfficeData, notes: dict[int, dict[tuple, Line]], today: date) 
         if person.line_user_id:
             out.append(_delivery(office, today, person.name, "user", person.line_user_id, person, ordered))
         elif office.policy.group_digests and section is not None and section.group_id:
-            bucket = groups.setdefault(section.id, {})
-            for line in ordered:
+            # A group reads only its own section's lines: not every member may see another section's or
+            # the office's (a coordinator's compiled round); those stay with the person, unreachable.
+            shared = tuple(ln for ln in ordered if ln.section == section.name)
+            if len(shared) < len(ordered):
+                rest = tuple(ln for ln in ordered if ln.section != section.name)
+                out.append(_delivery(office, today, person.name, "none", None, person, rest))
+            bucket = groups.setdefault(section.id, {}) if shared else {}
+            for line in shared:
                 key = (*line.merge_key, line.reason)
                 held = bucket.get(key)
                 names = (held.people if held else ()) + (person.name,)
