@@ -12,6 +12,7 @@ from bot.clock import run_in_thread
 from bot.demo_history import make_history
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.simulator_sender import SimulatorSender
 from handlers.texts import cli as C
 from schedules.clock import SystemClock
 from schedules.dates import format_date
@@ -67,7 +68,9 @@ def _fill_history(year: int) -> None:
 def _start_clock() -> None:
     """Run the reminder clock in this process so the simulator shows pushes (production runs it apart)."""
     runtime = Runtime.from_settings(Settings.from_env())
-    threading.Thread(target=run_in_thread, args=(runtime,), name="planbot-clock", daemon=True).start()
+    # Through the simulator's recording sender (the web app's too), so pushes show in the chats as they are sent.
+    threading.Thread(target=run_in_thread, args=(runtime, SimulatorSender.shared()), name="planbot-clock",
+                     daemon=True).start()
 
 
 if __name__ == "__main__":
