@@ -53,7 +53,8 @@ def delivery_for(session: Session, recipient: str, morning: date) -> Delivery | 
     """Return the newest digest pushed to the recipient (a user or a group) that morning."""
     return session.scalar(
         select(Delivery)
-        .where(Delivery.recipient == recipient, Delivery.morning == morning)
+        .where(Delivery.recipient == recipient, Delivery.morning == morning,
+               ~Delivery.key.startswith("nudge:"))  # not a one-off reminder from 未回報
         .order_by(Delivery.id.desc())
         .limit(1)
     )

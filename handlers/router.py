@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from datetime import date
 
-from handlers import help, linking, memory, postbacks, reports, search
+from handlers import help, linking, memory, nudges, postbacks, reports, search
 from handlers.catalog import COMMANDS
 from handlers.commands import Command, is_filler, strip_mention
 from handlers.digests import digest_more
@@ -59,6 +59,7 @@ POSTBACKS: dict[str, PostbackHandler] = {
     "undo": reports.on_undo,
     "card": search.show_card,
     "more": _more,
+    "nudge": nudges.on_nudge,
 }
 
 
