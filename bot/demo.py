@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 
 from bot.cli import main as cli
@@ -23,9 +24,9 @@ DEMO = ROOT / "demo"
 
 
 def main() -> int:
-    """Set up and serve the demo on http://127.0.0.1:5000 with the simulator."""
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'planbot.db'}")
-    os.environ["PLANBOT_SIMULATOR"] = "1"
+    """Set up and serve the demo on http://127.0.0.1:5000 (or $PORT) with the simulator."""
+    os.environ.update(environment(os.environ))
+    port = os.environ["PORT"]
     year = _this_year()
     steps = [
         ["db", "upgrade"],
@@ -40,10 +41,21 @@ def main() -> int:
             return code
     _fill_history(year)
     _start_clock()
-    port = os.environ.get("PORT", "5000")
     print(f"\n示範已就緒：請用瀏覽器開啟 http://127.0.0.1:{port}/simulator （選一位同仁，輸入「說明」或「本月」）")
     print(f"LINE webhook：http://127.0.0.1:{port}/callback　按 Ctrl+C 結束。\n")
     return cli(["serve", "--host", "127.0.0.1", "--port", port])
+
+
+def environment(env: Mapping[str, str]) -> dict[str, str]:
+    """Return the demo's settings: its SQLite file, the simulator, and links to the port it serves on ($PORT, 5000)."""
+    port = env.get("PORT") or "5000"
+    return {
+        "PORT": port,
+        "DATABASE_URL": env.get("DATABASE_URL") or f"sqlite:///{ROOT / 'instance' / 'planbot.db'}",
+        "PLANBOT_SIMULATOR": "1",
+        # Download and sign-in links point where the demo is served, unless PUBLIC_URL says otherwise.
+        "PUBLIC_URL": env.get("PUBLIC_URL") or f"http://127.0.0.1:{port}",
+    }
 
 
 def _this_year() -> int:
