@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from storage import queries
-from storage.models import AuditLog, ProgressReport, Status
+from storage.models import AuditLog, ConversationState, ProgressReport, Status
 from tests.handler_fixtures import STAFF_DATA, read
 
 
@@ -28,6 +28,11 @@ def audit(talk) -> list[tuple[str, str, str]]:
     return [(r.action, r.detail["status"], r.actor) for r in rows]
 
 
+def waiting(talk) -> list[tuple[str, str]]:
+    """Return what the bot waits for, per person (the conversation_state table)."""
+    return [(r.actor, r.topic) for r in talk.session.scalars(select(ConversationState))]
+
+
 def test_delay_reason_undo_and_an_old_button_each_confirmed_and_kept_as_history(talk_any):
     talk = talk_any
     me = f"line:{talk.line_id(STAFF_DATA)}"
@@ -39,11 +44,13 @@ def test_delay_reason_undo_and_an_old_button_each_confirmed_and_kept_as_history(
     text = read(talk.tap(STAFF_DATA, button["延後"]))
     assert text.startswith("已記錄 ✅\n戶籍資料課 12 門牌點位及上傳管理") and "延後的原因是什麼？" in text
     assert history(talk) == [(Status.delayed, "", "line")]
+    assert waiting(talk) == [(me, "reason")]
     talk.clock.advance(minutes=2)
     assert talk.text(STAFF_DATA, "等民政局回函，預計下週").startswith(
         "已記下原因 ✅\n12 門牌點位及上傳管理\n備註：等民政局回函，預計下週")
     assert history(talk) == [(Status.delayed, "", "line"), (Status.delayed, "等民政局回函，預計下週", "line")]
     assert audit(talk) == [("progress.report", "delayed", me)] * 2
+    assert waiting(talk) == []  # the question is answered
 
     # 撤銷 shows the last report and takes it back only on confirmation; the undo is itself recorded.
     talk.clock.advance(minutes=3)
