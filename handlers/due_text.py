@@ -111,9 +111,11 @@ def is_meeting(item: Item) -> bool:
 
 
 def rolled(due: Due) -> str:
-    """Return （2/28 遇假日順延） when a rest day moved the date, else ""."""
+    """Return （2/28 遇假日順延） when a rest day moved the date (（2/15 遇假日提前） when to before it), else ""."""
     moved = due.occ.rolled_from
-    return M.ROLLED.format(day=format_month_day(moved), rolled=M.ROLLED_WORD) if moved else ""
+    if not moved:
+        return ""
+    return M.ROLLED.format(day=format_month_day(moved), rolled=M.EARLIER_WORD if moved > due.occ.due else M.ROLLED_WORD)
 
 
 def kind_label(due: Due) -> str:

@@ -94,7 +94,7 @@ def _monthly_deadline(rule: MonthlyDeadline, year: int, cal: WorkCalendar) -> It
             due = days[min(rule.day, len(days)) - 1]
         else:
             nominal = Day(due_month, rule.day, due_year).on(due_year)
-            due = cal.next_working_day(nominal)
+            due = cal.previous_working_day(nominal) if rule.earlier else cal.next_working_day(nominal)
         rolled = _rolled(nominal, due) if not rule.working else None
         yield Occurrence("deadline", None, due, _month_key(year, month), _month_label(year, month, year), rolled)
 
@@ -190,7 +190,7 @@ def _closed_weekday(d: date, cal: WorkCalendar) -> bool:
 def _one_day(rule: OneDay, year: int, cal: WorkCalendar) -> Iterator[Occurrence]:
     d = rule.on.on(year)
     if rule.kind == "deadline":
-        due = cal.next_working_day(d)
+        due = cal.previous_working_day(d) if rule.earlier else cal.next_working_day(d)
         yield Occurrence("deadline", None, due, d.isoformat(), f"{format_month_day(d, year)}前", _rolled(d, due))
     else:
         label = format_date(d) if d.year == year else f"{roc_year(d.year)}/{format_date(d)}"

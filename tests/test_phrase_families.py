@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
+from handlers.due_text import rolled
+from handlers.texts.readings import reading
 from schedules.calendar import WorkCalendar
 from schedules.occurrences import expand
 from schedules.phrases import ScheduleError, parse_schedule
@@ -244,3 +247,213 @@ def test_words_that_only_look_like_parts_of_a_year_are_not_read_as_dates(text):
 def test_a_written_year_end_is_checked_against_the_plan_year():
     assert due_dates("2025年底前") == [D(2025, 12, 31)]
     assert problem("113年底前").fields == {"year": 2024, "plan_year": 2025}
+
+
+# --- A month range beside 每月 limits the cadence (1-6月每月5日前) ---------------------------------------
+
+
+def test_month_range_before_monthly_deadline_limits_it_to_those_months():
+    # Read as a whole-year cadence, 7至12月每月10日前 gave deadlines in January to June nobody wrote down.
+    assert due_dates("7至12月每月10日前") == [
+        D(2025, 7, 10), D(2025, 8, 11), D(2025, 9, 10), D(2025, 10, 13), D(2025, 11, 10), D(2025, 12, 10),
+    ]
+    assert due_dates("1-6月每月5日前") == [
+        D(2025, 1, 6), D(2025, 2, 5), D(2025, 3, 5), D(2025, 4, 7), D(2025, 5, 5), D(2025, 6, 5),
+    ]
+    assert due_dates("114年1月至6月每月5日前") == due_dates("1-6月每月5日前")
+    assert due_dates("3-11月每月第1個工作日")[0] == D(2025, 3, 3)
+    assert len(due_dates("3-11月每月第1個工作日")) == 9
+
+
+def test_month_range_after_monthly_deadline_in_brackets_limits_it():
+    assert due_dates("每月5日前（1-6月）") == due_dates("1-6月每月5日前")
+
+
+def test_month_range_with_bare_monthly_is_one_period_a_month():
+    assert dues("1-6月每月")[:2] == [("period", D(2025, 1, 1), D(2025, 1, 24)), ("period", D(2025, 2, 1), D(2025, 2, 27))]
+    assert len(dues("1-6月每月")) == 6
+    assert dues("上半年每月") == dues("1~6月每月辦理")
+
+
+def test_month_range_limits_the_months_whose_end_counts():
+    assert due_dates("1-6月每月終了後5日內") == [
+        D(2025, 2, 5), D(2025, 3, 5), D(2025, 4, 7), D(2025, 5, 5), D(2025, 6, 5), D(2025, 7, 7),
+    ]
+
+
+def test_month_ranges_that_cannot_be_read_safely_are_reported():
+    assert problem("11-2月每月5日前").code == "year_unclear"
+    assert problem("113年1-6月每月5日前").code == "out_of_year"
+    # Two cadences with their own months in one cell: read as one they would mix.
+    assert problem("1~6月每月5日前,7~12月每月10日前").code == "not_understood"
+    p = problem("1-6月每月5日前", months=frozenset({1, 2, 3}))
+    assert (p.code, p.fields) == ("months_conflict", {"marked": "1、2、3"})
+
+
+def test_a_month_range_that_is_the_content_still_gives_way_to_the_date():
+    # 課照扣款(2-4月): the months are what is paid for, not a cadence (no 每月 beside them).
+    assert due_dates("2/25 課照扣款(2-4月)") == [D(2025, 2, 25)]
+
+
+# --- Several days a month, and a window each month -------------------------------------------------
+
+
+def test_each_day_of_a_monthly_list_is_a_deadline():
+    # Read as one, 每月5日及20日前 once kept only the 5th: the 20th was never reminded.
+    assert due_dates("每月5日及20日前")[:8] == [
+        D(2025, 1, 6), D(2025, 1, 20), D(2025, 2, 5), D(2025, 2, 20),
+        D(2025, 3, 5), D(2025, 3, 20), D(2025, 4, 7), D(2025, 4, 21),
+    ]
+    assert len(due_dates("每月5日、15日、25日")) == 36
+    assert due_dates("每月5日前、15日前") == due_dates("每月5日及15日前")
+
+
+def test_a_window_each_month_is_due_on_its_last_day():
+    # 每月1日-5日 was due on the 1st, 每月15日至20日 on the 15th.
+    assert due_dates("每月15日至20日")[:4] == [D(2025, 1, 20), D(2025, 2, 20), D(2025, 3, 20), D(2025, 4, 21)]
+    assert due_dates("每月1日-5日") == due_dates("每月5日前")
+    assert problem("每月20日~5日").code == "not_understood"
+
+
+def test_more_days_after_a_phrase_that_no_reader_takes_are_reported_not_dropped():
+    assert problem("每季終了後10日及20日內").phrase == "及20日內"
+    assert problem("每月第1個工作日及15日前").phrase == "及15日前"
+
+
+# --- Months a monthly deadline leaves out or moves ----------------------------------------------------
+
+
+def test_a_month_left_out_has_no_deadline_and_no_period():
+    # Read before as a January deadline plus a January period: two dates nobody wrote down.
+    assert due_dates("每月10日前(1月免報)") == due_dates("每月10日前")[1:]
+    assert due_dates("每月10日前，1月除外") == due_dates("每月10日前(除1月外)") == due_dates("每月10日前(1月免報)")
+    july_left_out = due_dates("每月10日前（7月份停報）")
+    assert len(july_left_out) == 11 and D(2025, 7, 10) not in july_left_out
+    assert len(due_dates("每月10日前(1、7月免報)")) == 10
+    assert due_dates("1-6月每月5日前(3月免報)") == [D(2025, 1, 6), D(2025, 2, 5), D(2025, 4, 7), D(2025, 5, 5), D(2025, 6, 5)]
+
+
+def test_a_month_moved_to_another_day_is_due_that_day_only():
+    feb = [d for d in due_dates("每月25日前(2月為20日前)") if d.month == 2]
+    # 2/3 is January's 25th, moved past the Lunar New Year holidays; February's own is the 20th.
+    assert feb == [D(2025, 2, 3), D(2025, 2, 20)]
+    assert len(due_dates("每月25日前(2月為20日前)")) == 12
+
+
+def test_exceptions_whose_month_is_unclear_are_reported():
+    # 次月5日前(1月免報): is January the month reported on or the month it is due in?
+    assert problem("次月5日前(1月免報)").code == "not_understood"
+    assert problem("每月(1月免報)").code == "not_understood"
+
+
+def test_a_day_written_once_after_a_month_list_belongs_to_every_month():
+    # 每年2、5、8、11月10日前 once gave 11/10 only.
+    expected = [D(2025, 2, 10), D(2025, 5, 12), D(2025, 8, 11), D(2025, 11, 10)]
+    assert due_dates("每年2、5、8、11月10日前") == expected
+    assert due_dates("2月、5月、8月、11月10日前") == expected
+    # February has no 30th: which day is meant is not for us to guess.
+    assert problem("2、4月30日前").code == "not_understood"
+
+
+def test_a_day_in_a_named_month_of_each_quarter():
+    # 每季末月25日前 and 每季第1個月底前 once read as bare quarters, their day lost.
+    assert due_dates("每季末月25日前") == [D(2025, 3, 25), D(2025, 6, 25), D(2025, 9, 25), D(2025, 12, 26)]
+    assert due_dates("每季最後一個月20日前") == [D(2025, 3, 20), D(2025, 6, 20), D(2025, 9, 22), D(2025, 12, 22)]
+    assert due_dates("每季首月10日前") == [D(2025, 1, 10), D(2025, 4, 10), D(2025, 7, 10), D(2025, 10, 13)]
+    # January's end falls in the Lunar New Year holidays: due on the next working day.
+    assert due_dates("每季第1個月底前") == [D(2025, 2, 3), D(2025, 4, 30), D(2025, 7, 31), D(2025, 10, 31)]
+
+
+def test_a_range_of_month_parts_is_one_window():
+    # 5月中旬至6月上旬 was two windows, with a 5/20 deadline nobody wrote.
+    assert dues("5月中旬至6月上旬") == [("window", D(2025, 5, 11), D(2025, 6, 10))]
+    assert dues("5月下旬-6月底") == [("window", D(2025, 5, 21), D(2025, 6, 30))]
+    assert problem("11月中旬至2月上旬").code == "year_unclear"
+
+
+def test_a_day_with_before_that_nothing_reads_is_reported_not_dropped():
+    # Read before as bare quarters: the 20日前 was silently lost.
+    p = problem("每季第2個月的中旬20日前")
+    assert (p.code, p.phrase) == ("not_understood", "20日前")
+
+
+# --- 遇假日提前: moved to the working day before -------------------------------------------------------
+
+
+def test_deadlines_written_to_move_earlier_move_to_the_working_day_before():
+    # Read before as 順延: 2/15 (Saturday) became 2/17, two days after the date the office wrote.
+    assert due_dates("每月15日(如遇假日提前)")[:3] == [D(2025, 1, 15), D(2025, 2, 14), D(2025, 3, 14)]
+    assert due_dates("每月15日前，遇假日提前")[5] == D(2025, 6, 13)
+    assert due_dates("2/15前(遇假日提前)") == [D(2025, 2, 14)]
+    # The default stays 順延.
+    assert due_dates("每月15日前")[1] == D(2025, 2, 17)
+
+
+def test_moving_a_window_earlier_is_not_guessed():
+    assert problem("1/1-2/28(遇假日提前)").code == "not_understood"
+
+
+def test_a_date_moved_earlier_says_so_in_lists_and_readings():
+    schedule = parse_schedule("每月15日前(遇假日提前)", None, 2025)
+    feb = expand(schedule, 2025, CAL)[1]
+    assert rolled(SimpleNamespace(occ=feb)) == "（2/15 遇假日提前）"
+    assert reading(schedule) == "每月 15 日前（遇假日提前至前一工作日）"
+
+
+def test_the_period_named_before_its_end_is_the_only_one():
+    # 第1季結束後15日內 was read as every quarter's.
+    assert due_dates("第1季結束後15日內") == [D(2025, 4, 15)]
+    assert due_dates("第2、4季終了後10日內") == [D(2025, 7, 10), D(2026, 1, 12)]
+    assert due_dates("上半年結束後1個月內") == [D(2025, 7, 31)]
+    assert due_dates("第1季結束之次月10日前") == [D(2025, 4, 10)]
+    assert len(due_dates("每季結束後15日內")) == 4
+
+
+def test_each_nth_weekday_of_a_list_is_kept():
+    # 每月第2個週一、第4個週一 once kept the 2nd Monday only.
+    mondays = due_dates("每月第2個週一、第4個週一")
+    assert mondays[:3] == [D(2025, 1, 13), D(2025, 2, 10), D(2025, 2, 24)]  # 1/27 falls in the New Year holidays
+    assert mondays == due_dates("每月第2、4個週一")
+    assert due_dates("每月第2個週一及第4個週三")[:2] == [D(2025, 1, 13), D(2025, 1, 22)]
+
+
+def test_a_cadence_of_another_year_is_reported():
+    # 113年度每月5日前 in a 114 plan was read as 114's months.
+    assert problem("113年度每月5日前").code == "out_of_year"
+    assert problem("115年度各季終了後10日內").fields == {"year": 2026, "plan_year": 2025}
+    assert len(due_dates("114年度每月5日前")) == 12
+
+
+def test_a_school_term_without_dates_is_reported():
+    # 暑假每週三 was every Wednesday of the year.
+    assert problem("暑假每週三").phrase == "暑假"
+    assert dues("寒假:以二十一日為限(起一月二十一日,訖二月十日)") == [("window", D(2025, 1, 21), D(2025, 2, 10))]
+
+
+def test_a_moved_month_may_name_its_month_again():
+    # 每月5日前(1月份為1月10日前) had both 1/6 and 1/10 in January.
+    assert due_dates("每月5日前(1月份為1月10日前)")[:2] == [D(2025, 1, 10), D(2025, 2, 5)]
+    assert len(due_dates("每月5日前(1月份為1月10日前)")) == 12
+
+
+# --- Working days counted another way ----------------------------------------------------------------
+
+
+def test_by_the_nth_working_day_and_the_last_working_day():
+    # 每月5個工作日內 was read as the whole month (due its last working day).
+    assert due_dates("每月5個工作日內")[:3] == [D(2025, 1, 8), D(2025, 2, 7), D(2025, 3, 7)]
+    assert due_dates("每月前3個工作日內")[:2] == [D(2025, 1, 6), D(2025, 2, 5)]
+    # January's last working day is 1/24: the Lunar New Year holidays start on the 25th.
+    assert due_dates("每月最後一個工作日")[:3] == [D(2025, 1, 24), D(2025, 2, 27), D(2025, 3, 31)]
+    assert reading(parse_schedule("每月最後一個工作日", None, 2025)) == "每月最後一個工作日"
+
+
+def test_working_days_no_reader_counts_are_reported():
+    # 每月倒數第2個工作日 was read as the month's last working day.
+    assert problem("每月倒數第2個工作日").phrase == "倒數第2個工作日"
+    assert problem("每週第1個工作日").code == "not_understood"
+
+
+def test_a_month_end_written_with_a_slash():
+    # 1/1~2/底 was a window from 1/1 to 1/2.
+    assert dues("1/1~2/底") == [("window", D(2025, 1, 1), D(2025, 3, 3))]

@@ -268,3 +268,14 @@ def test_continuation_rows_without_owners_keep_the_items_owners(session, now):
     assert len(army) >= 3 and report.rows
     owners = {tuple(o.name for o in i.owners) for i in army}
     assert len(owners) == 1 and owners != {()}
+
+
+def test_a_problem_with_the_whole_file_names_the_file_not_a_row_zero(session, tmp_path, now):
+    path = tmp_path / "binary.xlsx"
+    path.write_bytes(BAD_FILES["binary.xlsx"])
+    with pytest.raises(ImportFailed) as failed:
+        import_plan(session, path, 2024, now, office_name="文山戶所")
+    session.rollback()
+    summary = failed.value.report.summary()
+    assert "第 0 列" not in summary
+    assert "整個檔案［檔案］「binary.xlsx」" in summary

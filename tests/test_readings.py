@@ -79,3 +79,17 @@ def test_a_near_miss_is_reported_with_the_nearest_wording_that_reads():
         "看不懂「20日內」，請寫出日期，例如「每月5日前」「3月31日前」「5/6-5/8」；是否要寫成「每季終了後20日內」？"
     )
     assert suggest("請依規定辦理", 2026) is None
+
+
+def test_a_limited_monthly_cadence_reads_as_its_month_range():
+    assert "1至6月每月 5 日前" in reading(parse_schedule("1-6月每月5日前", None, 2025))
+
+
+def test_month_marks_that_disagree_with_the_written_range_are_named():
+    with pytest.raises(ScheduleError) as exc:
+        parse_schedule("1-6月每月5日前", frozenset({1, 2, 3}), 2025)
+    assert problem_text(exc.value, 2025) == "時程寫「1~6月」，但月份欄勾的是 1、2、3 月，請確認是哪幾個月"
+
+
+def test_months_left_out_are_named_as_left_out():
+    assert reading(parse_schedule("每月10日前(1、7月免報)", None, 2025)).startswith("每月（1、7月除外） 10 日前")

@@ -464,3 +464,21 @@ def test_document_without_tables_says_so(tmp_path):
     with pytest.raises(SheetError) as caught:
         read_tables(tmp_path / "letter.docx")
     assert sheet_error(caught.value) == "文件裡沒有任何表格"
+
+
+def test_xls_percentages_come_back_as_people_wrote_them(tmp_path):
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("考核")
+    ws.write(0, 0, "考核指標")
+    ws.write(0, 1, "達成率")
+    ws.write(1, 0, "完成清查")
+    ws.write(1, 1, 0.95, xlwt.easyxf(num_format_str="0%"))
+    ws.write(2, 1, 0.5)
+    wb.save(str(tmp_path / "values.xls"))
+
+    got = read_rows(tmp_path / "values.xls")
+
+    assert got[1] == ["完成清查", "95%"]
+    assert got[2] == ["", "0.5"]

@@ -26,6 +26,7 @@ WHOLE_OFFICE = W.WHOLE_OFFICE
 ROLE = W.ROLE
 ROLLED = "（{day} {rolled}）"
 ROLLED_WORD = W.ROLLED
+EARLIER_WORD = W.EARLIER
 SPAN = {
     "today": "今天",
     "tomorrow": "明天",

@@ -94,9 +94,12 @@ FIELD_COLUMNS = {
 }
 
 
+WHOLE_FILE = "整個檔案"
+
+
 def problem_line(sheet: str, row: int, column: str, value: str, message: str) -> str:
-    """Return one problem as 「表 第 N 列［欄］「值」：訊息」."""
-    where = f"{sheet} 第 {row} 列" if sheet else f"第 {row} 列"
+    """Return one problem as 「表 第 N 列［欄］「值」：訊息」; row 0 is the whole file (「整個檔案」)."""
+    where = (f"{sheet} 第 {row} 列" if sheet else f"第 {row} 列") if row else (sheet or WHOLE_FILE)
     value = value if len(value) <= 40 else value[:40] + "…"
     shown = f"「{value}」" if value else "（空白）"
     return f"{where}［{column}］{shown}：{message}"

@@ -38,6 +38,7 @@ CARD_READING = "系統讀法"
 EXPORT_READING = "時程讀法"
 ARROW = " → "
 MOVED = "（遇假日順延至次一工作日）"
+MOVED_EARLIER = "（遇假日提前至前一工作日）"
 PERIOD_DUE = "（期限為期末最後一個工作日）"
 SKIPPED = "（遇假日停辦）"
 WINDOW_END = "（迄日遇假日順延）"
@@ -54,6 +55,7 @@ PROBLEMS = {
     "too_far": "期限太遠，讀不出是哪一天，請寫出日期",
     "out_of_year": "這個日期在 {year} 年，不在 {plan_year} 年的計畫內",
     "weekday_conflict": "{date} 是星期{actual}，不是括號裡的星期{written}，請確認日期",
+    "months_conflict": "時程寫「{phrase}」，但月份欄勾的是 {marked} 月，請確認是哪幾個月",
     "year_unclear": "日期往前跳（例如 11 月之後寫 1 月），看不出是今年還是明年；明年的請寫「翌年1月」",
 }
 SUGGESTION = "；是否要寫成「{suggestion}」？"
@@ -143,7 +145,13 @@ def _day_text(d: date, year: int) -> str:
 
 
 def _months(months: tuple[int, ...]) -> str:
-    return "每月" if months == ALL_MONTHS else "、".join(str(m) for m in months) + "月"
+    if months == ALL_MONTHS:
+        return "每月"
+    if len(months) >= 3 and months == tuple(range(months[0], months[-1] + 1)):
+        return f"{months[0]}至{months[-1]}月每月"
+    if len(months) >= 9:
+        return "每月（" + "、".join(str(m) for m in ALL_MONTHS if m not in months) + "月除外）"
+    return "、".join(str(m) for m in months) + "月"
 
 
 def _day(day: Day, year: int | None) -> str:
@@ -162,7 +170,7 @@ def _month(month: Month, year: int | None) -> str:
 def _rule(rule: Rule, year: int | None) -> tuple[str, str]:
     """Return a rule's words and the note on how its dates move (or are skipped)."""
     if isinstance(rule, MonthlyDeadline):
-        return _monthly_deadline(rule), "" if rule.working else MOVED
+        return _monthly_deadline(rule), "" if rule.working else MOVED_EARLIER if rule.earlier else MOVED
     if isinstance(rule, Periods):
         return _periods(rule), PERIOD_DUE
     if isinstance(rule, Span):
@@ -180,7 +188,7 @@ def _rule(rule: Rule, year: int | None) -> tuple[str, str]:
         return f"{_months(rule.months)}第 {nths} 個星期{WEEKDAYS_ZH[rule.weekday]}", SKIPPED
     if isinstance(rule, OneDay):
         if rule.kind == "deadline":
-            return f"{_day(rule.on, year)} 前", MOVED
+            return f"{_day(rule.on, year)} 前", MOVED_EARLIER if rule.earlier else MOVED
         return f"{_day(rule.on, year)} 當天", ""
     raise TypeError(rule)
 
@@ -192,7 +200,8 @@ def _monthly_deadline(rule: MonthlyDeadline) -> str:
     elif rule.shift > 1:
         where = f"{where}後第 {rule.shift} 個月"
     if rule.working:
-        return f"{where}第 {rule.day} 個工作日"
+        # No month has more than 23 working days: a larger count is the month's last one.
+        return f"{where}最後一個工作日" if rule.day > 23 else f"{where}第 {rule.day} 個工作日"
     day = "月底" if rule.day >= 31 else f" {rule.day} 日"
     return f"{where}{day}前".replace("每月的次月", "次月")
 

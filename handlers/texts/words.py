@@ -41,6 +41,7 @@ KIND = {"deadline": DEADLINE, "window": WINDOW, "period": PERIOD, "event": EVENT
 MEETING_WORDS = ("會議", "召開", "會報")
 WHOLE_YEAR = "全年"
 ROLLED = "遇假日順延"
+EARLIER = "遇假日提前"
 
 # ---------------------------------------------------------------- people and places
 

@@ -26,6 +26,7 @@ _ATOM = re.compile(
     r"|(?<![\d.:])(?P<n>\d{1,2})(?P<nday>日)?(?![\d.:月]))"
     r"(?:⟨(?P<wd>\d)⟩)?"
 )
+_DEADLINE_WORD = re.compile(r"(?:以|之)?前|止")
 _LIST_GAP = re.compile(rf"{SEP}+")
 _WEEKLY_TAIL = re.compile(rf"每?{WEEK}({WD}(?:{SEP}{WEEK}?{WD})*)(?![次回遍趟至到~])")
 # 前 and 止 right after the date; 8/29:研究生畢業離校截止日 names its deadline a little later.
@@ -48,6 +49,10 @@ class _Atom:
     is_day: bool = False
     later: int = 0  # 1 when written after 翌年/次年/隔年/明年
     weekday: int | None = None  # the weekday written in brackets after it
+
+
+# The days every year has in each month (29 February is not in every plan year).
+_DAYS_IN = {1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
 
 
 def _year(digits: str | None) -> int | None:
@@ -139,7 +144,15 @@ def read_dates(r: Reading) -> None:
                 continue
             break
         end = atoms[i - 1].end
-        used.extend((end + s, end + e) for s, e in _emit(r, _lift_numbers(units), text[end:]))
+        spread = _spread_day(units)
+        if spread is None:
+            r.block("not_understood", text[atoms[i - len(units)].start : end])
+            continue
+        lifted = _lift_numbers(spread)
+        for a in _dropped_deadline_days(text, units, lifted):
+            # 每季末月25日前 once lost its 25日 here: a day number with 前 that nothing read is reported.
+            r.block("not_understood", text[a.start : a.end + 1])
+        used.extend((end + s, end + e) for s, e in _emit(r, lifted, text[end:]))
     _check_weekdays(r, notes)
     for s, e in reversed(used):
         text = text[:s] + "|" + text[e:]
@@ -154,6 +167,47 @@ def _check_weekdays(r: Reading, notes: list[tuple[Day, int | None]]) -> None:
         on = day.on(r.plan_year)
         if on.weekday() != written:
             r.block("weekday_conflict", r.text, date=on.isoformat(), written=written, actual=on.weekday())
+
+
+def _spread_day(units: list[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any]] | None:
+    """2、5、8、11月10日前 and 2月、5月、8月、11月10日前: the day written once is every listed month's.
+
+    Read otherwise, the first left only 11/10 and the second three vague months. A day that some listed month
+    does not have (2、4月30日前) is None: 2/30 would have to become a guess, so the caller reports it.
+    """
+    if len(units) < 2:
+        return units
+    *head, (kind, last, _) = units
+    if kind != "atom" or last.kind != "date":
+        return units
+    months = []
+    for k, a, _ in head:
+        if k == "atom" and a.kind == "num" and not a.is_day and 1 <= a.number <= 12:
+            months.append(a.number)
+        elif k == "atom" and a.kind == "month" and (a.year, a.later) == (last.year, last.later):
+            months.append(a.month)
+        else:
+            return units
+    if months != sorted(set(months)) or months[-1] >= last.month:
+        return units
+    if last.day > min(_DAYS_IN[m] for m in months):
+        return None
+    spread = [
+        ("atom", _Atom("date", a.start, a.end, m, last.day, last.year, later=last.later), None)
+        for m, (_, a, _) in zip(months, head, strict=True)
+    ]
+    return [*spread, units[-1]]
+
+
+def _dropped_deadline_days(text: str, units: list[tuple[str, Any, Any]], lifted: list[tuple[str, Any, Any]]) -> list[_Atom]:
+    """Return the day numbers followed by 前 or 止 (25日前) that _lift_numbers dropped; durations (放假6日) stay out."""
+    kept = {a.start for kind, a, _ in lifted if kind == "atom"}
+    return [
+        a
+        for kind, a, _ in units
+        if kind == "atom" and a.kind == "num" and a.is_day and a.start not in kept
+        and _DEADLINE_WORD.match(text, a.end)
+    ]
 
 
 def _lift_numbers(units: list[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any]]:

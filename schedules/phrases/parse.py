@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from schedules.dates import year_from_digits
 from schedules.phrases.bare_cadences import read_generic, read_weekly
 from schedules.phrases.dates import read_dates
+from schedules.phrases.month_limits import read_month_limits
 from schedules.phrases.numbered_cadences import read_cadences
 from schedules.phrases.parts import read_parts
 from schedules.phrases.reading import Problem, Reading
-from schedules.phrases.rules import Day, Month, Periods, Rule, Schedule, Span
+from schedules.phrases.rules import (
+    Day,
+    Month,
+    MonthlyDeadline,
+    NthWeekday,
+    OneDay,
+    Periods,
+    Rule,
+    Schedule,
+    Span,
+    Weekly,
+    Window,
+)
 from schedules.phrases.text import normalise
 
 # 5曰前, 5目前: a day number whose 日 was mistyped; read it as written would drop the day silently.
@@ -17,7 +32,14 @@ _MISTYPED_DAY = re.compile(r"\d{1,2}[曰目]")
 _TYPOS = re.compile(r"(?<=\d)[曰目]")
 # 20日內, 2個月內 left over once every phrase is read: a time limit from something not understood (每季終了候20日內
 # is not 每季), so the cell is reported rather than read without its deadline.
+# 每月15日前(如遇假日提前): a rest day moves the date to the working day before it, not after.
+_EARLIER = re.compile(r"(?:如|若)?遇(?:例)?(?:假日|休假日|例假日|假期|國定假日)(?:則|即)?(?:提前|提早)(?:辦理|至前1?個?工作日)?")
+# 倒數第2個工作日, 每週第1個工作日: working days no reader counted; read as the month's end they were wrong.
+_UNREAD_WORKING_DAY = re.compile(r"倒數[^|]{0,8}|(?<![以按])[^|以按]{0,8}工作日(?!計)")
 _UNREAD_TIME_LIMIT = re.compile(r"(?<![\d.])\d{1,2}(?:日|天|個月)(?:內|以內)")
+# 及20日前, ~5日 right after a phrase already read: more days of that phrase, which no reader took. Dropped,
+# they once turned 每月5日及20日前 into the 5th only; a duration (放假6日) stands alone and is not one of them.
+_UNREAD_LISTED_DAY = re.compile(r"(?<=\|)(?:[、,及和與暨~]\d{1,2}[日號]?)+[日號](?:前|內|止)?")
 
 
 class ScheduleError(ValueError):
@@ -51,21 +73,71 @@ def parse_schedule(text: str, months: frozenset[int] | None, year: int) -> Sched
         raise ScheduleError("", "沒有時程", (Problem("empty"),))
     normal = normalise(text)
     r = Reading(normal, marked, year, "以工作日計" in normal or "按工作日計" in normal, [], [], [])
+    earlier: list[str] = []
+    r.consume(_EARLIER, lambda m: earlier.append(m.group(0)))
+    read_month_limits(r)
     read_cadences(r)
+    r.consume(_UNREAD_LISTED_DAY, lambda m: r.block("not_understood", m.group(0)))
     read_parts(r)
     read_dates(r)
     read_weekly(r)
     read_generic(r)
     r.consume(_MISTYPED_DAY, lambda m: r.block("not_understood", m.group(0), suggestion=_TYPOS.sub("日", text)))
     r.consume(_UNREAD_TIME_LIMIT, lambda m: r.block("not_understood", m.group(0)))
+    r.consume(_UNREAD_WORKING_DAY, lambda m: r.block("not_understood", m.group(0)))
     # A bare 每月 next to 每月第1個工作日 only repeats the cadence; the precise phrase wins.
     rules = tuple(dict.fromkeys(_most_specific(r.specific) or r.generic))
+    if earlier:
+        rules = _moved_earlier(r, rules, earlier[0])
     problems = r.blocked + _runs_backwards(rules, text) + _outside_plan_year(rules, year, text)
+    problems += _other_year_named(normal, year, problems) + _school_terms(normal, rules)
     if problems:
         raise ScheduleError(text, problems=tuple(problems))
     if not rules:
         raise ScheduleError(text)
     return Schedule(rules, text, year)
+
+
+def _moved_earlier(r: Reading, rules: tuple[Rule, ...], phrase: str) -> tuple[Rule, ...]:
+    """Mark the cell's deadlines as moved before a rest day; block it where a rule's date cannot move so."""
+    moved: list[Rule] = []
+    for rule in rules:
+        if isinstance(rule, MonthlyDeadline) and not rule.working:
+            moved.append(replace(rule, earlier=True))
+        elif isinstance(rule, OneDay) and rule.kind == "deadline":
+            moved.append(replace(rule, earlier=True))
+        elif isinstance(rule, (MonthlyDeadline, NthWeekday)) or (isinstance(rule, (OneDay, Weekly)) and rule.kind == "event"):
+            moved.append(rule)  # a working day or an event on its day: nothing to move
+        else:
+            r.block("not_understood", phrase)  # a window's or a period's end moved earlier: not read
+            return rules
+    return tuple(moved)
+
+
+# 113年度每月5日前 in a 114 plan: the cadence carries no year, but the cell names another one.
+_YEAR_WORD = re.compile(r"(?<![\d.+])(?:民國)?(\d{2,3}|\d{4})年度?(?=每|各)")
+# 暑假每週三: which weeks the summer holidays are is the school's calendar, not ours.
+_SCHOOL_TERM = re.compile(r"暑假|寒假|學期|開學|期中|期末考")
+
+
+def _other_year_named(text: str, plan_year: int, found: list[Problem]) -> list[Problem]:
+    """Return a problem for a year the cell names that is neither the plan's nor already reported."""
+    reported = {p.fields.get("year") for p in found if p.code == "out_of_year"}
+    for m in _YEAR_WORD.finditer(text):
+        try:
+            named = year_from_digits(m.group(1))
+        except ValueError:
+            continue
+        if named != plan_year and named not in reported and 1990 <= named <= 2100:
+            return [Problem("out_of_year", m.group(0), {"year": named, "plan_year": plan_year})]
+    return []
+
+
+def _school_terms(text: str, rules: tuple[Rule, ...]) -> list[Problem]:
+    """Block a school term (暑假, 學期) that no written date places."""
+    term = _SCHOOL_TERM.search(text)
+    dated = any(isinstance(rule, (Window, OneDay, Span)) or getattr(rule, "first", None) for rule in rules)
+    return [Problem("not_understood", term.group(0))] if term and not dated else []
 
 
 def _runs_backwards(rules: tuple[Rule, ...], text: str) -> list[Problem]:

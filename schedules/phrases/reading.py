@@ -34,6 +34,7 @@ class Reading:
     specific: list[Rule]
     generic: list[Rule]
     blocked: list[Problem]
+    limited: tuple[int, ...] | None = None  # months a range beside 每月 names (1~6月每月): see month_limits
 
     def marked_or(self, default: tuple[int, ...]) -> tuple[int, ...]:
         return self.months or default

@@ -50,6 +50,7 @@ class MonthlyDeadline:
     day: int
     working: bool = False  # `day` counts working days, not calendar days
     shift: int = 0  # 1: due in the month after (次月)
+    earlier: bool = False  # 遇假日提前: a rest day moves it to the working day before, not after
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ class OneDay:
     TYPE: ClassVar[str] = "one_day"
     on: Day
     kind: str = "deadline"
+    earlier: bool = False  # 遇假日提前: a rest day moves it to the working day before, not after
 
 
 Rule = MonthlyDeadline | Periods | Span | Window | Weekly | NthWeekday | OneDay

@@ -37,6 +37,7 @@ _TIME_OF_DAY = re.compile(rf"\(?{_TIME}(?:\s*[至到~]\s*{_TIME})?\)?")
 _NEXT_YEAR_WORD = re.compile(r"(?:翌|次|隔|明)年度?(?=\d{1,2}月|\d{1,2}/)")
 _DAY = r"(?:\+?\d{1,2}月\d{1,2}[日號]|\d{1,2}/\d{1,2})"
 _FROM_TO = re.compile(rf"起({_DAY})[,、]?訖({_DAY})")  # 起7月1日,訖8月29日
+_SLASH_MONTH_END = re.compile(r"(?<![\d/.])(\d{1,2})/底")  # 1/1~2/底: 2/底 is 2月底, not the day 2
 _SHORT_DAY_RANGE = re.compile(r"(?<![\d.])(\d{1,2})月(\d{1,2})~(\d{1,2})[日號]")
 _SHORT_CROSS_RANGE = re.compile(r"(?<![\d.])(\d{1,2})月(\d{1,2})~(\d{1,2})月(\d{1,2})[日號]")
 _FROM_TODAY = re.compile(r"即日起?~((?:\+)?\d{1,2}月\d{1,2}[日號]|\d{1,2}/\d{1,2}|\d{2,4}\.\d{1,2}\.\d{1,2})止?")
@@ -87,6 +88,7 @@ def normalise(text: str) -> str:
     t = _NEXT_YEAR_WORD.sub(NEXT_YEAR, t)
     t = _FROM_TO.sub(r"\1~\2", t)
     t = _RANGE_WORD.sub("~", t)
+    t = _SLASH_MONTH_END.sub(r"\1月底", t)
     t = _SHORT_CROSS_RANGE.sub(r"\1月\2日~\3月\4日", t)
     t = _SHORT_DAY_RANGE.sub(r"\1月\2日~\1月\3日", t)
     t = _FROM_TODAY.sub(r"\1前", t)

@@ -151,7 +151,8 @@ def read_xls(path: Path) -> list[tuple[str, Rows]]:
     if path.stat().st_size > MAX_XLS_BYTES:
         raise SheetError("too_big", limit_mb=MAX_XLS_BYTES // (1024 * 1024))
     try:
-        wb = xlrd.open_workbook(str(path), ragged_rows=True, on_demand=True)
+        # formatting_info: a percentage (0.6 shown as 60%) is known only by its cell's number format.
+        wb = xlrd.open_workbook(str(path), ragged_rows=True, on_demand=True, formatting_info=True)
     except xlrd.XLRDError as exc:
         raise SheetError("locked" if "encrypt" in str(exc).lower() else "corrupt", kind="xls") from exc
     except (xlrd.compdoc.CompDocError, *BROKEN) as exc:
@@ -187,6 +188,15 @@ def _xls_rows(wb, sheet, budget: CellBudget) -> Rows:
     return rows
 
 
+def _xls_format(wb, cell) -> str:
+    """Return the cell's number format string ("0%", "General"), or "" where the workbook names none."""
+    try:
+        fmt = wb.format_map.get(wb.xf_list[cell.xf_index].format_key)
+    except (IndexError, TypeError, AttributeError):
+        return ""
+    return fmt.format_str if fmt is not None else ""
+
+
 def _xls_value(wb, cell) -> str:
     import xlrd
 
@@ -195,6 +205,8 @@ def _xls_value(wb, cell) -> str:
     if cell.ctype == xlrd.XL_CELL_BOOLEAN:
         return "TRUE" if cell.value else "FALSE"
     if cell.ctype == xlrd.XL_CELL_NUMBER:
+        if "%" in _xls_format(wb, cell):
+            return number_text(round(cell.value * 100, 10)) + "%"
         return number_text(cell.value)
     if cell.ctype == xlrd.XL_CELL_DATE:
         try:
