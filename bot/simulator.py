@@ -110,14 +110,14 @@ def messages():
 def _adopt_pushes(sender, user: str) -> None:
     """Add the digests another process pushed (planbot remind, a clock apart) to the chat where they are now."""
     with _svc().runtime.sessions() as session:
-        rows = session.execute(
-            select(Delivery.retry_key, Delivery.payload)
-            .where(Delivery.recipient == user, Delivery.sent_at.is_not(None))
-            .order_by(Delivery.id)
+        sent = session.execute(
+            select(Delivery.id, Delivery.retry_key).where(Delivery.recipient == user, Delivery.sent_at.is_not(None))
         ).all()
+        new = sorted(row_id for row_id, key in sent if not sender.knows(key))
+        stmt = select(Delivery.retry_key, Delivery.payload).where(Delivery.id.in_(new)).order_by(Delivery.id)
+        rows = session.execute(stmt).all() if new else []
     for key, data in rows:
-        if not sender.knows(key):
-            sender.adopt(user, key, to_json(render(replies_from_payload(data))))
+        sender.adopt(user, key, to_json(render(replies_from_payload(data))))
 
 
 def _int(text: str | None) -> int:
