@@ -59,7 +59,7 @@ def create_app(runtime: Runtime | None = None, sender=None, testing: bool = Fals
     check_web_settings(settings, testing)
     sender = sender or reply_sender(runtime)
     dispatcher = Dispatcher(runtime.sessions, runtime.clock, sender, settings.handlers, lease=settings.event_lease,
-                            threads=settings.event_threads)
+                            threads=settings.event_threads, chat_mode=settings.chat_mode)
     sync = settings.sync_events
     journal = EventJournal(runtime.engine, runtime.clock.now)
     separate = settings.separate_worker and not sync
@@ -82,7 +82,7 @@ def make_dispatcher(runtime: Runtime, poll: float = 0.2) -> Dispatcher:
     """Return a dispatcher for the separate events process, configured like the web app's."""
     settings = runtime.settings
     return Dispatcher(runtime.sessions, runtime.clock, reply_sender(runtime), settings.handlers, poll=poll,
-                      lease=settings.event_lease, threads=settings.event_threads)
+                      lease=settings.event_lease, threads=settings.event_threads, chat_mode=settings.chat_mode)
 
 
 def reply_sender(runtime: Runtime):

@@ -5,7 +5,8 @@ Jobs (never one per reminder):
   so a person still gets one message a morning), write them, push them. Rest days do nothing.
 - `tend` every 5 minutes in push hours: run the morning if it has not run yet today (a clock started
   at 11:00, or a standby clock whose leader died), resend what is still unsent, and send the one-off
-  reminders team leads asked for from 未回報 (`handlers/nudges.py`).
+  reminders team leads asked for from 未回報 (`handlers/nudges.py`). It also sends the notices conversations
+  queued and left unsent.
 - `housekeeping` at night: expire unsent digests of past mornings and prune old ones. It pushes nothing.
 Every job runs under the run lock, so two clock processes never both send. The process's edges (the LINE
 sender or the log outbox, LINE's quota, the export link) are wired here by `clockwork`.
@@ -122,6 +123,8 @@ class Clockwork:
                 report.sent = self._send(now.date())
             if self.times.morning <= now.time() < self.times.push_until:
                 report.nudges = self._send_nudges()
+            # Notices a conversation queued (a 我是 … card) and its worker left unsent: same retry key, sent once.
+            deliveries.send_notices(self.sessions, self.send, self.clock.now)
         return report
 
     def housekeeping(self) -> int:

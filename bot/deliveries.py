@@ -21,6 +21,7 @@ from schedules.clock import TAIPEI
 from schedules.planner import PlannedDelivery
 from storage import queries
 from storage.models import AuditLog, Delivery
+from storage.onboarding import NOTICE_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -293,3 +294,25 @@ def pushing_through(client) -> Sender:
         return outcome(client.push(to, render(replies), retry_key))
 
     return send
+
+
+# Notices: pushes a conversation queued (a 我是 … card for the coordinator, the answer to the person), sent
+# after the event that queued them, through the same settle path as the digests.
+
+
+def send_notices(sessions: sessionmaker[Session], send: Sender, now: Callable[[], datetime],
+                 max_age: timedelta = timedelta(hours=24)) -> SendReport:
+    """Push the queued notices not yet sent (one pass; what LINE refused for now waits for the next event)."""
+    report = SendReport()
+    with sessions() as session:
+        rows = session.execute(
+            select(Delivery.id, Delivery.recipient, Delivery.retry_key, Delivery.payload)
+            .where(Delivery.key.startswith(NOTICE_PREFIX), Delivery.sent_at.is_(None), Delivery.failed_at.is_(None),
+                   Delivery.created_at >= now() - max_age)
+            .order_by(Delivery.id)
+        ).all()
+        session.rollback()
+        for row_id, recipient, key, data in rows:
+            report.calls += 1
+            report.left += _settle(session, row_id, _push(send, recipient, data, key), now(), report)
+    return report

@@ -32,6 +32,7 @@ from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
 from bot.render import render
+from bot.responsive import after_answer, before_answer
 from handlers.incoming import Context, Incoming, Settings
 from storage import queries
 from storage.db import unit_of_work
@@ -146,6 +147,7 @@ class Dispatcher:
     lease: float = DEFAULT_LEASE
     threads: int = DEFAULT_THREADS
     wall: Callable[[], float] = time.time  # leases are wall time shared by every process (the clock may be fixed)
+    chat_mode: bool = False  # PLANBOT_CHAT_MODE: mark each message read before answering it
 
     def __post_init__(self) -> None:
         # The pid tells an operator (and the process tests) which process holds a claim.
@@ -362,6 +364,7 @@ class Dispatcher:
                 if not done:
                     break  # lost the claim or the answer waits for a resend: later events keep their order
                 settled += 1
+                after_answer(self.sessions, self.sender, self.clock.now)
         finally:
             self.release(ids)
             with self._state:
@@ -428,6 +431,7 @@ class Dispatcher:
     def _handle(self, session: Session, row: WebhookEvent) -> tuple[str, list[Message]]:
         if row.mode == "standby":
             return "standby", []
+        before_answer(self.sender, row.body, self.chat_mode)
         outcome, replies = self._answer(session, row.body)
         return outcome, render(replies) if replies else []
 

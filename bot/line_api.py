@@ -31,16 +31,20 @@ from linebot.v3.messaging import (
     ApiClient,
     ApiException,
     Configuration,
+    MarkMessagesAsReadByTokenRequest,
     Message,
     MessagingApi,
+    MessagingApiBlob,
     MulticastRequest,
     PushMessageRequest,
     ReplyMessageRequest,
+    ShowLoadingAnimationRequest,
 )
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.line.me"
+DEFAULT_DATA_URL = "https://api-data.line.me"  # uploads and downloads (rich-menu images) go to LINE's data host
 MAX_RECIPIENTS = 500
 MAX_MESSAGES = 5
 REQUEST_ID_HEADER = "x-line-request-id"
@@ -240,6 +244,7 @@ class LineSender:
         rng: random.Random | None = None,
         wall_clock: Callable[[], float] = time.time,
         pool_maxsize: int = 10,
+        data_url: str | None = None,
     ) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
@@ -250,6 +255,12 @@ class LineSender:
         config.connection_pool_maxsize = pool_maxsize
         self._client = ApiClient(config)
         self._api = MessagingApi(self._client)
+        self.api = self._api  # for bot/rich_menus.py, through `call`
+        # The SDK sends every call to Configuration.host, so the data host needs a client of its own.
+        data = Configuration(access_token=access_token, host=_data_host(base_url, data_url))
+        data.retries = False
+        self._data_client = ApiClient(data)
+        self.blob = MessagingApiBlob(self._data_client)
         self.timeout = timeout
         self.max_attempts = max_attempts
         self.backoff_base = backoff_base
@@ -260,8 +271,9 @@ class LineSender:
 
     def close(self) -> None:
         """Close pooled connections."""
-        self._client.rest_client.pool_manager.clear()
-        self._client.close()
+        for client in (self._client, self._data_client):
+            client.rest_client.pool_manager.clear()
+            client.close()
 
     def __enter__(self) -> LineSender:
         return self
@@ -371,6 +383,28 @@ class LineSender:
         return Quota(
             limit=None if quota_type == "none" else int(limit.value or 0), used=int(used.total_usage)
         )
+
+    def call(self, what: str, call: Callable[[], Any], expected: Collection[int] = ()) -> tuple[SendResult, Any]:
+        """Run one other API call (rich menus…) with the same retries; return its result and data."""
+        return self._read(what, call, expected)
+
+    def start_loading(self, chat_id: str, seconds: int = 20) -> SendResult:
+        """Show the loading animation in a one-to-one chat (one attempt: it only helps while it is quick)."""
+        request = ShowLoadingAnimationRequest(chat_id=chat_id, loading_seconds=seconds)
+        return self._once("loading", lambda: self._api.show_loading_animation_with_http_info(
+            request, _request_timeout=min(self.timeout, 3.0)))
+
+    def mark_as_read(self, token: str) -> SendResult:
+        """Mark the user's messages up to the webhook's markAsReadToken as read (chat mode; one attempt)."""
+        request = MarkMessagesAsReadByTokenRequest(mark_as_read_token=token)
+        return self._once("mark as read", lambda: self._api.mark_messages_as_read_by_token_with_http_info(
+            request, _request_timeout=min(self.timeout, 3.0)))
+
+    def _once(self, what: str, call: Callable[[], Any]) -> SendResult:
+        outcome = self._attempt(call)
+        result = self._judge(outcome, 1, False, False) or _failure(outcome, 1)
+        self._log_result(what, None, result)
+        return result
 
     # -- the retry loop ------------------------------------------------------------------------------
     def _read(
@@ -515,6 +549,15 @@ def _retry_after(outcome: _Outcome, wall_clock: Callable[[], float]) -> float | 
     except (TypeError, ValueError):
         return None
     return max(when.timestamp() - wall_clock(), 0.0)
+
+
+def _data_host(base_url: str | None, data_url: str | None) -> str:
+    """Return where uploads go: data_url, else the base URL when it is not LINE's own (a test fake), else LINE's data host."""
+    if data_url:
+        return data_url.rstrip("/")
+    if base_url and base_url.rstrip("/") != DEFAULT_BASE_URL:
+        return base_url.rstrip("/")
+    return DEFAULT_DATA_URL
 
 
 def _check_messages(messages: Sequence[Message]) -> None:

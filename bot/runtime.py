@@ -44,8 +44,9 @@ class Runtime:
             return None
         if for_replies:
             return LineSender(s.access_token, base_url=s.line_api_base, timeout=min(s.push_timeout, 10.0),
-                              max_attempts=3, backoff_cap=5.0)
-        return LineSender(s.access_token, base_url=s.line_api_base, timeout=s.push_timeout)
+                              max_attempts=3, backoff_cap=5.0, data_url=s.line_api_data_base)
+        return LineSender(s.access_token, base_url=s.line_api_base, timeout=s.push_timeout,
+                          data_url=s.line_api_data_base)
 
     def calendar(self, session: Session) -> WorkCalendar:
         """Return the working-day calendar with the administrators' overrides as they are now."""

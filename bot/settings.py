@@ -26,6 +26,8 @@ class Settings:
     channel_secret: str = ""  # LINE_CHANNEL_SECRET: checks each webhook's signature
     access_token: str = ""  # LINE_CHANNEL_ACCESS_TOKEN: without it replies and pushes stay in this process
     line_api_base: str | None = None  # LINE_API_BASE: LINE's API host (tests point it at a local fake)
+    line_api_data_base: str | None = None  # LINE_API_DATA_BASE: LINE's data host (rich-menu images)
+    chat_mode: bool = False  # PLANBOT_CHAT_MODE=1: the account has chat mode on; messages are marked as read
     push_timeout: float = 10.0  # PLANBOT_PUSH_TIMEOUT: seconds for one call to LINE
     quota_reserve: int = 0  # PLANBOT_QUOTA_RESERVE: pushes of the monthly quota kept back
     simulator: bool = False  # PLANBOT_SIMULATOR=1: the browser simulator at /simulator (never in production)
@@ -47,6 +49,8 @@ class Settings:
             channel_secret=env.get("LINE_CHANNEL_SECRET") or "",
             access_token=env.get("LINE_CHANNEL_ACCESS_TOKEN") or "",
             line_api_base=env.get("LINE_API_BASE") or None,
+            line_api_data_base=env.get("LINE_API_DATA_BASE") or None,
+            chat_mode=env.get("PLANBOT_CHAT_MODE") == "1",
             push_timeout=float(env.get("PLANBOT_PUSH_TIMEOUT") or 10),
             quota_reserve=int(env.get("PLANBOT_QUOTA_RESERVE") or 0),
             simulator=env.get("PLANBOT_SIMULATOR") == "1",

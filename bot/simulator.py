@@ -15,6 +15,7 @@ from bot.clock import clockwork
 from bot.render import render, to_json
 from handlers.digests import replies_from_payload
 from handlers.imports.staff import ROLE_LABELS
+from handlers.rich_menus import menu_of, pages_of
 from handlers.texts import web as W
 from handlers.texts.cli import SKIP_REASONS
 from schedules.clock import FixedClock
@@ -73,6 +74,24 @@ def build_event(user_id: str, text: str | None, data: str | None, timestamp_ms: 
     else:
         event["postback"] = {"data": data or ""}
     return event
+
+
+@bp.get("/api/menu")
+def menu():
+    """Return the rich menu the person sees (their role's pages; a stranger's is the default staff menu)."""
+    user = request.args.get("user", "")
+    with _svc().runtime.sessions() as session:
+        staff = session.scalar(select(Staff).where(Staff.line_user_id == user)) if user else None
+        role = staff.role if staff is not None and staff.active else None
+    return jsonify({"pages": [_page(p) for p in pages_of(menu_of(role))]})
+
+
+def _page(page) -> dict:
+    areas = [{"x": a.x, "y": a.y, "width": a.width, "height": a.height, "label": a.action.label, "hint": a.hint,
+              "kind": a.action.kind, "text": a.action.text, "data": a.action.data, "alias": a.action.alias,
+              "tab": a.tab, "selected": a.selected} for a in page.areas]
+    return {"alias": page.alias, "title": page.title, "width": page.width, "height": page.height,
+            "chat_bar_text": page.chat_bar_text, "areas": areas}
 
 
 @bp.post("/api/send")

@@ -6,7 +6,18 @@ new command is one entry here. Order matters: it is the order of 說明's lines 
 
 from __future__ import annotations
 
-from handlers import console_link, due_lists, exports, help, linking, reports, search, summaries, team
+from handlers import (
+    console_link,
+    due_lists,
+    exports,
+    help,
+    linking,
+    onboarding,
+    reports,
+    search,
+    summaries,
+    team,
+)
 from handlers.access import MAY_EXPORT, MAY_SUMMARIZE
 from handlers.commands import CommandDef, Commands, Help
 from handlers.texts import chat as M
@@ -97,4 +108,5 @@ COMMANDS = Commands([
         "hello", help.show_help, ("你好", "您好", "哈囉", "嗨", "早安", "午安", "hello", "hi"), small_talk=True,
     ),
     CommandDef("link", linking.link, ("綁定", "連結帳號", "綁定帳號", "link"), offered=False, linked_only=False),
+    CommandDef("introduce", onboarding.introduce, ("我是",), offered=False, linked_only=False),
 ])

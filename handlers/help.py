@@ -8,6 +8,7 @@ from handlers.incoming import Context
 from handlers.replies import MAX_QUICK_REPLIES, Button, Reply, Text
 from handlers.request import Request
 from handlers.texts import chat as M
+from handlers.texts import onboarding as O
 from storage.models import Role
 
 # What anyone is offered when the role's own menu does not apply (an empty message, nothing close).
@@ -54,7 +55,7 @@ def unlinked(req: Request, ctx: Context | None = None) -> list[Reply]:
     """Answer anyone whose LINE account is not linked: no plan data, only how to link (one line in a group)."""
     if req.incoming.group_id:
         return [Text(M.UNLINKED_IN_GROUP)]  # the code and how to get it are for a one-to-one chat
-    return [Text(M.UNLINKED)]
+    return [Text(f"{M.UNLINKED}\n\n{O.OR_INTRODUCE}")]
 
 
 def not_understood(req: Request, ctx: Context) -> list[Reply]:

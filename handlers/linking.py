@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers import access, scopes
-from handlers.help import role_buttons
+from handlers.help import role_buttons, unlinked
 from handlers.incoming import Context
 from handlers.replies import Reply, Text
 from handlers.request import Request
@@ -75,6 +75,6 @@ def greet(req: Request, ctx: Context) -> list[Reply]:
         return [Text(M.JOIN_GROUP)]
     staff = req.who.staff
     if staff is None:
-        return [Text(M.UNLINKED)]
+        return unlinked(req, ctx)
     section = staff.section.name if staff.section else ""
     return [Text(M.FOLLOW_KNOWN.format(name=staff.name), role_buttons(req.commands, staff.role, section))]

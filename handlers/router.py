@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from datetime import date
 
-from handlers import help, linking, memory, nudges, postbacks, reports, search
+from handlers import help, linking, memory, nudges, onboarding, postbacks, reports, rich_menus, search
 from handlers.catalog import COMMANDS
 from handlers.commands import Command, is_filler, strip_mention
 from handlers.digests import digest_more
@@ -60,6 +60,8 @@ POSTBACKS: dict[str, PostbackHandler] = {
     "card": search.show_card,
     "more": _more,
     "nudge": nudges.on_nudge,
+    "onboard": onboarding.decide,
+    rich_menus.SWITCH_ACTION: lambda req, ctx, fields: [],  # a rich-menu tab: LINE switched it, nothing to say
 }
 
 

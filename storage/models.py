@@ -316,6 +316,51 @@ class ConsoleToken(Base):
     staff: Mapped[Staff] = relationship()
 
 
+# -- onboarding requests and rich menus ---------------------------------------------------------------
+
+
+class OnboardingRequest(Base):
+    """A LINE account that said 我是 NAME: waits for the coordinator's (or the section chief's) 同意 for 72 hours.
+
+    status: pending, approved, refused, expired or replaced (the same account asked again).
+    """
+
+    __tablename__ = "onboarding_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_user_id: Mapped[str] = mapped_column(String(64), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+
+    staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])
+
+
+class RichMenuRecord(Base):
+    """A rich menu `planbot richmenu install` made at LINE: which page of which role's menu, and its alias."""
+
+    __tablename__ = "rich_menus"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page: Mapped[str] = mapped_column(String(32), unique=True)  # also the alias id, e.g. planbot-chief-2
+    menu_id: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RichMenuLink(Base):
+    """The rich menu planbot last linked to a LINE account (so a role change or an unlink switches it once)."""
+
+    __tablename__ = "rich_menu_links"
+
+    line_user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    page: Mapped[str] = mapped_column(String(32))
+    menu_id: Mapped[str] = mapped_column(String(100))
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 # ---------------------------------------------------------------- conversation state (0011)
 
 

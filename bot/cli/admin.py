@@ -8,8 +8,10 @@ from pathlib import Path
 import click
 
 from bot.cli.common import CliError, office_for, parse_day, runtime
+from bot.rich_menus import sync_quietly
 from handlers.imports.staff import ROLE_LABELS, StaffImportError, import_staff, read_roster, role_named
 from handlers.texts import cli as C
+from handlers.texts import onboarding as O
 from schedules.dates import format_date, parse_year
 from storage import queries
 from storage.db import unit_of_work
@@ -67,7 +69,35 @@ def staff_add(ctx: click.Context, name: str, section_name: str | None, role_text
         person.role = role
         person.section_id = section.id if section else person.section_id
         queries.audit(session, rt.clock.now(), "cli", "staff.add", staff=name, role=role.value)
+    _switch_menus(rt)
     click.echo(C.STAFF_SAVED.format(verb=verb, name=name, section=section_name or C.NO_SECTION, role=ROLE_LABELS[role]))
+
+
+def _switch_menus(rt) -> None:
+    """Give each linked account its role's menu after a change (only where LINE is configured)."""
+    client = rt.line_client()
+    if client is not None:
+        with client:
+            sync_quietly(client, rt.sessions, rt.clock.now())
+
+
+@staff.command("unlink")
+@click.argument("name")
+@click.option("--office", help="機關名稱。")
+@click.pass_context
+def staff_unlink(ctx: click.Context, name: str, office: str | None) -> None:
+    """解除同仁的 LINE 綁定（換手機、離職時；之後可再發綁定碼）。"""
+    rt = runtime(ctx)
+    with unit_of_work(rt.sessions) as session:
+        off = office_for(session, office)
+        person = queries.staff_by_name(session, off.id, name)
+        if person is None:
+            raise CliError(C.NOT_ON_ROSTER.format(name=name))
+        was = person.line_user_id
+        person.line_user_id = None
+        queries.audit(session, rt.clock.now(), "cli", "staff.unlink", staff=name)
+    _switch_menus(rt)
+    click.echo((O.STAFF_UNLINKED if was else O.STAFF_NOT_LINKED).format(name=name))
 
 
 @staff.command("list")
@@ -119,6 +149,7 @@ def staff_import(ctx: click.Context, file: Path, office: str | None) -> None:
             import_staff(session, off, rows, rt.clock.now(), file.name)
     except StaffImportError as exc:
         raise CliError(str(exc)) from exc
+    _switch_menus(rt)
     click.echo(C.STAFF_IMPORTED.format(count=len(rows), office=off.name))
 
 

@@ -31,6 +31,9 @@ from openapi_core.validation.request.exceptions import ParameterValidationError
 
 from .line_limits import limit_errors
 from .line_openapi import SpecError, messaging_api, schema_errors
+from .line_rich_menus import DATA_HOST_OPERATIONS, RichMenuOps, RichMenuState
+from .line_rich_menus import ROUTES as RICH_MENU_ROUTES
+from .line_rich_menus import limit_errors as rich_menu_limit_errors
 
 FaultKind = int | Literal["timeout", "drop"]
 When = Literal["before", "after"]
@@ -66,6 +69,7 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     ("GET", re.compile(r"^/v2/bot/message/quota/consumption$"), "consumption"),
     ("GET", re.compile(r"^/v2/bot/profile/(?P<user_id>[^/]+)$"), "profile"),
     ("GET", re.compile(r"^/v2/bot/message/(?P<message_id>[^/]+)/content$"), "content"),
+    *RICH_MENU_ROUTES,
 ]
 
 
@@ -93,6 +97,7 @@ class RecordedRequest:
     operation: str | None = None
     status: int | None = None
     fault: Fault | None = None
+    data_host: bool = False  # reached the data host (api-data.line.me), not the API host
 
 
 class Delivery(NamedTuple):
@@ -161,8 +166,8 @@ class _Answer:
     content_type: str = "application/json"
 
 
-class FakeLineAPI:
-    """LINE's Messaging API on 127.0.0.1 at a free port; use as a context manager or start()/stop()."""
+class FakeLineAPI(RichMenuOps):
+    """LINE's Messaging API on 127.0.0.1 at a free port (its data host on another); a context manager or start()/stop()."""
 
     def __init__(self, access_token: str | None = None, timeout_hold: float = DEFAULT_TIMEOUT_HOLD) -> None:
         self.access_token = access_token
@@ -185,8 +190,11 @@ class FakeLineAPI:
         self._tokens: dict[str, _ReplyToken] = {}
         self._profiles: dict[str, dict[str, str]] = {}
         self._contents: dict[str, tuple[bytes, str]] = {}
+        self.rich = RichMenuState()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self._data_server: _Server | None = None
+        self._data_thread: threading.Thread | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self) -> FakeLineAPI:
@@ -203,6 +211,14 @@ class FakeLineAPI:
             name="fake-line-api",
         )
         self._thread.start()
+        self._data_server = _Server(("127.0.0.1", 0), _Handler, self, data_host=True)
+        self._data_thread = threading.Thread(
+            target=self._data_server.serve_forever,
+            kwargs={"poll_interval": 0.01},
+            daemon=True,
+            name="fake-line-api-data",
+        )
+        self._data_thread.start()
         return self
 
     def stop(self) -> None:
@@ -210,13 +226,16 @@ class FakeLineAPI:
         if self._server is None:
             return
         self._stopping.set()
-        self._server.shutdown()
-        self._server.close_all_connections()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = None
-        self._thread = None
+        for server, thread in ((self._server, self._thread), (self._data_server, self._data_thread)):
+            if server is None:
+                continue
+            server.shutdown()
+            server.close_all_connections()
+            server.server_close()
+            if thread is not None:
+                thread.join(timeout=5)
+        self._server = self._data_server = None
+        self._thread = self._data_thread = None
 
     def __enter__(self) -> FakeLineAPI:
         return self.start()
@@ -231,6 +250,20 @@ class FakeLineAPI:
             raise RuntimeError("FakeLineAPI is not started")
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
+
+    @property
+    def data_url(self) -> str:
+        """Return the URL to give the client instead of https://api-data.line.me (uploads)."""
+        if self._data_server is None:
+            raise RuntimeError("FakeLineAPI is not started")
+        host, port = self._data_server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def _answer_of(self, status: int, body: Any = None, content_type: str = "application/json") -> _Answer:
+        return _Answer(status, {} if body is None else body, content_type=content_type)
+
+    def _fail_of(self, status: int, message: str) -> _Answer:
+        return _error(status, message)
 
     # -- test set-up -----------------------------------------------------------------------------
     def issue_reply_token(self, recipient: str = "U" + "0" * 32, *, expired: bool = False) -> str:
@@ -451,6 +484,8 @@ class FakeLineAPI:
             return self._reject(record, 404, NOT_FOUND)
         operation, params = route
         record.operation = operation
+        if (operation in DATA_HOST_OPERATIONS) != record.data_host and operation != "content":
+            return self._reject(record, 404, NOT_FOUND)  # uploads live on api-data.line.me, the rest on api.line.me
         problem = self._validate(record, operation, split.path, split.query)
         if problem is not None:
             return problem
@@ -458,10 +493,10 @@ class FakeLineAPI:
         return handler(record, **params)
 
     def _validate(self, record: RecordedRequest, operation: str, path: str, query: str) -> _Answer | None:
-        if record.body and record.json is None:
+        if record.body and record.json is None and operation not in DATA_HOST_OPERATIONS:
             return self._reject(record, 400, "The request body could not be parsed as JSON")
         request = MockRequest(
-            DATA_HOST if operation == "content" else API_HOST,
+            DATA_HOST if operation == "content" or operation in DATA_HOST_OPERATIONS else API_HOST,
             record.method,
             path,
             args={k: v[-1] for k, v in parse_qs(query).items()},
@@ -476,7 +511,9 @@ class FakeLineAPI:
         except OpenAPIError as exc:
             details = schema_errors(exc)
             return self._reject(record, 400, f"The request body has {len(details)} error(s)", details)
-        details = limit_errors(operation, record.json)
+        details = limit_errors(operation, record.json) + [
+            SpecError(prop, message) for prop, message in rich_menu_limit_errors(operation, record.json)
+        ]
         if details:
             return self._reject(record, 400, f"The request body has {len(details)} error(s)", details)
         if "x-line-retry-key" in record.headers and operation not in RETRY_KEY_OPERATIONS:
@@ -596,9 +633,11 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128
 
     def __init__(
-        self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], fake: FakeLineAPI
+        self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], fake: FakeLineAPI,
+        data_host: bool = False,
     ) -> None:
         self.fake = fake
+        self.data_host = data_host
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
         super().__init__(address, handler)
@@ -646,11 +685,15 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._handle()
 
+    def do_DELETE(self) -> None:
+        self._handle()
+
     def _handle(self) -> None:
         fake = self.server.fake
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         record = fake._record(self.command, self.path, self.headers.items(), raw)
+        record.data_host = self.server.data_host
         until = fake._hold_for(record)
         while until is not None and not until.wait(0.05) and not fake._stopping.is_set():
             pass

@@ -119,6 +119,7 @@ def text_event(
     room_id: str | None = None,
     message_id: str | None = None,
     quote_token: str | None = None,
+    mark_as_read_token: str | None = None,
     mode: Mode = "active",
     redelivery: bool = False,
     timestamp: int | datetime | None = None,
@@ -131,6 +132,8 @@ def text_event(
         "text": text,
         "quoteToken": quote_token or secrets.token_urlsafe(48),
     }
+    if mark_as_read_token is not None:
+        message["markAsReadToken"] = mark_as_read_token
     return _event(
         "message",
         source(user_id, group_id, room_id),

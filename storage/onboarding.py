@@ -1,0 +1,93 @@
+"""Self-introductions (我是 NAME) waiting for a confirmation, and the pushes that tell people about them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import Delivery, OnboardingRequest, Role, Staff
+
+LIFETIME = timedelta(hours=72)
+MAX_PER_DAY = 3  # requests one LINE account may send in 24 hours
+NOTICE_PREFIX = "notice:"  # the outbox rows (deliveries) that are not morning digests
+
+
+def asked_last_day(session: Session, line_user_id: str, now: datetime) -> int:
+    """Count the requests the account sent in the last 24 hours."""
+    return session.scalar(
+        select(func.count()).where(
+            OnboardingRequest.line_user_id == line_user_id, OnboardingRequest.created_at > now - timedelta(hours=24)
+        )
+    ) or 0
+
+
+def pending_of(session: Session, line_user_id: str, now: datetime) -> OnboardingRequest | None:
+    """Return the account's request still waiting (not expired), if any."""
+    return session.scalar(
+        select(OnboardingRequest).where(
+            OnboardingRequest.line_user_id == line_user_id, OnboardingRequest.status == "pending",
+            OnboardingRequest.expires_at > now,
+        ).order_by(OnboardingRequest.id.desc()).limit(1)
+    )
+
+
+def create(session: Session, line_user_id: str, staff: Staff, now: datetime) -> OnboardingRequest:
+    """Store a new request; the account's earlier waiting ones are replaced."""
+    session.execute(
+        update(OnboardingRequest)
+        .where(OnboardingRequest.line_user_id == line_user_id, OnboardingRequest.status == "pending")
+        .values(status="replaced")
+    )
+    request = OnboardingRequest(line_user_id=line_user_id, staff_id=staff.id, status="pending", created_at=now,
+                                expires_at=now + LIFETIME)
+    session.add(request)
+    session.flush()
+    return request
+
+
+def get(session: Session, request_id: int) -> OnboardingRequest | None:
+    return session.get(OnboardingRequest, request_id)
+
+
+def decide(session: Session, request: OnboardingRequest, status: str, by: Staff | None, now: datetime) -> None:
+    """Close a request (approved, refused, expired or replaced); on approval the others for that person close too."""
+    request.status = status
+    request.decided_at = now
+    request.decided_by = by.id if by else None
+    if status == "approved":
+        session.execute(
+            update(OnboardingRequest)
+            .where(OnboardingRequest.staff_id == request.staff_id, OnboardingRequest.status == "pending",
+                   OnboardingRequest.id != request.id)
+            .values(status="replaced", decided_at=now)
+        )
+    session.flush()
+
+
+def staff_named(session: Session, name: str) -> list[Staff]:
+    """Return the staff of that exact name (any office)."""
+    return list(session.scalars(select(Staff).where(Staff.name == name).order_by(Staff.id)))
+
+
+def confirmers(session: Session, staff: Staff) -> list[Staff]:
+    """Return who may confirm a request for staff and hears of it: the office's coordinators, and the section chief."""
+    rows = session.scalars(
+        select(Staff).where(Staff.office_id == staff.office_id, Staff.active, Staff.line_user_id.is_not(None),
+                            Staff.following, Staff.id != staff.id).order_by(Staff.id)
+    )
+    return [s for s in rows if s.role is Role.coordinator
+            or (s.role is Role.chief and staff.section_id is not None and s.section_id == staff.section_id)]
+
+
+def queue_notice(session: Session, key: str, staff: Staff | None, recipient: str, payload: dict, now: datetime) -> None:
+    """Write a push to the outbox (the deliveries table, sent by bot/deliveries.py), once per key."""
+    key = NOTICE_PREFIX + key
+    if session.scalar(select(Delivery.id).where(Delivery.key == key)) is not None:
+        return
+    session.add(Delivery(key=key, morning=now.date(), recipient=recipient, staff_id=staff.id if staff else None,
+                         reasons="onboarding", payload=payload, retry_key=str(uuid.uuid4()), created_at=now,
+                         attempts=0))
+    session.flush()
