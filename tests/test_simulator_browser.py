@@ -185,6 +185,9 @@ def test_a_stranger_who_binds_is_listed_by_name(simulator, browser):
     option = page.locator(f"#who option[value='{stranger}']")
     expect(option).to_contain_text("蔡宜臻")
     expect(page.locator("#who")).to_have_value(stranger)
+    # The chat is still there, each message once.
+    expect(page.locator("#chat > *")).to_have_count(2)
+    assert _chat(page)[0] == f"me:綁定 {simulator.code}"
     # Another stranger is still offered to try binding again.
     expect(page.locator("#who option", has_text=SIMULATOR_STRANGER)).to_have_count(1)
     assert page.locator("#who option", has_text=SIMULATOR_STRANGER).get_attribute("value") != stranger
