@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -48,8 +50,9 @@ class Simulator:
     code: str
 
 
-@pytest.fixture
-def simulator(sqlite_db):
+@contextmanager
+def serving(sqlite_db) -> Iterator[Simulator]:
+    """Serve the demo (plan, roster, 蔡宜臻 not linked yet) with the simulator over HTTP."""
     with sqlite_db.sessions() as session:
         import_plan(session, DEMO / "wenshan-113.ods", 2024, MONDAY, tracking_from=date(2024, 1, 1))
         import_staff(session, queries.only_office(session), read_roster(DEMO / "staff.csv"), MONDAY, "staff.csv")
@@ -63,9 +66,24 @@ def simulator(sqlite_db):
     start_answering(app)
     http = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=http.serve_forever, daemon=True).start()
-    yield Simulator(f"http://127.0.0.1:{http.server_port}/simulator", sender, sqlite_db.sessions, code)
-    http.shutdown()
-    app.extensions["planbot"].dispatcher.stop()
+    try:
+        yield Simulator(f"http://127.0.0.1:{http.server_port}/simulator", sender, sqlite_db.sessions, code)
+    finally:
+        http.shutdown()
+        app.extensions["planbot"].dispatcher.stop()
+
+
+@pytest.fixture
+def simulator(sqlite_db):
+    with serving(sqlite_db) as served:
+        yield served
+
+
+@pytest.fixture
+def simulator_url(sqlite_db):
+    """The simulator's address alone (other browser tests take this one)."""
+    with serving(sqlite_db) as served:
+        yield served.url
 
 
 @pytest.fixture(scope="module")
