@@ -103,8 +103,9 @@ def send():
     if text is None and data is None:
         return jsonify({"error": "text or data required"}), 400
     svc = _svc()
-    if hasattr(svc.sender, "said"):  # before the webhook, so the answer comes after it in the chat
-        svc.sender.said(user, str(payload.get("shown") or text or data))
+    shown = payload.get("shown") or text  # a postback shows in the chat only with its button's words
+    if shown and hasattr(svc.sender, "said"):  # before the webhook, so the answer comes after it in the chat
+        svc.sender.said(user, str(shown))
     ts = int(svc.runtime.clock.now().timestamp() * 1000)
     body = json.dumps({"destination": "Usimulator", "events": [build_event(user, text, data, ts)]}, ensure_ascii=False)
     raw = body.encode("utf-8")
