@@ -3,10 +3,10 @@
 Jobs (never one per reminder):
 - `morning` at 08:30 Asia/Taipei: plan the day's digests (due dates and the monthly round together,
   so a person still gets one message a morning), write them, push them. Rest days do nothing.
-- `tend` every 5 minutes in push hours: run the morning if it has not run yet today (a clock started
+- `tend` every 5 minutes in push hours (and it sends the notices conversations queued and left unsent): run the morning if it has not run yet today (a clock started
   at 11:00, or a standby clock whose leader died), resend what is still unsent, and send the one-off
-  reminders team leads asked for from 未回報 (`handlers/nudges.py`). It also sends the notices conversations
-  queued and left unsent.
+  reminders team leads asked for from 未回報 (`handlers/nudges.py`). At any hour it
+  deletes the export files whose links expired (or were used), so none outlives its link by long.
 - `housekeeping` at night: expire unsent digests of past mornings and prune old ones. It pushes nothing.
 Every job runs under the run lock, so two clock processes never both send. The process's edges (the LINE
 sender or the log outbox, LINE's quota, the export link) are wired here by `clockwork`.
@@ -115,6 +115,9 @@ class Clockwork:
             if not leading:
                 report.skipped = "another clock is running"
                 return report
+            with unit_of_work(self.sessions) as session:
+                exports.prune(session, now)
+            self._send_notices()  # at any hour: a closure announced in the evening is news that evening
             with self.sessions() as session:
                 done = now.date() in deliveries.run_mornings(session, now.date())
             if not done:
@@ -123,12 +126,44 @@ class Clockwork:
                 report.sent = self._send(now.date())
             if self.times.morning <= now.time() < self.times.push_until:
                 report.nudges = self._send_nudges()
-            # Notices a conversation queued (a 我是 … card) and its worker left unsent: same retry key, sent once.
-            deliveries.send_notices(self.sessions, self.send, self.clock.now)
         return report
 
+    def notices(self, wait: float = 60.0) -> deliveries.SendReport:
+        """Send the pushes conversations queued (a closure's notices to owners), quota permitting."""
+        with self.lock.hold(wait) as leading:
+            if not leading:
+                return deliveries.SendReport()
+            return self._send_notices()
+
+    def _send_notices(self) -> deliveries.SendReport:
+        now = self.clock.now()
+        if self.quota is not None:
+            with self.sessions() as session:
+                waiting = len(deliveries.pending(session, None, now, self._max_age, deliveries.NOTICE_PREFIX))
+            if waiting and not self._quota_allows(waiting):
+                log.error("LINE quota would be exceeded: %d notices not sent", waiting)
+                return deliveries.SendReport(left=waiting, errors=["quota"])
+        return deliveries.send_pending(
+            self.sessions, self.send, self.clock.now, None, self._max_age, self.passes, self.pause, self.sleep,
+            prefix=deliveries.NOTICE_PREFIX,
+        )
+
+    def _send_nudges(self) -> deliveries.SendReport:
+        """Push the one-off reminders asked for from 未回報, if LINE's quota allows all of them."""
+        with self.sessions() as session:
+            waiting = len(deliveries.pending(session, None, self.clock.now(), self._max_age, deliveries.NUDGE_PREFIX))
+        if not waiting:
+            return deliveries.SendReport()
+        if self.quota is not None and not self._quota_allows(waiting):
+            log.error("LINE quota would be exceeded: %d reminders asked for from 未回報 not sent", waiting)
+            return deliveries.SendReport(left=waiting, errors=["quota"])
+        return deliveries.send_pending(
+            self.sessions, self.send, self.clock.now, None, self._max_age, self.passes, self.pause, self.sleep,
+            prefix=deliveries.NUDGE_PREFIX,
+        )
+
     def housekeeping(self) -> int:
-        """Expire the unsent digests of past mornings and delete digests older than a year."""
+        """Expire the unsent digests of past mornings, delete digests older than a year and export files past their link."""
         now = self.clock.now()
         with self.lock.hold(LOCK_WAIT) as leading:
             if not leading:
@@ -137,7 +172,7 @@ class Clockwork:
                 expired = deliveries.expire_stale(session, now.date(), now, self._max_age)
                 pruned = deliveries.prune(session, now.date() - timedelta(days=KEEP_DAYS))
                 files = exports.prune(session, now)
-        log.info("housekeeping: %d expired, %d pruned, %d old export files removed", len(expired), pruned, files)
+        log.info("housekeeping: %d expired, %d pruned, %d used or expired export files removed", len(expired), pruned, files)
         return len(expired)
 
     @property
@@ -202,8 +237,8 @@ class Clockwork:
 
     def _export_url(self, session: Session, planned: PlannedDelivery, now: datetime) -> str | None:
         compiled = [ln for ln in planned.lines if ln.reason == "compiled"]
-        if not compiled or self.export_link is None:
-            return None
+        if not compiled or self.export_link is None or planned.via != "user":
+            return None  # a one-time download link is for one person, never a group's members
         sections = {ln.section for ln in compiled}
         # A chief sees only their section's part; the coordinator the whole office.
         section = planned.section_id if len(sections) == 1 and planned.section_id is not None else None
@@ -223,17 +258,6 @@ class Clockwork:
         return deliveries.send_pending(
             self.sessions, self.send, self.clock.now, morning, self._max_age, self.passes, self.pause, self.sleep
         )
-
-    def _send_nudges(self) -> deliveries.SendReport:
-        """Push the one-off reminders waiting in the outbox, if LINE's quota allows all of them."""
-        with self.sessions() as session:
-            waiting = len(deliveries.pending_nudges(session, self.clock.now(), self._max_age))
-        if not waiting:
-            return deliveries.SendReport()
-        if self.quota is not None and not self._quota_allows(waiting):
-            log.error("LINE quota would be exceeded: %d reminders asked for from 未回報 not sent", waiting)
-            return deliveries.SendReport(left=waiting, errors=["quota"])
-        return deliveries.send_nudges(self.sessions, self.send, self.clock.now, self._max_age, self.passes, self.pause, self.sleep)
 
 
 def _coordinator_ids(session: Session) -> list[str]:

@@ -19,14 +19,14 @@ from handlers.digests import replies_from_payload
 from handlers.replies import Reply
 from schedules.clock import TAIPEI
 from schedules.planner import PlannedDelivery
-from storage import queries
+from storage import outbox, queries
 from storage.models import AuditLog, Delivery
-from storage.onboarding import NOTICE_PREFIX
 
 log = logging.getLogger(__name__)
 
 DIGEST_PREFIX = "digest:"
-NUDGE_PREFIX = "nudge:"  # a one-off reminder a team lead asked for (handlers/nudges.py writes them)
+NOTICE_PREFIX = outbox.NOTICE_PREFIX  # pushes a conversation queued (storage.outbox), sent by the same outbox
+NUDGE_PREFIX = "nudge:"  # a one-off reminder a team lead asked for from 未回報 (handlers/nudges.py writes them)
 RUN_ACTION = "remind.morning"
 # Retry keys derive from the delivery key, so even a row written twice would carry the same one.
 RETRY_NAMESPACE = uuid.UUID("6f0b8a52-3f0e-4d55-9a51-6c1d2a9e7b10")
@@ -127,34 +127,25 @@ def expire_stale(session: Session, today: date, now: datetime, max_age: timedelt
     return rows
 
 
-def pending(session: Session, morning: date, now: datetime, max_age: timedelta) -> list[tuple[int, str, str, dict]]:
-    """Return (id, recipient, retry key, payload) of the morning's digests still to send, oldest first."""
+def pending(
+    session: Session, morning: date | None, now: datetime, max_age: timedelta, prefix: str = DIGEST_PREFIX
+) -> list[tuple[int, str, str, dict]]:
+    """Return (id, recipient, retry key, payload) of the morning's digests still to send, oldest first.
+
+    With `prefix=NOTICE_PREFIX` and no morning: the pushes a conversation queued (a closure's notices).
+    """
     stmt = (
         select(Delivery.id, Delivery.recipient, Delivery.retry_key, Delivery.payload)
         .where(
-            Delivery.morning == morning,
             Delivery.sent_at.is_(None),
             Delivery.failed_at.is_(None),
             Delivery.created_at >= now - max_age,
-            Delivery.key.startswith(DIGEST_PREFIX),
+            Delivery.key.startswith(prefix),
         )
         .order_by(Delivery.id)
     )
-    return [tuple(r) for r in session.execute(stmt)]
-
-
-def pending_nudges(session: Session, now: datetime, max_age: timedelta) -> list[tuple[int, str, str, dict]]:
-    """Return (id, recipient, retry key, payload) of the one-off reminders still to send, oldest first."""
-    stmt = (
-        select(Delivery.id, Delivery.recipient, Delivery.retry_key, Delivery.payload)
-        .where(
-            Delivery.key.startswith(NUDGE_PREFIX),
-            Delivery.sent_at.is_(None),
-            Delivery.failed_at.is_(None),
-            Delivery.created_at >= now - max_age,
-        )
-        .order_by(Delivery.id)
-    )
+    if morning is not None:
+        stmt = stmt.where(Delivery.morning == morning)
     return [tuple(r) for r in session.execute(stmt)]
 
 
@@ -168,41 +159,14 @@ def send_pending(
     pause: float = 0.5,
     sleep: Callable[[float], None] = time.sleep,
     workers: int = 8,
+    prefix: str = DIGEST_PREFIX,
 ) -> SendReport:
     """Push the morning's unsent digests; a retryable failure is tried again (same retry key) a few passes later."""
-    rows = lambda session, at: pending(session, morning, at, max_age)  # noqa: E731 - a one-line selection
-    return send_rows(sessions, send, now, rows, passes, pause, sleep, workers)
-
-
-def send_nudges(
-    sessions: sessionmaker[Session],
-    send: Sender,
-    now: Callable[[], datetime],
-    max_age: timedelta = timedelta(hours=24),
-    passes: int = 4,
-    pause: float = 0.5,
-    sleep: Callable[[float], None] = time.sleep,
-) -> SendReport:
-    """Push the unsent one-off reminders, as `send_pending` pushes digests."""
-    return send_rows(sessions, send, now, lambda session, at: pending_nudges(session, at, max_age), passes, pause, sleep)
-
-
-def send_rows(
-    sessions: sessionmaker[Session],
-    send: Sender,
-    now: Callable[[], datetime],
-    rows_of: Callable[[Session, datetime], list[tuple[int, str, str, dict]]],
-    passes: int = 4,
-    pause: float = 0.5,
-    sleep: Callable[[float], None] = time.sleep,
-    workers: int = 8,
-) -> SendReport:
-    """Push the rows `rows_of` selects; a retryable failure is tried again (same retry key) a few passes later."""
     report = SendReport()
     # Pushes wait on the network, so a few run at once; only this thread touches the session.
     with sessions() as session, ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="push") as pool:
         for n in range(passes):
-            rows = rows_of(session, now())
+            rows = pending(session, morning, now(), max_age, prefix)
             session.rollback()
             if not rows:
                 break
@@ -244,11 +208,11 @@ def _settle(session: Session, row_id: int, outcome: SendOutcome, at: datetime, r
 
 
 def prune(session: Session, before: date) -> int:
-    """Delete digests of mornings before `before` (sent or given up) and one-off reminders; return how many."""
+    """Delete digests and notices of mornings before `before` (sent or given up), and one-off reminders; return how many."""
     result = session.execute(
         delete(Delivery).where(
             Delivery.morning < before,
-            Delivery.key.startswith(DIGEST_PREFIX),
+            Delivery.key.startswith(DIGEST_PREFIX) | Delivery.key.startswith(NOTICE_PREFIX),
             (Delivery.sent_at.is_not(None)) | (Delivery.failed_at.is_not(None)),
         )
     )

@@ -37,7 +37,7 @@ class Settings:
     event_lease: float = 30.0  # PLANBOT_EVENT_LEASE: seconds a worker holds a conversation unrenewed
     event_threads: int = 4  # PLANBOT_EVENT_THREADS: conversations one worker answers at once
     allow_http: bool = False  # PLANBOT_ALLOW_HTTP=1: an http PUBLIC_URL chosen on purpose
-    handlers: HandlerSettings = field(default_factory=HandlerSettings)  # PUBLIC_URL, PLANBOT_EXPORT_DIR
+    handlers: HandlerSettings = field(default_factory=HandlerSettings)  # PUBLIC_URL, LINE_BOT_BASIC_ID
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -62,7 +62,7 @@ class Settings:
             allow_http=env.get("PLANBOT_ALLOW_HTTP") == "1",
             handlers=HandlerSettings(
                 public_url=(env.get("PUBLIC_URL") or default.public_url).rstrip("/"),
-                export_dir=env.get("PLANBOT_EXPORT_DIR") or default.export_dir,
+                line_bot_basic_id=(env.get("LINE_BOT_BASIC_ID") or "").strip(),
             ),
         )
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
-from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, request, send_file
 from linebot.v3.webhook import SignatureValidator
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from handlers import exports
 from handlers.texts import web as W
 from storage.db import unit_of_work
-from storage.models import ExportFile
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhook", __name__)
@@ -68,19 +67,20 @@ def healthz() -> Response:
 
 @bp.get("/files/<token>")
 def download(token: str):
-    """Serve an exported control table once, within 24 hours of its making.
+    """Serve an exported control table once, within 24 hours of its making, from the database.
 
-    The link is used up only when the whole file went out: HEAD (link scanners), a partial Range and a
-    download broken off before its end leave it usable.
+    Whichever process made the link (the web, `planbot events`, the clock), the file is in the database.
+    The link is used up, and the file's bytes dropped, only when the whole file went out: HEAD (link
+    scanners), a partial Range and a download broken off before its end leave it usable.
     """
     svc = services()
     now = svc.runtime.clock.now()
     with svc.runtime.sessions() as session:
-        export = _usable_export(session, token, now)
-    if export is None or not Path(export.path).is_file():
+        export = exports.usable(session, token, now)
+    if export is None:
         return Response(W.DOWNLOAD_EXPIRED, status=410, mimetype="text/plain; charset=utf-8")
-    response = send_file(export.path, as_attachment=True, download_name=export.filename, conditional=True,
-                         etag=False, max_age=0)
+    response = send_file(io.BytesIO(export.content), mimetype=export.mime_type, as_attachment=True,
+                         download_name=export.filename, conditional=True, etag=False, max_age=0)
     response.headers["Cache-Control"] = "no-store"
     whole = response.status_code == 200 or (
         response.status_code == 206 and response.content_range is not None
@@ -93,21 +93,12 @@ def download(token: str):
     return response
 
 
-
-
-def _usable_export(session, token: str, now):
-    if not token or len(token) > 64:
-        return None
-    return session.scalar(select(ExportFile).where(ExportFile.token == token, ExportFile.used_at.is_(None),
-                                                    ExportFile.expires_at > now))
-
-
 def _then_consume(body, svc, token: str, now):
     """Yield the file, then use the link up: only a server that wrote the last chunk asks for more."""
     try:
         yield from body
         with unit_of_work(svc.runtime.sessions) as session:
-            exports.take(session, token, now)
+            exports.use_up(session, token, now)
     finally:
         close = getattr(body, "close", None)
         if close is not None:

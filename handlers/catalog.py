@@ -7,10 +7,12 @@ new command is one entry here. Order matters: it is the order of 說明's lines 
 from __future__ import annotations
 
 from handlers import (
+    closures,
     console_link,
     due_lists,
     exports,
     help,
+    leave,
     linking,
     onboarding,
     reports,
@@ -22,6 +24,7 @@ from handlers.access import MAY_EXPORT, MAY_SUMMARIZE
 from handlers.commands import CommandDef, Commands, Help
 from handlers.texts import chat as M
 from handlers.texts import console as T
+from handlers.texts import leave as L
 from storage.models import Role
 
 EVERYONE = (Role.staff, Role.chief, Role.coordinator, Role.director)
@@ -100,6 +103,16 @@ COMMANDS = Commands([
         "invite", team.invite_code, ("綁定碼", "發綁定碼", "邀請碼"), roles=(Role.coordinator,), refusal=M.REFUSE_INVITE,
         help=Help(office="綁定碼 姓名：發給同仁一次性的綁定碼（研考）"),
     ),
+    CommandDef(
+        "leave", leave.ask_leave, ("請假", "休假"),
+        help=Help(L.HELP_LEAVE, chief=L.HELP_LEAVE_CHIEF, office=L.HELP_LEAVE_OFFICE),
+    ),
+    CommandDef("leave_back", leave.back, ("銷假", "取消請假")),
+    CommandDef(
+        "closure", closures.close, ("停班", "停止上班"), roles=(Role.coordinator,), refusal=L.CLOSURE_REFUSED,
+        help=Help(office=L.HELP_CLOSURE),
+    ),
+    CommandDef("reopen", closures.reopen, ("取消停班",), roles=(Role.coordinator,), refusal=L.CLOSURE_REFUSED),
     CommandDef("link_group", linking.link_group, ("綁定群組", "群組綁定"), offered=False),
     CommandDef(
         "thanks", help.thanks, ("謝謝", "感謝", "多謝", "謝啦", "3q", "thanks", "thank you", "thx"), small_talk=True,

@@ -12,8 +12,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from handlers import access
+from handlers import access, reminder_log
 from handlers.agenda import Due, agenda, item_occurrences, number_key
+from handlers.leave import leave_notes, with_note
 from handlers.request import Asker
 from handlers.texts import readings as R
 from schedules.calendar import WorkCalendar
@@ -84,6 +85,12 @@ class Row:
     schedule_problem: str | None
     status_text: str
     cells: list[Cell]
+    inactive_owners: list[str] = field(default_factory=list)  # deactivated colleagues still named on the item
+
+    @property
+    def no_active_owner(self) -> bool:
+        """Say whether nobody active owns the item any more (nobody is reminded of it)."""
+        return not self.owners or len(self.inactive_owners) == len(self.owners)
 
     @property
     def states(self) -> set[str]:
@@ -144,8 +151,11 @@ def control_table(session: Session, who: Asker, calendar: WorkCalendar, today: d
     statuses = queries.latest_statuses(session, [i.id for i in items])
     rows_by_section: dict[int, list[Row]] = {}
     counts = dict.fromkeys(LEGEND, 0)
+    notes = leave_notes(session, plan.office_id, today)
     for item in sorted(items, key=lambda i: (i.section_id, i.position, number_key(i.number))):
         row = _row(item, statuses, plan.year, calendar, today, tracking, counts)
+        if notes:  # 請假中，由 X 代理 beside an owner on leave
+            row.owners = [with_note(o, notes) for o in item.owners]
         if filters.state and filters.state not in row.states:
             continue
         rows_by_section.setdefault(item.section_id, []).append(row)
@@ -174,8 +184,12 @@ def _row(
             if 1 <= int(month) <= 12:
                 cells[int(month) - 1].marked = True
     owners = [o.name for o in item.owners]
+    inactive = [o.name for o in item.owners if not o.active]
     reading = R.reading(schedule) if schedule else ""
-    return Row(item.id, item.number, item.title, owners, item.schedule_text, reading, item.schedule_problem, item.status_text, cells)
+    return Row(
+        item.id, item.number, item.title, owners, item.schedule_text, reading, item.schedule_problem, item.status_text, cells,
+        inactive,
+    )
 
 
 @dataclass
@@ -185,6 +199,7 @@ class OccurrenceView:
     due: Due
     state: str
     reports: list[ProgressReport]
+    reminders: list[reminder_log.SentReminder] = field(default_factory=list)
 
 
 @dataclass
@@ -205,7 +220,13 @@ def month_view(session: Session, who: Asker, item_id: int, month: int, calendar:
     tracking = tracking_start(item.plan)
     dues = [d for d in agenda(session, [item], item.plan.year, calendar) if month in months_of(d.occ, item.plan.year)]
     history = _reports(session, item.id, [d.occ.key for d in dues])
-    views = [OccurrenceView(d, occurrence_state(d, today, tracking), history.get(d.occ.key, [])) for d in dues]
+    views = [
+        OccurrenceView(
+            d, occurrence_state(d, today, tracking), history.get(d.occ.key, []),
+            reminder_log.sent_for(session, item.id, d.occ.key, d.occ.starts or d.occ.due, d.occ.due),
+        )
+        for d in dues
+    ]
     return MonthView(item, month, views, access.may_report(who, item))
 
 

@@ -21,12 +21,14 @@ from handlers.replies import (
     Card,
     CardRow,
     Carousel,
+    FileLink,
     Reply,
     Text,
     to_dict,
 )
 from handlers.request import Request
 from handlers.texts import chat as M
+from handlers.texts import leave as L
 from handlers.texts import reminders as T
 from schedules.dates import format_date
 from schedules.planner import DEFAULT_POLICY, URGENCY, Line, PlannedDelivery
@@ -100,6 +102,8 @@ def _reply(d: Mapping) -> Reply:
         return _card(d)
     if kind == "carousel":
         return Carousel(tuple(_card(c) for c in d["cards"]), d.get("alt_text", ""), _buttons(d.get("quick_replies")))
+    if kind == "filelink":  # an answer sent one-to-one from a group (匯出)
+        return FileLink(d["title"], d["url"], d["filename"], d["expires_text"], d.get("note", ""))
     raise ValueError(f"cannot rebuild a stored reply of type {kind!r}")
 
 
@@ -171,6 +175,7 @@ def _header(lines: Sequence[Line], day: str, via: str, to: str) -> Card:
 def _item_card(line: Line, buttons: bool) -> Card:
     label = T.REASON_LABELS[line.reason]
     rows = [CardRow(label, _when(line), "alert" if line.reason in ALERT else "normal")]
+    rows.extend(_cover_rows(line))
     if line.kind in ("window", "period") and line.starts:
         span = T.PERIOD_SPAN.format(starts=format_date(line.starts), due=format_date(line.due))
         rows.append(CardRow(T.ROW_PERIOD, f"{line.label}（{span}）" if line.kind == "period" and line.label else span))
@@ -192,6 +197,17 @@ def _item_card(line: Line, buttons: bool) -> Card:
         )
     subtitle = " ".join(p for p in (line.section, line.number) if p)
     return Card(_short(line.title), subtitle, tuple(rows[:MAX_CARD_ROWS]), actions)
+
+
+def _cover_rows(line: Line) -> list[CardRow]:
+    """Say whose item a deputy's line is, who covers an escalated owner, who reported in their absence."""
+    if line.on_behalf:
+        return [CardRow(L.ON_BEHALF.format(name=line.on_behalf), tone="alert")]
+    if line.covered_by and line.reason == "covered":
+        return [CardRow(L.COVERED_REPORT.format(name=line.covered_by))]
+    if line.covered_by:
+        return [CardRow(L.COVERED_BY.format(name=line.covered_by))]
+    return []
 
 
 def _when(line: Line) -> str:

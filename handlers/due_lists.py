@@ -229,6 +229,9 @@ def _none_overdue(req: Request, ctx: Context, plan: Plan, scoped: Scoped) -> str
     if wider is None:
         return M.OVERDUE_NONE.format(whose=scoped.whose)
     section = req.who.staff.section if wider != M.WHOLE_OFFICE else None
+    # The count below is the section's (or the office's) data: asked here, not offered (a group is told of it).
+    if not (access.sees_section(req.who, section.id) if section else access.sees_every_section(req.who)):
+        return M.OVERDUE_NONE.format(whose=scoped.whose)
     items = queries.items_of_plan(ctx.session, plan.id, section.id if section else None)
     late = [d for d in agenda(ctx.session, items, plan.year, ctx.calendar, end=ctx.today) if d.is_overdue(ctx.today)]
     if not late:
@@ -320,9 +323,9 @@ def _nav(req: Request, scoped: Scoped | None = None) -> tuple[Button, ...]:
 
 def _wider(req: Request) -> str | None:
     """Return 全所 for those who see every section, a chief's own section, else None."""
-    if access.sees_every_section(req.who):
+    if access.could_ask_for(req.who):
         return M.WHOLE_OFFICE
     section = req.who.staff.section if req.who.staff else None
-    if section is not None and access.sees_section(req.who, section.id):
+    if section is not None and access.could_ask_for(req.who, section.id):
         return section.name
     return None

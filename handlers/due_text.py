@@ -8,6 +8,7 @@ from datetime import date
 
 from handlers.agenda import Due, before_tracking, tracking_start
 from handlers.texts import chat as M
+from handlers.texts import console_admin as S
 from handlers.texts import tracking as T
 from schedules.dates import format_date, format_month_day
 from storage.models import Item, Section, Status
@@ -149,8 +150,11 @@ def status_label(due: Due, today: date) -> str:
 
 
 def owners_text(item: Item) -> str:
-    """Return the owners' names, or （未指定）."""
-    return M.LIST_SEP.join(o.name for o in item.owners) or M.NOBODY
+    """Return the owners' names (a deactivated one marked, and 無在職承辦人 when none is active), or （未指定）."""
+    if all(o.active for o in item.owners):
+        return M.LIST_SEP.join(o.name for o in item.owners) or M.NOBODY
+    names = M.LIST_SEP.join(o.name if o.active else S.INACTIVE_OWNER.format(name=o.name) for o in item.owners)
+    return names if any(o.active for o in item.owners) else names + S.NO_ACTIVE_OWNER
 
 
 def number_text(item: Item, with_section: bool) -> str:

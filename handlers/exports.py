@@ -1,20 +1,20 @@
 """Exports of the control table (one sheet per section, 執行情形 from the latest reports), as one service.
 
 - `table_sheets` builds the sheets, `write_table` writes them to a file (`planbot export`);
-- `publish` writes a file behind a one-time link (24 hours, one download) and `monthly_link` does it
-  for the compiled monthly round (the clock);
-- `take` claims a link's file (the web's /files/<token>), `prune` deletes expired files (the clock's housekeeping);
+- `publish` keeps a file in the database behind a one-time link (24 hours, one download), so the web process
+  serves links made by any process; `monthly_link` does it for the compiled monthly round (the clock);
+- `usable` gives a link's file without using it up, `take` uses it up and drops its bytes (the web's
+  /files/<token> once the whole file went out), `prune` deletes used and expired files (the clock);
 - `export` is the chat's 匯出 handler, a thin layer over the above.
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
+import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from handlers import access, scopes
@@ -31,8 +31,9 @@ from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
 from schedules.dates import format_date, roc_year
 from schedules.plan_inputs import calendar_of
-from storage import queries
-from storage.models import ExportFile, Item, Plan, ProgressReport, Section, Status
+from storage import export_files, queries
+from storage.export_files import Download
+from storage.models import Item, Plan, ProgressReport, Section, Status
 from storage.sheets import Sheet, SheetError, write_workbook
 
 log = logging.getLogger(__name__)
@@ -178,13 +179,9 @@ def publish(
     session: Session, settings: Settings, now: datetime, actor: str, sheets: list[Sheet], name: str, ext: str, kind: str,
     scope: str,
 ) -> FileLink:
-    """Write the sheets to a file in the export folder and return its one-time link (24 hours, one download)."""
-    folder = Path(settings.export_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_urlsafe(24)
-    path = write_workbook(folder / f"{token}{ext}", sheets).resolve()
+    """Keep the sheets as a file in the database and return its one-time link (24 hours, one download)."""
     expires = now + LINK_LIFETIME
-    session.add(ExportFile(token=token, path=str(path), filename=name + ext, created_at=now, expires_at=expires))
+    token = export_files.store(session, workbook_bytes(sheets, ext), name + ext, now, expires)
     queries.audit(session, now, actor, "export.create", file=name + ext)
     session.flush()
     local = expires.astimezone(TAIPEI)
@@ -196,19 +193,28 @@ def publish(
     )
 
 
-def take(session: Session, token: str, now: datetime) -> ExportFile | None:
-    """Return the export behind a token and mark it used, once, within its 24 hours; else None."""
-    if not token or len(token) > 64:
+def workbook_bytes(sheets: list[Sheet], ext: str) -> bytes:
+    """Return the sheets as a .ods or .xlsx file's bytes (written in a private temporary folder, then removed)."""
+    with tempfile.TemporaryDirectory(prefix="planbot-export-") as folder:
+        return write_workbook(Path(folder) / f"table{ext}", sheets).read_bytes()
+
+
+def usable(session: Session, token: str, now: datetime) -> Download | None:
+    """Return the file behind a link that is neither used nor expired, without using the link up."""
+    return export_files.usable(session, token, now)
+
+
+def use_up(session: Session, token: str, now: datetime) -> bool:
+    """Use a link up once its whole file went out, dropping the file's bytes; False if it was used already."""
+    return export_files.consume(session, token, now)
+
+
+def take(session: Session, token: str, now: datetime) -> Download | None:
+    """Return the file behind a link and use the link up (its bytes are dropped), once, within its 24 hours."""
+    download = export_files.usable(session, token, now)
+    if download is None or not export_files.consume(session, token, now):
         return None
-    claimed = session.execute(
-        update(ExportFile)
-        .where(ExportFile.token == token, ExportFile.used_at.is_(None), ExportFile.expires_at > now)
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
-        return None
-    return session.scalar(select(ExportFile).where(ExportFile.token == token).execution_options(populate_existing=True))
+    return download
 
 
 def monthly_link(
@@ -228,10 +234,5 @@ def monthly_link(
 
 
 def prune(session: Session, now: datetime) -> int:
-    """Delete exported files whose link has expired (a day after it stopped working), with their rows."""
-    old = session.scalars(select(ExportFile).where(ExportFile.expires_at < now - timedelta(days=1))).all()
-    for export in old:
-        Path(export.path).unlink(missing_ok=True)
-        session.delete(export)
-    session.flush()
-    return len(old)
+    """Delete the files of used and expired links (the clock, every few minutes); return how many."""
+    return export_files.prune(session, now)

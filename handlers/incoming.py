@@ -28,8 +28,8 @@ class Settings:
     """What handlers need to know about the deployment (read from the environment by bot/settings.py)."""
 
     public_url: str = "http://127.0.0.1:5000"
-    export_dir: str = "instance/exports"
     bot_name: str = "planbot"
+    line_bot_basic_id: str = ""  # LINE_BOT_BASIC_ID (@…): QR codes open the bot's chat with a text typed
 
 
 @dataclass

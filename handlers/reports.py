@@ -26,9 +26,10 @@ from handlers.replies import MAX_QUICK_REPLIES, Button, Reply, Text
 from handlers.request import Request
 from handlers.scopes import month_number
 from handlers.texts import chat as M
+from handlers.texts import leave as L
 from schedules.dates import format_date, format_month_day
 from schedules.occurrences import Occurrence
-from storage import queries
+from storage import leave, queries
 from storage.models import Item, Plan, ProgressReport, Status
 
 # Which occurrence: 3月, 4/29, 第1季, 上半年 or 全年, written between the 編號 and the status.
@@ -91,7 +92,7 @@ def report(req: Request, ctx: Context) -> list[Reply]:
         return [Text(M.UNKNOWN_SECTION.format(name=clip(numbered.section_text, 20), sections=scopes.sections_list(sections)))]
     items = item_lookup.items_numbered(ctx.session, plan, numbered.number, numbered.section)
     candidates = items if numbered.section else item_lookup.preferred(req.who, items)
-    subs = _reportable_sub_items(req, ctx, plan, numbered) if not any(access.may_report(req.who, i) for i in candidates) else []
+    subs = _reportable_sub_items(req, ctx, plan, numbered) if not any(access.may_report(req.who, i, ctx.today) for i in candidates) else []
     if not items and not subs:
         where = M.REPORT_IN_SECTION.format(section=numbered.section.name) if numbered.section else ""
         return [Text(M.REPORT_NOT_FOUND.format(number=numbered.number, where=where))]
@@ -111,7 +112,7 @@ def report(req: Request, ctx: Context) -> list[Reply]:
     if len(candidates) > 1:
         return ask_which(req, ctx, candidates, said, M.NUMBER_MANY.format(number=numbered.number))
     item = candidates[0]
-    if not access.may_report(req.who, item):
+    if not access.may_report(req.who, item, ctx.today):
         return [Text(M.REFUSE_REPORT.format(item=clip(f"{item.number} {item.title}", 40)))]
     if many:
         return backfill.report_many(req, ctx, item, many, said.status)
@@ -138,7 +139,7 @@ def by_name(req: Request, ctx: Context, plan: Plan) -> list[Reply]:
     starts_said = read_said(req.args)
     if not name or starts_said.which is not None or starts_said.status is not None:
         return [Text(M.REPORT_USAGE)]
-    found = [i for i in search.fuzzy(ctx, plan, name) if access.may_report(req.who, i)]
+    found = [i for i in search.fuzzy(ctx, plan, name) if access.may_report(req.who, i, ctx.today)]
     if not found:
         return [Text(M.REPORT_NAME_NOT_FOUND.format(name=clip(name, 20)))]
     if len(found) > 1:
@@ -202,7 +203,7 @@ def _status_button(ctx: Context, label: str, item: Item, occ: Occurrence, status
 
 def _reportable_sub_items(req: Request, ctx: Context, plan: Plan, numbered: item_lookup.Numbered) -> list[Item]:
     """Return the sub-items (6-1, 6-2 …) of the 編號 the asker may report on: their own first, else all they may."""
-    subs = [i for i in item_lookup.sub_items(ctx.session, plan, numbered.number, numbered.section) if access.may_report(req.who, i)]
+    subs = [i for i in item_lookup.sub_items(ctx.session, plan, numbered.number, numbered.section) if access.may_report(req.who, i, ctx.today)]
     owned = [i for i in subs if access.owns(req.who, i)]
     return owned or subs
 
@@ -286,6 +287,9 @@ def record(req: Request, ctx: Context, item: Item, key: str, status: Status, per
     done_before = _done_before(ctx, item.id, key)
     row = _write(req, ctx, item, key, status, percent, note, via=req.who.via)
     text = _confirmation(ctx, item, key, status, percent, note, done_before, staff.name if staff else "—")
+    owner = leave.covered_owner(ctx.session, row.id)
+    if owner is not None:
+        text += "\n" + L.REPORTED_FOR.format(name=owner.name)
     if status is Status.delayed and not note:
         memory.remember(ctx, req.who, "reason", report=row.id)
         text += "\n\n" + M.REPORT_ASK_REASON
@@ -307,6 +311,10 @@ def _write(
         status=status.value, percent=percent,
     )
     ctx.session.flush()
+    if staff is not None and not access.owns(req.who, item):
+        owner = access.covering_for(req.who, item, ctx.today)
+        if owner is not None:  # a deputy's report, kept as made on behalf of the owner on leave
+            leave.mark_covered(ctx.session, row, owner)
     return row
 
 
@@ -501,7 +509,7 @@ def on_report(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]
     item = _item(ctx, fields)
     if item is None or not access.in_office(req.who, item):
         return [Text(M.STALE_BUTTON)]
-    if not access.may_report(req.who, item):
+    if not access.may_report(req.who, item, ctx.today):
         return [Text(M.REFUSE_REPORT.format(item=clip(f"{item.number} {item.title}", 40)))]
     try:
         status = Status(fields.get("s", ""))
@@ -540,7 +548,7 @@ def on_ask(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
     item = _item(ctx, fields)
     if item is None or not access.in_office(req.who, item):
         return [Text(M.STALE_BUTTON)]
-    if not access.may_report(req.who, item):
+    if not access.may_report(req.who, item, ctx.today):
         return [Text(M.REFUSE_REPORT.format(item=clip(f"{item.number} {item.title}", 40)))]
     occ = pick_occurrence(ctx, item, None)
     return ask_status(ctx, item, occ, "")

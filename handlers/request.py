@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from handlers.audience import GroupAudience
 from handlers.commands import Command, Commands
 from handlers.incoming import Incoming
 from handlers.replies import Button
@@ -20,6 +21,7 @@ class Asker:
     staff: Staff | None = None
     group_id: str | None = None
     via: str = "line"  # where the person asks from: the chat, or the console's web pages
+    audience: GroupAudience | None = None  # in a group: its members, who all read the answer
 
     @property
     def known(self) -> bool:

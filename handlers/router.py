@@ -2,7 +2,8 @@
 
 Every event goes through `handle`: text, postback taps, follow and join. Unknown LINE accounts reach
 only 綁定 and the explanation of how to link; every other route needs a linked staff record. In a group
-the bot answers only messages that start with a command keyword or @mention it, so chat stays quiet.
+the bot answers only messages that start with a command keyword or @mention it, so chat stays quiet, and
+an answer not every member may see goes to the asker one-to-one (`handlers/group_answers.py`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,19 @@ import logging
 from collections.abc import Callable
 from datetime import date
 
-from handlers import help, linking, memory, nudges, onboarding, postbacks, reports, rich_menus, search
+from handlers import (
+    closures,
+    group_answers,
+    help,
+    linking,
+    memory,
+    nudges,
+    onboarding,
+    postbacks,
+    reports,
+    rich_menus,
+    search,
+)
 from handlers.catalog import COMMANDS
 from handlers.commands import Command, is_filler, strip_mention
 from handlers.digests import digest_more
@@ -34,6 +47,7 @@ def run(req: Request, ctx: Context) -> list[Reply] | None:
         return None
     if not definition.allows(req.who.role):
         return [Text(definition.refusal)]
+    group_answers.asked(req.who, definition.name)
     return definition.handler(req, ctx)
 
 
@@ -62,6 +76,7 @@ POSTBACKS: dict[str, PostbackHandler] = {
     "nudge": nudges.on_nudge,
     "onboard": onboarding.decide,
     rich_menus.SWITCH_ACTION: lambda req, ctx, fields: [],  # a rich-menu tab: LINE switched it, nothing to say
+    "closure": closures.on_closure,
 }
 
 
@@ -73,13 +88,14 @@ def handle(incoming: Incoming, ctx: Context) -> list[Reply]:
 
 def handle_as(incoming: Incoming, staff: Staff | None, ctx: Context) -> list[Reply]:
     """Answer one event as the given staff member; a failure changes nothing and still gets an answer."""
-    who = Asker(incoming.line_user_id, staff, incoming.group_id)
     savepoint = ctx.session.begin_nested()
     try:
+        who = Asker(incoming.line_user_id, staff, incoming.group_id, audience=group_answers.audience_of(ctx, incoming))
         replies = _dispatch(incoming, who, ctx)
         _remember_more(incoming, who, ctx, replies)
         if len(replies) > MAX_MESSAGES:
             raise ValueError(f"{len(replies)} messages in one reply")
+        replies = group_answers.settle(who, ctx, replies)  # in a group: what not every member may see goes privately
     except Exception:
         # The last net: undo what this event wrote, log it for us, and tell the person plainly.
         log.exception("handling %s from %s failed", incoming.kind, incoming.line_user_id)

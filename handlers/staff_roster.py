@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from handlers import access
 from handlers.request import Asker
-from storage import queries
+from storage import leave, queries
 from storage.invites import create_invite
 from storage.models import Staff
 
@@ -24,6 +24,7 @@ class Member:
     role: str  # Role value
     linked: bool
     active: bool
+    deputies: str = ""  # 第一代理人、第二代理人, as the page shows them
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,13 @@ def roster(session: Session, who: Asker) -> list[Member]:
     """Return the person's office staff by section, or nothing for those who may not manage it."""
     if not may_manage(who):
         return []
+    people = queries.staff_of_office(session, who.staff.office_id)
+    names = {s.id: s.name for s in people}
+    deputies = leave.deputy_ids(session, names)
     return [
-        Member(s.id, s.name, s.section.name if s.section else "", s.role.value, bool(s.line_user_id), s.active)
-        for s in queries.staff_of_office(session, who.staff.office_id)
+        Member(s.id, s.name, s.section.name if s.section else "", s.role.value, bool(s.line_user_id), s.active,
+               "、".join(names.get(d, "") for d in deputies.get(s.id, ())))
+        for s in people
     ]
 
 

@@ -13,9 +13,11 @@ from handlers.commands import is_filler
 from handlers.due_lists import span
 from handlers.due_text import clip, own_name, owners_text
 from handlers.incoming import Context
+from handlers.leave import leave_notes
 from handlers.replies import MAX_CARD_ROWS, MAX_QUICK_REPLIES, Button, Card, CardRow, Reply, Text
 from handlers.request import Request
 from handlers.texts import chat as M
+from handlers.texts import leave as LT
 from handlers.texts import tracking as T
 from schedules.calendar import WorkCalendar
 from schedules.dates import format_date
@@ -44,6 +46,7 @@ class Summary:
     overdue_items: list[Due] = field(default_factory=list)  # each overdue item's latest overdue occurrence
     overdue_times: dict[int, int] = field(default_factory=dict)  # item id -> how many of its occurrences are overdue
     sections: list[Summary] = field(default_factory=list)
+    on_leave: dict[str, str] = field(default_factory=dict)  # owner on leave today -> 請假中，由 X 代理
 
     @property
     def pending(self) -> int:
@@ -78,6 +81,8 @@ class Summary:
                 for d in self.overdue_items
             ],
         }
+        if self.on_leave:
+            data["on_leave"] = dict(self.on_leave)
         if self.sections:
             data["sections"] = [{k: v for k, v in s.to_json().items() if k != "overdue_items"} for s in self.sections]
         return data
@@ -98,6 +103,9 @@ def summarize(
     """Count the section's (or the whole plan's) items active between start and end, as of today."""
     items = queries.items_of_plan(session, plan.id, section.id if section else None)
     result = _count(session, plan, items, section.name if section else M.WHOLE_OFFICE, start, end, today, calendar)
+    notes = leave_notes(session, plan.office_id, today)
+    owners = {o.id: o for i in items for o in i.owners}
+    result.on_leave = {owners[sid].name: note for sid, note in notes.items() if sid in owners}
     if section is None:
         for sec in queries.sections_of(session, plan.office_id):
             own = [i for i in items if i.section_id == sec.id]
@@ -155,7 +163,7 @@ def summary(req: Request, ctx: Context) -> list[Reply]:
         if access.sees_every_section(req.who):
             return [_ask_section(sections, scope.month, req.label("summary"))]
         section = req.who.staff.section
-        if section is None:
+        if section is None or not access.sees_section(req.who, section.id):
             return [Text(M.REFUSE_SUMMARY)]
     start, end = period_of(plan.year, scope.month, ctx.today)
     result = summarize(ctx.session, plan, section, start, end, ctx.today, ctx.calendar)
@@ -167,6 +175,9 @@ def _ask_section(sections: list[Section], month: int | None, command: str) -> Te
     names = [M.WHOLE_OFFICE] + [s.name for s in sections]
     buttons = tuple(Button(n, text=f"{command} {n}{suffix}") for n in names[:MAX_QUICK_REPLIES])
     return Text(M.SUMMARY_ASK_SECTION, buttons)
+
+
+LEAVE_ROWS = 3  # people on leave named on the card; the rest are counted
 
 
 def summary_card(s: Summary, overdue_command: str) -> Card:
@@ -187,6 +198,10 @@ def summary_card(s: Summary, overdue_command: str) -> Card:
                             T.BEFORE_TRACKING_COUNT.format(count=s.before_tracking), "muted"))
     if not s.items:
         rows.append(CardRow(M.SUMMARY_NONE, tone="muted"))
+    away = sorted(s.on_leave.items())
+    rows += [CardRow(name, note, "muted") for name, note in away[:LEAVE_ROWS]]
+    if len(away) > LEAVE_ROWS:
+        rows.append(CardRow(LT.MORE_ON_LEAVE.format(count=len(away) - LEAVE_ROWS), tone="muted"))
     if s.sections:
         rows.append(CardRow(M.SUMMARY_SECTIONS_HEADER))
         rows += [_section_row(sec) for sec in s.sections]
@@ -195,7 +210,7 @@ def summary_card(s: Summary, overdue_command: str) -> Card:
         rows.append(CardRow(M.SUMMARY_OVERDUE_HEADER, tone="alert"))
         room = MAX_CARD_ROWS - len(rows)
         shown = s.overdue_items if len(s.overdue_items) <= room else s.overdue_items[: room - 1]
-        rows += [_overdue_row(d, s.overdue_times[d.item.id], bool(s.sections)) for d in shown]
+        rows += [_overdue_row(d, s.overdue_times[d.item.id], bool(s.sections), s.on_leave) for d in shown]
         if len(shown) < len(s.overdue_items):
             rows.append(CardRow(M.SUMMARY_OVERDUE_MORE.format(n=len(s.overdue_items) - len(shown), scope=s.section), tone="muted"))
         asked = f"{overdue_command} {s.section}"
@@ -212,8 +227,12 @@ def _section_row(sec: Summary) -> CardRow:
     return CardRow(sec.section, text, "alert" if sec.overdue else "normal")
 
 
-def _overdue_row(d: Due, times: int, with_section: bool) -> CardRow:
+def _overdue_row(d: Due, times: int, with_section: bool, on_leave: dict[str, str] | None = None) -> CardRow:
     name = f"{d.item.section.name} {d.item.number}" if with_section else d.item.number
     label = f"{name} {clip(own_name(d.item), 16)}"
     row = M.SUMMARY_OVERDUE_ROW if times == 1 else M.SUMMARY_OVERDUE_ROW_TIMES
-    return CardRow(label, row.format(due=format_date(d.occ.due), owners=owners_text(d.item), times=times), "alert")
+    owners = owners_text(d.item)
+    if on_leave and any(o.name in on_leave for o in d.item.owners):
+        owners = M.LIST_SEP.join(LT.NAME_WITH_NOTE.format(name=o.name, note=on_leave[o.name]) if o.name in on_leave else o.name
+                                 for o in d.item.owners)
+    return CardRow(label, row.format(due=format_date(d.occ.due), owners=owners, times=times), "alert")

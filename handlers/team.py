@@ -71,6 +71,8 @@ def unreported(req: Request, ctx: Context) -> Unreported | list[Reply]:
             scope = scopes.Scope(whole_office=True)
         else:
             scope = scopes.Scope(section=req.who.staff.section)
+            if scope.section is None or not access.sees_section(req.who, scope.section.id):
+                return [Text(M.REFUSE_NOT_REPORTED)]
     items = queries.items_of_plan(ctx.session, opened.plan.id, scope.section.id if scope.section else None)
     today = ctx.today
     since = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
@@ -104,9 +106,9 @@ def person_refusal(req: Request, person: Staff) -> str | None:
     who = req.who
     if who.staff is not None and who.staff.id == person.id:
         return None
-    if access.sees_every_section(who):
-        return None
-    if who.role is Role.chief and person.section_id is not None and access.sees_section(who, person.section_id):
+    if person.section_id is not None and access.sees_section(who, person.section_id):
+        return None  # 研考 and 主任 see every section, a chief their own
+    if person.section_id is None and access.sees_every_section(who):
         return None
     if who.role is Role.chief and who.staff.section is not None:
         return M.REFUSE_PERSON_OTHER_SECTION.format(name=person.name, section=who.staff.section.name)

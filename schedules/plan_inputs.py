@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,9 +12,18 @@ from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
 from schedules.occurrences import expand
 from schedules.phrases import Schedule
-from schedules.planner import OfficeData, Person, PlanItem, Report, SectionInfo, policy_for
-from storage import queries
-from storage.models import Item, Office, Staff
+from schedules.planner import (
+    Absence,
+    CoverReport,
+    OfficeData,
+    Person,
+    PlanItem,
+    Report,
+    SectionInfo,
+    policy_for,
+)
+from storage import leave, queries
+from storage.models import Delivery, Item, Office, Staff
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +44,9 @@ def office_inputs(session: Session, calendar: WorkCalendar, today: date, office_
 
 def _office(session: Session, office: Office, calendar: WorkCalendar, today: date) -> OfficeData:
     sections = tuple(SectionInfo(s.id, s.name, s.line_group_id) for s in queries.sections_of(session, office.id))
-    people = tuple(_person(s) for s in queries.staff_of_office(session, office.id) if s.active)
+    staff = [s for s in queries.staff_of_office(session, office.id) if s.active]
+    deputies = leave.deputy_ids(session, [s.id for s in staff])
+    people = tuple(_person(s, deputies.get(s.id, ())) for s in staff)
     items: list[PlanItem] = []
     # Last year's plan still has overdue items and December's round; next year's has early notices.
     for year in (today.year - 1, today.year, today.year + 1):
@@ -44,13 +55,45 @@ def _office(session: Session, office: Office, calendar: WorkCalendar, today: dat
             items.extend(_item(i, year, calendar) for i in queries.items_of_plan(session, plan.id))
     latest = queries.latest_reports(session, [i.id for i in items])
     reports = {key: Report(r.status.value, r.reported_at.astimezone(TAIPEI).date()) for key, r in latest.items()}
-    return OfficeData(office.id, office.name, sections, people, tuple(items), reports, policy_for(office.settings))
+    absences, covered = _leaves(session, office.id, people, today)
+    return OfficeData(
+        office.id, office.name, sections, people, tuple(items), reports, policy_for(office.settings),
+        absences, covered, _served(session, today) if absences else frozenset(),
+    )
 
 
-def _person(staff: Staff) -> Person:
+# Leaves ending this long ago still matter: the return digest can come after a long holiday.
+LEAVE_LOOKBACK = timedelta(days=31)
+
+
+def _leaves(session: Session, office_id: int, people, today: date) -> tuple[tuple[Absence, ...], tuple[CoverReport, ...]]:
+    rows = leave.leaves_of_office(session, office_id, today - LEAVE_LOOKBACK, today)
+    absences = tuple(Absence(r.staff_id, r.starts, r.ends) for r in rows)
+    if not absences:
+        return (), ()
+    since = min(a.starts for a in absences)
+    names = {p.id: p.name for p in people}
+    start = datetime(since.year, since.month, since.day, tzinfo=TAIPEI)
+    covered = tuple(
+        CoverReport(c.owner_id, names.get(r.staff_id, ""), r.item_id, r.occurrence_key, r.status.value,
+                    r.reported_at.astimezone(TAIPEI).date())
+        for c, r in leave.covered_reports(session, [a.staff_id for a in absences], start)
+    )
+    return absences, covered
+
+
+def _served(session: Session, today: date) -> frozenset[int]:
+    """Return who already has a digest written for the morning (a leave recorded since changes nothing for it)."""
+    rows = session.scalars(
+        select(Delivery.staff_id).where(Delivery.morning == today, Delivery.staff_id.is_not(None), Delivery.key.startswith("digest:"))
+    )
+    return frozenset(rows)
+
+
+def _person(staff: Staff, deputies: tuple[int, ...] = ()) -> Person:
     # A person who blocked the bot cannot be pushed to; the group (if any) tells them instead.
     reachable = staff.line_user_id if staff.following else None
-    return Person(staff.id, staff.name, staff.section_id, staff.role.value, reachable)
+    return Person(staff.id, staff.name, staff.section_id, staff.role.value, reachable, deputies)
 
 
 def _item(item: Item, year: int, calendar: WorkCalendar) -> PlanItem:
@@ -65,3 +108,14 @@ def _item(item: Item, year: int, calendar: WorkCalendar) -> PlanItem:
     return PlanItem(
         item.id, item.number, item.title, item.section_id, owners, occurrences, item.lead_days, item.plan.tracking_from
     )
+
+
+def cover_inputs(session: Session, office_id: int, day: date) -> OfficeData:
+    """Return the office's people, deputies and leaves around the day, without items (to ask who covers whom)."""
+    office = session.get(Office, office_id)
+    staff = [s for s in queries.staff_of_office(session, office_id) if s.active]
+    deputies = leave.deputy_ids(session, [s.id for s in staff])
+    people = tuple(_person(s, deputies.get(s.id, ())) for s in staff)
+    rows = leave.leaves_of_office(session, office_id, day, day)
+    absences = tuple(Absence(r.staff_id, r.starts, r.ends) for r in rows)
+    return OfficeData(office_id, office.name if office else "", (), people, (), absences=absences)

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -284,16 +285,22 @@ class Delivery(Base):
 
 
 class ExportFile(Base):
-    """A generated control-table file behind a one-time download link."""
+    """A generated control-table file behind a one-time download link, kept here so every process can serve it.
+
+    Only the SHA-256 of the link's token is kept. The bytes are dropped once the whole file was sent, and
+    the row goes when the link expires (storage/export_files.py).
+    """
 
     __tablename__ = "export_files"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    token: Mapped[str] = mapped_column(String(64), unique=True)
-    path: Mapped[str] = mapped_column(String(500))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     filename: Mapped[str] = mapped_column(String(200))
+    mime_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
@@ -314,6 +321,28 @@ class ConsoleToken(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     staff: Mapped[Staff] = relationship()
+
+
+class ConsoleUpload(Base):
+    """A plan file uploaded in the console, kept between its dry-run report and the confirmation.
+
+    Bound to the session that uploaded it (only the session token's hash is kept): another session, or a
+    form naming another upload, cannot confirm it; the bytes are checked against their hash on confirmation.
+    """
+
+    __tablename__ = "console_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    upload_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    session_hash: Mapped[str] = mapped_column(String(64), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(200))
+    year: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 # -- onboarding requests and rich menus ---------------------------------------------------------------
@@ -359,6 +388,46 @@ class RichMenuLink(Base):
     page: Mapped[str] = mapped_column(String(32))
     menu_id: Mapped[str] = mapped_column(String(100))
     linked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# Deputies and leave (職務代理人, 請假)
+
+
+class StaffDeputies(Base):
+    """A person's first and second deputy (職務代理人順序), who take their reminders while they are on leave."""
+
+    __tablename__ = "staff_deputies"
+
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
+    first_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    second_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+
+
+class Leave(Base):
+    """One leave of one person, whole days from `starts` to `ends` (a half day counts as the whole day)."""
+
+    __tablename__ = "leaves"
+    __table_args__ = (UniqueConstraint("staff_id", "starts"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    starts: Mapped[date] = mapped_column(Date)
+    ends: Mapped[date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="")  # 假別 (特休, 事假…) as the leave system says it
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+
+    staff: Mapped[Staff] = relationship()
+
+
+class CoveredReport(Base):
+    """A report made by a deputy on an owner's item while covering for them (on behalf of the owner)."""
+
+    __tablename__ = "covered_reports"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("progress_reports.id", ondelete="CASCADE"), primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
 
 
 # ---------------------------------------------------------------- conversation state (0011)

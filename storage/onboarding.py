@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Delivery, OnboardingRequest, Role, Staff
+from storage import outbox
+from storage.models import OnboardingRequest, Role, Staff
 
 LIFETIME = timedelta(hours=72)
 MAX_PER_DAY = 3  # requests one LINE account may send in 24 hours
-NOTICE_PREFIX = "notice:"  # the outbox rows (deliveries) that are not morning digests
 
 
 def asked_last_day(session: Session, line_user_id: str, now: datetime) -> int:
@@ -84,10 +83,4 @@ def confirmers(session: Session, staff: Staff) -> list[Staff]:
 
 def queue_notice(session: Session, key: str, staff: Staff | None, recipient: str, payload: dict, now: datetime) -> None:
     """Write a push to the outbox (the deliveries table, sent by bot/deliveries.py), once per key."""
-    key = NOTICE_PREFIX + key
-    if session.scalar(select(Delivery.id).where(Delivery.key == key)) is not None:
-        return
-    session.add(Delivery(key=key, morning=now.date(), recipient=recipient, staff_id=staff.id if staff else None,
-                         reasons="onboarding", payload=payload, retry_key=str(uuid.uuid4()), created_at=now,
-                         attempts=0))
-    session.flush()
+    outbox.queue_notice(session, key, recipient, staff.id if staff else None, "onboarding", payload, now)

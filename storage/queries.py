@@ -174,6 +174,16 @@ def set_override(session: Session, day: date, kind: OverrideKind, reason: str) -
     return row
 
 
+def remove_override(session: Session, day: date, kind: OverrideKind) -> bool:
+    """Delete the day's override of that kind; return whether there was one."""
+    row = session.scalar(select(CalendarOverride).where(CalendarOverride.day == day, CalendarOverride.kind == kind))
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True
+
+
 def list_overrides(session: Session, year: int | None = None) -> list[CalendarOverride]:
     """Return overrides (of one year if given) by date."""
     stmt = select(CalendarOverride).order_by(CalendarOverride.day)

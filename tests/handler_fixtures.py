@@ -145,7 +145,7 @@ def buttons(reply: Reply) -> list:
 @pytest.fixture
 def talk(demo_db, tmp_path) -> Talk:
     """Talk to the bot on the demo database, on Monday 2024-04-08 09:00."""
-    settings = Settings(public_url="https://planbot.example.tw", export_dir=str(tmp_path / "exports"))
+    settings = Settings(public_url="https://planbot.example.tw")
     with demo_db.sessions() as session:
         yield Talk(session, FixedClock(MONDAY), settings)
 
@@ -164,6 +164,6 @@ def write_plan_csv(path: Path, rows: list[list[str]]) -> Path:
 @pytest.fixture
 def talk_any(demo_any, tmp_path) -> Talk:
     """Talk to the bot on the demo plan on SQLite and on PostgreSQL in turn."""
-    settings = Settings(public_url="https://planbot.example.tw", export_dir=str(tmp_path / "exports"))
+    settings = Settings(public_url="https://planbot.example.tw")
     with demo_any.sessions() as session:
         yield Talk(session, FixedClock(MONDAY), settings)

@@ -27,7 +27,7 @@ def uris(messages: list[dict]) -> list[str]:
 
 def test_coordinator_gets_march_compiled_with_an_export_link(demo_db, tmp_path):
     sim = SimulatorSender()
-    env = {"PUBLIC_URL": "http://bot.example", "PLANBOT_EXPORT_DIR": str(tmp_path)}
+    env = {"PUBLIC_URL": "http://bot.example"}
     runtime = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(FIFTH_WORKING_DAY), BotSettings.from_env(env))
     report = clockwork(runtime, outbox=sim).morning()
     assert report.sent.failed == 0
@@ -42,24 +42,25 @@ def test_coordinator_gets_march_compiled_with_an_export_link(demo_db, tmp_path):
         assert exports.take(session, token, FIFTH_WORKING_DAY) is None  # one download only
 
 
-def test_housekeeping_removes_export_files_after_their_links_expire(demo_db, tmp_path):
+def test_export_files_go_when_their_links_expire(demo_db):
+    """The clock's files live in the database; the clock clears them at expiry, not a day or a night later."""
     from datetime import timedelta
-    from pathlib import Path
 
     from storage.models import ExportFile
 
-    env = {"PUBLIC_URL": "http://bot.example", "PLANBOT_EXPORT_DIR": str(tmp_path)}
+    env = {"PUBLIC_URL": "http://bot.example"}
     clock = FixedClock(FIFTH_WORKING_DAY)
     work = clockwork(Runtime(demo_db.url, demo_db.engine, demo_db.sessions, clock, BotSettings.from_env(env)), outbox=SimulatorSender())
     work.morning()
     with demo_db.sessions() as session:
-        paths = [Path(e.path) for e in session.scalars(select(ExportFile))]
-    assert paths and all(p.exists() for p in paths)
-    clock.set(FIFTH_WORKING_DAY + timedelta(hours=30))  # links dead, files kept a day for late questions
-    work.housekeeping()
-    assert all(p.exists() for p in paths)
-    clock.set(FIFTH_WORKING_DAY + timedelta(days=3))
-    work.housekeeping()
-    assert not any(p.exists() for p in paths)
+        files = {e.id: e.content for e in session.scalars(select(ExportFile))}
+    assert files and all(files.values())
+    clock.set(FIFTH_WORKING_DAY + timedelta(hours=23, minutes=59))
+    work.tend()
     with demo_db.sessions() as session:
-        assert session.scalars(select(ExportFile)).all() == []
+        assert set(session.scalars(select(ExportFile.id))) == set(files)  # still live links
+    clock.set(FIFTH_WORKING_DAY + timedelta(hours=24, minutes=5))  # the next 5-minute round after expiry
+    work.tend()
+    with demo_db.sessions() as session:
+        assert not set(session.scalars(select(ExportFile.id))) & set(files)
+    work.housekeeping()  # the night's housekeeping clears them too (and finds nothing left)

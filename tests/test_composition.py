@@ -28,12 +28,12 @@ def test_settings_come_from_the_environment_once():
     env = {
         "DATABASE_URL": "sqlite:///x.db", "LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t",
         "LINE_API_BASE": "http://127.0.0.1:9", "PLANBOT_PUSH_TIMEOUT": "5", "PLANBOT_QUOTA_RESERVE": "7",
-        "PLANBOT_EVENT_WORKER": "separate", "PUBLIC_URL": "https://bot.example/", "PLANBOT_EXPORT_DIR": "/tmp/x",
+        "PLANBOT_EVENT_WORKER": "separate", "PUBLIC_URL": "https://bot.example/",
     }
     s = Settings.from_env(env)
     assert (s.database_url, s.channel_secret, s.access_token, s.line_api_base) == ("sqlite:///x.db", "s", "t", "http://127.0.0.1:9")
     assert (s.push_timeout, s.quota_reserve, s.separate_worker, s.simulator, s.sync_events) == (5.0, 7, True, False, False)
-    assert (s.handlers.public_url, s.handlers.export_dir) == ("https://bot.example", "/tmp/x")
+    assert s.handlers.public_url == "https://bot.example"
 
 
 def test_a_missing_channel_secret_stops_the_web_process(sqlite_db, now):

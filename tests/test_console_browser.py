@@ -1,4 +1,5 @@
-"""Headless Chromium signs in to the console with a link from `planbot console link`, reports a cell, adds a closure."""
+"""Headless Chromium signs in to the console with a link from `planbot console link`, reports a cell, adds a closure,
+prints the QR sheet, imports a plan (a bad file first), downloads the PDF table, and fits a phone's width."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from handlers.imports.staff import import_staff, read_roster
 from handlers.incoming import Settings as HandlerSettings
 from schedules.clock import FixedClock
 from storage import queries
+from storage.models import Staff
 from tests.conftest import DEMO
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -43,7 +45,11 @@ if CHROMIUM is None:
 def console_url(sqlite_db):
     with sqlite_db.sessions() as session:
         import_plan(session, DEMO / "wenshan-113.ods", 2024, MONDAY)
-        import_staff(session, queries.only_office(session), read_roster(DEMO / "staff.csv"), MONDAY, "staff.csv")
+        office = queries.only_office(session)
+        import_staff(session, office, read_roster(DEMO / "staff.csv"), MONDAY, "staff.csv")
+        # Two newcomers not linked in LINE yet, for the QR onboarding sheet.
+        section = queries.find_section(session, office.id, "戶籍登記課")
+        session.add_all(Staff(office_id=office.id, name=name, section_id=section.id) for name in ("王新人", "林新人"))
         session.commit()
     settings = Settings(handlers=HandlerSettings(public_url="http://127.0.0.1"))
     app = create_app(Runtime(sqlite_db.url, sqlite_db.engine, sqlite_db.sessions, FixedClock(MONDAY), settings), SimulatorSender(), testing=True)
@@ -57,6 +63,14 @@ def signin_path(database_url: str, monkeypatch, capsys) -> str:
     monkeypatch.setenv("DATABASE_URL", database_url)
     assert main(["console", "link", COORDINATOR]) == 0
     return re.search(r"(/console/signin/\S+)", capsys.readouterr().out).group(1)
+
+
+GOOD_PLAN = "編號,課室,計畫項目,承辦人,預定作業時程\n1,戶籍資料課,測試項目甲,李冠緯,每月5日前\n2,戶籍資料課,測試項目乙,李冠緯,3月31日前\n"
+BAD_PLAN = GOOD_PLAN + "3,戶籍資料課," + "很長" * 101 + ",李冠緯,6月30日前\n"
+
+
+def plan_file(name: str, text: str) -> dict:
+    return {"name": name, "mimeType": "text/csv", "buffer": text.encode("utf-8")}
 
 
 def serious_violations(page) -> list[str]:
@@ -111,6 +125,39 @@ def test_coordinator_signs_in_reports_a_cell_and_sees_its_colour_change(console_
         page.get_by_role("button", name="發綁定碼給楊凱").click()
         expect(page.get_by_test_id("invite-code")).to_have_text(re.compile(r"^[A-Z0-9]{8}$"))
         assert serious_violations(page) == []
+        # The QR onboarding sheet for everyone not yet linked downloads as a PDF.
+        with page.expect_download() as sheet:
+            page.get_by_role("button", name="列印全部未綁定同仁的 QR code 綁定單（PDF）").click()
+        assert Path(sheet.value.path()).read_bytes().startswith(b"%PDF")
+        # A plan file with one bad row: the problem is shown by row and column, and nothing can be confirmed.
+        page.get_by_role("link", name="匯入計畫").click()
+        assert serious_violations(page) == []
+        page.get_by_label("計畫檔").set_input_files(plan_file("bad.csv", BAD_PLAN))
+        page.get_by_label("計畫年度（西元或民國，例：2024 或 113）").fill("2025")
+        page.get_by_role("button", name="上傳並試算").click()
+        expect(page.locator("tr.problem.fatal")).to_contain_text("第 4 列")
+        expect(page.get_by_role("button", name="確定匯入")).to_have_count(0)
+        assert serious_violations(page) == []
+        page.get_by_label("計畫檔").set_input_files(plan_file("good.csv", GOOD_PLAN))
+        page.get_by_label("計畫年度（西元或民國，例：2024 或 113）").fill("2025")
+        page.get_by_role("button", name="上傳並試算").click()
+        expect(page.get_by_test_id("import-counts")).to_have_text("讀到 2 個項目：新增 2、更新 0、未變 0")
+        page.get_by_role("button", name="確定匯入").click()
+        expect(page.locator("h2#report-title")).to_contain_text("已匯入")
+        page.get_by_role("link", name="提醒").click()
+        expect(page.locator("h1")).to_have_text("提醒")
+        assert serious_violations(page) == []
+        page.get_by_role("link", name="匯出").click()
+        with page.expect_download() as table:
+            page.get_by_role("button", name="下載 PDF（列印、歸檔）").click()
+        assert Path(table.value.path()).read_bytes().startswith(b"%PDF")
+        assert serious_violations(page) == []
+        # On a phone every page fits the screen's width: only the year table scrolls, inside its own box.
+        page.set_viewport_size({"width": 390, "height": 844})
+        for where in ("/console/", "/console/staff", "/console/import", "/console/reminders", "/console/calendar", "/console/export"):
+            page.goto(base + where)
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), where
+        page.set_viewport_size({"width": 1366, "height": 768})
         page.get_by_role("button", name="登出").click()
         expect(page.get_by_role("alert")).to_contain_text("已登出")
         page.goto(base + "/console/")

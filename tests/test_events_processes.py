@@ -76,7 +76,7 @@ class Layout:
         self.env = {**os.environ, "DATABASE_URL": url, "LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
                     "LINE_API_BASE": fake.base_url, "PLANBOT_EVENT_WORKER": "separate",
                     "PLANBOT_EVENT_LEASE": str(LEASE), "PUBLIC_URL": "https://planbot.example.gov.tw",
-                    "PLANBOT_EXPORT_DIR": str(tmp / "exports"), "PYTHONPATH": str(ROOT)}
+                    "PYTHONPATH": str(ROOT)}
         self.processes: list[subprocess.Popen] = []
         self.web = self._start("web", [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers", "2",
                                        "--threads", "4", "--no-control-socket", "bot.wsgi:app"])

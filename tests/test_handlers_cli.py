@@ -20,7 +20,6 @@ AT = "2024-04-08 09:00"
 def run(demo_db, tmp_path, monkeypatch, capsys):
     """Run `planbot ARGS` on a copy of the demo database; return (exit code, stdout, stderr)."""
     monkeypatch.setenv("DATABASE_URL", demo_db.url)
-    monkeypatch.setenv("PLANBOT_EXPORT_DIR", str(tmp_path / "exports"))
     monkeypatch.setenv("PUBLIC_URL", "https://planbot.example.tw/")
 
     def _run(*args: str):

@@ -34,12 +34,15 @@ def links(talk: Talk, who: str, text: str = "匯出") -> list[FileLink]:
     return [r for r in replies if isinstance(r, FileLink)]
 
 
-def exported(talk: Talk, link: FileLink) -> Path:
-    row = talk.session.scalar(select(ExportFile).where(ExportFile.token == link.url.rsplit("/", 1)[-1]))
-    return Path(row.path)
+def exported(talk: Talk, link: FileLink, folder: Path) -> Path:
+    """Write the file behind a link (as the web would send it) to the folder, without using the link up."""
+    download = exports.usable(talk.session, link.url.rsplit("/", 1)[-1], talk.clock.now())
+    path = folder / download.filename
+    path.write_bytes(download.content)
+    return path
 
 
-def test_chief_gets_ods_and_xlsx_links_of_the_section(talk):
+def test_chief_gets_ods_and_xlsx_links_of_the_section(talk, tmp_path):
     talk.send(STAFF_DATA, "回報 12 4月 50% 已拍照上傳一半")
     replies = talk.send(CHIEF_DATA, "匯出")
     assert replies[0].text == "管制表已產生（戶籍資料課），執行情形已填入最新回報。下載連結只能用一次，24 小時內有效。"
@@ -51,7 +54,7 @@ def test_chief_gets_ods_and_xlsx_links_of_the_section(talk):
     assert ods.url.startswith("https://planbot.example.tw/files/") and ods.url != xlsx.url
     assert ods.expires_text == "4/9（二） 09:00 前有效，只能下載一次"
     for link in (ods, xlsx):
-        [(name, rows)] = read_sheets(exported(talk, link))
+        [(name, rows)] = read_sheets(exported(talk, link, tmp_path))
         assert name == "戶籍資料課"
         assert rows[0][0] == f"{OFFICE}戶籍資料課113年度工作計畫期程管制一覽表"
         assert rows[1][:5] == ["編號", "計畫項目", "工作內容", "承辦人", "預定作業時程"]
@@ -65,15 +68,15 @@ def test_chief_gets_ods_and_xlsx_links_of_the_section(talk):
         assert len(rows) - 2 == 15
 
 
-def test_coordinator_gets_one_sheet_per_section(talk):
+def test_coordinator_gets_one_sheet_per_section(talk, tmp_path):
     ods = links(talk, COORDINATOR)[0]
     assert ods.title == "全所 管制表（ODS）"
-    assert [name for name, _ in read_sheets(exported(talk, ods))] == ["戶籍登記課", "戶籍資料課", "行政庶務課", "人事室"]
+    assert [name for name, _ in read_sheets(exported(talk, ods, tmp_path))] == ["戶籍登記課", "戶籍資料課", "行政庶務課", "人事室"]
 
 
-def test_a_month_keeps_only_items_scheduled_then(talk):
+def test_a_month_keeps_only_items_scheduled_then(talk, tmp_path):
     xlsx = links(talk, COORDINATOR, "匯出 戶籍資料課 12月")[1]
-    [(name, rows)] = read_sheets(exported(talk, xlsx))
+    [(name, rows)] = read_sheets(exported(talk, xlsx, tmp_path))
     assert rows[0][0].endswith("113年度工作計畫期程管制一覽表（12月）")
     numbers = [r[0] for r in rows[2:]]
     assert "2-1" in numbers and "1" not in numbers and "6" not in numbers  # 12月 only; 3-5月 and 4/25-8/31 out
@@ -97,7 +100,7 @@ def test_links_work_once_and_for_24_hours(talk_any):
     token = ods.url.rsplit("/", 1)[-1]
     now = talk.clock.now()
     first = exports.take(talk.session, token, now + timedelta(hours=1))
-    assert first is not None and Path(first.path).exists() and first.filename.endswith(".ods")
+    assert first is not None and first.content.startswith(b"PK") and first.filename.endswith(".ods")
     assert exports.take(talk.session, token, now + timedelta(hours=1, minutes=1)) is None
     late = xlsx.url.rsplit("/", 1)[-1]
     assert exports.take(talk.session, late, now + timedelta(hours=24)) is None
@@ -110,17 +113,17 @@ def test_the_exported_table_imports_again(talk, sqlite_template, tmp_path, now):
     (tmp_path / "again").mkdir()
     again = make_sqlite_db(sqlite_template, tmp_path / "again")
     with again.sessions() as session:
-        report = import_plan(session, exported(talk, xlsx), 2024, now)
+        report = import_plan(session, exported(talk, xlsx, tmp_path), 2024, now)
         assert report.office == OFFICE and report.rows == 69 and not report.fatal
         plan = queries.only_office(session).plans[0]
         assert {i.number for i in queries.items_of_plan(session, plan.id)} >= {"11", "12", "6-2"}
 
 
-def test_the_status_cell_reads_as_one_sentence_per_occurrence(talk):
+def test_the_status_cell_reads_as_one_sentence_per_occurrence(talk, tmp_path):
     """執行情形: status, then the note after a comma, then who reported when — never a note after the bracket."""
     talk.send(STAFF_DATA, "回報 12 4月 50% 已完成初稿\n  待校對")
     talk.send(STAFF_DATA, "回報 11 4月 完成")
-    [(_, rows)] = read_sheets(exported(talk, links(talk, CHIEF_DATA)[1]))
+    [(_, rows)] = read_sheets(exported(talk, links(talk, CHIEF_DATA)[1], tmp_path))
     by_number = {r[0]: r for r in rows[2:]}
     assert by_number["12"][17] == "4月：進行中 50%，已完成初稿 待校對（4/8（一） 李冠緯）"
     assert by_number["11"][17] == "4月：已完成（4/8（一） 李冠緯）"

@@ -10,10 +10,13 @@ import logging
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import func, select
 
 from handlers.catalog import COMMANDS
+from handlers.digests import replies_from_payload
 from handlers.replies import FileLink
 from storage import queries
+from storage.models import Delivery
 from tests.handler_fixtures import (
     CHIEF_DATA,
     COORDINATOR,
@@ -79,19 +82,30 @@ postback_data = st.one_of(
 ALLOWED_GROWTH = {"progress_reports", "audit_log", "link_attempts", "export_files", "console_tokens", "conversation_state"}
 
 
+def sent_privately(talk: Talk, after_id: int) -> list[Delivery]:
+    """Return the answers queued for the asker alone (asked in a group) since the outbox row after_id."""
+    return talk.session.scalars(select(Delivery).where(Delivery.key.startswith("notice:private:"), Delivery.id > after_id)).all()
+
+
 def check_event(talk: Talk, who: str, send, text_for_rules: str | None) -> None:
     """Send one event, check the answer and what was written, then undo it for the next example."""
     before = queries.count_rows(talk.session)
+    last_row = talk.session.scalar(select(func.max(Delivery.id))) or 0
     replies = send()
+    # In a group, what not every member may see is queued for the asker alone: the rules hold for what they read.
+    private = sent_privately(talk, last_row)
+    assert len(private) <= 1 and (not private or "已私訊給你" in read(replies)), read(replies)
+    asker_reads = replies_from_payload(private[0].payload) if private else replies
     after = queries.count_rows(talk.session)
     # The note of what the bot waits for is one row per person (kept, replaced or dropped), not a change to the
     # plan: the rules below are about the rest.
     assert after["conversation_state"] - before["conversation_state"] in (-1, 0, 1)
     after["conversation_state"] = before["conversation_state"]
+    after["deliveries"] -= len(private)
     grown = {k: after[k] - before[k] for k in after if after[k] != before[k]}
     event("writes " + ",".join(sorted(grown)) if grown else "writes nothing")
     assert set(grown) <= ALLOWED_GROWTH, grown
-    shown = read(replies)
+    shown = read(asker_reads)
     if grown.get("progress_reports"):
         # Every written report is confirmed: recorded, a reason kept after 延後, or a report taken back.
         confirmed = shown.startswith(("已記錄 ✅", "已記下原因 ✅", "已撤銷 ↩️"))
@@ -99,7 +113,7 @@ def check_event(talk: Talk, who: str, send, text_for_rules: str | None) -> None:
     if grown.get("console_tokens"):
         assert grown == {"console_tokens": 1, "audit_log": 1} and "/console/signin/" in shown, (grown, shown)
     if grown.get("export_files"):
-        assert grown == {"export_files": 2, "audit_log": 2} and sum(isinstance(r, FileLink) for r in replies) == 2
+        assert grown == {"export_files": 2, "audit_log": 2} and sum(isinstance(r, FileLink) for r in asker_reads) == 2
     if grown.get("link_attempts"):
         assert grown == {"link_attempts": 1} and text_for_rules is not None and COMMANDS.parse(text_for_rules).name == "link"
     bound = text_for_rules is not None and COMMANDS.parse(text_for_rules).name == "link_group" and "已綁定為" in shown
@@ -111,6 +125,7 @@ def check_event(talk: Talk, who: str, send, text_for_rules: str | None) -> None:
         pytest.fail(f"the safety net caught an error for {text_for_rules!r}")
     if replies:
         check_limits(replies)
+        check_limits(asker_reads)
     talk.session.rollback()
 
 

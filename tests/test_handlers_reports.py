@@ -198,7 +198,7 @@ def test_a_small_plan_with_explicit_sub_numbers(sqlite_db, tmp_path, now):
         staff = session.scalar(select(Staff).where(Staff.name == "林志明"))
         staff.line_user_id, staff.role = "Ulin", Role.staff
         session.commit()
-        talk = Talk(session, FixedClock(now), Settings(export_dir=str(tmp_path)))
+        talk = Talk(session, FixedClock(now), Settings())
         text = talk.text("Ulin", "回報 6-2 延後 等公文")
         assert text.startswith("已記錄 ✅\n戶籍登記課 6-2 戶籍清查業務\n作業：3/1（五）～4/30（二）\n進度：延後\n備註：等公文")
         assert isinstance(talk.send("Ulin", "回報 ６－２ 完成")[0], Text)
@@ -284,7 +284,7 @@ def test_quarters_and_halves_are_matched_by_occurrence_key(tmp_path, sqlite_db, 
         staff = session.scalar(select(Staff).where(Staff.name == "林志明"))
         staff.line_user_id, staff.role = "Ulin", Role.staff
         session.commit()
-        talk = Talk(session, FixedClock(now), Settings(export_dir=str(tmp_path)))
+        talk = Talk(session, FixedClock(now), Settings())
         talk.send("Ulin", "回報 1 第1季 完成")
         talk.send("Ulin", "回報 1 第三季 50%")
         talk.send("Ulin", "回報 2 上半年 完成")

@@ -132,7 +132,7 @@ def test_a_card_shows_the_items_points_and_every_owner(sqlite_db, now, tmp_path)
         staff = session.scalar(select(Staff).where(Staff.name == "丁國梅"))
         staff.line_user_id, staff.role = "Uding", Role.staff
         session.commit()
-        talk = Talk(session, FixedClock(now), Settings(export_dir=str(tmp_path)))
+        talk = Talk(session, FixedClock(now), Settings())
         [card] = talk.send("Uding", "查 兵調體檢")
         rows = {r.label: r.value for r in card.rows}
         assert rows["配分"] == "10.5 分" and rows["承辦人"] == "郭珊青、丁國梅"
@@ -167,7 +167,7 @@ def test_same_named_sub_items_are_told_apart_by_their_schedule(sqlite_db, now, t
         staff = session.scalar(select(Staff).where(Staff.name == "丁國梅"))
         staff.line_user_id, staff.role = "Uding", Role.staff
         session.commit()
-        talk = Talk(session, FixedClock(now), Settings(export_dir=str(tmp_path)))
+        talk = Talk(session, FixedClock(now), Settings())
         [reply] = talk.send("Uding", "查 兵調")
         lines = reply.text.splitlines()[2:]
         assert lines[:3] == [

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from handlers.replies import Card
 from storage.models import Delivery, OnboardingRequest
-from storage.onboarding import NOTICE_PREFIX
+from storage.outbox import NOTICE_PREFIX
 from tests.handler_fixtures import STRANGER, Talk, buttons, read
 
 NAME = "陳怡君"  # 戶籍登記課; her chief is 沈志明, the coordinator 簡心怡

@@ -32,9 +32,10 @@ SPEAKERS = {
     "未回報": LEADS, "誰還沒回報": LEADS, "未回報 戶籍登記課": LEADS, "未回報 全所": OFFICE,
     "摘要": [CHIEF_DATA, *LEADS], "摘要 戶籍資料課 3月": [CHIEF_DATA, *OFFICE], "摘要 全所": OFFICE,
     "匯出": [CHIEF_DATA, *LEADS], "管理": [CHIEF_DATA, *LEADS], "綁定碼 張書維": [COORDINATOR],
-    "我是 陳怡君": [STRANGER],  # an account not linked yet, naming someone whose account is not linked either
+    "我是 陳怡君": [STRANGER],
+    "停班 明天": [COORDINATOR], "停班 7/25": [COORDINATOR], "停班 7/24-7/25": [COORDINATOR], "取消停班 7/25": [COORDINATOR],  # an account not linked yet, naming someone whose account is not linked either
 }
-NOT_MESSAGES = {"1月-10月", "一至十月", "綁定 CODE"}  # parts of an example, or a code nobody has
+NOT_MESSAGES = {"1月-10月", "一至十月", "綁定 CODE", "113/12/3"}  # parts of an example, or a code nobody has
 REFUSALS = [
     re.compile(".*?".join(re.escape(part) for part in re.split(r"\{[^}]*\}", text)[:2]), re.S)
     for module in (M, K)
@@ -63,7 +64,7 @@ def cli_examples() -> list[list[str]]:
     for line in block.splitlines():
         line = re.sub(r"\s+#.*$", "", line)
         line = re.sub(r"\s*\[[^\]]*\]", "", line)
-        if "|" in line or " import plan.ods" in line or " richmenu install" in line:
+        if "|" in line or " import plan.ods" in line or " import leave.csv" in line or " richmenu install" in line:
             continue  # the long-running processes; a plan file of the reader's own; LINE's own servers
         out.append([str(ROOT / a) if a.startswith("demo/") else a for a in shlex.split(line)[1:]])
     return out

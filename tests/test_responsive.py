@@ -41,7 +41,7 @@ def fake():
 @pytest.fixture
 def chat_server(demo_db, fake, tmp_path):
     """The app over HTTP with chat mode on, answering through the fake LINE API."""
-    settings = Settings(channel_secret=SECRET, chat_mode=True, handlers=HandlerSettings(export_dir=str(tmp_path / "exports")))
+    settings = Settings(channel_secret=SECRET, chat_mode=True, handlers=HandlerSettings())
     runtime = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(MONDAY), settings)
     sender = LineSender(TOKEN, base_url=fake.base_url, data_url=fake.data_url, timeout=30, sleep=lambda _s: None)
     app = create_app(runtime, sender, testing=True)

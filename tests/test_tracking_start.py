@@ -26,7 +26,6 @@ OCTOBER = "2024-10-08 09:00"
 def run(sqlite_db, tmp_path, monkeypatch, capsys):
     """Run `planbot ARGS` on an empty migrated database; return (exit code, stdout, stderr)."""
     monkeypatch.setenv("DATABASE_URL", sqlite_db.url)
-    monkeypatch.setenv("PLANBOT_EXPORT_DIR", str(tmp_path / "exports"))
 
     def _run(*args: str):
         code = main(list(args))

@@ -53,7 +53,7 @@ def demo_db(db, request):
 @pytest.fixture
 def server(demo_db, fake, tmp_path):
     """The planbot app served over real HTTP, talking to the fake LINE API."""
-    settings = Settings(channel_secret=SECRET, handlers=HandlerSettings(export_dir=str(tmp_path / "exports")))
+    settings = Settings(channel_secret=SECRET, handlers=HandlerSettings())
     runtime = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(MONDAY), settings)
     sender = LineSender(TOKEN, base_url=fake.base_url, timeout=30, sleep=lambda _s: None)
     app = create_app(runtime, sender, testing=True)

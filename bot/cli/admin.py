@@ -9,15 +9,19 @@ import click
 
 from bot.cli.common import CliError, office_for, parse_day, runtime
 from bot.rich_menus import sync_quietly
+from handlers import onboarding_sheet, staff_changes
 from handlers.imports.staff import ROLE_LABELS, StaffImportError, import_staff, read_roster, role_named
 from handlers.texts import cli as C
+from handlers.texts import console_admin as A
+from handlers.texts import leave as LT
 from handlers.texts import onboarding as O
 from schedules.dates import format_date, parse_year
-from storage import queries
+from storage import leave, queries
 from storage.db import unit_of_work
 from storage.invites import create_invite
 from storage.migrate import upgrade
 from storage.models import OverrideKind, Role, Staff
+from storage.sheets import SheetError, find_cjk_font
 
 
 def parse_role(text: str) -> Role:
@@ -45,7 +49,7 @@ def db_upgrade(ctx: click.Context) -> None:
 
 @click.group()
 def staff() -> None:
-    """同仁名冊：新增、列出、發綁定碼、從檔案匯入。"""
+    """同仁名冊：新增、列出、發綁定碼（或列印 QR code 綁定單）、停用與重新啟用、從檔案匯入。"""
 
 
 @staff.command("add")
@@ -111,23 +115,34 @@ def staff_list(ctx: click.Context, office: str | None) -> None:
         people = queries.staff_of_office(session, off.id)
         click.echo(C.STAFF_COUNT.format(office=off.name, count=len(people)))
         for p in people:
-            linked = C.LINKED if p.line_user_id else C.NOT_LINKED
+            linked = (C.LINKED if p.line_user_id else C.NOT_LINKED) if p.active else A.CLI_INACTIVE
             section = p.section.name if p.section else "—"
             click.echo(C.STAFF_ROW.format(name=p.name, section=section, role=ROLE_LABELS[p.role], linked=linked))
 
 
 @staff.command("invite")
-@click.argument("name")
+@click.argument("name", required=False)
+@click.option("--all", "everyone", is_flag=True, help="發給所有尚未綁定 LINE 的在職同仁。")
+@click.option("--sheet", type=click.Path(dir_okay=False, path_type=Path), help="和 --all 一起用：寫出可列印的 QR code 綁定單（PDF）。")
 @click.option("--office", help="機關名稱。")
 @click.pass_context
-def staff_invite(ctx: click.Context, name: str, office: str | None) -> None:
-    """發給同仁一次性綁定碼（72 小時內有效，只能用一次）。"""
+def staff_invite(ctx: click.Context, name: str | None, everyone: bool, sheet: Path | None, office: str | None) -> None:
+    """發給同仁一次性綁定碼（72 小時內有效，只能用一次）；--all --sheet 綁定單.pdf 印出每人一個 QR code。"""
+    if sheet is not None and not everyone:
+        raise CliError(A.CLI_SHEET_NEEDS_ALL)
+    if everyone:
+        _invite_everyone(ctx, sheet, office)
+        return
+    if not name:
+        raise CliError(A.CLI_NEED_NAME_OR_ALL)
     rt = runtime(ctx)
     with unit_of_work(rt.sessions) as session:
         off = office_for(session, office)
         person = queries.staff_by_name(session, off.id, name)
         if person is None:
             raise CliError(C.NOT_ON_ROSTER.format(name=name))
+        if not person.active:
+            raise CliError(A.CLI_INACTIVE_NO_CODE.format(name=name))
         code, expires = create_invite(session, person, rt.clock.now())
     click.echo(C.INVITE_CODE.format(name=name, code=code))
     click.echo(C.INVITE_HOW.format(code=code))
@@ -135,12 +150,71 @@ def staff_invite(ctx: click.Context, name: str, office: str | None) -> None:
     click.echo(C.INVITE_EXPIRES.format(day=format_date(expires.date()), time=f"{until:%H:%M}"))
 
 
+def _invite_everyone(ctx: click.Context, sheet: Path | None, office: str | None) -> None:
+    rt = runtime(ctx)
+    if sheet is not None:
+        if sheet.suffix.lower() != ".pdf":
+            raise CliError(A.CLI_SHEET_NOT_PDF.format(path=sheet))
+        try:
+            find_cjk_font()  # before any code is issued: no font, no new codes
+        except SheetError as exc:
+            raise CliError(A.CLI_NO_FONT) from exc
+    with unit_of_work(rt.sessions) as session:
+        off = office_for(session, office)
+        invitations = onboarding_sheet.invite_unlinked(session, off, rt.clock.now(), "cli")
+        if not invitations:
+            click.echo(A.SHEET_NONE)
+            return
+        if sheet is not None:
+            onboarding_sheet.write_sheet(sheet, off, invitations, rt.settings.handlers.line_bot_basic_id)
+    if sheet is not None:
+        click.echo(A.CLI_SHEET_WRITTEN.format(count=len(invitations), path=sheet))
+        return
+    click.echo(A.CLI_ALL_CODES.format(count=len(invitations)))
+    for inv in invitations:
+        click.echo(A.CLI_CODE_ROW.format(name=inv.name, section=inv.section or "—", code=inv.code))
+
+
+def _person(session, office: str | None, name: str) -> Staff:
+    off = office_for(session, office)
+    person = queries.staff_by_name(session, off.id, name)
+    if person is None:
+        raise CliError(C.NOT_ON_ROSTER.format(name=name))
+    return person
+
+
+@staff.command("deactivate")
+@click.argument("name")
+@click.option("--office", help="機關名稱。")
+@click.pass_context
+def staff_deactivate(ctx: click.Context, name: str, office: str | None) -> None:
+    """停用同仁（離職、調職）：解除 LINE 綁定、不再提醒、不能登入管理頁；回報紀錄保留。"""
+    rt = runtime(ctx)
+    with unit_of_work(rt.sessions) as session:
+        changed = staff_changes.deactivate(session, _person(session, office, name), rt.clock.now(), "cli")
+    _switch_menus(rt)
+    click.echo((A.CLI_DEACTIVATED if changed else A.CLI_ALREADY_INACTIVE).format(name=name))
+
+
+@staff.command("reactivate")
+@click.argument("name")
+@click.option("--office", help="機關名稱。")
+@click.pass_context
+def staff_reactivate(ctx: click.Context, name: str, office: str | None) -> None:
+    """重新啟用停用的同仁（之後要再發綁定碼）。"""
+    rt = runtime(ctx)
+    with unit_of_work(rt.sessions) as session:
+        changed = staff_changes.reactivate(session, _person(session, office, name), rt.clock.now(), "cli")
+    _switch_menus(rt)
+    click.echo((A.CLI_REACTIVATED if changed else A.CLI_ALREADY_ACTIVE).format(name=name))
+
+
 @staff.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--office", help="機關名稱。")
 @click.pass_context
 def staff_import(ctx: click.Context, file: Path, office: str | None) -> None:
-    """從 CSV（姓名,課室,角色[,LINE使用者ID]）匯入同仁名冊。"""
+    """從 CSV（姓名,課室,角色[,LINE使用者ID,第一代理人,第二代理人]）匯入同仁名冊。"""
     rt = runtime(ctx)
     try:
         rows = read_roster(file)
@@ -151,6 +225,31 @@ def staff_import(ctx: click.Context, file: Path, office: str | None) -> None:
         raise CliError(str(exc)) from exc
     _switch_menus(rt)
     click.echo(C.STAFF_IMPORTED.format(count=len(rows), office=off.name))
+
+
+@staff.command("deputies")
+@click.argument("name")
+@click.argument("first")
+@click.argument("second", required=False)
+@click.option("--office", help="機關名稱。")
+@click.pass_context
+def staff_deputies(ctx: click.Context, name: str, first: str, second: str | None, office: str | None) -> None:
+    """設定同仁的職務代理人（第一代理人、第二代理人）；請假期間的提醒由他們接手。"""
+    rt = runtime(ctx)
+    with unit_of_work(rt.sessions) as session:
+        off = office_for(session, office)
+        found = []
+        for who in (name, first, second):
+            person = queries.staff_by_name(session, off.id, who) if who else None
+            if who and person is None:
+                raise CliError(C.NOT_ON_ROSTER.format(name=who))
+            found.append(person)
+        person, one, two = found
+        if any(d is not None and d.id == person.id for d in (one, two)):
+            raise CliError(LT.CLI_DEPUTY_SELF.format(name=name))
+        leave.set_deputies(session, person, one, two)
+        queries.audit(session, rt.clock.now(), "cli", "staff.deputies", staff=name, first=first, second=second)
+    click.echo(LT.CLI_DEPUTIES_SET.format(name=name, first=first, second=second or LT.CLI_NONE))
 
 
 @click.group()

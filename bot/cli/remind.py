@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.cli.common import CliError, moment_option, runtime
 from bot.clock import clockwork, report_json, serve
 from handlers.texts import cli as C
+from handlers.texts import leave as L
 from handlers.texts import reminders as T
 from schedules.clock import FixedClock
 from schedules.dates import format_date
@@ -23,7 +24,7 @@ from storage.models import Office
 @click.option("--at", "at_text", help="以這個時間規劃（例：2024-04-08T08:30 或 113/4/8 08:30）。")
 @click.option("--now", "use_now", is_flag=True, help="現在就執行一次早上的提醒（已送過的不會重送）。")
 @click.option("--dry-run", is_flag=True, help="只列出會送給誰、什麼內容，不寫入也不推播。")
-@click.option("--json", "as_json", is_flag=True, help="輸出 JSON：[{to, items: [{item, title, reason, due}]}]。")
+@click.option("--json", "as_json", is_flag=True, help="輸出 JSON：[{to, items: [{item, title, reason, due[, for]}]}]（for：代理的承辦人）。")
 @click.option("--details", is_flag=True, help="JSON 另附每一行的課室、種類、狀態等細節。")
 @click.option("--office", help="只看一個機關（僅 --dry-run）。")
 @click.pass_context
@@ -98,7 +99,8 @@ def _print_plan(planned: list[PlannedDelivery], moment: datetime, as_json: bool,
     for p in planned:
         click.echo(C.PLAN_TO.format(to=p.to, via=C.VIA[p.via]))
         for line in p.lines:
-            click.echo(C.PLAN_LINE.format(reason=T.REASON_LABELS[line.reason], number=line.number or "—", title=line.title, due=format_date(line.due)))
+            text = C.PLAN_LINE.format(reason=T.REASON_LABELS[line.reason], number=line.number or "—", title=line.title, due=format_date(line.due))
+            click.echo(f"{text}　{L.ON_BEHALF.format(name=line.on_behalf)}" if line.on_behalf else text)
 
 
 COMMANDS = (remind, clock)

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from bot.cli.common import CliError, moment_option, office_for, runtime, section_for
+from bot.clock import clockwork
 from handlers.catalog import COMMANDS as CHAT_COMMANDS
 from handlers.exports import write_table
 from handlers.incoming import Context, Incoming
@@ -19,7 +20,7 @@ from handlers.summaries import period_of, summarize, summary_card
 from handlers.texts import cli as C
 from handlers.texts.imports import sheet_error
 from schedules.clock import FixedClock
-from storage import queries
+from storage import outbox, queries
 from storage.db import unit_of_work
 from storage.sheets import SheetError
 
@@ -61,6 +62,9 @@ def say(ctx: click.Context, text: str, who: str, at: str | None, data: str | Non
         context = Context(session=session, clock=clock, settings=rt.settings.handlers)
         # Someone on the roster whose LINE account is not linked yet can still be tried out by name.
         replies = handle(incoming, context) if staff is None or staff.line_user_id else handle_as(incoming, staff, context)
+        queued = outbox.unsent_notices(session)
+    if queued:  # what the answer queued for others (a closure's notices) goes out now, through the outbox
+        clockwork(rt, clock).notices()
     if as_json:
         click.echo(json.dumps([to_dict(r) for r in replies], ensure_ascii=False, indent=1))
         return

@@ -17,6 +17,8 @@ from handlers.incoming import Context, Incoming
 from handlers.replies import plain_text
 from handlers.request import Asker, Request
 from handlers.texts import console as T
+from handlers.texts import console_admin as A
+from handlers.texts import reminders as RT
 from handlers.texts import words as M
 from schedules.clock import TAIPEI
 from schedules.dates import format_date
@@ -53,7 +55,7 @@ def _moment(at) -> str:
 
 
 def page(template: str, status: int = 200, **values) -> Response:
-    page = render_template(template, T=T, M=M, day=format_date, moment=_moment, **values)
+    page = render_template(template, T=T, A=A, M=M, day=format_date, moment=_moment, **values)
     return Response(page, status=status, mimetype="text/html")
 
 
@@ -151,7 +153,9 @@ def _month_page(visit: Visit, item_id: int, month: int, notice: str = "", status
     view = control_table.month_view(visit.session, visit.who, item_id, month, visit.ctx.calendar, visit.ctx.today)
     if view is None:
         return refuse(T.FORBIDDEN, 403, visit)
-    return page("console/month.html", status, visit=visit, view=view, notice=notice, statuses=REPORT_STATUSES)
+    return page(
+        "console/month.html", status, visit=visit, view=view, notice=notice, statuses=REPORT_STATUSES, reasons=RT.REASON_LABELS
+    )
 
 
 @bp.post("/items/<int:item_id>/months/<int:month>/report")

@@ -1,17 +1,56 @@
-"""The console's 同仁 page: the roster with LINE link state, and a binding code for one person at a time."""
+"""The console's 同仁 page: the roster with LINE link state; add, edit, move, deactivate and reactivate
+colleagues; binding codes one at a time or for everyone not yet linked as a printable QR sheet."""
 
 from __future__ import annotations
 
-from flask import Response
+import io
+import tempfile
+from pathlib import Path
+
+from flask import Response, current_app, request, send_file
 
 from bot.console.routes import Visit, bp, csrf_failed, page, refuse, visit_of
-from handlers import staff_roster
+from bot.rich_menus import sync_quietly
+from handlers import onboarding_sheet, staff_changes, staff_roster
+from handlers.imports.staff import StaffImportError, role_named
+from handlers.staff_changes import StaffChangeError, StaffForm
 from handlers.texts import console as T
+from handlers.texts import console_admin as A
+from handlers.texts import leave as LT
+from storage.models import Role, Staff
+from storage.sheets import SheetError, find_cjk_font
+
+ROLES = (Role.staff, Role.chief, Role.coordinator, Role.director)
 
 
-def _staff_page(visit: Visit, **values) -> Response:
+def _staff_page(visit: Visit, status: int = 200, **values) -> Response:
     members = staff_roster.roster(visit.session, visit.who)
-    return page("console/staff.html", visit=visit, members=members, **values)
+    sections = sorted({m.section for m in members if m.section})
+    return page(
+        "console/staff.html", status, visit=visit, members=members, roles=ROLES, sections=sections, L=LT, **values
+    )
+
+
+def _checked(visit: Visit) -> Response | None:
+    """Refuse a forged form or someone who may not manage the roster."""
+    if csrf_failed(visit):
+        return refuse(T.BAD_CSRF, 403, visit)
+    if not staff_roster.may_manage(visit.who):
+        return refuse(T.STAFF_NOT_ALLOWED, 403, visit)
+    return None
+
+
+def _colleague(visit: Visit, staff_id: int) -> Staff | None:
+    person = visit.session.get(Staff, staff_id)
+    return person if person is not None and person.office_id == visit.who.staff.office_id else None
+
+
+def _form() -> StaffForm | None:
+    try:
+        role = role_named(request.form.get("role", ""))
+    except StaffImportError:
+        return None
+    return StaffForm(request.form.get("name", "").strip(), request.form.get("section", "").strip(), role)
 
 
 @bp.get("/staff")
@@ -31,13 +70,140 @@ def staff_invite(staff_id: int) -> Response:
     with visit_of() as visit:
         if isinstance(visit, Response):
             return visit
-        if csrf_failed(visit):
-            return refuse(T.BAD_CSRF, 403, visit)
-        if not staff_roster.may_manage(visit.who):
-            return refuse(T.STAFF_NOT_ALLOWED, 403, visit)
+        refused = _checked(visit)
+        if refused:
+            return refused
         issued = staff_roster.invite(visit.session, visit.who, staff_id, visit.ctx.now)
         if issued is None:
             return refuse(T.NOT_FOUND, 404, visit)
         return _staff_page(visit, issued=issued)
 
 
+@bp.post("/staff")
+def staff_add() -> Response:
+    """Add a colleague."""
+    with visit_of() as visit:
+        if isinstance(visit, Response):
+            return visit
+        refused = _checked(visit)
+        if refused:
+            return refused
+        form = _form()
+        if form is None:
+            return _staff_page(visit, 400, notice=A.STAFF_BAD_ROLE)
+        try:
+            person = staff_changes.add(visit.session, visit.who.staff.office, form, visit.ctx.now, visit.who.actor)
+        except StaffChangeError as exc:
+            return _staff_page(visit, 400, notice=str(exc), form=form)
+        return _staff_page(visit, notice=A.STAFF_ADDED.format(name=person.name))
+
+
+@bp.get("/staff/<int:staff_id>")
+def staff_edit_form(staff_id: int) -> Response:
+    """One colleague's form: name, section, role; deactivate or reactivate."""
+    with visit_of() as visit:
+        if isinstance(visit, Response):
+            return visit
+        if not staff_roster.may_manage(visit.who):
+            return refuse(T.STAFF_NOT_ALLOWED, 403, visit)
+        person = _colleague(visit, staff_id)
+        if person is None:
+            return refuse(T.NOT_FOUND, 404, visit)
+        return _edit_page(visit, person)
+
+
+def _edit_page(visit: Visit, person: Staff, status: int = 200, **values) -> Response:
+    members = staff_roster.roster(visit.session, visit.who)
+    sections = sorted({m.section for m in members if m.section})
+    return page("console/staff_edit.html", status, visit=visit, person=person, roles=ROLES, sections=sections, **values)
+
+
+@bp.post("/staff/<int:staff_id>")
+def staff_edit(staff_id: int) -> Response:
+    """Save a colleague's name, section and role (moving them between sections keeps their reports)."""
+    with visit_of() as visit:
+        if isinstance(visit, Response):
+            return visit
+        refused = _checked(visit)
+        if refused:
+            return refused
+        person = _colleague(visit, staff_id)
+        if person is None:
+            return refuse(T.NOT_FOUND, 404, visit)
+        form = _form()
+        if form is None:
+            return _edit_page(visit, person, 400, notice=A.STAFF_BAD_ROLE)
+        try:
+            staff_changes.edit(visit.session, person, form, visit.ctx.now, visit.who.actor)
+        except StaffChangeError as exc:  # refused before anything changed
+            return _edit_page(visit, person, 400, notice=str(exc))
+        response = _staff_page(visit, notice=A.STAFF_SAVED.format(name=person.name))
+    _menus_follow()
+    return response
+
+
+@bp.post("/staff/<int:staff_id>/deactivate")
+def staff_deactivate(staff_id: int) -> Response:
+    """Deactivate a colleague: unlink LINE, stop reminders and sign-ins, keep their history."""
+    return _switch(staff_id, staff_changes.deactivate, A.STAFF_DEACTIVATED)
+
+
+@bp.post("/staff/<int:staff_id>/reactivate")
+def staff_reactivate(staff_id: int) -> Response:
+    """Reactivate a deactivated colleague (they need a new binding code)."""
+    return _switch(staff_id, staff_changes.reactivate, A.STAFF_REACTIVATED)
+
+
+def _switch(staff_id: int, change, done: str) -> Response:
+    with visit_of() as visit:
+        if isinstance(visit, Response):
+            return visit
+        refused = _checked(visit)
+        if refused:
+            return refused
+        person = _colleague(visit, staff_id)
+        if person is None:
+            return refuse(T.NOT_FOUND, 404, visit)
+        if person.id == visit.who.staff.id:
+            return _staff_page(visit, 400, notice=A.STAFF_NOT_SELF)
+        changed = change(visit.session, person, visit.ctx.now, visit.who.actor)
+        response = _staff_page(visit, notice=(done if changed else A.STAFF_ALREADY).format(name=person.name))
+    _menus_follow()
+    return response
+
+
+def _menus_follow() -> None:
+    """After a committed roster change, give linked accounts their role's rich menu (where LINE is configured)."""
+    rt = current_app.extensions["planbot"].runtime
+    client = rt.line_client()
+    if client is not None:
+        with client:
+            sync_quietly(client, rt.sessions, rt.clock.now())
+
+
+@bp.post("/staff/sheet")
+def staff_sheet() -> Response:
+    """Issue new codes to every active colleague not yet linked and download the printable QR sheet (PDF)."""
+    with visit_of() as visit:
+        if isinstance(visit, Response):
+            return visit
+        refused = _checked(visit)
+        if refused:
+            return refused
+        try:
+            find_cjk_font()  # no font, no new codes
+        except SheetError:
+            return _staff_page(visit, 503, notice=A.EXPORT_NO_FONT)
+        office = visit.who.staff.office
+        invitations = onboarding_sheet.invite_unlinked(visit.session, office, visit.ctx.now, visit.who.actor)
+        if not invitations:
+            return _staff_page(visit, notice=A.SHEET_NONE)
+        with tempfile.TemporaryDirectory(prefix="planbot-sheet-") as folder:
+            path = onboarding_sheet.write_sheet(
+                Path(folder) / "sheet.pdf", office, invitations, visit.ctx.settings.line_bot_basic_id
+            )
+            data = io.BytesIO(path.read_bytes())
+    name = A.SHEET_FILE.format(day=visit.ctx.today.strftime("%Y%m%d"))
+    response = send_file(data, mimetype="application/pdf", as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -31,6 +31,20 @@ class ImportFailed(Exception):
         self.report = report
 
 
+@dataclass(frozen=True)
+class Reading:
+    """How one row's schedule was read: `schedule` (JSON) when understood, else `problem`."""
+
+    sheet: str
+    row: int
+    section: str
+    number: str
+    title: str
+    phrase: str
+    schedule: dict | None
+    problem: str | None
+
+
 @dataclass
 class ImportReport:
     """What an import read, changed and found wrong."""
@@ -48,6 +62,7 @@ class ImportReport:
     dry_run: bool = False
     committed: bool = False
     tracking_from: date | None = None
+    readings: list[Reading] = field(default_factory=list)
 
     @property
     def fatal(self) -> list[Problem]:
@@ -165,6 +180,7 @@ def _attach_schedules(rows: list[PlanRow], year: int, report: ImportReport) -> N
             # The report says what was not understood and the nearest wording that is read, as plan show does.
             row.problem = problem_text(exc, year)
             report.problems.append(Problem(row.sheet, row.row, T.COLUMN_SCHEDULE, row.schedule_text, row.problem, fatal=False))
+        report.readings.append(Reading(row.sheet, row.row, row.section, row.number, row.title, text, row.parsed, row.problem))
 
 
 def default_tracking_start(year: int, now: datetime) -> date:

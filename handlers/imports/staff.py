@@ -9,7 +9,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from handlers.texts import imports as T
-from storage import queries
+from handlers.texts import leave as LT
+from storage import leave, queries
 from storage.models import Office, Role, Section, Staff
 
 ROLE_NAMES = {
@@ -69,6 +70,29 @@ def import_staff(session: Session, office: Office, rows: list[dict[str, str]], n
         line_id = (row.get("LINE使用者ID") or "").strip()
         if line_id:
             person.line_user_id = line_id
+    session.flush()
+    _deputies(session, office, rows, source)
     queries.audit(session, now, actor, "staff.import", file=source, count=len(rows))
     session.flush()
     return len(rows)
+
+
+DEPUTY_COLUMNS = ("第一代理人", "第二代理人")
+
+
+def _deputies(session: Session, office: Office, rows: list[dict[str, str]], source: str) -> None:
+    """Set the deputies the optional 第一代理人 and 第二代理人 columns name (after every row is in, so any row may be named)."""
+    if not any(c in rows[0] for c in DEPUTY_COLUMNS):
+        return
+    for n, row in enumerate(rows, start=2):
+        chosen = []
+        for column in DEPUTY_COLUMNS:
+            name = (row.get(column) or "").strip()
+            found = queries.staff_by_name(session, office.id, name) if name else None
+            if name and found is None:
+                raise StaffImportError(LT.ROSTER_UNKNOWN_DEPUTY.format(source=source, row=n, column=column, name=name))
+            chosen.append(found)
+        person = queries.staff_by_name(session, office.id, (row.get("姓名") or "").strip())
+        if any(p is not None and p.id == person.id for p in chosen):
+            raise StaffImportError(LT.ROSTER_SELF_DEPUTY.format(source=source, row=n, name=person.name))
+        leave.set_deputies(session, person, chosen[0], chosen[1])

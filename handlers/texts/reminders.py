@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from handlers.texts import leave as L
 from handlers.texts import words as W
 
 REASON_LABELS = {
+    "covered": L.REASON_COVERED,
     "overdue": "已逾期",
     "escalation": "同仁逾期",
     "due": "今天到期",

@@ -16,7 +16,17 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from schedules.planner.inputs import DONE, OfficeData, Person, PlanItem, Report, SectionInfo
+from schedules.planner.coverage import cover
+from schedules.planner.inputs import (
+    DONE,
+    Absence,
+    CoverReport,
+    OfficeData,
+    Person,
+    PlanItem,
+    Report,
+    SectionInfo,
+)
 from schedules.planner.lines import RANK, URGENCY, Line, fold
 from schedules.planner.notices import carried, notices, round_lines
 from schedules.planner.policy import DEFAULT_POLICY, ReminderPolicy, policy_for
@@ -27,6 +37,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_POLICY",
+    "Absence",
+    "CoverReport",
     "DONE",
     "RANK",
     "URGENCY",
@@ -61,6 +73,6 @@ def plan_morning(
         for day in sorted(set(missed)):
             if day < today and calendar.is_working_day(day):
                 fold(notes, carried(notices(office, calendar, day), office, calendar, day, today))
-        out.extend(route(office, notes, today))
+        out.extend(route(office, cover(office, notes, calendar, today), today))
     out.sort(key=lambda p: (p.office_id, p.via, p.to))
     return out

@@ -25,6 +25,7 @@ class Person:
     section_id: int | None
     role: str = "staff"
     line_user_id: str | None = None
+    deputies: tuple[int, ...] = ()  # first and second 職務代理人, in order
 
 
 @dataclass(frozen=True)
@@ -73,3 +74,27 @@ class OfficeData:
     items: tuple[PlanItem, ...]
     reports: Mapping[tuple[int, str], Report] = field(default_factory=dict)
     policy: ReminderPolicy = DEFAULT_POLICY
+    absences: tuple[Absence, ...] = ()  # leaves around the morning (see coverage)
+    covered: tuple[CoverReport, ...] = ()  # reports deputies made on owners' behalf during those leaves
+    served: frozenset[int] = frozenset()  # people whose digest of the morning is already written
+
+
+@dataclass(frozen=True)
+class Absence:
+    """A person's leave: whole days from starts to ends."""
+
+    staff_id: int
+    starts: date
+    ends: date
+
+
+@dataclass(frozen=True)
+class CoverReport:
+    """A report a deputy made on an owner's occurrence while covering (the owner hears of it when back)."""
+
+    owner_id: int
+    by: str
+    item_id: int
+    occurrence_key: str
+    status: str
+    on: date

@@ -8,7 +8,7 @@ from datetime import date
 
 # Most urgent first: the order of lines in a digest and which reason wins when two meet.
 URGENCY = (
-    "overdue", "escalation", "due", "closing", "event", "upcoming", "opened",
+    "covered", "overdue", "escalation", "due", "closing", "event", "upcoming", "opened",
     "collect_followup", "collect", "compiled",
 )
 RANK = {reason: n for n, reason in enumerate(URGENCY)}
@@ -34,10 +34,14 @@ class Line:
     counts: tuple[tuple[str, int], ...] = ()  # compiled: (status, count)
     missing: tuple[str, ...] = ()  # compiled: who has not answered
     label: str = ""  # the occurrence as the plan says it (e.g. 3月)
+    on_behalf: str = ""  # delivered to a deputy: the owner on leave it is for
+    covered_by: str = ""  # escalation: who covers the owner on leave; covered: the deputy who reported
 
     @property
     def merge_key(self) -> tuple:
         """Return what makes two lines one: the item's occurrence, or the section of a compiled round."""
+        if self.reason == "covered":  # what the deputy reported stands beside what is due now
+            return ("covered", self.item_id, self.occurrence_key)
         return ("compiled", self.section) if self.item_id is None else (self.item_id, self.occurrence_key)
 
     def sort_key(self) -> tuple:
@@ -65,6 +69,10 @@ class Line:
                 data[name] = list(getattr(self, name))
         if self.counts:
             data["counts"] = dict(self.counts)
+        if self.on_behalf:
+            data["for"] = self.on_behalf
+        if self.covered_by:
+            data["covered_by"] = self.covered_by
         return data
 
     @classmethod
@@ -87,6 +95,8 @@ class Line:
             counts=tuple((data.get("counts") or {}).items()),
             missing=tuple(data.get("missing", ())),
             label=data.get("label", ""),
+            on_behalf=data.get("for", ""),
+            covered_by=data.get("covered_by", ""),
         )
 
 

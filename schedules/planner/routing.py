@@ -40,7 +40,7 @@ class PlannedDelivery:
         """Return the delivery as `remind --dry-run --json` prints it: who, and each line's item, title, reason, due."""
         return {
             "to": self.to,
-            "items": [{"item": ln.number or None, "title": ln.title, "reason": ln.reason, "due": ln.due.isoformat()} for ln in self.lines],
+            "items": [_brief(ln) for ln in self.lines],
         }
 
 
@@ -59,8 +59,14 @@ def route(office: OfficeData, notes: dict[int, dict[tuple, Line]], today: date) 
         if person.line_user_id:
             out.append(_delivery(office, today, person.name, "user", person.line_user_id, person, ordered))
         elif office.policy.group_digests and section is not None and section.group_id:
-            bucket = groups.setdefault(section.id, {})
-            for line in ordered:
+            # A group reads only its own section's lines: not every member may see another section's or
+            # the office's (a coordinator's compiled round); those stay with the person, unreachable.
+            shared = tuple(ln for ln in ordered if ln.section == section.name)
+            if len(shared) < len(ordered):
+                rest = tuple(ln for ln in ordered if ln.section != section.name)
+                out.append(_delivery(office, today, person.name, "none", None, person, rest))
+            bucket = groups.setdefault(section.id, {}) if shared else {}
+            for line in shared:
                 key = (*line.merge_key, line.reason)
                 held = bucket.get(key)
                 names = (held.people if held else ()) + (person.name,)
@@ -72,6 +78,13 @@ def route(office: OfficeData, notes: dict[int, dict[tuple, Line]], today: date) 
         ordered = tuple(sorted(lines.values(), key=lambda ln: (*ln.sort_key(), ln.people)))
         out.append(PlannedDelivery(office.id, today, section.name, "group", section.group_id, None, section_id, ordered))
     return out
+
+
+def _brief(line: Line) -> dict:
+    data = {"item": line.number or None, "title": line.title, "reason": line.reason, "due": line.due.isoformat()}
+    if line.on_behalf:
+        data["for"] = line.on_behalf  # a line delivered to a deputy: whose item it is
+    return data
 
 
 def _delivery(office, today, name, via, recipient, person: Person, lines) -> PlannedDelivery:

@@ -1,0 +1,134 @@
+"""The console's 提醒 page (the next 30 days' reminders, the deliveries log, this month's pushes) and 匯出 page."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+from flask import Response, current_app, request, send_file
+
+from bot.console.routes import Visit, bp, page, refuse, visit_of
+from handlers import access, reminder_log
+from handlers.exports import file_name, table_sheets
+from handlers.texts import chat as M
+from handlers.texts import console_admin as A
+from handlers.texts import reminders as RT
+from storage import queries
+from storage.models import Role, Section
+from storage.sheets import SheetError, write_pdf, write_workbook
+
+log = logging.getLogger(__name__)
+FORMATS = {"ods": ".ods", "xlsx": ".xlsx", "pdf": ".pdf"}
+MIMETYPES = {
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pdf": "application/pdf",
+}
+
+
+def _quota(visit: Visit) -> str:
+    """Return this month's quota as LINE states it, or that it is not known (no token, LINE not answering)."""
+    client = current_app.extensions["planbot"].runtime.line_client()
+    if client is None:
+        return A.QUOTA_UNKNOWN
+    try:
+        quota = client.quota()
+    except Exception:  # noqa: BLE001 - the page shows what it knows; why LINE did not answer goes to the log
+        log.warning("could not read LINE's quota for the console", exc_info=True)
+        return A.QUOTA_UNKNOWN
+    if quota.limit is None:
+        return A.QUOTA_UNLIMITED
+    return A.QUOTA_OF.format(limit=quota.limit, used=quota.used, left=quota.remaining)
+
+
+@bp.get("/reminders")
+def reminders() -> Response:
+    """The next 30 days' planned reminders per day and person, the deliveries log and this month's pushes."""
+    with visit_of() as visit:
+        if isinstance(visit, Response):
+            return visit
+        if not reminder_log.may_see(visit.who):
+            return refuse(A.REMINDERS_NOT_ALLOWED, 403, visit)
+        office_id, section_id = visit.who.staff.office_id, reminder_log.section_of(visit.who)
+        mornings = reminder_log.outlook(visit.session, office_id, visit.ctx.calendar, visit.ctx.now, section_id=section_id)
+        rows = reminder_log.delivery_log(visit.session, office_id, section_id=section_id)
+        sent = reminder_log.pushes_this_month(visit.session, visit.ctx.today)
+        return page(
+            "console/reminders.html", visit=visit, mornings=mornings, rows=rows, sent=sent, quota=_quota(visit),
+            reasons=RT.REASON_LABELS,
+        )
+
+
+def _export_scope(visit: Visit) -> tuple[list[Section], Section | None] | Response:
+    """Return the sections the person may export and the one asked for (None: the whole office), or a refusal."""
+    who = visit.who
+    if not access.sees_every_section(who) and not (who.role is Role.chief and who.staff.section_id):
+        return refuse(A.EXPORT_NOT_ALLOWED, 403, visit)
+    sections = queries.sections_of(visit.session, who.staff.office_id)
+    if not access.sees_every_section(who):
+        sections = [s for s in sections if s.id == who.staff.section_id]
+    asked = request.args.get("section", "")
+    if not asked:
+        return sections, None if access.sees_every_section(who) else sections[0]
+    chosen = next((s for s in sections if str(s.id) == asked), None)
+    if chosen is None:
+        return refuse(A.EXPORT_NOT_ALLOWED, 403, visit)
+    return sections, chosen
+
+
+@bp.get("/export")
+def export_page() -> Response:
+    """The export choices: the whole office or a section, as .ods, .xlsx or PDF."""
+    with visit_of() as visit:
+        if isinstance(visit, Response):
+            return visit
+        scope = _export_scope(visit)
+        if isinstance(scope, Response):
+            return scope
+        sections, _ = scope
+        whole = access.sees_every_section(visit.who)
+        return page("console/export.html", visit=visit, sections=sections, whole=whole, formats=A.EXPORT_FORMATS)
+
+
+@bp.get("/export/table.<fmt>")
+def export_file(fmt: str) -> Response:
+    """Download the control table straight from the signed-in console (no link to pass on)."""
+    with visit_of() as visit:
+        if isinstance(visit, Response):
+            return visit
+        scope = _export_scope(visit)
+        if isinstance(scope, Response):
+            return scope
+        _, section = scope
+        ext = FORMATS.get(fmt)
+        plan = queries.latest_plan(visit.session, visit.who.staff.office_id, visit.ctx.today.year)
+        if ext is None or plan is None:
+            return refuse(A.EXPORT_NOTHING, 404, visit)
+        sheets = table_sheets(visit.session, plan, section, None, visit.ctx.calendar)
+        if not sheets:
+            return refuse(A.EXPORT_NOTHING, 404, visit)
+        name = file_name(plan, section.name if section else M.WHOLE_OFFICE, None, visit.ctx.today) + ext
+        try:
+            data = _written(sheets, ext)
+        except SheetError as exc:
+            if exc.code == "no_cjk_font":
+                return refuse(A.EXPORT_NO_FONT, 503, visit)
+            log.exception("console export failed")
+            return refuse(A.EXPORT_FAILED, 500, visit)
+    response = send_file(data, mimetype=MIMETYPES[ext], as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _written(sheets, ext: str):
+    """Return the file's bytes (written to a private temporary folder, then read back)."""
+    import io
+
+    with tempfile.TemporaryDirectory(prefix="planbot-export-") as folder:
+        path = Path(folder) / ("table" + ext)
+        if ext == ".pdf":
+            write_pdf(path, sheets)
+        else:
+            write_workbook(path, sheets)
+        return io.BytesIO(path.read_bytes())

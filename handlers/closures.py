@@ -1,0 +1,189 @@
+"""Closures announced from the chat: 停班 明天 / 7/25 / 7/24-7/25 and 取消停班 7/25, by the coordinator.
+
+The first message lists the due dates the change moves and asks to confirm (a button); the confirmation
+records it as the console's 行事曆 and `planbot calendar` do, then queues one short push per owner whose
+date moved (the outbox sends it, counted against the quota). A closure already set changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
+
+from handlers import calendar_changes, postbacks
+from handlers.agenda import item_occurrences, number_key
+from handlers.incoming import Context
+from handlers.leave import DayError, read_span
+from handlers.replies import Reply, Text, to_dict
+from handlers.request import Request
+from handlers.texts import leave as L
+from schedules.calendar import WorkCalendar
+from schedules.dates import format_date
+from storage import outbox, queries
+from storage.models import Item, OverrideKind, Role, Staff
+
+MAX_DAYS = 7  # a closure from the chat is a few typhoon days, not a season
+SHOWN = 15  # moved dates listed in the confirmation
+
+
+@dataclass(frozen=True)
+class Move:
+    """One occurrence whose due date the change moves, with the item (for its owners)."""
+
+    item: Item
+    label: str
+    before: date
+    after: date
+
+
+def _days(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def days_text(days: list[date]) -> str:
+    """Return 7/25（四） or 7/24（三）～7/25（四）."""
+    return format_date(days[0]) if len(days) == 1 else f"{format_date(days[0])}～{format_date(days[-1])}"
+
+
+def changed_calendar(calendar: WorkCalendar, days: list[date], closing: bool) -> WorkCalendar:
+    """Return the calendar with the days closed (reusing the console's rule), or with their closures lifted."""
+    if closing:
+        for day in days:
+            calendar = calendar_changes.with_change(calendar, day, OverrideKind.closure)
+        return calendar
+    return WorkCalendar(closures=set(calendar.closures) - set(days), workdays=set(calendar.workdays))
+
+
+def moves(session: Session, office_id: int, before: WorkCalendar, after: WorkCalendar, years: set[int]) -> list[Move]:
+    """Return every due date of the office's plans for those years that moves from one calendar to the other."""
+    out: list[Move] = []
+    for year in sorted(years):
+        plan = queries.plan_for(session, office_id, year)
+        if plan is None:
+            continue
+        for item in queries.items_of_plan(session, plan.id):
+            old = {o.key: o for o in item_occurrences(item, year, before)}
+            for occ in item_occurrences(item, year, after):
+                was = old.get(occ.key)
+                if was is not None and was.due != occ.due:
+                    out.append(Move(item, occ.label or occ.key, was.due, occ.due))
+    return sorted(out, key=lambda m: (m.before, m.item.section.name, number_key(m.item.number)))
+
+
+def _to_change(calendar: WorkCalendar, days: list[date], closing: bool) -> list[date]:
+    return [d for d in days if (d in calendar.closures) != closing]
+
+
+def _read(req: Request, ctx: Context, text: str) -> list[date] | str:
+    try:
+        start, end = read_span(text, ctx.today, req)
+    except DayError:
+        return L.CLOSURE_HOW
+    if (end - start).days + 1 > MAX_DAYS:
+        return L.CLOSURE_HOW
+    return _days(start, end)
+
+
+def close(req: Request, ctx: Context) -> list[Reply]:
+    """Answer 停班 DAYS: list what it moves and ask to confirm."""
+    return _ask(req, ctx, closing=True)
+
+
+def reopen(req: Request, ctx: Context) -> list[Reply]:
+    """Answer 取消停班 DAYS: list what it moves back and ask to confirm."""
+    return _ask(req, ctx, closing=False)
+
+
+def _ask(req: Request, ctx: Context, closing: bool) -> list[Reply]:
+    if not req.args.strip():
+        return [Text(L.CLOSURE_HOW)]
+    days = _read(req, ctx, req.args)
+    if isinstance(days, str):
+        return [Text(days)]
+    calendar = ctx.calendar
+    todo = _to_change(calendar, days, closing)
+    if not todo:
+        return [Text((L.CLOSURE_ALREADY if closing else L.CLOSURE_NOT_SET).format(days=days_text(days)))]
+    after = changed_calendar(calendar, todo, closing)
+    moved = moves(ctx.session, req.who.staff.office_id, calendar, after, {d.year for d in todo})
+    head = (L.CLOSURE_ASK.format(days=days_text(todo)) if closing
+            else L.CLOSURE_CANCEL_ASK.format(days=days_text(todo)))
+    text = "\n".join([head, "", *_moved_lines(moved)])
+    op = "close" if closing else "open"
+    confirm = postbacks.button(L.CLOSURE_CONFIRM, "closure", op=op, f=todo[0].isoformat(), t=todo[-1].isoformat())
+    drop = postbacks.button(L.CLOSURE_CANCEL_BUTTON, "closure", op="drop")
+    return [Text(text, (confirm, drop))]
+
+
+def _moved_lines(moved: list[Move]) -> list[str]:
+    if not moved:
+        return [L.CLOSURE_MOVES_NONE]
+    lines = [L.CLOSURE_MOVES.format(count=len(moved))]
+    for m in moved[:SHOWN]:
+        lines.append(L.CLOSURE_MOVE_LINE.format(number=m.item.number, title=m.item.title[:30], label=m.label,
+                                                before=format_date(m.before), after=format_date(m.after)))
+    if len(moved) > SHOWN:
+        lines.append(L.CLOSURE_MORE.format(count=len(moved) - SHOWN))
+    return lines
+
+
+def on_closure(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
+    """Apply the confirmed closure (or its cancellation) and queue one push per owner whose date moved."""
+    if req.who.role is not Role.coordinator:
+        return [Text(L.CLOSURE_REFUSED)]
+    op = fields.get("op", "")
+    if op == "drop":
+        return [Text(L.CLOSURE_DROPPED)]
+    try:
+        start, end = date.fromisoformat(fields.get("f", "")), date.fromisoformat(fields.get("t", ""))
+    except ValueError:
+        return [Text(L.CLOSURE_HOW)]
+    if op not in ("close", "open") or end < start or (end - start).days + 1 > MAX_DAYS:
+        return [Text(L.CLOSURE_HOW)]
+    closing = op == "close"
+    days = _days(start, end)
+    calendar = ctx.calendar
+    todo = _to_change(calendar, days, closing)
+    if not todo:  # confirmed twice, or set meanwhile: nothing changes, nobody is told again
+        return [Text((L.CLOSURE_ALREADY if closing else L.CLOSURE_NOT_SET).format(days=days_text(days)))]
+    after = changed_calendar(calendar, todo, closing)
+    moved = moves(ctx.session, req.who.staff.office_id, calendar, after, {d.year for d in todo})
+    for day in todo:
+        if closing:
+            calendar_changes.change(ctx.session, req.who, day, OverrideKind.closure, L.CLOSURE_REASON, ctx.now)
+        else:
+            queries.remove_override(ctx.session, day, OverrideKind.closure)
+            queries.audit(ctx.session, ctx.now, req.who.actor, "calendar.closure_removed", day=day.isoformat())
+    told = _tell_owners(ctx, moved, todo, closing)
+    told_text = L.CLOSURE_TOLD.format(count=told) if told else L.CLOSURE_TOLD_NONE
+    done = L.CLOSURE_DONE if closing else L.CLOSURE_CANCELLED
+    return [Text("\n".join([done.format(days=days_text(todo), told=told_text), "", *_moved_lines(moved)]))]
+
+
+def _tell_owners(ctx: Context, moved: list[Move], days: list[date], closing: bool) -> int:
+    """Queue one short push per owner whose date moved; return how many people will be told."""
+    per_owner: dict[int, list[Move]] = defaultdict(list)
+    owners: dict[int, Staff] = {}
+    for m in moved:
+        for owner in m.item.owners:
+            per_owner[owner.id].append(m)
+            owners[owner.id] = owner
+    head = L.CLOSURE_PUSH if closing else L.CLOSURE_PUSH_CANCEL
+    key_days = f"{days[0].isoformat()}~{days[-1].isoformat()}"
+    told = 0
+    for owner_id, mine in per_owner.items():
+        owner = owners[owner_id]
+        if not owner.active or not owner.line_user_id or not owner.following:
+            continue
+        lines = "\n".join(
+            L.CLOSURE_PUSH_LINE.format(title=m.item.title[:30], label=m.label, before=format_date(m.before), after=format_date(m.after))
+            for m in mine[:SHOWN]
+        )
+        text = head.format(days=days_text(days), lines=lines)[:4900]
+        key = f"calendar:{'close' if closing else 'open'}:{key_days}:{owner_id}:{ctx.now.isoformat()}"
+        if outbox.queue_notice(ctx.session, key, owner.line_user_id, owner_id, "calendar", {"replies": [to_dict(Text(text))]}, ctx.now):
+            told += 1
+    return told

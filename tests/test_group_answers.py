@@ -1,0 +1,146 @@
+"""In a group, answers hold only what every member may see; office-wide answers and links go to the asker alone."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from bot.clock import clockwork
+from bot.runtime import Runtime
+from bot.settings import Settings as BotSettings
+from bot.simulator_sender import SimulatorSender
+from handlers.digests import replies_from_payload
+from handlers.replies import FileLink, Text
+from schedules.clock import TAIPEI, FixedClock
+from schedules.planner import Person, Report, SectionInfo, plan_morning
+from storage import queries
+from storage.models import Delivery
+from tests.handler_fixtures import CHIEF_DATA, CHIEF_REG, COORDINATOR, STAFF_DATA, Talk, read
+from tests.test_compiled_round import FIFTH_WORKING_DAY
+
+DATA_GROUP = "C" + "d" * 32  # bound to 戶籍資料課 in each test
+OTHER_GROUP = "C" + "e" * 32  # bound to nothing
+
+
+def bound(talk: Talk) -> Talk:
+    assert read(talk.send(CHIEF_DATA, "綁定群組 戶籍資料課", group=DATA_GROUP)).startswith("好的，這個群組已綁定為「戶籍資料課」")
+    return talk
+
+
+def queued(talk: Talk, after_id: int) -> list[Delivery]:
+    """Return the answers queued in the outbox for an asker alone since the row after_id."""
+    return talk.session.scalars(select(Delivery).where(Delivery.key.startswith("notice:private:"), Delivery.id > after_id)).all()
+
+
+def last_row(talk: Talk) -> int:
+    return talk.session.scalar(select(func.max(Delivery.id))) or 0
+
+
+def private_replies(talk: Talk, who: str, text: str, group: str) -> tuple[str, list]:
+    """Return what the group reads and the replies queued for the asker alone; fail unless the answer went privately."""
+    before = last_row(talk)
+    replies = talk.send(who, text, group=group)
+    assert [type(r) for r in replies] == [Text], read(replies)
+    [row] = queued(talk, before)
+    assert row.recipient == talk.line_id(who) and row.sent_at is None  # pushed once the event is committed
+    return replies[0].text, replies_from_payload(row.payload)
+
+
+def private(talk: Talk, who: str, text: str, group: str) -> tuple[str, str]:
+    group_text, alone = private_replies(talk, who, text, group)
+    return group_text, read(alone)
+
+
+def in_group(talk: Talk, who: str, text: str, group: str) -> str:
+    before = last_row(talk)
+    replies = talk.send(who, text, group=group)
+    assert replies and not queued(talk, before), read(replies)
+    return read(replies)
+
+
+def test_office_wide_lists_go_to_the_asker_alone(talk):
+    bound(talk)
+    for text in ("逾期 全所", "未回報", "本月 全所", "摘要 全所"):
+        group_text, alone = private(talk, COORDINATOR, text, DATA_GROUP)
+        assert group_text.startswith(f"{COORDINATOR}，這則回覆有群組裡不是每個人都能看的資料") and "已私訊給你" in group_text
+        assert alone == read(talk.send(COORDINATOR, text)), text  # the same answer as one-to-one
+    assert "戶籍登記課" in private(talk, COORDINATOR, "逾期 全所", DATA_GROUP)[1]
+
+
+def test_another_sections_data_goes_privately_the_groups_own_stays(talk):
+    bound(talk)
+    _, alone = private(talk, COORDINATOR, "逾期 戶籍登記課", DATA_GROUP)
+    assert "戶籍登記課" in alone
+    assert "戶籍資料課" in in_group(talk, COORDINATOR, "逾期 戶籍資料課", DATA_GROUP)
+    assert "戶籍資料課" in in_group(talk, CHIEF_DATA, "摘要", DATA_GROUP)
+    # The same chief's own section in a group bound to nothing (friends, other sections): not for everyone there.
+    assert "戶籍資料課" in private(talk, CHIEF_DATA, "摘要", OTHER_GROUP)[1]
+    assert "戶籍資料課" in private(talk, CHIEF_DATA, "逾期 戶籍資料課", OTHER_GROUP)[1]
+    # Another section's chief in this group asks for their own section: it is not this group's.
+    assert "戶籍登記課" in private(talk, CHIEF_REG, "逾期 戶籍登記課", DATA_GROUP)[1]
+
+
+def test_export_console_and_binding_code_links_never_reach_the_group(talk):
+    bound(talk)
+    said, alone = private_replies(talk, CHIEF_DATA, "匯出", DATA_GROUP)  # even the group's own section: a one-time link
+    assert "/files/" not in said and [type(r) for r in alone] == [Text, FileLink, FileLink]
+    assert "/console/signin/" in private(talk, CHIEF_DATA, "管理", DATA_GROUP)[1]
+    _, alone = private(talk, COORDINATOR, f"綁定碼 {STAFF_DATA}", OTHER_GROUP)
+    assert STAFF_DATA in alone
+    _, alone = private(talk, COORDINATOR, "停班 4/10", DATA_GROUP)  # the office's moved dates, and its 確定 button
+    assert alone.startswith("要把 4/10（三） 設為停止上班日嗎？") and "[確定]" in alone
+
+
+def test_what_the_asker_shares_of_their_own_stays_in_the_group(talk):
+    bound(talk)
+    assert in_group(talk, STAFF_DATA, "本週", OTHER_GROUP).startswith("本週（4/8（一）～4/14（日））你有 1 項")
+    assert in_group(talk, COORDINATOR, "我的", DATA_GROUP)
+    assert in_group(talk, CHIEF_DATA, "本週", OTHER_GROUP)  # a chief's own list, with a 本週 戶籍資料課 button
+    assert read(talk.send(STAFF_DATA, "逾期 全所", group=DATA_GROUP)) == read(talk.send(STAFF_DATA, "逾期 全所"))  # refused
+
+
+def test_an_asker_who_cannot_get_a_private_message_is_told_why_in_the_group(talk):
+    bound(talk)
+    talk.staff(COORDINATOR).following = False  # blocked the bot, or never added it as a friend
+    before = last_row(talk)
+    [refusal] = talk.send(COORDINATOR, "逾期 全所", group=DATA_GROUP)
+    assert not queued(talk, before)
+    assert refusal.text.startswith(f"{COORDINATOR}，這則回覆有群組裡不是每個人都能看的資料，只能私訊給你，但你還沒有加我為好友")
+    assert "戶籍登記課" not in refusal.text
+
+
+def test_a_morning_digest_to_a_section_group_holds_only_that_sections_lines():
+    """An unlinked coordinator's compiled round (every section) never goes to their own section's group."""
+    from tests.test_planner import CAL, PEOPLE, SECTIONS, office
+
+    sections = (*SECTIONS[:2], SectionInfo(3, "研考室", "Cgroup3"))
+    people = tuple(p if p.name != "陳研考" else Person(4, "陳研考", 3, "coordinator", None) for p in PEOPLE)
+    data = replace(office(reports={(7, "2024-03"): Report("in_progress", date(2024, 4, 2))}, people=people), sections=sections)
+    fifth = plan_morning([data], CAL, datetime(2024, 4, 9, 8, 30, tzinfo=TAIPEI))  # the 5th working day
+    by_name = {p.to: p for p in fifth}
+    assert by_name["陳研考"].via == "none"  # unreachable (logged as such), not posted to 研考室's group
+    assert {ln.section for ln in by_name["陳研考"].lines} == {"戶籍登記課", "兵役課"}
+    assert "研考室" not in by_name
+
+
+def test_a_chiefs_compiled_round_in_the_section_group_carries_no_download_link(demo_db):
+    """An unlinked chief's round goes to the section's group (its own data), without the one-time link."""
+    with demo_db.sessions() as session:
+        chief = queries.find_staff(session, CHIEF_DATA)
+        chief.line_user_id = None
+        chief.section.line_group_id = DATA_GROUP
+        session.commit()
+    sim = SimulatorSender()
+    runtime = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(FIFTH_WORKING_DAY),
+                      BotSettings.from_env({"PUBLIC_URL": "http://bot.example"}))
+    assert clockwork(runtime, outbox=sim).morning().sent.failed == 0
+    said = json.dumps([m.message for m in sim.since(DATA_GROUP, 0)], ensure_ascii=False)
+    assert "3 月工作進度彙整" in said and "戶籍資料課，共 11 項" in said  # the section's compiled status
+    assert "/files/" not in said
+    with demo_db.sessions() as session:
+        coordinator = queries.find_staff(session, COORDINATOR).line_user_id
+    assert "/files/" in json.dumps([m.message for m in sim.since(coordinator, 0)])  # one person's digest: the link
+
