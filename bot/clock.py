@@ -4,7 +4,8 @@ Jobs (never one per reminder):
 - `morning` at 08:30 Asia/Taipei: plan the day's digests (due dates and the monthly round together,
   so a person still gets one message a morning), write them, push them. Rest days do nothing.
 - `tend` every 5 minutes in push hours (and it sends the notices conversations queued and left unsent): run the morning if it has not run yet today (a clock started
-  at 11:00, or a standby clock whose leader died), and resend what is still unsent. At any hour it
+  at 11:00, or a standby clock whose leader died), resend what is still unsent, and send the one-off
+  reminders team leads asked for from 未回報 (`handlers/nudges.py`). At any hour it
   deletes the export files whose links expired (or were used), so none outlives its link by long.
 - `housekeeping` at night: expire unsent digests of past mornings and prune old ones. It pushes nothing.
 Every job runs under the run lock, so two clock processes never both send. The process's edges (the LINE
@@ -81,6 +82,7 @@ class RunReport:
     pushes: int = 0  # pushes of the quota this morning takes
     held: int = 0  # lines not pushed, kept for the person's next reply
     sent: deliveries.SendReport = field(default_factory=deliveries.SendReport)
+    nudges: deliveries.SendReport = field(default_factory=deliveries.SendReport)  # one-off reminders (tend)
 
 
 @dataclass
@@ -131,6 +133,8 @@ class Clockwork:
                 self._morning(now, report)
             elif self._may_push(now, report):
                 report.sent = self._send(now.date())
+            if self.times.morning <= now.time() < self.times.push_until:
+                report.nudges = self._send_nudges()
         return report
 
     def notices(self, wait: float = 60.0) -> deliveries.SendReport:
@@ -151,6 +155,20 @@ class Clockwork:
         return deliveries.send_pending(
             self.sessions, self.send, self.clock.now, None, self._max_age, self.passes, self.pause, self.sleep,
             prefix=deliveries.NOTICE_PREFIX,
+        )
+
+    def _send_nudges(self) -> deliveries.SendReport:
+        """Push the one-off reminders asked for from 未回報, if LINE's quota allows all of them."""
+        with self.sessions() as session:
+            waiting = len(deliveries.pending(session, None, self.clock.now(), self._max_age, deliveries.NUDGE_PREFIX))
+        if not waiting:
+            return deliveries.SendReport()
+        if self.quota is not None and not self._quota_allows(waiting):
+            log.error("LINE quota would be exceeded: %d reminders asked for from 未回報 not sent", waiting)
+            return deliveries.SendReport(left=waiting, errors=["quota"])
+        return deliveries.send_pending(
+            self.sessions, self.send, self.clock.now, None, self._max_age, self.passes, self.pause, self.sleep,
+            prefix=deliveries.NUDGE_PREFIX,
         )
 
     def housekeeping(self) -> int:

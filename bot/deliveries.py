@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 DIGEST_PREFIX = "digest:"
 NOTICE_PREFIX = outbox.NOTICE_PREFIX  # pushes a conversation queued (storage.outbox), sent by the same outbox
+NUDGE_PREFIX = "nudge:"  # a one-off reminder a team lead asked for from 未回報 (handlers/nudges.py writes them)
 RUN_ACTION = "remind.morning"
 # Retry keys derive from the delivery key, so even a row written twice would carry the same one.
 RETRY_NAMESPACE = uuid.UUID("6f0b8a52-3f0e-4d55-9a51-6c1d2a9e7b10")
@@ -245,7 +246,7 @@ def _settle(session: Session, row_id: int, outcome: SendOutcome, at: datetime, r
 
 
 def prune(session: Session, before: date) -> int:
-    """Delete digests of mornings before `before` (sent or given up); return how many."""
+    """Delete digests and notices of mornings before `before` (sent or given up), and one-off reminders; return how many."""
     result = session.execute(
         delete(Delivery).where(
             Delivery.morning < before,
@@ -253,7 +254,9 @@ def prune(session: Session, before: date) -> int:
             (Delivery.sent_at.is_not(None)) | (Delivery.failed_at.is_not(None)),
         )
     )
-    return result.rowcount or 0
+    # One-off reminders are never resent after a day, sent or not.
+    nudges = session.execute(delete(Delivery).where(Delivery.morning < before, Delivery.key.startswith(NUDGE_PREFIX)))
+    return (result.rowcount or 0) + (nudges.rowcount or 0)
 
 
 # The LINE side of the outbox: a client (LineSender, or the log outbox without a token) as a Sender.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 
 from bot.cli import main as cli
@@ -12,6 +13,7 @@ from bot.clock import run_in_thread
 from bot.demo_history import make_history
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.simulator_sender import SimulatorSender
 from handlers.texts import cli as C
 from schedules.clock import SystemClock
 from schedules.dates import format_date
@@ -22,9 +24,9 @@ DEMO = ROOT / "demo"
 
 
 def main() -> int:
-    """Set up and serve the demo on http://127.0.0.1:5000 with the simulator."""
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'planbot.db'}")
-    os.environ["PLANBOT_SIMULATOR"] = "1"
+    """Set up and serve the demo on http://127.0.0.1:5000 (or $PORT) with the simulator."""
+    os.environ.update(environment(os.environ))
+    port = os.environ["PORT"]
     year = _this_year()
     steps = [
         ["db", "upgrade"],
@@ -39,10 +41,21 @@ def main() -> int:
             return code
     _fill_history(year)
     _start_clock()
-    port = os.environ.get("PORT", "5000")
     print(f"\n示範已就緒：請用瀏覽器開啟 http://127.0.0.1:{port}/simulator （選一位同仁，輸入「說明」或「本月」）")
     print(f"LINE webhook：http://127.0.0.1:{port}/callback　按 Ctrl+C 結束。\n")
     return cli(["serve", "--host", "127.0.0.1", "--port", port])
+
+
+def environment(env: Mapping[str, str]) -> dict[str, str]:
+    """Return the demo's settings: its SQLite file, the simulator, and links to the port it serves on ($PORT, 5000)."""
+    port = env.get("PORT") or "5000"
+    return {
+        "PORT": port,
+        "DATABASE_URL": env.get("DATABASE_URL") or f"sqlite:///{ROOT / 'instance' / 'planbot.db'}",
+        "PLANBOT_SIMULATOR": "1",
+        # Download and sign-in links point where the demo is served, unless PUBLIC_URL says otherwise.
+        "PUBLIC_URL": env.get("PUBLIC_URL") or f"http://127.0.0.1:{port}",
+    }
 
 
 def _this_year() -> int:
@@ -67,7 +80,9 @@ def _fill_history(year: int) -> None:
 def _start_clock() -> None:
     """Run the reminder clock in this process so the simulator shows pushes (production runs it apart)."""
     runtime = Runtime.from_settings(Settings.from_env())
-    threading.Thread(target=run_in_thread, args=(runtime,), name="planbot-clock", daemon=True).start()
+    # Through the simulator's recording sender (the web app's too), so pushes show in the chats as they are sent.
+    threading.Thread(target=run_in_thread, args=(runtime, SimulatorSender.shared()), name="planbot-clock",
+                     daemon=True).start()
 
 
 if __name__ == "__main__":

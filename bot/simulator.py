@@ -22,7 +22,7 @@ from schedules.clock import FixedClock
 from storage.models import Delivery, Staff
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates")
-UNKNOWN_USER = "U" + "0" * 31 + "1"
+UNKNOWN_USER = "U" + "0" * 31 + "1"  # the first stranger (see stranger_id)
 
 
 def _svc():
@@ -38,7 +38,7 @@ def page() -> str:
 
 @bp.get("/api/people")
 def people():
-    """List the staff the simulator can act as (those with a LINE id), plus a stranger."""
+    """List the staff the simulator can act as (those with a LINE id), plus a stranger not linked yet."""
     with _svc().runtime.sessions() as session:
         rows = session.scalars(select(Staff).where(Staff.line_user_id.is_not(None)).order_by(Staff.section_id, Staff.id)).all()
         data = [
@@ -46,8 +46,16 @@ def people():
              "role": ROLE_LABELS[s.role]}
             for s in rows
         ]
-    data.append({"id": UNKNOWN_USER, "name": W.SIMULATOR_STRANGER, "section": "", "role": ""})
+    data.append({"id": stranger_id({p["id"] for p in data}), "name": W.SIMULATOR_STRANGER, "section": "", "role": ""})
     return jsonify(data)
+
+
+def stranger_id(linked: set[str]) -> str:
+    """Return the first stranger's LINE id nobody has linked (a stranger who binds becomes that person)."""
+    n = 1
+    while f"U{n:032d}" in linked:
+        n += 1
+    return f"U{n:032d}"
 
 
 def build_event(user_id: str, text: str | None, data: str | None, timestamp_ms: int) -> dict:
@@ -95,6 +103,9 @@ def send():
     if text is None and data is None:
         return jsonify({"error": "text or data required"}), 400
     svc = _svc()
+    shown = payload.get("shown") or text  # a postback shows in the chat only with its button's words
+    if shown and hasattr(svc.sender, "said"):  # before the webhook, so the answer comes after it in the chat
+        svc.sender.said(user, str(shown))
     ts = int(svc.runtime.clock.now().timestamp() * 1000)
     body = json.dumps({"destination": "Usimulator", "events": [build_event(user, text, data, ts)]}, ensure_ascii=False)
     raw = body.encode("utf-8")
@@ -106,25 +117,27 @@ def send():
 
 @bp.get("/api/messages")
 def messages():
-    """Return what the bot sent a person after the given cursors: replies (memory) and pushed digests (table)."""
+    """Return a person's chat after the given sequence number: what they sent, replies and pushes, in time order."""
     user = request.args.get("user", "")
     after = _int(request.args.get("after"))
-    pushed_after = _int(request.args.get("pushed_after"))
     sender = _svc().sender
     if not hasattr(sender, "since"):
         return Response("simulator needs the recording sender", status=409)
-    out = [{"seq": m.seq, "via": m.via, "message": m.message} for m in sender.since(user, after)]
-    # Digests are read from the deliveries table, so a run started elsewhere (planbot remind --now) shows too.
+    _adopt_pushes(sender, user)
+    return jsonify([{"seq": m.seq, "via": m.via, "message": m.message} for m in sender.since(user, after)])
+
+
+def _adopt_pushes(sender, user: str) -> None:
+    """Add the digests another process pushed (planbot remind, a clock apart) to the chat where they are now."""
     with _svc().runtime.sessions() as session:
-        rows = session.scalars(
-            select(Delivery)
-            .where(Delivery.recipient == user, Delivery.sent_at.is_not(None), Delivery.id > pushed_after)
-            .order_by(Delivery.id)
+        sent = session.execute(
+            select(Delivery.id, Delivery.retry_key).where(Delivery.recipient == user, Delivery.sent_at.is_not(None))
         ).all()
-        for row in rows:
-            for message in to_json(render(replies_from_payload(row.payload))):
-                out.append({"pushed": row.id, "via": "push", "message": message})
-    return jsonify(out)
+        new = sorted(row_id for row_id, key in sent if not sender.knows(key))
+        stmt = select(Delivery.retry_key, Delivery.payload).where(Delivery.id.in_(new)).order_by(Delivery.id)
+        rows = session.execute(stmt).all() if new else []
+    for key, data in rows:
+        sender.adopt(user, key, to_json(render(replies_from_payload(data))))
 
 
 def _int(text: str | None) -> int:
@@ -137,7 +150,10 @@ def _int(text: str | None) -> int:
 @bp.post("/api/remind")
 def remind_now():
     """Run today's 08:30 reminders now (the demo may be opened at any hour; already sent ones are not resent)."""
-    morning = _svc().runtime.clock.now().replace(hour=8, minute=30, second=0, microsecond=0)
-    report = clockwork(_svc().runtime, FixedClock(morning)).morning(wait=30)
+    svc = _svc()
+    morning = svc.runtime.clock.now().replace(hour=8, minute=30, second=0, microsecond=0)
+    # Pushed through the recording sender, so each digest takes its place in the chat as it is sent.
+    outbox = svc.sender if hasattr(svc.sender, "since") else None
+    report = clockwork(svc.runtime, FixedClock(morning), outbox).morning(wait=30)
     skipped = SKIP_REASONS.get(report.skipped, report.skipped) if report.skipped else None
     return jsonify({"planned": report.planned, "sent": report.sent.sent, "skipped": skipped})

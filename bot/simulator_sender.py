@@ -1,4 +1,8 @@
-"""A sender that keeps what would go to LINE, so the simulator shows replies and pushes."""
+"""A sender that keeps what would go to LINE, so the simulator shows replies and pushes.
+
+It also keeps what each person typed or tapped, so the chat is one timeline in the order things happened,
+which a reloaded page draws again as it was.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ class SentMessage:
 
     seq: int
     to: str
-    via: str  # reply or push
+    via: str  # me (what the person sent), reply or push
     message: dict
 
 
@@ -48,8 +52,28 @@ class SimulatorSender:
 
     def _add(self, to: str, via: str, messages: list[Message]) -> None:
         with self._lock:
-            for m in messages:
-                self.messages.append(SentMessage(len(self.messages) + 1, to, via, m.to_dict()))
+            self._append(to, via, [m.to_dict() for m in messages])
+
+    def _append(self, to: str, via: str, messages: list[dict]) -> None:
+        for m in messages:
+            self.messages.append(SentMessage(len(self.messages) + 1, to, via, m))
+
+    def said(self, to: str, text: str) -> None:
+        """Keep what the person typed (or the label of the button they tapped) in their chat."""
+        with self._lock:
+            self._append(to, "me", [{"type": "text", "text": text}])
+
+    def knows(self, retry_key: str) -> bool:
+        """Say whether a push under this retry key is already in the chats."""
+        with self._lock:
+            return retry_key in self.retry_keys
+
+    def adopt(self, to: str, retry_key: str, messages: list[dict]) -> None:
+        """Add a push another process made (found in the deliveries table) to the chat, once, where it is now."""
+        with self._lock:
+            if retry_key not in self.retry_keys:
+                self.retry_keys.add(retry_key)
+                self._append(to, "push", messages)
 
     def reply(self, reply_token: str, messages: list[Message]) -> SimResult:
         # Simulated reply tokens are "sim:<userId>:<nonce>".

@@ -55,7 +55,7 @@ def delivery_for(session: Session, recipient: str, morning: date) -> Delivery | 
     """Return the newest digest pushed to the recipient (a user or a group) that morning."""
     return session.scalar(
         select(Delivery)
-        # Digests only: a one-off push of the same morning (the quota warning) has no pages.
+        # Digests only: a one-off push of the same morning (a 未回報 nudge, the quota warning) has no pages.
         .where(Delivery.recipient == recipient, Delivery.morning == morning, Delivery.key.startswith("digest:"))
         .order_by(Delivery.id.desc())
         .limit(1)

@@ -193,7 +193,9 @@ def _with_next(text: str, ctx: Context, plan: Plan, scoped: Scoped, after: date)
     if not upcoming:
         return f"{text}\n{M.DUE_NOTHING_LEFT.format(year=M.plan_year(plan.year, ctx.today))}"
     first = upcoming[0]
-    return f"{text}\n{M.DUE_NEXT.format(day=format_date(first.occ.due), title=item_name(first.item, 30))}"
+    # 下個月 in December: the next one from today comes before the span asked about, so it is said as such.
+    words = M.DUE_BEFORE if first.occ.due < after else M.DUE_NEXT
+    return f"{text}\n{words.format(day=format_date(first.occ.due), title=item_name(first.item, 30))}"
 
 
 @_with_plan

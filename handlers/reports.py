@@ -410,7 +410,7 @@ def _report_line(ctx: Context, row: ProgressReport) -> str:
         section=item.section.name, number=item.number, title=clip(item.title, 40),
         occ=occurrence_text(this) if this else M.REPORT_WHOLE_YEAR, status=_status_text(row.status, row.percent),
         time=row.reported_at.astimezone(ctx.now.tzinfo).strftime("%H:%M"),
-    )
+    ) + (M.REPORT_NOTE.format(note=clip(row.note, NOTE_SHOWN)) if row.note else "")
 
 
 def _status_text(status: Status, percent: int | None) -> str:

@@ -18,6 +18,7 @@ from handlers import (
     help,
     linking,
     memory,
+    nudges,
     onboarding,
     postbacks,
     reports,
@@ -72,6 +73,7 @@ POSTBACKS: dict[str, PostbackHandler] = {
     "undo": reports.on_undo,
     "card": search.show_card,
     "more": _more,
+    "nudge": nudges.on_nudge,
     "onboard": onboarding.decide,
     rich_menus.SWITCH_ACTION: lambda req, ctx, fields: [],  # a rich-menu tab: LINE switched it, nothing to say
     "closure": closures.on_closure,

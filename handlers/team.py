@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from handlers import access, by_person, paging, scopes
+from handlers import access, by_person, paging, postbacks, scopes
 from handlers.agenda import Due, agenda
 from handlers.due_text import due_line, item_name, kind_label
 from handlers.incoming import Context
 from handlers.replies import Button, Reply, Text
 from handlers.request import Request
 from handlers.texts import chat as M
+from handlers.texts import nudges as N
 from schedules.dates import format_date
 from storage import queries
 from storage.invites import create_invite
@@ -23,6 +25,38 @@ PERSON_LINES = 15  # lines of each part of one person's list; more are counted, 
 
 def not_reported(req: Request, ctx: Context) -> list[Reply]:
     """Answer 未回報: last month's and the current windows' occurrences nobody has reported, by person."""
+    found = unreported(req, ctx)
+    if not isinstance(found, Unreported):
+        return found
+    scope, dues, since = found.scope, found.dues, found.since
+    today = ctx.today
+    whose = scopes.scope_name(scope)
+    span = format_date(since)
+    if not dues:
+        return [Text(M.NOT_REPORTED_NONE.format(whose=whose, span=span))]
+    grouped, counts = by_person.entries(dues)
+    people = len({(e.section, e.person) for e in grouped})
+    page = paging.page_of(grouped, req.page)
+    lines = [M.NOT_REPORTED_HEADER.format(whose=whose, span=span, count=len(dues), people=people)]
+    lines += by_person.lines(page.entries, counts, lambda d: unreported_line(d, today), scope.whole_office)
+    note = page.note()
+    lines += ["", note] if note else []
+    more = paging.more_button(req.command.name, page, scopes.scope_args(scope))
+    buttons = (more,) if more else ()
+    return [Text("\n".join(lines), (*buttons, postbacks.button(N.BUTTON_NUDGE, "nudge", r=scopes.scope_args(scope))))]
+
+
+@dataclass(frozen=True)
+class Unreported:
+    """What 未回報 lists: the scope asked for, the occurrences nobody reported, and the day they are counted from."""
+
+    scope: scopes.Scope
+    dues: list[Due]
+    since: date
+
+
+def unreported(req: Request, ctx: Context) -> Unreported | list[Reply]:
+    """Return the occurrences 未回報 lists for the request's scope, or the replies refusing or explaining it."""
     opened = scopes.open_scope(req, ctx)
     if not isinstance(opened, scopes.Scoped):
         return opened
@@ -46,22 +80,11 @@ def not_reported(req: Request, ctx: Context) -> list[Reply]:
         d for d in agenda(ctx.session, items, opened.plan.year, ctx.calendar, start=since)
         if d.report is None and (d.occ.due < today or d.is_active(today))
     ]
-    whose = scopes.scope_name(scope)
-    span = format_date(since)
-    if not dues:
-        return [Text(M.NOT_REPORTED_NONE.format(whose=whose, span=span))]
-    grouped, counts = by_person.entries(dues)
-    people = len({(e.section, e.person) for e in grouped})
-    page = paging.page_of(grouped, req.page)
-    lines = [M.NOT_REPORTED_HEADER.format(whose=whose, span=span, count=len(dues), people=people)]
-    lines += by_person.lines(page.entries, counts, lambda d: _unreported_line(d, today), scope.whole_office)
-    note = page.note()
-    lines += ["", note] if note else []
-    more = paging.more_button(req.command.name, page, scopes.scope_args(scope))
-    return [Text("\n".join(lines), (more,) if more else ())]
+    return Unreported(scope, dues, since)
 
 
-def _unreported_line(due: Due, today: date) -> str:
+def unreported_line(due: Due, today: date) -> str:
+    """Return one line of 未回報 (also the lines of a reminder sent from it)."""
     mark = M.OVERDUE_MARK if due.is_overdue(today) else ""
     return M.NOT_REPORTED_LINE.format(
         due=format_date(due.occ.due), number=due.item.number, title=item_name(due.item, 24), kind=kind_label(due), mark=mark,

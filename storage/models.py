@@ -448,3 +448,17 @@ class HeldLine(Base):
     line: Mapped[dict] = mapped_column(JSON)
     held_at: Mapped[datetime] = mapped_column(UTCDateTime)
     told_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+
+# ---------------------------------------------------------------- conversation state (0011)
+
+
+class ConversationState(Base):
+    """What the bot waits for from one person (a reason after 延後, the page after 更多): one row per person."""
+
+    __tablename__ = "conversation_state"
+
+    actor: Mapped[str] = mapped_column(String(100), primary_key=True)  # as the audit log names people
+    topic: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

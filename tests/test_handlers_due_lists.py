@@ -222,7 +222,8 @@ def test_next_month_in_december_says_the_next_plan_is_not_imported_yet(talk):
     talk.at("2024-12-20 09:00")
     text = talk.text(STAFF_DATA_2, "下個月")
     # 12 門牌點位 is still due 12/31: "nothing left this year" would be false (issue 11, point 6).
-    assert text.startswith("下個月（1/1（三）～1/31（五））你沒有作業到期。\n下一項是 12/31（二） 的「")
+    # …and it comes before the month asked about, so it is not called the next one after it.
+    assert text.startswith("下個月（1/1（三）～1/31（五））你沒有作業到期。\n在那之前，還有 12/31（二） 的「")
     assert "114年度的工作計畫還沒匯入，這段期間的作業要等匯入後才看得到。" in text
     talk.at("2024-11-20 09:00")
     assert "還沒匯入" not in talk.text(STAFF_DATA_2, "下個月")

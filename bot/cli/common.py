@@ -84,3 +84,15 @@ def moment_option(text: str, message: str = C.BAD_TIME) -> datetime:
         return parse_moment(text)
     except ValueError as exc:
         raise CliError(message.format(text=text)) from exc
+
+
+def month_option(text: str) -> int:
+    """Parse a month such as 4, 04, 4月 or 四月."""
+    cleaned = text.strip().removesuffix("月")
+    if cleaned.isdigit() and 1 <= int(cleaned) <= 12:
+        return int(cleaned)
+    months = "一二三四五六七八九十"
+    names = [*months, "十一", "十二"]
+    if cleaned in names:
+        return names.index(cleaned) + 1
+    raise CliError(C.BAD_MONTH.format(text=text))

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
 
-from bot.cli.common import CliError, office_for, parse_day, runtime, section_for, year_option
+from bot.cli.common import CliError, month_option, office_for, parse_day, runtime, section_for, year_option
 from bot.text_table import table
 from handlers.agenda import agenda, number_key
 from handlers.imports.plan import ImportFailed, import_plan
 from handlers.schedule_readings import cell_reading
 from handlers.texts import cli as C
+from handlers.texts import cli_due as D
 from schedules.dates import format_date
 from storage import queries
 
@@ -112,18 +114,31 @@ def _plan(session, office: str | None, year_text: str | None):
     return off, p
 
 
+def _span(month_text: str | None, start: str | None, end: str | None, year: int) -> tuple[date, date]:
+    """Return the days `due` lists: this year's month, or --from to --to."""
+    if month_text and not (start or end):
+        month = month_option(month_text)
+        following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+        return date(year, month, 1), following - timedelta(days=1)
+    if month_text or not (start and end):
+        raise CliError(D.NEED_SPAN)
+    return parse_day(start), parse_day(end)
+
+
 @click.command()
-@click.option("--from", "start", required=True, help="起日（2024-04-01 或 113/4/1）。")
-@click.option("--to", "end", required=True, help="迄日。")
+@click.option("--month", "month_text", help="今年的哪個月，例如 4 或 4月（代替 --from/--to）。")
+@click.option("--from", "start", help="起日（2024-04-01 或 113/4/1）。")
+@click.option("--to", "end", help="迄日。")
 @click.option("--section", help="只看一個課室。")
 @click.option("--owner", help="只看一位承辦人。")
 @click.option("--office", help="機關名稱。")
 @click.option("--json", "as_json", is_flag=True, help="輸出 JSON 陣列。")
 @click.pass_context
-def due(ctx: click.Context, start: str, end: str, section: str | None, owner: str | None, office: str | None, as_json: bool) -> None:
+def due(ctx: click.Context, month_text: str | None, start: str | None, end: str | None, section: str | None,
+        owner: str | None, office: str | None, as_json: bool) -> None:
     """列出到期日落在期間內的每一次作業，依到期日、課室、編號排序。"""
     rt = runtime(ctx)
-    first, last = parse_day(start), parse_day(end)
+    first, last = _span(month_text, start, end, rt.clock.now().year)
     if last < first:
         raise CliError(C.TO_BEFORE_FROM)
     with rt.sessions() as session:

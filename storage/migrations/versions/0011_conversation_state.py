@@ -1,9 +1,11 @@
-"""conversation state and one-off nudges (reserved; filled in by the change that needs it)
+"""conversation state: what the bot waits for from each person, one row per person
 
 Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-02
 """
+from alembic import op
+import sqlalchemy as sa
 
 
 revision = '0011'
@@ -13,8 +15,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table('conversation_state',
+    sa.Column('actor', sa.String(length=100), nullable=False),
+    sa.Column('topic', sa.String(length=40), nullable=False),
+    sa.Column('detail', sa.JSON(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('actor')
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table('conversation_state')

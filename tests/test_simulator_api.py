@@ -1,0 +1,47 @@
+"""The simulator's chat as one timeline: what the person sent, replies and pushes, each once, in the order they came."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.app import create_app
+from bot.runtime import Runtime
+from bot.settings import Settings
+from bot.simulator import stranger_id
+from bot.simulator_sender import SimulatorSender
+from handlers.replies import Text, to_dict
+from schedules.clock import TAIPEI, FixedClock
+from storage.models import Delivery
+
+USER = "U" + "1" * 32
+NOW = datetime(2024, 4, 8, 9, 0, tzinfo=TAIPEI)
+
+
+def pushed_elsewhere(db, key: str, text: str) -> None:
+    """A digest another process (planbot remind) pushed: only its row in the deliveries table says so."""
+    with db.sessions() as session:
+        session.add(Delivery(key=key, morning=date(2024, 4, 8), recipient=USER, reasons="due",
+                             payload={"replies": [to_dict(Text(text))]}, retry_key=key, created_at=NOW, sent_at=NOW))
+        session.commit()
+
+
+def test_pushes_made_elsewhere_join_the_chat_once_where_they_are_seen(sqlite_db):
+    sender = SimulatorSender()
+    runtime = Runtime(sqlite_db.url, sqlite_db.engine, sqlite_db.sessions, FixedClock(NOW), Settings(simulator=True))
+    client = create_app(runtime, sender, testing=True).test_client()
+    sender.said(USER, "本月")
+    pushed_elsewhere(sqlite_db, "k1", "早安摘要")
+    first = client.get(f"/simulator/api/messages?user={USER}&after=0").get_json()
+    assert [(m["via"], m["message"]["text"]) for m in first] == [("me", "本月"), ("push", "早安摘要")]
+    sender.said(USER, "逾期")
+    pushed_elsewhere(sqlite_db, "k2", "第二則")
+    again = client.get(f"/simulator/api/messages?user={USER}&after=0").get_json()
+    assert [m["message"]["text"] for m in again] == ["本月", "早安摘要", "逾期", "第二則"]  # each once, in order
+    newer = client.get(f"/simulator/api/messages?user={USER}&after={first[-1]['seq']}").get_json()
+    assert [m["message"]["text"] for m in newer] == ["逾期", "第二則"]
+
+
+def test_a_stranger_is_the_first_id_nobody_linked():
+    first = stranger_id(set())
+    assert first == "U" + "0" * 31 + "1" and len(first) == 33
+    assert stranger_id({first}) == "U" + "0" * 31 + "2"
