@@ -18,7 +18,7 @@ from bot.settings import Settings
 from handlers.incoming import Settings as HandlerSettings
 from schedules.clock import FixedClock
 from storage import queries
-from storage.models import Staff, WebhookEvent
+from storage.models import ExportFile, Staff, WebhookEvent
 from tests.conftest import copy_sqlite
 from tests.fakes import webhooks
 from tests.fakes.line_api import FakeLineAPI
@@ -370,6 +370,11 @@ def test_chief_binds_a_group_to_the_section(server, fake):
         assert session.scalar(select(Section.line_group_id).where(Section.name == "戶籍登記課")) is None
 
 
+def _used_links(db) -> int:
+    with db.sessions() as session:
+        return session.scalar(select(func.count()).select_from(ExportFile).where(ExportFile.used_at.is_not(None)))
+
+
 def test_export_link_downloads_once(server, fake, tmp_path):
     from urllib.parse import urlsplit
 
@@ -397,6 +402,8 @@ def test_export_link_downloads_once(server, fake, tmp_path):
     path.write_bytes(excel.content)
     sheet = load_workbook(path).worksheets[0]
     assert "戶籍資料課" in str(sheet["A1"].value)
+    # A link is used up once its last byte went out, which the server records just after the client has it.
+    wait_for(lambda: _used_links(db) == 2, "both links used up")
     again = requests.get(url + urlsplit(links[0]).path, timeout=60)
     assert again.status_code == 410 and "只能下載一次" in again.text
 
