@@ -85,6 +85,28 @@ def span_text(start: date, end: date) -> str:
     return L.SPAN_MANY.format(start=format_date(start), end=format_date(end), days=(end - start).days + 1)
 
 
+def deputy_choices(session: Session, staff: Staff) -> list[Staff]:
+    """Return who may be the person's deputy: the office's active staff but the person, by name."""
+    return [s for s in queries.staff_of_office(session, staff.office_id) if s.active and s.id != staff.id]
+
+
+def set_deputies_by_id(session: Session, staff: Staff, first_id: int | None, second_id: int | None,
+                       now: datetime, actor: str) -> str | None:
+    """Set the person's deputies from the console's choices; return why not (nothing changed), else None."""
+    if first_id is None and second_id is not None:
+        return L.DEPUTY_SECOND_ONLY
+    if first_id is not None and first_id == second_id:
+        return L.DEPUTY_TWICE
+    allowed = {s.id: s for s in deputy_choices(session, staff)}
+    chosen = [allowed.get(i) if i is not None else None for i in (first_id, second_id)]
+    if any(i is not None and c is None for i, c in zip((first_id, second_id), chosen, strict=True)):
+        return L.DEPUTY_NOT_HERE
+    leave.set_deputies(session, staff, chosen[0], chosen[1])
+    queries.audit(session, now, actor, "staff.deputies", staff=staff.name,
+                  first=chosen[0].name if chosen[0] else None, second=chosen[1].name if chosen[1] else None)
+    return None
+
+
 def who_covers(session: Session, staff: Staff, day: date) -> Cover:
     """Return who covers the person on the day (the planner's rule, on the day's leaves)."""
     office = cover_inputs(session, staff.office_id, day)

@@ -19,6 +19,7 @@ from schedules.clock import TAIPEI
 from schedules.plan_inputs import calendar_of, office_inputs
 from schedules.planner import plan_morning
 from storage import queries
+from storage.leave import deputies_of
 from storage.models import InviteCode, ProgressReport, Staff
 from tests.fakes.line_api import FakeLineAPI
 from tests.handler_fixtures import CHIEF_DATA, COORDINATOR, MONDAY, STAFF_DATA, STAFF_REG
@@ -211,3 +212,46 @@ def test_deactivating_takes_the_role_menu_away_and_reactivating_leaves_it_to_the
     assert user not in fake.rich.user_menus  # back to the default menu, whose buttons explain linking
     assert main(["staff", "reactivate", STAFF_REG]) == 0
     assert user not in fake.rich.user_menus  # unlinked until a new binding code is used
+
+
+def test_the_coordinator_sets_a_colleagues_deputies_on_the_staff_page(console):
+    client = console.signed_in(COORDINATOR)
+    owner, first, second = person(console, STAFF_DATA), person(console, STAFF_REG), person(console, CHIEF_DATA)
+    page = text_of(client.get(f"/console/staff/{owner.id}"))
+    token = csrf_of(page)
+    assert "職務代理人" in page and 'name="first"' in page and 'name="second"' in page
+    saved = client.post(f"/console/staff/{owner.id}/deputies", data={"csrf": token, "first": first.id, "second": second.id})
+    assert saved.status_code == 200 and f"已設定 {owner.name} 的職務代理人" in text_of(saved)
+    with console.db.sessions() as session:
+        assert [d.name if d else None for d in deputies_of(session, owner.id)] == [first.name, second.name]
+    # The staff list shows them, and the form shows what is set.
+    assert f'<td data-testid="deputies">{first.name}、{second.name}</td>' in text_of(client.get("/console/staff"))
+    assert f'<option value="{first.id}" selected>' in text_of(client.get(f"/console/staff/{owner.id}"))
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "message"),
+    [("same", "same", "不能是同一人"), ("", "other", "請先選第一代理人"), ("self", "", "不在本機關的在職名冊上"),
+     ("x1", "", "不在本機關的在職名冊上")],
+)
+def test_deputies_that_cannot_be_are_refused_and_nothing_changes(console, first, second, message):
+    client = console.signed_in(COORDINATOR)
+    owner, other = person(console, STAFF_DATA), person(console, STAFF_REG)
+    token = csrf_of(text_of(client.get(f"/console/staff/{owner.id}")))
+    value = {"same": other.id, "other": other.id, "self": owner.id, "": "", "x1": "x1"}
+    refused = client.post(f"/console/staff/{owner.id}/deputies", data={"csrf": token, "first": value[first], "second": value[second]})
+    assert refused.status_code == 400 and message in text_of(refused)
+    with console.db.sessions() as session:
+        assert deputies_of(session, owner.id) == (None, None)
+
+
+def test_deputies_need_the_coordinator_and_the_form_token(console):
+    owner, other = person(console, STAFF_DATA), person(console, STAFF_REG)
+    chief = console.signed_in(CHIEF_DATA)
+    chief_token = csrf_of(text_of(chief.get("/console/")))
+    coordinator = console.signed_in(COORDINATOR)
+    for client, token in [(chief, chief_token), (coordinator, "forged"), (console.app.test_client(), chief_token)]:
+        answer = client.post(f"/console/staff/{owner.id}/deputies", data={"csrf": token, "first": other.id})
+        assert answer.status_code in (401, 403)
+    with console.db.sessions() as session:
+        assert deputies_of(session, owner.id) == (None, None)

@@ -11,12 +11,13 @@ from flask import Response, current_app, request, send_file
 
 from bot.console.routes import Visit, bp, csrf_failed, page, refuse, visit_of
 from bot.rich_menus import sync_quietly
-from handlers import onboarding_sheet, staff_changes, staff_roster
+from handlers import leave, onboarding_sheet, staff_changes, staff_roster
 from handlers.imports.staff import StaffImportError, role_named
 from handlers.staff_changes import StaffChangeError, StaffForm
 from handlers.texts import console as T
 from handlers.texts import console_admin as A
 from handlers.texts import leave as LT
+from storage import leave as leave_store
 from storage.models import Role, Staff
 from storage.sheets import SheetError, find_cjk_font
 
@@ -115,7 +116,37 @@ def staff_edit_form(staff_id: int) -> Response:
 def _edit_page(visit: Visit, person: Staff, status: int = 200, **values) -> Response:
     members = staff_roster.roster(visit.session, visit.who)
     sections = sorted({m.section for m in members if m.section})
-    return page("console/staff_edit.html", status, visit=visit, person=person, roles=ROLES, sections=sections, **values)
+    first, second = leave_store.deputies_of(visit.session, person.id)
+    return page("console/staff_edit.html", status, visit=visit, person=person, roles=ROLES, sections=sections,
+                choices=leave.deputy_choices(visit.session, person), first=first, second=second, L=LT, **values)
+
+
+@bp.post("/staff/<int:staff_id>/deputies")
+def staff_deputies(staff_id: int) -> Response:
+    """Save a colleague's first and second deputy (職務代理人)."""
+    with visit_of() as visit:
+        if isinstance(visit, Response):
+            return visit
+        refused = _checked(visit)
+        if refused:
+            return refused
+        person = _colleague(visit, staff_id)
+        if person is None:
+            return refuse(T.NOT_FOUND, 404, visit)
+        ids = [_chosen_id(request.form.get(field, "")) for field in ("first", "second")]
+        if any(i is False for i in ids):
+            return _edit_page(visit, person, 400, notice=LT.DEPUTY_NOT_HERE)
+        problem = leave.set_deputies_by_id(visit.session, person, ids[0], ids[1], visit.ctx.now, visit.who.actor)
+        if problem:
+            return _edit_page(visit, person, 400, notice=problem)
+        return _edit_page(visit, person, notice=LT.DEPUTIES_SAVED.format(name=person.name))
+
+
+def _chosen_id(value: str) -> int | None | bool:
+    """Return the chosen staff id, None for 「（無）」, False for anything else."""
+    if not value:
+        return None
+    return int(value) if value.isdigit() else False
 
 
 @bp.post("/staff/<int:staff_id>")

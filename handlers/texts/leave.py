@@ -68,6 +68,19 @@ CLI_DEPUTIES_SET = "已設定 {name} 的職務代理人：第一代理人 {first
 CLI_NONE = "（無）"
 CLI_DEPUTY_SELF = "{name} 不能當自己的代理人。"
 CLI_DEPUTY_OTHER_OFFICE = "{name} 不在同一個機關。"
+
+# ---------------------------------------------------------------- the console's 同仁 page
+
+DEPUTIES_TITLE = "職務代理人"
+DEPUTIES_HOW = "請假期間，提醒依序交給第一代理人、第二代理人（也請假時交給課長）。"
+DEPUTY_FIRST = "第一代理人"
+DEPUTY_SECOND = "第二代理人"
+DEPUTY_NONE = "（無）"
+DEPUTIES_SAVE = "儲存代理人"
+DEPUTIES_SAVED = "已設定 {name} 的職務代理人。"
+DEPUTY_TWICE = "第一代理人和第二代理人不能是同一人。"
+DEPUTY_SECOND_ONLY = "請先選第一代理人，再選第二代理人。"
+DEPUTY_NOT_HERE = "選的代理人不在本機關的在職名冊上。"
 CLI_LEAVE_ADDED = "已登記 {name} 請假 {span}{kind}；由 {deputy} 代理。"
 CLI_LEAVE_ADDED_NOBODY = "已登記 {name} 請假 {span}{kind}；沒有可代理的人。"
 CLI_LEAVE_REMOVED = "已刪除 {name} {start} 起的請假。"
