@@ -38,6 +38,7 @@ from bot.runtime import Runtime
 from handlers import exports
 from handlers.digests import digest, payload
 from handlers.held_reminders import hold
+from handlers.held_reminders import prune as prune_held
 from handlers.incoming import Settings as HandlerSettings
 from handlers.replies import Text
 from handlers.texts import quota as Q
@@ -181,7 +182,9 @@ class Clockwork:
                 expired = deliveries.expire_stale(session, now.date(), now, self._max_age)
                 pruned = deliveries.prune(session, now.date() - timedelta(days=KEEP_DAYS))
                 files = exports.prune(session, now)
-        log.info("housekeeping: %d expired, %d pruned, %d used or expired export files removed", len(expired), pruned, files)
+                held = prune_held(session, now.date() - timedelta(days=KEEP_DAYS))
+        log.info("housekeeping: %d expired, %d pruned, %d used or expired export files removed, %d held lines pruned",
+                 len(expired), pruned, files, held)
         return len(expired)
 
     @property

@@ -42,6 +42,15 @@ def hold(session: Session, held: Mapping[int, Sequence[Line]], morning: date, no
     return count
 
 
+def prune(session: Session, before: date) -> int:
+    """Delete the held lines of mornings before the day (told or not: a year-old reminder is history). Return how many."""
+    rows = list(session.scalars(select(HeldLine).where(HeldLine.morning < before)))
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    return len(rows)
+
+
 def untold(session: Session, staff_id: int) -> list[HeldLine]:
     """Return the person's held lines not yet told, most urgent first."""
     rows = session.scalars(select(HeldLine).where(HeldLine.staff_id == staff_id, HeldLine.told_at.is_(None)))

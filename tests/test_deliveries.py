@@ -17,6 +17,7 @@ from schedules.clock import TAIPEI, FixedClock
 from schedules.phrases import parse_schedule
 from storage.models import (
     Delivery,
+    HeldLine,
     Item,
     ItemOwner,
     Office,
@@ -295,6 +296,19 @@ def test_housekeeping_expires_and_prunes(db):
     clock.set(at(DUE_DAY) + timedelta(days=500))
     clockwork(db, clock, send).housekeeping()
     assert rows(db) == []
+
+
+def test_housekeeping_prunes_held_lines_after_a_year_and_keeps_recent_ones(db):
+    seed_fanout(db.sessions, 1)
+    with db.sessions() as session:
+        owner = session.scalar(select(Staff).where(Staff.role == Role.staff))
+        for morning, told in ((DUE_DAY - timedelta(days=500), at(DUE_DAY)), (DUE_DAY - timedelta(days=499), None), (DUE_DAY, None)):
+            session.add(HeldLine(staff_id=owner.id, morning=morning, item_id=None, occurrence_key=morning.isoformat(),
+                                 reason="due", line={}, held_at=at(DUE_DAY), told_at=told))
+        session.commit()
+    clockwork(db, FixedClock(at(DUE_DAY)), Recorder()).housekeeping()
+    with db.sessions() as session:
+        assert [h.morning for h in session.scalars(select(HeldLine))] == [DUE_DAY]
 
 
 def test_a_busy_lock_makes_the_other_clock_stand_by(db):
