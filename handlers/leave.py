@@ -183,6 +183,7 @@ def ask_leave(req: Request, ctx: Context) -> list[Reply]:
     refused = may_set_leave_of(req.who, target)
     if refused:
         return [Text(refused)]
+    _privately_if_for_another(req.who, target)
     try:
         start, end = read_span(rest, ctx.today, req)
     except DayError as exc:
@@ -196,6 +197,12 @@ def ask_leave(req: Request, ctx: Context) -> list[Reply]:
                                       how=L.DEPUTY_HOW[cover.how]))]
 
 
+def _privately_if_for_another(who: Asker, target: Staff) -> None:
+    """In a group, someone else's leave (their dates, who covers them) is answered to the asker alone."""
+    if who.audience is not None and who.staff is not None and target.id != who.staff.id:
+        who.audience.note("leave of another")
+
+
 def back(req: Request, ctx: Context) -> list[Reply]:
     """Answer 銷假 [姓名]: the running leave ends yesterday (one not yet begun is taken back)."""
     me = req.who.staff
@@ -203,6 +210,7 @@ def back(req: Request, ctx: Context) -> list[Reply]:
     target = named or me
     if target.id != me.id and may_set_leave_of(req.who, target):
         return [Text(L.LEAVE_REFUSED_BACK)]
+    _privately_if_for_another(req.who, target)
     row = leave.next_leave(ctx.session, target.id, ctx.today)
     if row is None:
         return [Text(L.LEAVE_NOTHING.format(name=target.name))]

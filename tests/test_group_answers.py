@@ -144,3 +144,14 @@ def test_a_chiefs_compiled_round_in_the_section_group_carries_no_download_link(d
         coordinator = queries.find_staff(session, COORDINATOR).line_user_id
     assert "/files/" in json.dumps([m.message for m in sim.since(coordinator, 0)])  # one person's digest: the link
 
+
+
+def test_someone_elses_leave_is_answered_to_the_asker_alone_ones_own_stays(talk):
+    bound(talk)
+    talk.at("2024-04-08 09:00")
+    group_text, alone = private(talk, CHIEF_DATA, f"請假 {STAFF_DATA} 4/10-4/11", DATA_GROUP)
+    assert "已私訊給你" in group_text and f"已登記 {STAFF_DATA} 請假" in alone
+    assert STAFF_DATA not in group_text and "4/10" not in group_text
+    group_text, alone = private(talk, CHIEF_DATA, f"銷假 {STAFF_DATA}", DATA_GROUP)
+    assert STAFF_DATA in alone and STAFF_DATA not in group_text
+    assert f"已登記 {CHIEF_DATA} 請假" in in_group(talk, CHIEF_DATA, "請假 4/12", DATA_GROUP)
