@@ -46,6 +46,15 @@ def _colleague(visit: Visit, staff_id: int) -> Staff | None:
     return person if person is not None and person.office_id == visit.who.staff.office_id else None
 
 
+def _managed_colleague(visit: Visit, staff_id: int) -> Staff | Response:
+    """Return the colleague a roster change is about, or the refusal (a forged form, not allowed, not ours)."""
+    refused = _checked(visit)
+    if refused:
+        return refused
+    person = _colleague(visit, staff_id)
+    return person if person is not None else refuse(T.NOT_FOUND, 404, visit)
+
+
 def _form() -> StaffForm | None:
     try:
         role = role_named(request.form.get("role", ""))
@@ -127,12 +136,9 @@ def staff_deputies(staff_id: int) -> Response:
     with visit_of() as visit:
         if isinstance(visit, Response):
             return visit
-        refused = _checked(visit)
-        if refused:
-            return refused
-        person = _colleague(visit, staff_id)
-        if person is None:
-            return refuse(T.NOT_FOUND, 404, visit)
+        person = _managed_colleague(visit, staff_id)
+        if isinstance(person, Response):
+            return person
         ids = [_chosen_id(request.form.get(field, "")) for field in ("first", "second")]
         if any(i is False for i in ids):
             return _edit_page(visit, person, 400, notice=LT.DEPUTY_NOT_HERE)
@@ -155,12 +161,9 @@ def staff_edit(staff_id: int) -> Response:
     with visit_of() as visit:
         if isinstance(visit, Response):
             return visit
-        refused = _checked(visit)
-        if refused:
-            return refused
-        person = _colleague(visit, staff_id)
-        if person is None:
-            return refuse(T.NOT_FOUND, 404, visit)
+        person = _managed_colleague(visit, staff_id)
+        if isinstance(person, Response):
+            return person
         form = _form()
         if form is None:
             return _edit_page(visit, person, 400, notice=A.STAFF_BAD_ROLE)
@@ -189,12 +192,9 @@ def _switch(staff_id: int, change, done: str) -> Response:
     with visit_of() as visit:
         if isinstance(visit, Response):
             return visit
-        refused = _checked(visit)
-        if refused:
-            return refused
-        person = _colleague(visit, staff_id)
-        if person is None:
-            return refuse(T.NOT_FOUND, 404, visit)
+        person = _managed_colleague(visit, staff_id)
+        if isinstance(person, Response):
+            return person
         if person.id == visit.who.staff.id:
             return _staff_page(visit, 400, notice=A.STAFF_NOT_SELF)
         changed = change(visit.session, person, visit.ctx.now, visit.who.actor)
