@@ -189,11 +189,7 @@ def _person(session, office: str | None, name: str) -> Staff:
 @click.pass_context
 def staff_deactivate(ctx: click.Context, name: str, office: str | None) -> None:
     """停用同仁（離職、調職）：解除 LINE 綁定、不再提醒、不能登入管理頁；回報紀錄保留。"""
-    rt = runtime(ctx)
-    with unit_of_work(rt.sessions) as session:
-        changed = staff_changes.deactivate(session, _person(session, office, name), rt.clock.now(), "cli")
-    _switch_menus(rt)
-    click.echo((A.CLI_DEACTIVATED if changed else A.CLI_ALREADY_INACTIVE).format(name=name))
+    _set_active(ctx, name, office, staff_changes.deactivate, A.CLI_DEACTIVATED, A.CLI_ALREADY_INACTIVE)
 
 
 @staff.command("reactivate")
@@ -202,11 +198,16 @@ def staff_deactivate(ctx: click.Context, name: str, office: str | None) -> None:
 @click.pass_context
 def staff_reactivate(ctx: click.Context, name: str, office: str | None) -> None:
     """重新啟用停用的同仁（之後要再發綁定碼）。"""
+    _set_active(ctx, name, office, staff_changes.reactivate, A.CLI_REACTIVATED, A.CLI_ALREADY_ACTIVE)
+
+
+def _set_active(ctx: click.Context, name: str, office: str | None, change, done: str, already: str) -> None:
+    """Deactivate or reactivate a person, let the menus follow, and say which it was."""
     rt = runtime(ctx)
     with unit_of_work(rt.sessions) as session:
-        changed = staff_changes.reactivate(session, _person(session, office, name), rt.clock.now(), "cli")
+        changed = change(session, _person(session, office, name), rt.clock.now(), "cli")
     _switch_menus(rt)
-    click.echo((A.CLI_REACTIVATED if changed else A.CLI_ALREADY_ACTIVE).format(name=name))
+    click.echo((done if changed else already).format(name=name))
 
 
 @staff.command("import")
