@@ -8,7 +8,7 @@ events are answered synchronously or by a separate `planbot events` process (PLA
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import Flask
 
@@ -38,7 +38,6 @@ class Services:
     journal: EventJournal | None = None
     sync: bool = False
     separate_worker: bool = False
-    extras: dict = field(default_factory=dict)
 
     def after_record(self) -> None:
         """Handle what was just recorded: inline in synchronous mode, else wake the background loop."""

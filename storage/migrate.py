@@ -25,6 +25,11 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
+def downgrade(url: str | None = None, revision: str = "base") -> None:
+    """Take the database schema back down to the given revision (every migration can be undone)."""
+    command.downgrade(alembic_config(url), revision)
+
+
 def current_heads(url: str | None = None) -> set[str]:
     """Return the revisions the migration scripts end at."""
     from alembic.script import ScriptDirectory
