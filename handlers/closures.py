@@ -108,15 +108,25 @@ def _ask(req: Request, ctx: Context, closing: bool) -> list[Reply]:
     todo = _to_change(calendar, days, closing)
     if not todo:
         return [Text((L.CLOSURE_ALREADY if closing else L.CLOSURE_NOT_SET).format(days=days_text(days)))]
-    after = changed_calendar(calendar, todo, closing)
-    moved = moves(ctx.session, req.who.staff.office_id, calendar, after, {d.year for d in todo})
-    head = (L.CLOSURE_ASK.format(days=days_text(todo)) if closing
-            else L.CLOSURE_CANCEL_ASK.format(days=days_text(todo)))
+    return [preview(ctx.session, req.who.staff.office_id, calendar, todo, closing)]
+
+
+def preview(session: Session, office_id: int, calendar: WorkCalendar, days: list[date], closing: bool) -> Text:
+    """Return the question 停班 asks: the due dates closing the days (or lifting their closure) moves, with 確定 / 不用了."""
+    after = changed_calendar(calendar, days, closing)
+    moved = moves(session, office_id, calendar, after, {d.year for d in days})
+    head = (L.CLOSURE_ASK.format(days=days_text(days)) if closing
+            else L.CLOSURE_CANCEL_ASK.format(days=days_text(days)))
     text = "\n".join([head, "", *_moved_lines(moved)])
     op = "close" if closing else "open"
-    confirm = postbacks.button(L.CLOSURE_CONFIRM, "closure", op=op, f=todo[0].isoformat(), t=todo[-1].isoformat())
+    confirm = postbacks.button(L.CLOSURE_CONFIRM, "closure", op=op, f=days[0].isoformat(), t=days[-1].isoformat())
     drop = postbacks.button(L.CLOSURE_CANCEL_BUTTON, "closure", op="drop")
-    return [Text(text, (confirm, drop))]
+    return Text(text, (confirm, drop))
+
+
+def moved_lines(moved: list[Move]) -> list[str]:
+    """Return the lines listing moved due dates (at most SHOWN), as the chat shows them."""
+    return _moved_lines(moved)
 
 
 def _moved_lines(moved: list[Move]) -> list[str]:
