@@ -9,6 +9,7 @@ kept with what it decided, so a feed that failed, an entry that could not be rea
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -20,7 +21,16 @@ from handlers.texts import closure_feed as F
 from handlers.texts import leave as L
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
-from schedules.closure_feed import Entry, FeedError, Reading, Verdict, decide, entries_of
+from schedules.closure_feed import (
+    Entry,
+    FeedError,
+    Reading,
+    Verdict,
+    county_of,
+    decide,
+    entries_of,
+    normalise,
+)
 from schedules.dates import format_date
 from storage import closure_feed as rows
 from storage import outbox, queries
@@ -28,6 +38,7 @@ from storage.models import FeedCheck, Office, Role
 
 ACTOR = "feed:dgpa"
 OPEN_STATES = ("open", "not_reached", "not_in_area")
+_DISTRICT = re.compile(r"[\u4e00-\u9fff]{1,4}[區鄉鎮市]")
 
 
 @dataclass(frozen=True)
@@ -219,3 +230,16 @@ def failures_in_a_row(session: Session, office: Office) -> int:
             break
         count += 1
     return count
+
+
+def read_place(county: str, district: str | None) -> tuple[str, str | None] | str:
+    """Return the (county, district) written the feed's way (臺), or the message saying what is wrong."""
+    found = county_of(county or "")
+    if found is None:
+        return F.BAD_COUNTY.format(text=county)
+    if not district or not district.strip():
+        return found, None
+    name = normalise(district)
+    if not _DISTRICT.fullmatch(name) or name == found:
+        return F.BAD_DISTRICT.format(text=district)
+    return found, name
