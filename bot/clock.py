@@ -121,7 +121,9 @@ class Clockwork:
             if not leading:
                 report.skipped = "another clock is running"
                 return report
-            self._watch_feed(force=True)  # a closure announced at 04:30 reaches the digests it moves
+            if self.feed is not None:  # a closure announced at 04:30 reaches the digests it moves
+                self._watch_feed(force=True)
+                self._send_notices()
             self._morning(now, report)
         return report
 

@@ -62,6 +62,7 @@ class Decision:
     text: str
     moved: int = 0
     told: int = 0
+    area: str = ""  # as the announcement names it: the county, or the county and district
 
 
 @dataclass
@@ -124,7 +125,8 @@ def _act(session: Session, office: Office, reading: Reading, now: datetime, cale
 def _decide_day(session: Session, office: Office, verdict: Verdict, now: datetime,
                 calendar: WorkCalendar) -> tuple[Decision, WorkCalendar]:
     day, entry = verdict.day, verdict.entry
-    decision = Decision(day.isoformat(), verdict.state, verdict.part, "", entry.id, entry.text)
+    area = office.county if verdict.county_wide else place_of(office)
+    decision = Decision(day.isoformat(), verdict.state, verdict.part, "", entry.id, entry.text, area=area)
     if verdict.state == "pending":
         decision.outcome = "waiting"
     elif verdict.state in OPEN_STATES:
@@ -212,7 +214,7 @@ def check_lines(check: Check) -> list[str]:
 def _verdict_line(decision: Decision, place: str, today: date) -> str:
     day = date.fromisoformat(decision.day)
     word = F.TODAY if day == today else F.TOMORROW if day == today + timedelta(days=1) else format_date(day)
-    return F.VERDICT.format(place=place, day=word, part=decision.part, state=F.STATE.get(decision.state, decision.state),
+    return F.VERDICT.format(place=decision.area or place, day=word, part=decision.part, state=F.STATE.get(decision.state, decision.state),
                             outcome=F.OUTCOME.get(decision.outcome, decision.outcome))
 
 
