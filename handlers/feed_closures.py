@@ -245,3 +245,35 @@ def read_place(county: str, district: str | None) -> tuple[str, str | None] | st
     if not _DISTRICT.fullmatch(name) or name == found:
         return F.BAD_DISTRICT.format(text=district)
     return found, name
+
+
+@dataclass(frozen=True)
+class FeedStatus:
+    """What the console's 行事曆 shows of the feed: the office's place, the last reading, the days it closed."""
+
+    place: str
+    county: str
+    district: str
+    lines: list[str]
+    closed_by_feed: frozenset[date]
+
+
+def status(session: Session, office: Office, year: int) -> FeedStatus:
+    """Return the feed's state for the office's 行事曆 page."""
+    check = last_check(session, office)
+    if not office.county:
+        lines = [F.NO_PLACE]
+    else:
+        lines = check_lines(check) if check else [F.NEVER]
+    closed = frozenset(a.day for a in rows.actions_of_year(session, office.id, year) if a.action == "closed")
+    return FeedStatus(place_of(office), office.county or "", office.district or "", lines, closed)
+
+
+def set_place(session: Session, office: Office, county: str, district: str | None, actor: str, now: datetime) -> str:
+    """Record where the office is (the console's and the CLI's form); return what to tell, or the problem."""
+    place = read_place(county, district)
+    if isinstance(place, str):
+        return place
+    rows.set_place(session, office, *place)
+    queries.audit(session, now, actor, "office.location", county=place[0], district=place[1])
+    return F.PLACE_SET.format(office=office.name, place=place_of(office))

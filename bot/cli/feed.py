@@ -9,10 +9,8 @@ import click
 
 from bot.cli.common import CliError, moment_option, office_for, parse_day, runtime
 from bot.closure_feed import FeedClient, check_offices, placed_office_ids, read_recording
-from handlers.feed_closures import Check, check_lines, place_of, read_place
+from handlers.feed_closures import Check, check_lines, place_of, read_place, set_place
 from handlers.texts import closure_feed as F
-from storage import closure_feed as rows
-from storage import queries
 from storage.db import unit_of_work
 
 
@@ -37,12 +35,9 @@ def location(ctx: click.Context, county: str | None, district: str | None, offic
             shown = place_of(off)
             click.echo(F.PLACE_SHOWN.format(office=off.name, place=shown) if shown else F.PLACE_NONE.format(office=off.name))
             return
-        place = read_place(county, district)
-        if isinstance(place, str):
-            raise CliError(place)
-        rows.set_place(session, off, *place)
-        queries.audit(session, rt.clock.now(), "cli", "office.location", county=place[0], district=place[1])
-        click.echo(F.PLACE_SET.format(office=off.name, place=place_of(off)))
+        if isinstance(read_place(county, district), str):
+            raise CliError(read_place(county, district))
+        click.echo(set_place(session, off, county, district, "cli", rt.clock.now()))
 
 
 @click.group("feed")

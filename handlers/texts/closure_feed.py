@@ -75,3 +75,10 @@ FEED_OFF = "已關閉停班停課公告查詢（PLANBOT_CLOSURE_FEED_URL=off）�
 REPLAY_STEP = "── {time}"
 REPLAY_BAD_FILE = "讀不了重播檔 {path}：{reason}"
 REPLAY_DONE = "重播完畢：{count} 次查詢。"
+
+# The console's 行事曆
+CONSOLE_TITLE = "停班停課公告"
+CONSOLE_PLACE = "機關所在地：{place}（公告依縣市與鄉鎮市區比對；全縣市的公告適用各區）"
+CONSOLE_COUNTY = "縣市（例：臺北市）"
+CONSOLE_DISTRICT = "鄉鎮市區（例：文山區；可留空）"
+CONSOLE_SAVE_PLACE = "儲存所在地"
