@@ -150,7 +150,8 @@ def _apply(session: Session, office: Office, verdict: Verdict, now: datetime, ca
     day, entry = verdict.day, verdict.entry
     # Digests already pushed this morning named dates the closure moves: their owners get a correction.
     told_before = rows.sent_lines(session, day) if day == now.date() else None
-    reason = F.REASON.format(text=_announcement(entry), entry=entry.id)
+    published = f"{format_date(entry.updated.date())}{entry.updated.strftime('%H:%M')}"
+    reason = F.REASON.format(published=published, text=_announcement(entry), entry=entry.id)
     change = closures.apply_change(session, office.id, ACTOR, calendar, [day], True, reason, now, told_before)
     rows.record_action(session, office.id, day, "closed", entry.id, entry.text, now)
     told = L.CLOSURE_TOLD.format(count=change.told) if change.told else L.CLOSURE_TOLD_NONE
@@ -214,8 +215,11 @@ def check_lines(check: Check) -> list[str]:
 def _verdict_line(decision: Decision, place: str, today: date) -> str:
     day = date.fromisoformat(decision.day)
     word = F.TODAY if day == today else F.TOMORROW if day == today + timedelta(days=1) else format_date(day)
-    return F.VERDICT.format(place=decision.area or place, day=word, part=decision.part, state=F.STATE.get(decision.state, decision.state),
-                            outcome=F.OUTCOME.get(decision.outcome, decision.outcome))
+    outcome = F.OUTCOME.get(decision.outcome, decision.outcome)
+    if decision.outcome == "applied":
+        outcome = F.APPLIED_NOW.format(outcome=outcome, moved=decision.moved, told=decision.told)
+    return F.VERDICT.format(place=decision.area or place, day=word, part=decision.part,
+                            state=F.STATE.get(decision.state, decision.state), outcome=outcome)
 
 
 def last_check(session: Session, office: Office) -> Check | None:

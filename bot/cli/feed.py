@@ -65,7 +65,7 @@ def feed_check(ctx: click.Context, at_text: str | None, as_json: bool) -> None:
 
 @feed.command("replay")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--on", "on_text", default=None, help="把錄下的那一夜移到這一天開始，例如 今天的日期 2026-12-07。")
+@click.option("--on", "on_text", default=None, help="把錄下的那一夜移到這一天傍晚開始，例如 2026-12-06。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 輸出每次查詢。")
 @click.pass_context
 def feed_replay(ctx: click.Context, path: Path, on_text: str | None, as_json: bool) -> None:
