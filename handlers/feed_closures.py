@@ -215,11 +215,12 @@ def check_lines(check: Check) -> list[str]:
 def _verdict_line(decision: Decision, place: str, today: date) -> str:
     day = date.fromisoformat(decision.day)
     word = F.TODAY if day == today else F.TOMORROW if day == today + timedelta(days=1) else format_date(day)
-    outcome = F.OUTCOME.get(decision.outcome, decision.outcome)
+    line = F.VERDICT.format(place=decision.area or place, day=word, part=decision.part,
+                            state=F.STATE.get(decision.state, decision.state),
+                            outcome=F.OUTCOME.get(decision.outcome, decision.outcome))
     if decision.outcome == "applied":
-        outcome = F.APPLIED_NOW.format(outcome=outcome, moved=decision.moved, told=decision.told)
-    return F.VERDICT.format(place=decision.area or place, day=word, part=decision.part,
-                            state=F.STATE.get(decision.state, decision.state), outcome=outcome)
+        line += F.APPLIED_NOW.format(moved=decision.moved, told=decision.told)
+    return line
 
 
 def last_check(session: Session, office: Office) -> Check | None:
