@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.cli import main
 from bot.clock import Clockwork
-from bot.closure_feed import FeedClient, FeedWatch
+from bot.closure_feed import FeedClient, FeedWatch, check_offices
 from bot.deliveries import SendOutcome
 from bot.run_lock import RunLock
 from handlers.digests import replies_from_payload
@@ -289,3 +289,36 @@ def test_a_coordinator_still_gets_the_summary_when_no_date_moves(demo_db, feed):
     with demo_db.sessions() as session:
         coordinator = session.scalar(select(Staff.line_user_id).where(Staff.role == Role.coordinator))
     assert any(to == coordinator and "已依公告把 4/10（三） 設為停止上班" in text for to, text in send.texts)
+
+
+def test_the_demo_typhoon_night_replays_and_closures_arrive(planbot, demo_db):
+    placed(planbot)
+    code, out, err = planbot("calendar", "feed", "replay", "demo/typhoon_night.json", "--on", "2024-04-07")
+    assert code == 0, err
+    assert "查詢失敗（20:00）：公告網站限制查詢頻率（HTTP 429）" in out
+    assert "上次查詢 19:35：臺北市 明天尚未宣布消息（等候宣布）" in out
+    assert "上次查詢 20:10：臺北市 明天停止上班（已套用）" in out
+    assert "重播完畢：7 次查詢。" in out
+    assert sorted(overrides(demo_db)) == ["2024-04-08", "2024-04-09"]
+    mine = [text for name, text, _ in notices(demo_db) if name == LI]
+    assert mine[0].endswith("4/8（一） → 4/9（二）") and mine[1].endswith("4/9（二） → 4/10（三）")
+    code, _, err = planbot("calendar", "feed", "replay", "README.md")
+    assert code != 0 and "讀不了重播檔" in err
+
+
+def test_a_closure_is_applied_once_on_each_database(demo_any, feed):
+    """The same reading twice, on SQLite and PostgreSQL: one closure, one notice per person."""
+    _place(demo_any)
+    feed.publish([entry(SUNDAY_EVENING, "臺北市", "明天停止上班、停止上課")])
+    face = Clockface()
+    client = FeedClient(feed.url, sleep=face.sleep, monotonic=face.monotonic)
+    with demo_any.sessions() as session:
+        office_id = session.scalars(select(Office.id)).one()
+    first = check_offices(demo_any.sessions, [office_id], client.fetch(), SUNDAY_EVENING + timedelta(minutes=5))
+    second = check_offices(demo_any.sessions, [office_id], client.fetch(), SUNDAY_EVENING + timedelta(minutes=10))
+    assert [d.outcome for d in first[0].decisions] == ["applied"]
+    assert [d.outcome for d in second[0].decisions] == ["kept"]
+    with demo_any.sessions() as session:
+        assert [o.day.isoformat() for o in session.scalars(select(CalendarOverride))] == ["2024-04-08"]
+        keys = list(session.scalars(select(Delivery.key).where(Delivery.key.startswith("notice:"))))
+    assert len(keys) == len(set(keys)) == first[0].decisions[0].told + 1  # the owners and the coordinator
