@@ -175,11 +175,12 @@ class Change:
 
 
 def apply_change(session: Session, office_id: int, actor: str, calendar: WorkCalendar, days: list[date], closing: bool,
-                 reason: str, now: datetime, told_before: Told | None = None) -> Change:
+                 reason: str, now: datetime, told_before: Told | None = None, source: str = "") -> Change:
     """Close the days (or lift their closure) and queue one push per owner whose date moved; a day already so changes nothing.
 
     The chat's 確定 and the closure announcements both come here, so a closure moves dates one way wherever it comes from.
-    `told_before` (staff id -> the (item id, due date) pairs pushed to them this morning) marks a push as a correction.
+    `told_before` (staff id -> the (item id, due date) pairs pushed to them this morning) marks a push as a correction;
+    `source` (where the closure was announced) ends each push.
     """
     todo = _to_change(calendar, days, closing)
     if not todo:
@@ -193,10 +194,11 @@ def apply_change(session: Session, office_id: int, actor: str, calendar: WorkCal
         else:
             queries.remove_override(session, day, OverrideKind.closure)
             queries.audit(session, now, actor, "calendar.closure_removed", day=day.isoformat())
-    return Change(todo, moved, _tell_owners(session, now, moved, todo, closing, told_before or {}))
+    return Change(todo, moved, _tell_owners(session, now, moved, todo, closing, told_before or {}, source))
 
 
-def _tell_owners(session: Session, now: datetime, moved: list[Move], days: list[date], closing: bool, told_before: Told) -> int:
+def _tell_owners(session: Session, now: datetime, moved: list[Move], days: list[date], closing: bool, told_before: Told,
+                 source: str) -> int:
     """Queue one short push per owner whose date moved; return how many people will be told."""
     per_owner: dict[int, list[Move]] = defaultdict(list)
     owners: dict[int, Staff] = {}
@@ -217,7 +219,7 @@ def _tell_owners(session: Session, now: datetime, moved: list[Move], days: list[
         earlier = told_before.get(owner_id, set())
         corrects = any((m.item.id, m.before) in earlier for m in mine)
         head = (L.CLOSURE_PUSH_CORRECTION if corrects else L.CLOSURE_PUSH) if closing else L.CLOSURE_PUSH_CANCEL
-        text = head.format(days=days_text(days), lines=lines)[:4900]
+        text = head.format(days=days_text(days), lines=lines)[:4800] + (f"\n{source}" if source else "")
         key = f"calendar:{'close' if closing else 'open'}:{key_days}:{owner_id}:{now.isoformat()}"
         if outbox.queue_notice(session, key, owner.line_user_id, owner_id, "calendar", {"replies": [to_dict(Text(text))]}, now):
             told += 1

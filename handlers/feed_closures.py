@@ -37,6 +37,7 @@ from storage import outbox, queries
 from storage.models import FeedCheck, Office, Role
 
 ACTOR = "feed:dgpa"
+REASON_LENGTH = 200  # calendar_overrides.reason
 OPEN_STATES = ("open", "not_reached", "not_in_area")
 _DISTRICT = re.compile(r"[\u4e00-\u9fff]{1,4}[區鄉鎮市]")
 
@@ -150,9 +151,8 @@ def _apply(session: Session, office: Office, verdict: Verdict, now: datetime, ca
     day, entry = verdict.day, verdict.entry
     # Digests already pushed this morning named dates the closure moves: their owners get a correction.
     told_before = rows.sent_lines(session, day) if day == now.date() else None
-    published = f"{format_date(entry.updated.date())}{entry.updated.strftime('%H:%M')}"
-    reason = F.REASON.format(published=published, text=_announcement(entry), entry=entry.id)
-    change = closures.apply_change(session, office.id, ACTOR, calendar, [day], True, reason, now, told_before)
+    change = closures.apply_change(session, office.id, ACTOR, calendar, [day], True, _reason(entry), now, told_before,
+                                   source=F.ATTRIBUTION)
     rows.record_action(session, office.id, day, "closed", entry.id, entry.text, now)
     told = L.CLOSURE_TOLD.format(count=change.told) if change.told else L.CLOSURE_TOLD_NONE
     head = F.APPLIED.format(announcement=_announcement(entry), days=format_date(day), told=told)
@@ -181,6 +181,13 @@ def _ask_to_reopen(session: Session, office: Office, verdict: Verdict, now: date
                        Text(f"{head}\n\n{question.text}\n\n{F.ATTRIBUTION}"[:4900], question.quick_replies), now)
     rows.record_action(session, office.id, verdict.day, "ask_open", verdict.entry.id, verdict.entry.text, now)
     return "cancel_asked"
+
+
+def _reason(entry: Entry) -> str:
+    """Return the closure's reason: the announcement, when and under which id it was published, and its source."""
+    published = f"{format_date(entry.updated.date())}{entry.updated.strftime('%H:%M')}"
+    tail = F.REASON_TAIL.format(published=published, entry=entry.id, source=F.ATTRIBUTION)
+    return _announcement(entry)[: max(0, REASON_LENGTH - len(tail))] + tail
 
 
 def _announcement(entry: Entry) -> str:
@@ -254,24 +261,22 @@ def read_place(county: str, district: str | None) -> tuple[str, str | None] | st
 
 @dataclass(frozen=True)
 class FeedStatus:
-    """What the console's 行事曆 shows of the feed: the office's place, the last reading, the days it closed."""
+    """What the console's 行事曆 shows of the feed: the office's place and the last reading."""
 
     place: str
     county: str
     district: str
     lines: list[str]
-    closed_by_feed: frozenset[date]
 
 
-def status(session: Session, office: Office, year: int) -> FeedStatus:
+def status(session: Session, office: Office) -> FeedStatus:
     """Return the feed's state for the office's 行事曆 page."""
     check = last_check(session, office)
     if not office.county:
         lines = [F.NO_PLACE]
     else:
         lines = check_lines(check) if check else [F.NEVER]
-    closed = frozenset(a.day for a in rows.actions_of_year(session, office.id, year) if a.action == "closed")
-    return FeedStatus(place_of(office), office.county or "", office.district or "", lines, closed)
+    return FeedStatus(place_of(office), office.county or "", office.district or "", lines)
 
 
 def set_place(session: Session, office: Office, county: str, district: str | None, actor: str, now: datetime) -> str:

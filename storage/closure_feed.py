@@ -59,14 +59,6 @@ def record_action(session: Session, office_id: int, day: date, action: str, entr
     return row
 
 
-def actions_of_year(session: Session, office_id: int, year: int) -> list[FeedAction]:
-    """Return the announcements' actions for days of the year, by day."""
-    stmt = select(FeedAction).where(
-        FeedAction.office_id == office_id, FeedAction.day >= date(year, 1, 1), FeedAction.day <= date(year, 12, 31)
-    )
-    return list(session.scalars(stmt.order_by(FeedAction.day, FeedAction.id)))
-
-
 def sent_lines(session: Session, morning: date) -> dict[int, set[tuple[int, date]]]:
     """Return, per staff id, the (item id, due date) pairs of the morning's digests already pushed to them."""
     rows = session.scalars(

@@ -55,7 +55,7 @@ NEVER = "還沒有查詢過停班停課公告。"
 APPLIED = "🌀 {announcement}\n已依公告把 {days} 設為停止上班。{told}"
 ASK_PART = "🌀 {announcement}\n公告只停止半天上班，期限要不要順延由你決定："
 ASK_OPEN = "🌀 {announcement}\n{days} 已設為停班日，要取消停班嗎？"
-REASON = "{published} 公告 {text}（{entry}）"
+REASON_TAIL = "（{published}公告，{entry}）{source}"
 
 # planbot office location / planbot calendar feed
 PLACE_SET = "已設定 {office} 的所在地：{place}。停班停課公告只看這裡的消息。"
