@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import urllib3
+from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.feed_closures import Check, Unreached, check_office, failures_in_a_row
 from schedules.clock import TAIPEI, Clock
@@ -95,7 +96,7 @@ class FeedClient:
 class FeedWatch:
     """The clock's reading of the feed: when it is due for an office, read once and decide for each such office."""
 
-    sessions: object
+    sessions: sessionmaker[Session]
     client: FeedClient
     clock: Clock
 
@@ -109,7 +110,7 @@ class FeedWatch:
         return check_offices(self.sessions, due, self.client.fetch(), self.clock.now())
 
     @staticmethod
-    def _due(session, office: Office, now: datetime) -> bool:
+    def _due(session: Session, office: Office, now: datetime) -> bool:
         latest = rows.last_checks(session, office.id, 10)
         if not latest:
             return True
@@ -117,7 +118,7 @@ class FeedWatch:
         return next_check(latest[0].at.astimezone(TAIPEI), now, alert, failures_in_a_row(session, office)) <= now
 
 
-def check_offices(sessions, office_ids: list[int], fetched: bytes | Unreached, now: datetime) -> list[Check]:
+def check_offices(sessions: sessionmaker[Session], office_ids: list[int], fetched: bytes | Unreached, now: datetime) -> list[Check]:
     """Decide one reading for each office, each in its own transaction."""
     out = []
     for office_id in office_ids:
@@ -129,7 +130,7 @@ def check_offices(sessions, office_ids: list[int], fetched: bytes | Unreached, n
     return out
 
 
-def placed_office_ids(sessions) -> list[int]:
+def placed_office_ids(sessions: sessionmaker[Session]) -> list[int]:
     """Return the ids of the offices whose place is known."""
     with sessions() as session:
         return [o.id for o in rows.placed_offices(session)]
