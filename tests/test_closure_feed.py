@@ -322,3 +322,18 @@ def test_a_closure_is_applied_once_on_each_database(demo_any, feed):
         assert [o.day.isoformat() for o in session.scalars(select(CalendarOverride))] == ["2024-04-08"]
         keys = list(session.scalars(select(Delivery.key).where(Delivery.key.startswith("notice:"))))
     assert len(keys) == len(set(keys)) == first[0].decisions[0].told + 1  # the owners and the coordinator
+
+
+def test_after_failures_the_clock_waits_longer_and_a_failure_never_reads_as_open(demo_db, feed):
+    _place(demo_db)
+    face, send = Clockface(), Pushes()
+    feed.fail(503, 3)
+    _clock(demo_db, feed, SUNDAY_EVENING, face, send).tend()
+    assert len(feed.requests) == 3 and face.slept == [6.0, 12.0]
+    _clock(demo_db, feed, SUNDAY_EVENING + timedelta(hours=1), face, send).tend()
+    assert len(feed.requests) == 3, "after a failed reading the next one waits two hours, not one"
+    feed.publish([entry(SUNDAY_EVENING, "臺北市", "明天停止上班、停止上課")])
+    _clock(demo_db, feed, SUNDAY_EVENING + timedelta(hours=2), face, send).tend()
+    assert len(feed.requests) == 4 and "2024-04-08" in overrides(demo_db)
+    with demo_db.sessions() as session:
+        assert [c.ok for c in session.scalars(select(FeedCheck).order_by(FeedCheck.at))] == [False, True]
