@@ -244,7 +244,8 @@ def decide(entries: list[Entry], county: str, district: str | None, now: datetim
             continue
         said = read_text(entry.text, entry.updated.date())
         if isinstance(said, str):
-            if said in ("unknown_area", "no_area", "not_an_announcement") and county not in normalise(entry.text):
+            # Unreadable, but maybe ours: kept visible unless it does not even name our county.
+            if county not in normalise(entry.text):
                 _count(reading, "other_place")
             else:
                 reading.unreadable.append(Unreadable(entry.id, entry.text, said))
