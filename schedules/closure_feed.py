@@ -244,9 +244,12 @@ def decide(entries: list[Entry], county: str, district: str | None, now: datetim
             continue
         said = read_text(entry.text, entry.updated.date())
         if isinstance(said, str):
-            # Unreadable, but maybe ours: kept visible unless it does not even name our county.
+            # Unreadable, but maybe ours: kept visible unless it does not even name our county, or was published
+            # before yesterday (announcements come the evening before or that morning; the feed keeps them for weeks).
             if county not in normalise(entry.text):
                 _count(reading, "other_place")
+            elif entry.updated.date() < today - timedelta(days=1):
+                _count(reading, "past")
             else:
                 reading.unreadable.append(Unreadable(entry.id, entry.text, said))
             continue

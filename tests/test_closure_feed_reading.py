@@ -87,6 +87,12 @@ def test_an_unreadable_entry_for_our_county_is_kept_visible_never_taken_for_open
     assert reading.verdicts == [] and [u.why for u in reading.unreadable] == ["unknown_status"]
 
 
+def test_an_old_unreadable_entry_does_not_stay_on_show_for_weeks():
+    old = entry(EVENING - timedelta(days=17), "臺北市", "今天視情況而定")
+    reading = decide(entries_of(doc(old)), "臺北市", "文山區", EVENING)
+    assert reading.unreadable == [] and reading.ignored == {"past": 1}
+
+
 def test_an_unreadable_entry_of_another_county_is_not_ours():
     elsewhere = entry(EVENING, "高雄市桃源區", "明天視情況而定", code="6403700")
     reading = decide(entries_of(doc(elsewhere)), "臺北市", "文山區", EVENING)
