@@ -205,15 +205,19 @@ def _tell_coordinators(session: Session, office: Office, key: str, text: Text, n
 # What people read about the checks
 
 
-def check_lines(check: Check) -> list[str]:
-    """Return what a check found, one line per day (or its failure), as the console and the CLI show it."""
+def check_lines(check: Check, today: date | None = None) -> list[str]:
+    """Return what a check found, one line per day (or its failure), as the console and the CLI show it.
+
+    The time is shown alone for a check of `today` (or when no day is given), else with its date.
+    """
     at = datetime.fromisoformat(check.at).astimezone(TAIPEI)
+    when = at.strftime("%H:%M") if today in (None, at.date()) else f"{format_date(at.date())}{at.strftime('%H:%M')}"
     if not check.ok:
         failure = check.failure or {}
         reason = F.FAILURE.get(failure.get("code", ""), failure.get("code", "")).format(status=failure.get("status"))
-        return [F.FAILED.format(time=at.strftime("%H:%M"), reason=reason)]
+        return [F.FAILED.format(time=when, reason=reason)]
     lines = [_verdict_line(d, check.place, at.date()) for d in check.decisions] or [F.NOTHING.format(place=check.place)]
-    lines = [F.LAST.format(time=at.strftime("%H:%M"), what=line) for line in lines]
+    lines = [F.LAST.format(time=when, what=line) for line in lines]
     for item in check.unreadable:
         lines.append(F.UNREADABLE.format(count=1, why=F.WHY_UNREADABLE.get(item["why"], item["why"]), text=item["text"][:80]))
     return lines
@@ -269,13 +273,13 @@ class FeedStatus:
     lines: list[str]
 
 
-def status(session: Session, office: Office) -> FeedStatus:
+def status(session: Session, office: Office, today: date) -> FeedStatus:
     """Return the feed's state for the office's 行事曆 page."""
     check = last_check(session, office)
     if not office.county:
         lines = [F.NO_PLACE]
     else:
-        lines = check_lines(check) if check else [F.NEVER]
+        lines = check_lines(check, today) if check else [F.NEVER]
     return FeedStatus(place_of(office), office.county or "", office.district or "", lines)
 
 

@@ -52,6 +52,7 @@ def test_the_page_shows_the_last_reading_the_feeds_closures_with_their_source_an
         feed.publish([entry(evening.replace(minute=0), "臺北市", "明天停止上班、停止上課")])
         check_offices(demo_db.sessions, [office_id], FeedClient(feed.url).fetch(), evening)
     client = console.signed_in(COORDINATOR)
+    console.clock.set(evening.replace(hour=23))
     page = text_of(client.get("/console/calendar"))
     assert "上次查詢 21:05：臺北市 明天停止上班（已套用）" in page
     row = page[page.index('data-day="2024-04-08"'):]
@@ -60,3 +61,5 @@ def test_the_page_shows_the_last_reading_the_feeds_closures_with_their_source_an
     check_offices(demo_db.sessions, [office_id], Unreached("timeout"), evening.replace(hour=22))
     page = text_of(client.get("/console/calendar"))
     assert "查詢失敗（22:05）：公告網站沒有回應" in page and "上次查詢" not in page
+    console.clock.advance(days=1)  # a reading of another day says its date
+    assert "查詢失敗（4/7（日）22:05）" in text_of(client.get("/console/calendar"))
