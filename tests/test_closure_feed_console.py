@@ -61,5 +61,5 @@ def test_the_page_shows_the_last_reading_the_feeds_closures_with_their_source_an
     check_offices(demo_db.sessions, [office_id], Unreached("timeout"), evening.replace(hour=22))
     page = text_of(client.get("/console/calendar"))
     assert "查詢失敗（22:05）：公告網站沒有回應" in page and "上次查詢" not in page
-    console.clock.advance(days=1)  # a reading of another day says its date
+    console.clock.advance(hours=2)  # after midnight: a reading of another day says its date
     assert "查詢失敗（4/7（日）22:05）" in text_of(client.get("/console/calendar"))
