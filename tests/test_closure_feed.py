@@ -81,6 +81,8 @@ def test_the_place_is_set_with_either_spelling_and_bad_input_changes_nothing(pla
     assert code != 0 and "看不懂縣市「臺北」" in err
     code, _, err = planbot("office", "location", "--county", "臺北市", "--district", "wenshan")
     assert code != 0 and "看不懂鄉鎮市區「wenshan」" in err
+    code, _, err = planbot("office", "location", "--district", "信義區")
+    assert code != 0 and "鄉鎮市區要和縣市一起寫" in err
     with demo_db.sessions() as session:
         assert session.scalar(select(Office.county)) is None
     placed(planbot)

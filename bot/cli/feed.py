@@ -31,12 +31,13 @@ def location(ctx: click.Context, county: str | None, district: str | None, offic
         off = office_for(session, office_name)
         if county is None:
             if district is not None:
-                raise CliError(F.BAD_COUNTY.format(text=""))
+                raise CliError(F.DISTRICT_NEEDS_COUNTY)
             shown = place_of(off)
             click.echo(F.PLACE_SHOWN.format(office=off.name, place=shown) if shown else F.PLACE_NONE.format(office=off.name))
             return
-        if isinstance(read_place(county, district), str):
-            raise CliError(read_place(county, district))
+        problem = read_place(county, district)
+        if isinstance(problem, str):
+            raise CliError(problem)
         click.echo(set_place(session, off, county, district, "cli", rt.clock.now()))
 
 

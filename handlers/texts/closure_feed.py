@@ -62,6 +62,7 @@ PLACE_SET = "已設定 {office} 的所在地：{place}。停班停課公告只�
 PLACE_SHOWN = "{office} 的所在地：{place}"
 PLACE_NONE = "{office} 尚未設定所在地。"
 BAD_COUNTY = "看不懂縣市「{text}」。請寫全名，例如：臺北市、新北市、高雄市。"
+DISTRICT_NEEDS_COUNTY = "鄉鎮市區要和縣市一起寫，例如：--county 臺北市 --district 文山區（同名的區不只一個縣市有）。"
 BAD_DISTRICT = "看不懂鄉鎮市區「{text}」。請寫全名，例如：文山區、桃源區、竹北市。"
 FEED_READ = "讀到 {entries} 則公告；本地（{place}）{ours} 則。"
 FEED_IGNORED = "略過：{parts}"
