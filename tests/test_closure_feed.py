@@ -104,6 +104,7 @@ def test_a_full_day_closure_is_applied_once_owners_are_told_and_the_coordinator_
     feed.publish([stale, drill, keelung, taipei], wrapped=True)
 
     check = checked(planbot, "2024-04-07 20:10")
+    assert check["source"] == SOURCE
     (decision,) = check["decisions"]
     assert (decision["day"], decision["state"], decision["outcome"]) == ("2024-04-08", "closed", "applied")
     assert check["ignored"] == {"past": 1, "not_actual": 1, "other_place": 1}

@@ -94,7 +94,7 @@ def feed_replay(ctx: click.Context, path: Path, on_text: str | None, as_json: bo
 
 def _show(checks: list[Check], as_json: bool) -> None:
     if as_json:
-        click.echo(json.dumps([c.to_json() for c in checks], ensure_ascii=False, indent=1))
+        click.echo(json.dumps([{**c.to_json(), "source": F.ATTRIBUTION} for c in checks], ensure_ascii=False, indent=1))
         return
     for check in checks:
         if check.ok:
