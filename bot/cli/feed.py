@@ -70,7 +70,7 @@ def feed_check(ctx: click.Context, at_text: str | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 輸出每次查詢。")
 @click.pass_context
 def feed_replay(ctx: click.Context, path: Path, on_text: str | None, as_json: bool) -> None:
-    """重播錄下的颱風夜：依序當作在每個時間讀到那時的公告，看停班怎麼進來。"""
+    """重播錄下的颱風夜：依序當作在每個時間讀到那時的公告，看停班怎麼進來（會真的套用，請在示範資料庫上用）。"""
     rt = runtime(ctx)
     try:
         steps = read_recording(path.read_text(encoding="utf-8"), parse_day(on_text) if on_text else None)
