@@ -17,6 +17,7 @@ from bot.clock import Clockwork
 from bot.closure_feed import FeedClient, FeedWatch, check_offices
 from bot.deliveries import SendOutcome
 from bot.run_lock import RunLock
+from bot.settings import Settings
 from handlers.digests import replies_from_payload
 from schedules.clock import TAIPEI, FixedClock
 from storage.models import CalendarOverride, Delivery, FeedCheck, Office, Role, Staff
@@ -340,3 +341,10 @@ def test_after_failures_the_clock_waits_longer_and_a_failure_never_reads_as_open
     assert len(feed.requests) == 4 and "2024-04-08" in overrides(demo_db)
     with demo_db.sessions() as session:
         assert [c.ok for c in session.scalars(select(FeedCheck).order_by(FeedCheck.at))] == [False, True]
+
+
+def test_the_feed_settings_default_to_the_keyless_json_feed(feed):
+    assert Settings.from_env({}).closure_feed_url == "https://alerts.ncdr.nat.gov.tw/JSONAtomFeed.ashx?AlertType=33"
+    assert Settings.from_env({"PLANBOT_CLOSURE_FEED_URL": "off"}).closure_feed_url is None
+    given = Settings.from_env({"PLANBOT_CLOSURE_FEED_URL": feed.url, "PLANBOT_CLOSURE_FEED_KEY": " k-9 "})
+    assert (given.closure_feed_url, given.closure_feed_key) == (feed.url, "k-9")
