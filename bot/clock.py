@@ -6,7 +6,9 @@ Jobs (never one per reminder):
 - `tend` every 5 minutes in push hours (and it sends the notices conversations queued and left unsent): run the morning if it has not run yet today (a clock started
   at 11:00, or a standby clock whose leader died), resend what is still unsent, and send the one-off
   reminders team leads asked for from 未回報 (`handlers/nudges.py`). At any hour it
-  deletes the export files whose links expired (or were used), so none outlives its link by long.
+  deletes the export files whose links expired (or were used), so none outlives its link by long, and reads the
+  DGPA's closure announcements when due (every 5 minutes from 17:00 to 09:00 while the county has an alert,
+  else hourly; `bot/closure_feed.py`), so a closure's notices go out in the same round. The morning reads it first.
 - `housekeeping` at night: expire unsent digests of past mornings and prune old ones. It pushes nothing.
 Every job runs under the run lock, so two clock processes never both send. The process's edges (the LINE
 sender or the log outbox, LINE's quota, the export link) are wired here by `clockwork`.
@@ -32,6 +34,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import deliveries, push_budget
+from bot.closure_feed import FeedClient, FeedWatch
 from bot.line_api import QuotaGuard
 from bot.run_lock import RunLock
 from bot.runtime import Runtime
@@ -48,6 +51,7 @@ from schedules.clock import TAIPEI, Clock, FixedClock
 from schedules.dates import format_date
 from schedules.plan_inputs import calendar_of, office_inputs
 from schedules.planner import DEFAULT_POLICY, OfficeData, PlannedDelivery, Planner, budget_morning, push_cost
+from storage.closure_feed import prune_checks
 from storage.db import unit_of_work
 from storage.models import Role, Staff
 
@@ -57,6 +61,7 @@ log = logging.getLogger(__name__)
 ExportLink = Callable[[Session, int, "int | None", date, datetime], "str | None"]
 LOCK_WAIT = 600.0  # a scheduled morning waits this long for another clock's run to finish
 KEEP_DAYS = 400
+FEED_CHECKS_DAYS = 30  # readings of the closure feed kept (what they decided is kept with the closures)
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,8 @@ class Clockwork:
     quota: Callable[[int], bool] | None = None
     # The month's quota for the push budget; None (or no limit known) pushes every digest.
     month_quota: push_budget.QuotaReader | None = None
+    # Reads the DGPA's closure announcements when due (force: now); None where no feed is read.
+    feed: Callable[[bool], object] | None = None
     passes: int = 4
     pause: float = 0.5
     sleep: Callable[[float], None] = time.sleep
@@ -114,6 +121,9 @@ class Clockwork:
             if not leading:
                 report.skipped = "another clock is running"
                 return report
+            if self.feed is not None:  # a closure announced at 04:30 reaches the digests it moves
+                self._watch_feed(force=True)
+                self._send_notices()
             self._morning(now, report)
         return report
 
@@ -127,6 +137,7 @@ class Clockwork:
                 return report
             with unit_of_work(self.sessions) as session:
                 exports.prune(session, now)
+            self._watch_feed(force=False)
             self._send_notices()  # at any hour: a closure announced in the evening is news that evening
             with self.sessions() as session:
                 done = now.date() in deliveries.run_mornings(session, now.date())
@@ -183,9 +194,18 @@ class Clockwork:
                 pruned = deliveries.prune(session, now.date() - timedelta(days=KEEP_DAYS))
                 files = exports.prune(session, now)
                 held = prune_held(session, now.date() - timedelta(days=KEEP_DAYS))
+                prune_checks(session, now - timedelta(days=FEED_CHECKS_DAYS))
         log.info("housekeeping: %d expired, %d pruned, %d used or expired export files removed, %d held lines pruned",
                  len(expired), pruned, files, held)
         return len(expired)
+
+    def _watch_feed(self, force: bool) -> None:
+        if self.feed is None:
+            return
+        try:
+            self.feed(force)
+        except Exception:  # noqa: BLE001 - an unreadable feed must not stop the reminders; the check says it failed
+            log.exception("closure feed round failed")
 
     @property
     def _max_age(self) -> timedelta:
@@ -393,16 +413,27 @@ def export_link(settings: HandlerSettings) -> ExportLink:
     return link
 
 
+def feed_watch(runtime: Runtime, clock: Clock) -> Callable[[bool], object] | None:
+    """Return the closure feed's round for the clock, or None when the feed is turned off."""
+    url = runtime.settings.closure_feed_url
+    if not url:
+        return None
+    watch = FeedWatch(runtime.sessions, FeedClient(url, runtime.settings.closure_feed_key), clock)
+    return watch.round
+
+
 def clockwork(runtime: Runtime, clock: Clock | None = None, outbox=None) -> Clockwork:
     """Return the clock's jobs wired to the runtime's database, sender and settings."""
+    clock = clock or runtime.clock
     return Clockwork(
         sessions=runtime.sessions,
-        clock=clock or runtime.clock,
+        clock=clock,
         send=sender_for(runtime, outbox),
         lock=RunLock(runtime.engine),
         export_link=export_link(runtime.settings.handlers),
         quota=quota_check(runtime),
         month_quota=push_budget.quota_reader(runtime),
+        feed=feed_watch(runtime, clock),
     )
 
 

@@ -33,6 +33,8 @@ def main() -> int:
         # Tracked since the year's first day, with the history below filling it.
         ["import", str(DEMO / "wenshan-113.ods"), "--year", str(year), "--tracking-from", f"{year}-01-01"],
         ["staff", "import", str(DEMO / "staff.csv")],
+        # The demo office is in 臺北市文山區: a replayed typhoon night (demo/typhoon_night.json) closes its days.
+        ["office", "location", "--county", "臺北市", "--district", "文山區"],
     ]
     for args in steps:
         code = cli(args)
@@ -42,7 +44,8 @@ def main() -> int:
     _fill_history(year)
     _start_clock()
     print(f"\n示範已就緒：請用瀏覽器開啟 http://127.0.0.1:{port}/simulator （選一位同仁，輸入「說明」或「本月」）")
-    print(f"LINE webhook：http://127.0.0.1:{port}/callback　按 Ctrl+C 結束。\n")
+    print(f"LINE webhook：http://127.0.0.1:{port}/callback　按 Ctrl+C 結束。")
+    print(C.DEMO_TYPHOON.format(path=DEMO / "typhoon_night.json") + "\n")
     return cli(["serve", "--host", "127.0.0.1", "--port", port])
 
 
@@ -53,6 +56,8 @@ def environment(env: Mapping[str, str]) -> dict[str, str]:
         "PORT": port,
         "DATABASE_URL": env.get("DATABASE_URL") or f"sqlite:///{ROOT / 'instance' / 'planbot.db'}",
         "PLANBOT_SIMULATOR": "1",
+        # The demo reads no announcements from the internet unless asked to; `planbot calendar feed replay` shows them.
+        "PLANBOT_CLOSURE_FEED_URL": env.get("PLANBOT_CLOSURE_FEED_URL") or "off",
         # Download and sign-in links point where the demo is served, unless PUBLIC_URL says otherwise.
         "PUBLIC_URL": env.get("PUBLIC_URL") or f"http://127.0.0.1:{port}",
     }

@@ -18,6 +18,16 @@ class SettingsError(RuntimeError):
     """A setting is missing or wrong: the process must not start."""
 
 
+CLOSURE_FEED_URL = "https://alerts.ncdr.nat.gov.tw/JSONAtomFeed.ashx?AlertType=33"
+
+
+def _feed_url(value: str | None) -> str | None:
+    value = (value or "").strip()
+    if value.lower() == "off":
+        return None
+    return value or CLOSURE_FEED_URL
+
+
 @dataclass(frozen=True)
 class Settings:
     """What a planbot process is told by its environment."""
@@ -38,6 +48,9 @@ class Settings:
     event_lease: float = 30.0  # PLANBOT_EVENT_LEASE: seconds a worker holds a conversation unrenewed
     event_threads: int = 4  # PLANBOT_EVENT_THREADS: conversations one worker answers at once
     allow_http: bool = False  # PLANBOT_ALLOW_HTTP=1: an http PUBLIC_URL chosen on purpose
+    # PLANBOT_CLOSURE_FEED_URL: the DGPA's closure announcements (NCDR alert type 33); "off" reads none
+    closure_feed_url: str | None = CLOSURE_FEED_URL
+    closure_feed_key: str = ""  # PLANBOT_CLOSURE_FEED_KEY: NCDR's member key, sent as apikey= (optional)
     handlers: HandlerSettings = field(default_factory=HandlerSettings)  # PUBLIC_URL, LINE_BOT_BASIC_ID
 
     @classmethod
@@ -62,6 +75,8 @@ class Settings:
             event_lease=_positive(float(env.get("PLANBOT_EVENT_LEASE") or 30), "PLANBOT_EVENT_LEASE"),
             event_threads=int(_positive(int(env.get("PLANBOT_EVENT_THREADS") or 4), "PLANBOT_EVENT_THREADS")),
             allow_http=env.get("PLANBOT_ALLOW_HTTP") == "1",
+            closure_feed_url=_feed_url(env.get("PLANBOT_CLOSURE_FEED_URL")),
+            closure_feed_key=(env.get("PLANBOT_CLOSURE_FEED_KEY") or "").strip(),
             handlers=HandlerSettings(
                 public_url=(env.get("PUBLIC_URL") or default.public_url).rstrip("/"),
                 line_bot_basic_id=(env.get("LINE_BOT_BASIC_ID") or "").strip(),

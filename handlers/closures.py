@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -27,6 +27,7 @@ from storage.models import Item, OverrideKind, Role, Staff
 
 MAX_DAYS = 7  # a closure from the chat is a few typhoon days, not a season
 SHOWN = 15  # moved dates listed in the confirmation
+Told = dict[int, set[tuple[int, date]]]
 
 
 @dataclass(frozen=True)
@@ -107,15 +108,25 @@ def _ask(req: Request, ctx: Context, closing: bool) -> list[Reply]:
     todo = _to_change(calendar, days, closing)
     if not todo:
         return [Text((L.CLOSURE_ALREADY if closing else L.CLOSURE_NOT_SET).format(days=days_text(days)))]
-    after = changed_calendar(calendar, todo, closing)
-    moved = moves(ctx.session, req.who.staff.office_id, calendar, after, {d.year for d in todo})
-    head = (L.CLOSURE_ASK.format(days=days_text(todo)) if closing
-            else L.CLOSURE_CANCEL_ASK.format(days=days_text(todo)))
+    return [preview(ctx.session, req.who.staff.office_id, calendar, todo, closing)]
+
+
+def preview(session: Session, office_id: int, calendar: WorkCalendar, days: list[date], closing: bool) -> Text:
+    """Return the question 停班 asks: the due dates closing the days (or lifting their closure) moves, with 確定 / 不用了."""
+    after = changed_calendar(calendar, days, closing)
+    moved = moves(session, office_id, calendar, after, {d.year for d in days})
+    head = (L.CLOSURE_ASK.format(days=days_text(days)) if closing
+            else L.CLOSURE_CANCEL_ASK.format(days=days_text(days)))
     text = "\n".join([head, "", *_moved_lines(moved)])
     op = "close" if closing else "open"
-    confirm = postbacks.button(L.CLOSURE_CONFIRM, "closure", op=op, f=todo[0].isoformat(), t=todo[-1].isoformat())
+    confirm = postbacks.button(L.CLOSURE_CONFIRM, "closure", op=op, f=days[0].isoformat(), t=days[-1].isoformat())
     drop = postbacks.button(L.CLOSURE_CANCEL_BUTTON, "closure", op="drop")
-    return [Text(text, (confirm, drop))]
+    return Text(text, (confirm, drop))
+
+
+def moved_lines(moved: list[Move]) -> list[str]:
+    """Return the lines listing moved due dates (at most SHOWN), as the chat shows them."""
+    return _moved_lines(moved)
 
 
 def _moved_lines(moved: list[Move]) -> list[str]:
@@ -145,25 +156,49 @@ def on_closure(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply
         return [Text(L.CLOSURE_HOW)]
     closing = op == "close"
     days = _days(start, end)
-    calendar = ctx.calendar
-    todo = _to_change(calendar, days, closing)
-    if not todo:  # confirmed twice, or set meanwhile: nothing changes, nobody is told again
+    change = apply_change(ctx.session, req.who.staff.office_id, req.who.actor, ctx.calendar, days, closing,
+                          L.CLOSURE_REASON, ctx.now)
+    if not change.days:  # confirmed twice, or set meanwhile: nothing changes, nobody is told again
         return [Text((L.CLOSURE_ALREADY if closing else L.CLOSURE_NOT_SET).format(days=days_text(days)))]
+    told_text = L.CLOSURE_TOLD.format(count=change.told) if change.told else L.CLOSURE_TOLD_NONE
+    done = L.CLOSURE_DONE if closing else L.CLOSURE_CANCELLED
+    return [Text("\n".join([done.format(days=days_text(change.days), told=told_text), "", *_moved_lines(change.moved)]))]
+
+
+@dataclass(frozen=True)
+class Change:
+    """What applying a closure (or lifting it) did: the days that changed, the dates moved, the owners told."""
+
+    days: list[date]
+    moved: list[Move]
+    told: int
+
+
+def apply_change(session: Session, office_id: int, actor: str, calendar: WorkCalendar, days: list[date], closing: bool,
+                 reason: str, now: datetime, told_before: Told | None = None, source: str = "") -> Change:
+    """Close the days (or lift their closure) and queue one push per owner whose date moved; a day already so changes nothing.
+
+    The chat's 確定 and the closure announcements both come here, so a closure moves dates one way wherever it comes from.
+    `told_before` (staff id -> the (item id, due date) pairs pushed to them this morning) marks a push as a correction;
+    `source` (where the closure was announced) ends each push.
+    """
+    todo = _to_change(calendar, days, closing)
+    if not todo:
+        return Change([], [], 0)
     after = changed_calendar(calendar, todo, closing)
-    moved = moves(ctx.session, req.who.staff.office_id, calendar, after, {d.year for d in todo})
+    moved = moves(session, office_id, calendar, after, {d.year for d in todo})
     for day in todo:
         if closing:
-            calendar_changes.change(ctx.session, req.who, day, OverrideKind.closure, L.CLOSURE_REASON, ctx.now)
+            queries.set_override(session, day, OverrideKind.closure, reason[:200])
+            queries.audit(session, now, actor, f"calendar.{OverrideKind.closure.value}", day=day.isoformat(), reason=reason)
         else:
-            queries.remove_override(ctx.session, day, OverrideKind.closure)
-            queries.audit(ctx.session, ctx.now, req.who.actor, "calendar.closure_removed", day=day.isoformat())
-    told = _tell_owners(ctx, moved, todo, closing)
-    told_text = L.CLOSURE_TOLD.format(count=told) if told else L.CLOSURE_TOLD_NONE
-    done = L.CLOSURE_DONE if closing else L.CLOSURE_CANCELLED
-    return [Text("\n".join([done.format(days=days_text(todo), told=told_text), "", *_moved_lines(moved)]))]
+            queries.remove_override(session, day, OverrideKind.closure)
+            queries.audit(session, now, actor, "calendar.closure_removed", day=day.isoformat())
+    return Change(todo, moved, _tell_owners(session, now, moved, todo, closing, told_before or {}, source))
 
 
-def _tell_owners(ctx: Context, moved: list[Move], days: list[date], closing: bool) -> int:
+def _tell_owners(session: Session, now: datetime, moved: list[Move], days: list[date], closing: bool, told_before: Told,
+                 source: str) -> int:
     """Queue one short push per owner whose date moved; return how many people will be told."""
     per_owner: dict[int, list[Move]] = defaultdict(list)
     owners: dict[int, Staff] = {}
@@ -171,7 +206,6 @@ def _tell_owners(ctx: Context, moved: list[Move], days: list[date], closing: boo
         for owner in m.item.owners:
             per_owner[owner.id].append(m)
             owners[owner.id] = owner
-    head = L.CLOSURE_PUSH if closing else L.CLOSURE_PUSH_CANCEL
     key_days = f"{days[0].isoformat()}~{days[-1].isoformat()}"
     told = 0
     for owner_id, mine in per_owner.items():
@@ -182,8 +216,11 @@ def _tell_owners(ctx: Context, moved: list[Move], days: list[date], closing: boo
             L.CLOSURE_PUSH_LINE.format(title=m.item.title[:30], label=m.label, before=format_date(m.before), after=format_date(m.after))
             for m in mine[:SHOWN]
         )
-        text = head.format(days=days_text(days), lines=lines)[:4900]
-        key = f"calendar:{'close' if closing else 'open'}:{key_days}:{owner_id}:{ctx.now.isoformat()}"
-        if outbox.queue_notice(ctx.session, key, owner.line_user_id, owner_id, "calendar", {"replies": [to_dict(Text(text))]}, ctx.now):
+        earlier = told_before.get(owner_id, set())
+        corrects = any((m.item.id, m.before) in earlier for m in mine)
+        head = (L.CLOSURE_PUSH_CORRECTION if corrects else L.CLOSURE_PUSH) if closing else L.CLOSURE_PUSH_CANCEL
+        text = head.format(days=days_text(days), lines=lines)[:4800] + (f"\n{source}" if source else "")
+        key = f"calendar:{'close' if closing else 'open'}:{key_days}:{owner_id}:{now.isoformat()}"
+        if outbox.queue_notice(session, key, owner.line_user_id, owner_id, "calendar", {"replies": [to_dict(Text(text))]}, now):
             told += 1
     return told

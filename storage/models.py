@@ -83,6 +83,9 @@ class Office(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Where the office is, as the DGPA's closure announcements name places (臺 spelling; district None = the county)
+    county: Mapped[str | None] = mapped_column(String(10))
+    district: Mapped[str | None] = mapped_column(String(10))
 
     plans: Mapped[list[Plan]] = relationship(back_populates="office")
     sections: Mapped[list[Section]] = relationship(back_populates="office")
@@ -462,3 +465,34 @@ class ConversationState(Base):
     topic: Mapped[str] = mapped_column(String(40))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# ---------------------------------------------------------------- closure announcements (0016)
+
+
+class FeedCheck(Base):
+    """One reading of the DGPA's closure feed for an office: what was read and decided, or why it failed."""
+
+    __tablename__ = "feed_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    alert: Mapped[bool] = mapped_column(Boolean, default=False)  # an entry named the office's county
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class FeedAction(Base):
+    """What an announcement made planbot do for a day, once: a closure applied, or a question to the coordinator."""
+
+    __tablename__ = "feed_actions"
+    __table_args__ = (UniqueConstraint("office_id", "day", "action"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    action: Mapped[str] = mapped_column(String(20))
+    entry_id: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

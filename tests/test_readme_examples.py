@@ -64,8 +64,9 @@ def cli_examples() -> list[list[str]]:
     for line in block.splitlines():
         line = re.sub(r"\s+#.*$", "", line)
         line = re.sub(r"\s*\[[^\]]*\]", "", line)
-        if "|" in line or " import plan.ods" in line or " import leave.csv" in line or " richmenu install" in line:
-            continue  # the long-running processes; a plan file of the reader's own; LINE's own servers
+        if ("|" in line or " import plan.ods" in line or " import leave.csv" in line or " richmenu install" in line
+                or " feed check" in line):
+            continue  # the long-running processes; a plan file of the reader's own; LINE's and the DGPA's own servers
         out.append([str(ROOT / a) if a.startswith("demo/") else a for a in shlex.split(line)[1:]])
     return out
 

@@ -7,7 +7,8 @@ from datetime import date
 from flask import Response, request
 
 from bot.console.routes import Visit, bp, csrf_failed, page, refuse, visit_of
-from handlers import calendar_changes
+from handlers import calendar_changes, feed_closures
+from handlers.texts import closure_feed as F
 from handlers.texts import console as T
 from storage.models import OverrideKind
 
@@ -25,7 +26,28 @@ def _calendar_page(visit: Visit, status: int = 200, **values) -> Response:
     year = visit.ctx.today.year
     rows = calendar_changes.overrides(visit.session, year)
     allowed = calendar_changes.may_change(visit.who)
-    return page("console/calendar.html", status, visit=visit, year=year, rows=rows, allowed=allowed, **values)
+    feed = feed_closures.status(visit.session, visit.who.staff.office, visit.ctx.today)
+    return page("console/calendar.html", status, visit=visit, year=year, rows=rows, allowed=allowed, feed=feed,
+                F=F, **values)
+
+
+@bp.post("/calendar/location")
+def calendar_location() -> Response:
+    """Set where the office is: the closure announcements are matched on it."""
+    with visit_of() as visit:
+        if isinstance(visit, Response):
+            return visit
+        if csrf_failed(visit):
+            return refuse(T.BAD_CSRF, 403, visit)
+        if not calendar_changes.may_change(visit.who):
+            return refuse(T.CAL_NOT_ALLOWED, 403, visit)
+        county, district = request.form.get("county", "").strip(), request.form.get("district", "").strip()
+        problem = feed_closures.read_place(county, district or None)
+        if isinstance(problem, str):
+            return _calendar_page(visit, 400, notice=problem)
+        told = feed_closures.set_place(visit.session, visit.who.staff.office, county, district or None, visit.who.actor,
+                                       visit.ctx.now)
+        return _calendar_page(visit, notice=told)
 
 
 @bp.get("/calendar")

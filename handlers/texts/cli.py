@@ -108,3 +108,5 @@ DEMO_HISTORY_KEPT = "示範資料庫已有回報紀錄，保留不動。"
 
 # planbot console link
 CONSOLE_LINK = "{name} 的管理頁登入連結（10 分鐘內有效，只能用一次）：\n{url}"
+
+DEMO_TYPHOON = "看颱風停班怎麼進來：另開終端機執行 .venv/bin/planbot calendar feed replay {path} --on 今天的日期（例 2026-12-07）"

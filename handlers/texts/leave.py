@@ -59,6 +59,7 @@ CLOSURE_TOLD_NONE = "沒有期限異動，不另通知。"
 CLOSURE_DROPPED = "好，沒有變更行事曆。"
 CLOSURE_REASON = "停止上班（研考於 LINE 設定）"
 CLOSURE_PUSH = "📅 {days} 停止上班，你的期限順延：\n{lines}"
+CLOSURE_PUSH_CORRECTION = "📅 更正：{days} 停止上班，今天早上提醒的期限順延：\n{lines}"
 CLOSURE_PUSH_CANCEL = "📅 {days} 取消停班，恢復上班，你的期限改回：\n{lines}"
 CLOSURE_PUSH_LINE = "・{title}（{label}）：{before} → {after}"
 
