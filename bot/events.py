@@ -367,10 +367,15 @@ class Dispatcher:
                 settled += 1
                 after_answer(self.sessions, self.sender, self.clock.now)
         finally:
-            self.release(ids)
+            # The conversation is free again in this process whatever happens next: a database that is down
+            # now must not leave it skipped for good (its claims then lapse after one lease, unrenewed).
             with self._state:
                 self._busy.discard(key)
                 self._held.difference_update(ids)
+            try:
+                self.release(ids)
+            except Exception:  # noqa: BLE001 - an outage: the claims lapse instead of being given back
+                log.exception("could not release the claims of conversation %s; they lapse within %.0f s", key, self.lease)
             self._wake.set()
         return settled
 
