@@ -219,7 +219,7 @@ def test_staff_who_sign_in_may_not_import_export_or_see_reminders(console):
         path = link_for(Context(session, console.clock, HandlerSettings()), staff, "test").split("5000", 1)[1]
         session.commit()
     client = console.app.test_client()
-    assert client.get(path).status_code == 303
+    assert client.post(path).status_code == 303
     token = csrf_of(text_of(client.get("/console/")))
     for url in ("/console/import", "/console/reminders", "/console/export", "/console/export/table.ods", "/console/staff"):
         assert client.get(url).status_code == 403, url

@@ -10,6 +10,8 @@ LINK_REFUSED = "管理頁給研考、主任與課長使用。要看自己的項�
 
 # Sign-in pages
 SIGNIN_TITLE = "登入管理頁"
+SIGNIN_PROMPT = "{name}您好：按下「登入」開始使用管理頁（8 小時內有效）。這個連結只能登入一次。"
+SIGNIN_BUTTON = "登入"
 SIGNIN_USED = "這個登入連結已經用過了（每個連結只能用一次）。"
 SIGNIN_EXPIRED = "這個登入連結已經過期（10 分鐘內有效）。"
 SIGNIN_UNKNOWN = "這個登入連結無效，可能是複製時少了幾個字。"
