@@ -363,3 +363,12 @@ def test_every_console_response_forbids_framing_sniffing_and_foreign_content(con
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         policy = response.headers["Content-Security-Policy"]
         assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy and "script-src" not in policy
+
+
+def test_the_console_refuses_a_closure_or_workday_on_a_past_day(console):
+    client = console.signed_in(COORDINATOR)
+    token = csrf_of(text_of(client.get("/console/calendar")))
+    for url in ("/console/calendar/preview", "/console/calendar"):
+        refused = client.post(url, data={"csrf": token, "day": "2024-04-05", "kind": "closure", "reason": "颱風"})
+        assert refused.status_code == 400 and "2024-04-05 已經過去，沒有儲存" in text_of(refused)
+    assert overrides_count(console) == 0

@@ -91,6 +91,7 @@ CAL_MOVED_LINE = "{section} {number} {title}（{label}）：{before} → {after}
 CAL_CONFIRM = "確定儲存"
 CAL_SAVED = "已儲存：{day}{kind}（{reason}）。"
 CAL_BAD_DAY = "看不懂這個日期，請用 2024-07-25 的格式。"
+CAL_PAST = "{day} 已經過去，沒有儲存。停止上班日與補行上班日只能設定今天或以後的日子（已過的期限不會因此移動）。"
 CAL_NEED_REASON = "請寫下原因，日後查得到為什麼這天不同。"
 CAL_NOT_ALLOWED = "只有研考與主任可以變更行事曆。"
 
