@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from bot.render import render
 from bot.responsive import after_answer, before_answer
 from handlers.held_reminders import attach as attach_held
-from handlers.incoming import Context, Incoming, Settings
+from handlers.incoming import Context, Incoming, LineProfile, Settings
 from storage import queries
 from storage.db import unit_of_work
 from storage.models import Section, WebhookEvent
@@ -462,9 +462,21 @@ class Dispatcher:
             return f"ignored:{kind}", []
         from handlers.router import handle
 
-        ctx = Context(session=session, clock=self.clock, settings=self.settings)
+        ctx = Context(session=session, clock=self.clock, settings=self.settings, profiles=self._profile)
         # Reminders the push budget held back ride along with the answer, once (replies are free).
         return f"handled:{incoming.kind}", attach_held(session, incoming, handle(incoming, ctx), self.clock.now())
+
+    def _profile(self, user_id: str) -> LineProfile | None:
+        """Return LINE's profile of the account (for a 我是 card), or None when LINE cannot say now."""
+        read = getattr(self.sender, "profile", None)
+        if read is None:
+            return None
+        try:
+            found = read(user_id)
+        except Exception:  # noqa: BLE001 - the card then says LINE gave no name; the request still goes out
+            log.warning("could not read the LINE profile of %s", user_id, exc_info=True)
+            return None
+        return LineProfile(found.display_name or "", found.picture_url) if found is not None else None
 
     # -- sending -----------------------------------------------------------------------------------
     def _deliver(self, row_id: int, event: dict, answer: list[dict], retry_key: str | None, attempts: int) -> bool:

@@ -349,3 +349,22 @@ def test_a_request_the_database_refuses_fails_alone_not_the_others_in_its_group_
     journal._write(batch)  # as the writer thread does with requests that arrived together
     assert [p.error is None for p in batch] == [True, True, False]  # only the poisoned request hears "no"
     assert {r.event_id for r in _rows(db)} == {e["webhookEventId"] for e in good[:2]}
+
+
+def test_a_self_introduction_card_carries_lines_profile_of_the_requester(demo_db, line):
+    db = demo_db
+    stranger = webhooks.new_user_id()
+    line.add_user(stranger, "阿明的手機", picture_url="https://profile.line-scdn.net/0h-amin")
+    with db.sessions() as session:
+        session.scalar(select(Staff).where(Staff.name == "陳怡君")).line_user_id = None
+        session.commit()
+    EventJournal(db.engine, FixedClock(NOW).now).record(
+        [webhooks.text_event(stranger, "我是 陳怡君", reply_token=line.issue_reply_token(stranger))])
+    assert worker(db, line_sender(line)).drain() == 1
+    from storage.models import Delivery
+
+    with db.sessions() as session:
+        cards = [d.payload["replies"][0] for d in session.scalars(select(Delivery)) if d.key.startswith("notice:onboard:")]
+    assert cards and all(c["image_url"] == "https://profile.line-scdn.net/0h-amin" for c in cards)
+    assert all(any(r["value"] == "阿明的手機" for r in c["rows"]) for c in cards)
+    assert [r.path for r in line.requests if "/profile/" in r.path] == [f"/v2/bot/profile/{stranger}"]
