@@ -149,6 +149,8 @@ class Dispatcher:
     threads: int = DEFAULT_THREADS
     wall: Callable[[], float] = time.time  # leases are wall time shared by every process (the clock may be fixed)
     chat_mode: bool = False  # PLANBOT_CHAT_MODE: mark each message read before answering it
+    # The month's push quota, checked before a conversation queues a push (bot.push_budget.push_room).
+    push_room: Callable[[Session, object, int], bool] | None = None
 
     def __post_init__(self) -> None:
         # The pid tells an operator (and the process tests) which process holds a claim.
@@ -462,9 +464,19 @@ class Dispatcher:
             return f"ignored:{kind}", []
         from handlers.router import handle
 
-        ctx = Context(session=session, clock=self.clock, settings=self.settings, profiles=self._profile)
+        room = None
+        if self.push_room is not None:
+            room = lambda n: self._room(session, n)  # noqa: E731 - bound to this event's transaction
+        ctx = Context(session=session, clock=self.clock, settings=self.settings, profiles=self._profile, push_room=room)
         # Reminders the push budget held back ride along with the answer, once (replies are free).
         return f"handled:{incoming.kind}", attach_held(session, incoming, handle(incoming, ctx), self.clock.now())
+
+    def _room(self, session: Session, n: int) -> bool:
+        try:
+            return self.push_room(session, self.clock.now().date(), n)
+        except Exception:  # noqa: BLE001 - the quota cannot be read: do not spend what may not be there
+            log.warning("could not check the push quota; treating it as full", exc_info=True)
+            return False
 
     def _profile(self, user_id: str) -> LineProfile | None:
         """Return LINE's profile of the account (for a 我是 card), or None when LINE cannot say now."""

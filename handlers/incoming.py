@@ -51,10 +51,16 @@ class Context:
     _calendar: WorkCalendar | None = None
     # The LINE profile of an account (None when LINE does not say); injected by bot/, absent in the CLI.
     profiles: Callable[[str], LineProfile | None] | None = None
+    # Whether the month's push quota still has room for n pushes (None: no quota known, as in the CLI).
+    push_room: Callable[[int], bool] | None = None
 
     def profile(self, line_user_id: str) -> LineProfile | None:
         """Return how LINE shows the account, or None when it cannot be known here."""
         return self.profiles(line_user_id) if self.profiles is not None and line_user_id else None
+
+    def can_push(self, n: int = 1) -> bool:
+        """Say whether n more pushes fit in the month's quota (True when no quota is known)."""
+        return self.push_room is None or self.push_room(n)
 
     @property
     def now(self) -> datetime:

@@ -300,6 +300,7 @@ SUMMARY_NONE = "這段期間沒有排定的作業。"
 # ---------------------------------------------------------------- 匯出
 
 EXPORT_FILE_NAME = "{office}{roc}年度工作計畫期程管制一覽表"
+EXPORT_STILL_OPEN = "{time} 給你的下載連結還沒用過，請往上找那則訊息直接使用；用過或過期後再傳「匯出」就會產生新的（10 分鐘內不重複產生）。"
 EXPORT_READY = "管制表已產生（{scope}{month}），執行情形已填入最新回報。下載連結只能用一次，{hours} 小時內有效。"
 EXPORT_LINK_TITLE = "{scope} 管制表（{kind}）"
 EXPORT_EXPIRES = "{day} {time} 前有效，只能下載一次"
