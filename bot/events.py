@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 DEFAULT_LEASE = 30.0  # seconds; renewed every third of it, so only a dead (or frozen) worker's claim lapses
 DEFAULT_THREADS = 4
 MAX_SEND_ATTEMPTS = 8  # rounds of sending an answer (each with the sender's own retries) before giving up
+# A reply LINE never answered may still be accepted by LINE; the answer waits this long before the reply token is
+# tried again (a token LINE took is refused then, so no copy is pushed) rather than being pushed at once.
+REPLY_WINDOW = 60.0  # seconds
 # What the columns hold (see storage.models.WebhookEvent): longer values cannot be stored, so the event is skipped.
 MAX_EVENT_ID, MAX_SOURCE_KEY, MAX_MODE = 64, 80, 20
 BIGINT_MAX = 2**63 - 1
@@ -423,7 +426,8 @@ class Dispatcher:
                 self._record(row, f"error:{type(failed).__name__}", [])
         if row.answered_at is not None:
             return True
-        return self._deliver(row_id, row.body, row.answer or [], row.retry_key, row.send_attempts)
+        return self._deliver(row_id, row.body, row.answer or [], row.retry_key, row.send_attempts,
+                             row.reply_unclear_since is not None)
 
     def _record(self, row: WebhookEvent, outcome: str, messages: list[Message]) -> None:
         now = self.clock.now()
@@ -491,18 +495,30 @@ class Dispatcher:
         return LineProfile(found.display_name or "", found.picture_url) if found is not None else None
 
     # -- sending -----------------------------------------------------------------------------------
-    def _deliver(self, row_id: int, event: dict, answer: list[dict], retry_key: str | None, attempts: int) -> bool:
-        """Send a recorded answer: reply while the token may be fresh, else push under the stored key."""
+    def _deliver(self, row_id: int, event: dict, answer: list[dict], retry_key: str | None, attempts: int,
+                 reply_unclear: bool = False) -> bool:
+        """Send a recorded answer: reply while the token may be fresh, else push under the stored key.
+
+        A reply LINE never answered is not followed by a push at once (LINE may still accept it, and the push
+        would be a second copy): after REPLY_WINDOW the same token is tried again; LINE accepts a token once, so
+        that try either delivers the answer or is refused because the first one got through.
+        """
         messages = [Message.from_dict(m) for m in answer]
         token = event.get("replyToken")
-        if token and attempts == 0:
+        if token and (attempts == 0 or reply_unclear):
             result = self.sender.reply(token, messages)
             if result.ok:
                 return self._settle(row_id, attempts + 1)
-            if result.token_invalid and getattr(result, "maybe_delivered", False):
+            if result.token_invalid and (reply_unclear or getattr(result, "maybe_delivered", False)):
                 # A refused token after an unanswered attempt: that attempt probably used it. No second copy.
                 log.warning("event %s: reply outcome unclear (%s); not pushing a second copy", row_id, result.error)
                 return self._settle(row_id, attempts + 1)
+            hung = getattr(result, "status", 0) is None and getattr(result, "maybe_delivered", False)
+            if hung and attempts + 1 < MAX_SEND_ATTEMPTS:  # no answer at all (a timeout, a dropped connection)
+                log.warning("event %s: LINE did not answer the reply (%s); trying the token again in %.0f s",
+                            row_id, result.error, REPLY_WINDOW)
+                self._defer(row_id, attempts + 1, wait=REPLY_WINDOW, reply_unclear=True)
+                return False
             if not result.token_invalid:
                 # LINE never confirmed the reply: push rather than leave the message unanswered.
                 log.warning("event %s: reply failed (%s); pushing instead", row_id, result.error)
@@ -529,12 +545,15 @@ class Dispatcher:
             )
         return True
 
-    def _defer(self, row_id: int, attempts: int) -> None:
+    def _defer(self, row_id: int, attempts: int, wait: float | None = None, reply_unclear: bool = False) -> None:
         """Let go of an answer LINE did not take; any worker resends it (same retry key) after a backoff."""
-        backoff = timedelta(seconds=min(60, 2**attempts))
+        backoff = timedelta(seconds=wait if wait is not None else min(60, 2**attempts))
+        values = {"claimed_by": None, "lease_until": self._now() + backoff, "send_attempts": attempts,
+                  # Only a reply that got no answer keeps the token in play; once pushing, the token is done.
+                  "reply_unclear_since": self.clock.now() if reply_unclear else None}
         with unit_of_work(self.sessions) as session:
             session.execute(
                 update(WebhookEvent)
                 .where(WebhookEvent.id == row_id, WebhookEvent.claimed_by == self.worker)
-                .values(claimed_by=None, lease_until=self._now() + backoff, send_attempts=attempts)
+                .values(**values)
             )
