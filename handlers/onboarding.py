@@ -89,18 +89,20 @@ def _card(request_id: int, staff: Staff, until, facts: Facts) -> Card:
     section = staff.section.name if staff.section else M.NOBODY
     role = M.ROLE[staff.role.value]
     shown = facts.profile.display_name[:40] if facts.profile and facts.profile.display_name else T.CARD_NO_PROFILE
-    picture = facts.profile.picture_url if facts.profile and (facts.profile.picture_url or "").startswith("https://") else ""
+    url = (facts.profile.picture_url or "") if facts.profile else ""
+    picture = url if url.startswith("https://") and len(url) <= 2000 else ""
     linked = _when(facts.last_linked, facts.now) if facts.last_linked else T.CARD_NEVER_LINKED
     return Card(
         title=T.CARD_TITLE.format(name=staff.name),
-        subtitle=T.CARD_SUBTITLE.format(name=staff.name, section=section, role=role, shown=shown),
+        subtitle=(T.CARD_SUBTITLE if facts.profile else T.CARD_SUBTITLE_NO_PROFILE).format(
+            name=staff.name, section=section, role=role, shown=shown),
         rows=(CardRow(T.CARD_ROW_LINE_NAME, shown, "alert" if facts.profile is None else "normal"),
               CardRow(T.CARD_ROW_WHO, staff.name), CardRow(T.CARD_ROW_SECTION, f"{section}・{role}"),
               CardRow(T.CARD_ROW_LAST_LINKED, linked), CardRow(T.CARD_ROW_UNTIL, format_date(until))),
         buttons=(postbacks.button(T.APPROVE, ACTION, r=request_id, ok=1),
                  postbacks.button(T.REFUSE, ACTION, r=request_id, ok=0)),
         alt_text=T.CARD_ALT.format(name=staff.name),
-        image_url=picture[:2000],
+        image_url=picture,
     )
 
 

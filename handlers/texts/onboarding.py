@@ -16,6 +16,7 @@ ALREADY_YOU = "這個 LINE 帳號已經綁定為「{name}」了，不用再申�
 
 CARD_TITLE = "綁定申請：{name}"
 CARD_SUBTITLE = "LINE 名稱「{shown}」的帳號自稱是{name}（{section}・{role}），要綁定這個帳號。請先向本人確認再同意。"
+CARD_SUBTITLE_NO_PROFILE = "一個 LINE 帳號自稱是{name}（{section}・{role}），要綁定這個帳號；LINE 沒有提供它的名稱。請先向本人確認再同意。"
 CARD_ROW_LINE_NAME = "LINE 名稱"
 CARD_NO_PROFILE = "（LINE 沒有提供名稱）"
 CARD_ROW_LAST_LINKED = "上次綁定"
