@@ -75,7 +75,8 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.3, help="seconds LINE takes to answer a send")
     args = parser.parse_args()
     if not args.database_url:
-        sys.exit("needs PostgreSQL: --database-url or TEST_DATABASE_URL")
+        print("skipped: needs PostgreSQL (--database-url or TEST_DATABASE_URL)")
+        return
     upgrade(args.database_url)
     direct = make_engine(args.database_url)
     with direct.begin() as conn:
