@@ -85,7 +85,7 @@ def main() -> None:
         token = create_link(session, coordinator, NOW, "bench")
         session.commit()
     client = app.test_client()
-    assert client.get(f"/console/signin/{token}").status_code == 303
+    assert client.post(f"/console/signin/{token}").status_code == 303
     times = []
     for _ in range(RUNS):
         start = time.perf_counter()

@@ -15,6 +15,7 @@ from flask import Flask
 from bot.console import bp as console_bp
 from bot.event_journal import EventJournal
 from bot.events import Dispatcher
+from bot.push_budget import push_room
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.simulator import bp as simulator_bp
@@ -58,7 +59,7 @@ def create_app(runtime: Runtime | None = None, sender=None, testing: bool = Fals
     check_web_settings(settings, testing)
     sender = sender or reply_sender(runtime)
     dispatcher = Dispatcher(runtime.sessions, runtime.clock, sender, settings.handlers, lease=settings.event_lease,
-                            threads=settings.event_threads, chat_mode=settings.chat_mode)
+                            threads=settings.event_threads, chat_mode=settings.chat_mode, push_room=push_room(runtime))
     sync = settings.sync_events
     journal = EventJournal(runtime.engine, runtime.clock.now)
     separate = settings.separate_worker and not sync
@@ -81,7 +82,8 @@ def make_dispatcher(runtime: Runtime, poll: float = 0.2) -> Dispatcher:
     """Return a dispatcher for the separate events process, configured like the web app's."""
     settings = runtime.settings
     return Dispatcher(runtime.sessions, runtime.clock, reply_sender(runtime), settings.handlers, poll=poll,
-                      lease=settings.event_lease, threads=settings.event_threads, chat_mode=settings.chat_mode)
+                      lease=settings.event_lease, threads=settings.event_threads, chat_mode=settings.chat_mode,
+                      push_room=push_room(runtime))
 
 
 def reply_sender(runtime: Runtime):

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from bot.render import render
 from bot.responsive import after_answer, before_answer
 from handlers.held_reminders import attach as attach_held
-from handlers.incoming import Context, Incoming, Settings
+from handlers.incoming import Context, Incoming, LineProfile, Settings
 from storage import queries
 from storage.db import unit_of_work
 from storage.models import Section, WebhookEvent
@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 DEFAULT_LEASE = 30.0  # seconds; renewed every third of it, so only a dead (or frozen) worker's claim lapses
 DEFAULT_THREADS = 4
 MAX_SEND_ATTEMPTS = 8  # rounds of sending an answer (each with the sender's own retries) before giving up
+# A reply LINE never answered may still be accepted by LINE; the answer waits this long before the reply token is
+# tried again (a token LINE took is refused then, so no copy is pushed) rather than being pushed at once.
+REPLY_WINDOW = 60.0  # seconds
 # What the columns hold (see storage.models.WebhookEvent): longer values cannot be stored, so the event is skipped.
 MAX_EVENT_ID, MAX_SOURCE_KEY, MAX_MODE = 64, 80, 20
 BIGINT_MAX = 2**63 - 1
@@ -149,6 +152,8 @@ class Dispatcher:
     threads: int = DEFAULT_THREADS
     wall: Callable[[], float] = time.time  # leases are wall time shared by every process (the clock may be fixed)
     chat_mode: bool = False  # PLANBOT_CHAT_MODE: mark each message read before answering it
+    # The month's push quota, checked before a conversation queues a push (bot.push_budget.push_room).
+    push_room: Callable[[Session, object, int], bool] | None = None
 
     def __post_init__(self) -> None:
         # The pid tells an operator (and the process tests) which process holds a claim.
@@ -367,10 +372,15 @@ class Dispatcher:
                 settled += 1
                 after_answer(self.sessions, self.sender, self.clock.now)
         finally:
-            self.release(ids)
+            # The conversation is free again in this process whatever happens next: a database that is down
+            # now must not leave it skipped for good (its claims then lapse after one lease, unrenewed).
             with self._state:
                 self._busy.discard(key)
                 self._held.difference_update(ids)
+            try:
+                self.release(ids)
+            except Exception:  # noqa: BLE001 - an outage: the claims lapse instead of being given back
+                log.exception("could not release the claims of conversation %s; they lapse within %.0f s", key, self.lease)
             self._wake.set()
         return settled
 
@@ -416,7 +426,8 @@ class Dispatcher:
                 self._record(row, f"error:{type(failed).__name__}", [])
         if row.answered_at is not None:
             return True
-        return self._deliver(row_id, row.body, row.answer or [], row.retry_key, row.send_attempts)
+        return self._deliver(row_id, row.body, row.answer or [], row.retry_key, row.send_attempts,
+                             row.reply_unclear_since is not None)
 
     def _record(self, row: WebhookEvent, outcome: str, messages: list[Message]) -> None:
         now = self.clock.now()
@@ -457,23 +468,57 @@ class Dispatcher:
             return f"ignored:{kind}", []
         from handlers.router import handle
 
-        ctx = Context(session=session, clock=self.clock, settings=self.settings)
+        room = None
+        if self.push_room is not None:
+            room = lambda n: self._room(session, n)  # noqa: E731 - bound to this event's transaction
+        ctx = Context(session=session, clock=self.clock, settings=self.settings, profiles=self._profile, push_room=room)
         # Reminders the push budget held back ride along with the answer, once (replies are free).
         return f"handled:{incoming.kind}", attach_held(session, incoming, handle(incoming, ctx), self.clock.now())
 
+    def _room(self, session: Session, n: int) -> bool:
+        try:
+            return self.push_room(session, self.clock.now().date(), n)
+        except Exception:  # noqa: BLE001 - the quota cannot be read: do not spend what may not be there
+            log.warning("could not check the push quota; treating it as full", exc_info=True)
+            return False
+
+    def _profile(self, user_id: str) -> LineProfile | None:
+        """Return LINE's profile of the account (for a 我是 card), or None when LINE cannot say now."""
+        read = getattr(self.sender, "profile", None)
+        if read is None:
+            return None
+        try:
+            found = read(user_id)
+        except Exception:  # noqa: BLE001 - the card then says LINE gave no name; the request still goes out
+            log.warning("could not read the LINE profile of %s", user_id, exc_info=True)
+            return None
+        return LineProfile(found.display_name or "", found.picture_url) if found is not None else None
+
     # -- sending -----------------------------------------------------------------------------------
-    def _deliver(self, row_id: int, event: dict, answer: list[dict], retry_key: str | None, attempts: int) -> bool:
-        """Send a recorded answer: reply while the token may be fresh, else push under the stored key."""
+    def _deliver(self, row_id: int, event: dict, answer: list[dict], retry_key: str | None, attempts: int,
+                 reply_unclear: bool = False) -> bool:
+        """Send a recorded answer: reply while the token may be fresh, else push under the stored key.
+
+        A reply LINE never answered is not followed by a push at once (LINE may still accept it, and the push
+        would be a second copy): after REPLY_WINDOW the same token is tried again; LINE accepts a token once, so
+        that try either delivers the answer or is refused because the first one got through.
+        """
         messages = [Message.from_dict(m) for m in answer]
         token = event.get("replyToken")
-        if token and attempts == 0:
+        if token and (attempts == 0 or reply_unclear):
             result = self.sender.reply(token, messages)
             if result.ok:
                 return self._settle(row_id, attempts + 1)
-            if result.token_invalid and getattr(result, "maybe_delivered", False):
+            if result.token_invalid and (reply_unclear or getattr(result, "maybe_delivered", False)):
                 # A refused token after an unanswered attempt: that attempt probably used it. No second copy.
                 log.warning("event %s: reply outcome unclear (%s); not pushing a second copy", row_id, result.error)
                 return self._settle(row_id, attempts + 1)
+            hung = getattr(result, "status", 0) is None and getattr(result, "maybe_delivered", False)
+            if hung and attempts + 1 < MAX_SEND_ATTEMPTS:  # no answer at all (a timeout, a dropped connection)
+                log.warning("event %s: LINE did not answer the reply (%s); trying the token again in %.0f s",
+                            row_id, result.error, REPLY_WINDOW)
+                self._defer(row_id, attempts + 1, wait=REPLY_WINDOW, reply_unclear=True)
+                return False
             if not result.token_invalid:
                 # LINE never confirmed the reply: push rather than leave the message unanswered.
                 log.warning("event %s: reply failed (%s); pushing instead", row_id, result.error)
@@ -500,12 +545,15 @@ class Dispatcher:
             )
         return True
 
-    def _defer(self, row_id: int, attempts: int) -> None:
+    def _defer(self, row_id: int, attempts: int, wait: float | None = None, reply_unclear: bool = False) -> None:
         """Let go of an answer LINE did not take; any worker resends it (same retry key) after a backoff."""
-        backoff = timedelta(seconds=min(60, 2**attempts))
+        backoff = timedelta(seconds=wait if wait is not None else min(60, 2**attempts))
+        values = {"claimed_by": None, "lease_until": self._now() + backoff, "send_attempts": attempts,
+                  # Only a reply that got no answer keeps the token in play; once pushing, the token is done.
+                  "reply_unclear_since": self.clock.now() if reply_unclear else None}
         with unit_of_work(self.sessions) as session:
             session.execute(
                 update(WebhookEvent)
                 .where(WebhookEvent.id == row_id, WebhookEvent.claimed_by == self.worker)
-                .values(claimed_by=None, lease_until=self._now() + backoff, send_attempts=attempts)
+                .values(**values)
             )

@@ -71,6 +71,29 @@ def quota_reader(runtime: Runtime) -> QuotaReader:
     return read
 
 
+PushRoom = Callable[[Session, date, int], bool]
+
+
+def push_room(runtime: Runtime) -> PushRoom | None:
+    """Return the check a conversation makes before queuing a push (None: no quota known, every push goes).
+
+    The month's pushes are the higher of what the deliveries table counts and LINE's own count, against the
+    quota the clock plans with (LINE's or LINE_MONTHLY_QUOTA, the lower, less PLANBOT_QUOTA_RESERVE).
+    """
+    if not runtime.settings.access_token and runtime.settings.monthly_quota is None:
+        return None
+    read = quota_reader(runtime)
+
+    def room(session: Session, today: date, n: int) -> bool:
+        quota = read()
+        if quota.limit is None:
+            return True
+        first, last = month_of(today)
+        return max(deliveries.pushes_counted(session, first, last), quota.line_used) + n <= quota.limit
+
+    return room
+
+
 def month_of(day: date) -> tuple[date, date]:
     """Return the first and last day of `day`'s month."""
     first = day.replace(day=1)

@@ -58,6 +58,8 @@ def bubble(card: Card) -> dict:
             "contents": [_row(r) for r in card.rows] or [{"type": "text", "text": "—", "size": "sm", "color": "#888888"}],
         },
     }
+    if card.image_url:
+        data["hero"] = {"type": "image", "url": card.image_url, "size": "full", "aspectRatio": "1:1", "aspectMode": "cover"}
     if card.buttons:
         data["footer"] = {
             "type": "box",

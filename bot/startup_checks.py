@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from urllib.parse import urlsplit
 
@@ -16,10 +17,11 @@ class ConfigurationError(SettingsError):
 
 def check_web_settings(settings: Settings, testing: bool = False) -> None:
     """Raise ConfigurationError for a dangerous deployment; warn where http was chosen on purpose."""
-    if settings.simulator and settings.access_token and _is_line(settings.line_api_base or ""):
+    if settings.simulator and settings.access_token and not _is_local_fake(settings.line_api_base or ""):
         raise ConfigurationError(
-            "PLANBOT_SIMULATOR=1 with a LINE access token and LINE's own API: the simulator lists every LINE "
-            "user and lets anyone act as them, with real pushes. Unset PLANBOT_SIMULATOR (or the token)."
+            "PLANBOT_SIMULATOR=1 with a LINE access token needs LINE_API_BASE to name a fake LINE API on this "
+            f"machine (127.0.0.1, ::1 or localhost; now {settings.line_api_base or 'LINE itself'!r}): the simulator "
+            "lists every LINE user and lets anyone act as them, with real pushes. Unset PLANBOT_SIMULATOR (or the token)."
         )
     if settings.simulator or testing:
         return  # the demo's links point at the machine it runs on
@@ -37,9 +39,18 @@ def check_web_settings(settings: Settings, testing: bool = False) -> None:
     )
 
 
-def _is_line(base: str) -> bool:
-    """Say whether the API base is LINE's own (unset means LINE's)."""
+def _is_local_fake(base: str) -> bool:
+    """Say whether the API base is explicitly this machine.
+
+    Recognising LINE's hosts by name is a deny list that `api.line.me.` (a trailing dot) or one of LINE's
+    addresses slips through; only a loopback address or `localhost` can never be LINE.
+    """
     if not base:
+        return False
+    host = (urlsplit(base).hostname or "").rstrip(".").lower()
+    if host == "localhost":
         return True
-    host = urlsplit(base).hostname or ""
-    return host == "line.me" or host.endswith(".line.me")
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

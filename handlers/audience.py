@@ -26,3 +26,7 @@ class GroupAudience:
     def note(self, why: str) -> None:
         """Note that the answer uses something not every member may see."""
         self.beyond.append(why)
+
+    def withdraw(self) -> None:
+        """Forget the notes: the answer turned out to show nothing beyond what every member may see."""
+        self.beyond.clear()

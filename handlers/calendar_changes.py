@@ -60,6 +60,15 @@ def moved_by(session: Session, who: Asker, calendar: WorkCalendar, day: date, ki
     return sorted(out, key=lambda m: (m.before, m.section, number_key(m.number)))
 
 
+def first_past(days: list[date], today: date) -> date | None:
+    """Return the first of the days before today, if any.
+
+    A past day is never closed or opened: it would move due dates already passed (an overdue one would turn
+    on time) and tell owners about them.
+    """
+    return next((d for d in sorted(days) if d < today), None)
+
+
 def change(session: Session, who: Asker, day: date, kind: OverrideKind, reason: str, now: datetime) -> CalendarOverride:
     """Record the closure or extra workday (as `planbot calendar` does), with its audit entry."""
     row = queries.set_override(session, day, kind, reason)

@@ -104,6 +104,9 @@ def _ask(req: Request, ctx: Context, closing: bool) -> list[Reply]:
     days = _read(req, ctx, req.args)
     if isinstance(days, str):
         return [Text(days)]
+    past = calendar_changes.first_past(days, ctx.today)
+    if past is not None:
+        return [Text(L.CLOSURE_PAST.format(day=format_date(past)))]
     calendar = ctx.calendar
     todo = _to_change(calendar, days, closing)
     if not todo:
@@ -156,6 +159,9 @@ def on_closure(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply
         return [Text(L.CLOSURE_HOW)]
     closing = op == "close"
     days = _days(start, end)
+    past = calendar_changes.first_past(days, ctx.today)
+    if past is not None:  # a confirmation kept past its day, or a forged one
+        return [Text(L.CLOSURE_PAST.format(day=format_date(past)))]
     change = apply_change(ctx.session, req.who.staff.office_id, req.who.actor, ctx.calendar, days, closing,
                           L.CLOSURE_REASON, ctx.now)
     if not change.days:  # confirmed twice, or set meanwhile: nothing changes, nobody is told again

@@ -115,6 +115,7 @@ def _card(d: Mapping) -> Card:
         buttons=_buttons(d.get("buttons")),
         alt_text=d.get("alt_text", ""),
         quick_replies=_buttons(d.get("quick_replies")),
+        image_url=d.get("image_url", ""),
     )
 
 

@@ -26,6 +26,7 @@ from handlers.replies import FileLink, Reply, Text
 from handlers.request import Request
 from handlers.schedule_readings import cell_reading
 from handlers.texts import chat as M
+from handlers.texts import group_answers as G
 from handlers.texts import readings as R
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
@@ -38,6 +39,8 @@ from storage.sheets import Sheet, SheetError, write_workbook
 
 log = logging.getLogger(__name__)
 LINK_LIFETIME = timedelta(hours=24)
+# 匯出 again within minutes while its links are unused makes no new files (nor, from a group, a new push).
+REUSE_WINDOW = timedelta(minutes=10)
 FORMATS = ((".ods", "ODS"), (".xlsx", "Excel"))
 # 編號, 計畫項目, 工作內容, 承辦人, 預定作業時程, 1月…12月, 執行情形, 考核指標, 時程讀法 (last, so the
 # office's own columns keep their places and a re-import reads the table as before)
@@ -164,8 +167,12 @@ def export(req: Request, ctx: Context) -> list[Reply] | None:
     sheets = table_sheets(ctx.session, plan, section, scope.month, ctx.calendar)
     if not sheets:
         return [Text(M.EXPORT_NO_ITEMS)]
+    title = file_name(plan, name, scope.month, ctx.today)
+    opened_at = export_files.still_open(ctx.session, req.who.actor, [title + ext for ext, _kind in FORMATS],
+                                        ctx.now - REUSE_WINDOW, ctx.now)
+    if opened_at is not None:
+        return _still_open(req, opened_at.astimezone(TAIPEI))
     try:
-        title = file_name(plan, name, scope.month, ctx.today)
         links = [publish(ctx.session, ctx.settings, ctx.now, req.who.actor, sheets, title, ext, kind, name) for ext, kind in FORMATS]
     except (SheetError, OSError):
         log.exception("export failed")
@@ -173,6 +180,15 @@ def export(req: Request, ctx: Context) -> list[Reply] | None:
     month = M.EXPORT_READY_MONTH.format(month=scope.month) if scope.month else ""
     hours = int(LINK_LIFETIME.total_seconds() // 3600)
     return [Text(M.EXPORT_READY.format(scope=name, month=month, hours=hours)), *links]
+
+
+def _still_open(req: Request, at: datetime) -> list[Reply]:
+    time = at.strftime("%H:%M")
+    if req.who.audience is not None:
+        # Only a pointer to the private message sent a moment ago: the group may read it, and no push is made.
+        req.who.audience.withdraw()
+        return [Text(G.STILL_OPEN.format(name=req.who.staff.name, time=time))]
+    return [Text(M.EXPORT_STILL_OPEN.format(time=time))]
 
 
 def publish(

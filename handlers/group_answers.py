@@ -5,8 +5,10 @@ right beyond the group's (the whole office, another section's data; see `handler
 carries a download link, a console sign-in link or a binding code is sent to the asker alone: queued with
 the event's effects in the outbox of pushes (the deliveries table, as a notice, sent once under its retry
 key right after the event, where every push is kept), and the group hears that it
-was sent privately (or, when the asker cannot be reached one-to-one, why not). What the asker shares of
-their own work, and the bound section's data, stay in the group.
+was sent privately (or, when the asker cannot be reached one-to-one, why not). Each such answer is a push
+of the month's quota: a person's messages cause at most `CAUSED_PER_DAY` of them a day, and none when the
+quota has no room left; past either, the group is asked to ask one-to-one, where replies are free. What the
+asker shares of their own work, and the bound section's data, stay in the group.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from handlers.replies import FileLink, Reply, Text, to_dict
 from handlers.request import Asker
 from handlers.texts import group_answers as G
 from storage.models import Section
-from storage.outbox import queue_notice
+from storage.outbox import CAUSED_PER_DAY, caused_since, queue_notice
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,11 @@ def settle(who: Asker, ctx: Context, replies: list[Reply]) -> list[Reply]:
         return [Text(G.UNKNOWN_ASKER)]
     if not staff.following:
         return [Text(G.NOT_A_FRIEND.format(name=staff.name))]
+    day_start = ctx.now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if caused_since(ctx.session, staff.id, NOTICE_KEY, day_start) >= CAUSED_PER_DAY:
+        return [Text(G.ASK_ONE_TO_ONE_LIMIT.format(name=staff.name, limit=CAUSED_PER_DAY))]
+    if not ctx.can_push(1):
+        return [Text(G.ASK_ONE_TO_ONE_QUOTA.format(name=staff.name))]
     payload = {"version": 1, "replies": [to_dict(r) for r in replies]}
     queue_notice(ctx.session, f"{NOTICE_KEY}{uuid.uuid4().hex}", who.line_user_id, staff.id, "group answer", payload, ctx.now)
     return [Text(G.SENT_PRIVATELY.format(name=staff.name))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -32,6 +33,14 @@ class Settings:
     line_bot_basic_id: str = ""  # LINE_BOT_BASIC_ID (@…): QR codes open the bot's chat with a text typed
 
 
+@dataclass(frozen=True)
+class LineProfile:
+    """How LINE shows an account: its display name and picture (read by bot/ from LINE's profile API)."""
+
+    display_name: str
+    picture_url: str | None = None
+
+
 @dataclass
 class Context:
     """The data access, clock and settings a handler works with."""
@@ -40,6 +49,18 @@ class Context:
     clock: Clock
     settings: Settings = field(default_factory=Settings)
     _calendar: WorkCalendar | None = None
+    # The LINE profile of an account (None when LINE does not say); injected by bot/, absent in the CLI.
+    profiles: Callable[[str], LineProfile | None] | None = None
+    # Whether the month's push quota still has room for n pushes (None: no quota known, as in the CLI).
+    push_room: Callable[[int], bool] | None = None
+
+    def profile(self, line_user_id: str) -> LineProfile | None:
+        """Return how LINE shows the account, or None when it cannot be known here."""
+        return self.profiles(line_user_id) if self.profiles is not None and line_user_id else None
+
+    def can_push(self, n: int = 1) -> bool:
+        """Say whether n more pushes fit in the month's quota (True when no quota is known)."""
+        return self.push_room is None or self.push_room(n)
 
     @property
     def now(self) -> datetime:

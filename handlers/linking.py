@@ -5,10 +5,10 @@ from __future__ import annotations
 from handlers import access, scopes
 from handlers.help import role_buttons, unlinked
 from handlers.incoming import Context
-from handlers.replies import Reply, Text
+from handlers.replies import Reply, Text, to_dict
 from handlers.request import Request
 from handlers.texts import chat as M
-from storage import invites, queries
+from storage import invites, outbox, queries
 from storage.models import Role, Section
 from storage.text import compact
 
@@ -23,6 +23,10 @@ def link(req: Request, ctx: Context) -> list[Reply]:
         staff = result.staff
         section = staff.section.name if staff.section else M.NOBODY
         text = M.LINKED.format(name=staff.name, section=section, role=M.ROLE[staff.role.value])
+        if result.previous:
+            told = {"version": 1, "replies": [to_dict(Text(M.LINK_MOVED_AWAY.format(name=staff.name)))]}
+            outbox.queue_notice(ctx.session, f"relinked:{staff.id}:{ctx.now.isoformat()}", result.previous, None,
+                                "relinked", told, ctx.now)
         return [Text(text, role_buttons(req.commands, staff.role, section))]
     if result.outcome == "wrong":
         tried = invites.wrong_tries_last_hour(ctx.session, req.incoming.line_user_id, ctx.now)

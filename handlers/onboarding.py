@@ -1,15 +1,20 @@
 """我是 NAME: an unlinked account introduces itself; the coordinator or the section chief confirms with 同意 / 不同意.
 
 The card goes to the office's coordinators and the person's section chief through the outbox (pushes);
-the first answer decides. A request lives 72 hours, an account may send three a day, and a name that is
-already linked to an account is refused (that takes the coordinator).
+the first answer decides. A request lives 72 hours; an account may send three a day, a name may be asked for twice a
+day and an office six times (whoever asks); a name that is already linked to an account is refused (that
+takes the coordinator). The card shows the requester's LINE name and picture and when the record was last
+linked, and nobody confirms a record whose role ranks above their own.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from handlers import postbacks
 from handlers.help import role_buttons
-from handlers.incoming import Context
+from handlers.incoming import Context, LineProfile
 from handlers.replies import Card, CardRow, Reply, Text, to_dict
 from handlers.request import Request
 from handlers.texts import chat as M
@@ -47,11 +52,17 @@ def introduce(req: Request, ctx: Context) -> list[Reply] | None:
         return [Text(T.ALREADY_ASKED.format(day=format_date(waiting.expires_at.astimezone(ctx.now.tzinfo).date())))]
     if onboarding.asked_last_day(ctx.session, user, ctx.now) >= onboarding.MAX_PER_DAY:
         return [Text(T.TOO_MANY)]
+    named, office = onboarding.asked_for_last_day(ctx.session, staff, ctx.now)
+    if named >= onboarding.MAX_PER_STAFF_PER_DAY:
+        return [Text(T.TOO_MANY_FOR_NAME.format(name=staff.name))]
+    if office >= onboarding.MAX_PER_OFFICE_PER_DAY:
+        return [Text(T.TOO_MANY_IN_OFFICE)]
     confirmers = onboarding.confirmers(ctx.session, staff)
     if not confirmers:
         return [Text(T.NOBODY_TO_ASK)]
     request = onboarding.create(ctx.session, user, staff, ctx.now)
-    card = _card(request.id, staff, request.expires_at.astimezone(ctx.now.tzinfo).date())
+    facts = Facts(ctx.profile(user), onboarding.last_linked(ctx.session, staff), ctx.now)
+    card = _card(request.id, staff, request.expires_at.astimezone(ctx.now.tzinfo).date(), facts)
     payload = {"version": 1, "replies": [to_dict(card)]}
     for person in confirmers:
         onboarding.queue_notice(ctx.session, f"onboard:{request.id}:{person.id}", person, person.line_user_id, payload, ctx.now)
@@ -60,23 +71,47 @@ def introduce(req: Request, ctx: Context) -> list[Reply] | None:
     return [Text(T.NOTIFIED)]
 
 
-def _card(request_id: int, staff: Staff, until) -> Card:
+@dataclass(frozen=True)
+class Facts:
+    """What a confirmer sees of the requester: LINE's profile of the account, and when the record was last linked."""
+
+    profile: LineProfile | None
+    last_linked: datetime | None
+    now: datetime
+
+
+def _when(moment: datetime, now: datetime) -> str:
+    local = moment.astimezone(now.tzinfo)
+    return T.CARD_LINKED_AT.format(day=format_date(local.date()), time=f"{local:%H:%M}", days=(now.date() - local.date()).days)
+
+
+def _card(request_id: int, staff: Staff, until, facts: Facts) -> Card:
     section = staff.section.name if staff.section else M.NOBODY
     role = M.ROLE[staff.role.value]
+    shown = facts.profile.display_name[:40] if facts.profile and facts.profile.display_name else T.CARD_NO_PROFILE
+    url = (facts.profile.picture_url or "") if facts.profile else ""
+    picture = url if url.startswith("https://") and len(url) <= 2000 else ""
+    linked = _when(facts.last_linked, facts.now) if facts.last_linked else T.CARD_NEVER_LINKED
     return Card(
         title=T.CARD_TITLE.format(name=staff.name),
-        subtitle=T.CARD_SUBTITLE.format(name=staff.name, section=section, role=role),
-        rows=(CardRow(T.CARD_ROW_WHO, staff.name), CardRow(T.CARD_ROW_SECTION, section),
-              CardRow(T.CARD_ROW_UNTIL, format_date(until))),
+        subtitle=(T.CARD_SUBTITLE if facts.profile else T.CARD_SUBTITLE_NO_PROFILE).format(
+            name=staff.name, section=section, role=role, shown=shown),
+        rows=(CardRow(T.CARD_ROW_LINE_NAME, shown, "alert" if facts.profile is None else "normal"),
+              CardRow(T.CARD_ROW_WHO, staff.name), CardRow(T.CARD_ROW_SECTION, f"{section}・{role}"),
+              CardRow(T.CARD_ROW_LAST_LINKED, linked), CardRow(T.CARD_ROW_UNTIL, format_date(until))),
         buttons=(postbacks.button(T.APPROVE, ACTION, r=request_id, ok=1),
                  postbacks.button(T.REFUSE, ACTION, r=request_id, ok=0)),
         alt_text=T.CARD_ALT.format(name=staff.name),
+        image_url=picture,
     )
 
 
 def may_confirm(decider: Staff, staff: Staff) -> bool:
-    """Say whether decider may confirm a request for staff: the office's coordinator or director, or their chief."""
-    if decider.office_id != staff.office_id or decider.id == staff.id:
+    """Say whether decider may confirm a request for staff: the office's coordinator or director, or their chief.
+
+    Never for a record that ranks above the decider: a chief cannot vouch for the coordinator's account.
+    """
+    if decider.office_id != staff.office_id or decider.id == staff.id or onboarding.outranks(staff, decider):
         return False
     if decider.role in (Role.coordinator, Role.director):
         return True

@@ -64,8 +64,11 @@ class Card:
     buttons: tuple[Button, ...] = ()
     alt_text: str = ""
     quick_replies: tuple[Button, ...] = ()
+    image_url: str = ""  # a picture above the card (https, as LINE requires), e.g. a requester's profile picture
 
     def __post_init__(self) -> None:
+        if self.image_url and (not self.image_url.startswith("https://") or len(self.image_url) > 2000):
+            raise ValueError("a card's picture must be an https URL of at most 2000 characters")
         if len(self.rows) > MAX_CARD_ROWS:
             raise ValueError("card with more than 20 rows")
         if len(self.buttons) > 4:

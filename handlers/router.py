@@ -24,6 +24,7 @@ from handlers import (
     reports,
     rich_menus,
     search,
+    team,
 )
 from handlers.catalog import COMMANDS
 from handlers.commands import Command, is_filler, strip_mention
@@ -77,6 +78,7 @@ POSTBACKS: dict[str, PostbackHandler] = {
     "onboard": onboarding.decide,
     rich_menus.SWITCH_ACTION: lambda req, ctx, fields: [],  # a rich-menu tab: LINE switched it, nothing to say
     "closure": closures.on_closure,
+    team.REBIND: team.on_rebind,
 }
 
 

@@ -1,8 +1,8 @@
 """Changing the roster: add, edit (name, section, role), deactivate and reactivate a colleague.
 
 Shared by `planbot staff …` and the console's 同仁 page. Deactivating keeps the person's record and every
-report they made; it unlinks their LINE account, voids their unused binding codes and console sessions
-(which check `active`), and the planner stops addressing them. Only an explicit reactivation undoes it.
+report they made; it unlinks their LINE account, voids their unused binding codes, and ends their console
+sessions and sign-in links (a reactivation does not revive them), and the planner stops addressing them. Only an explicit reactivation undoes it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from handlers.texts import console_admin as T
-from storage import queries
+from storage import console_tokens, queries
 from storage.models import InviteCode, Office, Role, Staff
 
 NAME_LIMIT = Staff.__table__.c.name.type.length
@@ -84,6 +84,8 @@ def deactivate(session: Session, person: Staff, now: datetime, actor: str) -> bo
     person.active = False
     person.line_user_id = None
     session.execute(delete(InviteCode).where(InviteCode.staff_id == person.id, InviteCode.used_at.is_(None)))
+    # Ended, not only hidden behind `active`: a later reactivation must not revive them.
+    console_tokens.end_all(session, person.id, now)
     session.flush()
     queries.audit(session, now, actor, "staff.deactivate", staff=person.name, unlinked=bool(line_user_id))
     return True

@@ -158,6 +158,31 @@ def invite_code(req: Request, ctx: Context) -> list[Reply]:
     person = queries.staff_by_name(ctx.session, req.who.staff.office_id, name)
     if person is None:
         return [Text(M.INVITE_NOT_ON_ROSTER.format(name=name))]
+    if person.line_user_id and person.following:
+        # A code for someone linked and still following re-binds their record to whoever uses it: only on an
+        # explicit confirmation, and the account in use hears of it when it happens.
+        ask = (postbacks.button(M.INVITE_REBIND_YES, REBIND, s=person.id), postbacks.button(M.INVITE_REBIND_NO, REBIND, s=0))
+        return [Text(M.INVITE_REBIND_ASK.format(name=person.name), ask)]
+    return _issue(req, ctx, person)
+
+
+REBIND = "rebind"
+
+
+def on_rebind(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
+    """Answer the confirmation of 綁定碼 for a linked colleague: issue the code (研考 only), or drop it."""
+    if req.who.role is not Role.coordinator:
+        return [Text(M.REFUSE_INVITE)]
+    staff_id = postbacks.int_field(fields, "s")
+    if not staff_id:
+        return [Text(M.INVITE_REBIND_DROPPED)]
+    person = ctx.session.get(Staff, staff_id)
+    if person is None or person.office_id != req.who.staff.office_id or not person.active:
+        return [Text(M.STALE_BUTTON)]
+    return _issue(req, ctx, person)
+
+
+def _issue(req: Request, ctx: Context, person: Staff) -> list[Reply]:
     code, expires = create_invite(ctx.session, person, ctx.now, actor=f"line:{req.who.line_user_id}")
     until = expires.astimezone(ctx.now.tzinfo)
     text = M.INVITE_CODE.format(name=person.name, code=code, day=format_date(until.date()), time=f"{until:%H:%M}")

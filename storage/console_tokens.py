@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from storage import queries
@@ -45,15 +45,15 @@ def create_link(session: Session, staff: Staff, now: datetime, actor: str) -> st
 
 @dataclass(frozen=True)
 class SignIn:
-    """What opening a link gave: outcome signed_in, used, expired or unknown; the session token when signed in."""
+    """What a link gives: outcome valid (not yet opened), signed_in, used, expired or unknown; the session token when signed in."""
 
     outcome: str
     session_token: str = ""
     staff: Staff | None = None
 
 
-def redeem_link(session: Session, token: str, now: datetime) -> SignIn:
-    """Use a sign-in link once and open an 8-hour session for its staff member."""
+def link_state(session: Session, token: str, now: datetime) -> SignIn:
+    """Say what opening the link would do (valid, used, expired or unknown) without using it up."""
     row = session.scalar(select(ConsoleToken).where(ConsoleToken.token_hash == _hash(token), ConsoleToken.kind == LINK))
     if row is None:
         return SignIn("unknown")
@@ -61,14 +61,36 @@ def redeem_link(session: Session, token: str, now: datetime) -> SignIn:
         return SignIn("used")
     if row.expires_at <= now or not row.staff.active:
         return SignIn("expired")
-    row.used_at = now
+    return SignIn("valid", staff=row.staff)
+
+
+def redeem_link(session: Session, token: str, now: datetime) -> SignIn:
+    """Use a sign-in link once and open an 8-hour session for its staff member.
+
+    The link is taken by one conditional UPDATE: of several requests racing with one link, exactly one
+    finds it unused (the others wait for its row lock and then find it used), so one session is opened.
+    """
+    state = link_state(session, token, now)
+    if state.outcome != "valid":
+        return state
+    taken = session.execute(
+        update(ConsoleToken)
+        .where(ConsoleToken.token_hash == _hash(token), ConsoleToken.kind == LINK, ConsoleToken.used_at.is_(None),
+               ConsoleToken.expires_at > now)
+        .values(used_at=now)
+        .returning(ConsoleToken.staff_id)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    if taken is None:
+        return SignIn("used")
+    staff = state.staff
     opened = secrets.token_urlsafe(32)
     session.add(
-        ConsoleToken(kind=SESSION, token_hash=_hash(opened), staff_id=row.staff_id, created_at=now, expires_at=now + SESSION_LIFETIME)
+        ConsoleToken(kind=SESSION, token_hash=_hash(opened), staff_id=taken, created_at=now, expires_at=now + SESSION_LIFETIME)
     )
-    queries.audit(session, now, f"console:staff:{row.staff_id}", "console.sign_in", staff=row.staff.name)
+    queries.audit(session, now, f"console:staff:{taken}", "console.sign_in", staff=staff.name)
     session.flush()
-    return SignIn("signed_in", opened, row.staff)
+    return SignIn("signed_in", opened, staff)
 
 
 def session_staff(session: Session, token: str, now: datetime) -> Staff | None:
@@ -87,3 +109,13 @@ def end_session(session: Session, token: str, now: datetime) -> None:
     if row is not None and row.used_at is None:
         row.used_at = now
         session.flush()
+
+
+def end_all(session: Session, staff_id: int, now: datetime) -> int:
+    """End every open session and unused link of a colleague (deactivation); return how many ended."""
+    return session.execute(
+        update(ConsoleToken)
+        .where(ConsoleToken.staff_id == staff_id, ConsoleToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import ExportFile
+from storage.models import AuditLog, ExportFile
 
 MIME_TYPES = {
     ".ods": "application/vnd.oasis.opendocument.spreadsheet",
@@ -46,6 +46,22 @@ def store(session: Session, content: bytes, filename: str, now: datetime, expire
                            content=content, created_at=now, expires_at=expires))
     session.flush()
     return token
+
+
+def still_open(session: Session, actor: str, filenames: list[str], since: datetime, now: datetime) -> datetime | None:
+    """Return when the actor last made these files since the moment, if every one of those links is still unused."""
+    made = session.execute(
+        select(AuditLog.at, AuditLog.detail).where(AuditLog.action == "export.create", AuditLog.actor == actor,
+                                                   AuditLog.at >= since).order_by(AuditLog.at.desc())
+    ).all()
+    at = next((when for when, detail in made if (detail or {}).get("file") in filenames), None)
+    if at is None:
+        return None
+    unused = set(session.scalars(
+        select(ExportFile.filename).where(ExportFile.filename.in_(filenames), ExportFile.created_at == at,
+                                          ExportFile.used_at.is_(None), ExportFile.expires_at > now)
+    ))
+    return at if unused >= set(filenames) else None
 
 
 def usable(session: Session, token: str, now: datetime) -> Download | None:

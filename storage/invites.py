@@ -43,6 +43,7 @@ class LinkResult:
 
     outcome: str
     staff: Staff | None = None
+    previous: str | None = None  # the LINE account the record was linked to before (a re-binding), if another
 
 
 def wrong_tries_last_hour(session: Session, line_user_id: str, now: datetime) -> int:
@@ -68,8 +69,9 @@ def redeem(session: Session, code: str, line_user_id: str, now: datetime) -> Lin
         return LinkResult("taken", holder)
     invite.used_at = now
     staff = invite.staff
+    previous = staff.line_user_id if staff.line_user_id and staff.line_user_id != line_user_id else None
     staff.line_user_id = line_user_id
     staff.following = True
-    queries.audit(session, now, f"line:{line_user_id}", "staff.link", staff=staff.name)
+    queries.audit(session, now, f"line:{line_user_id}", "staff.link", staff=staff.name, replaced=bool(previous))
     session.flush()
-    return LinkResult("linked", staff)
+    return LinkResult("linked", staff, previous)

@@ -265,6 +265,9 @@ class WebhookEvent(Base):
     retry_key: Mapped[str | None] = mapped_column(String(36))
     send_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Set when a reply got no answer from LINE (it may still be accepted): until LINE says what became of the
+    # reply token, the answer is not pushed, which would be a second copy.
+    reply_unclear_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Delivery(Base):

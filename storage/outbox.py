@@ -8,12 +8,15 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import Delivery
 
 NOTICE_PREFIX = "notice:"
+# Pushes one person's own messages may cause in a day (answers sent one-to-one from a group): each is a push
+# of the month's quota, while the same question asked one-to-one is answered for free.
+CAUSED_PER_DAY = 5
 
 
 def queue_notice(session: Session, key: str, recipient: str, staff_id: int | None, reasons: str, payload: dict,
@@ -30,6 +33,14 @@ def queue_notice(session: Session, key: str, recipient: str, staff_id: int | Non
     )
     session.flush()
     return True
+
+
+def caused_since(session: Session, staff_id: int, key_prefix: str, since: datetime) -> int:
+    """Count the notices of that kind (key prefix) queued for the person since the moment (failed ones included)."""
+    return session.scalar(
+        select(func.count()).select_from(Delivery).where(
+            Delivery.key.startswith(NOTICE_PREFIX + key_prefix), Delivery.staff_id == staff_id, Delivery.created_at >= since)
+    ) or 0
 
 
 def unsent_notices(session: Session) -> int:

@@ -89,6 +89,8 @@ class Talk:
     clock: FixedClock
     settings: Settings
     log: list[tuple[str, str, list[Reply]]] = field(default_factory=list)
+    profiles: object = None  # LINE's profiles, as bot/ injects them (None: unknown, as in the CLI)
+    push_room: object = None  # the month's push quota, as bot/ injects it (None: no quota known)
 
     def line_id(self, who: str) -> str:
         """Return the LINE user id of a staff name (a string starting with U is taken as an id)."""
@@ -124,7 +126,8 @@ class Talk:
         return self
 
     def context(self) -> Context:
-        return Context(session=self.session, clock=self.clock, settings=self.settings)
+        return Context(session=self.session, clock=self.clock, settings=self.settings, profiles=self.profiles,
+                       push_room=self.push_room)
 
     def staff(self, name: str) -> Staff:
         staff = queries.find_staff(self.session, name)

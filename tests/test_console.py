@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -55,7 +56,7 @@ class Console:
 
     def signed_in(self, who: str):
         client = self.app.test_client()
-        assert client.get(self.link(who)).status_code == 303
+        assert client.post(self.link(who)).status_code == 303
         return client
 
     def item(self, section: str, number: str) -> int:
@@ -82,7 +83,7 @@ def text_of(response) -> str:
 
 def test_coordinator_signs_in_through_the_chat_link_and_sees_every_section(console):
     client = console.app.test_client()
-    response = client.get(console.link(COORDINATOR))
+    response = client.post(console.link(COORDINATOR))
     assert response.status_code == 303
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
@@ -96,7 +97,7 @@ def test_coordinator_signs_in_through_the_chat_link_and_sees_every_section(conso
 
 def test_the_cookie_is_secure_when_the_console_is_served_over_https(demo_db):
     console = Console(demo_db, public_url="https://planbot.example.gov.tw")
-    response = console.app.test_client().get(console.link(DIRECTOR))
+    response = console.app.test_client().post(console.link(DIRECTOR))
     assert "Secure" in response.headers["Set-Cookie"]
 
 
@@ -110,8 +111,8 @@ def test_links_and_sessions_are_stored_hashed(console):
 
 def test_a_used_link_says_so_and_how_to_get_another(console):
     path = console.link(COORDINATOR)
-    assert console.app.test_client().get(path).status_code == 303
-    again = console.app.test_client().get(path)
+    assert console.app.test_client().post(path).status_code == 303
+    again = console.app.test_client().post(path)
     assert again.status_code == 410
     assert "已經用過" in text_of(again) and "輸入「管理」" in text_of(again)
     assert "Set-Cookie" not in again.headers
@@ -120,7 +121,7 @@ def test_a_used_link_says_so_and_how_to_get_another(console):
 def test_a_link_older_than_ten_minutes_has_expired(console):
     path = console.link(COORDINATOR)
     console.clock.advance(minutes=10, seconds=1)
-    response = console.app.test_client().get(path)
+    response = console.app.test_client().post(path)
     assert response.status_code == 410
     assert "已經過期" in text_of(response) and "輸入「管理」" in text_of(response)
 
@@ -187,7 +188,7 @@ def test_staff_who_sign_in_see_only_their_own_items(console):
         owned = {i.id for i in queries.items_owned_by(session, staff.id, queries.only_office(session).plans[0].id)}
         session.commit()
     client = console.app.test_client()
-    assert client.get(path).status_code == 303
+    assert client.post(path).status_code == 303
     page = text_of(client.get("/console/"))
     shown = {int(i) for i in re.findall(r'<tr data-item="(\d+)"', page)}
     assert shown and shown == owned
@@ -229,7 +230,7 @@ def test_planbot_console_link_prints_a_working_link(console, monkeypatch, capsys
     found = re.search(r"https://planbot\.example\.gov\.tw(/console/signin/\S+)", printed)
     assert found and "10 分鐘內有效" in printed
     client = console.app.test_client()
-    assert client.get(found.group(1)).status_code == 303
+    assert client.post(found.group(1)).status_code == 303
     assert "2024 年度管制表" in text_of(client.get("/console/"))
 
 
@@ -284,4 +285,90 @@ def test_a_closure_without_a_reason_or_a_date_is_refused(console):
     assert no_reason.status_code == 400 and "請寫下原因" in text_of(no_reason)
     bad_day = client.post("/console/calendar/preview", data={"csrf": token, "day": "4月8日", "kind": "closure", "reason": "颱風"})
     assert bad_day.status_code == 400 and "看不懂這個日期" in text_of(bad_day)
+    assert overrides_count(console) == 0
+
+
+def test_opening_a_link_uses_nothing_up_only_its_button_signs_in(console):
+    path = console.link(COORDINATOR)
+    scanner = console.app.test_client()
+    for method in (scanner.head, scanner.get, scanner.get):  # a link scanner, LINE's prefetch, the colleague
+        response = method(path)
+        assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    page = text_of(scanner.get(path))
+    assert "簡心怡" in page and "登入" in page and 'method="post"' in page
+    assert scanner.get("/console/").status_code == 401
+    colleague = console.app.test_client()
+    assert colleague.post(path).status_code == 303
+    assert "2024 年度管制表" in text_of(colleague.get("/console/"))
+
+
+def _sessions(db) -> int:
+    with db.sessions() as session:
+        return session.scalar(select(func.count()).select_from(ConsoleToken).where(ConsoleToken.kind == "session"))
+
+
+@pytest.fixture
+def console_any(demo_any) -> Console:
+    """The console on the demo plan, on SQLite and on PostgreSQL in turn."""
+    return Console(demo_any)
+
+
+def test_two_requests_racing_with_one_link_open_one_session(console_any):
+    console = console_any
+    if console.db.kind != "postgresql":
+        pytest.skip("row locks: the race is PostgreSQL's (SQLite serialises writers)")
+    from storage import console_tokens
+
+    token = console.link(COORDINATOR).rsplit("/", 1)[1]
+    now = console.clock.now()
+    first = console.db.sessions()
+    assert console_tokens.redeem_link(first, token, now).outcome == "signed_in"  # not committed yet
+    seen: list[str] = []
+
+    def second() -> None:
+        with console.db.sessions() as session:
+            seen.append(console_tokens.redeem_link(session, token, now).outcome)
+            session.commit()
+
+    racing = threading.Thread(target=second)
+    racing.start()
+    racing.join(0.5)  # it waits on the first one's row lock (or has already run, before the fix)
+    first.commit()
+    first.close()
+    racing.join(30)
+    assert seen == ["used"] and _sessions(console.db) == 1
+
+
+def test_twenty_parallel_posts_of_one_link_open_one_session(console_any):
+    console = console_any
+    path = console.link(COORDINATOR)
+    codes: list[int] = []
+
+    def open_link() -> None:
+        codes.append(console.app.test_client().post(path).status_code)
+
+    threads = [threading.Thread(target=open_link) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(codes) == [303] + [410] * 19 and _sessions(console.db) == 1
+
+
+def test_every_console_response_forbids_framing_sniffing_and_foreign_content(console):
+    client = console.signed_in(COORDINATOR)
+    for response in (client.get("/console/"), client.get("/console/staff"), console.app.test_client().get("/console/"),
+                     console.app.test_client().get("/console/signin/not-a-real-token")):
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        policy = response.headers["Content-Security-Policy"]
+        assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy and "script-src" not in policy
+
+
+def test_the_console_refuses_a_closure_or_workday_on_a_past_day(console):
+    client = console.signed_in(COORDINATOR)
+    token = csrf_of(text_of(client.get("/console/calendar")))
+    for url in ("/console/calendar/preview", "/console/calendar"):
+        refused = client.post(url, data={"csrf": token, "day": "2024-04-05", "kind": "closure", "reason": "颱風"})
+        assert refused.status_code == 400 and "2024-04-05 已經過去，沒有儲存" in text_of(refused)
     assert overrides_count(console) == 0

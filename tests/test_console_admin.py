@@ -219,7 +219,7 @@ def test_staff_who_sign_in_may_not_import_export_or_see_reminders(console):
         path = link_for(Context(session, console.clock, HandlerSettings()), staff, "test").split("5000", 1)[1]
         session.commit()
     client = console.app.test_client()
-    assert client.get(path).status_code == 303
+    assert client.post(path).status_code == 303
     token = csrf_of(text_of(client.get("/console/")))
     for url in ("/console/import", "/console/reminders", "/console/export", "/console/export/table.ods", "/console/staff"):
         assert client.get(url).status_code == 403, url
@@ -248,3 +248,35 @@ def test_a_damaged_file_is_a_problem_of_the_whole_file(console):
     row = re.search(r'<tr class="problem fatal" data-row="0">(.*?)</tr>', text_of(shown), re.S).group(1)
     assert "整個檔案" in row and "第 0 列" not in row
     assert plans(console) == 1
+
+
+def test_a_preview_of_more_plan_rows_than_a_plan_has_is_refused_and_says_so(console):
+    from bot.console.import_pages import PREVIEW_MAX_ROWS
+
+    client = console.signed_in(COORDINATOR)
+    token = csrf_of(text_of(client.get("/console/import")))
+    rows = "".join(f"{n},戶籍資料課,項目{n},李冠緯,每月5日前\n" for n in range(1, PREVIEW_MAX_ROWS + 2))
+    shown = upload(client, token, "編號,課室,計畫項目,承辦人,預定作業時程\n" + rows)
+    page = text_of(shown)
+    assert shown.status_code == 422 and "5,001 列，超過管理頁一次能預覽的 5,000 列計畫項目" in page
+    assert 'name="upload"' not in page and "planbot import" in page
+    with console.db.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(ConsoleUpload)) == 0
+
+
+def test_reading_the_schedules_past_the_time_stops_the_import_and_says_so(demo_db, tmp_path):
+    from handlers.imports.plan import ImportFailed, import_plan
+
+    path = tmp_path / "plan.csv"
+    path.write_text(GOOD * 1 + "".join(f"{n},戶籍資料課,項目{n},李冠緯,每月5日前\n" for n in range(3, 300)), encoding="utf-8")
+    looks = []
+
+    def time_left() -> bool:  # the time runs out at the third look (no clock involved)
+        looks.append(1)
+        return len(looks) < 3
+
+    with demo_db.sessions() as session:
+        with pytest.raises(ImportFailed) as failed:
+            import_plan(session, path, 2025, datetime(2025, 1, 2, tzinfo=TAIPEI), time_left=time_left)
+        assert any("時限內讀不完" in p.message for p in failed.value.report.fatal)
+        assert session.scalar(select(func.count()).select_from(Plan).where(Plan.year == 2025)) == 0

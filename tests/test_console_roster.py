@@ -181,6 +181,16 @@ def test_a_deactivated_chief_is_signed_out_of_the_console_and_gets_no_new_link(c
     assert main(["console", "link", CHIEF_DATA]) == 1
 
 
+def test_reactivation_does_not_revive_the_sessions_and_links_deactivation_ended(console, monkeypatch, capsys):
+    chief = console.signed_in(CHIEF_DATA)
+    unused = console.link(CHIEF_DATA)
+    monkeypatch.setenv("DATABASE_URL", console.db.url)
+    assert main(["staff", "deactivate", CHIEF_DATA]) == 0
+    assert main(["staff", "reactivate", CHIEF_DATA]) == 0
+    assert chief.get("/console/").status_code == 401
+    assert console.app.test_client().post(unused).status_code == 410
+
+
 def test_the_chat_shows_a_deactivated_owners_items_as_having_no_active_owner(console, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", console.db.url)
     assert main(["staff", "deactivate", STAFF_DATA]) == 0

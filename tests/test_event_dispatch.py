@@ -349,3 +349,51 @@ def test_a_request_the_database_refuses_fails_alone_not_the_others_in_its_group_
     journal._write(batch)  # as the writer thread does with requests that arrived together
     assert [p.error is None for p in batch] == [True, True, False]  # only the poisoned request hears "no"
     assert {r.event_id for r in _rows(db)} == {e["webhookEventId"] for e in good[:2]}
+
+
+def test_a_self_introduction_card_carries_lines_profile_of_the_requester(demo_db, line):
+    db = demo_db
+    stranger = webhooks.new_user_id()
+    line.add_user(stranger, "阿明的手機", picture_url="https://profile.line-scdn.net/0h-amin")
+    with db.sessions() as session:
+        session.scalar(select(Staff).where(Staff.name == "陳怡君")).line_user_id = None
+        session.commit()
+    EventJournal(db.engine, FixedClock(NOW).now).record(
+        [webhooks.text_event(stranger, "我是 陳怡君", reply_token=line.issue_reply_token(stranger))])
+    assert worker(db, line_sender(line)).drain() == 1
+    from storage.models import Delivery
+
+    with db.sessions() as session:
+        cards = [d.payload["replies"][0] for d in session.scalars(select(Delivery)) if d.key.startswith("notice:onboard:")]
+    assert cards and all(c["image_url"] == "https://profile.line-scdn.net/0h-amin" for c in cards)
+    assert all(any(r["value"] == "阿明的手機" for r in c["rows"]) for c in cards)
+    assert [r.path for r in line.requests if "/profile/" in r.path] == [f"/v2/bot/profile/{stranger}"]
+
+
+def test_a_reply_line_took_without_answering_is_not_pushed_again(db, line):
+    user = webhooks.new_user_id()
+    token = line.issue_reply_token(user)
+    EventJournal(db.engine, FixedClock(NOW).now).record([webhooks.text_event(user, "說明", reply_token=token)])
+    line.fail_next(1, "timeout", when="after", path="/reply")  # LINE delivers the reply, its answer never comes
+    wall = Wall()
+    dispatcher = worker(db, line_sender(line, timeout=0.5, max_attempts=1), wall)
+    assert dispatcher.drain() == 0  # no push yet: the reply may have been taken
+    assert [r.reply_token for r in line.replied] == [token] and line.requests_to("/push") == []
+    wall.now += 61  # LINE's window for the hanging reply has passed: the token tells what became of it
+    assert dispatcher.drain() == 1
+    assert [r.reply_token for r in line.replied] == [token] and line.requests_to("/push") == []
+    assert line.delivered == []
+    assert dispatcher.drain() == 0
+
+
+def test_a_reply_that_never_reached_line_is_delivered_by_the_same_token_later(db, line):
+    user = webhooks.new_user_id()
+    token = line.issue_reply_token(user)
+    EventJournal(db.engine, FixedClock(NOW).now).record([webhooks.text_event(user, "說明", reply_token=token)])
+    line.fail_next(1, "timeout", when="before", path="/reply")  # the reply hangs and LINE drops it
+    wall = Wall()
+    dispatcher = worker(db, line_sender(line, timeout=0.5, max_attempts=1), wall)
+    assert dispatcher.drain() == 0 and line.replied == []
+    wall.now += 61
+    assert dispatcher.drain() == 1
+    assert [r.reply_token for r in line.replied] == [token] and line.requests_to("/push") == []

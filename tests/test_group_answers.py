@@ -155,3 +155,51 @@ def test_someone_elses_leave_is_answered_to_the_asker_alone_ones_own_stays(talk)
     group_text, alone = private(talk, CHIEF_DATA, f"銷假 {STAFF_DATA}", DATA_GROUP)
     assert STAFF_DATA in alone and STAFF_DATA not in group_text
     assert f"已登記 {CHIEF_DATA} 請假" in in_group(talk, CHIEF_DATA, "請假 4/12", DATA_GROUP)
+
+
+def _files(talk: Talk) -> int:
+    from storage.models import ExportFile
+
+    return talk.session.scalar(select(func.count()).select_from(ExportFile)) or 0
+
+
+def test_export_asked_again_and_again_in_a_group_makes_one_push_and_one_pair_of_files(talk):
+    bound(talk)
+    before = last_row(talk)
+    private_replies(talk, CHIEF_DATA, "匯出", DATA_GROUP)
+    for _ in range(1, 10):
+        talk.clock.advance(minutes=1)
+        said = read(talk.send(CHIEF_DATA, "匯出", group=DATA_GROUP))
+        assert "09:00 私訊給你的下載連結還沒用過" in said and "/files/" not in said
+    assert len(queued(talk, before)) == 1 and _files(talk) == 2
+    talk.clock.advance(minutes=2)  # ten minutes on, a new pair is made (the first may have been lost)
+    private_replies(talk, CHIEF_DATA, "匯出", DATA_GROUP)
+    assert _files(talk) == 4
+
+
+def test_export_again_one_to_one_points_at_the_open_link(talk):
+    assert "/files/" in read(talk.send(CHIEF_DATA, "匯出"))
+    assert "09:00 給你的下載連結還沒用過" in talk.text(CHIEF_DATA, "匯出") and _files(talk) == 2
+
+
+def test_the_pushes_a_persons_group_messages_cause_are_capped_per_day(talk):
+    bound(talk)
+    before = last_row(talk)
+    for _ in range(5):
+        private(talk, COORDINATOR, "逾期 全所", DATA_GROUP)
+    said = in_group(talk, COORDINATOR, "逾期 全所", DATA_GROUP)
+    assert "今天因你在群組的訊息而私訊的回覆已經 5 則了" in said and "請直接私訊我" in said
+    assert len(queued(talk, before)) == 5
+    private(talk, CHIEF_DATA, "管理", DATA_GROUP)  # another person is not held back
+    talk.at("2024-04-09 08:00")
+    private(talk, COORDINATOR, "逾期 全所", DATA_GROUP)  # a new day
+
+
+def test_no_private_push_from_a_group_when_the_quota_has_no_room(talk):
+    bound(talk)
+    asked: list[int] = []
+    talk.push_room = lambda n: asked.append(n) or False
+    before = last_row(talk)
+    said = in_group(talk, COORDINATOR, "逾期 全所", DATA_GROUP)
+    assert "本月的推播額度所剩不多" in said and asked == [1] and not queued(talk, before)
+

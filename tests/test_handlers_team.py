@@ -113,8 +113,17 @@ def test_a_person_with_nothing_assigned(talk):
 # ---------------------------------------------------------------- 綁定碼
 
 
+def _issued_code(talk, name: str = "張書維") -> str:
+    """Ask for a code as the coordinator, confirming the re-binding when the colleague is linked."""
+    (answer,) = talk.send(COORDINATOR, f"綁定碼 {name}")
+    confirm = [b for b in answer.quick_replies if b.label == "確定發綁定碼"]
+    if confirm:
+        (answer,) = talk.tap(COORDINATOR, confirm[0].data)
+    return answer.text
+
+
 def test_coordinator_issues_a_binding_code_that_links(talk):
-    text = talk.text(COORDINATOR, "綁定碼 張書維")
+    text = _issued_code(talk)
     code = text.split("的綁定碼：")[1].split("\n")[0]
     assert len(code) == 8
     assert f"請張書維私訊我傳「綁定 {code}」。" in text
@@ -126,9 +135,27 @@ def test_coordinator_issues_a_binding_code_that_links(talk):
     assert actors == [f"line:{talk.line_id(COORDINATOR)}"]
 
 
+def test_a_code_for_a_linked_colleague_needs_a_confirmation_and_tells_the_old_account(talk):
+    from storage.models import Delivery
+
+    before = talk.line_id("張書維")
+    asked = talk.text(COORDINATOR, "綁定碼 張書維")
+    assert "目前已綁定 LINE 帳號，而且還在使用" in asked and "綁定碼：" not in asked
+    assert talk.session.scalars(select(AuditLog).where(AuditLog.action == "staff.invite")).all() == []
+    (answer,) = talk.send(COORDINATOR, "綁定碼 張書維")
+    drop = next(b for b in answer.quick_replies if b.label == "不用了")
+    assert talk.tap(COORDINATOR, drop.data)[0].text == "好，沒有發綁定碼。"
+    confirm = next(b for b in answer.quick_replies if b.label == "確定發綁定碼")
+    assert talk.tap(CHIEF_DATA, confirm.data)[0].text == "抱歉，綁定碼只能由研考發給同仁。"  # a forwarded button
+    code = talk.tap(COORDINATOR, confirm.data)[0].text.split("的綁定碼：")[1].split("\n")[0]
+    assert talk.text(STRANGER, f"綁定 {code}").startswith("綁定成功！張書維")
+    told = talk.session.scalars(select(Delivery).where(Delivery.recipient == before)).all()
+    assert len(told) == 1 and "已不再綁定「張書維」" in told[0].payload["replies"][0]["text"]
+
+
 def test_a_new_code_replaces_the_last_one(talk):
-    first = talk.text(COORDINATOR, "綁定碼 張書維").split("的綁定碼：")[1].split("\n")[0]
-    talk.text(COORDINATOR, "綁定碼 張書維")
+    first = _issued_code(talk).split("的綁定碼：")[1].split("\n")[0]
+    _issued_code(talk)
     assert talk.text(STRANGER, f"綁定 {first}").startswith("綁定碼不正確")
 
 

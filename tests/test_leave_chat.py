@@ -188,3 +188,36 @@ def test_closure_of_two_days_and_its_cancellation(planbot, demo_db):
     with demo_db.sessions() as session:
         assert [d.isoformat() for d in session.scalars(select(CalendarOverride.day))] == ["2024-04-29"]
     assert "好，沒有變更行事曆" in planbot("say", "--as", "簡心怡", "--postback", "a=closure&op=drop", "--at", "2024-04-26 18:08")[1]
+
+
+def _closures(db) -> list[str]:
+    with db.sessions() as session:
+        return [d.isoformat() for d in session.scalars(select(CalendarOverride.day))]
+
+
+def _pushes_queued(db) -> int:
+    with db.sessions() as session:
+        return len(session.scalars(select(Delivery.id)).all())
+
+
+def test_a_past_day_is_never_closed_from_the_chat_nor_by_a_forged_confirmation(planbot, demo_db):
+    before = _pushes_queued(demo_db)
+    # December: 停班 3/3 is a day long gone (this year's March), not a preview of moved due dates.
+    asked = say(planbot, "簡心怡", "停班 3/3", at="2024-12-02 09:00")
+    assert "3/3（日） 已經過去，行事曆沒有變更" in asked and "確定" not in asked
+    assert "12/2（一） 已經過去" in say(planbot, "簡心怡", "停班 12/2-12/4", at="2024-12-03 09:00")
+    # A postback forged (or kept since March) for a past working day with due dates on it.
+    forged = planbot("say", "--as", "簡心怡", "--at", "2024-12-02 09:01", "--postback",
+                     "a=closure&op=close&f=2024-04-08&t=2024-04-08")[1]
+    assert "4/8（一） 已經過去，行事曆沒有變更" in forged
+    assert _closures(demo_db) == [] and _pushes_queued(demo_db) == before
+    # Today itself may still be closed (a typhoon announced in the morning).
+    assert "要把 12/2（一） 設為停止上班日嗎？" in say(planbot, "簡心怡", "停班 今天", at="2024-12-02 06:00")
+
+
+def test_a_past_closure_is_not_cancelled_either(planbot, demo_db):
+    planbot("say", "--as", "簡心怡", "--at", "2024-04-26 18:01", "--postback", "a=closure&op=close&f=2024-04-29&t=2024-04-29")
+    assert _closures(demo_db) == ["2024-04-29"]
+    assert "已經過去" in say(planbot, "簡心怡", "取消停班 4/29", at="2024-05-02 09:00")
+    planbot("say", "--as", "簡心怡", "--at", "2024-05-02 09:00", "--postback", "a=closure&op=open&f=2024-04-29&t=2024-04-29")
+    assert _closures(demo_db) == ["2024-04-29"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from handlers.replies import Card
-from storage.models import Delivery, OnboardingRequest
+from storage.models import Delivery, OnboardingRequest, Role, Staff
 from storage.outbox import NOTICE_PREFIX
 from tests.handler_fixtures import STRANGER, Talk, buttons, read
 
@@ -125,3 +125,68 @@ def test_the_card_is_a_card_with_two_buttons(talk):
 def test_a_new_follower_hears_both_ways_to_link(talk):
     answer = read(talk.event(STRANGER, "follow"))
     assert "綁定 你的綁定碼" in answer and "我是 你的姓名" in answer
+
+
+COORDINATOR = "簡心怡"  # her section's chief is not above her: he may not vouch for her account
+
+
+def test_nobody_approves_a_record_that_ranks_above_their_own(talk):
+    _unlink(talk, COORDINATOR)
+    section_chief = next(s for s in talk.session.scalars(select(Staff).where(Staff.role == Role.chief))
+                         if s.section_id == talk.staff(COORDINATOR).section_id)
+    assert "已通知" in talk.text(STRANGER, f"我是 {COORDINATOR}")
+    told = {n.recipient for n in _notices(talk)}
+    assert section_chief.line_user_id not in told and talk.staff("游振昌").line_user_id in told  # the director's card
+    request = talk.session.scalar(select(OnboardingRequest))
+    from handlers import postbacks
+
+    forged = postbacks.encode("onboard", r=request.id, ok=1)
+    assert "職位比自己高" in talk.tap(section_chief.name, forged)[0].text
+    assert talk.staff(COORDINATOR).line_user_id is None
+    talk.tap("游振昌", forged)  # the director ranks above the coordinator
+    assert talk.staff(COORDINATOR).line_user_id == STRANGER
+
+
+def test_the_card_shows_the_line_name_picture_and_when_the_record_was_last_linked(talk):
+    from handlers.digests import replies_from_payload
+    from handlers.incoming import LineProfile
+
+    picture = "https://profile.line-scdn.net/0h-stranger"
+    talk.profiles = {STRANGER: LineProfile("小陳 Chen", picture)}.get
+    talk.clock.advance(days=-10)  # ten days ago the record was linked with a binding code
+    from storage import queries
+
+    queries.audit(talk.session, talk.clock.now(), "cli", "staff.link", staff=NAME)
+    talk.clock.advance(days=10)
+    _unlink(talk)
+    talk.send(STRANGER, f"我是 {NAME}")
+    (card,) = replies_from_payload(_notices(talk)[0].payload)
+    shown = read([card])
+    assert "小陳 Chen" in shown and "上次綁定" in shown and "3/29（五） 09:00（10 天前）" in shown
+    assert card.image_url == picture
+
+
+def test_without_a_profile_the_card_says_line_gave_no_name_and_the_record_was_never_linked(talk):
+    from handlers.digests import replies_from_payload
+
+    _unlink(talk)
+    talk.send(STRANGER, f"我是 {NAME}")
+    (card,) = replies_from_payload(_notices(talk)[0].payload)
+    assert "LINE 沒有提供名稱" in read([card]) and "從未綁定" in read([card]) and card.image_url == ""
+
+
+def test_many_accounts_asking_for_many_names_are_capped_per_name_and_per_office(talk):
+    names = ("陳怡君", "黃柏翔", "林佩蓉", "張書維")
+    for name in names:
+        _unlink(talk, name)
+    accounts = ["U" + c * 32 for c in "abcde"]
+    for account in accounts:
+        for name in names:
+            talk.text(account, f"我是 {name}")
+    requests = list(talk.session.scalars(select(OnboardingRequest)))
+    per_name = {name: sum(1 for r in requests if r.staff.name == name) for name in names}
+    assert len(requests) == 6 and max(per_name.values()) == 2, per_name
+    assert len(_notices(talk)) <= 2 * len(requests)  # each card goes to the coordinator and one chief
+    assert "今天已經有人多次申請綁定「陳怡君」" in talk.text("U" + "f" * 32, "我是 陳怡君")
+    talk.clock.advance(hours=25)
+    assert "已通知" in talk.text("U" + "f" * 32, "我是 陳怡君")

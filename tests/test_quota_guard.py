@@ -78,3 +78,34 @@ def test_held_reminders_ride_along_with_the_next_reply_through_line_once(demo_db
         with demo_db.sessions() as session:
             assert session.query(HeldLine).filter_by(staff_id=person.id, told_at=None).count() == 0
         assert api.rejected == []
+
+
+def test_a_group_asks_for_private_answers_only_while_lines_quota_has_room(demo_db):
+    from bot.app import make_dispatcher
+    from bot.event_journal import EventJournal
+    from storage import queries as q
+    from storage.models import Delivery, Section
+
+    group = "C" + "9" * 32
+    with demo_db.sessions() as session:
+        session.scalar(select(Section).where(Section.name == "戶籍資料課")).line_group_id = group
+        coordinator = q.find_staff(session, COORDINATOR).line_user_id
+        session.commit()
+    with FakeLineAPI(access_token="t") as api:
+        api.set_quota(200, used=199)  # one push left this month, by LINE's count
+        env = {"LINE_CHANNEL_ACCESS_TOKEN": "t", "LINE_API_BASE": api.base_url}
+        clock = FixedClock(datetime(2024, 4, 8, 9, 0, tzinfo=TAIPEI))
+        runtime = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, clock, BotSettings.from_env(env))
+        dispatcher = make_dispatcher(runtime)
+        journal = EventJournal(demo_db.engine, clock.now)
+        for _ in range(3):
+            journal.record([webhooks.text_event(coordinator, "逾期 全所", group_id=group, timestamp=clock.now(),
+                                                reply_token=api.issue_reply_token(group))])
+            clock.advance(seconds=1)
+            dispatcher.drain()
+        with demo_db.sessions() as session:
+            private = session.scalars(select(Delivery).where(Delivery.key.startswith("notice:private:"))).all()
+        said = [json.dumps(r.json, ensure_ascii=False) for r in api.requests_to("/reply")]
+        assert len(private) == 1 and api.consumption == 200
+        assert sum("本月的推播額度所剩不多" in s for s in said) == 2
+        dispatcher.shutdown()

@@ -17,7 +17,9 @@ def app_with(db, **env):
     return create_app(Runtime(db.url, db.engine, db.sessions, settings=settings))
 
 
-@pytest.mark.parametrize("base", [None, "https://api.line.me", "https://api-data.line.me/"])
+@pytest.mark.parametrize("base", [None, "https://api.line.me", "https://api-data.line.me/", "https://api.line.me.",
+                                  "https://API.LINE.ME./", "https://147.92.128.1", "https://[2001:b400:e000::1]",
+                                  "https://line-fake.example.com"])
 def test_the_simulator_refuses_to_run_with_a_real_line_channel(sqlite_db, base):
     env = {"PLANBOT_SIMULATOR": "1", "LINE_CHANNEL_ACCESS_TOKEN": "real-token"}
     if base:
@@ -30,6 +32,8 @@ def test_the_simulator_runs_without_a_token_or_against_a_fake_line(sqlite_db):
     assert app_with(sqlite_db, PLANBOT_SIMULATOR="1").test_client().get("/simulator").status_code == 200
     fake = app_with(sqlite_db, PLANBOT_SIMULATOR="1", LINE_CHANNEL_ACCESS_TOKEN="t", LINE_API_BASE="http://127.0.0.1:9")
     assert fake.test_client().get("/simulator").status_code == 200
+    for local in ("http://localhost:9", "http://[::1]:9", "http://127.0.0.2:9"):
+        assert app_with(sqlite_db, PLANBOT_SIMULATOR="1", LINE_CHANNEL_ACCESS_TOKEN="t", LINE_API_BASE=local)
 
 
 @pytest.mark.parametrize("public_url", [None, "", "http://planbot.example.gov.tw", "planbot.example.gov.tw"])

@@ -96,14 +96,16 @@ def _checked_change(visit: Visit, keep_form: bool = False) -> Response | tuple[d
     if not calendar_changes.may_change(visit.who):
         return refuse(T.CAL_NOT_ALLOWED, 403, visit)
     day, kind, reason = _form()
-    problem = _problem(day, reason)
+    problem = _problem(day, reason, visit.ctx.today)
     if problem:
         form = {"day": request.form.get("day", ""), "kind": kind.value, "reason": reason} if keep_form else None
         return _calendar_page(visit, 400, notice=problem, **({"form": form} if form else {}))
     return day, kind, reason
 
 
-def _problem(day: date | None, reason: str) -> str:
+def _problem(day: date | None, reason: str, today: date) -> str:
     if day is None:
         return T.CAL_BAD_DAY
+    if calendar_changes.first_past([day], today) is not None:
+        return T.CAL_PAST.format(day=day.isoformat())
     return "" if reason else T.CAL_NEED_REASON

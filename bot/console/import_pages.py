@@ -8,6 +8,7 @@ the command line's importer, in the request's one transaction.
 from __future__ import annotations
 
 import tempfile
+import time
 from pathlib import Path
 
 from flask import Response, request
@@ -26,6 +27,10 @@ from storage import console_uploads
 from storage.sheets import READABLE_TYPES
 
 MAX_UPLOAD_MB = 16
+# The preview and the import run in a web worker's thread: bounded, so one upload cannot hold it for long.
+# A year's plan has a few hundred rows (the largest seen, 5,000, previews in a few seconds).
+PREVIEW_MAX_ROWS = 5_000
+PREVIEW_SECONDS = 20.0
 
 
 def _import_page(visit: Visit, status: int = 200, **values) -> Response:
@@ -114,8 +119,10 @@ def _run(visit: Visit, name: str, content: bytes, year: int, dry_run: bool) -> I
     with tempfile.TemporaryDirectory(prefix="planbot-upload-") as folder:
         path = Path(folder) / ("plan" + Path(name).suffix.lower())
         path.write_bytes(content)
+        deadline = time.monotonic() + PREVIEW_SECONDS
         try:
-            report = import_plan(visit.session, path, year, visit.ctx.now, actor=visit.who.actor, dry_run=dry_run)
+            report = import_plan(visit.session, path, year, visit.ctx.now, actor=visit.who.actor, dry_run=dry_run,
+                                 max_rows=PREVIEW_MAX_ROWS, time_left=lambda: time.monotonic() < deadline)
         except ImportFailed as failed:
             report = failed.report
     report.path = name

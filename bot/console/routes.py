@@ -89,15 +89,53 @@ def _secure() -> bool:
     return _services().settings.public_url.startswith("https://")
 
 
+# Pages a console may show: its own styles and forms only, never framed, never sniffed into another type.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+@bp.after_request
+def secure_headers(response: Response) -> Response:
+    """Send the console's security headers with every console response."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def _link_refused(outcome: str) -> Response:
+    message = {"used": T.SIGNIN_USED, "expired": T.SIGNIN_EXPIRED}.get(outcome, T.SIGNIN_UNKNOWN)
+    response = page("console/message.html", 410, message=message, hint=T.SIGNIN_AGAIN, visit=None)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @bp.get("/signin/<token>")
+def signin_page(token: str) -> Response:
+    """Show the link's 登入 button; opening the link (GET, HEAD, a scanner, a prefetch) uses nothing up."""
+    svc = _services()
+    with unit_of_work(svc.runtime.sessions) as session:
+        state = console_tokens.link_state(session, token, svc.runtime.clock.now())
+        name = state.staff.name if state.staff is not None else ""
+    if state.outcome != "valid":
+        return _link_refused(state.outcome)
+    response = page("console/signin.html", name=name, visit=None)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/signin/<token>")
 def signin(token: str) -> Response:
-    """Open a sign-in link: start an 8-hour session, or say why the link no longer works."""
+    """Use the link once (the 登入 button): start an 8-hour session, or say why the link no longer works."""
     svc = _services()
     with unit_of_work(svc.runtime.sessions) as session:
         result = console_tokens.redeem_link(session, token, svc.runtime.clock.now())
     if result.outcome != "signed_in":
-        message = {"used": T.SIGNIN_USED, "expired": T.SIGNIN_EXPIRED}.get(result.outcome, T.SIGNIN_UNKNOWN)
-        return page("console/message.html", 410, message=message, hint=T.SIGNIN_AGAIN, visit=None)
+        return _link_refused(result.outcome)
     response = redirect(url_for("console.table"), code=303)
     response.set_cookie(
         COOKIE, result.session_token, max_age=int(console_tokens.SESSION_LIFETIME.total_seconds()),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -87,20 +88,28 @@ def import_plan(
     dry_run: bool = False,
     strict: bool = False,
     tracking_from: date | None = None,
+    max_rows: int | None = None,
+    time_left: Callable[[], bool] | None = None,
 ) -> ImportReport:
     """Import the file as the office's plan for the AD year; raise ImportFailed (nothing written) on errors.
 
     `tracking_from` sets the plan's tracking start; without it a re-import keeps the one it has and a
-    first import takes `default_tracking_start`.
+    first import takes `default_tracking_start`. `max_rows` and `time_left` bound the work for a caller that
+    must answer soon (the console's web worker): a file with more plan rows, or reading its schedules past
+    the time, is refused with a problem that says so.
     """
     report = ImportReport(path=str(path), year=year, dry_run=dry_run)
-    rows, office_in_file = _read_file(path, report)
+    rows, office_in_file = _read_file(path, report, max_rows)
+    if max_rows is not None and len(rows) > max_rows:
+        _too_many(report, path, len(rows), max_rows)
     check_duplicates(rows, report.problems)
     check_lengths(rows, report.problems)
     report.rows = len(rows)
     if not rows and not report.fatal:
         report.problems.append(Problem("", 1, T.COLUMN_ALL, "", T.NO_ITEMS))
-    _attach_schedules(rows, year, report)
+    if not _attach_schedules(rows, year, report, time_left):
+        report.problems.append(Problem("", 0, T.COLUMN_FILE, Path(path).name, T.TOO_SLOW.format(rows=len(rows))))
+        raise ImportFailed(report)
     # Everything below happens inside a savepoint so a failure or a dry run leaves the session as it was.
     savepoint = session.begin_nested()
     try:
@@ -119,7 +128,16 @@ def import_plan(
     return report
 
 
-def _read_file(path: str | Path, report: ImportReport) -> tuple[list[PlanRow], str | None]:
+HEADER_ALLOWANCE = 50  # rows of titles, headers and notes a table may have besides its plan rows
+
+
+def _too_many(report: ImportReport, path: str | Path, rows: int, limit: int) -> None:
+    report.rows = rows
+    report.problems.append(Problem("", 0, T.COLUMN_FILE, Path(path).name, T.TOO_MANY_PLAN_ROWS.format(rows=rows, limit=limit)))
+    raise ImportFailed(report)
+
+
+def _read_file(path: str | Path, report: ImportReport, max_rows: int | None = None) -> tuple[list[PlanRow], str | None]:
     """Return the rows of every table with a recognisable header, and the office named in a title."""
     try:
         tables = read_tables(path)
@@ -130,6 +148,10 @@ def _read_file(path: str | Path, report: ImportReport) -> tuple[list[PlanRow], s
         reason = T.CANNOT_READ.format(reason=exc.strerror or exc)
         report.problems.append(Problem("", 0, T.COLUMN_FILE, Path(path).name, reason))
         return [], None
+    raw = sum(len(t.rows) for t in tables)
+    # Reading rows as plan rows costs far more than reading the file: a file far past the bound stops here.
+    if max_rows is not None and raw > max_rows + HEADER_ALLOWANCE * len(tables):
+        _too_many(report, path, raw, max_rows)
     usable = [(t, layout) for t in tables if (layout := find_layout(t.rows)) is not None]
     if not usable:
         report.problems.append(Problem("", 1, T.COLUMN_HEADER, "", T.NO_HEADER))
@@ -168,9 +190,12 @@ def _resolve_office(session: Session, office_name: str | None, office_in_file: s
     return queries.get_or_create_office(session, name)
 
 
-def _attach_schedules(rows: list[PlanRow], year: int, report: ImportReport) -> None:
-    """Parse each schedule now so problems are reported with their row; a phrase is never guessed."""
-    for row in rows:
+def _attach_schedules(rows: list[PlanRow], year: int, report: ImportReport,
+                      time_left: Callable[[], bool] | None = None) -> bool:
+    """Parse each schedule now so problems are reported with their row (a phrase is never guessed); False when out of time."""
+    for n, row in enumerate(rows):
+        if time_left is not None and n % 50 == 0 and not time_left():
+            return False
         text = row.schedule_text or ""
         if not text and not row.months:
             text = row.content  # the seeds often write the phrase inside 工作內容
@@ -181,6 +206,7 @@ def _attach_schedules(rows: list[PlanRow], year: int, report: ImportReport) -> N
             row.problem = problem_text(exc, year)
             report.problems.append(Problem(row.sheet, row.row, T.COLUMN_SCHEDULE, row.schedule_text, row.problem, fatal=False))
         report.readings.append(Reading(row.sheet, row.row, row.section, row.number, row.title, text, row.parsed, row.problem))
+    return True
 
 
 def default_tracking_start(year: int, now: datetime) -> date:

@@ -256,7 +256,14 @@ PERSON_NO_ITEMS = "名冊上{name}（{section}）目前沒有負責的計畫項�
 INVITE_USAGE = "請寫出同仁的姓名，例如：綁定碼 王小明（要先在名冊上）"
 INVITE_NOT_ON_ROSTER = "名冊上找不到「{name}」。請確認姓名，或先用 planbot staff import 匯入名冊。"
 INVITE_CODE = "{name}的綁定碼：{code}\n請{name}私訊我傳「綁定 {code}」。\n{day} {time} 前有效，只能用一次；再發一次會讓這個碼失效。"
-INVITE_ALREADY_LINKED = "\n（{name}目前已綁定 LINE 帳號；用新的碼綁定會改綁到新的帳號。）"
+INVITE_ALREADY_LINKED = "\n（{name}目前已綁定 LINE 帳號；用新的碼綁定會改綁到新的帳號，舊帳號會收到通知。）"
+INVITE_REBIND_ASK = ("{name}目前已綁定 LINE 帳號，而且還在使用。發新的綁定碼後，誰用這個碼綁定，{name}的資料就改綁到誰的帳號"
+                     "（舊帳號會收到通知）。請先向{name}本人確認是換了手機或帳號。確定要發嗎？")
+INVITE_REBIND_YES = "確定發綁定碼"
+INVITE_REBIND_NO = "不用了"
+INVITE_REBIND_DROPPED = "好，沒有發綁定碼。"
+LINK_MOVED_AWAY = ("你的 LINE 帳號已不再綁定「{name}」：{name}的資料剛改綁到另一個 LINE 帳號（用研考發的綁定碼）。"
+                   "如果不是你本人換手機或帳號，請立刻通知研考。")
 OFFICE_SPAN_HEADER = "{span}全所還有 {count} 次作業還沒完成，依課室和承辦人："
 OFFICE_SPAN_SECTION = "【{section}】{count} 次（已逾期 {late}）"
 OFFICE_SPAN_PERSON = "{person} {count}"
@@ -293,6 +300,7 @@ SUMMARY_NONE = "這段期間沒有排定的作業。"
 # ---------------------------------------------------------------- 匯出
 
 EXPORT_FILE_NAME = "{office}{roc}年度工作計畫期程管制一覽表"
+EXPORT_STILL_OPEN = "{time} 給你的下載連結還沒用過，請往上找那則訊息直接使用；用過或過期後再傳「匯出」就會產生新的（10 分鐘內不重複產生）。"
 EXPORT_READY = "管制表已產生（{scope}{month}），執行情形已填入最新回報。下載連結只能用一次，{hours} 小時內有效。"
 EXPORT_LINK_TITLE = "{scope} 管制表（{kind}）"
 EXPORT_EXPIRES = "{day} {time} 前有效，只能下載一次"

@@ -10,6 +10,8 @@ LINK_REFUSED = "管理頁給研考、主任與課長使用。要看自己的項�
 
 # Sign-in pages
 SIGNIN_TITLE = "登入管理頁"
+SIGNIN_PROMPT = "{name}您好：按下「登入」開始使用管理頁（8 小時內有效）。這個連結只能登入一次。"
+SIGNIN_BUTTON = "登入"
 SIGNIN_USED = "這個登入連結已經用過了（每個連結只能用一次）。"
 SIGNIN_EXPIRED = "這個登入連結已經過期（10 分鐘內有效）。"
 SIGNIN_UNKNOWN = "這個登入連結無效，可能是複製時少了幾個字。"
@@ -89,6 +91,7 @@ CAL_MOVED_LINE = "{section} {number} {title}（{label}）：{before} → {after}
 CAL_CONFIRM = "確定儲存"
 CAL_SAVED = "已儲存：{day}{kind}（{reason}）。"
 CAL_BAD_DAY = "看不懂這個日期，請用 2024-07-25 的格式。"
+CAL_PAST = "{day} 已經過去，沒有儲存。停止上班日與補行上班日只能設定今天或以後的日子（已過的期限不會因此移動）。"
 CAL_NEED_REASON = "請寫下原因，日後查得到為什麼這天不同。"
 CAL_NOT_ALLOWED = "只有研考與主任可以變更行事曆。"
 

@@ -60,6 +60,10 @@ def sheet_error(exc) -> str:
 # Row problems of a plan file.
 NO_HEADER = "找不到表頭：需要「計畫項目／專案名稱」等欄位名稱"
 NO_ITEMS = "檔案裡沒有任何計畫項目"
+TOO_MANY_PLAN_ROWS = ("檔案有 {rows:,} 列，超過管理頁一次能預覽的 {limit:,} 列計畫項目（一年的工作計畫遠少於此），沒有匯入。"
+                      "請確認選的是工作計畫表；真的這麼大，請在伺服器上用 planbot import 匯入。")
+TOO_SLOW = ("檔案的 {rows:,} 列計畫項目在管理頁的時限內讀不完，沒有匯入。"
+            "請確認選的是工作計畫表，或分成幾個檔案；也可以在伺服器上用 planbot import 匯入。")
 NO_OFFICE = "不知道是哪個機關的計畫，請用 --office 指定"
 NO_SECTION = "不知道這一列屬於哪個課室"
 NO_TITLE = "沒有計畫項目名稱"

@@ -42,6 +42,7 @@ LEAVE_REFUSED_BACK = "只有課長（本課同仁）和研考可以替別人銷�
 
 CLOSURE_REFUSED = "只有研考可以設定停班日。"
 CLOSURE_HOW = "請寫停班的日期，例如：停班 明天、停班 7/25、停班 7/24-7/25、取消停班 7/25"
+CLOSURE_PAST = "{day} 已經過去，行事曆沒有變更。停班只能設定今天或以後的日子（已過的期限不會因此移動）。"
 CLOSURE_ALREADY = "{days} 已經是停班日，不用再設定。"
 CLOSURE_NOT_SET = "{days} 沒有設定停班，不用取消。"
 CLOSURE_ASK = "要把 {days} 設為停止上班日嗎？"

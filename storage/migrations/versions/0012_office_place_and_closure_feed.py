@@ -1,6 +1,6 @@
 """office place (county, district) and the closure feed's checks and actions
 
-Revision ID: 0016
+Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-06
 """
@@ -8,7 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0016'
+revision = '0012'
 down_revision = '0011'
 branch_labels = None
 depends_on = None
