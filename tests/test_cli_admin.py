@@ -158,3 +158,13 @@ def test_plan_show_readings_and_problems(run, tmp_path, monkeypatch):
     assert "項目3（第 4 列，預定作業時程）：113.12.31前 → 這個日期在 113 年，不在 115 年的計畫內" in out
     assert "10月2日(星期三)前 → 10/2 是星期五，不是括號裡的星期三，請確認日期" in out
     assert "每月5曰前 → 看不懂「5曰」" in out and "是否要寫成「每月5日前」？" in out
+
+
+def test_a_closure_added_with_the_cli_lists_what_it_postpones(run):
+    run("import", str(DEMO / "wenshan-113.ods"), "--year", "113")
+    code, out, _ = run("calendar", "closure", "add", "2024-05-31", "--reason", "颱風停止上班")
+    # Friday 5/31 was May's last working day: May's work is now due Monday 6/3, not Thursday 5/30.
+    assert code == 0 and "會移動的期限" in out
+    assert "：5/31（五） → 6/3（一）" in out and "→ 5/30" not in out
+    code, out, _ = run("calendar", "closure", "add", "2024-12-31", "--reason", "颱風停止上班")
+    assert code == 0 and "→ 114/1/2（四）（跨入114年）" in out and "順延到 114 年" in out

@@ -9,7 +9,7 @@ import click
 
 from bot.cli.common import CliError, office_for, parse_day, runtime
 from bot.rich_menus import sync_quietly
-from handlers import onboarding_sheet, staff_changes
+from handlers import calendar_changes, closures, onboarding_sheet, staff_changes
 from handlers.imports.staff import ROLE_LABELS, StaffImportError, import_staff, read_roster, role_named
 from handlers.texts import cli as C
 from handlers.texts import console_admin as A
@@ -262,10 +262,15 @@ def _override(ctx: click.Context, day_text: str, reason: str, kind: OverrideKind
     rt = runtime(ctx)
     day = parse_day(day_text)
     with unit_of_work(rt.sessions) as session:
+        before = rt.calendar(session)
+        after = calendar_changes.with_change(before, day, kind)
+        moved = closures.office_moves(session, before, after, {day.year})
         queries.set_override(session, day, kind, reason)
         queries.audit(session, rt.clock.now(), "cli", f"calendar.{kind.value}", day=day.isoformat(), reason=reason)
+        lines = closures.moved_lines(moved)
     label = C.OVERRIDE_CLOSED if kind is OverrideKind.closure else C.OVERRIDE_OPEN
     click.echo(C.OVERRIDE_SET.format(day=format_date(day), label=label, reason=reason))
+    click.echo("\n".join(lines))
 
 
 @calendar.group("closure")
