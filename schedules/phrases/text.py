@@ -40,6 +40,8 @@ _FROM_TO = re.compile(rf"起({_DAY})[,、]?訖({_DAY})")  # 起7月1日,訖8月2
 _SLASH_MONTH_END = re.compile(r"(?<![\d/.])(\d{1,2})/底")  # 1/1~2/底: 2/底 is 2月底, not the day 2
 _SHORT_DAY_RANGE = re.compile(r"(?<![\d.])(\d{1,2})月(\d{1,2})~(\d{1,2})[日號]")
 _SHORT_CROSS_RANGE = re.compile(r"(?<![\d.])(\d{1,2})月(\d{1,2})~(\d{1,2})月(\d{1,2})[日號]")
+# 10月27、28日 and 5月9、10日: days of one month listed, 日 written once at the end.
+_DAY_LIST = re.compile(r"(?<![\d.])(\d{1,2})月(\d{1,2})((?:[、,及和與暨]\d{1,2})+)([日號])")
 _FROM_TODAY = re.compile(r"即日起?~((?:\+)?\d{1,2}月\d{1,2}[日號]|\d{1,2}/\d{1,2}|\d{2,4}\.\d{1,2}\.\d{1,2})止?")
 
 # Dates that are history or references, not schedule: 91.4.1開辦, 統計區間為…, 109年5月20日府授秘文字第…號.
@@ -72,6 +74,16 @@ def chinese_number(text: str) -> int:
     return total + (digit or 0)
 
 
+def _listed_days(m: re.Match[str]) -> str:
+    days = re.sub(r"(\d{1,2})", rf"\1{m.group(4)}", m.group(3))
+    return f"{m.group(1)}月{m.group(2)}{m.group(4)}{days}"
+
+
+def join_ranges(text: str) -> str:
+    """Return the text with 至, 到 and 起至 between two dates written as ~."""
+    return _RANGE_WORD.sub("~", text)
+
+
 def normalise(text: str) -> str:
     """Return the cell's text in the one form the readers read."""
     t = unicodedata.normalize("NFKC", text)
@@ -87,10 +99,11 @@ def normalise(text: str) -> str:
     t = _TIME_OF_DAY.sub("", t)
     t = _NEXT_YEAR_WORD.sub(NEXT_YEAR, t)
     t = _FROM_TO.sub(r"\1~\2", t)
-    t = _RANGE_WORD.sub("~", t)
+    t = join_ranges(t)
     t = _SLASH_MONTH_END.sub(r"\1月底", t)
     t = _SHORT_CROSS_RANGE.sub(r"\1月\2日~\3月\4日", t)
     t = _SHORT_DAY_RANGE.sub(r"\1月\2日~\1月\3日", t)
+    t = _DAY_LIST.sub(_listed_days, t)
     t = _FROM_TODAY.sub(r"\1前", t)
     for noise in _NOISE:
         t = noise.sub("|", t)
