@@ -168,3 +168,16 @@ def test_a_closure_added_with_the_cli_lists_what_it_postpones(run):
     assert "：5/31（五） → 6/3（一）" in out and "→ 5/30" not in out
     code, out, _ = run("calendar", "closure", "add", "2024-12-31", "--reason", "颱風停止上班")
     assert code == 0 and "→ 114/1/2（四）（跨入114年）" in out and "順延到 114 年" in out
+
+
+def test_a_big5_roster_is_read_as_the_plan_import_reads_big5(run, tmp_path):
+    roster = tmp_path / "名冊.csv"
+    roster.write_bytes("姓名,課室,角色\n王美玲,戶籍登記課,課長\n陳怡君,戶籍登記課,承辦人\n".encode("big5"))
+    code, out, err = run("staff", "import", str(roster), "--office", "文山戶所")
+    assert code == 0, err
+    code, out, _ = run("staff", "list")
+    assert "王美玲" in out and "陳怡君" in out and "戶籍登記課" in out
+    garbage = tmp_path / "壞掉.csv"
+    garbage.write_bytes(b"\x81\x30\xfe\xff\x81\x30" * 20)
+    code, _, err = run("staff", "import", str(garbage), "--office", "文山戶所")
+    assert code != 0 and "請存成 UTF-8 或 Big5" in err

@@ -133,7 +133,7 @@ def report_lines(report) -> list[str]:
 # The staff roster.
 ROLE_LABELS = words.ROLE
 UNKNOWN_ROLE = "不認得的角色「{text}」，可用：承辦人、課長、研考、主任"
-ROSTER_NOT_UTF8 = "{name} 不是 UTF-8 文字檔"
+ROSTER_UNREADABLE = "{name}：{reason}"
 ROSTER_NO_HEADER = "{name} 需要表頭：姓名,課室,角色"
 ROSTER_NO_NAME = "{source} 第 {row} 列沒有姓名"
 ROSTER_TOO_LONG = "{source} 第 {row} 列［{column}］太長了：最多 {limit} 個字"
