@@ -181,3 +181,16 @@ def test_a_big5_roster_is_read_as_the_plan_import_reads_big5(run, tmp_path):
     garbage.write_bytes(b"\x81\x30\xfe\xff\x81\x30" * 20)
     code, _, err = run("staff", "import", str(garbage), "--office", "文山戶所")
     assert code != 0 and "請存成 UTF-8 或 Big5" in err
+
+
+def test_a_new_section_from_staff_add_is_asked_for_with_the_nearest_name(run):
+    assert run("staff", "add", "沈志明", "--section", "戶籍登記課", "--role", "課長", "--office", "文山戶所")[0] == 0
+    code, _, err = run("staff", "add", "王美玲", "--section", "戶籍登紀課")
+    assert code != 0
+    assert "名冊裡還沒有「戶籍登紀課」這個課室（最接近的是「戶籍登記課」），沒有變更任何資料" in err and "--new-section" in err
+    assert "王美玲" not in run("staff", "list")[1]
+    # The ordinal of a heading is not part of the name: 一、戶籍登記課 is the section already there.
+    code, out, _ = run("staff", "add", "王美玲", "--section", "一、戶籍登記課")
+    assert code == 0 and "王美玲（戶籍登記課，承辦人）" in out
+    code, out, _ = run("staff", "add", "蔡宜臻", "--section", "人事室", "--new-section")
+    assert code == 0 and "蔡宜臻（人事室，承辦人）" in out

@@ -57,14 +57,19 @@ def staff() -> None:
 @click.option("--section", "section_name", help="所屬課室，例如 戶籍登記課。")
 @click.option("--role", "role_text", default="承辦人", show_default=True, help="承辦人、課長、研考或主任。")
 @click.option("--office", help="機關名稱（資料庫只有一個機關時可省略）。")
+@click.option("--new-section", is_flag=True, help="課室是新的（名冊裡還沒有）：確定要新增。")
 @click.pass_context
-def staff_add(ctx: click.Context, name: str, section_name: str | None, role_text: str, office: str | None) -> None:
+def staff_add(ctx: click.Context, name: str, section_name: str | None, role_text: str, office: str | None, new_section: bool) -> None:
     """新增一位同仁（已有同名者則更新課室與角色）。"""
     rt = runtime(ctx)
     role = parse_role(role_text)
     with unit_of_work(rt.sessions) as session:
         off = office_for(session, office, create=True)
-        section = queries.get_or_create_section(session, off, section_name) if section_name else None
+        try:
+            section = staff_changes.section_for(session, off, section_name or "", new_section)
+        except staff_changes.NewSectionError as exc:
+            near = C.STAFF_SECTION_NEAREST.format(name=exc.nearest) if exc.nearest else ""
+            raise CliError(C.STAFF_NEW_SECTION.format(name=exc.section, near=near)) from exc
         person = queries.staff_by_name(session, off.id, name)
         verb = C.STAFF_UPDATED if person else C.STAFF_ADDED
         if person is None:
@@ -74,7 +79,8 @@ def staff_add(ctx: click.Context, name: str, section_name: str | None, role_text
         person.section_id = section.id if section else person.section_id
         queries.audit(session, rt.clock.now(), "cli", "staff.add", staff=name, role=role.value)
     _switch_menus(rt)
-    click.echo(C.STAFF_SAVED.format(verb=verb, name=name, section=section_name or C.NO_SECTION, role=ROLE_LABELS[role]))
+    shown = section.name if section else C.NO_SECTION
+    click.echo(C.STAFF_SAVED.format(verb=verb, name=name, section=shown, role=ROLE_LABELS[role]))
 
 
 def _switch_menus(rt) -> None:
