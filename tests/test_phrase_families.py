@@ -536,3 +536,35 @@ def test_before_a_season_in_brackets_is_before_its_first_month(text, expected):
 def test_dates_counted_from_a_day_the_plan_does_not_give_are_reported(text):
     assert problem(text).code == "relative"
     assert dues("每季結束後25日內")  # a quarter's end is a day the plan gives
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "expected"),
+    [
+        # the deadline named before its date (Friday 6/5/2026)
+        ("休學截止日 6月5日", 2026, [("deadline", None, D(2026, 6, 5))]),
+        # as of January (a progress figure's date) is not a date to keep; 12/31/2025 is
+        ("截至114年1月為止累計進度達75%,預計114年12月31日完工", 2025, [("event", None, D(2025, 12, 31))]),
+        # 自…起，截至…止 is one range; 開始日期 … 結束日期 … too
+        ("執行階段自114年6月18日起,截至114年12月31日止", 2025, [("window", D(2025, 6, 18), D(2025, 12, 31))]),
+        ("專案開始日期 2025/01/02 專案結束日期 2025/12/31", 2025, [("window", D(2025, 1, 2), D(2025, 12, 31))]),
+        ("計畫自8月份開始至10月份", 2025, [("period", D(2025, 8, 1), D(2025, 10, 31))]),
+        # 10月13-14 without 日: two days, not October; Sunday 12/14 moves the window's end to Monday
+        ("第一場次已於10月13-14執行完成", 2025, [("window", D(2025, 10, 13), D(2025, 10, 14))]),
+        ("於12月12-14進行作品展示", 2025, [("window", D(2025, 12, 12), D(2025, 12, 15))]),
+        # before a season named with a word ending in 期: by 5/31, a Saturday, so Monday 6/2
+        ("未能在6至8月高風險期前完成", 2025, [("deadline", None, D(2025, 6, 2))]),
+        ("於114年11月4日下班前完成填報", 2025, [("deadline", None, D(2025, 11, 4))]),
+    ],
+)
+def test_more_ways_offices_write_dates(text, year, expected):
+    assert dues(text, year) == expected
+
+
+@pytest.mark.parametrize("text", ["七月十五 中元節", "7月15 普渡"])
+def test_a_day_after_a_month_without_its_day_word_is_reported(text):
+    assert problem(text).code == "not_understood"
+
+
+def test_before_a_day_the_plan_does_not_give_is_reported():
+    assert problem("須於參訪日14日前填妥申請表").code == "relative"

@@ -30,7 +30,7 @@ _DEADLINE_WORD = re.compile(r"(?:以|之)?前|止")
 _LIST_GAP = re.compile(rf"{SEP}+")
 _WEEKLY_TAIL = re.compile(rf"每?{WEEK}({WD}(?:{SEP}{WEEK}?{WD})*)(?![次回遍趟至到~])")
 # 前 and 止 right after the date; 8/29:研究生畢業離校截止日 names its deadline a little later.
-_DEADLINE_TAIL = re.compile(r"(?:以|之)?前|止|截止|[:]?[^,;。|~\d]{0,12}?截止")
+_DEADLINE_TAIL = re.compile(r"(?:下班|中午)?(?:以|之)?前|止|截止|[:]?[^,;。|~\d]{0,12}?截止")
 # Parts of a month after it (3月底, 3月中旬): the first and last day of the part. 2月初 stays unread: early
 # February is not a day, and "by the end of February" would be a guess.
 _PART_TAIL = re.compile(r"(底|下旬|中旬|上旬|中(?![秋心央華國文])|初)((?:以|之)?前)?")

@@ -49,20 +49,28 @@ _UNREAD_LISTED_DAY = re.compile(r"(?<=\|)(?:[、,及和與暨~]\d{1,2}[日號]?)
 _RELATIVE = re.compile(
     r"(?:開學|收到|收文|接獲|接到|函到|文到|到職|報到|核定|發生|(?<![季月年度期])結束|完工|竣工|來函|申請|通知)"
     r"[^|,;。\d]{0,4}\d{1,2}(?:個)?(?:日|天|週|周|星期|月|工作日)(?:內|以內|後)"
+    # 參訪日14日前, 開會日7日前: before a day the plan does not name
+    r"|(?<=[^\d|月])日\d{1,2}(?:個)?(?:日|天|週|工作日)(?:以|之)?前"
 )
 
 # 汛期(5-11月)前: before the season the brackets define starts, i.e. by the last day of the month before it.
-_BEFORE_SEASON = re.compile(r"\((?:每年)?(\d{1,2})月?~(?:\d{1,2})月(?:份)?\)(?:以|之)?前")
+# 6至8月高風險期前 names its season with a word ending in 期 instead.
+_BEFORE_SEASON = re.compile(
+    r"(?:\((?:每年)?(\d{1,2})月?~\d{1,2}月(?:份)?\)|(?<![\d.])(\d{1,2})月?~\d{1,2}月(?:份)?[^\d|,;。()~]{1,5}期)(?:以|之)?前"
+)
 
 
 def _before_season(r: Reading, m: re.Match[str]) -> None:
-    first = int(m.group(1))
+    first = int(m.group(1) or m.group(2))
     if not 2 <= first <= 12:  # before January is last year's: not this plan's date
         r.block("vague", m.group(0))
         return
     last_day = (date(r.plan_year, first, 1) - timedelta(days=1)).day
     r.specific.append(OneDay(Day(first - 1, last_day), "deadline"))
 
+
+# 七月十五 中元節: a day number after a month without 日 (and no range or list) is not read as the month alone.
+_BARE_DAY = re.compile(r"(?<![\d.])\d{1,2}月(?:\d{1,2}|[一二三四五六七八九十廿卅]{1,3})(?![\d日號~、,/.:月份])")
 
 # 5月30日、1日: listed days that go back are not the month's later days (which month is 1日 in?).
 _DAY_LIST = re.compile(r"(?<![\d.])\d{1,2}月(\d{1,2})日((?:[、,及和與暨]\d{1,2}日)+)")
@@ -107,6 +115,7 @@ def parse_schedule(text: str, months: frozenset[int] | None, year: int) -> Sched
     read_lunar(r)
     r.consume(_RELATIVE, lambda m: r.block("relative", m.group(0)))
     r.consume(_BEFORE_SEASON, lambda m: _before_season(r, m))
+    r.consume(_BARE_DAY, lambda m: r.block("not_understood", m.group(0)))
     for m in _DAY_LIST.finditer(r.text):
         if _listed_days_go_back(m):
             r.block("not_understood", m.group(0))
