@@ -248,3 +248,14 @@ def test_a_damaged_file_is_a_problem_of_the_whole_file(console):
     row = re.search(r'<tr class="problem fatal" data-row="0">(.*?)</tr>', text_of(shown), re.S).group(1)
     assert "整個檔案" in row and "第 0 列" not in row
     assert plans(console) == 1
+
+
+def test_the_preview_names_a_section_nobody_is_in_and_the_people_left_without_items(console):
+    client = console.signed_in(COORDINATOR)
+    token = csrf_of(text_of(client.get("/console/import")))
+    typo = GOOD.replace("戶籍資料課", "一、戶藉資料課")
+    page = text_of(upload(client, token, typo))
+    assert "「戶藉資料課」" in page and "一、戶藉資料課" not in page  # the heading's ordinal is not the name
+    assert "名冊裡沒有人屬於這個課室，課長與同仁會看不到這些項目；名冊裡最接近的是「戶籍資料課」" in page
+    assert "課長 江淑惠、承辦人 李冠緯" in page and "計畫裡最接近的是「戶藉資料課」" in page
+    assert plans(console) == 1  # a preview writes nothing

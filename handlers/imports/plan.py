@@ -160,8 +160,9 @@ def _check_roster(session: Session, office: Office, rows: list[PlanRow], report:
     for row in rows:
         first_row.setdefault(row.section, row)
     for miss in unmatched(session, office, list(first_row)):
-        if miss.person:
-            message = T.PERSON_WITHOUT_ITEMS.format(role=T.ROLE_LABELS[miss.role.value], name=miss.person)
+        if miss.people:
+            people = "、".join(T.PERSON_IN_SECTION.format(role=T.ROLE_LABELS[role.value], name=name) for name, role in miss.people)
+            message = T.PEOPLE_WITHOUT_ITEMS.format(people=people)
             near = T.NEAREST_IN_PLAN.format(name=miss.nearest) if miss.nearest else T.NO_SECTION_NEAR
             report.problems.append(Problem("", 0, T.COLUMN_SECTION, miss.section, message + near, fatal=False))
         else:

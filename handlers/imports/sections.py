@@ -48,8 +48,7 @@ class Unmatched:
 
     section: str
     nearest: str | None
-    person: str = ""
-    role: Role | None = None
+    people: tuple[tuple[str, Role], ...] = ()  # (name, role), chiefs first
 
 
 def unmatched(session: Session, office: Office, plan_sections: list[str]) -> list[Unmatched]:
@@ -67,8 +66,9 @@ def unmatched(session: Session, office: Office, plan_sections: list[str]) -> lis
         return []
     planned = list(dict.fromkeys(plan_sections))
     out = [Unmatched(s, nearest(s, roster)) for s in planned if s not in roster]
-    out += [
-        Unmatched(p.section.name, nearest(p.section.name, set(planned)), p.name, p.role)
-        for p in people if p.section.name not in planned
-    ]
+    idle: dict[str, list[tuple[str, Role]]] = {}
+    for p in sorted(people, key=lambda p: p.role is not Role.chief):
+        if p.section.name not in planned:
+            idle.setdefault(p.section.name, []).append((p.name, p.role))
+    out += [Unmatched(name, nearest(name, set(planned)), tuple(who)) for name, who in idle.items()]
     return out
