@@ -493,6 +493,9 @@ def test_days_listed_backwards_are_reported():
         ("農曆7月15日(中元節)普渡", 2025, [("event", None, D(2025, 9, 6))]),
         # 除夕 1/28 to 初四 2/1 is one window; 2/1 is in the days off to 2/2, so it is due Monday 2/3.
         ("114年1月28日(除夕)至2月1日(初四)", 2025, [("window", D(2025, 1, 28), D(2025, 2, 3))]),
+        # a lunar range: 初一 1/29 to 初五 Sunday 2/2, due Monday 2/3; the label of a solar date is checked
+        ("農曆正月初一至初五", 2025, [("window", D(2025, 1, 29), D(2025, 2, 3))]),
+        ("9月6日(農曆7月15日)", 2025, [("event", None, D(2025, 9, 6))]),
     ],
 )
 def test_lunar_dates_are_converted_on_the_lunar_calendar(text, year, expected):
@@ -506,6 +509,7 @@ def test_lunar_dates_are_converted_on_the_lunar_calendar(text, year, expected):
         ("農曆7月", "lunar"),  # a whole lunar month has no day
         ("農曆12月30日", "lunar"),  # lunar 113/12 has 29 days only, and 114/12/30 is in 2026
         ("1月28日(除夕)至2月1日(初五)", "lunar_conflict"),  # 2/1/2025 is 初四
+        ("9月7日(農曆7月15日)", "lunar_conflict"),  # lunar 7/15 is 9/6
     ],
 )
 def test_lunar_dates_that_cannot_be_converted_are_reported(text, code):

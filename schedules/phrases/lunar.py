@@ -20,7 +20,7 @@ from schedules.phrases.text import join_ranges
 _DIGIT = "一二三四五六七八九十"
 _DAY = rf"(?:初(?:\d{{1,2}}|[{_DIGIT}])日?|\d{{1,2}}[日號])"
 _LUNAR_DAY = re.compile(rf"(?P<leap>閏)?(?:(?P<month>\d{{1,2}})月)?(?P<day>{_DAY})")
-_LUNAR_RUN = re.compile(rf"農曆(?P<run>閏?\d{{1,2}}月{_DAY}(?:[~、,及和與]閏?(?:\d{{1,2}}月)?{_DAY})*)")
+_LUNAR_RUN = re.compile(rf"農曆(?P<run>閏?\d{{1,2}}月{_DAY}(?:(?:[~、,及和與至到])閏?(?:\d{{1,2}}月)?{_DAY})*)")
 _LUNAR_WORD = re.compile(r"農曆[^,;。|]{0,8}")
 _SOLAR_BEFORE = re.compile(r"(?:(?P<y>\d{2,4})年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})[日號](?:⟨\d⟩)?$|(?P<m2>\d{1,2})/(?P<d2>\d{1,2})(?:⟨\d⟩)?$")
 _FESTIVALS = {"元宵": (1, 15), "端午": (5, 5), "七夕": (7, 7), "中元": (7, 15), "中秋": (8, 15), "重陽": (9, 9)}
@@ -58,7 +58,7 @@ def lunar_of(d: date) -> tuple[int, int, bool]:
 def read_lunar(r: Reading) -> None:
     """Write each lunar date as its solar date of the plan year; check lunar labels; block what stays lunar."""
     r.text = join_ranges(_LABEL.sub(lambda m: _checked_label(r, m), r.text))
-    r.text = _LUNAR_RUN.sub(lambda m: _to_solar(r, m), r.text)
+    r.text = join_ranges(_LUNAR_RUN.sub(lambda m: _to_solar(r, m), r.text))
     r.consume(_LUNAR_WORD, lambda m: r.block("lunar", m.group(0), year=r.plan_year))
 
 
