@@ -478,6 +478,15 @@ def test_days_listed_with_one_day_word(text, expected):
 
 def test_days_listed_backwards_are_reported():
     assert problem("5月30、1日").code == "not_understood"
+    assert problem("10/27、5").code == "not_understood"  # 5 is neither a later day nor a listed month
+
+
+def test_bare_numbers_after_a_slash_date_are_its_later_days_unless_a_month_follows():
+    assert dues("10/27、28") == [("event", None, D(2025, 10, 27)), ("event", None, D(2025, 10, 28))]
+    assert dues("3/5、6、9、12月")[1:] == [
+        ("period", D(2025, 6, 1), D(2025, 6, 30)), ("period", D(2025, 9, 1), D(2025, 9, 30)),
+        ("period", D(2025, 12, 1), D(2025, 12, 31)),
+    ]
 
 
 @pytest.mark.parametrize(
