@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 from handlers import access
 from handlers.agenda import item_occurrences, number_key
 from handlers.request import Asker
+from handlers.texts import leave as L
 from schedules.calendar import WorkCalendar
+from schedules.dates import format_date, roc_year
 from storage import queries
 from storage.models import CalendarOverride, OverrideKind
 
@@ -25,6 +27,24 @@ class Moved:
     label: str
     before: date
     after: date
+
+    @property
+    def after_text(self) -> str:
+        """Return the new date as people read it, saying so when it left the plan year."""
+        return moved_day(self.before, self.after)
+
+
+def moved_day(before: date, after: date) -> str:
+    """Return 6/3（一）, or 114/1/2（四）（跨入114年） when the move leaves the year the date was in."""
+    if after.year == before.year:
+        return format_date(after)
+    return L.MOVED_NEXT_YEAR.format(roc=roc_year(after.year), day=format_date(after))
+
+
+def leaving_year(moves: list[tuple[date, date]]) -> str:
+    """Return the line that says how many dates a closure moves out of their year ("" when none)."""
+    out = [after for before, after in moves if after.year != before.year]
+    return L.MOVED_OUT_OF_YEAR.format(count=len(out), roc=roc_year(out[0].year)) if out else ""
 
 
 def may_change(who: Asker) -> bool:

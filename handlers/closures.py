@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from handlers import calendar_changes, postbacks
 from handlers.agenda import item_occurrences, number_key
+from handlers.calendar_changes import leaving_year, moved_day
 from handlers.incoming import Context
 from handlers.leave import DayError, read_span
 from handlers.replies import Reply, Text, to_dict
@@ -74,6 +75,16 @@ def moves(session: Session, office_id: int, before: WorkCalendar, after: WorkCal
     return sorted(out, key=lambda m: (m.before, m.item.section.name, number_key(m.item.number)))
 
 
+def office_moves(session: Session, before: WorkCalendar, after: WorkCalendar, years: set[int]) -> list[Move]:
+    """Return what a change moves in every office's plans (the command line serves the whole database)."""
+    out: list[Move] = []
+    for name in queries.office_names(session):
+        office = queries.find_office(session, name)
+        if office is not None:
+            out += moves(session, office.id, before, after, years)
+    return out
+
+
 def _to_change(calendar: WorkCalendar, days: list[date], closing: bool) -> list[date]:
     return [d for d in days if (d in calendar.closures) != closing]
 
@@ -120,7 +131,7 @@ def preview(session: Session, office_id: int, calendar: WorkCalendar, days: list
     moved = moves(session, office_id, calendar, after, {d.year for d in days})
     head = (L.CLOSURE_ASK.format(days=days_text(days)) if closing
             else L.CLOSURE_CANCEL_ASK.format(days=days_text(days)))
-    text = "\n".join([head, "", *_moved_lines(moved)])
+    text = "\n".join([head, "", *moved_lines(moved)])
     op = "close" if closing else "open"
     confirm = postbacks.button(L.CLOSURE_CONFIRM, "closure", op=op, f=days[0].isoformat(), t=days[-1].isoformat())
     drop = postbacks.button(L.CLOSURE_CANCEL_BUTTON, "closure", op="drop")
@@ -128,20 +139,17 @@ def preview(session: Session, office_id: int, calendar: WorkCalendar, days: list
 
 
 def moved_lines(moved: list[Move]) -> list[str]:
-    """Return the lines listing moved due dates (at most SHOWN), as the chat shows them."""
-    return _moved_lines(moved)
-
-
-def _moved_lines(moved: list[Move]) -> list[str]:
+    """Return the lines that list what a change moves (the first ones, a count of the rest, leaving the year)."""
     if not moved:
         return [L.CLOSURE_MOVES_NONE]
     lines = [L.CLOSURE_MOVES.format(count=len(moved))]
     for m in moved[:SHOWN]:
         lines.append(L.CLOSURE_MOVE_LINE.format(number=m.item.number, title=m.item.title[:30], label=m.label,
-                                                before=format_date(m.before), after=format_date(m.after)))
+                                                before=format_date(m.before), after=moved_day(m.before, m.after)))
     if len(moved) > SHOWN:
         lines.append(L.CLOSURE_MORE.format(count=len(moved) - SHOWN))
-    return lines
+    out_of_year = leaving_year([(m.before, m.after) for m in moved])
+    return [*lines, out_of_year] if out_of_year else lines
 
 
 def on_closure(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
@@ -168,7 +176,7 @@ def on_closure(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply
         return [Text((L.CLOSURE_ALREADY if closing else L.CLOSURE_NOT_SET).format(days=days_text(days)))]
     told_text = L.CLOSURE_TOLD.format(count=change.told) if change.told else L.CLOSURE_TOLD_NONE
     done = L.CLOSURE_DONE if closing else L.CLOSURE_CANCELLED
-    return [Text("\n".join([done.format(days=days_text(change.days), told=told_text), "", *_moved_lines(change.moved)]))]
+    return [Text("\n".join([done.format(days=days_text(change.days), told=told_text), "", *moved_lines(change.moved)]))]
 
 
 @dataclass(frozen=True)
@@ -219,7 +227,8 @@ def _tell_owners(session: Session, now: datetime, moved: list[Move], days: list[
         if not owner.active or not owner.line_user_id or not owner.following:
             continue
         lines = "\n".join(
-            L.CLOSURE_PUSH_LINE.format(title=m.item.title[:30], label=m.label, before=format_date(m.before), after=format_date(m.after))
+            L.CLOSURE_PUSH_LINE.format(title=m.item.title[:30], label=m.label, before=format_date(m.before),
+                                       after=moved_day(m.before, m.after))
             for m in mine[:SHOWN]
         )
         earlier = told_before.get(owner_id, set())

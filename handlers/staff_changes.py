@@ -13,9 +13,10 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from handlers.imports.sections import nearest, section_name
 from handlers.texts import console_admin as T
 from storage import console_tokens, queries
-from storage.models import InviteCode, Office, Role, Staff
+from storage.models import InviteCode, Office, Role, Section, Staff
 
 NAME_LIMIT = Staff.__table__.c.name.type.length
 SECTION_LIMIT = 50
@@ -25,6 +26,15 @@ class StaffChangeError(ValueError):
     """The change cannot be made; the message says why (nothing was changed)."""
 
 
+class NewSectionError(StaffChangeError):
+    """The section is not one of the office's: asked before creating it (a typo would make a section of one)."""
+
+    def __init__(self, section: str, nearest: str | None):
+        near = T.STAFF_SECTION_NEAREST.format(name=nearest) if nearest else ""
+        super().__init__(T.STAFF_NEW_SECTION_ASK.format(name=section, near=near))
+        self.section, self.nearest = section, nearest
+
+
 @dataclass(frozen=True)
 class StaffForm:
     """What a form or a command asks for one colleague."""
@@ -32,6 +42,7 @@ class StaffForm:
     name: str
     section: str
     role: Role
+    new_section: bool = False  # the person confirmed that a section not on the roster is meant
 
 
 def check(form: StaffForm) -> None:
@@ -44,13 +55,30 @@ def check(form: StaffForm) -> None:
         raise StaffChangeError(T.STAFF_SECTION_TOO_LONG.format(limit=SECTION_LIMIT))
 
 
+def section_for(session: Session, office: Office, text: str, new_section: bool) -> Section | None:
+    """Return the office's section of that name (as a plan would name it); a new one only once confirmed.
+
+    An office with no section yet has nothing to mistype, so its first sections need no confirmation.
+    """
+    name = section_name(text)
+    if not name:
+        return None
+    found = queries.find_section(session, office.id, name)
+    if found is not None:
+        return found
+    existing = [s.name for s in queries.sections_of(session, office.id)]
+    if existing and not new_section:
+        raise NewSectionError(name, nearest(name, existing))
+    return queries.get_or_create_section(session, office, name)
+
+
 def add(session: Session, office: Office, form: StaffForm, now: datetime, actor: str) -> Staff:
     """Add a colleague; a name already on the roster is refused."""
     check(form)
     name = form.name.strip()
     if queries.staff_by_name(session, office.id, name) is not None:
         raise StaffChangeError(T.STAFF_NAME_TAKEN.format(name=name))
-    section = queries.get_or_create_section(session, office, form.section.strip()) if form.section.strip() else None
+    section = section_for(session, office, form.section, form.new_section)
     person = Staff(office_id=office.id, name=name, role=form.role, section_id=section.id if section else None, active=True)
     session.add(person)
     session.flush()
@@ -66,7 +94,7 @@ def edit(session: Session, person: Staff, form: StaffForm, now: datetime, actor:
     if other is not None and other.id != person.id:
         raise StaffChangeError(T.STAFF_NAME_TAKEN.format(name=name))
     office = session.get(Office, person.office_id)
-    section = queries.get_or_create_section(session, office, form.section.strip()) if form.section.strip() else None
+    section = section_for(session, office, form.section, form.new_section)
     before = {"name": person.name, "section": person.section.name if person.section else "", "role": person.role.value}
     person.name, person.role = name, form.role
     person.section_id = section.id if section else None

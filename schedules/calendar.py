@@ -71,6 +71,7 @@ class WorkCalendar:
             raise ValueError(f"days both closed and working: {sorted(both)}")
         self._rest: dict[int, frozenset[date]] = {}
         self._months: dict[tuple[int, int], tuple[date, ...]] = {}
+        self._unclosed: WorkCalendar | None = None
 
     def __repr__(self) -> str:
         return f"WorkCalendar(closures={sorted(self.closures)}, workdays={sorted(self.workdays)})"
@@ -96,6 +97,23 @@ class WorkCalendar:
                 d += ONE_DAY
             days = self._months[key] = tuple(found)
         return days
+
+    def without_closures(self) -> WorkCalendar:
+        """Return this calendar without its local closures (extra workdays kept), built once."""
+        if not self.closures:
+            return self
+        if self._unclosed is None:
+            self._unclosed = WorkCalendar(workdays=self.workdays)
+        return self._unclosed
+
+    def postponed(self, d: date) -> date:
+        """Return d, or the first working day after it when a local closure falls on it.
+
+        A closure (a typhoon day) is announced the evening before: a due date on it moves to the next working
+        day (行政程序法第48條), never to the day before, which would already be over when people learn of it.
+        """
+        d = _as_date(d)
+        return self.next_working_day(d) if d in self.closures else d
 
     def is_known_year(self, year: int) -> bool:
         """Return whether the official calendar of the year is known (else weekends only)."""

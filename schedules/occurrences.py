@@ -43,10 +43,15 @@ class Occurrence:
 def expand(schedule: Schedule, year: int, calendar: WorkCalendar) -> list[Occurrence]:
     """Return every occurrence of the schedule in the plan year, sorted by (due, key), without duplicates."""
     found: dict[str, Occurrence] = {}
+    # Dates are worked out as if no local closure existed, then a closure only postpones (see postponed):
+    # "the month's last working day" on a typhoon Friday is the next Monday, not Thursday.
+    unclosed = calendar.without_closures()
     for index, rule in enumerate(schedule.rules, start=1):
         own: dict[str, Occurrence] = {}
-        for occ in _EXPANDERS[type(rule)](rule, year, calendar):
-            own.setdefault(occ.key, occ)
+        for occ in _EXPANDERS[type(rule)](rule, year, unclosed):
+            occ = _after_closures(occ, rule, calendar)
+            if occ is not None:
+                own.setdefault(occ.key, occ)
         for key, occ in own.items():
             if key in found and found[key] != occ:
                 # Two rules of one item landing on one key (每月5日前 and 3月) must stay apart; the rule's
@@ -55,6 +60,17 @@ def expand(schedule: Schedule, year: int, calendar: WorkCalendar) -> list[Occurr
                 occ = Occurrence(occ.kind, occ.starts, occ.due, key, occ.label, occ.rolled_from)
             found.setdefault(key, occ)
     return sorted(found.values(), key=_order)
+
+
+def _after_closures(occ: Occurrence, rule: Rule, calendar: WorkCalendar) -> Occurrence | None:
+    """Return the occurrence as the office's closures leave it: a due date postponed, or a recurring event off."""
+    if not calendar.closures or occ.due not in calendar.closures:
+        return occ
+    if occ.kind == "event":
+        # A recurring service on a closed weekday is not held; a one-off event keeps its announced day.
+        return None if isinstance(rule, (Weekly, NthWeekday)) and _closed_weekday(occ.due, calendar) else occ
+    due = calendar.postponed(occ.due)
+    return Occurrence(occ.kind, occ.starts, due, occ.key, occ.label, occ.rolled_from or occ.due)
 
 
 def expand_between(

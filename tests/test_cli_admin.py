@@ -158,3 +158,39 @@ def test_plan_show_readings_and_problems(run, tmp_path, monkeypatch):
     assert "項目3（第 4 列，預定作業時程）：113.12.31前 → 這個日期在 113 年，不在 115 年的計畫內" in out
     assert "10月2日(星期三)前 → 10/2 是星期五，不是括號裡的星期三，請確認日期" in out
     assert "每月5曰前 → 看不懂「5曰」" in out and "是否要寫成「每月5日前」？" in out
+
+
+def test_a_closure_added_with_the_cli_lists_what_it_postpones(run):
+    run("import", str(DEMO / "wenshan-113.ods"), "--year", "113")
+    code, out, _ = run("calendar", "closure", "add", "2024-05-31", "--reason", "颱風停止上班")
+    # Friday 5/31 was May's last working day: May's work is now due Monday 6/3, not Thursday 5/30.
+    assert code == 0 and "會移動的期限" in out
+    assert "：5/31（五） → 6/3（一）" in out and "→ 5/30" not in out
+    code, out, _ = run("calendar", "closure", "add", "2024-12-31", "--reason", "颱風停止上班")
+    assert code == 0 and "→ 114/1/2（四）（跨入114年）" in out and "順延到 114 年" in out
+
+
+def test_a_big5_roster_is_read_as_the_plan_import_reads_big5(run, tmp_path):
+    roster = tmp_path / "名冊.csv"
+    roster.write_bytes("姓名,課室,角色\n王美玲,戶籍登記課,課長\n陳怡君,戶籍登記課,承辦人\n".encode("big5"))
+    code, out, err = run("staff", "import", str(roster), "--office", "文山戶所")
+    assert code == 0, err
+    code, out, _ = run("staff", "list")
+    assert "王美玲" in out and "陳怡君" in out and "戶籍登記課" in out
+    garbage = tmp_path / "壞掉.csv"
+    garbage.write_bytes(b"\x81\x30\xfe\xff\x81\x30" * 20)
+    code, _, err = run("staff", "import", str(garbage), "--office", "文山戶所")
+    assert code != 0 and "請存成 UTF-8 或 Big5" in err
+
+
+def test_a_new_section_from_staff_add_is_asked_for_with_the_nearest_name(run):
+    assert run("staff", "add", "沈志明", "--section", "戶籍登記課", "--role", "課長", "--office", "文山戶所")[0] == 0
+    code, _, err = run("staff", "add", "王美玲", "--section", "戶籍登紀課")
+    assert code != 0
+    assert "名冊裡還沒有「戶籍登紀課」這個課室（最接近的是「戶籍登記課」），沒有變更任何資料" in err and "--new-section" in err
+    assert "王美玲" not in run("staff", "list")[1]
+    # The ordinal of a heading is not part of the name: 一、戶籍登記課 is the section already there.
+    code, out, _ = run("staff", "add", "王美玲", "--section", "一、戶籍登記課")
+    assert code == 0 and "王美玲（戶籍登記課，承辦人）" in out
+    code, out, _ = run("staff", "add", "蔡宜臻", "--section", "人事室", "--new-section")
+    assert code == 0 and "蔡宜臻（人事室，承辦人）" in out

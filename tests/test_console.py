@@ -278,6 +278,15 @@ def test_only_the_coordinator_and_director_change_the_calendar_and_only_with_the
     assert overrides_count(console) == 1
 
 
+def test_the_calendar_preview_says_when_a_closure_postpones_out_of_the_year(console):
+    client = console.signed_in(COORDINATOR)
+    page = text_of(client.get("/console/calendar"))
+    form = {"csrf": csrf_of(page), "day": "2024-12-31", "kind": "closure", "reason": "颱風停止上班"}
+    shown = text_of(client.post("/console/calendar/preview", data=form))
+    assert "12/31（二） → 114/1/2（四）（跨入114年）" in shown and "→ 12/30" not in shown
+    assert "順延到 114 年，已跨出原本的年度" in shown
+
+
 def test_a_closure_without_a_reason_or_a_date_is_refused(console):
     client = console.signed_in(COORDINATOR)
     token = csrf_of(text_of(client.get("/console/calendar")))

@@ -280,3 +280,14 @@ def test_reading_the_schedules_past_the_time_stops_the_import_and_says_so(demo_d
             import_plan(session, path, 2025, datetime(2025, 1, 2, tzinfo=TAIPEI), time_left=time_left)
         assert any("時限內讀不完" in p.message for p in failed.value.report.fatal)
         assert session.scalar(select(func.count()).select_from(Plan).where(Plan.year == 2025)) == 0
+
+
+def test_the_preview_names_a_section_nobody_is_in_and_the_people_left_without_items(console):
+    client = console.signed_in(COORDINATOR)
+    token = csrf_of(text_of(client.get("/console/import")))
+    typo = GOOD.replace("戶籍資料課", "一、戶藉資料課")
+    page = text_of(upload(client, token, typo))
+    assert "「戶藉資料課」" in page and "一、戶藉資料課" not in page  # the heading's ordinal is not the name
+    assert "名冊裡沒有人屬於這個課室，課長與同仁會看不到這些項目；名冊裡最接近的是「戶籍資料課」" in page
+    assert "課長 江淑惠、承辦人 李冠緯" in page and "計畫裡最接近的是「戶藉資料課」" in page
+    assert plans(console) == 1  # a preview writes nothing

@@ -265,3 +265,20 @@ def test_deputies_need_the_coordinator_and_the_form_token(console):
         assert answer.status_code in (401, 403)
     with console.db.sessions() as session:
         assert deputies_of(session, owner.id) == (None, None)
+
+
+def test_a_new_section_typed_in_the_console_is_asked_for_first(console):
+    client = console.signed_in(COORDINATOR)
+    token = csrf_of(text_of(client.get("/console/staff")))
+    typo = {"csrf": token, "name": "王新人", "section": "戶籍登紀課", "role": "staff"}
+    asked = client.post("/console/staff", data=typo)
+    shown = text_of(asked)
+    assert asked.status_code == 400
+    assert "名冊裡還沒有「戶籍登紀課」這個課室（最接近的是「戶籍登記課」）" in shown
+    assert 'name="new_section"' in shown and 'value="戶籍登紀課"' in shown
+    with console.db.sessions() as session:
+        assert queries.find_staff(session, "王新人") is None
+    confirmed = client.post("/console/staff", data={**typo, "new_section": "1"})
+    assert confirmed.status_code == 200 and "已新增 王新人" in text_of(confirmed)
+    with console.db.sessions() as session:
+        assert queries.find_staff(session, "王新人").section.name == "戶籍登紀課"

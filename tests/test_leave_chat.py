@@ -174,9 +174,11 @@ def test_closure_of_two_days_and_its_cancellation(planbot, demo_db):
     ask = say(planbot, "簡心怡", "停班 4/29-4/30", at="2024-04-26 18:00")
     assert "要把 4/29（一）～4/30（二） 設為停止上班日嗎？" in ask
     # 6 提供學齡兒童異動名冊 (李冠緯) was due Monday 4/29: now the next working day, Wednesday 5/1 (civil
-    # servants work on Labour Day); a month's work (月份) ends on the month's last working day, now Friday 4/26.
+    # servants work on Labour Day); a month's work (月份) ends on the month's last working day, Tuesday 4/30:
+    # closed, it too moves on to 5/1, never back to Friday 4/26, which is over when the closure is announced.
     assert "・6 提供學齡兒童異動名冊（4/29（一））：4/29（一） → 5/1（三）" in ask
-    assert "・8 戶政行動化服務（4月）：4/30（二） → 4/26（五）" in ask and "…另有 27 項" in ask
+    assert "・8 戶政行動化服務（4月）：4/30（二） → 5/1（三）" in ask and "…另有 27 項" in ask
+    assert "→ 4/26" not in ask
     planbot("say", "--as", "簡心怡", "--at", "2024-04-26 18:01", "--postback", "a=closure&op=close&f=2024-04-29&t=2024-04-30")
     code, out, _ = planbot("due", "--from", "2024-04-29", "--to", "2024-05-02", "--owner", "李冠緯", "--json")
     assert '"due": "2024-05-01"' in out and '"due": "2024-04-29"' not in out
@@ -221,3 +223,20 @@ def test_a_past_closure_is_not_cancelled_either(planbot, demo_db):
     assert "已經過去" in say(planbot, "簡心怡", "取消停班 4/29", at="2024-05-02 09:00")
     planbot("say", "--as", "簡心怡", "--at", "2024-05-02 09:00", "--postback", "a=closure&op=open&f=2024-04-29&t=2024-04-29")
     assert _closures(demo_db) == ["2024-04-29"]
+
+
+def test_a_closure_on_new_years_eve_postpones_into_the_next_year_and_says_so(planbot, demo_db):
+    # 12/31/2024 is a Tuesday, 1/1 a holiday: what was due that day (the year's last working day) is due
+    # Thursday 1/2/2025, never Monday 12/30, which would be overdue the moment the closure is announced.
+    ask = say(planbot, "簡心怡", "停班 12/31", at="2024-12-30 18:00")
+    assert "要把 12/31（二） 設為停止上班日嗎？" in ask
+    assert "→ 12/30" not in ask and "→ 12/27" not in ask
+    assert "：12/31（二） → 114/1/2（四）（跨入114年）" in ask
+    count = int(ask.split("會移動的期限（")[1].split(" 項")[0])
+    assert f"其中 {count} 項順延到 114 年，已跨出原本的年度。" in ask
+    planbot("say", "--as", "簡心怡", "--at", "2024-12-30 18:01", "--postback", "a=closure&op=close&f=2024-12-31&t=2024-12-31")
+    with demo_db.sessions() as session:
+        pushes = [d.payload for d in session.scalars(select(Delivery).where(Delivery.key.contains("calendar:close")))]
+    assert pushes and all("→ 114/1/2（四）（跨入114年）" in str(p) for p in pushes)
+    code, out, _ = planbot("due", "--from", "2024-12-27", "--to", "2025-01-03", "--json")
+    assert '"due": "2024-12-31"' not in out and '"due": "2024-12-30"' not in out and '"due": "2025-01-02"' in out

@@ -89,6 +89,30 @@ def test_closure_moves_a_working_day_deadline():
     assert [o.key for o in occ("每月25日前", cal=typhoon)] == keys  # reports stay attached
 
 
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [("每月召開", "2024-05"), ("每月最後一個工作日", "2024-05"), ("每月月底前", "2024-05"), ("5月", "2024-05")],
+)
+def test_a_closure_on_the_months_last_working_day_postpones_it(text, key):
+    # Friday 5/31/2024 closed (announced the evening before): the month's last working day was that Friday;
+    # it moves on to Monday 6/3, never back to Thursday 5/30, which is over when people hear of the closure.
+    typhoon = WorkCalendar(closures=[d("2024-05-31")])
+    assert by_key(occ(text))[key].due == d("2024-05-31")
+    moved = by_key(occ(text, cal=typhoon))[key]
+    assert (moved.due, moved.rolled_from) == (d("2024-06-03"), d("2024-05-31"))
+
+
+def test_a_closure_never_pulls_a_date_earlier():
+    # 12/31/2024 closed: every date that fell on it goes to 1/2/2025 (1/1 is New Year's Day), out of the year.
+    year_end = WorkCalendar(closures=[d("2024-12-31")])
+    for text in ("12/31前", "每月最後一個工作日", "第4季", "每季", "12月", "11/1-12/31", "12/31前完成，遇假日提前"):
+        for o in occ(text, cal=year_end):
+            plain = by_key(occ(text))[o.key]
+            assert o.due >= plain.due, (text, o)
+            if plain.due == d("2024-12-31"):
+                assert o.due == d("2025-01-02"), (text, o)
+
+
 def test_closure_and_extra_workday_change_nth_working_day():
     closed = WorkCalendar(closures=[d("2024-03-01")])
     assert by_key(occ("每月第1個工作日", cal=closed))["2024-03"].due == d("2024-03-04")

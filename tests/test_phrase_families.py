@@ -457,3 +457,127 @@ def test_working_days_no_reader_counts_are_reported():
 def test_a_month_end_written_with_a_slash():
     # 1/1~2/底 was a window from 1/1 to 1/2.
     assert dues("1/1~2/底") == [("window", D(2025, 1, 1), D(2025, 3, 3))]
+
+
+# --- days listed once, lunar dates, lunar labels, seasons, dates counted from an unknown day -----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 日 written once after a list of days: events on those days, not the month as a period.
+        ("十月二十七、二十八日", [("event", None, D(2025, 10, 27)), ("event", None, D(2025, 10, 28))]),
+        ("五月九、十日辦理", [("event", None, D(2025, 5, 9)), ("event", None, D(2025, 5, 10))]),
+        # with 前, each is a deadline: Saturday 5/10 moves to Monday 5/12
+        ("5月9、10日前", [("deadline", None, D(2025, 5, 9)), ("deadline", None, D(2025, 5, 12))]),
+    ],
+)
+def test_days_listed_with_one_day_word(text, expected):
+    assert dues(text) == expected
+
+
+def test_days_listed_backwards_are_reported():
+    assert problem("5月30、1日").code == "not_understood"
+    assert problem("10/27、5").code == "not_understood"  # 5 is neither a later day nor a listed month
+
+
+def test_bare_numbers_after_a_slash_date_are_its_later_days_unless_a_month_follows():
+    assert dues("10/27、28") == [("event", None, D(2025, 10, 27)), ("event", None, D(2025, 10, 28))]
+    assert dues("3/5、6、9、12月")[1:] == [
+        ("period", D(2025, 6, 1), D(2025, 6, 30)), ("period", D(2025, 9, 1), D(2025, 9, 30)),
+        ("period", D(2025, 12, 1), D(2025, 12, 31)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "expected"),
+    [
+        # 農曆7月15日 (中元) is Saturday 9/6/2025 and Sunday 8/18/2024; the lunar Lantern Festival 2/12/2025.
+        ("農曆七月十五日", 2025, [("event", None, D(2025, 9, 6))]),
+        ("農曆七月十五日", 2024, [("event", None, D(2024, 8, 18))]),
+        ("農曆正月十五日前", 2025, [("deadline", None, D(2025, 2, 12))]),
+        ("農曆正月初九", 2025, [("event", None, D(2025, 2, 6))]),
+        # lunar 12/16 of 113 is 1/15/2025: the one that falls in the plan year 114
+        ("農曆12月16日尾牙", 2025, [("event", None, D(2025, 1, 15))]),
+        ("農曆7月15日(中元節)普渡", 2025, [("event", None, D(2025, 9, 6))]),
+        # 除夕 1/28 to 初四 2/1 is one window; 2/1 is in the days off to 2/2, so it is due Monday 2/3.
+        ("114年1月28日(除夕)至2月1日(初四)", 2025, [("window", D(2025, 1, 28), D(2025, 2, 3))]),
+        # a lunar range: 初一 1/29 to 初五 Sunday 2/2, due Monday 2/3; the label of a solar date is checked
+        ("農曆正月初一至初五", 2025, [("window", D(2025, 1, 29), D(2025, 2, 3))]),
+        ("9月6日(農曆7月15日)", 2025, [("event", None, D(2025, 9, 6))]),
+    ],
+)
+def test_lunar_dates_are_converted_on_the_lunar_calendar(text, year, expected):
+    assert dues(text, year) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("農曆春節前", "lunar"),  # which day before 春節 is not said
+        ("農曆7月", "lunar"),  # a whole lunar month has no day
+        ("農曆12月30日", "lunar"),  # lunar 113/12 has 29 days only, and 114/12/30 is in 2026
+        ("1月28日(除夕)至2月1日(初五)", "lunar_conflict"),  # 2/1/2025 is 初四
+        ("9月7日(農曆7月15日)", "lunar_conflict"),  # lunar 7/15 is 9/6
+    ],
+)
+def test_lunar_dates_that_cannot_be_converted_are_reported(text, code):
+    assert problem(text).code == code
+
+
+def test_a_lunar_date_is_reported_with_its_year():
+    from handlers.texts.readings import problem_text
+
+    with pytest.raises(ScheduleError) as exc:
+        parse_schedule("農曆春節前", None, 2025)
+    assert "114 年的國曆日期" in problem_text(exc.value, 2025)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("汛期(5-11月)前", [("deadline", None, D(2025, 4, 30))]),  # before the season starts: by 4/30
+        ("汛期(5月至11月)前完成", [("deadline", None, D(2025, 4, 30))]),
+        ("汛期(5-11月)", [("period", D(2025, 5, 1), D(2025, 11, 28))]),  # the season itself stays a period
+    ],
+)
+def test_before_a_season_in_brackets_is_before_its_first_month(text, expected):
+    assert dues(text) == expected
+
+
+@pytest.mark.parametrize("text", ["114年9月開學2週內", "收到後7日內", "核定後30日內辦理", "到職後3個月內", "會議結束三日內"])
+def test_dates_counted_from_a_day_the_plan_does_not_give_are_reported(text):
+    assert problem(text).code == "relative"
+    assert dues("每季結束後25日內")  # a quarter's end is a day the plan gives
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "expected"),
+    [
+        # the deadline named before its date (Friday 6/5/2026)
+        ("休學截止日 6月5日", 2026, [("deadline", None, D(2026, 6, 5))]),
+        # as of January (a progress figure's date) is not a date to keep; 12/31/2025 is
+        ("截至114年1月為止累計進度達75%,預計114年12月31日完工", 2025, [("event", None, D(2025, 12, 31))]),
+        # 自…起，截至…止 is one range; 開始日期 … 結束日期 … too
+        ("執行階段自114年6月18日起,截至114年12月31日止", 2025, [("window", D(2025, 6, 18), D(2025, 12, 31))]),
+        ("專案開始日期 2025/01/02 專案結束日期 2025/12/31", 2025, [("window", D(2025, 1, 2), D(2025, 12, 31))]),
+        ("計畫自8月份開始至10月份", 2025, [("period", D(2025, 8, 1), D(2025, 10, 31))]),
+        # 10月13-14 without 日: two days, not October; Sunday 12/14 moves the window's end to Monday
+        ("第一場次已於10月13-14執行完成", 2025, [("window", D(2025, 10, 13), D(2025, 10, 14))]),
+        ("於12月12-14進行作品展示", 2025, [("window", D(2025, 12, 12), D(2025, 12, 15))]),
+        # before a season named with a word ending in 期: by 5/31, a Saturday, so Monday 6/2
+        ("未能在6至8月高風險期前完成", 2025, [("deadline", None, D(2025, 6, 2))]),
+        ("於114年11月4日下班前完成填報", 2025, [("deadline", None, D(2025, 11, 4))]),
+    ],
+)
+def test_more_ways_offices_write_dates(text, year, expected):
+    assert dues(text, year) == expected
+
+
+@pytest.mark.parametrize("text", ["七月十五 中元節", "7月15 普渡"])
+def test_a_day_after_a_month_without_its_day_word_is_reported(text):
+    assert problem(text).code == "not_understood"
+
+
+def test_before_a_day_the_plan_does_not_give_is_reported():
+    assert problem("須於參訪日14日前填妥申請表").code == "relative"

@@ -105,3 +105,43 @@ def test_damaged_document_is_reported_and_changes_nothing(session, tmp_path, now
     summary = caught.value.report.summary()
     assert "損毀" in summary or "不是有效的" in summary, summary
     assert queries.only_office(session) is None
+
+
+@pytest.mark.parametrize("ext", [".odt", ".docx"])
+def test_ordinal_headings_are_not_part_of_the_section_names(session, tmp_path, now, ext):
+    from handlers.imports.staff import import_staff, read_roster
+
+    import_staff(session, queries.get_or_create_office(session, WENSHAN), read_roster(DEMO / "staff.csv"), now, "staff.csv")
+    tables, _ = wenshan_tables()
+    headings = ["一、戶籍登記課", "(二)戶籍資料課", "參、行政庶務課", "4.人事室"]
+    numbered = [DocTable(heading, t.header, t.rows) for heading, t in zip(headings, tables, strict=True)]
+    assert [t.caption for t in tables][0].endswith("戶籍登記課113年度工作計畫期程管制一覽表")
+    path = WRITERS[ext](tmp_path / f"wenshan{ext}", numbered, intro=f"{WENSHAN}113年度工作計畫")
+
+    report = import_plan(session, path, 2024, now)
+    session.commit()
+
+    # Every section is the roster's: each chief finds their section's items, and nothing is reported.
+    assert {section for section, _ in plan_items(session, WENSHAN)} == {"戶籍登記課", "戶籍資料課", "行政庶務課", "人事室"}
+    assert not report.problems, report.summary()
+
+
+def test_sections_nobody_is_in_and_chiefs_without_items_are_reported_with_the_nearest_name(session, tmp_path, now):
+    from handlers.imports.staff import import_staff, read_roster
+
+    import_staff(session, queries.get_or_create_office(session, WENSHAN), read_roster(DEMO / "staff.csv"), now, "staff.csv")
+    tables, _ = wenshan_tables()
+    typo = [DocTable("一、戶籍登紀課" if n == 0 else t.caption, t.header, t.rows) for n, t in enumerate(tables)]
+    path = write_odt(tmp_path / "typo.odt", typo)
+
+    report = import_plan(session, path, 2024, now, dry_run=True)
+
+    lines = report.summary()
+    assert "［課室］「戶籍登紀課」：名冊裡沒有人屬於這個課室，課長與同仁會看不到這些項目；名冊裡最接近的是「戶籍登記課」" in lines
+    # One line for the section, its chief first: they would otherwise read 「本期項目 0 項」 without knowing why.
+    assert ("［課室］「戶籍登記課」：這個課室在這份計畫裡沒有任何項目：課長 沈志明、承辦人 陳怡君、承辦人 黃柏翔、"
+            "承辦人 林佩蓉、承辦人 張書維、承辦人 吳欣穎 會查不到自己課室的作業；計畫裡最接近的是「戶籍登紀課」") in lines
+    assert "江淑惠" not in lines  # her section has its items
+    assert all(not p.fatal for p in report.problems)
+    with pytest.raises(ImportFailed):
+        import_plan(session, path, 2024, now, strict=True)

@@ -2,7 +2,7 @@
 drops a deadline in silence.
 
 What counts as told: an owner is told of an occurrence's due date when, on or before its day (the working
-day the due date falls on, or is moved to), a push that was sent names that occurrence for them: their own
+day the due date falls on, or is moved to; an event's own day, a Sunday too), a push that was sent names that occurrence for them: their own
 digest (the weekly digest included), or their section group's digest listing them, or a held line attached
 to a reply they got. Here nobody writes to the bot, so every due date must be told by a push.
 """
@@ -173,7 +173,8 @@ def _assert_every_due_date_told(db, calendar: WorkCalendar, start: date, end: da
     checked = 0
     for item in offices[0].items:
         for occ in item.occurrences:
-            day = calendar.next_working_day(occ.due)
+            # An event is held on its day, a rest day too (a Sunday exam): told by then, not by the next working day.
+            day = occ.due if occ.kind == "event" else calendar.next_working_day(occ.due)
             if not start <= day <= end:
                 continue
             for owner in item.owners:
@@ -238,3 +239,38 @@ def test_held_lines_ride_along_with_the_next_reply_once(office_any, now):
         in_group = attach(session, Incoming("text", person.line_user_id, text="本週", group_id="C1"), [Text("x")], now)
     assert len(first) == 2 and "沒有推播" in first[1].text and lines[0].title in first[1].text
     assert len(again) == 1 and len(in_group) == 1
+
+
+def test_on_a_tight_quota_an_event_on_a_rest_day_is_told_on_or_before_its_day(office_db):
+    # 每年1、4、7、11月的第3個星期日 (a naturalization test): Sunday 4/21/2024. On the free quota every April morning
+    # is a budget morning; the week's digest of Monday 4/15 must name it, not the next week's after the event.
+    from schedules.planner import forecast
+
+    start, end = date(YEAR, 4, 1), date(YEAR, 4, 30)
+    with office_db.sessions() as session:
+        calendar = calendar_of(session)
+        offices = office_inputs(session, calendar, start)
+    planner = Planner(offices, calendar)
+    (april,) = forecast(planner, start, end, lambda _month: QUOTA)
+    assert april.budget_days == len(april.mornings) and april.total <= QUOTA
+    told: dict[tuple[int, int, str], date] = {}
+    for morning in april.mornings:
+        for delivery in morning.pushed:
+            for line in delivery.lines:
+                for owner in [delivery.staff_id] if delivery.staff_id else _named(offices[0], line, delivery):
+                    told.setdefault((owner, line.item_id, line.occurrence_key), morning.day)
+    events = [
+        (item, occ) for item in offices[0].items for occ in item.occurrences
+        if occ.kind == "event" and start <= occ.due <= end and not calendar.is_working_day(occ.due)
+    ]
+    assert {occ.due for _, occ in events} == {date(YEAR, 4, 21)}
+    late = [
+        (item.number, occ.key, owner, told.get((owner, item.id, occ.key)))
+        for item, occ in events for owner in item.owners
+        if told.get((owner, item.id, occ.key), date.max) > occ.due
+    ]
+    assert late == []
+
+
+def _named(office, line: Line, delivery) -> list[int]:
+    return [p.id for p in office.people if p.name in line.people and p.section_id == delivery.section_id]

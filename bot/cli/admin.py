@@ -9,7 +9,7 @@ import click
 
 from bot.cli.common import CliError, office_for, parse_day, runtime
 from bot.rich_menus import sync_quietly
-from handlers import onboarding_sheet, staff_changes
+from handlers import calendar_changes, closures, onboarding_sheet, staff_changes
 from handlers.imports.staff import ROLE_LABELS, StaffImportError, import_staff, read_roster, role_named
 from handlers.texts import cli as C
 from handlers.texts import console_admin as A
@@ -57,14 +57,19 @@ def staff() -> None:
 @click.option("--section", "section_name", help="所屬課室，例如 戶籍登記課。")
 @click.option("--role", "role_text", default="承辦人", show_default=True, help="承辦人、課長、研考或主任。")
 @click.option("--office", help="機關名稱（資料庫只有一個機關時可省略）。")
+@click.option("--new-section", is_flag=True, help="課室是新的（名冊裡還沒有）：確定要新增。")
 @click.pass_context
-def staff_add(ctx: click.Context, name: str, section_name: str | None, role_text: str, office: str | None) -> None:
+def staff_add(ctx: click.Context, name: str, section_name: str | None, role_text: str, office: str | None, new_section: bool) -> None:
     """新增一位同仁（已有同名者則更新課室與角色）。"""
     rt = runtime(ctx)
     role = parse_role(role_text)
     with unit_of_work(rt.sessions) as session:
         off = office_for(session, office, create=True)
-        section = queries.get_or_create_section(session, off, section_name) if section_name else None
+        try:
+            section = staff_changes.section_for(session, off, section_name or "", new_section)
+        except staff_changes.NewSectionError as exc:
+            near = C.STAFF_SECTION_NEAREST.format(name=exc.nearest) if exc.nearest else ""
+            raise CliError(C.STAFF_NEW_SECTION.format(name=exc.section, near=near)) from exc
         person = queries.staff_by_name(session, off.id, name)
         verb = C.STAFF_UPDATED if person else C.STAFF_ADDED
         if person is None:
@@ -74,7 +79,8 @@ def staff_add(ctx: click.Context, name: str, section_name: str | None, role_text
         person.section_id = section.id if section else person.section_id
         queries.audit(session, rt.clock.now(), "cli", "staff.add", staff=name, role=role.value)
     _switch_menus(rt)
-    click.echo(C.STAFF_SAVED.format(verb=verb, name=name, section=section_name or C.NO_SECTION, role=ROLE_LABELS[role]))
+    shown = section.name if section else C.NO_SECTION
+    click.echo(C.STAFF_SAVED.format(verb=verb, name=name, section=shown, role=ROLE_LABELS[role]))
 
 
 def _switch_menus(rt) -> None:
@@ -262,10 +268,15 @@ def _override(ctx: click.Context, day_text: str, reason: str, kind: OverrideKind
     rt = runtime(ctx)
     day = parse_day(day_text)
     with unit_of_work(rt.sessions) as session:
+        before = rt.calendar(session)
+        after = calendar_changes.with_change(before, day, kind)
+        moved = closures.office_moves(session, before, after, {day.year})
         queries.set_override(session, day, kind, reason)
         queries.audit(session, rt.clock.now(), "cli", f"calendar.{kind.value}", day=day.isoformat(), reason=reason)
+        lines = closures.moved_lines(moved)
     label = C.OVERRIDE_CLOSED if kind is OverrideKind.closure else C.OVERRIDE_OPEN
     click.echo(C.OVERRIDE_SET.format(day=format_date(day), label=label, reason=reason))
+    click.echo("\n".join(lines))
 
 
 @calendar.group("closure")

@@ -71,7 +71,9 @@ def calendar_preview() -> Response:
         day, kind, reason = checked
         moved = calendar_changes.moved_by(visit.session, visit.who, visit.ctx.calendar, day, kind)
         form = {"day": day.isoformat(), "kind": kind.value, "reason": reason}
-        return _calendar_page(visit, preview={"day": day, "kind": kind.value, "moved": moved}, form=form)
+        out_of_year = calendar_changes.leaving_year([(m.before, m.after) for m in moved])
+        preview = {"day": day, "kind": kind.value, "moved": moved, "out_of_year": out_of_year}
+        return _calendar_page(visit, preview=preview, form=form)
 
 
 @bp.post("/calendar")

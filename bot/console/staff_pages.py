@@ -13,7 +13,7 @@ from bot.console.routes import Visit, bp, csrf_failed, page, refuse, visit_of
 from bot.rich_menus import sync_quietly
 from handlers import leave, onboarding_sheet, staff_changes, staff_roster
 from handlers.imports.staff import StaffImportError, role_named
-from handlers.staff_changes import StaffChangeError, StaffForm
+from handlers.staff_changes import NewSectionError, StaffChangeError, StaffForm
 from handlers.texts import console as T
 from handlers.texts import console_admin as A
 from handlers.texts import leave as LT
@@ -60,7 +60,8 @@ def _form() -> StaffForm | None:
         role = role_named(request.form.get("role", ""))
     except StaffImportError:
         return None
-    return StaffForm(request.form.get("name", "").strip(), request.form.get("section", "").strip(), role)
+    new_section = request.form.get("new_section") == "1"
+    return StaffForm(request.form.get("name", "").strip(), request.form.get("section", "").strip(), role, new_section)
 
 
 @bp.get("/staff")
@@ -104,7 +105,8 @@ def staff_add() -> Response:
         try:
             person = staff_changes.add(visit.session, visit.who.staff.office, form, visit.ctx.now, visit.who.actor)
         except StaffChangeError as exc:
-            return _staff_page(visit, 400, notice=str(exc), form=form)
+            asked = isinstance(exc, NewSectionError)
+            return _staff_page(visit, 400, notice=str(exc), form=form, ask_section=asked)
         return _staff_page(visit, notice=A.STAFF_ADDED.format(name=person.name))
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from handlers.imports.layout import find_layout, office_from_title, section_from_title
 from handlers.imports.rows import PlanRow, Problem, check_duplicates, check_lengths, read_plan_rows
+from handlers.imports.sections import section_name, unmatched
 from handlers.texts import imports as T
 from handlers.texts.readings import problem_text
 from schedules.clock import TAIPEI
@@ -18,7 +19,6 @@ from schedules.phrases import ScheduleError, parse_schedule
 from storage import queries
 from storage.models import Item, Office, Role, Section, Staff
 from storage.sheets import SheetError, Table, read_tables
-from storage.text import compact
 
 OFFICE_LIMIT = Office.__table__.c.name.type.length
 
@@ -114,6 +114,8 @@ def import_plan(
     savepoint = session.begin_nested()
     try:
         office = _resolve_office(session, office_name or None, office_in_file, report)
+        if office is not None:
+            _check_roster(session, office, rows, report)
         if report.fatal or (strict and report.problems) or office is None:
             raise ImportFailed(report)
         _apply(session, office, year, rows, now, report, actor, path, tracking_from)
@@ -169,9 +171,26 @@ def _caption_section(table: Table) -> str | None:
     if not table.caption:
         return None
     section = section_from_title(table.caption)
-    if section is None and compact(table.caption).endswith(("課", "室")) and len(compact(table.caption)) <= 10:
-        section = compact(table.caption)
+    if section is None and section_name(table.caption).endswith(("課", "室")) and len(section_name(table.caption)) <= 10:
+        section = section_name(table.caption)
     return section
+
+
+def _check_roster(session: Session, office: Office, rows: list[PlanRow], report: ImportReport) -> None:
+    """Warn of plan sections nobody on the roster is in, and of chiefs and staff whose section has no items."""
+    first_row = {}
+    for row in rows:
+        first_row.setdefault(row.section, row)
+    for miss in unmatched(session, office, list(first_row)):
+        if miss.people:
+            people = "、".join(T.PERSON_IN_SECTION.format(role=T.ROLE_LABELS[role.value], name=name) for name, role in miss.people)
+            message = T.PEOPLE_WITHOUT_ITEMS.format(people=people)
+            near = T.NEAREST_IN_PLAN.format(name=miss.nearest) if miss.nearest else T.NO_SECTION_NEAR
+            report.problems.append(Problem("", 0, T.COLUMN_SECTION, miss.section, message + near, fatal=False))
+        else:
+            row = first_row[miss.section]
+            near = T.NEAREST_ON_ROSTER.format(name=miss.nearest) if miss.nearest else T.NO_SECTION_NEAR
+            report.problems.append(Problem(row.sheet, row.row, T.COLUMN_SECTION, miss.section, T.SECTION_WITHOUT_PEOPLE + near, fatal=False))
 
 
 def _resolve_office(session: Session, office_name: str | None, office_in_file: str | None, report: ImportReport) -> Office | None:

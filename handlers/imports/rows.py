@@ -13,6 +13,7 @@ from handlers.imports.layout import (
     split_owners,
     split_title,
 )
+from handlers.imports.sections import section_name as section_of
 from handlers.texts import imports as T
 from storage.models import Item, Section, Staff
 from storage.text import compact, fold
@@ -106,7 +107,7 @@ def _read_row(sheet: str, rownum: int, row: list[str], layout: Layout, section: 
     cols = layout.columns
     section_cell = cell(row, cols.get("section")).replace("\n", "")
     # A shared item (「民政課 / 社會課」) belongs to the first section named; the owners show the rest.
-    section_name = compact(section_cell).replace("／", "/").split("/")[0] or section
+    section_name = section_of(compact(section_cell).replace("／", "/").split("/")[0] or section or "")
     number = compact(cell(row, cols.get("number")))
     title, points, owners_in_title = split_title(cell(row, cols.get("title")))
     content = cell(row, cols.get("content"))

@@ -12,6 +12,7 @@ from handlers.texts import imports as T
 from handlers.texts import leave as LT
 from storage import leave, queries
 from storage.models import Office, Role, Section, Staff
+from storage.sheets import SheetError, decode_text
 
 ROLE_NAMES = {
     "staff": Role.staff, "承辦人": Role.staff, "同仁": Role.staff,
@@ -43,10 +44,11 @@ def role_named(text: str) -> Role:
 
 def read_roster(path: Path) -> list[dict[str, str]]:
     """Return the CSV's rows as dicts, checking the encoding and the 姓名 header."""
+    # Read as the plan import reads a CSV: UTF-8, UTF-16 with BOM or Big5 (what Excel saves on Taiwanese Windows).
     try:
-        rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
-    except UnicodeDecodeError as exc:
-        raise StaffImportError(T.ROSTER_NOT_UTF8.format(name=path.name)) from exc
+        rows = list(csv.DictReader(decode_text(path.read_bytes()).splitlines()))
+    except SheetError as exc:
+        raise StaffImportError(T.ROSTER_UNREADABLE.format(name=path.name, reason=T.sheet_error(exc))) from exc
     if not rows or "姓名" not in rows[0]:
         raise StaffImportError(T.ROSTER_NO_HEADER.format(name=path.name))
     return rows

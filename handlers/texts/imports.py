@@ -67,6 +67,12 @@ TOO_SLOW = ("檔案的 {rows:,} 列計畫項目在管理頁的時限內讀不完
 NO_OFFICE = "不知道是哪個機關的計畫，請用 --office 指定"
 NO_SECTION = "不知道這一列屬於哪個課室"
 NO_TITLE = "沒有計畫項目名稱"
+SECTION_WITHOUT_PEOPLE = "名冊裡沒有人屬於這個課室，課長與同仁會看不到這些項目"
+PEOPLE_WITHOUT_ITEMS = "這個課室在這份計畫裡沒有任何項目：{people} 會查不到自己課室的作業"
+PERSON_IN_SECTION = "{role} {name}"
+NEAREST_ON_ROSTER = "；名冊裡最接近的是「{name}」，請確認課室名稱"
+NEAREST_IN_PLAN = "；計畫裡最接近的是「{name}」，請確認課室名稱"
+NO_SECTION_NEAR = "；請確認課室名稱"
 POINTS_NOT_NUMBER = "配分不是數字"
 UNKNOWN_MARK = "看不懂的月份標記（請用 ●、V、✓ 或 —）"
 DUPLICATE_NUMBER = "{section} 的編號 {number} 重複（第 {first} 列已用過）"
@@ -137,7 +143,7 @@ def report_lines(report) -> list[str]:
 # The staff roster.
 ROLE_LABELS = words.ROLE
 UNKNOWN_ROLE = "不認得的角色「{text}」，可用：承辦人、課長、研考、主任"
-ROSTER_NOT_UTF8 = "{name} 不是 UTF-8 文字檔"
+ROSTER_UNREADABLE = "{name}：{reason}"
 ROSTER_NO_HEADER = "{name} 需要表頭：姓名,課室,角色"
 ROSTER_NO_NAME = "{source} 第 {row} 列沒有姓名"
 ROSTER_TOO_LONG = "{source} 第 {row} 列［{column}］太長了：最多 {limit} 個字"

@@ -63,6 +63,8 @@ CLOSURE_PUSH = "📅 {days} 停止上班，你的期限順延：\n{lines}"
 CLOSURE_PUSH_CORRECTION = "📅 更正：{days} 停止上班，今天早上提醒的期限順延：\n{lines}"
 CLOSURE_PUSH_CANCEL = "📅 {days} 取消停班，恢復上班，你的期限改回：\n{lines}"
 CLOSURE_PUSH_LINE = "・{title}（{label}）：{before} → {after}"
+MOVED_NEXT_YEAR = "{roc}/{day}（跨入{roc}年）"
+MOVED_OUT_OF_YEAR = "其中 {count} 項順延到 {roc} 年，已跨出原本的年度。"
 
 # ---------------------------------------------------------------- the planbot command
 

@@ -56,6 +56,9 @@ PROBLEMS = {
     "out_of_year": "這個日期在 {year} 年，不在 {plan_year} 年的計畫內",
     "weekday_conflict": "{date} 是星期{actual}，不是括號裡的星期{written}，請確認日期",
     "months_conflict": "時程寫「{phrase}」，但月份欄勾的是 {marked} 月，請確認是哪幾個月",
+    "lunar": "「{phrase}」是農曆，換算不出 {roc} 年的國曆日期，請寫出國曆日期，例如「9月6日」",
+    "lunar_conflict": "「{phrase}」和前面寫的國曆日期不是同一天，請確認日期",
+    "relative": "「{phrase}」要從計畫沒寫出的日子（開學日、收文日…）起算，請寫出日期，例如「9月15日前」",
     "year_unclear": "日期往前跳（例如 11 月之後寫 1 月），看不出是今年還是明年；明年的請寫「翌年1月」",
 }
 SUGGESTION = "；是否要寫成「{suggestion}」？"
@@ -109,6 +112,8 @@ def problem_text(error: ScheduleError, year: int | None = None) -> str:
     fields = dict(p.fields)
     if p.code == "out_of_year":
         fields = {"year": roc_year(fields["year"]), "plan_year": roc_year(fields["plan_year"])}
+    if p.code == "lunar":
+        fields = {"roc": roc_year(fields["year"])}
     if p.code == "weekday_conflict":
         d = date.fromisoformat(fields["date"])
         fields = {

@@ -3,9 +3,9 @@
 A phrase is found inside a longer cell but never guessed: a cell with no recognised phrase, or with a
 date we cannot read (3月前, 1日至15日 without a month), is a ScheduleError.
 
-Inside the package: `text` normalises a cell, one reader per family of phrases (`numbered_cadences`,
-`dates`, `bare_cadences`) shares `reading`, `parse` runs them in order, and `rules` holds the rule
-types and their JSON. Only the names below are for use outside the package.
+Inside the package: `text` normalises a cell, `lunar` turns 農曆 dates into the plan year's solar dates (and
+checks lunar labels), one reader per family of phrases (`numbered_cadences`, `dates`, `bare_cadences`) shares
+`reading`, `parse` runs them in order, and `rules` holds the rule types and their JSON. Only the names below are for use outside the package.
 """
 
 from __future__ import annotations

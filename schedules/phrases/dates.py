@@ -30,7 +30,7 @@ _DEADLINE_WORD = re.compile(r"(?:以|之)?前|止")
 _LIST_GAP = re.compile(rf"{SEP}+")
 _WEEKLY_TAIL = re.compile(rf"每?{WEEK}({WD}(?:{SEP}{WEEK}?{WD})*)(?![次回遍趟至到~])")
 # 前 and 止 right after the date; 8/29:研究生畢業離校截止日 names its deadline a little later.
-_DEADLINE_TAIL = re.compile(r"(?:以|之)?前|止|截止|[:]?[^,;。|~\d]{0,12}?截止")
+_DEADLINE_TAIL = re.compile(r"(?:下班|中午)?(?:以|之)?前|止|截止|[:]?[^,;。|~\d]{0,12}?截止")
 # Parts of a month after it (3月底, 3月中旬): the first and last day of the part. 2月初 stays unread: early
 # February is not a day, and "by the end of February" would be a guess.
 _PART_TAIL = re.compile(r"(底|下旬|中旬|上旬|中(?![秋心央華國文])|初)((?:以|之)?前)?")
@@ -149,6 +149,9 @@ def read_dates(r: Reading) -> None:
             r.block("not_understood", text[atoms[i - len(units)].start : end])
             continue
         lifted = _lift_numbers(spread)
+        if _dropped_listed_numbers(units, lifted):
+            # 10/27、5: the 5 is neither a later day nor a listed month; read as nothing it was lost.
+            r.block("not_understood", text[atoms[i - len(units)].start : end])
         for a in _dropped_deadline_days(text, units, lifted):
             # 每季末月25日前 once lost its 25日 here: a day number with 前 that nothing read is reported.
             r.block("not_understood", text[a.start : a.end + 1])
@@ -210,6 +213,14 @@ def _dropped_deadline_days(text: str, units: list[tuple[str, Any, Any]], lifted:
     ]
 
 
+def _dropped_listed_numbers(units: list[tuple[str, Any, Any]], lifted: list[tuple[str, Any, Any]]) -> list[_Atom]:
+    """Return the bare numbers listed after a date (10/27、28) that _lift_numbers read as nothing."""
+    if not any(kind == "atom" and a.kind == "date" for kind, a, _ in units):
+        return []
+    kept = {a.start for kind, a, _ in lifted if kind == "atom"}
+    return [a for kind, a, _ in units if kind == "atom" and a.kind == "num" and not a.is_day and a.start not in kept]
+
+
 def _lift_numbers(units: list[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any]]:
     """Turn the bare numbers of a month list (1、4、7、11月) into months; drop other bare numbers."""
     out: list[tuple[str, Any, Any]] = []
@@ -233,7 +244,20 @@ def _lift_numbers(units: list[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any
                     out.append(("atom", _Atom("month", n.start, n.end, n.number, year=a.year), None))
         pending = []
         out.append(unit)
-    return out
+    return out + _later_days(units, pending, last_date)
+
+
+def _later_days(units: list[tuple[str, Any, Any]], pending: list[_Atom], last: _Atom | None) -> list[tuple[str, Any, Any]]:
+    """10/27、28: bare numbers right after a date, with no month to make them months, are later days of its month."""
+    if not pending or last is None or any(n.is_day for n in pending):
+        return []
+    before = units[[u[1] for u in units].index(pending[0]) - 1][1]
+    days = [n.number for n in pending]
+    if not (before.kind == "date" or before.is_day) or days != sorted(set(days)):
+        return []
+    if not last.day < days[0] or days[-1] > _DAYS_IN[last.month]:
+        return []
+    return [("atom", _Atom("date", n.start, n.end, last.month, n.number, last.year, later=last.later), None) for n in pending]
 
 
 def _emit(r: Reading, units: list[tuple[str, Any, Any]], tail: str) -> list[tuple[int, int]]:

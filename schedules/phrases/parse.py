@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date, timedelta
 
 from schedules.dates import year_from_digits
 from schedules.phrases.bare_cadences import read_generic, read_weekly
 from schedules.phrases.dates import read_dates
+from schedules.phrases.lunar import read_lunar
 from schedules.phrases.month_limits import read_month_limits
 from schedules.phrases.numbered_cadences import read_cadences
 from schedules.phrases.parts import read_parts
@@ -42,6 +44,43 @@ _UNREAD_TIME_LIMIT = re.compile(r"(?<![\d.])\d{1,2}(?:日|天|個月)(?:內|以�
 _UNREAD_LISTED_DAY = re.compile(r"(?<=\|)(?:[、,及和與暨~]\d{1,2}[日號]?)+[日號](?:前|內|止)?")
 
 
+# 開學2週內, 收到後7日內, 核定後30日內: counted from a day the plan does not give (the school's first day, the
+# day a letter arrives), so there is no date to write down; the cell is reported, never read as its month.
+_RELATIVE = re.compile(
+    r"(?:開學|收到|收文|接獲|接到|函到|文到|到職|報到|核定|發生|(?<![季月年度期])結束|完工|竣工|來函|申請|通知)"
+    r"[^|,;。\d]{0,4}\d{1,2}(?:個)?(?:日|天|週|周|星期|月|工作日)(?:內|以內|後)"
+    # 參訪日14日前, 開會日7日前: before a day the plan does not name
+    r"|(?<=[^\d|月])日\d{1,2}(?:個)?(?:日|天|週|工作日)(?:以|之)?前"
+)
+
+# 汛期(5-11月)前: before the season the brackets define starts, i.e. by the last day of the month before it.
+# 6至8月高風險期前 names its season with a word ending in 期 instead.
+_BEFORE_SEASON = re.compile(
+    r"(?:\((?:每年)?(\d{1,2})月?~\d{1,2}月(?:份)?\)|(?<![\d.])(\d{1,2})月?~\d{1,2}月(?:份)?[^\d|,;。()~]{1,5}期)(?:以|之)?前"
+)
+
+
+def _before_season(r: Reading, m: re.Match[str]) -> None:
+    first = int(m.group(1) or m.group(2))
+    if not 2 <= first <= 12:  # before January is last year's: not this plan's date
+        r.block("vague", m.group(0))
+        return
+    last_day = (date(r.plan_year, first, 1) - timedelta(days=1)).day
+    r.specific.append(OneDay(Day(first - 1, last_day), "deadline"))
+
+
+# 七月十五 中元節: a day number after a month without 日 (and no range or list) is not read as the month alone.
+_BARE_DAY = re.compile(r"(?<![\d.])\d{1,2}月(?:\d{1,2}|[一二三四五六七八九十廿卅]{1,3})(?![\d日號~、,/.:月份])")
+
+# 5月30日、1日: listed days that go back are not the month's later days (which month is 1日 in?).
+_DAY_LIST = re.compile(r"(?<![\d.])\d{1,2}月(\d{1,2})日((?:[、,及和與暨]\d{1,2}日)+)")
+
+
+def _listed_days_go_back(m: re.Match[str]) -> bool:
+    days = [int(m.group(1)), *map(int, re.findall(r"\d{1,2}", m.group(2)))]
+    return days != sorted(set(days))
+
+
 class ScheduleError(ValueError):
     """A schedule cell that could not be read, with the problems found (the first is the main one).
 
@@ -73,6 +112,13 @@ def parse_schedule(text: str, months: frozenset[int] | None, year: int) -> Sched
         raise ScheduleError("", "沒有時程", (Problem("empty"),))
     normal = normalise(text)
     r = Reading(normal, marked, year, "以工作日計" in normal or "按工作日計" in normal, [], [], [])
+    read_lunar(r)
+    r.consume(_RELATIVE, lambda m: r.block("relative", m.group(0)))
+    r.consume(_BEFORE_SEASON, lambda m: _before_season(r, m))
+    r.consume(_BARE_DAY, lambda m: r.block("not_understood", m.group(0)))
+    for m in _DAY_LIST.finditer(r.text):
+        if _listed_days_go_back(m):
+            r.block("not_understood", m.group(0))
     earlier: list[str] = []
     r.consume(_EARLIER, lambda m: earlier.append(m.group(0)))
     read_month_limits(r)

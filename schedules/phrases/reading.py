@@ -15,7 +15,9 @@ class Problem:
 
     Codes: empty, not_understood, vague (3月前, 2月初), start_without_end (3月1日起), week_of_month
     (每月第2週), too_far (每月終了後40日內), out_of_year (fields: year, plan_year), weekday_conflict
-    (fields: date, written, actual weekday numbers, Monday 0).
+    (fields: date, written, actual weekday numbers, Monday 0), lunar (a 農曆 date not converted; field: year),
+    lunar_conflict (a lunar label in brackets that is not the date before it), relative (開學2週內: counted
+    from a day the plan does not give).
     """
 
     code: str

@@ -6,7 +6,8 @@ the month (`plan_morning`), the month's quota and what was already pushed:
 - normal mode, when the rest of the month fits in the quota: every digest is pushed as planned;
 - budget mode otherwise: each person gets one digest a week (on the week's first working day, or on the
   first budget morning of a week that started in normal mode) listing everything due that week and
-  everything overdue, folded into the day's own lines; the pushes left over go to the due-day, escalation
+  everything overdue until the next week's digest (an event on the weekend or a holiday after it included),
+  folded into the day's own lines; the pushes left over go to the due-day (and an event's eve), escalation
   and overdue digests of the month's mornings, most urgent first (due before escalation before overdue,
   earlier mornings first), and the rest is held: its lines are attached to the person's next reply.
 
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
     from schedules.calendar import WorkCalendar
 
 PUSHED_REASONS = ("due", "escalation", "overdue")  # what the budget left after the weekly digests pays for, in this order
+# An event's eve reminder is its last chance: held on its day (a Sunday exam too), it is never told as due or
+# overdue on a working day, so it ranks with the due-day digests.
+_RANKS = {reason: n for n, reason in enumerate(PUSHED_REASONS)} | {"event": 0}
 WARN_SHARE = 0.8
 NORMAL, BUDGET = "normal", "budget"
 
@@ -155,8 +159,13 @@ def _office_key(office: OfficeData) -> tuple:
 
 
 def week_lines(office: OfficeData, calendar: WorkCalendar, day: date) -> dict[int, dict[tuple, Line]]:
-    """Return per person the lines of a weekly digest: what is due from `day` to Sunday, and everything overdue."""
+    """Return per person the lines of a weekly digest: what is due until next week's digest, and everything overdue.
+
+    An event on a rest day (a Sunday exam, a Monday holiday's ceremony) is held that day: it is told in the
+    digest before it, never in the next week's as if it were a deadline that had moved to a working day.
+    """
     sunday = day + timedelta(days=6 - day.weekday())
+    horizon = calendar.next_working_day(sunday + timedelta(days=1)) - timedelta(days=1)
     people = {p.id: p for p in office.people}
     sections = {s.id: s.name for s in office.sections}
     notes: dict[int, dict[tuple, Line]] = {}
@@ -165,13 +174,14 @@ def week_lines(office: OfficeData, calendar: WorkCalendar, day: date) -> dict[in
         if not owners:
             continue
         for occ in item.occurrences:
-            if occ.due > sunday:
+            if occ.due > horizon:
                 continue
             report = office.reports.get((item.id, occ.key))
             if report is not None and report.status == DONE or item.before_tracking(occ, report):
                 continue
-            anchor = calendar.next_working_day(occ.due)
-            if anchor > sunday:
+            held_on_its_day = occ.kind == "event" and occ.due >= day
+            anchor = occ.due if held_on_its_day else calendar.next_working_day(occ.due)
+            if anchor > horizon:
                 continue
             if anchor < day:
                 reason, days = "overdue", calendar.working_days_between(anchor, day) - 1
@@ -209,7 +219,7 @@ def held_lines(deliveries: Iterable[PlannedDelivery], offices: Sequence[OfficeDa
 
 
 def _urgency(delivery: PlannedDelivery) -> int | None:
-    ranks = [PUSHED_REASONS.index(ln.reason) for ln in delivery.lines if ln.reason in PUSHED_REASONS]
+    ranks = [_RANKS[ln.reason] for ln in delivery.lines if ln.reason in _RANKS]
     return min(ranks) if ranks else None
 
 

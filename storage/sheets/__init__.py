@@ -9,6 +9,7 @@ are the handlers' (`handlers/texts/imports.py`). Limits on cells and uncompresse
 from storage.sheets.cells import MAX_CELLS, MAX_COLS, MAX_ROWS, MAX_UNPACKED, Rows, Sheet, SheetError
 from storage.sheets.pdf import CjkFont, QrCard, find_cjk_font, write_pdf, write_qr_sheet
 from storage.sheets.reading import READABLE_TYPES, Table, read_rows, read_sheets, read_tables
+from storage.sheets.spreadsheets import decode_text
 from storage.sheets.writing import column_widths, sheet_names, text_width, write_workbook
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "SheetError",
     "Table",
     "column_widths",
+    "decode_text",
     "find_cjk_font",
     "read_rows",
     "read_sheets",

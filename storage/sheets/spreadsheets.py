@@ -29,7 +29,7 @@ MAX_XLS_BYTES = 8 * 1024 * 1024
 
 def read_text(data: bytes, tab: bool) -> Rows:
     """Read CSV or TSV text, guessing the delimiter from the first line when the extension does not say."""
-    text = _decode(data)
+    text = decode_text(data)
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = "\t" if tab or first.count("\t") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -44,7 +44,7 @@ def read_text(data: bytes, tab: bool) -> Rows:
     return rows
 
 
-def _decode(data: bytes) -> str:
+def decode_text(data: bytes) -> str:
     """Decode UTF-8 (with or without BOM), UTF-16 with BOM (Excel's Unicode text), or Big5/CP950."""
     if data.startswith(b"PK\x03\x04") or data.startswith(CFB_MAGIC):
         raise SheetError("csv_workbook")
