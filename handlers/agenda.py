@@ -8,8 +8,10 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from schedules.calendar import WorkCalendar
+from schedules.clock import TAIPEI
 from schedules.occurrences import Occurrence, expand
 from schedules.phrases import Schedule
+from schedules.status import OccurrenceStatus, ReportFact, Standing, standing, status_of
 from storage import queries
 from storage.models import Item, ProgressReport, Status
 
@@ -22,6 +24,11 @@ class Due:
     occ: Occurrence
     report: ProgressReport | None
     before_tracking: bool = False
+    standing: Standing | None = None
+
+    def state(self, today: date, calendar: WorkCalendar) -> OccurrenceStatus:
+        """Return the occurrence's one state on `today` (schedules.status)."""
+        return status_of(self.occ, self.standing, today, self.item.plan.tracking_from, calendar)
 
     @property
     def status(self) -> Status:
@@ -64,6 +71,7 @@ def agenda(
     An occurrence due before its plan's tracking start that nobody reported is marked `before_tracking`.
     """
     reports = queries.latest_reports(session, [i.id for i in items])
+    stood = standings(session, [i.id for i in items])
     out: list[Due] = []
     for item in items:
         tracking = item.plan.tracking_from
@@ -72,8 +80,23 @@ def agenda(
                 continue
             report = effective(reports.get((item.id, occ.key)))
             untracked = tracking is not None and occ.due < tracking and report is None
-            out.append(Due(item, occ, report, untracked))
+            out.append(Due(item, occ, report, untracked, stood.get((item.id, occ.key))))
     out.sort(key=lambda d: (d.occ.due, d.item.section_id, number_key(d.item.number), d.occ.key))
+    return out
+
+
+def standings(session: Session, item_ids: list[int]) -> dict[tuple[int, str], Standing]:
+    """Return what each occurrence's reports amount to, per (item, occurrence key)."""
+    history: dict[tuple[int, str], list[ReportFact]] = {}
+    for item_id, key, status, percent, at, via in queries.report_history(session, item_ids):
+        day = at.astimezone(TAIPEI).date()
+        fact = ReportFact(status, percent, day, taken_back=via == UNDONE_TO_NOTHING, undo=via == UNDO)
+        history.setdefault((item_id, key), []).append(fact)
+    out = {}
+    for k, facts in history.items():
+        found = standing(facts)
+        if found is not None:
+            out[k] = found
     return out
 
 
