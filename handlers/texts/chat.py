@@ -308,7 +308,14 @@ EXPORT_READY_MONTH = " {month}月"
 EXPORT_HEADER = ["編號", "計畫項目", "工作內容", W.STAFF, "預定作業時程", *(MONTH_WORD.format(month=m) for m in range(1, 13)),
                  "執行情形", "考核指標"]
 EXPORT_MARK = "●"
-EXPORT_STATUS_LINE = "{label}：{status}{note}（{by}）"
+# 執行情形, one line per occurrence (schedules.status decides the state; see docs/STATUS.md)
+EXPORT_LINE_DONE = "{label}：已完成{note}（{by}）"
+EXPORT_LINE_DONE_LATE = "{label}：逾期完成{note}（逾 {days} 天，{by}）"
+EXPORT_LINE_NOT_REPORTED = "{label}：逾期未回報"
+EXPORT_LINE_OVERDUE = "{label}：逾期 {days} 天，{said}{note}（{by}）"
+EXPORT_LINE_REPORTED = "{label}：{said}{note}（{by}）"
+EXPORT_LEGEND = "圖例：{marks}"
+EXPORT_AS_OF = "狀態統計至 {day}"
 EXPORT_STATUS_NOTE = "，{note}"
 EXPORT_STATUS_BY = "{day} {who}"
 EXPORT_NO_ITEMS = "沒有符合的項目可以匯出。"

@@ -31,6 +31,8 @@ STATE = {
     "done_on_time": DONE_ON_TIME, "done_late": DONE_LATE, "overdue": OVERDUE, "not_due": NOT_DUE,
     "before_tracking": BEFORE_TRACKING,
 }
+# Printed in month cells beside the colour, so a grey printout still reads.
+STATE_MARK = {"done_on_time": "✓", "done_late": "✓!", "overdue": "✗", "not_due": "○", "before_tracking": "－"}
 
 # How people say a status after 回報 12 …, by status; the first spelling is the button's label.
 STATUS_SAID: dict[str, tuple[str, ...]] = {
