@@ -163,4 +163,4 @@ def test_month_cells_are_filled_with_the_state_colour(talk, tmp_path):
     fills = [c.fill.fgColor.rgb[-6:] for c in row[5:9]]
     assert fills == ["F2A3A3", "F2A3A3", "F2A3A3", "B7E1B0"]  # 逾期 ×3, 4月 如期完成
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
-    assert ws.print_title_rows == "2:2"
+    assert ws.print_title_rows == "$2:$2"  # the header row repeats on every page
