@@ -154,3 +154,19 @@ def current_occurrence(item: Item, year: int, calendar: WorkCalendar, today: dat
         return min(containing, key=lambda o: o.due)
     upcoming = [o for o in occs if o.due >= today]
     return upcoming[0] if upcoming else occs[-1]
+
+
+def open_occurrence(dues: list[Due], today: date) -> Due | None:
+    """Return the occurrence a report without a month is for: never one already done.
+
+    The one whose window holds today, else the next one due, else the latest overdue one; None when every
+    occurrence is done (a report then asks before recording again). `dues` are one item's, sorted by due date.
+    """
+    undone = [d for d in dues if not d.done]
+    containing = [d for d in undone if d.is_active(today)]
+    if containing:
+        return min(containing, key=lambda d: d.occ.due)
+    upcoming = [d for d in undone if d.occ.due >= today]
+    if upcoming:
+        return upcoming[0]
+    return undone[-1] if undone else None

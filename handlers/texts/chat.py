@@ -63,6 +63,7 @@ def percent(value: float) -> str:
 # ---------------------------------------------------------------- buttons
 
 BUTTON_MORE = "更多"
+BUTTON_RECORD_AGAIN = "再記一筆"
 BUTTON_DONE = W.STATUS_SAID["done"][0]
 BUTTON_IN_PROGRESS = W.IN_PROGRESS
 BUTTON_HALF = "50%"
@@ -234,6 +235,7 @@ UNDO_NOTHING = "你在 24 小時內沒有可以撤銷的回報（只能撤銷自
 UNDO_ALREADY = "這筆回報已經撤銷了。"
 UNDO_TOO_OLD = "這筆回報已超過 24 小時，不能撤銷了；請直接回報正確的進度。"
 UNDO_NEWER = "這次作業在你之後又有新的回報，所以不能撤銷；請直接回報正確的進度。"
+REPORT_DONE_ASK = "{number} {title} 的 {occ} 已於 {day} 完成，要再記一筆嗎？"
 REPORT_ALREADY_DONE_NOTE = "（這次作業先前已回報完成，已另外記下這筆新的回報。）"
 
 # ---------------------------------------------------------------- 未回報, one person's work, 綁定碼
