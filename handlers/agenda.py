@@ -7,11 +7,11 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from schedules import status
 from schedules.calendar import WorkCalendar
-from schedules.clock import TAIPEI
 from schedules.occurrences import Occurrence, expand
 from schedules.phrases import Schedule
-from schedules.status import OccurrenceStatus, ReportFact, Standing, standing, status_of
+from schedules.status import OccurrenceStatus, Standing, status_of
 from storage import queries
 from storage.models import Item, ProgressReport, Status
 
@@ -87,17 +87,7 @@ def agenda(
 
 def standings(session: Session, item_ids: list[int]) -> dict[tuple[int, str], Standing]:
     """Return what each occurrence's reports amount to, per (item, occurrence key)."""
-    history: dict[tuple[int, str], list[ReportFact]] = {}
-    for item_id, key, status, percent, at, via in queries.report_history(session, item_ids):
-        day = at.astimezone(TAIPEI).date()
-        fact = ReportFact(status, percent, day, taken_back=via == UNDONE_TO_NOTHING, undo=via == UNDO)
-        history.setdefault((item_id, key), []).append(fact)
-    out = {}
-    for k, facts in history.items():
-        found = standing(facts)
-        if found is not None:
-            out[k] = found
-    return out
+    return status.standings(queries.report_history(session, item_ids))
 
 
 def before_tracking(dues: list[Due]) -> int:
@@ -109,8 +99,8 @@ def tracking_start(dues: list[Due]) -> date | None:
     """Return the tracking start of the plan the occurrences belong to (None when it tracks the whole year)."""
     return next((d.item.plan.tracking_from for d in dues), None)
 # A report written by 撤銷 when nothing had been reported before: the occurrence reads as never reported.
-UNDONE_TO_NOTHING = "undo:none"
-UNDO = "undo"
+UNDONE_TO_NOTHING = status.TAKEN_BACK
+UNDO = status.UNDO
 
 
 def effective(report: ProgressReport | None) -> ProgressReport | None:

@@ -13,11 +13,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from schedules.calendar import WorkCalendar
+from schedules.clock import TAIPEI
 from schedules.occurrences import Occurrence
 from storage.models import Status
 
 # A window is `closing` this many working days before its due date (the reminders' closing notice).
 CLOSING_WORKING_DAYS = 5
+# How 撤銷 marks the report it writes (ProgressReport.via): back to nothing, or back to the report before.
+TAKEN_BACK = "undo:none"
+UNDO = "undo"
 
 
 class State(enum.StrEnum):
@@ -133,6 +137,20 @@ def standing(history: Iterable[ReportFact]) -> Standing | None:
     return current
 
 
+def standings(rows: Iterable[tuple]) -> dict[tuple[int, str], Standing]:
+    """Fold stored reports (item id, occurrence key, status, percent, reported_at, via; oldest first) per occurrence."""
+    history: dict[tuple[int, str], list[ReportFact]] = {}
+    for item_id, key, status, percent, at, via in rows:
+        fact = ReportFact(status, percent, at.astimezone(TAIPEI).date(), taken_back=via == TAKEN_BACK, undo=via == UNDO)
+        history.setdefault((item_id, key), []).append(fact)
+    out = {}
+    for k, facts in history.items():
+        found = standing(facts)
+        if found is not None:
+            out[k] = found
+    return out
+
+
 def status_of(
     occ: Occurrence, stood: Standing | None, today: date, tracking_from: date | None, calendar: WorkCalendar
 ) -> OccurrenceStatus:
@@ -141,9 +159,11 @@ def status_of(
     percent = stood.percent if stood else None
     last_day = stood.last_day if stood else None
     done_on = stood.done_on if stood else None
+    if said is Said.done and done_on is None:
+        done_on = stood.last_day  # a report known only by its last day: done that day
     phase = _phase(occ, today, calendar)
     late = None
-    if said is Said.done and done_on is not None:
+    if said is Said.done:
         state = State.done_on_time if done_on <= occ.due else State.done_late
         if state is State.done_late:
             late = lateness(occ.due, done_on, calendar)
