@@ -170,6 +170,16 @@ def test_every_surface_counts_the_same(talk, monkeypatch, capsys, data):
     shown = re.match(rf"{section_name}有 (\d+) 項作業逾期未完成", text)
     assert (int(shown.group(1)) if shown else 0) == so_far["overdue"]
 
+    # 未回報: nobody reported, overdue since the 1st of last month, or due today, or a window open today.
+    since = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    unreported = sum(
+        1 for k, (state, said) in expected.items() if said == "none" and occs[k].due >= since and (
+            state == "overdue" or state == "not_due" and (
+                occs[k].due == today or occs[k].kind == "window" and occs[k].starts <= today)))
+    text = talk.text(COORDINATOR, f"未回報 {section_name}")
+    shown = re.match(rf"{section_name}有 (\d+) 次作業還沒有人回報", text)
+    assert (int(shown.group(1)) if shown else 0) == unreported
+
     # The console's year table: its counts for the section, and 執行情形 line by line as in the export.
     who = Asker("", talk.staff(COORDINATOR), via="console")
     table = control_table(session, who, calendar, today, Filters(section_id=section.id))
