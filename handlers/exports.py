@@ -56,14 +56,15 @@ def table_sheets(
     office = plan.office
     items = queries.items_of_plan(session, plan.id, section.id if section else None)
     shown: dict[int, list[Shown]] = {}
-    for d in agenda(session, items, plan.year, calendar):
+    for d in agenda(session, items, plan.year, calendar, light=True):
         shown.setdefault(d.item.id, []).append(Shown(d, d.state(today, calendar)))
+    names = {s.id: s.name for s in queries.staff_of_office(session, plan.office_id)}
     sections = [section] if section else queries.sections_of(session, plan.office_id)
     sheets = []
     for sec in sections:
         rows, fills = [], {}
         for item in (i for i in items if i.section_id == sec.id):
-            built = _row(item, shown.get(item.id, []), plan.year, month)
+            built = _row(item, shown.get(item.id, []), plan.year, month, names)
             if built is None:
                 continue
             values, colours = built
@@ -84,7 +85,9 @@ def table_sheets(
 FIRST_MONTH_COLUMN = 5  # 編號, 計畫項目, 工作內容, 承辦人, 預定作業時程, then 1月…12月
 
 
-def _row(item: Item, shown: list[Shown], year: int, month: int | None) -> tuple[list[str], dict[int, str]] | None:
+def _row(
+    item: Item, shown: list[Shown], year: int, month: int | None, names: dict[int, str]
+) -> tuple[list[str], dict[int, str]] | None:
     if month is not None:
         in_month = [s for s in shown if month in months_of(s.due.occ, year)]
         if month not in (item.months or ()) and not in_month:
@@ -93,7 +96,7 @@ def _row(item: Item, shown: list[Shown], year: int, month: int | None) -> tuple[
     marks, colours = _month_cells(item, shown, year)
     owners = M.LIST_SEP.join(o.name for o in item.owners)
     reading = cell_reading(item, year).reading()
-    status = "\n".join(status_lines(shown))  # live: never the text a file once brought in
+    status = "\n".join(status_lines(shown, names))  # live: never the text a file once brought in
     return [item.number, item.title, item.content, owners, item.schedule_text, *marks, status, item.kpi, reading], colours
 
 

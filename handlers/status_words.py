@@ -63,22 +63,24 @@ def legend_text() -> str:
     )
 
 
-def status_lines(shown: list[Shown]) -> list[str]:
-    """Return 執行情形: a line for every occurrence that is overdue, done or reported on (none for the rest)."""
+def status_lines(shown: list[Shown], names: dict[int, str]) -> list[str]:
+    """Return 執行情形: a line for every occurrence that is overdue, done or reported on (none for the rest).
+
+    `names` gives the staff names by id, for who made the last report.
+    """
     lines = []
     for s in shown:
-        line = status_line(s)
+        line = status_line(s.status, names)
         if line:
             lines.append(line)
     return lines
 
 
-def status_line(s: Shown) -> str:
+def status_line(st: OccurrenceStatus, names: dict[int, str]) -> str:
     """Return one occurrence's line of 執行情形 ("" when there is nothing to say: not due and not reported)."""
-    st, report = s.status, s.due.report
-    label = occurrence_label(s.due.occ)
-    note = _note(report.note if report else "")
-    who = report.staff.name if report is not None and report.staff is not None else ""
+    label = occurrence_label(st.occ)
+    note = _note(st.note)
+    who = names.get(st.by, "") if st.by is not None else ""
     if st.state is State.before_tracking:
         return ""
     if st.state is State.done_on_time:
