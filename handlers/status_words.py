@@ -95,6 +95,16 @@ def status_line(st: OccurrenceStatus, names: dict[int, str]) -> str:
     return M.EXPORT_LINE_REPORTED.format(label=label, said=said, note=note, by=by)
 
 
+def latest_status(shown: list[Shown], names: dict[int, str]) -> str:
+    """Return an item's latest status in one line: its latest overdue occurrence (and how many are), else its latest line."""
+    overdue = [s for s in shown if s.status.state is State.overdue]
+    if overdue:
+        line = status_line(overdue[-1].status, names)
+        return M.PRINT_OVERDUE_TIMES.format(count=len(overdue), line=line) if len(overdue) > 1 else line
+    lines = [line for line in (status_line(s.status, names) for s in shown) if line]
+    return lines[-1] if lines else ""
+
+
 def _said(st: OccurrenceStatus) -> str:
     word = M.STATUS[st.said.value]
     return M.STATUS_PERCENT.format(status=word, percent=st.percent) if st.percent is not None else word

@@ -79,7 +79,10 @@ EXPORT_HOW = "下載整份（或一個課室）的管制表：ODS 與 Excel 可�
 EXPORT_SECTION = "範圍"
 EXPORT_WHOLE = "全所"
 EXPORT_FORMAT = "格式"
-EXPORT_FORMATS = {"ods": "ODS（開放文件格式）", "xlsx": "Excel（.xlsx）", "pdf": "PDF（列印、歸檔）"}
+EXPORT_FORMATS = {
+    "ods": "ODS（開放文件格式）", "xlsx": "Excel（.xlsx）", "print": "列印版 ODS（每課一頁，附回報紀錄）",
+    "pdf": "PDF（列印、歸檔，每課一頁，附回報紀錄）",
+}
 EXPORT_DOWNLOAD = "下載"
 EXPORT_NOT_ALLOWED = "匯出給研考、主任與課長使用（課長可匯出自己的課）。"
 EXPORT_NOTHING = "這個範圍沒有項目可以匯出。"
