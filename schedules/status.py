@@ -170,20 +170,24 @@ def status_of(
     if said is Said.done and done_on is None:
         done_on = stood.last_day  # a report known only by its last day: done that day
     phase = _phase(occ, today, calendar)
+    state = state_on(occ, stood, today, tracking_from)
     late = None
-    if said is Said.done:
-        state = State.done_on_time if done_on <= occ.due else State.done_late
-        if state is State.done_late:
-            late = lateness(occ.due, done_on, calendar)
-    elif stood is None and tracking_from is not None and occ.due < tracking_from:
-        state = State.before_tracking
-    elif occ.due < today:
-        state = State.overdue
+    if state is State.done_late:
+        late = lateness(occ.due, done_on, calendar)
+    elif state is State.overdue:
         late = lateness(occ.due, today, calendar)
-    else:
-        state = State.not_due
     return OccurrenceStatus(occ, state, said, percent, last_day, done_on, late, phase,
                             stood.note if stood else "", stood.by if stood else None)
+
+
+def state_on(occ: Occurrence, stood: Standing | None, today: date, tracking_from: date | None) -> State:
+    """Return only the state (no calendar needed): the rule of docs/STATUS.md that status_of applies."""
+    if stood is not None and stood.said is Said.done:
+        done_on = stood.done_on or stood.last_day
+        return State.done_on_time if done_on <= occ.due else State.done_late
+    if stood is None and tracking_from is not None and occ.due < tracking_from:
+        return State.before_tracking
+    return State.overdue if occ.due < today else State.not_due
 
 
 def lateness(due: date, day: date, calendar: WorkCalendar) -> Lateness:
