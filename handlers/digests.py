@@ -187,7 +187,7 @@ def _item_card(line: Line, buttons: bool) -> Card:
         rows.append(CardRow(T.ROW_OWNERS, "、".join(line.owners)))
     if line.people:
         rows.append(CardRow(T.ROW_FOR, "、".join(line.people)))
-    if line.status != "not_started":
+    if line.status != "not_reported":
         rows.append(CardRow(T.ROW_STATUS, T.STATUS_LABELS.get(line.status, line.status), "muted"))
     actions = ()
     if buttons and line.item_id is not None and line.reason != "escalation":

@@ -21,8 +21,8 @@ REASON_LABELS = {
 
 KIND_LABELS = {**W.KIND, "period": "月份"}  # a digest names a period by its month(s)
 
-# A digest's "not_started" is an occurrence nobody has reported on.
-STATUS_LABELS = {**W.STATUS, "not_started": W.NOT_REPORTED}
+# A line's status: what was last reported (未開始 is a report), or "not_reported" when nobody has.
+STATUS_LABELS = dict(W.STATUS)
 
 BUTTON_DONE = W.STATUS_SAID["done"][0]
 BUTTON_IN_PROGRESS = W.IN_PROGRESS

@@ -45,7 +45,7 @@ def notices(office: OfficeData, calendar: WorkCalendar, day: date) -> dict[int, 
             report = office.reports.get((item.id, occ.key))
             if report is not None and report.status == DONE or item.before_tracking(occ, report):
                 continue
-            status = report.status if report else "not_started"
+            status = report.status if report else "not_reported"
             for reason, days in _reasons(occ, item, policy, window):
                 line = make_line(reason, item, occ, section, status, days, people, owners)
                 if reason == "escalation":
@@ -142,7 +142,7 @@ def round_lines(office: OfficeData, calendar: WorkCalendar, day: date) -> list[t
         if report is not None and (report.status == DONE or (step == "collect_followup" and report.on >= asked)):
             continue
         owners = [o for o in item.owners if o in people]
-        status = report.status if report else "not_started"
+        status = report.status if report else "not_reported"
         line = make_line(step, item, occ, sections.get(item.section_id, ""), status, 0, people, owners)
         out.extend((o, line) for o in owners)
     return out
