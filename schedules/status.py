@@ -197,8 +197,13 @@ def lateness(due: date, day: date, calendar: WorkCalendar) -> Lateness:
 
 @lru_cache(maxsize=8192)
 def _lateness(calendar: WorkCalendar, due: date, day: date) -> Lateness:
+    return Lateness((day - due).days, _working_days(calendar, date.fromordinal(due.toordinal() + 1), day))
+
+
+@lru_cache(maxsize=8192)
+def _working_days(calendar: WorkCalendar, first: date, last: date) -> int:
     # A year table asks the same (due, today) pairs hundreds of times; a calendar is not changed once built.
-    return Lateness((day - due).days, calendar.working_days_between(date.fromordinal(due.toordinal() + 1), day))
+    return calendar.working_days_between(first, last)
 
 
 def _phase(occ: Occurrence, today: date, calendar: WorkCalendar) -> Phase | None:
@@ -208,7 +213,7 @@ def _phase(occ: Occurrence, today: date, calendar: WorkCalendar) -> Phase | None
         return Phase.ahead
     if today > occ.due:
         return Phase.closed
-    if calendar.working_days_between(today, occ.due) <= CLOSING_WORKING_DAYS + 1:
+    if _working_days(calendar, today, occ.due) <= CLOSING_WORKING_DAYS + 1:
         return Phase.closing
     return Phase.open
 
