@@ -39,7 +39,7 @@ class Cell:
     keys: list[str] = field(default_factory=list)
     marked: bool = False  # the plan marks the month but the schedule was not understood
 
-    mark: str = ""  # the state's symbol (✓, ✓!, ✗, ○, －), so the cell reads without its colour
+    mark: str = ""  # the state's symbol (✓, ✓!, ×, ○, －), so the cell reads without its colour
 
 
 @dataclass

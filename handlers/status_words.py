@@ -52,12 +52,12 @@ def month_state(states: list[State]) -> State | None:
 
 
 def mark(state: State) -> str:
-    """Return the symbol of a state, so a grey printout still reads (✓ 如期, ✓! 逾期完成, ✗ 逾期, ○ 未到期)."""
+    """Return the symbol of a state, so a grey printout still reads (✓ 如期, ✓! 逾期完成, × 逾期, ○ 未到期)."""
     return W.STATE_MARK[state.value]
 
 
 def legend_text() -> str:
-    """Return the legend line printed under a table: ✓ 如期完成　✓! 逾期完成　✗ 逾期　○ 未到期　－ 追蹤前."""
+    """Return the legend line printed under a table: ✓ 如期完成　✓! 逾期完成　× 逾期　○ 未到期　－ 追蹤前."""
     return M.EXPORT_LEGEND.format(
         marks="　".join(f"{W.STATE_MARK[s.value]} {W.STATE[s.value]}" for s in LEGEND)
     )

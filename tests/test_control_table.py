@@ -33,7 +33,7 @@ def test_each_month_of_a_monthly_deadline_has_its_state(talk):
     # April (due today, 4/8) is not yet due.
     assert states[:3] == ["overdue"] * 3
     assert states[3:] == ["not_due"] * 9
-    assert [c.mark for c in row.cells[:5]] == ["✗", "✗", "✗", "○", "○"]
+    assert [c.mark for c in row.cells[:5]] == ["×", "×", "×", "○", "○"]
     assert row.status_text.splitlines() == ["1月：逾期未回報", "2月：逾期未回報", "3月：逾期未回報"]
     assert row.owners == [STAFF_DATA]
     assert row.reading.startswith("每月 5 日前") and row.schedule_problem is None

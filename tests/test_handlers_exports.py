@@ -60,13 +60,13 @@ def test_chief_gets_ods_and_xlsx_links_of_the_section(talk, tmp_path):
         assert rows[1][:5] == ["編號", "計畫項目", "工作內容", "承辦人", "預定作業時程"]
         assert rows[1][5:17] == MONTHS and rows[1][17:20] == ["執行情形", "考核指標", "時程讀法"]
         by_number = {r[0]: r for r in rows[2:]}
-        # Each month carries its occurrence's state: ✗ 逾期 (January to March, never reported), ○ 未到期.
-        assert by_number["12"][3] == "李冠緯、劉宗佑" and by_number["12"][5:17] == ["✗"] * 3 + ["○"] * 9
+        # Each month carries its occurrence's state: × 逾期 (January to March, never reported), ○ 未到期.
+        assert by_number["12"][3] == "李冠緯、劉宗佑" and by_number["12"][5:17] == ["×"] * 3 + ["○"] * 9
         assert by_number["12"][17] == "\n".join(
             [f"{m}月：逾期未回報" for m in (1, 2, 3)] + ["4月：進行中 50%，已拍照上傳一半（4/8（一） 李冠緯）"]
         )
         assert by_number["1"][5:17] == ["", "", "○", "○", "○"] + [""] * 7  # 3-5月, open and not yet due
-        assert rows[-2][0] == "圖例：✓ 如期完成　✓! 逾期完成　✗ 逾期　○ 未到期　－ 追蹤前"
+        assert rows[-2][0] == "圖例：✓ 如期完成　✓! 逾期完成　× 逾期　○ 未到期　－ 追蹤前"
         assert rows[-1][0] == "狀態統計至 4/8（一）"
         # the reading beside the phrase as written, in the last column
         assert by_number["11"][4] == "每月5日前" and by_number["11"][19] == "每月 5 日前（遇假日順延至次一工作日）"
@@ -150,7 +150,7 @@ def test_status_names_every_overdue_and_late_occurrence_with_marks(talk, tmp_pat
         "2月：逾期完成（逾 15 天，2/20（二） 李冠緯）",
         "3月：逾期 34 天，進行中 50%，等民政局回函（3/10（日） 李冠緯）",
     ]
-    assert eleven[5:10] == ["✓", "✓!", "✗", "○", "○"]
+    assert eleven[5:10] == ["✓", "✓!", "×", "○", "○"]
 
 
 def test_month_cells_are_filled_with_the_state_colour(talk, tmp_path):

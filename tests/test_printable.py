@@ -54,10 +54,22 @@ def test_the_printed_row_is_the_latest_status_with_marks(talk, tmp_path):
     rows = {r[0]: r for t in sheets[:-1] if t.name.startswith("戶籍資料課") for r in t.rows}
     eleven, twelve = rows["11"], rows["12"]
     # 11: March done on time, the rest of the year to 11月 overdue; the latest overdue one is named.
-    assert eleven[4:16][:3] == ["✗", "✗", "✓"] and eleven[15] == "○"
+    assert eleven[4:16][:3] == ["×", "×", "✓"] and eleven[15] == "○"
     assert eleven[16] == "逾期 10 次，最近 11月：逾期未回報"
     assert twelve[16].startswith("逾期 11 次，最近 11月：逾期 3 天，進行中 50%，拍照中")  # due 11/29
     table = next(t for t in sheets if t.name.startswith("戶籍資料課"))
     assert table.notes[0].startswith("圖例：✓ 如期完成")
     path = write_workbook(tmp_path / "print.ods", sheets)
     assert path.read_bytes().startswith(b"PK")
+
+
+def test_every_state_mark_is_in_the_chinese_font():
+    """A mark the PDF font lacks prints as a blank: every state's mark must be drawable."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    from handlers.texts.words import STATE_MARK
+
+    font = font_or_skip()
+    face = TTCollection(font.path).fonts[font.index] if font.path.endswith(".ttc") else TTFont(font.path)
+    cmap = face.getBestCmap()
+    assert [ch for mark in STATE_MARK.values() for ch in mark if ord(ch) not in cmap] == []

@@ -32,7 +32,7 @@ STATE = {
     "before_tracking": BEFORE_TRACKING,
 }
 # Printed in month cells beside the colour, so a grey printout still reads.
-STATE_MARK = {"done_on_time": "✓", "done_late": "✓!", "overdue": "✗", "not_due": "○", "before_tracking": "－"}
+STATE_MARK = {"done_on_time": "✓", "done_late": "✓!", "overdue": "×", "not_due": "○", "before_tracking": "－"}
 
 # How people say a status after 回報 12 …, by status; the first spelling is the button's label.
 STATUS_SAID: dict[str, tuple[str, ...]] = {
