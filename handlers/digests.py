@@ -31,7 +31,7 @@ from handlers.texts import chat as M
 from handlers.texts import leave as L
 from handlers.texts import reminders as T
 from schedules.dates import format_date
-from schedules.planner import DEFAULT_POLICY, URGENCY, Line, PlannedDelivery
+from schedules.planner import COMPILED_KEYS, DEFAULT_POLICY, URGENCY, Line, PlannedDelivery
 from storage.models import Delivery
 
 PAYLOAD_VERSION = 1
@@ -188,7 +188,7 @@ def _item_card(line: Line, buttons: bool) -> Card:
         rows.append(CardRow(T.ROW_OWNERS, "、".join(line.owners)))
     if line.people:
         rows.append(CardRow(T.ROW_FOR, "、".join(line.people)))
-    if line.status != "not_started":
+    if line.status != "not_reported":
         rows.append(CardRow(T.ROW_STATUS, T.STATUS_LABELS.get(line.status, line.status), "muted"))
     actions = ()
     if buttons and line.item_id is not None and line.reason != "escalation":
@@ -224,7 +224,7 @@ def _compiled_card(lines: Sequence[Line], export_url: str | None) -> Card:
     rows: list[CardRow] = []
     for ln in lines:
         counts = dict(ln.counts)
-        rows.append(CardRow(ln.section, T.COMPILED_COUNTS.format(**{k: counts.get(k, 0) for k in ("done", "in_progress", "delayed", "missing")})))
+        rows.append(CardRow(ln.section, T.COMPILED_COUNTS.format(**{k: counts.get(k, 0) for k in COMPILED_KEYS})))
         if ln.missing:
             rows.append(CardRow(T.COMPILED_MISSING.format(names="、".join(ln.missing)), tone="alert"))
     if not any(ln.missing for ln in lines):

@@ -10,7 +10,9 @@ from handlers.agenda import Due, before_tracking, tracking_start
 from handlers.texts import chat as M
 from handlers.texts import console_admin as S
 from handlers.texts import tracking as T
+from handlers.texts import words as W
 from schedules.dates import format_date, format_month_day
+from schedules.status import State, state_on
 from storage.models import Item, Section, Status
 
 TITLE_IN_LIST = 28  # characters of a title shown in a list line; the card shows it whole
@@ -137,15 +139,17 @@ def _kind(due: Due) -> str:
 
 
 def status_label(due: Due, today: date) -> str:
-    """Return the status with its mark; overdue wins over what was last reported."""
-    status = due.status
-    text = M.STATUS[due.shown_status]
-    if status is Status.in_progress and due.report is not None and due.report.percent is not None:
-        text = M.STATUS_PERCENT.format(status=text, percent=due.report.percent)
-    if due.is_overdue(today):
-        return M.OVERDUE_MARK + M.STATUS_OVERDUE.format(status=text)
-    if due.before_tracking:
+    """Return the occurrence's state in words with its mark (schedules.status); overdue wins over what was said."""
+    state = state_on(due.occ, due.standing, today, due.item.plan.tracking_from)
+    if state is State.before_tracking:
         return T.STATUS_BEFORE_TRACKING
+    if state is State.done_late:
+        return M.STATUS_MARK["done"] + W.DONE_LATE
+    text = M.STATUS[due.shown_status]
+    if due.status is Status.in_progress and due.report is not None and due.report.percent is not None:
+        text = M.STATUS_PERCENT.format(status=text, percent=due.report.percent)
+    if state is State.overdue:
+        return M.OVERDUE_MARK + M.STATUS_OVERDUE.format(status=text)
     return M.STATUS_MARK[due.shown_status] + text
 
 

@@ -300,3 +300,11 @@ def test_more_typed_shows_the_next_page_of_the_last_list(talk):
     page2 = talk.text(CHIEF_DATA, "更多")
     assert "第 2/2 頁" in page2 and "3/29（五）" in page2 and page2 != first
     assert talk.text(STAFF_REG, "更多").startswith("目前沒有還沒看完的清單。")
+
+
+def test_a_late_completion_reads_as_such_in_lists(talk):
+    """Lists say the occurrence's one state: done after its date is 逾期完成, never plain 已完成."""
+    talk.send(STAFF_DATA, "回報 11 3月 完成")  # due 3/5, reported 4/8
+    text = talk.text(STAFF_DATA, "3月")
+    line = next(ln for ln in text.splitlines() if ln.startswith("・11 "))
+    assert line.endswith("✅逾期完成")

@@ -74,6 +74,8 @@ NEAREST_ON_ROSTER = "；名冊裡最接近的是「{name}」，請確認課室�
 NEAREST_IN_PLAN = "；計畫裡最接近的是「{name}」，請確認課室名稱"
 NO_SECTION_NEAR = "；請確認課室名稱"
 POINTS_NOT_NUMBER = "配分不是數字"
+# Lines our own export prints under a table (handlers.texts.chat EXPORT_LEGEND, EXPORT_AS_OF): not items.
+NOTE_PREFIXES = ("圖例：", "狀態統計至")
 UNKNOWN_MARK = "看不懂的月份標記（請用 ●、V、✓ 或 —）"
 DUPLICATE_NUMBER = "{section} 的編號 {number} 重複（第 {first} 列已用過）"
 TOO_LONG = "太長了：{column}最多 {limit} 個字，這裡有 {length} 個字"

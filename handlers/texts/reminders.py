@@ -21,8 +21,8 @@ REASON_LABELS = {
 
 KIND_LABELS = {**W.KIND, "period": "月份"}  # a digest names a period by its month(s)
 
-# A digest's "not_started" is an occurrence nobody has reported on.
-STATUS_LABELS = {**W.STATUS, "not_started": W.NOT_REPORTED}
+# A line's status: what was last reported (未開始 is a report), or "not_reported" when nobody has.
+STATUS_LABELS = dict(W.STATUS)
 
 BUTTON_DONE = W.STATUS_SAID["done"][0]
 BUTTON_IN_PROGRESS = W.IN_PROGRESS
@@ -59,9 +59,12 @@ MORE_HINT = "按「更多」看其餘項目"
 PAGE_TITLE = "{day} 工作提醒（第 {page} 頁）"
 
 COMPILED_TITLE = "{month} 月工作進度彙整"
-COMPILED_SUBTITLE = "{scope}，共 {total} 項"
+COMPILED_SUBTITLE = "{scope}，上月到期 {total} 次"
 COMPILED_ALL = "全機關"
-COMPILED_COUNTS = "完成 {done}／" + W.IN_PROGRESS + " {in_progress}／" + W.DELAYED + " {delayed}／" + W.NOT_REPORTED + " {missing}"
+# Last month's occurrences by state: done on time, done late, overdue with what was said, overdue unreported.
+COMPILED_COUNTS = (W.DONE_ON_TIME + " {done_on_time}／" + W.DONE_LATE + " {done_late}／" + W.OVERDUE + "（"
+                   + W.IN_PROGRESS + " {in_progress}、" + W.DELAYED + " {delayed}、" + W.NOT_STARTED + " {not_started}）／"
+                   + W.NOT_REPORTED + " {missing}")
 COMPILED_MISSING = W.NOT_REPORTED + "：{names}"
 COMPILED_NO_MISSING = "全部已回報"
 EXPORT_HINT = "要完整的管制表，請在 LINE 輸入「匯出」。"

@@ -105,7 +105,7 @@ def _returned(office: OfficeData, notes: Notes, person: Person, absence: Absence
                 continue
             late = calendar.working_days_between(anchor, today) - 1
             reason = "due" if late <= 0 else "overdue"
-            status = report.status if report else "not_started"
+            status = report.status if report else "not_reported"
             line = make_line(reason, item, occ, sections.get(item.section_id, ""), status, max(late, 0), people, [o for o in item.owners if o in people])
             add_line(notes, person.id, line)
 

@@ -27,7 +27,7 @@ class Line:
     occurrence_key: str
     starts: date | None
     due: date
-    status: str = "not_started"
+    status: str = "not_reported"  # what the last report said; "not_reported" when nobody has (未開始 is a report)
     days: int = 0  # working days left (upcoming, closing, event) or late (overdue, escalation)
     owners: tuple[str, ...] = ()
     people: tuple[str, ...] = ()  # in a group digest: whom the line is for
@@ -88,7 +88,7 @@ class Line:
             occurrence_key=data.get("occurrence", ""),
             starts=date.fromisoformat(data["starts"]) if data.get("starts") else None,
             due=date.fromisoformat(data["due"]),
-            status=data.get("status", "not_started"),
+            status=data.get("status", "not_reported"),
             days=data.get("days", 0),
             owners=tuple(data.get("owners", ())),
             people=tuple(data.get("people", ())),
