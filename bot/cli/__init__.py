@@ -1,6 +1,6 @@
 """The `planbot` command: one click group, one module per command family, one-line errors.
 
-Each command module (`admin`, `plan`, `talk`, `remind`, `run`, `console`, `menus`, `leave`, `quota`) imports only `bot.cli.common` from this
+Each command module (`admin`, `plan`, `talk`, `remind`, `run`, `console`, `menus`, `leave`, `quota`, `review`) imports only `bot.cli.common` from this
 package and lists its commands in `COMMANDS`; the group is assembled here, once, at import.
 """
 
@@ -12,7 +12,7 @@ import traceback
 import click
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from bot.cli import admin, console, leave, menus, plan, quota, remind, run, talk
+from bot.cli import admin, console, leave, menus, plan, quota, remind, review, run, talk
 from bot.cli.common import CliError
 from handlers.texts import cli as C
 
@@ -30,7 +30,7 @@ def cli(ctx: click.Context, database_url: str | None) -> None:
     ctx.obj["database_url"] = database_url if given else None
 
 
-for _module in (admin, plan, run, talk, remind, console, menus, leave, quota):
+for _module in (admin, plan, run, talk, remind, console, menus, leave, quota, review):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 
