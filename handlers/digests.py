@@ -30,6 +30,7 @@ from handlers.request import Request
 from handlers.texts import chat as M
 from handlers.texts import leave as L
 from handlers.texts import reminders as T
+from handlers.texts import review as RV
 from schedules.dates import format_date
 from schedules.planner import DEFAULT_POLICY, URGENCY, Line, PlannedDelivery
 from storage.models import Delivery
@@ -195,6 +196,8 @@ def _item_card(line: Line, buttons: bool) -> Card:
             Button(text_label, data=postbacks.encode("report", i=line.item_id, o=line.occurrence_key, s=status))
             for status, text_label in REPORT_BUTTONS
         )
+        if line.reason == "overdue":  # the monthly review asks the owner why, and what is done about it
+            actions += (Button(RV.BUTTON_EXPLAIN, data=postbacks.encode("why", i=line.item_id, o=line.occurrence_key)),)
     subtitle = " ".join(p for p in (line.section, line.number) if p)
     return Card(_short(line.title), subtitle, tuple(rows[:MAX_CARD_ROWS]), actions)
 

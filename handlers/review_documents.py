@@ -101,7 +101,7 @@ def report_document(review: MonthReview) -> Document:
     """Return 「○○年○月工作計畫執行情形彙整表」: one row per item behind this month (or a line saying none was)."""
     rows = report_rows(review)
     table = DocTable(list(V.REPORT_HEADER), rows, list(V.REPORT_WIDTHS))
-    blocks = [Block(paragraphs=[] if rows else [nothing_behind(review)], table=table if rows else None)]
+    blocks = [Block(paragraphs=[] if rows else [nothing_behind(review)], table=table)]
     blocks.append(Block(V.LEGEND_TITLE, legend(review)))
     return Document(_title(review, V.REPORT_TITLE), _subtitle(review), blocks)
 

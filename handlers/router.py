@@ -16,6 +16,7 @@ from handlers import (
     closures,
     group_answers,
     help,
+    lag_reasons,
     linking,
     memory,
     nudges,
@@ -77,6 +78,8 @@ POSTBACKS: dict[str, PostbackHandler] = {
     "onboard": onboarding.decide,
     rich_menus.SWITCH_ACTION: lambda req, ctx, fields: [],  # a rich-menu tab: LINE switched it, nothing to say
     "closure": closures.on_closure,
+    "why": lag_reasons.on_explain,
+    "why_later": lag_reasons.on_later,
 }
 
 
@@ -156,6 +159,11 @@ def _waiting(req: Request, ctx: Context) -> list[Reply] | None:
         if req.command.name == "":
             return reports.take_reason(req, ctx, waiting)
         memory.forget(ctx, req.who)  # a command instead: the question lapses, the message is answered as usual
+        return None
+    if waiting.topic in lag_reasons.TOPICS:
+        if req.command.name == "":
+            return lag_reasons.take(req, ctx, waiting)
+        memory.forget(ctx, req.who)  # a command instead of 落後原因 / 因應對策: a command, answered as usual
         return None
     if waiting.topic == "more" and req.command.name == "more":
         return _postback(Incoming("postback", req.incoming.line_user_id, data=waiting.detail.get("data", "")), req.who, ctx)
