@@ -179,6 +179,8 @@ def month_review(
     """Return the review of `month` of the plan as seen on `at` (optionally one section's)."""
     limits = thresholds_of(plan)
     first, last = month_bounds(plan.year, month)
+    if first > at:  # a month not begun has nothing behind yet
+        return MonthReview(plan, month, at, limits, [], [])
     items = queries.items_of_plan(session, plan.id, section_id)
     ids = [i.id for i in items]
     dues = as_of(session, agenda(session, items, plan.year, calendar, end=last), at)

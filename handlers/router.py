@@ -23,6 +23,7 @@ from handlers import (
     onboarding,
     postbacks,
     reports,
+    review_chat,
     rich_menus,
     search,
 )
@@ -80,6 +81,8 @@ POSTBACKS: dict[str, PostbackHandler] = {
     "closure": closures.on_closure,
     "why": lag_reasons.on_explain,
     "why_later": lag_reasons.on_later,
+    "listing": review_chat.on_listing,
+    "suggest": review_chat.on_suggest,
 }
 
 

@@ -240,3 +240,48 @@ def test_the_report_sees_the_day_it_is_made_for(talk, cli, tmp_path):
     review = month_review(talk.session, item.plan, due.occ.due.month, date(2024, 4, 8), calendar_of(talk.session))
     row = next(r for r in review.rows if r.item.id == item.id)
     assert all(b.done_on is None for b in row.behind if b.due.occ.key == key)  # done only later, in May
+
+
+# -- 管考 in the chat: the chief's suggestion ----------------------------------------------------------
+
+
+def _chief_button(replies, number):
+    return next(b for b in buttons(replies[-1]) if b.label == f"列管建議 {number}")
+
+
+def test_a_chief_sees_the_sections_lights_and_suggests_a_listing(talk):
+    item, key = _overdue(talk, STAFF_DATA)
+    month = int(next(d for d in agenda(talk.session, [item], 2024, calendar_of(talk.session)) if d.occ.key == key).occ.due.month)
+    shown = talk.send(CHIEF_DATA, f"管考 {month}月")
+    text = read(shown)
+    assert "戶籍資料課：" in text and "燈號說明" in text and "戶籍登記課：" not in text
+    assert f"{item.number} " in text
+    asked = talk.tap(CHIEF_DATA, _chief_button(shown, item.number).data)
+    keep = next(b for b in buttons(asked[-1]) if b.label == "繼續列管")
+    assert "繼續列管" in read(talk.tap(CHIEF_DATA, keep.data))
+    review = month_review(talk.session, item.plan, month, talk.clock.now().date(), calendar_of(talk.session))
+    row = next(r for r in review.rows if r.item.id == item.id)
+    assert row.decision.suggestion.value == "keep" and row.decision.suggested_by == talk.staff(CHIEF_DATA).id
+
+
+def test_a_forged_suggestion_is_refused_and_changes_nothing(talk):
+    from storage.models import ReviewDecision
+
+    item, key = _overdue(talk, STAFF_DATA)
+    month = int(next(d for d in agenda(talk.session, [item], 2024, calendar_of(talk.session)) if d.occ.key == key).occ.due.month)
+    for who in (STAFF_DATA, STAFF_REG):
+        said = read(talk.tap(who, postbacks.encode("suggest", i=item.id, m=month, s="release")))
+        assert "只有該課室的課長" in said
+    assert "請選" in read(talk.tap(CHIEF_DATA, postbacks.encode("suggest", i=item.id, m=month, s="forever")))
+    assert "沒有落後" in read(talk.tap(CHIEF_DATA, postbacks.encode("suggest", i=item.id, m=12, s="keep")))
+    assert talk.session.scalars(select(ReviewDecision)).all() == []
+
+
+def test_staff_see_their_own_items_behind_with_a_button_to_explain(talk):
+    item, key = _overdue(talk, STAFF_DATA)
+    month = int(next(d for d in agenda(talk.session, [item], 2024, calendar_of(talk.session)) if d.occ.key == key).occ.due.month)
+    shown = talk.send(STAFF_DATA, f"管考 {month}月")
+    assert "戶籍資料課：" not in read(shown)  # section lights are for the chief and the coordinator
+    labels = [b.label for b in buttons(shown[-1])]
+    assert f"說明 {item.number}" in labels
+    assert "落後原因" in read(talk.tap(STAFF_DATA, buttons(shown[-1])[labels.index(f"說明 {item.number}")].data))
