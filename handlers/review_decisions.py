@@ -2,7 +2,7 @@
 
 Each write checks who asks (never the form or the button that carried it) and that the item was behind in
 the month; a refusal is a word from `handlers/texts/review.py` and nothing is written. A 決議 with an owner
-and a due date becomes an item of the plan (編號 決1, 決2 …, one occurrence on its date), so it is reminded,
+and a due date becomes an item of the plan (the section's next 編號, titled 【會議決議】…, one occurrence on its date), so it is reminded,
 reported and shown as every plan item is; its KPI cell says it is a meeting's decision.
 """
 
@@ -145,16 +145,20 @@ def add_resolution(
 
 
 def _followup(ctx: Context, plan: Plan, month: int, text: str, owner: Staff, due: date) -> Item:
-    """Make the 決議 an item of the plan in the owner's section: one deadline on its date, the owner its owner."""
+    """Make the 決議 an item of the plan in the owner's section: one deadline on its date, the owner its owner.
+
+    It takes the section's next free 編號 (so 回報 13 完成 works as for any item) and its title says it is a 決議.
+    """
     section_id = owner.section_id or queries.sections_of(ctx.session, plan.office_id)[0].id
-    made = ctx.session.scalar(select(func.count(Resolution.id)).where(Resolution.plan_id == plan.id, Resolution.followup_id.is_not(None)))
+    numbers = ctx.session.scalars(select(Item.number).where(Item.plan_id == plan.id, Item.section_id == section_id)).all()
+    tops = [int(n.split("-")[0]) for n in numbers if n.split("-")[0].isdigit()]
     last = ctx.session.scalar(select(func.max(Item.position)).where(Item.plan_id == plan.id)) or 0
     phrase = f"{roc_year(due.year)}.{due.month}.{due.day}前"
     schedule = Schedule((OneDay(Day(due.month, due.day)),), phrase, plan.year)
     item = Item(
-        plan_id=plan.id, section_id=section_id, number=V.FOLLOWUP_SECTION_NUMBER.format(n=made + 1), position=last + 1,
-        title=text[:200], content=text, schedule_text=phrase, months=[due.month], schedule=schedule.to_json(),
-        kpi=V.FOLLOWUP_KPI.format(roc=roc_year(plan.year), month=month),
+        plan_id=plan.id, section_id=section_id, number=str(max(tops, default=0) + 1), position=last + 1,
+        title=V.FOLLOWUP_TITLE.format(text=text)[:200], content=text, schedule_text=phrase, months=[due.month],
+        schedule=schedule.to_json(), kpi=V.FOLLOWUP_KPI.format(roc=roc_year(plan.year), month=month),
     )
     ctx.session.add(item)
     ctx.session.flush()
