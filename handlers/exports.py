@@ -24,9 +24,11 @@ from handlers.incoming import Context, Settings
 from handlers.item_cards import occurrence_label
 from handlers.replies import FileLink, Reply, Text
 from handlers.request import Request
+from handlers.review import reasons_of
 from handlers.schedule_readings import cell_reading
 from handlers.texts import chat as M
 from handlers.texts import readings as R
+from handlers.texts import review as RV
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
 from schedules.dates import format_date, roc_year
@@ -51,11 +53,12 @@ def table_sheets(
     office = plan.office
     items = queries.items_of_plan(session, plan.id, section.id if section else None)
     dues = agenda(session, items, plan.year, calendar)
+    reasons = reasons_of(session, [i.id for i in items])
     sections = [section] if section else queries.sections_of(session, plan.office_id)
     sheets = []
     for sec in sections:
         own = [i for i in items if i.section_id == sec.id]
-        rows = [_row(i, [d for d in dues if d.item.id == i.id], plan.year, month) for i in own]
+        rows = [_row(i, [d for d in dues if d.item.id == i.id], plan.year, month, reasons) for i in own]
         rows = [r for r in rows if r is not None]
         if not rows and section is None:
             continue
@@ -68,7 +71,7 @@ def table_sheets(
     return sheets
 
 
-def _row(item: Item, dues: list[Due], year: int, month: int | None) -> list[str] | None:
+def _row(item: Item, dues: list[Due], year: int, month: int | None, reasons: dict | None = None) -> list[str] | None:
     months = set(item.months or ()) or _months_of(dues, year)
     if month is not None:
         dues = [d for d in dues if _touches(d, year, month)]
@@ -77,7 +80,8 @@ def _row(item: Item, dues: list[Due], year: int, month: int | None) -> list[str]
     marks = [M.EXPORT_MARK if m in months else "" for m in range(1, 13)]
     owners = M.LIST_SEP.join(o.name for o in item.owners)
     reading = cell_reading(item, year).reading()
-    return [item.number, item.title, item.content, owners, item.schedule_text, *marks, _status_cell(item, dues), item.kpi, reading]
+    return [item.number, item.title, item.content, owners, item.schedule_text, *marks, _status_cell(item, dues, reasons or {}),
+            item.kpi, reading]
 
 
 def _months_of(dues: list[Due], year: int) -> set[int]:
@@ -97,10 +101,15 @@ def _touches(d: Due, year: int, month: int) -> bool:
     return (d.occ.starts or d.occ.due) <= end and d.occ.due >= start
 
 
-def _status_cell(item: Item, dues: list[Due]) -> str:
-    """Return 執行情形: one line per reported occurrence (status, date, who, note), else the imported text."""
+def _status_cell(item: Item, dues: list[Due], reasons: dict) -> str:
+    """Return 執行情形: one line per reported occurrence (status, date, who, note, and the review's 落後原因 /
+    因應對策), else the imported text."""
     lines = []
     for d in dues:
+        reason = reasons.get((item.id, d.occ.key))
+        if reason is not None and (reason.cause or reason.remedy):
+            lines.append(RV.EXPORT_REASON.format(label=occurrence_label(d.occ), cause=reason.cause or RV.NOT_WRITTEN,
+                                                 remedy=reason.remedy or RV.NOT_WRITTEN))
         if d.report is None:
             continue
         status = M.STATUS[d.shown_status]

@@ -285,3 +285,24 @@ def test_staff_see_their_own_items_behind_with_a_button_to_explain(talk):
     labels = [b.label for b in buttons(shown[-1])]
     assert f"說明 {item.number}" in labels
     assert "落後原因" in read(talk.tap(STAFF_DATA, buttons(shown[-1])[labels.index(f"說明 {item.number}")].data))
+
+
+def test_the_item_card_shows_the_reasons_and_who_wrote_them(talk):
+    item, key = _overdue(talk, STAFF_DATA)
+    talk.tap(STAFF_DATA, postbacks.encode("why", i=item.id, o=key))
+    talk.text(STAFF_DATA, "等待區公所提供資料")
+    talk.text(STAFF_DATA, "已函催")
+    card = read(talk.tap(CHIEF_DATA, postbacks.encode("card", i=item.id)))
+    assert "落後原因" in card and "等待區公所提供資料" in card and "已函催（李冠緯 4/8（一） 填寫）" in card
+
+
+def test_the_control_table_export_carries_the_reasons(talk):
+    from handlers.exports import table_sheets
+
+    item, key = _overdue(talk, STAFF_DATA)
+    talk.tap(STAFF_DATA, postbacks.encode("why", i=item.id, o=key))
+    talk.text(STAFF_DATA, "等待區公所提供資料")
+    talk.text(STAFF_DATA, "已函催")
+    sheets = table_sheets(talk.session, item.plan, item.section, None, calendar_of(talk.session))
+    row = next(r for r in sheets[0].rows if r[0] == item.number)
+    assert "落後原因：等待區公所提供資料；因應對策：已函催" in row[-3]

@@ -165,3 +165,4 @@ REASON_REFUSED = "您不能填寫這一項的落後原因（承辦人、代理�
 REASON_NOT_BEHIND = "這個期程沒有落後，不需說明。"
 REASON_SAVED = "已儲存落後原因與因應對策。"
 NO_PLAN_CONSOLE = "還沒有匯入今年的工作計畫。"
+EXPORT_REASON = "{label}：落後原因：{cause}；因應對策：{remedy}"
