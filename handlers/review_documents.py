@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import tempfile
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from handlers.review import Behind, MonthReview, ReviewRow, latest_followup_status
+from sqlalchemy.orm import Session
+
+from handlers.incoming import Settings
+from handlers.review import Behind, MonthReview, ReviewRow, latest_followup_status, month_review
 from handlers.texts import review as V
 from handlers.texts import words as W
+from schedules.clock import TAIPEI
 from schedules.dates import format_date, roc_year
 from schedules.lights import Light
+from schedules.plan_inputs import calendar_of
+from storage import export_files, queries
 from storage.sheets import Block, DocTable, Document, write_document
+
+LINK_LIFETIME = timedelta(hours=24)  # as the control table's links
 
 
 def light_text(light: Light, mark: bool = False) -> str:
@@ -149,6 +159,22 @@ def resolution_line(review: MonthReview, resolution) -> str:
         return V.PACK_RESOLUTION_PLAIN.format(text=resolution.text)
     return V.PACK_RESOLUTION_LINE.format(text=resolution.text, owner=resolution.owner.name, due=format_date(resolution.due),
                                          status=latest_followup_status(resolution))
+
+
+def monthly_link(
+    session: Session, settings: Settings, office_id: int, section_id: int | None, month: date, now: datetime
+) -> str | None:
+    """Make a one-time .odt link to the month's 彙整表 for the compiled round (None: no plan for that year)."""
+    plan = queries.latest_plan(session, office_id, month.year)
+    if plan is None:
+        return None
+    found = month_review(session, plan, month.month, now.astimezone(TAIPEI).date(), calendar_of(session), section_id)
+    with tempfile.TemporaryDirectory(prefix="planbot-review-") as folder:
+        data = write(found, Path(folder) / "report.odt").read_bytes()
+    name = V.REPORT_TITLE.format(roc=roc_year(plan.year), month=month.month) + ".odt"
+    token = export_files.store(session, data, name, now, now + LINK_LIFETIME)
+    queries.audit(session, now, "clock", "review.report", file=name)
+    return f"{settings.public_url.rstrip('/')}/files/{token}"
 
 
 def write(review: MonthReview, path: Path, pack: bool = False) -> Path:
