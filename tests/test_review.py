@@ -306,3 +306,26 @@ def test_the_control_table_export_carries_the_reasons(talk):
     sheets = table_sheets(talk.session, item.plan, item.section, None, calendar_of(talk.session))
     row = next(r for r in sheets[0].rows if r[0] == item.number)
     assert "落後原因：等待區公所提供資料；因應對策：已函催" in row[-3]
+
+
+def test_the_demo_has_a_real_review_of_last_month(demo_db):
+    from bot.demo_history import make_history
+    from bot.demo_review import make_review
+    from storage.models import Resolution, ReviewDecision
+
+    now = datetime(2024, 4, 15, 9, 0, tzinfo=TAIPEI)
+    with demo_db.sessions() as session:
+        plan = queries.latest_plan(session, queries.only_office(session).id)
+        make_history(session, plan, calendar_of(session), now)
+        done = make_review(session, plan, calendar_of(session), now)
+        assert done.month == 3 and done.reasons > 0 and done.decisions > 0 and done.resolutions == 1
+        review = month_review(session, plan, 3, now.date(), calendar_of(session))
+        lights = {r.light for r in review.rows}
+        assert Light.red in lights  # some owners did not answer: the demo shows what that does
+        assert any(b.reason and b.reason.remedy for r in review.rows for b in r.behind)
+        assert all(r.decision is not None and r.decision.suggestion and r.decision.decision for r in review.rows)
+        resolution = session.scalars(select(Resolution)).one()
+        assert resolution.followup is not None and resolution.followup.owners
+        again = make_review(session, plan, calendar_of(session), now)
+        assert (again.reasons, again.decisions, again.resolutions) == (0, 0, 0)
+        assert len(session.scalars(select(ReviewDecision)).all()) == done.decisions
