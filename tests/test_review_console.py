@@ -123,3 +123,26 @@ def test_a_chief_may_not_record_resolutions_or_change_the_thresholds(console):
     assert coordinator.post(f"/console/review/lights?month={MONTH}", data={"csrf": csrf, "yellow_days": "9", "red_days": "1"}).status_code == 400
     assert coordinator.post(f"/console/review/lights?month={MONTH}", data={"csrf": csrf, "yellow_days": "1", "red_days": "9"}).status_code == 200
     assert "紅燈：逾期超過 9 個工作天" in _page(coordinator)
+
+
+def test_the_cell_page_has_the_same_reasons_form(console):
+    item_id, section, keys = next(r for r in _rows(console) if r[1] == "戶籍資料課" and r[2])
+    with console.db.sessions() as session:
+        from handlers.agenda import agenda
+
+        item = session.get(Item, item_id)
+        month = next(d for d in agenda(session, [item], 2024, calendar_of(session)) if d.occ.key == keys[-1]).occ.due.month
+    client = console.signed_in(CHIEF_DATA)
+    page = text_of(client.get(f"/console/items/{item_id}/months/{month}"))
+    assert 'name="cause"' in page and "（未填）" in page
+    form = {"csrf": csrf_of(page), "occurrence": keys[-1], "cause": "", "remedy": "調派支援"}
+    assert client.post(f"/console/items/{item_id}/months/{month}/reason", data=form).status_code == 400
+    saved = client.post(f"/console/items/{item_id}/months/{month}/reason", data={**form, "cause": "人力不足"})
+    assert saved.status_code == 200 and "人力不足" in text_of(saved) and f"{CHIEF_DATA}" in text_of(saved)
+    other = console.signed_in(CHIEF_REG)
+    refused = other.post(f"/console/items/{item_id}/months/{month}/reason",
+                         data={**form, "csrf": csrf_of(text_of(other.get("/console/"))), "cause": "亂填"})
+    assert refused.status_code == 403
+    with console.db.sessions() as session:
+        row = session.scalar(select(LagReason).where(LagReason.item_id == item_id))
+        assert (row.cause, row.writer.name) == ("人力不足", CHIEF_DATA)
