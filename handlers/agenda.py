@@ -7,9 +7,11 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from schedules import status
 from schedules.calendar import WorkCalendar
 from schedules.occurrences import Occurrence, expand
 from schedules.phrases import Schedule
+from schedules.status import OccurrenceStatus, Standing, status_of
 from storage import queries
 from storage.models import Item, ProgressReport, Status
 
@@ -22,6 +24,11 @@ class Due:
     occ: Occurrence
     report: ProgressReport | None
     before_tracking: bool = False
+    standing: Standing | None = None
+
+    def state(self, today: date, calendar: WorkCalendar) -> OccurrenceStatus:
+        """Return the occurrence's one state on `today` (schedules.status)."""
+        return status_of(self.occ, self.standing, today, self.item.plan.tracking_from, calendar)
 
     @property
     def status(self) -> Status:
@@ -64,6 +71,7 @@ def agenda(
     An occurrence due before its plan's tracking start that nobody reported is marked `before_tracking`.
     """
     reports = queries.latest_reports(session, [i.id for i in items])
+    stood = standings(session, [i.id for i in items])
     out: list[Due] = []
     for item in items:
         tracking = item.plan.tracking_from
@@ -72,9 +80,14 @@ def agenda(
                 continue
             report = effective(reports.get((item.id, occ.key)))
             untracked = tracking is not None and occ.due < tracking and report is None
-            out.append(Due(item, occ, report, untracked))
+            out.append(Due(item, occ, report, untracked, stood.get((item.id, occ.key))))
     out.sort(key=lambda d: (d.occ.due, d.item.section_id, number_key(d.item.number), d.occ.key))
     return out
+
+
+def standings(session: Session, item_ids: list[int]) -> dict[tuple[int, str], Standing]:
+    """Return what each occurrence's reports amount to, per (item, occurrence key)."""
+    return status.standings(queries.report_history(session, item_ids))
 
 
 def before_tracking(dues: list[Due]) -> int:
@@ -86,8 +99,8 @@ def tracking_start(dues: list[Due]) -> date | None:
     """Return the tracking start of the plan the occurrences belong to (None when it tracks the whole year)."""
     return next((d.item.plan.tracking_from for d in dues), None)
 # A report written by 撤銷 when nothing had been reported before: the occurrence reads as never reported.
-UNDONE_TO_NOTHING = "undo:none"
-UNDO = "undo"
+UNDONE_TO_NOTHING = status.TAKEN_BACK
+UNDO = status.UNDO
 
 
 def effective(report: ProgressReport | None) -> ProgressReport | None:
@@ -131,3 +144,19 @@ def current_occurrence(item: Item, year: int, calendar: WorkCalendar, today: dat
         return min(containing, key=lambda o: o.due)
     upcoming = [o for o in occs if o.due >= today]
     return upcoming[0] if upcoming else occs[-1]
+
+
+def open_occurrence(dues: list[Due], today: date) -> Due | None:
+    """Return the occurrence a report without a month is for: never one already done.
+
+    The one whose window holds today, else the next one due, else the latest overdue one; None when every
+    occurrence is done (a report then asks before recording again). `dues` are one item's, sorted by due date.
+    """
+    undone = [d for d in dues if not d.done]
+    containing = [d for d in undone if d.is_active(today)]
+    if containing:
+        return min(containing, key=lambda d: d.occ.due)
+    upcoming = [d for d in undone if d.occ.due >= today]
+    if upcoming:
+        return upcoming[0]
+    return undone[-1] if undone else None

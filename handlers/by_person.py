@@ -29,8 +29,10 @@ def newest_first(dues: list[Due]) -> list[Due]:
     return sorted(by_number, key=lambda d: d.occ.due, reverse=True)
 
 
-def entries(dues: list[Due]) -> tuple[list[Entry], dict[tuple[str, str], int]]:
-    """Return the lines by section (table order), person (most first) and date (newest first), and each person's count."""
+def entries(
+    dues: list[Due], order: Callable[[list[Due]], list[Due]] = newest_first
+) -> tuple[list[Entry], dict[tuple[str, str], int]]:
+    """Return the lines by section (table order), person (most first) and `order` (newest first), and each person's count."""
     groups: dict[tuple[int, str, str], list[Due]] = {}
     for due in dues:
         owners: list[Staff | None] = list(due.item.owners) or [None]
@@ -39,7 +41,7 @@ def entries(dues: list[Due]) -> tuple[list[Entry], dict[tuple[str, str], int]]:
             key = (section.id, section.name, owner.name if owner is not None else M.NOBODY)
             groups.setdefault(key, []).append(due)
     ordered = sorted(groups.items(), key=lambda kv: (kv[0][0], -len(kv[1]), kv[0][2]))
-    out = [Entry(name, person, d) for (_id, name, person), group in ordered for d in newest_first(group)]
+    out = [Entry(name, person, d) for (_id, name, person), group in ordered for d in order(group)]
     counts = {(name, person): len(group) for (_id, name, person), group in ordered}
     return out, counts
 

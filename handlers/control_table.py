@@ -16,50 +16,18 @@ from handlers import access, reminder_log
 from handlers.agenda import Due, agenda, item_occurrences, number_key
 from handlers.leave import leave_notes, with_note
 from handlers.request import Asker
+from handlers.status_words import LEGEND as LEGEND_ORDER
+from handlers.status_words import WORST_FIRST, Shown, mark, month_state, months_of, status_lines
 from handlers.texts import readings as R
 from schedules.calendar import WorkCalendar
-from schedules.clock import TAIPEI
-from schedules.occurrences import Occurrence, expand
 from schedules.phrases import Schedule
+from schedules.status import State, count
 from storage import queries
-from storage.models import Item, Plan, ProgressReport, Section, Staff, Status
+from storage.models import Item, Plan, ProgressReport, Section, Staff
 
-# The legend's order; a month holding several occurrences shows the first of these that any of them has.
-STATES = ("overdue", "late", "in_progress", "not_due", "before_tracking", "done")
-RANK = {state: rank for rank, state in enumerate(STATES)}
-LEGEND = ("done", "in_progress", "late", "overdue", "not_due", "before_tracking")
+STATES = tuple(s.value for s in WORST_FIRST)
+LEGEND = tuple(s.value for s in LEGEND_ORDER)
 MONTHS = tuple(range(1, 13))
-
-
-def occurrence_state(due: Due, today: date, tracking_from: date | None) -> str:
-    """Return done, in_progress, late (the owner said 延後), overdue, not_due or before_tracking."""
-    return state_of(due.occ, due.report.status if due.report else None, today, tracking_from)
-
-
-def state_of(occ: Occurrence, status: Status | None, today: date, tracking_from: date | None) -> str:
-    """Return the state of an occurrence whose latest report has the status (None: never reported)."""
-    if status is Status.done:
-        return "done"
-    if status is Status.delayed:
-        return "late"
-    if status is None and tracking_from is not None and occ.due < tracking_from:
-        # Due before the plan was imported: nobody was asked, so it is not called overdue.
-        return "before_tracking"
-    if occ.due < today:
-        return "overdue"
-    if status is Status.in_progress:
-        return "in_progress"
-    return "not_due"
-
-
-def months_of(occ: Occurrence, year: int) -> list[int]:
-    """Return the months of the year an occurrence spans (a window from March to May fills three cells)."""
-    first, last = occ.starts or occ.due, occ.due
-    if last.year < year or first.year > year:
-        return []
-    start = first.month if first.year == year else 1
-    end = last.month if last.year == year else 12
-    return list(range(start, end + 1))
 
 
 @dataclass
@@ -70,6 +38,11 @@ class Cell:
     state: str | None = None
     keys: list[str] = field(default_factory=list)
     marked: bool = False  # the plan marks the month but the schedule was not understood
+
+    @property
+    def mark(self) -> str:
+        """Return the state's symbol (✓, ✓!, ✗, ○, －), so the cell reads without its colour."""
+        return mark(State(self.state)) if self.state else ""
 
 
 @dataclass
@@ -129,10 +102,8 @@ def visible_items(session: Session, who: Asker, plan: Plan) -> list[Item]:
 
 
 def tracking_start(plan: Plan) -> date | None:
-    """Return the day the plan started being tracked (its import), in Taipei."""
-    if plan.imported_at is None:
-        return None
-    return plan.imported_at.astimezone(TAIPEI).date()
+    """Return the plan's own tracking start (set at its first import or by --tracking-from; a re-import keeps it)."""
+    return plan.tracking_from
 
 
 def control_table(session: Session, who: Asker, calendar: WorkCalendar, today: date, filters: Filters = Filters()) -> ControlTable | None:
@@ -147,13 +118,15 @@ def control_table(session: Session, who: Asker, calendar: WorkCalendar, today: d
         items = [i for i in items if i.section_id == filters.section_id]
     if filters.owner_id is not None:
         items = [i for i in items if any(o.id == filters.owner_id for o in i.owners)]
-    tracking = tracking_start(plan)
-    statuses = queries.latest_statuses(session, [i.id for i in items])
+    shown: dict[int, list[Shown]] = {}
+    for d in agenda(session, items, plan.year, calendar):
+        shown.setdefault(d.item.id, []).append(Shown(d, d.state(today, calendar)))
+    tally = count(s.status for own in shown.values() for s in own)
+    counts = {state: getattr(tally, state) for state in LEGEND}
     rows_by_section: dict[int, list[Row]] = {}
-    counts = dict.fromkeys(LEGEND, 0)
     notes = leave_notes(session, plan.office_id, today)
     for item in sorted(items, key=lambda i: (i.section_id, i.position, number_key(i.number))):
-        row = _row(item, statuses, plan.year, calendar, today, tracking, counts)
+        row = _row(item, shown.get(item.id, []), plan.year)
         if notes:  # 請假中，由 X 代理 beside an owner on leave
             row.owners = [with_note(o, notes) for o in item.owners]
         if filters.state and filters.state not in row.states:
@@ -164,31 +137,26 @@ def control_table(session: Session, who: Asker, calendar: WorkCalendar, today: d
     return ControlTable(plan.year, sections, section_choices, owner_choices, counts)
 
 
-def _row(
-    item: Item, statuses: dict[tuple[int, str], Status], year: int, calendar: WorkCalendar, today: date,
-    tracking: date | None, counts: dict[str, int],
-) -> Row:
+def _row(item: Item, shown: list[Shown], year: int) -> Row:
     cells = [Cell(m) for m in MONTHS]
-    schedule = Schedule.from_json(item.schedule) if item.schedule else None
-    occurrences = expand(schedule, year, calendar) if schedule else []
-    for occ in occurrences:
-        state = state_of(occ, statuses.get((item.id, occ.key)), today, tracking)
-        counts[state] += 1
-        for month in months_of(occ, year):
-            cell = cells[month - 1]
-            cell.keys.append(occ.key)
-            if cell.state is None or RANK[state] < RANK[cell.state]:
-                cell.state = state
-    if not occurrences:
+    by_month: dict[int, list[State]] = {}
+    for s in shown:
+        for month in months_of(s.due.occ, year):
+            cells[month - 1].keys.append(s.due.occ.key)
+            by_month.setdefault(month, []).append(s.status.state)
+    for month, states in by_month.items():
+        cells[month - 1].state = month_state(states).value
+    if not shown:
         for month in item.months or []:
             if 1 <= int(month) <= 12:
                 cells[int(month) - 1].marked = True
     owners = [o.name for o in item.owners]
     inactive = [o.name for o in item.owners if not o.active]
+    schedule = Schedule.from_json(item.schedule) if item.schedule else None
     reading = R.reading(schedule) if schedule else ""
     return Row(
-        item.id, item.number, item.title, owners, item.schedule_text, reading, item.schedule_problem, item.status_text, cells,
-        inactive,
+        item.id, item.number, item.title, owners, item.schedule_text, reading, item.schedule_problem,
+        "\n".join(status_lines(shown)), cells, inactive,
     )
 
 
@@ -217,12 +185,11 @@ def month_view(session: Session, who: Asker, item_id: int, month: int, calendar:
     item = session.get(Item, item_id)
     if item is None or not access.sees_progress(who, item) or month not in MONTHS:
         return None
-    tracking = tracking_start(item.plan)
     dues = [d for d in agenda(session, [item], item.plan.year, calendar) if month in months_of(d.occ, item.plan.year)]
     history = _reports(session, item.id, [d.occ.key for d in dues])
     views = [
         OccurrenceView(
-            d, occurrence_state(d, today, tracking), history.get(d.occ.key, []),
+            d, d.state(today, calendar).state.value, history.get(d.occ.key, []),
             reminder_log.sent_for(session, item.id, d.occ.key, d.occ.starts or d.occ.due, d.occ.due),
         )
         for d in dues

@@ -32,7 +32,7 @@ from handlers.texts import leave as L
 from handlers.texts import reminders as T
 from handlers.texts import review as RV
 from schedules.dates import format_date
-from schedules.planner import DEFAULT_POLICY, URGENCY, Line, PlannedDelivery
+from schedules.planner import COMPILED_KEYS, DEFAULT_POLICY, URGENCY, Line, PlannedDelivery
 from storage.models import Delivery
 
 PAYLOAD_VERSION = 1
@@ -233,7 +233,7 @@ def _compiled_card(lines: Sequence[Line], export_url: str | None, review_url: st
     rows: list[CardRow] = []
     for ln in lines:
         counts = dict(ln.counts)
-        rows.append(CardRow(ln.section, T.COMPILED_COUNTS.format(**{k: counts.get(k, 0) for k in ("done", "in_progress", "delayed", "missing")})))
+        rows.append(CardRow(ln.section, T.COMPILED_COUNTS.format(**{k: counts.get(k, 0) for k in COMPILED_KEYS})))
         if ln.missing:
             rows.append(CardRow(T.COMPILED_MISSING.format(names="、".join(ln.missing)), tone="alert"))
     if not any(ln.missing for ln in lines):

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from handlers import access, scopes
-from handlers.agenda import Due, agenda
+from handlers.agenda import agenda
 from handlers.commands import is_filler
 from handlers.incoming import Context, Settings
 from handlers.item_cards import occurrence_label
@@ -26,6 +26,7 @@ from handlers.replies import FileLink, Reply, Text
 from handlers.request import Request
 from handlers.review import reasons_of
 from handlers.schedule_readings import cell_reading
+from handlers.status_words import STATE_FILL, Shown, legend_text, mark, month_state, months_of, status_lines
 from handlers.texts import chat as M
 from handlers.texts import readings as R
 from handlers.texts import review as RV
@@ -33,9 +34,10 @@ from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
 from schedules.dates import format_date, roc_year
 from schedules.plan_inputs import calendar_of
+from schedules.status import State
 from storage import export_files, queries
 from storage.export_files import Download
-from storage.models import Item, Plan, ProgressReport, Section, Status
+from storage.models import Item, Plan, Section
 from storage.sheets import Sheet, SheetError, write_workbook
 
 log = logging.getLogger(__name__)
@@ -47,19 +49,30 @@ COLUMN_WIDTHS = [6, 18, 36, 10, 16] + [4] * 12 + [32, 36, 30]
 
 
 def table_sheets(
-    session: Session, plan: Plan, section: Section | None, month: int | None, calendar: WorkCalendar
+    session: Session, plan: Plan, section: Section | None, month: int | None, calendar: WorkCalendar, today: date
 ) -> list[Sheet]:
-    """Return one sheet per section (or the one asked for), laid out like the offices' control tables."""
+    """Return one sheet per section (or the one asked for), laid out like the offices' control tables, as of today.
+
+    Month cells carry their occurrences' state as a mark and a colour, 執行情形 names every overdue and late
+    occurrence (handlers.status_words); a legend line follows the table.
+    """
     office = plan.office
     items = queries.items_of_plan(session, plan.id, section.id if section else None)
-    dues = agenda(session, items, plan.year, calendar)
     reasons = reasons_of(session, [i.id for i in items])
+    shown: dict[int, list[Shown]] = {}
+    for d in agenda(session, items, plan.year, calendar):
+        shown.setdefault(d.item.id, []).append(Shown(d, d.state(today, calendar)))
     sections = [section] if section else queries.sections_of(session, plan.office_id)
     sheets = []
     for sec in sections:
-        own = [i for i in items if i.section_id == sec.id]
-        rows = [_row(i, [d for d in dues if d.item.id == i.id], plan.year, month, reasons) for i in own]
-        rows = [r for r in rows if r is not None]
+        rows, fills = [], {}
+        for item in (i for i in items if i.section_id == sec.id):
+            built = _row(item, shown.get(item.id, []), plan.year, month, reasons)
+            if built is None:
+                continue
+            values, colours = built
+            fills.update({(len(rows), col): colour for col, colour in colours.items()})
+            rows.append(values)
         if not rows and section is None:
             continue
         title = M.EXPORT_SHEET_TITLE.format(
@@ -67,78 +80,64 @@ def table_sheets(
             month=M.EXPORT_SHEET_MONTH.format(month=month) if month else "",
         )
         header = [*M.EXPORT_HEADER, R.EXPORT_READING]
-        sheets.append(Sheet(sec.name, title, header, rows, list(COLUMN_WIDTHS)))
+        notes = [legend_text(), M.EXPORT_AS_OF.format(day=format_date(today))]
+        sheets.append(Sheet(sec.name, title, header, rows, list(COLUMN_WIDTHS), fills=fills, notes=notes))
     return sheets
 
 
-def _row(item: Item, dues: list[Due], year: int, month: int | None, reasons: dict | None = None) -> list[str] | None:
-    months = set(item.months or ()) or _months_of(dues, year)
+FIRST_MONTH_COLUMN = 5  # 編號, 計畫項目, 工作內容, 承辦人, 預定作業時程, then 1月…12月
+
+
+def _row(
+    item: Item, shown: list[Shown], year: int, month: int | None, reasons: dict | None = None
+) -> tuple[list[str], dict[int, str]] | None:
     if month is not None:
-        dues = [d for d in dues if _touches(d, year, month)]
-        if month not in months and not dues:
+        in_month = [s for s in shown if month in months_of(s.due.occ, year)]
+        if month not in (item.months or ()) and not in_month:
             return None
-    marks = [M.EXPORT_MARK if m in months else "" for m in range(1, 13)]
+        shown = in_month
+    marks, colours = _month_cells(item, shown, year)
     owners = M.LIST_SEP.join(o.name for o in item.owners)
     reading = cell_reading(item, year).reading()
-    return [item.number, item.title, item.content, owners, item.schedule_text, *marks, _status_cell(item, dues, reasons or {}),
-            item.kpi, reading]
+    status = "\n".join(status_lines(shown) + _reason_lines(item, shown, reasons or {}))  # live, never a file's old text
+    return [item.number, item.title, item.content, owners, item.schedule_text, *marks, status, item.kpi, reading], colours
 
 
-def _months_of(dues: list[Due], year: int) -> set[int]:
-    """Return the months an item's occurrences cover in the plan year (for items without marks)."""
-    months: set[int] = set()
-    for d in dues:
-        first = d.occ.starts or d.occ.due
-        for m in range(1, 13):
-            if _touches(d, year, m) and first.year <= year:
-                months.add(m)
-    return months
-
-
-def _touches(d: Due, year: int, month: int) -> bool:
-    start = date(year, month, 1)
-    end = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
-    return (d.occ.starts or d.occ.due) <= end and d.occ.due >= start
-
-
-def _status_cell(item: Item, dues: list[Due], reasons: dict) -> str:
-    """Return 執行情形: one line per reported occurrence (status, date, who, note, and the review's 落後原因 /
-    因應對策), else the imported text."""
+def _reason_lines(item: Item, shown: list[Shown], reasons: dict) -> list[str]:
+    """Return the monthly review's 落後原因 / 因應對策 of the item's occurrences that have them."""
     lines = []
-    for d in dues:
-        reason = reasons.get((item.id, d.occ.key))
+    for s in shown:
+        reason = reasons.get((item.id, s.due.occ.key))
         if reason is not None and (reason.cause or reason.remedy):
-            lines.append(RV.EXPORT_REASON.format(label=occurrence_label(d.occ), cause=reason.cause or RV.NOT_WRITTEN,
+            lines.append(RV.EXPORT_REASON.format(label=occurrence_label(s.due.occ), cause=reason.cause or RV.NOT_WRITTEN,
                                                  remedy=reason.remedy or RV.NOT_WRITTEN))
-        if d.report is None:
-            continue
-        status = M.STATUS[d.shown_status]
-        if d.status is Status.in_progress and d.report.percent is not None:
-            status = M.STATUS_PERCENT.format(status=status, percent=d.report.percent)
-        lines.append(M.EXPORT_STATUS_LINE.format(
-            label=occurrence_label(d.occ), status=status, note=_note(d.report.note), by=_reported_by(d.report),
-        ))
-    return "\n".join(lines) or item.status_text
+    return lines
 
 
-def _note(note: str | None) -> str:
-    """Return a report's note on one line after the status (，已完成初稿), or nothing."""
-    flat = " ".join((note or "").split())
-    return M.EXPORT_STATUS_NOTE.format(note=flat) if flat else ""
-
-
-def _reported_by(report: ProgressReport) -> str:
-    """Return when and by whom a report was made (4/8（一） 李冠緯), the day alone when nobody is named."""
-    day = format_date(report.reported_at.astimezone(TAIPEI).date())
-    who = report.staff.name if report.staff else ""
-    return M.EXPORT_STATUS_BY.format(day=day, who=who).strip()
+def _month_cells(item: Item, shown: list[Shown], year: int) -> tuple[list[str], dict[int, str]]:
+    """Return the twelve month cells (a state's mark; ● for a month the plan marks with nothing due in it) and fills."""
+    by_month: dict[int, list[State]] = {}
+    for s in shown:
+        for m in months_of(s.due.occ, year):
+            by_month.setdefault(m, []).append(s.status.state)
+    marked = {int(m) for m in item.months or () if str(m).isdigit()}
+    marks, colours = [], {}
+    for m in range(1, 13):
+        state = month_state(by_month.get(m, []))
+        if state is not None:
+            marks.append(mark(state))
+            colours[FIRST_MONTH_COLUMN + m - 1] = STATE_FILL[state]
+        else:
+            marks.append(M.EXPORT_MARK if m in marked else "")  # a month of work the plan marks, nothing due in it
+    return marks, colours
 
 
 def write_table(
-    session: Session, plan: Plan, path: str | Path, section: Section | None, month: int | None, calendar: WorkCalendar
+    session: Session, plan: Plan, path: str | Path, section: Section | None, month: int | None, calendar: WorkCalendar,
+    today: date,
 ) -> Path | None:
-    """Write the control table to a .ods or .xlsx file; None when no item fits the section and month."""
-    sheets = table_sheets(session, plan, section, month, calendar)
+    """Write the control table as of today to a .ods or .xlsx file; None when no item fits the section and month."""
+    sheets = table_sheets(session, plan, section, month, calendar, today)
     if not sheets:
         return None
     return write_workbook(path, sheets)
@@ -170,7 +169,7 @@ def export(req: Request, ctx: Context) -> list[Reply] | None:
         if section is None:
             return [Text(M.REFUSE_EXPORT)]
     name = section.name if section else M.WHOLE_OFFICE
-    sheets = table_sheets(ctx.session, plan, section, scope.month, ctx.calendar)
+    sheets = table_sheets(ctx.session, plan, section, scope.month, ctx.calendar, ctx.today)
     if not sheets:
         return [Text(M.EXPORT_NO_ITEMS)]
     try:
@@ -234,7 +233,7 @@ def monthly_link(
     plan = queries.latest_plan(session, office_id, month.year)
     if plan is None:
         return None
-    sheets = table_sheets(session, plan, section, month.month, calendar_of(session))
+    sheets = table_sheets(session, plan, section, month.month, calendar_of(session), now.astimezone(TAIPEI).date())
     if not sheets:
         return None
     scope = section.name if section else M.WHOLE_OFFICE

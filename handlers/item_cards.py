@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from handlers import access, postbacks
-from handlers.agenda import UNDONE_TO_NOTHING, Due, agenda, current_occurrence, seen_report
+from handlers.agenda import Due, agenda, current_occurrence, open_occurrence, seen_report
 from handlers.due_text import clip, occurrence_text, owners_text, status_label
 from handlers.incoming import Context
 from handlers.replies import Button, Card, CardRow
@@ -18,7 +18,6 @@ from handlers.texts import review as V
 from schedules.clock import TAIPEI
 from schedules.dates import format_date
 from schedules.occurrences import Occurrence
-from storage import queries
 from storage.models import Item, ProgressReport, Status
 
 NEXT_SHOWN = 3
@@ -43,7 +42,7 @@ def item_card(ctx: Context, who: Asker, item: Item, quick: tuple[Button, ...] = 
     buttons: tuple[Button, ...] = ()
     if access.sees_progress(who, item):
         rows += _progress_rows(ctx, item, dues, today)
-    occ = current_occurrence(item, year, ctx.calendar, today)
+    occ = _current(item, dues, ctx, today)
     if access.may_report(who, item):
         key = occ.key if occ else str(year)
         buttons = report_buttons(item, key, seen_report(ctx.session, item.id, key))
@@ -73,22 +72,32 @@ def _next_text(dues: list[Due], today: date) -> str:
     return "\n".join(occurrence_text(d) for d in ahead)
 
 
+def _current(item: Item, dues: list[Due], ctx: Context, today: date) -> Occurrence | None:
+    """Return the occurrence the card is about: the open or overdue one, as a bare 回報 would name it."""
+    found = open_occurrence(dues, today)
+    return found.occ if found else current_occurrence(item, item.plan.year, ctx.calendar, today)
+
+
 def _progress_rows(ctx: Context, item: Item, dues: list[Due], today: date) -> list[CardRow]:
     rows: list[CardRow] = []
-    current = current_occurrence(item, item.plan.year, ctx.calendar, today)
-    if current is not None:
-        due = next((d for d in dues if d.occ.key == current.key), None)
-        if due is not None:
-            tone = "alert" if due.is_overdue(today) else ("good" if due.done else "normal")
-            rows.append(CardRow(M.CARD_CURRENT, f"{occurrence_text(due)}｜{status_label(due, today)}", tone))
+    current = _current(item, dues, ctx, today)
+    due = next((d for d in dues if current is not None and d.occ.key == current.key), None)
+    if due is not None:
+        tone = "alert" if due.is_overdue(today) else ("good" if due.done else "normal")
+        rows.append(CardRow(M.CARD_CURRENT, f"{occurrence_text(due)}｜{status_label(due, today)}", tone))
     rows += _reason_rows(ctx, item, dues)
-    history = queries.reports_of_item(ctx.session, item.id)
-    if not history or history[0].via == UNDONE_TO_NOTHING:
+    # 最新狀況 is the current occurrence's, or the one just before it (April done, May not yet reported);
+    # never a back-filled older month's.
+    latest = None
+    if due is not None:
+        at = dues.index(due)
+        latest = due.report or (dues[at - 1].report if at > 0 else None)
+    if latest is None:
         rows.append(CardRow(M.CARD_LATEST, M.CARD_NO_REPORT, "muted"))
         return rows
-    rows.append(CardRow(M.CARD_LATEST, report_text(history[0], dues)))
-    if history[0].note:
-        rows.append(CardRow(M.CARD_NOTE, clip(history[0].note, FIELD_LIMIT)))
+    rows.append(CardRow(M.CARD_LATEST, report_text(latest, dues)))
+    if latest.note:
+        rows.append(CardRow(M.CARD_NOTE, clip(latest.note, FIELD_LIMIT)))
     return rows
 
 

@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from handlers import by_person, team
+from handlers import team
 from handlers.agenda import Due
 from handlers.commands import Command
 from handlers.incoming import Context
@@ -77,7 +77,7 @@ def _write(ctx: Context, req: Request, person: Staff, dues: list[Due]) -> None:
     """Put the person's reminder in the outbox (the clock sends it)."""
     today = ctx.today
     asker = req.who.staff
-    dues = by_person.newest_first(dues)  # as the 未回報 list shows them
+    dues = team.overdue_first(today)(dues)  # as the 未回報 list shows them
     lines = [team.unreported_line(d, today) for d in dues[:MAX_LINES]]
     lines += [N.MESSAGE_MORE.format(n=len(dues) - MAX_LINES)] if len(dues) > MAX_LINES else []
     text = N.MESSAGE.format(asker=asker.name, role=W.ROLE[asker.role.value], count=len(dues), lines="\n".join(lines))

@@ -17,6 +17,7 @@ from handlers.agenda import (
     current_occurrence,
     item_occurrences,
     latest_report,
+    open_occurrence,
     seen_report,
 )
 from handlers.commands import StatusSaid, read_status, verbatim
@@ -130,7 +131,27 @@ def _report_on(req: Request, ctx: Context, item: Item, occ: Occurrence, said: Sa
         missed = _missed(ctx, item, occ)
         if missed:
             return ask_occurrence(ctx, item, missed, occ, said.status)
+    done = _done_already(ctx, item, occ)
+    # A bare report never lands on a done occurrence unasked, nor does 完成 again; naming the month with
+    # another status is a deliberate correction (its confirmation says it was done before).
+    if done is not None and (said.which is None or said.status.status == Status.done.value):
+        return done_ask(ctx, item, done, said.status)
     return record(req, ctx, item, occ.key, Status(said.status.status), said.status.percent, said.status.note)
+
+
+def _done_already(ctx: Context, item: Item, occ: Occurrence) -> Due | None:
+    """Return the occurrence when it is already done (a new report on it must be confirmed first)."""
+    this = next((d for d in agenda(ctx.session, [item], item.plan.year, ctx.calendar) if d.occ.key == occ.key), None)
+    return this if this is not None and this.standing is not None and this.standing.done_on is not None else None
+
+
+def done_ask(ctx: Context, item: Item, this: Due, status: StatusSaid) -> list[Reply]:
+    """Ask before recording on an occurrence already done: history is never rewritten silently."""
+    text = M.REPORT_DONE_ASK.format(
+        number=item.number, title=clip(item.title, 30), occ=_short(this.occ), day=format_date(this.standing.done_on),
+    )
+    again = _status_button(ctx, M.BUTTON_RECORD_AGAIN, item, this.occ, status)
+    return [Text(text, (again, postbacks.button(M.BUTTON_KEEP, "card", i=item.id)))]
 
 
 def by_name(req: Request, ctx: Context, plan: Plan) -> list[Reply]:
@@ -215,7 +236,9 @@ def pick_occurrence(ctx: Context, item: Item, which: re.Match | None) -> Occurre
     if not occs:
         return None if which else _whole_year(year)
     if which is None:
-        return current_occurrence(item, year, ctx.calendar, ctx.today)
+        # Never a done one: the open, next or overdue occurrence; when all are done, the current (and it asks).
+        found = open_occurrence(agenda(ctx.session, [item], year, ctx.calendar), ctx.today)
+        return found.occ if found else current_occurrence(item, year, ctx.calendar, ctx.today)
     found = _named(occs, which, year)
     if not found:
         return None

@@ -15,9 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.agenda import Due, agenda, effective
+from schedules import status
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
-from schedules.lights import Light, OccurrenceState, Thresholds, late_days, light, worst
+from schedules.lights import Light, Thresholds, light, worst
+from schedules.status import OccurrenceStatus, Said, State
 from storage import queries
 from storage.models import (
     Item,
@@ -28,19 +30,25 @@ from storage.models import (
     Resolution,
     ReviewDecision,
     Section,
-    Status,
 )
 
 
 @dataclass(frozen=True)
 class Behind:
-    """One occurrence behind schedule in the month: its due, light, working days late and reasons."""
+    """One occurrence behind schedule in the month: its due, its one state, light, working days late and reasons."""
 
     due: Due
+    status: OccurrenceStatus
     light: Light
-    late: int
-    done_on: date | None
     reason: LagReason | None
+
+    @property
+    def late(self) -> int:
+        return self.status.late.working_days if self.status.late else 0
+
+    @property
+    def done_on(self) -> date | None:
+        return self.status.done_on if self.status.done else None
 
 
 @dataclass
@@ -98,60 +106,51 @@ def set_thresholds(session: Session, plan_or_office, limits: Thresholds) -> None
     session.flush()
 
 
-def done_on(due: Due) -> date | None:
-    """Return the day the occurrence was reported done (Taipei), None when it is not done."""
-    if not due.done or due.report is None:
-        return None
-    return due.report.reported_at.astimezone(TAIPEI).date()
-
-
 def reasons_of(session: Session, item_ids: list[int]) -> dict[tuple[int, str], LagReason]:
     rows = session.scalars(select(LagReason).where(LagReason.item_id.in_(item_ids))).all() if item_ids else []
     return {(r.item_id, r.occurrence_key): r for r in rows}
 
 
-def occurrence_light(due: Due, reason: LagReason | None, at: date, calendar: WorkCalendar, limits: Thresholds) -> Light:
-    """Return one occurrence's light on `at` (the one rule, `schedules.lights.light`, over its state)."""
-    state = OccurrenceState(due.occ.due, done_on(due), not due.before_tracking, bool(reason and reason.remedy.strip()))
-    return light(state, at, calendar, limits)
+def occurrence_light(status: OccurrenceStatus, reason: LagReason | None, limits: Thresholds) -> Light:
+    """Return one occurrence's light (the one rule, `schedules.lights.light`, over its one state)."""
+    return light(status, bool(reason and reason.remedy.strip()), limits)
 
 
-def _is_behind(due: Due, done: date | None, at: date, first: date, last: date) -> bool:
-    """Say whether the occurrence counts as behind in the month [first, last] as seen on `at`."""
-    if due.before_tracking or due.occ.due > last:
+def _is_behind(st: OccurrenceStatus, first: date, last: date) -> bool:
+    """Say whether the occurrence counts as behind in the month [first, last]: overdue, done late in or for the
+    month, or reported 延後 before its day."""
+    due = st.occ.due
+    if due > last:
         return False
-    if done is not None:
-        return done > due.occ.due and (first <= done <= last or first <= due.occ.due <= last)
-    if due.occ.due < at:
+    if st.state is State.overdue:
         return True
-    return due.status is Status.delayed and due.occ.due >= first  # reported 延後 before its day
+    if st.state is State.done_late:
+        return first <= st.done_on <= last or first <= due <= last
+    return st.state is State.not_due and st.said is Said.delayed and due >= first
 
 
-def _considered(due: Due, done: date | None, first: date, last: date) -> bool:
+def _considered(st: OccurrenceStatus, first: date, last: date) -> bool:
     """Say whether the occurrence counts for the month's lights: due in it, or due before and still open."""
-    if due.before_tracking or due.occ.due > last:
+    if st.state is State.before_tracking or st.occ.due > last:
         return False
-    return due.occ.due >= first or done is None or done >= first
+    return st.occ.due >= first or not st.done or st.done_on >= first
 
 
 def as_of(session: Session, dues: list[Due], at: date) -> list[Due]:
-    """Return the occurrences with the latest report made by the end of `at` (a review of a past day sees that day)."""
+    """Return the occurrences as their reports stood at the end of `at` (a review of a past day sees that day)."""
     end = datetime.combine(at + timedelta(days=1), time(), TAIPEI)
-    later = [d for d in dues if d.report is not None and d.report.reported_at >= end]
-    if not later:
+    history = queries.report_history(session, {d.item.id for d in dues})
+    if all(row[4] < end for row in history):
         return dues
+    stood = status.standings(row for row in history if row[4] < end)
     rows = session.scalars(
         select(ProgressReport)
-        .where(ProgressReport.item_id.in_({d.item.id for d in later}), ProgressReport.reported_at < end)
+        .where(ProgressReport.item_id.in_({d.item.id for d in dues}), ProgressReport.reported_at < end)
         .order_by(ProgressReport.id)
     ).all()
     then = {(r.item_id, r.occurrence_key): r for r in rows}
-    out = []
-    for d in dues:
-        if d.report is not None and d.report.reported_at >= end:
-            d = replace(d, report=effective(then.get((d.item.id, d.occ.key))))
-        out.append(d)
-    return out
+    key = lambda d: (d.item.id, d.occ.key)  # noqa: E731
+    return [replace(d, report=effective(then.get(key(d))), standing=stood.get(key(d))) for d in dues]
 
 
 def decisions_of(session: Session, item_ids: list[int], year: int, month: int) -> dict[int, ReviewDecision]:
@@ -197,13 +196,12 @@ def month_review(
         behind, considered = [], []
         for due in by_item.get(item.id, ()):
             reason = reasons.get((item.id, due.occ.key))
-            done = done_on(due)
-            lit = occurrence_light(due, reason, at, calendar, limits)
-            if _considered(due, done, first, last):
+            st = due.state(at, calendar)
+            lit = occurrence_light(st, reason, limits)
+            if _considered(st, first, last):
                 considered.append(lit)
-            if _is_behind(due, done, at, first, last):
-                late = late_days(due.occ.due, done or at, calendar)
-                behind.append(Behind(due, lit, late, done, reason))
+            if _is_behind(st, first, last):
+                behind.append(Behind(due, st, lit, reason))
         if considered:
             item_lights[item.id] = worst(considered)
         carried = before.get(item.id) if kept_listing(before.get(item.id)) else None
@@ -233,17 +231,24 @@ def resolutions_of(session: Session, plan: Plan, month: int) -> list[Resolution]
 
 
 def behind_now(session: Session, item: Item, at: date, calendar: WorkCalendar) -> list[Due]:
-    """Return the item's occurrences overdue on `at` or reported 延後 (those a reason is asked for), oldest first."""
-    dues = agenda(session, [item], item.plan.year, calendar)
-    return [d for d in dues if d.is_overdue(at) or (d.status is Status.delayed and not d.before_tracking)]
+    """Return the item's occurrences overdue on `at` or reported 延後 and not done (a reason is asked for), oldest first."""
+    out = []
+    for d in agenda(session, [item], item.plan.year, calendar):
+        st = d.state(at, calendar)
+        if st.state is State.overdue or (st.state is State.not_due and st.said is Said.delayed):
+            out.append(d)
+    return out
 
 
-def latest_followup_status(resolution: Resolution) -> str:
-    """Return the status word of a 決議's follow-up item (its one occurrence's latest report)."""
+def latest_followup_status(resolution: Resolution, today: date, calendar: WorkCalendar) -> str:
+    """Return the state word of a 決議's follow-up item on `today` (its one occurrence, by the status model)."""
     from handlers.texts import words as W
 
     session = Session.object_session(resolution)
-    item = resolution.followup
-    reports = queries.latest_reports(session, [item.id])
-    latest = max(reports.values(), key=lambda r: r.id, default=None)
-    return W.STATUS[latest.status.value] if latest is not None else W.STATUS["not_reported"]
+    dues = agenda(session, [resolution.followup], resolution.followup.plan.year, calendar)
+    if not dues:
+        return W.STATE["not_due"]
+    st = dues[-1].state(today, calendar)
+    if st.state is State.overdue and st.said is not Said.none:
+        return f"{W.STATE['overdue']}（{W.STATUS[st.said.value]}）"
+    return W.STATE[st.state.value]

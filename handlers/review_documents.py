@@ -12,10 +12,12 @@ from handlers.incoming import Settings
 from handlers.review import Behind, MonthReview, ReviewRow, latest_followup_status, month_review
 from handlers.texts import review as V
 from handlers.texts import words as W
+from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
 from schedules.dates import format_date, roc_year
 from schedules.lights import Light
 from schedules.plan_inputs import calendar_of
+from schedules.status import Said, State
 from storage import export_files, queries
 from storage.sheets import Block, DocTable, Document, write_document
 
@@ -65,16 +67,17 @@ def _cells(row: ReviewRow) -> dict[str, str]:
 
 
 def status_text(b: Behind) -> str:
-    """Return 執行情形 of one occurrence: its reported status (and note), how late."""
-    due = b.due
-    if b.done_on is not None:
+    """Return 執行情形 of one occurrence from its one state: what was last said (and its note), how late."""
+    st = b.status
+    if st.state is State.done_late:
         return V.DONE_LATE + V.LATE_BY.format(days=b.late)
-    status = W.STATUS[due.shown_status]
-    if due.report is not None and due.report.percent is not None and due.status.value == "in_progress":
-        status += f" {due.report.percent}%"
-    note = f"，{' '.join(due.report.note.split())}" if due.report is not None and due.report.note else ""
+    said = W.STATUS["not_reported" if st.said is Said.none else st.said.value]
+    if st.said is Said.in_progress and st.percent is not None:
+        said += f" {st.percent}%"
+    report = b.due.report
+    note = f"，{' '.join(report.note.split())}" if report is not None and report.note and st.said is not Said.none else ""
     late = V.LATE_BY.format(days=b.late) if b.late else ""
-    return status + late + note
+    return said + late + note
 
 
 def owners(row: ReviewRow) -> str:
@@ -124,7 +127,7 @@ def section_lines(review: MonthReview) -> list[str]:
     ]
 
 
-def pack_document(review: MonthReview) -> Document:
+def pack_document(review: MonthReview, calendar: WorkCalendar) -> Document:
     """Return the meeting's document: lights by section, red and yellow items, last month's 繼續列管, last 決議."""
     blocks = [Block(V.PACK_LIGHTS, section_lines(review) or [V.PACK_NONE])]
     hot = [r for r in review.rows if r.behind and r.light in (Light.red, Light.yellow)]
@@ -137,7 +140,7 @@ def pack_document(review: MonthReview) -> Document:
     blocks.append(Block(V.PACK_BEHIND, [] if rows else [V.PACK_NONE],
                         DocTable(list(V.PACK_ITEM_HEADER), rows, [4, 9, 22, 9, 7, 24, 24, 9]) if rows else None))
     blocks.append(Block(V.PACK_CARRIED, [_carried_line(r) for r in review.rows if r.carried_from is not None] or [V.PACK_NONE]))
-    blocks.append(Block(V.PACK_RESOLUTIONS, [resolution_line(review, r) for r in review.resolutions] or [V.PACK_NONE]))
+    blocks.append(Block(V.PACK_RESOLUTIONS, [resolution_line(review, r, calendar) for r in review.resolutions] or [V.PACK_NONE]))
     blocks.append(Block(V.LEGEND_TITLE, legend(review)))
     return Document(_title(review, V.PACK_TITLE), _subtitle(review), blocks)
 
@@ -153,12 +156,12 @@ def _carried_line(row: ReviewRow) -> str:
                                       light=light_text(row.light), since=since)
 
 
-def resolution_line(review: MonthReview, resolution) -> str:
+def resolution_line(review: MonthReview, resolution, calendar: WorkCalendar) -> str:
     """Return one 決議 and where its follow-up stands (its latest report, as the plan's items are shown)."""
     if resolution.followup is None or resolution.owner is None or resolution.due is None:
         return V.PACK_RESOLUTION_PLAIN.format(text=resolution.text)
     return V.PACK_RESOLUTION_LINE.format(text=resolution.text, owner=resolution.owner.name, due=format_date(resolution.due),
-                                         status=latest_followup_status(resolution))
+                                         status=latest_followup_status(resolution, review.at, calendar))
 
 
 def monthly_link(
@@ -170,13 +173,13 @@ def monthly_link(
         return None
     found = month_review(session, plan, month.month, now.astimezone(TAIPEI).date(), calendar_of(session), section_id)
     with tempfile.TemporaryDirectory(prefix="planbot-review-") as folder:
-        data = write(found, Path(folder) / "report.odt").read_bytes()
+        data = write(found, Path(folder) / "report.odt", calendar_of(session)).read_bytes()
     name = V.REPORT_TITLE.format(roc=roc_year(plan.year), month=month.month) + ".odt"
     token = export_files.store(session, data, name, now, now + LINK_LIFETIME)
     queries.audit(session, now, "clock", "review.report", file=name)
     return f"{settings.public_url.rstrip('/')}/files/{token}"
 
 
-def write(review: MonthReview, path: Path, pack: bool = False) -> Path:
+def write(review: MonthReview, path: Path, calendar: WorkCalendar, pack: bool = False) -> Path:
     """Write the report (or the pack) to `path`, as .odt, .docx or .pdf by its suffix."""
-    return write_document(path, pack_document(review) if pack else report_document(review))
+    return write_document(path, pack_document(review, calendar) if pack else report_document(review))

@@ -21,42 +21,35 @@ from handlers.texts import leave as LT
 from handlers.texts import tracking as T
 from schedules.calendar import WorkCalendar
 from schedules.dates import format_date
+from schedules.status import Counts, OccurrenceStatus, State, count, in_period
 from storage import queries
-from storage.models import Item, Plan, Section, Status
+from storage.models import Plan, Section
 
 COMING_DAYS = 14
+PEOPLE_ROWS = 6  # people named on a section's card; the 全所 card has a row per section instead
 
 
 @dataclass
 class Summary:
-    """The numbers of one summary card; items are counted once each, however often they recur."""
+    """The numbers of one summary card, counted by occurrence with the one status model (schedules.status)."""
 
     section: str
     start: date
     end: date
     today: date
-    items: int = 0
-    done: int = 0
-    in_progress: int = 0
-    overdue: int = 0
-    due_next_14_days: int = 0
-    before_tracking: int = 0
+    counts: Counts = field(default_factory=Counts)
+    # Items with something due in the next 14 days; None for a period that ended before today.
+    due_next_14_days: int | None = None
     tracking_from: date | None = None
-    not_reported: int = 0
     overdue_items: list[Due] = field(default_factory=list)  # each overdue item's latest overdue occurrence
     overdue_times: dict[int, int] = field(default_factory=dict)  # item id -> how many of its occurrences are overdue
     sections: list[Summary] = field(default_factory=list)
+    people: list[tuple[str, Counts]] = field(default_factory=list)  # by owner (an item's every owner counts it)
     on_leave: dict[str, str] = field(default_factory=dict)  # owner on leave today -> 請假中，由 X 代理
 
     @property
-    def pending(self) -> int:
-        """Return the items neither done, in progress nor overdue (their occurrences are still ahead)."""
-        return self.items - self.done - self.in_progress - self.overdue
-
-    @property
-    def completion(self) -> float:
-        """Return done / items (0 when nothing is active), rounded to three places."""
-        return round(self.done / self.items, 3) if self.items else 0.0
+    def before_tracking(self) -> int:
+        return self.counts.before_tracking
 
     def to_json(self) -> dict:
         """Return the card's numbers as plain JSON (for `planbot summary --json`)."""
@@ -65,14 +58,8 @@ class Summary:
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
             "at": self.today.isoformat(),
-            "items": self.items,
-            "done": self.done,
-            "in_progress": self.in_progress,
-            "overdue": self.overdue,
+            **self.counts.to_json(),
             "due_next_14_days": self.due_next_14_days,
-            "not_reported": self.not_reported,
-            "completion": self.completion,
-            "before_tracking": self.before_tracking,
             "tracking_from": self.tracking_from.isoformat() if self.tracking_from else None,
             "overdue_items": [
                 {"item": d.item.number, "section": d.item.section.name, "title": d.item.title,
@@ -81,10 +68,14 @@ class Summary:
                 for d in self.overdue_items
             ],
         }
+        if self.people:
+            data["people"] = [{"name": name, **c.to_json()} for name, c in self.people]
         if self.on_leave:
             data["on_leave"] = dict(self.on_leave)
         if self.sections:
-            data["sections"] = [{k: v for k, v in s.to_json().items() if k != "overdue_items"} for s in self.sections]
+            data["sections"] = [
+                {k: v for k, v in s.to_json().items() if k not in ("overdue_items", "people")} for s in self.sections
+            ]
         return data
 
 
@@ -100,51 +91,54 @@ def period_of(year: int, month: int | None, today: date) -> tuple[date, date]:
 def summarize(
     session: Session, plan: Plan, section: Section | None, start: date, end: date, today: date, calendar: WorkCalendar
 ) -> Summary:
-    """Count the section's (or the whole plan's) items active between start and end, as of today."""
+    """Count the occurrences of the section's (or the whole plan's) items due between start and end, as of today."""
     items = queries.items_of_plan(session, plan.id, section.id if section else None)
-    result = _count(session, plan, items, section.name if section else M.WHOLE_OFFICE, start, end, today, calendar)
+    dues = agenda(session, items, plan.year, calendar)
+    states = [(d, d.state(today, calendar)) for d in dues]
+    result = _count(states, section.name if section else M.WHOLE_OFFICE, start, end, today, plan.tracking_from)
     notes = leave_notes(session, plan.office_id, today)
     owners = {o.id: o for i in items for o in i.owners}
     result.on_leave = {owners[sid].name: note for sid, note in notes.items() if sid in owners}
+    result.people = _by_person(states, start, end)
     if section is None:
         for sec in queries.sections_of(session, plan.office_id):
-            own = [i for i in items if i.section_id == sec.id]
-            if own:
-                result.sections.append(_count(session, plan, own, sec.name, start, end, today, calendar))
+            own = [(d, st) for d, st in states if d.item.section_id == sec.id]
+            if any(i.section_id == sec.id for i in items):
+                result.sections.append(_count(own, sec.name, start, end, today, plan.tracking_from))
     return result
 
 
-def _count(session, plan, items: list[Item], name: str, start: date, end: date, today: date, calendar) -> Summary:
-    result = Summary(name, start, end, today, tracking_from=plan.tracking_from)
-    dues = agenda(session, items, plan.year, calendar)
-    by_item: dict[int, list[Due]] = {}
-    coming: set[int] = set()
-    for d in dues:
-        if (d.occ.starts or d.occ.due) <= end and d.occ.due >= start:
-            if d.before_tracking:
-                # Not in the rates: nobody was asked about it here (a report brings it back).
-                result.before_tracking += 1
-                continue
-            by_item.setdefault(d.item.id, []).append(d)
-        if today <= d.occ.due < today + timedelta(days=COMING_DAYS) and not d.done:
-            coming.add(d.item.id)
-    for own in by_item.values():
-        late = [d for d in own if d.is_overdue(today)]
-        result.items += 1
-        if not any(d.report for d in own):
-            result.not_reported += 1  # overdue or not: nobody has said anything about it in the period
-        if all(d.done for d in own):
-            result.done += 1
-        elif late:
-            result.overdue += 1
-            result.overdue_items.append(late[-1])
-            result.overdue_times[late[-1].item.id] = len(late)
-        elif any(d.status in (Status.in_progress, Status.delayed, Status.done) for d in own):
-            result.in_progress += 1
-    result.due_next_14_days = len(coming)
+def _count(states: list[tuple[Due, OccurrenceStatus]], name: str, start: date, end: date, today: date,
+           tracking_from: date | None) -> Summary:
+    result = Summary(name, start, end, today, tracking_from=tracking_from)
+    inside = [(d, st) for d, st in states if in_period(d.occ, start, end)]
+    result.counts = count(st for _, st in inside)
+    late: dict[int, list[Due]] = {}
+    for d, st in inside:
+        if st.state is State.overdue:
+            late.setdefault(d.item.id, []).append(d)
+    for own in late.values():
+        result.overdue_items.append(own[-1])
+        result.overdue_times[own[-1].item.id] = len(own)
+    if end >= today:
+        # Only a period still running has a "next 14 days"; a past month says nothing about it.
+        soon = {d.item.id for d, st in states
+                if today <= d.occ.due < today + timedelta(days=COMING_DAYS) and st.state is State.not_due}
+        result.due_next_14_days = len(soon)
     # Newest first: what slipped last is what a chief can still catch.
     result.overdue_items.sort(key=lambda d: (-d.occ.due.toordinal(), d.item.section_id, number_key(d.item.number)))
     return result
+
+
+def _by_person(states: list[tuple[Due, OccurrenceStatus]], start: date, end: date) -> list[tuple[str, Counts]]:
+    mine: dict[str, list[OccurrenceStatus]] = {}
+    for d, st in states:
+        if in_period(d.occ, start, end):
+            for owner in d.item.owners:
+                mine.setdefault(owner.name, []).append(st)
+    people = [(name, count(own)) for name, own in mine.items()]
+    # Most overdue first: the person a chief should call.
+    return sorted(people, key=lambda p: (-p[1].overdue, -p[1].due, p[0]))
 
 
 def summary(req: Request, ctx: Context) -> list[Reply]:
@@ -181,22 +175,26 @@ LEAVE_ROWS = 3  # people on leave named on the card; the rest are counted
 
 
 def summary_card(s: Summary, overdue_command: str) -> Card:
-    """Return the summary card: the counts, each section (全所), the overdue items; its button asks `overdue_command`."""
+    """Return the summary card: the counts, each section (全所) or person, the overdue items; its button asks `overdue_command`."""
     monthly = s.start.day == 1 and s.end == span("this_month", s.start)[1]
     period = M.SUMMARY_MONTH.format(month=s.start.month) if monthly else M.SUMMARY_YEAR
+    c = s.counts
     rows = [
-        CardRow(M.SUMMARY_ITEMS, M.SUMMARY_COUNT.format(n=s.items)),
-        CardRow(M.SUMMARY_DONE, M.SUMMARY_COUNT.format(n=s.done), "good"),
-        CardRow(M.SUMMARY_IN_PROGRESS, M.SUMMARY_COUNT.format(n=s.in_progress)),
-        CardRow(M.SUMMARY_NOT_REPORTED, M.SUMMARY_COUNT.format(n=s.not_reported), "muted"),
-        CardRow(M.SUMMARY_OVERDUE, M.SUMMARY_COUNT.format(n=s.overdue), "alert" if s.overdue else "normal"),
-        CardRow(M.SUMMARY_NEXT_14, M.SUMMARY_COUNT.format(n=s.due_next_14_days)),
-        CardRow(M.SUMMARY_COMPLETION, M.SUMMARY_RATE.format(rate=M.percent(s.completion), done=s.done, items=s.items)),
+        CardRow(M.SUMMARY_DUE, M.SUMMARY_TIMES.format(n=c.due)),
+        CardRow(M.SUMMARY_DONE_ON_TIME, M.SUMMARY_TIMES.format(n=c.done_on_time), "good"),
+        CardRow(M.SUMMARY_DONE_LATE, M.SUMMARY_TIMES.format(n=c.done_late)),
+        CardRow(M.SUMMARY_OVERDUE, _overdue_value(c), "alert" if c.overdue else "normal"),
+        CardRow(M.SUMMARY_NOT_REPORTED, M.SUMMARY_TIMES.format(n=c.not_reported), "muted"),
     ]
+    if c.not_due:
+        rows.append(CardRow(M.SUMMARY_NOT_DUE, M.SUMMARY_TIMES.format(n=c.not_due), "muted"))
+    if s.due_next_14_days is not None:
+        rows.append(CardRow(M.SUMMARY_NEXT_14, M.SUMMARY_COUNT.format(n=s.due_next_14_days)))
+    rows.append(CardRow(M.SUMMARY_COMPLETION, _rates(c)))
     if s.before_tracking and s.tracking_from:
         rows.append(CardRow(T.BEFORE_TRACKING_ROW.format(day=format_date(s.tracking_from)),
                             T.BEFORE_TRACKING_COUNT.format(count=s.before_tracking), "muted"))
-    if not s.items:
+    if not c.due and not c.not_due:
         rows.append(CardRow(M.SUMMARY_NONE, tone="muted"))
     away = sorted(s.on_leave.items())
     rows += [CardRow(name, note, "muted") for name, note in away[:LEAVE_ROWS]]
@@ -205,11 +203,14 @@ def summary_card(s: Summary, overdue_command: str) -> Card:
     if s.sections:
         rows.append(CardRow(M.SUMMARY_SECTIONS_HEADER))
         rows += [_section_row(sec) for sec in s.sections]
+    elif s.people:
+        rows.append(CardRow(M.SUMMARY_PEOPLE_HEADER))
+        rows += [_person_row(name, pc) for name, pc in s.people[:PEOPLE_ROWS]]
     quick: tuple[Button, ...] = ()
     if s.overdue_items:
         rows.append(CardRow(M.SUMMARY_OVERDUE_HEADER, tone="alert"))
         room = MAX_CARD_ROWS - len(rows)
-        shown = s.overdue_items if len(s.overdue_items) <= room else s.overdue_items[: room - 1]
+        shown = s.overdue_items if len(s.overdue_items) <= room else s.overdue_items[: max(room - 1, 0)]
         rows += [_overdue_row(d, s.overdue_times[d.item.id], bool(s.sections), s.on_leave) for d in shown]
         if len(shown) < len(s.overdue_items):
             rows.append(CardRow(M.SUMMARY_OVERDUE_MORE.format(n=len(s.overdue_items) - len(shown), scope=s.section), tone="muted"))
@@ -217,14 +218,38 @@ def summary_card(s: Summary, overdue_command: str) -> Card:
         quick = (Button(asked, text=asked),)
     title = M.SUMMARY_TITLE.format(scope=s.section, period=period)
     subtitle = M.SUMMARY_SUBTITLE.format(dates=M.span_text(s.start, s.end), today=format_date(s.today))
-    return Card(title, subtitle, tuple(rows), alt_text=title, quick_replies=quick)
+    return Card(title, subtitle, tuple(rows[:MAX_CARD_ROWS]), alt_text=title, quick_replies=quick)
+
+
+def _overdue_value(c: Counts) -> str:
+    """Return 逾期's value with what the reported ones last said (進行中 1、延後 1); 未回報 has its own row."""
+    text = M.SUMMARY_TIMES.format(n=c.overdue)
+    parts = [M.SUMMARY_PART.format(word=word, n=n) for word, n in (
+        (M.STATUS["in_progress"], c.in_progress),
+        (M.STATUS["delayed"], c.delayed), (M.STATUS["not_started"], c.not_started)) if n]
+    return M.SUMMARY_OVERDUE_PARTS.format(total=text, parts=M.LIST_SEP.join(parts)) if parts else text
+
+
+def _rates(c: Counts) -> str:
+    """Return 完成率 and 如期率, or that nothing has fallen due yet (never a bare 0%)."""
+    if c.completion is None:
+        return M.SUMMARY_NOTHING_DUE
+    return M.SUMMARY_RATES.format(
+        rate=M.percent(c.completion), done=c.done, due=c.due, on_time=M.percent(c.on_time or 0.0),
+    )
 
 
 def _section_row(sec: Summary) -> CardRow:
-    if not sec.items:
+    c = sec.counts
+    if not c.due and not c.not_due:
         return CardRow(sec.section, M.SUMMARY_SECTION_EMPTY, "muted")
-    text = M.SUMMARY_SECTION_ROW.format(done=sec.done, items=sec.items, overdue=sec.overdue)
-    return CardRow(sec.section, text, "alert" if sec.overdue else "normal")
+    text = M.SUMMARY_SECTION_ROW.format(done=c.done, due=c.due, overdue=c.overdue)
+    return CardRow(sec.section, text, "alert" if c.overdue else "normal")
+
+
+def _person_row(name: str, c: Counts) -> CardRow:
+    text = M.SUMMARY_SECTION_ROW.format(done=c.done, due=c.due, overdue=c.overdue)
+    return CardRow(name, text, "alert" if c.overdue else "normal")
 
 
 def _overdue_row(d: Due, times: int, with_section: bool, on_leave: dict[str, str] | None = None) -> CardRow:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -14,6 +15,7 @@ from handlers.request import Request
 from handlers.texts import chat as M
 from handlers.texts import nudges as N
 from schedules.dates import format_date
+from schedules.status import OccurrenceStatus, Said, State
 from storage import queries
 from storage.invites import create_invite
 from storage.models import Role, Staff
@@ -34,7 +36,7 @@ def not_reported(req: Request, ctx: Context) -> list[Reply]:
     span = format_date(since)
     if not dues:
         return [Text(M.NOT_REPORTED_NONE.format(whose=whose, span=span))]
-    grouped, counts = by_person.entries(dues)
+    grouped, counts = by_person.entries(dues, overdue_first(today))
     people = len({(e.section, e.person) for e in grouped})
     page = paging.page_of(grouped, req.page)
     lines = [M.NOT_REPORTED_HEADER.format(whose=whose, span=span, count=len(dues), people=people)]
@@ -76,11 +78,24 @@ def unreported(req: Request, ctx: Context) -> Unreported | list[Reply]:
     items = queries.items_of_plan(ctx.session, opened.plan.id, scope.section.id if scope.section else None)
     today = ctx.today
     since = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    dues = [
-        d for d in agenda(ctx.session, items, opened.plan.year, ctx.calendar, start=since)
-        if d.report is None and (d.occ.due < today or d.is_active(today))
-    ]
+    dues = [d for d in agenda(ctx.session, items, opened.plan.year, ctx.calendar, start=since)
+            if _unreported(d.state(today, ctx.calendar), today)]
     return Unreported(scope, dues, since)
+
+
+def _unreported(st: OccurrenceStatus, today: date) -> bool:
+    """Say whether 未回報 lists it: nobody reported, and it is overdue, due today or a window open today."""
+    if st.said is not Said.none:
+        return False
+    return st.state is State.overdue or (st.state is State.not_due and (st.occ.due == today or st.open))
+
+
+def overdue_first(today: date) -> Callable[[list[Due]], list[Due]]:
+    """Return how 未回報 orders one person's lines: overdue first (newest first), then what is due or open."""
+    def order(dues: list[Due]) -> list[Due]:
+        late = by_person.newest_first([d for d in dues if d.occ.due < today])
+        return late + sorted((d for d in dues if d.occ.due >= today), key=lambda d: d.occ.due)
+    return order
 
 
 def unreported_line(due: Due, today: date) -> str:

@@ -1,4 +1,4 @@
-"""The review's lights (燈號): one rule from an occurrence's state to 綠 / 黃 / 紅 / 完成, and the worst of many.
+"""The review's lights (燈號): one rule from an occurrence's one state (schedules.status) to 綠 / 黃 / 紅 / 完成.
 
 No official Taiwanese thresholds exist, so they are the office's setting (`Thresholds`, kept in the office's
 settings); planbot's own defaults: an overdue occurrence is 黃 from its first working day late and 紅 after
@@ -10,9 +10,8 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
 
-from schedules.calendar import WorkCalendar
+from schedules.status import OccurrenceStatus, State
 
 SETTINGS_KEY = "review_lights"
 MAX_DAYS = 60
@@ -59,31 +58,20 @@ class Thresholds:
         return cls() if found.problem() else found
 
 
-@dataclass(frozen=True)
-class OccurrenceState:
-    """What the light of one occurrence depends on (read from the status of its latest report)."""
-
-    due: date
-    done_on: date | None  # the day it was reported done (None: not done)
-    tracked: bool = True  # False: due before the office tracked the plan here, and never reported
-    has_remedy: bool = False
-
-
-def late_days(due: date, day: date, calendar: WorkCalendar) -> int:
-    """Return the working days after `due` up to `day` (0 when `day` is not after it)."""
-    return calendar.working_days_between(due + timedelta(days=1), day) if day > due else 0
-
-
-def light(state: OccurrenceState, today: date, calendar: WorkCalendar, limits: Thresholds) -> Light:
-    """Return the occurrence's light on `today`."""
-    if state.done_on is not None:
-        return Light.yellow if late_days(state.due, state.done_on, calendar) > 0 else Light.done
-    if not state.tracked or state.due >= today:
+def light(status: OccurrenceStatus, has_remedy: bool, limits: Thresholds) -> Light:
+    """Return an occurrence's light from its one state (schedules.status) and whether it has a 因應對策."""
+    if status.state is State.done_on_time:
+        return Light.done
+    if status.state is State.done_late:
+        return Light.yellow
+    if status.state is not State.overdue or status.late is None:
+        return Light.green  # not yet due, or due before the office tracked the plan here
+    late = status.late.working_days
+    if late <= limits.yellow_days:
         return Light.green
-    late = late_days(state.due, today, calendar)
-    if late > limits.red_days or not state.has_remedy:
-        return Light.red if late > limits.yellow_days else Light.green
-    return Light.yellow if late > limits.yellow_days else Light.green
+    if late > limits.red_days or not has_remedy:
+        return Light.red
+    return Light.yellow
 
 
 def worst(lights: Iterable[Light]) -> Light:

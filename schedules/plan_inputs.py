@@ -22,6 +22,7 @@ from schedules.planner import (
     SectionInfo,
     policy_for,
 )
+from schedules.status import standings
 from storage import leave, queries
 from storage.models import Delivery, Item, Office, Staff
 
@@ -53,8 +54,9 @@ def _office(session: Session, office: Office, calendar: WorkCalendar, today: dat
         plan = queries.plan_for(session, office.id, year)
         if plan is not None:
             items.extend(_item(i, year, calendar) for i in queries.items_of_plan(session, plan.id))
-    latest = queries.latest_reports(session, [i.id for i in items])
-    reports = {key: Report(r.status.value, r.reported_at.astimezone(TAIPEI).date()) for key, r in latest.items()}
+    # What the reports amount to (schedules.status): a report taken back with 撤銷 counts as none.
+    stood = standings(queries.report_history(session, [i.id for i in items]))
+    reports = {key: Report(st.said.value, st.last_day, st.percent, st.done_on) for key, st in stood.items()}
     absences, covered = _leaves(session, office.id, people, today)
     return OfficeData(
         office.id, office.name, sections, people, tuple(items), reports, policy_for(office.settings),

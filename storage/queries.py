@@ -209,6 +209,22 @@ def latest_reports(session: Session, item_ids: Iterable[int]) -> dict[tuple[int,
     return {(r.item_id, r.occurrence_key): r for r in rows}
 
 
+def report_history(session: Session, item_ids: Iterable[int]) -> list[tuple]:
+    """Return (item id, occurrence key, status, percent, reported_at, via) of every report on the items, oldest first."""
+    ids = list(item_ids)
+    if not ids:
+        return []
+    rows = session.execute(
+        select(
+            ProgressReport.item_id, ProgressReport.occurrence_key, ProgressReport.status, ProgressReport.percent,
+            ProgressReport.reported_at, ProgressReport.via,
+        )
+        .where(ProgressReport.item_id.in_(ids))
+        .order_by(ProgressReport.id)
+    )
+    return [tuple(r) for r in rows]
+
+
 def reports_of_item(session: Session, item_id: int) -> list[ProgressReport]:
     """Return an item's report history, newest first."""
     return list(

@@ -218,7 +218,7 @@ def test_reporting_a_cell_needs_the_form_token_and_records_like_the_chat(console
         assert report.staff.name == COORDINATOR
     table = text_of(client.get("/console/"))
     row = re.search(rf'<tr data-item="{item}">(.*?)</tr>', table, re.S).group(1)
-    assert 'data-month="4" data-state="done"' in row
+    assert 'data-month="4" data-state="done_on_time"' in row
 
 
 def test_planbot_console_link_prints_a_working_link(console, monkeypatch, capsys):

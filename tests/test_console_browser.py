@@ -109,7 +109,7 @@ def test_coordinator_signs_in_reports_a_cell_and_sees_its_colour_change(console_
         expect(page.get_by_role("status")).to_contain_text("已記錄")
         expect(page.locator("li", has_text="已全數設置")).to_contain_text("簡心怡")
         page.get_by_role("link", name="回年度管制表").click()
-        expect(row.locator("td[data-month='4']")).to_have_attribute("data-state", "done")
+        expect(row.locator("td[data-month='4']")).to_have_attribute("data-state", "done_on_time")
         page.screenshot(path=str(Path(SCREENSHOT_DIR or tmp_path) / "console-year-table.png"))
         # A typhoon closes the office on Monday 4/8: the preview names the deadline it moves, then it is saved.
         page.get_by_role("link", name="行事曆").click()

@@ -95,16 +95,17 @@ def test_summary_json_has_the_card_numbers(run):
     code, out, err = run("summary", "--section", "戶籍資料課", "--month", "3", "--at", "2024-04-08", "--json")
     assert code == 0, err
     data = json.loads(out)
-    assert {k: data[k] for k in ("section", "items", "done", "in_progress", "overdue", "due_next_14_days")} == {
-        "section": "戶籍資料課", "items": 11, "done": 1, "in_progress": 0, "overdue": 9, "due_next_14_days": 1,
+    wanted = ("section", "due", "done_on_time", "done_late", "overdue", "not_reported", "in_progress", "due_next_14_days")
+    assert {k: data[k] for k in wanted} == {
+        "section": "戶籍資料課", "due": 10, "done_on_time": 0, "done_late": 1, "overdue": 9, "not_reported": 9,
+        "in_progress": 0, "due_next_14_days": None,  # March is over
     }
-    assert data["completion"] == 0.091
+    assert data["completion"] == 0.1 and data["on_time"] == 0.0
     eleven = next(o for o in data["overdue_items"] if o["item"] == "11")
     assert eleven == {"item": "11", "section": "戶籍資料課", "title": "門牌指標設置及定期巡查管理", "due": "2024-03-05",
                       "overdue_times": 1, "owners": ["李冠緯"]}
     assert data["overdue_items"][0]["due"] == "2024-03-29"  # newest first
-    assert data["not_reported"] == 10
-    assert len(data["overdue_items"]) == 9
+    assert sum(o["overdue_times"] for o in data["overdue_items"]) == data["overdue"]
 
 
 def test_summary_of_the_office_lists_sections(run):
@@ -112,7 +113,8 @@ def test_summary_of_the_office_lists_sections(run):
     data = json.loads(out)
     assert data["section"] == "全所" and data["start"] == "2024-01-01" and data["end"] == "2024-04-08"
     assert [s["section"] for s in data["sections"]] == ["戶籍登記課", "戶籍資料課", "行政庶務課", "人事室"]
-    assert data["items"] == sum(s["items"] for s in data["sections"])
+    for field in ("due", "done_on_time", "done_late", "overdue", "not_reported", "not_due"):
+        assert data[field] == sum(s[field] for s in data["sections"])
     code, out, _ = run("summary", "--at", "2024-04-08", "--month", "三月")
     assert out.startswith("【全所 3月進度摘要】")
     code, _, err = run("summary", "--section", "民政課", "--at", "2024-04-08")

@@ -60,12 +60,17 @@ def test_chief_gets_ods_and_xlsx_links_of_the_section(talk, tmp_path):
         assert rows[1][:5] == ["編號", "計畫項目", "工作內容", "承辦人", "預定作業時程"]
         assert rows[1][5:17] == MONTHS and rows[1][17:20] == ["執行情形", "考核指標", "時程讀法"]
         by_number = {r[0]: r for r in rows[2:]}
-        assert by_number["12"][3] == "李冠緯、劉宗佑" and by_number["12"][5:17] == ["●"] * 12
-        assert by_number["12"][17] == "4月：進行中 50%，已拍照上傳一半（4/8（一） 李冠緯）"
-        assert by_number["1"][5:17] == ["", "", "●", "●", "●"] + [""] * 7  # 3-5月
+        # Each month carries its occurrence's state: ✗ 逾期 (January to March, never reported), ○ 未到期.
+        assert by_number["12"][3] == "李冠緯、劉宗佑" and by_number["12"][5:17] == ["✗"] * 3 + ["○"] * 9
+        assert by_number["12"][17] == "\n".join(
+            [f"{m}月：逾期未回報" for m in (1, 2, 3)] + ["4月：進行中 50%，已拍照上傳一半（4/8（一） 李冠緯）"]
+        )
+        assert by_number["1"][5:17] == ["", "", "○", "○", "○"] + [""] * 7  # 3-5月, open and not yet due
+        assert rows[-2][0] == "圖例：✓ 如期完成　✓! 逾期完成　✗ 逾期　○ 未到期　－ 追蹤前"
+        assert rows[-1][0] == "狀態統計至 4/8（一）"
         # the reading beside the phrase as written, in the last column
         assert by_number["11"][4] == "每月5日前" and by_number["11"][19] == "每月 5 日前（遇假日順延至次一工作日）"
-        assert len(rows) - 2 == 15
+        assert len(rows) - 4 == 15
 
 
 def test_coordinator_gets_one_sheet_per_section(talk, tmp_path):
@@ -125,5 +130,37 @@ def test_the_status_cell_reads_as_one_sentence_per_occurrence(talk, tmp_path):
     talk.send(STAFF_DATA, "回報 11 4月 完成")
     [(_, rows)] = read_sheets(exported(talk, links(talk, CHIEF_DATA)[1], tmp_path))
     by_number = {r[0]: r for r in rows[2:]}
-    assert by_number["12"][17] == "4月：進行中 50%，已完成初稿 待校對（4/8（一） 李冠緯）"
-    assert by_number["11"][17] == "4月：已完成（4/8（一） 李冠緯）"
+    assert by_number["12"][17].splitlines()[-1] == "4月：進行中 50%，已完成初稿 待校對（4/8（一） 李冠緯）"
+    assert by_number["11"][17].splitlines()[-1] == "4月：已完成（4/8（一） 李冠緯）"
+
+
+def test_status_names_every_overdue_and_late_occurrence_with_marks(talk, tmp_path):
+    """執行情形 and the month cells as of the day of export: on time, late (how late), overdue (how late, last said)."""
+    talk.at("2024-01-03 10:00")
+    talk.send(STAFF_DATA, "回報 11 1月 完成")
+    talk.at("2024-02-20 10:00")
+    talk.send(STAFF_DATA, "回報 11 2月 完成")
+    talk.at("2024-03-10 10:00")
+    talk.send(STAFF_DATA, "回報 11 3月 50% 等民政局回函")
+    talk.at("2024-04-08 09:00")
+    [(_, rows)] = read_sheets(exported(talk, links(talk, CHIEF_DATA)[1], tmp_path))
+    eleven = {r[0]: r for r in rows[2:]}["11"]
+    assert eleven[17].splitlines() == [
+        "1月：已完成（1/3（三） 李冠緯）",
+        "2月：逾期完成（逾 15 天，2/20（二） 李冠緯）",
+        "3月：逾期 34 天，進行中 50%，等民政局回函（3/10（日） 李冠緯）",
+    ]
+    assert eleven[5:10] == ["✓", "✓!", "✗", "○", "○"]
+
+
+def test_month_cells_are_filled_with_the_state_colour(talk, tmp_path):
+    from openpyxl import load_workbook
+
+    talk.send(STAFF_DATA, "回報 11 4月 完成")
+    path = exported(talk, links(talk, CHIEF_DATA)[1], tmp_path)
+    ws = load_workbook(path)["戶籍資料課"]
+    row = next(r for r in ws.iter_rows(min_row=3) if r[0].value == "11")
+    fills = [c.fill.fgColor.rgb[-6:] for c in row[5:9]]
+    assert fills == ["F2A3A3", "F2A3A3", "F2A3A3", "B7E1B0"]  # 逾期 ×3, 4月 如期完成
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.print_title_rows == "$2:$2"  # the header row repeats on every page

@@ -130,8 +130,12 @@ def test_report_with_no_number_lists_my_items(talk):
 
 
 def test_owners_their_chief_and_the_coordinator_may_report(talk):
-    for who in (STAFF_DATA, STAFF_DATA_2, CHIEF_DATA, COORDINATOR):
-        assert read(talk.send(who, "回報 戶籍資料課 12 4月 完成")).startswith("已記錄 ✅")
+    assert read(talk.send(STAFF_DATA, "回報 戶籍資料課 12 4月 完成")).startswith("已記錄 ✅")
+    for who in (STAFF_DATA_2, CHIEF_DATA, COORDINATOR):
+        # April is done already: 完成 again is asked first, then recorded on 再記一筆.
+        [ask] = talk.send(who, "回報 戶籍資料課 12 4月 完成")
+        assert ask.text == "12 門牌點位及上傳管理 的 4月 已於 4/8（一） 完成，要再記一筆嗎？"
+        assert read(talk.tap(who, ask.quick_replies[0].data)).startswith("已記錄 ✅")
     assert [r.staff.name for r in reports(talk, item(talk, "戶籍資料課", "12"))] == [STAFF_DATA, STAFF_DATA_2, CHIEF_DATA, COORDINATOR]
 
 
@@ -259,8 +263,9 @@ def test_a_month_that_does_not_exist_is_said_not_kept_as_a_note(talk):
 def test_notes_are_stored_as_typed(talk):
     it = item(talk, "戶籍資料課", "12")
     talk.send(STAFF_DATA, "回報 12 4月 完成 陳核，核銷（ＯＫ）")
-    talk.send(STAFF_DATA, "回報 12 4月 完成了")
-    talk.send(STAFF_DATA, "回報 12 4月 完成。謝謝")
+    for again in ("回報 12 4月 完成了", "回報 12 4月 完成。謝謝"):
+        [ask] = talk.send(STAFF_DATA, again)  # done already: asked first
+        talk.tap(STAFF_DATA, ask.quick_replies[0].data)
     talk.send(STAFF_DATA, "回報 12 4月 延後：等　民政局回函，謝謝")
     notes = [r.note for r in reports(talk, it)]
     assert notes == ["陳核，核銷（ＯＫ）", "", "", "等　民政局回函，謝謝"]
@@ -386,3 +391,34 @@ def test_an_old_button_asks_before_replacing_a_newer_report(talk):
     # A digest button (no report seen) that would say the same as the newest report just records.
     talk.tap(STAFF_DATA, f"a=report&i={it.id}&o=2024-04&s=delayed")
     assert [r.status for r in reports(talk, it)] == [Status.done, Status.delayed, Status.delayed]
+
+
+def test_a_report_on_a_done_occurrence_asks_first_and_a_bare_one_goes_to_the_open_one(talk):
+    """History is never rewritten silently: 完成 again asks; a bare 回報 goes to the open or overdue occurrence."""
+    it = item(talk, "戶籍資料課", "1")  # 到校受理: one window, 3-5月
+    talk.at("2024-05-20 10:00")
+    assert read(talk.send(STAFF_DATA, "回報 1 完成")).startswith("已記錄 ✅")
+    talk.at("2024-12-06 10:00")
+    [ask] = talk.send(STAFF_DATA, "回報 1 完成")
+    assert ask.text.endswith("的 3-5月 已於 5/20（一） 完成，要再記一筆嗎？")
+    assert [b.label for b in ask.quick_replies] == ["再記一筆", "不用，看目前狀況"]
+    assert len(reports(talk, it)) == 1  # nothing written until confirmed
+    talk.tap(STAFF_DATA, ask.quick_replies[0].data)
+    assert len(reports(talk, it)) == 2
+    # The occurrence still reads as done on 5/20, on time: a second 完成 never moves the day it was done.
+    from handlers.exports import table_sheets
+
+    [sheet] = table_sheets(talk.session, it.plan, it.section, None, talk.context().calendar, talk.context().today)
+    row = next(r for r in sheet.rows if r[0] == "1")
+    assert row[17] == "3-5月：已完成（5/20（一） 李冠緯）"
+
+    # 12 (每月): March back-filled in December goes to March; a bare 完成 goes to December, the open one.
+    twelve = item(talk, "戶籍資料課", "12")
+    talk.send(STAFF_DATA, "回報 12 3月 完成")
+    [card] = talk.send(STAFF_DATA, "查 戶籍資料課 12")
+    rows = {r.label: r.value for r in card.rows}
+    assert rows["本次作業"].startswith("12月") and not rows["最新狀況"].startswith("3月")
+    [ask] = talk.send(STAFF_DATA, "回報 12 完成")  # earlier months are overdue: it asks which, December last
+    assert ask.quick_replies[-1].label == "12月" and "3月" not in [b.label for b in ask.quick_replies]
+    talk.tap(STAFF_DATA, ask.quick_replies[-1].data)
+    assert [r.occurrence_key for r in reports(talk, twelve)][-1] == "2024-12"

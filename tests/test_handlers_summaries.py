@@ -31,6 +31,12 @@ def rows(card: Card) -> dict[str, str]:
     return {r.label: r.value for r in card.rows}
 
 
+def overdue_rows(card: Card) -> list:
+    """Return the rows under 逾期項目 (one per overdue item)."""
+    labels = [r.label for r in card.rows]
+    return [r for r in card.rows[labels.index("逾期項目") + 1:] if "・" in r.value]
+
+
 def test_chief_gets_the_section_month_card(talk):
     report_march(talk)
     [card] = talk.send(CHIEF_DATA, "摘要 3月")
@@ -38,10 +44,13 @@ def test_chief_gets_the_section_month_card(talk):
     assert card.title == "戶籍資料課 3月進度摘要"
     assert card.subtitle == "3/1（五）～3/31（日）｜統計至 4/8（一）"
     r = rows(card)
-    # 未回報 counts every item nobody reported on in March, overdue ones included (issue 11, point 9).
-    assert (r["本期項目"], r["已完成"], r["進行中"], r["逾期"], r["未回報"]) == ("11 項", "2 項", "1 項", "8 項", "7 項")
-    assert r["14 天內到期"] == "1 項" and r["完成率"] == "18%（2/11）"
-    overdue = [row for row in card.rows if row.tone == "alert" and "・" in row.value]
+    # Counted by occurrence: March's two reports came in April, so both are 逾期完成; 13 said 進行中 and is
+    # overdue, not unreported.
+    assert (r["應完成"], r["如期完成"], r["逾期完成"], r["逾期"], r["未回報"]) == ("10 次", "0 次", "2 次", "8 次（進行中 1）", "7 次")
+    assert r["完成率"] == "20%（2/10），如期 0%"
+    assert "14 天內到期" not in r  # March is over: nothing of it is "due in the next 14 days"
+    assert r["王瑜"] == "完成 0/4・逾期 4" and r["李冠緯"] == "完成 2/3・逾期 1"
+    overdue = overdue_rows(card)
     assert len(overdue) == 8
     assert (overdue[0].label, overdue[0].value) == ("2-2 國民身分證品質控管正確率100%", "3/29（五）・劉宗佑")
     assert any(row.label == "13 到府服務" for row in overdue)
@@ -52,7 +61,7 @@ def test_the_default_period_is_the_year_so_far(talk):
     [card] = talk.send(CHIEF_DATA, "摘要")
     assert card.title == "戶籍資料課 今年至今進度摘要"
     assert card.subtitle.startswith("1/1（一）～4/8（一）")
-    assert rows(card)["本期項目"] == "11 項"
+    assert rows(card)["應完成"] == "30 次" and rows(card)["14 天內到期"] == "1 項"
 
 
 def test_chief_cannot_see_another_section_or_the_office(talk):
@@ -81,7 +90,7 @@ def test_whole_office_has_one_line_per_section(talk):
         [card] = talk.send(who, "摘要 全所 3月")
         r = rows(card)
         assert card.title == "全所 3月進度摘要"
-        assert r["戶籍資料課"] == "完成 2/11・逾期 8"
+        assert r["戶籍資料課"] == "完成 2/10・逾期 8"
         assert r["人事室"] == "本期沒有排定的作業"
         assert len(card.rows) <= 20
         assert any("還有" in row.label and "逾期 全所" in row.label for row in card.rows)
@@ -93,12 +102,13 @@ def test_numbers_add_up_and_match_summarize(talk):
     cal = WorkCalendar(closures=frozenset(), workdays=frozenset())
     start, end = period_of(2024, 3, date(2024, 4, 8))
     whole = summarize(talk.session, plan, None, start, end, date(2024, 4, 8), cal)
-    assert whole.items == sum(s.items for s in whole.sections)
-    assert whole.done == sum(s.done for s in whole.sections) == 2
+    assert whole.counts.due == sum(s.counts.due for s in whole.sections)
+    assert whole.counts.done == sum(s.counts.done for s in whole.sections) == 2
     for s in [whole, *whole.sections]:
-        assert s.done + s.in_progress + s.overdue + s.pending == s.items
-        assert 0 <= s.not_reported <= s.items - s.done
-        assert len(s.overdue_items) == s.overdue
+        c = s.counts
+        assert c.done_on_time + c.done_late + c.overdue == c.due
+        assert c.not_reported + c.in_progress + c.delayed + c.not_started == c.overdue
+        assert sum(s.overdue_times.values()) == c.overdue
 
 
 def test_unknown_arguments_get_the_usage(talk):
@@ -110,8 +120,8 @@ def test_overdue_rows_give_how_many_times_and_the_latest(talk):
     talk.at("2024-12-02 09:00")
     [card] = talk.send(CHIEF_DATA, "摘要")
     r = rows(card)
-    assert r["未回報"] == "14 項" and r["逾期"] == "13 項"
-    values = {row.label: row.value for row in card.rows if row.tone == "alert" and "・" in row.value}
-    assert values["11 門牌指標設置及定期巡查管理"] == "11 次，最近 11/5（二）・李冠緯"
-    overdue = [row for row in card.rows if row.tone == "alert" and "・" in row.value]
+    assert r["未回報"] == "130 次" and r["逾期"] == "130 次" and r["完成率"] == "0%（0/130），如期 0%"
+    values = {row.label: row.value for row in overdue_rows(card)}
+    assert values["2-2 國民身分證品質控管正確率100%"] == "11 次，最近 11/29（五）・劉宗佑"
+    overdue = overdue_rows(card)
     assert "11/" in overdue[0].value  # newest first, never January on top

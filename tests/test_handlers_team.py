@@ -19,15 +19,16 @@ from tests.handler_fixtures import (
 # ---------------------------------------------------------------- 未回報
 
 
-def test_chief_sees_own_section_unreported_by_person_newest_first(talk):
+def test_chief_sees_own_section_unreported_by_person_overdue_first(talk):
     text = talk.text(CHIEF_DATA, "未回報")
-    assert text.startswith("戶籍資料課有 21 次作業還沒有人回報（3/1（五）以來到期的，和正在辦理期間的），共 4 位同仁：")
-    assert "▍李冠緯（7 次）" in text
-    mine = text.split("▍李冠緯（7 次）\n")[1].split("\n\n")[0].splitlines()
-    # Newest first; a missed one is marked; a date a rest day moved says so.
-    assert mine[0].startswith("・5/31（五） 1 ")
-    assert "・4/8（一） 11 門牌指標設置及定期巡查管理｜期限（4/5 遇假日順延）" in mine
-    assert "・3/5（二） 11 門牌指標設置及定期巡查管理｜期限⚠️" in mine
+    assert text.startswith("戶籍資料課有 11 次作業還沒有人回報（3/1（五）以來到期的，和正在辦理期間的），共 4 位同仁：")
+    assert "▍李冠緯（4 次）" in text
+    mine = text.split("▍李冠緯（4 次）\n")[1].split("\n\n")[0].splitlines()
+    # Overdue first (newest first, marked), then what is due today; a date a rest day moved says so.
+    assert mine[0].startswith("・3/29（五） 2-6 ") and mine[0].endswith("⚠️")
+    assert mine[2] == "・3/5（二） 11 門牌指標設置及定期巡查管理｜期限⚠️"
+    assert mine[3] == "・4/8（一） 11 門牌指標設置及定期巡查管理｜期限（4/5 遇假日順延）"
+    assert "5/31" not in text  # a period not yet due is nobody's 未回報
     assert "1/5（五）" not in text  # before last month: that is 逾期's business
     assert "戶籍登記課" not in text and "張書維" not in text
     assert talk.text(CHIEF_DATA, "誰還沒回報") == text
@@ -36,22 +37,23 @@ def test_chief_sees_own_section_unreported_by_person_newest_first(talk):
 def test_a_report_takes_the_occurrence_off_the_unreported_list(talk):
     talk.send(STAFF_DATA, "回報 11 3月 未開始")
     text = talk.text(CHIEF_DATA, "未回報")
-    assert "▍李冠緯（6 次）" in text and "3/5（二） 11 " not in text
+    assert "▍李冠緯（3 次）" in text and "3/5（二） 11 " not in text
 
 
 def test_unreported_pages_through_everyone_once(talk):
-    [reply] = talk.send(CHIEF_DATA, "未回報")
+    [reply] = talk.send(COORDINATOR, "未回報")
     more = next(b for b in buttons(reply) if b.label == "更多")
-    page2 = talk.tap(CHIEF_DATA, more.data)[0].text
-    assert "第 2/2 頁" in page2 and "▍蔡宜臻" in page2
-    assert talk.send(CHIEF_DATA, "更多")[0].text == page2
+    page2 = talk.tap(COORDINATOR, more.data)[0].text
+    assert "第 2/3 頁" in page2
+    page3 = talk.send(COORDINATOR, "更多")[0].text
+    assert "第 3/3 頁" in page3 and talk.send(COORDINATOR, "更多")[0].text == page3
 
 
 def test_coordinator_and_director_see_the_office_by_section_or_one_section(talk):
     for who in (COORDINATOR, DIRECTOR):
         text = talk.text(who, "未回報")
-        assert text.startswith("全所有 90 次作業還沒有人回報") and "共 14 位同仁" in text
-        assert text.split("\n")[2:4] == ["【戶籍登記課】", "▍張書維（12 次）"]
+        assert text.startswith("全所有 48 次作業還沒有人回報") and "共 13 位同仁" in text
+        assert text.split("\n")[2:4] == ["【戶籍登記課】", "▍張書維（7 次）"]
         assert talk.text(who, "未回報 全所") == text
     one = talk.text(COORDINATOR, "未回報 戶籍資料課")
     assert one == talk.text(CHIEF_DATA, "未回報")
@@ -64,7 +66,7 @@ def test_staff_and_other_sections_are_refused_unreported(talk):
     assert talk.text(CHIEF_DATA, "未回報 全所").startswith("抱歉，全所的資料只開放給研考和主任查看。")
     refused = talk.text(CHIEF_REG, "未回報 戶籍資料課")
     assert "你可以看自己課室（戶籍登記課）的資料" in refused and "李冠緯" not in refused
-    assert "第 1/" in talk.text(CHIEF_DATA, "未回報 戶籍資料課")
+    assert talk.text(CHIEF_DATA, "未回報 戶籍資料課") == talk.text(CHIEF_DATA, "未回報")
 
 
 def test_unreported_with_words_it_does_not_take_says_how_to_ask(talk):

@@ -97,12 +97,12 @@ def test_before_the_lunar_new_year_holidays():
         "李承辦": {("2", "upcoming")},
         "兵役課": {("3", "collect_followup")},
     }
-    # The event on 2/15 is announced on 2/7, the last working day before it; 2/7 is also February's
-    # 5th working day, so the coordinator and 兵役課's chief get January's compiled status.
+    # The event on 2/15 is announced on 2/7, the last working day before it. 2/7 is also February's 5th
+    # working day, but nothing of 兵役課 was due in January (its window runs to 2/29): the compiled round
+    # counts occurrences due in the month, as 摘要 does, so nobody gets an empty one.
     assert heard(date(2024, 2, 7)) == {
-        "陳研考": {("4", "event"), ("兵役課", "compiled")},
+        "陳研考": {("4", "event")},
         "黃約僱": {("4", "event")},
-        "吳課長": {("兵役課", "compiled")},
     }
 
 
@@ -184,10 +184,12 @@ def test_monthly_round_asks_asks_again_and_compiles():
     assert {(ln.section, ln.reason) for ln in by_name["陳研考"].lines} == {("戶籍登記課", "compiled"), ("兵役課", "compiled")}
     assert {(ln.section, ln.reason) for ln in by_name["張課長"].lines} == {("戶籍登記課", "compiled")}
     army = next(ln for ln in by_name["吳課長"].lines if ln.reason == "compiled")
-    assert dict(army.counts) == {"done": 0, "in_progress": 0, "delayed": 0, "missing": 1}
+    nothing = dict.fromkeys(("done_on_time", "done_late", "in_progress", "delayed", "not_started", "missing"), 0)
+    assert dict(army.counts) == {**nothing, "missing": 1}
     assert army.missing == ("林役男",)
     household = next(ln for ln in by_name["陳研考"].lines if ln.section == "戶籍登記課")
-    assert dict(household.counts) == {"done": 1, "in_progress": 1, "delayed": 0, "missing": 0}
+    # 7 said 進行中 and is overdue: counted with what was said, never as 未回報.
+    assert dict(household.counts) == {**nothing, "done_late": 1, "in_progress": 1}  # 5: due 3/9, done 3/11
     assert household.missing == ()
 
 

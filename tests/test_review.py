@@ -13,7 +13,9 @@ from handlers.agenda import agenda
 from handlers.review import month_review
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
-from schedules.lights import Light, OccurrenceState, Thresholds, light, worst
+from schedules.lights import Light, Thresholds, light, worst
+from schedules.occurrences import Occurrence
+from schedules.status import Said, Standing, status_of
 from schedules.plan_inputs import calendar_of
 from storage import queries
 from storage.models import LagReason, ProgressReport, Status
@@ -28,7 +30,10 @@ LIMITS = Thresholds()
 
 
 def _light(due, today, done_on=None, remedy=True, limits=LIMITS):
-    return light(OccurrenceState(due, done_on, True, remedy), today, CAL, limits)
+    """Return the light of a deadline on `today` (done on `done_on`, else not reported), through the status model."""
+    stood = Standing(Said.done, None, done_on, done_on) if done_on else None
+    occ = Occurrence("deadline", None, due, due.isoformat(), "")
+    return light(status_of(occ, stood, today, None, CAL), remedy, limits)
 
 
 def test_lights_follow_planbots_documented_defaults():
@@ -303,7 +308,7 @@ def test_the_control_table_export_carries_the_reasons(talk):
     talk.tap(STAFF_DATA, postbacks.encode("why", i=item.id, o=key))
     talk.text(STAFF_DATA, "等待區公所提供資料")
     talk.text(STAFF_DATA, "已函催")
-    sheets = table_sheets(talk.session, item.plan, item.section, None, calendar_of(talk.session))
+    sheets = table_sheets(talk.session, item.plan, item.section, None, calendar_of(talk.session), talk.clock.now().date())
     row = next(r for r in sheets[0].rows if r[0] == item.number)
     assert "落後原因：等待區公所提供資料；因應對策：已函催" in row[-3]
 

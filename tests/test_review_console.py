@@ -110,7 +110,7 @@ def test_a_resolution_with_an_owner_and_a_date_becomes_a_tracked_follow_up(conso
     import docx
 
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(pack.get_data())).paragraphs)
-    assert re.search(r"加強門牌巡查並每週回報（李冠緯，4/30（二） 前）：已完成", text)
+    assert re.search(r"加強門牌巡查並每週回報（李冠緯，4/30（二） 前）：如期完成", text)
 
 
 def test_a_chief_may_not_record_resolutions_or_change_the_thresholds(console):

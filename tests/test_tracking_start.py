@@ -98,7 +98,7 @@ def test_back_filled_months_count_as_done(run):
 
     data = summary(run, "2024-10-08", "--section", "戶籍資料課")
     # Reported before-tracking occurrences count again: 11 and 12 are done for the whole year so far.
-    assert data["done"] == 2 and data["overdue"] == 0
+    assert data["done_late"] == data["due"] and data["overdue"] == 0 and data["completion"] == 1.0
     code, out, _ = run("say", "--as", STAFF_DATA, "--at", OCTOBER, "逾期")
     assert out.splitlines()[0] == "你目前沒有逾期的作業，很好！"
 
@@ -159,7 +159,8 @@ def test_demo_history_looks_like_a_real_office(run, day):
     data = summary(run, day.isoformat())
     assert data["before_tracking"] == 0
     assert 1 <= data["overdue"] <= 8, data["overdue_items"]
-    assert data["done"] + data["in_progress"] >= 0.6 * data["items"]
+    assert data["done_on_time"] + data["done_late"] >= 0.8 * data["due"]
+    assert data["done_on_time"] > 2 * data["done_late"]
     assert all((day - date.fromisoformat(d["due"])).days <= 31 for d in data["overdue_items"])
 
     # The same day gives the same history; running it again on a database with reports adds nothing.

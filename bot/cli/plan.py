@@ -16,6 +16,7 @@ from handlers.schedule_readings import cell_reading
 from handlers.texts import cli as C
 from handlers.texts import cli_due as D
 from schedules.dates import format_date
+from schedules.status import OccurrenceStatus
 from storage import queries
 
 
@@ -132,13 +133,15 @@ def _span(month_text: str | None, start: str | None, end: str | None, year: int)
 @click.option("--section", help="只看一個課室。")
 @click.option("--owner", help="只看一位承辦人。")
 @click.option("--office", help="機關名稱。")
-@click.option("--json", "as_json", is_flag=True, help="輸出 JSON 陣列。")
+@click.option("--at", "at", help="狀態以這一天為準，例如 2024-12-02（預設：今天）。")
+@click.option("--json", "as_json", is_flag=True, help="輸出 JSON 陣列（含每次作業的狀態）。")
 @click.pass_context
 def due(ctx: click.Context, month_text: str | None, start: str | None, end: str | None, section: str | None,
-        owner: str | None, office: str | None, as_json: bool) -> None:
+        owner: str | None, office: str | None, at: str | None, as_json: bool) -> None:
     """列出到期日落在期間內的每一次作業，依到期日、課室、編號排序。"""
     rt = runtime(ctx)
-    first, last = _span(month_text, start, end, rt.clock.now().year)
+    today = parse_day(at) if at else rt.clock.now().date()
+    first, last = _span(month_text, start, end, today.year)
     if last < first:
         raise CliError(C.TO_BEFORE_FROM)
     with rt.sessions() as session:
@@ -164,6 +167,7 @@ def due(ctx: click.Context, month_text: str | None, start: str | None, end: str 
                 "starts": d.occ.starts.isoformat() if d.occ.starts else None,
                 "due": d.occ.due.isoformat(),
                 "owners": [o.name for o in d.item.owners],
+                **_state_json(d.state(today, cal)),
             }
             for d in rows
         ]
@@ -179,6 +183,19 @@ def due(ctx: click.Context, month_text: str | None, start: str | None, end: str 
              for d in rows],
             limits={3: 36},
         ))
+
+
+def _state_json(st: OccurrenceStatus) -> dict:
+    """Return an occurrence's state as `due --json` gives it (schedules.status; see docs/STATUS.md)."""
+    return {
+        "key": st.occ.key,
+        "state": st.state.value,
+        "said": st.said.value,
+        "percent": st.percent,
+        "done_on": st.done_on.isoformat() if st.done_on else None,
+        "late_days": st.late.days if st.late else None,
+        "late_working_days": st.late.working_days if st.late else None,
+    }
 
 
 COMMANDS = (import_cmd, plan, due)

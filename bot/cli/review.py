@@ -69,14 +69,15 @@ def _write(ctx: click.Context, month_text: str, at_text: str | None, out: Path, 
         plan = queries.plan_for(session, off.id, at.year)
         if plan is None:
             raise CliError(V.NO_PLAN_YEAR.format(year=at.year, month=month))
-        found = month_review(session, plan, month, at, calendar_of(session), sec.id if sec else None)
+        calendar = calendar_of(session)
+        found = month_review(session, plan, month, at, calendar, sec.id if sec else None)
         try:
-            review_documents.write(found, out, pack=pack)
+            review_documents.write(found, out, calendar, pack=pack)
         except SheetError as exc:
             if exc.code == "no_cjk_font":
                 raise CliError(V.CLI_NO_FONT) from exc
             raise
-        document = review_documents.pack_document(found) if pack else review_documents.report_document(found)
+        document = review_documents.pack_document(found, calendar) if pack else review_documents.report_document(found)
         if not found.rows and not pack:
             click.echo(V.CLI_WRITTEN_EMPTY.format(path=out, nothing=review_documents.nothing_behind(found)))
             return

@@ -128,7 +128,7 @@ def export_cmd(ctx: click.Context, file: Path, section: str | None, month: str |
     with rt.sessions() as session:
         plan, sec = _plan_and_section(session, office, section, today.year)
         try:
-            written = write_table(session, plan, file, sec, wanted, rt.calendar(session))
+            written = write_table(session, plan, file, sec, wanted, rt.calendar(session), today)
         except (SheetError, OSError) as exc:
             reason = sheet_error(exc) if isinstance(exc, SheetError) else exc
             raise CliError(C.CANNOT_WRITE.format(file=file, reason=reason)) from exc

@@ -105,7 +105,7 @@ def export_file(fmt: str) -> Response:
         plan = queries.latest_plan(visit.session, visit.who.staff.office_id, visit.ctx.today.year)
         if ext is None or plan is None:
             return refuse(A.EXPORT_NOTHING, 404, visit)
-        sheets = table_sheets(visit.session, plan, section, None, visit.ctx.calendar)
+        sheets = table_sheets(visit.session, plan, section, None, visit.ctx.calendar, visit.ctx.today)
         if not sheets:
             return refuse(A.EXPORT_NOTHING, 404, visit)
         name = file_name(plan, section.name if section else M.WHOLE_OFFICE, None, visit.ctx.today) + ext

@@ -68,7 +68,7 @@ def _page(visit: Visit, month: int, notice: str = "", status: int = 200) -> Resp
         may_decide=review_decisions.may_decide(who, found.plan),
         may_reason=lambda item: access.may_report(who, item, visit.ctx.today),
         is_coordinator=who.role is Role.coordinator, resolutions=resolutions,
-        followup_status=review_documents.resolution_line, formats=FORMATS,
+        followup_status=lambda r: review_documents.resolution_line(found, r, visit.ctx.calendar), formats=FORMATS,
         staff=[s for s in queries.staff_of_office(visit.session, who.staff.office_id) if s.active],
         most=MAX_DAYS,
     )
@@ -200,7 +200,7 @@ def review_file(kind: str, fmt: str) -> Response:
         if isinstance(found, Response):
             return found
         try:
-            data = _written(found, ext, kind == "pack")
+            data = _written(found, ext, kind == "pack", visit.ctx.calendar)
         except SheetError as exc:
             if exc.code == "no_cjk_font":
                 return refuse(A.EXPORT_NO_FONT, 503, visit)
@@ -211,7 +211,7 @@ def review_file(kind: str, fmt: str) -> Response:
     return response
 
 
-def _written(found: MonthReview, ext: str, pack: bool) -> io.BytesIO:
+def _written(found: MonthReview, ext: str, pack: bool, calendar) -> io.BytesIO:
     with tempfile.TemporaryDirectory(prefix="planbot-review-") as folder:
-        path = review_documents.write(found, Path(folder) / ("review" + ext), pack=pack)
+        path = review_documents.write(found, Path(folder) / ("review" + ext), calendar, pack=pack)
         return io.BytesIO(path.read_bytes())

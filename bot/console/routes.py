@@ -138,7 +138,8 @@ def table() -> Response:
         data = control_table.control_table(visit.session, visit.who, visit.ctx.calendar, visit.ctx.today, filters)
         # One prefix for the ~3600 cell links: url_for per cell is most of the page's time.
         items_url = url_for("console.table") + "items/"
-        return page("console/table.html", visit=visit, table=data, filters=filters, legend=control_table.LEGEND, items_url=items_url)
+        return page("console/table.html", visit=visit, table=data, filters=filters, legend=control_table.LEGEND,
+                    marks=M.STATE_MARK, items_url=items_url)
 
 
 @bp.get("/items/<int:item_id>/months/<int:month>")

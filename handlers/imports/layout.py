@@ -26,7 +26,8 @@ TITLE_WITH_POINTS = re.compile(r"^(?P<title>.+?)\s*[(（]\s*(?P<points>\d+(?:\.\
 SHARED_POINTS = re.compile(r"[(（](?P<who>[^)）]{1,4})[)）]\s*(?P<points>\d+(?:\.\d+)?)\s*分\s*[/／]\s*(?P<owner>[^\s(（]+)")
 OWNER_SPLIT = re.compile(r"[、,，／/;；\s]+")
 # A month cell counts as marked when it holds one of the marks offices use; anything else is reported.
-MARK_CHARS = set("●○◎◉•·VvＶｖ✓✔☑■□★☆*＊XxＸｘOo〇Yy1-－—–─━_~～")
+# ✗ and ! too: our own export marks a month with its state (✓ 如期, ✓! 逾期完成, ✗ 逾期, ○ 未到期, － 追蹤前).
+MARK_CHARS = set("●○◎◉•·VvＶｖ✓✔☑■□★☆*＊XxＸｘOo〇Yy1-－—–─━_~～✗✘!！")
 SECTION_IN_TITLE = re.compile(r"(?:所|公所)?(?P<section>[^\s所]{1,10}?(?:課|室))\s*\d{2,4}\s*年度")
 OFFICE_IN_TITLE = re.compile(r"^(?P<office>\S+?(?:戶政事務所|區公所|公所|事務所))")
 

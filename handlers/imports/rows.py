@@ -67,7 +67,7 @@ def read_plan_rows(sheet: str, rows: list[list[str]], problems: list[Problem], d
     for offset, row in enumerate(rows[layout.header_row + 1 :], start=layout.header_row + 2):
         if not any(fold(c) for c in row):
             continue
-        if _repeats_header(row, layout):
+        if _repeats_header(row, layout) or _is_note_row(row):
             continue
         title_here = section_from_title(" ".join(row)) if _is_title_row(row, layout) else None
         if title_here:
@@ -95,6 +95,12 @@ def _repeats_header(row: list[str], layout: Layout) -> bool:
         return True
     filled = [compact(c) for c in row if fold(c)]
     return bool(filled) and all(c.endswith("月") and c[:-1].isdigit() or c == "預定作業時程" for c in filled)
+
+
+def _is_note_row(row: list[str]) -> bool:
+    """Say whether a row is a note under the table (our export's legend and its as-of day), not an item."""
+    filled = [compact(c) for c in row if fold(c)]
+    return len(filled) == 1 and filled[0].startswith(tuple(compact(p) for p in T.NOTE_PREFIXES))
 
 
 def _is_title_row(row: list[str], layout: Layout) -> bool:

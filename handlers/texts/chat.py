@@ -63,6 +63,7 @@ def percent(value: float) -> str:
 # ---------------------------------------------------------------- buttons
 
 BUTTON_MORE = "更多"
+BUTTON_RECORD_AGAIN = "再記一筆"
 BUTTON_DONE = W.STATUS_SAID["done"][0]
 BUTTON_IN_PROGRESS = W.IN_PROGRESS
 BUTTON_HALF = "50%"
@@ -234,6 +235,7 @@ UNDO_NOTHING = "你在 24 小時內沒有可以撤銷的回報（只能撤銷自
 UNDO_ALREADY = "這筆回報已經撤銷了。"
 UNDO_TOO_OLD = "這筆回報已超過 24 小時，不能撤銷了；請直接回報正確的進度。"
 UNDO_NEWER = "這次作業在你之後又有新的回報，所以不能撤銷；請直接回報正確的進度。"
+REPORT_DONE_ASK = "{number} {title} 的 {occ} 已於 {day} 完成，要再記一筆嗎？"
 REPORT_ALREADY_DONE_NOTE = "（這次作業先前已回報完成，已另外記下這筆新的回報。）"
 
 # ---------------------------------------------------------------- 未回報, one person's work, 綁定碼
@@ -270,21 +272,27 @@ SUMMARY_TITLE = "{scope} {period}進度摘要"
 SUMMARY_SUBTITLE = "{dates}｜統計至 {today}"
 SUMMARY_MONTH = "{month}月"
 SUMMARY_YEAR = "今年至今"
-SUMMARY_ITEMS = "本期項目"
-SUMMARY_DONE = W.DONE
-SUMMARY_IN_PROGRESS = W.IN_PROGRESS
+SUMMARY_DUE = "應完成"
+SUMMARY_DONE_ON_TIME = W.DONE_ON_TIME
+SUMMARY_DONE_LATE = W.DONE_LATE
 SUMMARY_NOT_REPORTED = W.NOT_REPORTED
 SUMMARY_OVERDUE = W.OVERDUE
+SUMMARY_NOT_DUE = W.NOT_DUE
 SUMMARY_NEXT_14 = "14 天內到期"
 SUMMARY_COMPLETION = "完成率"
 SUMMARY_COUNT = "{n} 項"
-SUMMARY_RATE = "{rate}（{done}/{items}）"
+SUMMARY_TIMES = "{n} 次"
+SUMMARY_PART = "{word} {n}"
+SUMMARY_OVERDUE_PARTS = "{total}（{parts}）"
+SUMMARY_RATES = "{rate}（{done}/{due}），如期 {on_time}"
+SUMMARY_NOTHING_DUE = "本期還沒有到期的作業"
 SUMMARY_OVERDUE_HEADER = "逾期項目"
 SUMMARY_OVERDUE_ROW = "{due}・{owners}"
 SUMMARY_OVERDUE_ROW_TIMES = "{times} 次，最近 {due}・{owners}"
 SUMMARY_OVERDUE_MORE = "還有 {n} 項逾期，按「逾期 {scope}」看全部"
 SUMMARY_SECTIONS_HEADER = "各課室"
-SUMMARY_SECTION_ROW = "完成 {done}/{items}・逾期 {overdue}"
+SUMMARY_PEOPLE_HEADER = "各承辦人"
+SUMMARY_SECTION_ROW = "完成 {done}/{due}・逾期 {overdue}"
 SUMMARY_SECTION_EMPTY = "本期沒有排定的作業"
 SUMMARY_ASK_SECTION = "要看哪個課室的摘要？請選，或傳「摘要 全所」。"
 SUMMARY_USAGE = "請這樣問：摘要、摘要 全所、摘要 戶籍資料課、摘要 戶籍資料課 3月。\n課室有：{sections}"
@@ -302,7 +310,14 @@ EXPORT_READY_MONTH = " {month}月"
 EXPORT_HEADER = ["編號", "計畫項目", "工作內容", W.STAFF, "預定作業時程", *(MONTH_WORD.format(month=m) for m in range(1, 13)),
                  "執行情形", "考核指標"]
 EXPORT_MARK = "●"
-EXPORT_STATUS_LINE = "{label}：{status}{note}（{by}）"
+# 執行情形, one line per occurrence (schedules.status decides the state; see docs/STATUS.md)
+EXPORT_LINE_DONE = "{label}：已完成{note}（{by}）"
+EXPORT_LINE_DONE_LATE = "{label}：逾期完成{note}（逾 {days} 天，{by}）"
+EXPORT_LINE_NOT_REPORTED = "{label}：逾期未回報"
+EXPORT_LINE_OVERDUE = "{label}：逾期 {days} 天，{said}{note}（{by}）"
+EXPORT_LINE_REPORTED = "{label}：{said}{note}（{by}）"
+EXPORT_LEGEND = "圖例：{marks}"
+EXPORT_AS_OF = "狀態統計至 {day}"
 EXPORT_STATUS_NOTE = "，{note}"
 EXPORT_STATUS_BY = "{day} {who}"
 EXPORT_NO_ITEMS = "沒有符合的項目可以匯出。"

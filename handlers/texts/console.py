@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from handlers.texts import words as W
+
 # Chat: 管理
 LINK_SENT = "管理頁登入連結（10 分鐘內有效，只能用一次，請勿轉傳）：\n{url}\n\n連結過期了就再輸入「管理」。"
 HELP_CHIEF = "管理：管理頁登入連結（本課年度管制表）"
@@ -47,15 +49,8 @@ SCHEDULE_PROBLEM = "（時程看不懂：{problem}）"
 CELL_TITLE = "{number} {title}，{month}月：{state}"
 MARKED_ONLY = "已排定（時程未能解讀）"
 
-# Cell states, in the order the legend lists them
-STATES = {
-    "done": "已完成",
-    "in_progress": "進行中",
-    "late": "延後",
-    "overdue": "逾期",
-    "not_due": "未到期",
-    "before_tracking": "追蹤前",
-}
+# Cell states (schedules.status.State), by value
+STATES = W.STATE
 
 # The occurrence page
 OCC_TITLE = "{section} {number} {title}"

@@ -64,6 +64,8 @@ NO_OFFICE = "不知道是哪個機關的計畫，請用 --office 指定"
 NO_SECTION = "不知道這一列屬於哪個課室"
 NO_TITLE = "沒有計畫項目名稱"
 POINTS_NOT_NUMBER = "配分不是數字"
+# Lines our own export prints under a table (handlers.texts.chat EXPORT_LEGEND, EXPORT_AS_OF): not items.
+NOTE_PREFIXES = ("圖例：", "狀態統計至")
 UNKNOWN_MARK = "看不懂的月份標記（請用 ●、V、✓ 或 —）"
 DUPLICATE_NUMBER = "{section} 的編號 {number} 重複（第 {first} 列已用過）"
 TOO_LONG = "太長了：{column}最多 {limit} 個字，這裡有 {length} 個字"

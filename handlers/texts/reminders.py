@@ -61,7 +61,10 @@ PAGE_TITLE = "{day} 工作提醒（第 {page} 頁）"
 COMPILED_TITLE = "{month} 月工作進度彙整"
 COMPILED_SUBTITLE = "{scope}，共 {total} 項"
 COMPILED_ALL = "全機關"
-COMPILED_COUNTS = "完成 {done}／" + W.IN_PROGRESS + " {in_progress}／" + W.DELAYED + " {delayed}／" + W.NOT_REPORTED + " {missing}"
+# Last month's occurrences by state: done on time, done late, overdue with what was said, overdue unreported.
+COMPILED_COUNTS = (W.DONE_ON_TIME + " {done_on_time}／" + W.DONE_LATE + " {done_late}／" + W.OVERDUE + "（"
+                   + W.IN_PROGRESS + " {in_progress}、" + W.DELAYED + " {delayed}、" + W.NOT_STARTED + " {not_started}）／"
+                   + W.NOT_REPORTED + " {missing}")
 COMPILED_MISSING = W.NOT_REPORTED + "：{names}"
 COMPILED_NO_MISSING = "全部已回報"
 EXPORT_HINT = "要完整的管制表，請在 LINE 輸入「匯出」。"

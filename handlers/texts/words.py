@@ -22,6 +22,18 @@ STATUS = {
 STATUS_MARK = {"not_started": "⬜", "in_progress": "🔄", "done": "✅", "delayed": "⏸", "not_reported": "⬜"}
 OVERDUE_MARK = "⚠️"
 
+# The one state of an occurrence on a day (schedules.status.State), by value; see docs/STATUS.md.
+DONE_ON_TIME = "如期完成"
+DONE_LATE = "逾期完成"
+NOT_DUE = "未到期"
+BEFORE_TRACKING = "追蹤前"
+STATE = {
+    "done_on_time": DONE_ON_TIME, "done_late": DONE_LATE, "overdue": OVERDUE, "not_due": NOT_DUE,
+    "before_tracking": BEFORE_TRACKING,
+}
+# Printed in month cells beside the colour, so a grey printout still reads.
+STATE_MARK = {"done_on_time": "✓", "done_late": "✓!", "overdue": "✗", "not_due": "○", "before_tracking": "－"}
+
 # How people say a status after 回報 12 …, by status; the first spelling is the button's label.
 STATUS_SAID: dict[str, tuple[str, ...]] = {
     "done": ("完成", "已完成", "完畢", "辦畢", "已辦畢", "辦理完成", "已辦理", "結案", "done", "finished", "ok"),

@@ -39,7 +39,7 @@ from schedules.planner.inputs import (
     SectionInfo,
 )
 from schedules.planner.lines import RANK, URGENCY, Line, fold
-from schedules.planner.notices import carried, notices, round_lines
+from schedules.planner.notices import COMPILED_KEYS, carried, notices, round_lines
 from schedules.planner.policy import DEFAULT_POLICY, ReminderPolicy, policy_for
 from schedules.planner.routing import PlannedDelivery, route
 
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BUDGET",
+    "COMPILED_KEYS",
     "DEFAULT_POLICY",
     "Absence",
     "CoverReport",

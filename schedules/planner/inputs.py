@@ -61,6 +61,8 @@ class Report:
 
     status: str
     on: date
+    percent: int | None = None
+    done_on: date | None = None  # when done: the day it was first reported done (schedules.status.Standing)
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,10 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from schedules.planner.inputs import DONE, OfficeData, PlanItem, Report
+from schedules.planner.inputs import DONE, OfficeData, PlanItem
 from schedules.planner.lines import Line, add_line, make_line
 from schedules.planner.policy import ReminderPolicy
+from schedules.status import Said, Standing, State, in_period, status_of
 
 if TYPE_CHECKING:
     from schedules.calendar import WorkCalendar
@@ -134,7 +135,7 @@ def round_lines(office: OfficeData, calendar: WorkCalendar, day: date) -> list[t
         and not item.before_tracking(occ, office.reports.get((item.id, occ.key)))
     ]
     if step == "compiled":
-        return _compiled(office, pairs, asked, last, people, sections)
+        return _compiled(office, calendar, day, first, last, people, sections)
     out = []
     for item, occ in pairs:
         report = office.reports.get((item.id, occ.key))
@@ -147,21 +148,31 @@ def round_lines(office: OfficeData, calendar: WorkCalendar, day: date) -> list[t
     return out
 
 
-def _answered(report: Report | None, asked: date) -> bool:
-    return report is not None and (report.status == DONE or report.on >= asked)
+# The compiled round's counts, in the order the card says them (schedules.status decides each).
+COMPILED_KEYS = ("done_on_time", "done_late", "in_progress", "delayed", "not_started", "missing")
 
 
-def _compiled(office, pairs, asked, last, people, sections) -> list[tuple[int, Line]]:
+def _compiled(office, calendar, day: date, first: date, last: date, people, sections) -> list[tuple[int, Line]]:
+    """Count last month's occurrences (due in it) by state as of `day`, as 摘要 of that month does."""
     per_section: dict[int, dict[str, int]] = {}
     missing: dict[int, set[int]] = {}
-    for item, occ in pairs:
-        report = office.reports.get((item.id, occ.key))
-        counts = per_section.setdefault(item.section_id, dict.fromkeys(("done", "in_progress", "delayed", "missing"), 0))
-        if _answered(report, asked) and report.status in counts:
-            counts[report.status] += 1
-        else:
-            counts["missing"] += 1
-            missing.setdefault(item.section_id, set()).update(o for o in item.owners if o in people)
+    for item in office.items:
+        for occ in item.occurrences:
+            if not in_period(occ, first, last):
+                continue
+            report = office.reports.get((item.id, occ.key))
+            stood = Standing(Said(report.status), report.percent, report.on, report.done_on) if report else None
+            st = status_of(occ, stood, day, item.tracking_from, calendar)
+            if st.state in (State.before_tracking, State.not_due):
+                continue
+            counts = per_section.setdefault(item.section_id, dict.fromkeys(COMPILED_KEYS, 0))
+            if st.done:
+                counts[st.state.value] += 1
+            elif st.not_reported:
+                counts["missing"] += 1  # overdue and nobody said anything: 未回報
+                missing.setdefault(item.section_id, set()).update(o for o in item.owners if o in people)
+            else:
+                counts[st.said.value] += 1  # overdue, with what its owner last said
     out: list[tuple[int, Line]] = []
     coordinators = [p.id for p in office.people if p.role == "coordinator"]
     for section_id in sorted(per_section, key=lambda s: sections.get(s, "")):

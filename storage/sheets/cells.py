@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 Rows = list[list[str]]
@@ -43,6 +43,9 @@ class Sheet:
     header: list[str]
     rows: Rows
     col_widths: list[int] | None = None
+    # Background colours of body cells, by (row index in `rows`, column index), as #RRGGBB.
+    fills: dict[tuple[int, int], str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # lines printed under the table (a legend)
 
 
 class CellBudget:

@@ -48,6 +48,8 @@ def _as_text(sheet: Sheet) -> Sheet:
         header=[text(v) for v in sheet.header],
         rows=[[text(v) for v in row] for row in sheet.rows],
         col_widths=sheet.col_widths,
+        fills=dict(sheet.fills),
+        notes=[text(n) for n in sheet.notes],
     )
 
 _FORBIDDEN_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
@@ -106,12 +108,28 @@ def _write_ods(path: Path, sheets: list[Sheet], names: list[str]) -> None:
     from odf.table import Table
 
     doc = OpenDocumentSpreadsheet()
+    _ods_page_setup(doc)
     styles = _ods_styles(doc)
     for sheet, name in zip(sheets, names, strict=True):
         table = Table(name=name)
         _fill_ods_table(doc, table, sheet, styles)
         doc.spreadsheet.addElement(table)
     doc.save(str(path))
+
+
+def _ods_page_setup(doc) -> None:
+    """Print on A4 landscape, scaled to one page wide (as many tall as needed); header rows repeat (TableHeaderRows)."""
+    from odf.namespaces import LOEXTNS
+    from odf.style import MasterPage, PageLayout, PageLayoutProperties
+
+    layout = PageLayout(name="a4landscape")
+    props = PageLayoutProperties(pagewidth="29.7cm", pageheight="21cm", printorientation="landscape", margin="1cm")
+    # LibreOffice's fit-to-width (1 page wide, any number tall); ODF 1.2 has no attribute for it.
+    props.setAttrNS(LOEXTNS, "scale-to-X", "1")
+    props.setAttrNS(LOEXTNS, "scale-to-Y", "0")
+    layout.addElement(props)
+    doc.automaticstyles.addElement(layout)
+    doc.masterstyles.addElement(MasterPage(name="Default", pagelayoutname=layout))
 
 
 def _ods_styles(doc) -> dict:
@@ -136,8 +154,10 @@ def _ods_styles(doc) -> dict:
         "title": cell_style("title", {**bold, "fontsize": "14pt", "fontsizeasian": "14pt"}, {"verticalalign": "middle"}, "center"),
         "header": cell_style("header", bold, {**border, "backgroundcolor": "#d9d9d9", "verticalalign": "middle"}, "center"),
         "body": cell_style("body", {}, {**border, "verticalalign": "top"}, None),
+        "note": cell_style("note", {}, {"verticalalign": "top"}, None),
         "row": row,
         "columns": {},
+        "fills": {},
     }
 
 
@@ -172,11 +192,34 @@ def _fill_ods_table(doc, table, sheet: Sheet, styles: dict) -> None:
         header_rows = TableHeaderRows()  # printed again at the top of every page
         header_rows.addElement(tr)
         table.addElement(header_rows)
-    for values in sheet.rows:
+    for index, values in enumerate(sheet.rows):
         tr = TableRow(stylename=styles["row"])
         for col in range(ncols):
-            tr.addElement(_ods_cell(values[col] if col < len(values) else "", styles["body"]))
+            fill = sheet.fills.get((index, col))
+            style = _ods_fill_style(doc, styles, fill) if fill else styles["body"]
+            tr.addElement(_ods_cell(values[col] if col < len(values) else "", style))
         table.addElement(tr)
+    for note in sheet.notes:
+        tr = TableRow(stylename=styles["row"])
+        tr.addElement(_ods_cell(note, styles["note"], span=ncols))
+        for _ in range(ncols - 1):
+            tr.addElement(CoveredTableCell())
+        table.addElement(tr)
+
+
+def _ods_fill_style(doc, styles: dict, fill: str):
+    """Return the body style with a background colour (made once per colour), centred: month cells hold a mark."""
+    from odf.style import ParagraphProperties, Style, TableCellProperties
+
+    if fill not in styles["fills"]:
+        style = Style(name=f"fill{fill.lstrip('#')}", family="table-cell")
+        style.addElement(TableCellProperties(
+            wrapoption="wrap", border="0.5pt solid #000000", verticalalign="middle", backgroundcolor=fill,
+        ))
+        style.addElement(ParagraphProperties(textalign="center"))
+        doc.automaticstyles.addElement(style)
+        styles["fills"][fill] = style
+    return styles["fills"][fill]
 
 
 def _ods_cell(text: str, style, span: int = 1):
@@ -230,21 +273,29 @@ def _fill_xlsx_sheet(ws, sheet: Sheet) -> None:
         cell.font, cell.border = Font(bold=True), border
         cell.fill = PatternFill("solid", fgColor="D9D9D9")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for values in sheet.rows:
+    centred = Alignment(horizontal="center", vertical="center")
+    for index, values in enumerate(sheet.rows):
         row += 1
         lines = 1
         for col in range(1, ncols + 1):
             text = values[col - 1] if col <= len(values) else ""
             cell = _xlsx_text(ws, row, col, text)
             cell.alignment, cell.border = wrap_top, border
+            fill = sheet.fills.get((index, col - 1))
+            if fill:
+                cell.fill, cell.alignment = PatternFill("solid", fgColor=fill.lstrip("#").upper()), centred
             lines = max(lines, _lines_needed(text, widths[col - 1]))
         ws.row_dimensions[row].height = 15 * min(lines, 27)  # Excel caps rows at 409 points
+    for note in sheet.notes:
+        row += 1
+        _xlsx_text(ws, row, 1, note)
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     if sheet.header:
         ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
         ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
