@@ -334,3 +334,19 @@ def test_the_demo_has_a_real_review_of_last_month(demo_db):
         again = make_review(session, plan, calendar_of(session), now)
         assert (again.reasons, again.decisions, again.resolutions) == (0, 0, 0)
         assert len(session.scalars(select(ReviewDecision)).all()) == done.decisions
+
+
+def test_the_coordinators_review_covers_the_office_and_points_to_the_console(talk):
+    from tests.handler_fixtures import COORDINATOR
+
+    text = talk.text(COORDINATOR, "管考 3月")
+    assert "113年3月管考" in text
+    assert all(f"{s}：" in text for s in ("戶籍資料課", "戶籍登記課"))
+    assert "管理頁" in text and "燈號說明" in text
+    assert "請輸入「管考」" in talk.text(COORDINATOR, "管考 十三月")
+
+
+def test_in_a_group_the_review_goes_to_the_asker_alone(talk):
+    group = "C" + "1" * 32
+    said = read(talk.send(CHIEF_DATA, "管考 3月", group=group))
+    assert said.startswith(f"{CHIEF_DATA}，這則回覆") and "已私訊給你" in said and "113年3月管考" not in said
