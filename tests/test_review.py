@@ -15,8 +15,8 @@ from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
 from schedules.lights import Light, Thresholds, light, worst
 from schedules.occurrences import Occurrence
-from schedules.status import Said, Standing, status_of
 from schedules.plan_inputs import calendar_of
+from schedules.status import Said, Standing, status_of
 from storage import queries
 from storage.models import LagReason, ProgressReport, Status
 from storage.sheets import read_tables
@@ -350,3 +350,25 @@ def test_in_a_group_the_review_goes_to_the_asker_alone(talk):
     group = "C" + "1" * 32
     said = read(talk.send(CHIEF_DATA, "管考 3月", group=group))
     assert said.startswith(f"{CHIEF_DATA}，這則回覆") and "已私訊給你" in said and "113年3月管考" not in said
+
+
+def test_the_meeting_pack_from_the_command_line(talk, cli, tmp_path):
+    import docx
+
+    item, key = _overdue(talk, STAFF_DATA)
+    month = int(next(d for d in agenda(talk.session, [item], 2024, calendar_of(talk.session)) if d.occ.key == key).occ.due.month)
+    talk.tap(STAFF_DATA, postbacks.encode("why", i=item.id, o=key))
+    talk.text(STAFF_DATA, "等待區公所提供資料")
+    talk.text(STAFF_DATA, "已函催")
+    out = tmp_path / "pack.docx"
+    code, printed, err = cli("review", "pack", "--month", str(month), "--at", "2024-04-08", "--out", str(out))
+    assert code == 0, err
+    document = docx.Document(str(out))
+    text = "\n".join(p.text for p in document.paragraphs)
+    for heading in ("一、各課室燈號", "二、紅燈、黃燈項目", "三、上月繼續列管項目辦理情形", "四、上次會議決議追蹤", "燈號說明"):
+        assert heading in text
+    assert "戶籍資料課：" in text
+    cells = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
+    assert cells[0] == ["項次", "主辦課室", "工作項目", "承辦人", "燈號", "落後原因", "因應對策", "課室建議"]
+    mine = next(r for r in cells[1:] if r[2].startswith(f"{item.number} "))
+    assert mine[4] in ("黃燈", "紅燈") and "等待區公所提供資料" in mine[5] and "已函催" in mine[6]
