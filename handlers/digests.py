@@ -205,6 +205,8 @@ def _item_card(line: Line, buttons: bool) -> Card:
         )
         if line.reason == "overdue":  # the monthly review asks the owner why, and what is done about it
             actions += (Button(RV.BUTTON_EXPLAIN, data=postbacks.encode("why", i=line.item_id, o=line.occurrence_key)),)
+            if line.days <= 1 and not line.on_behalf:  # the first overdue morning asks in words too, once
+                rows.append(CardRow(RV.CARD_ASK, tone="muted"))
     subtitle = " ".join(p for p in (line.section, line.number) if p)
     return Card(_short(line.title), subtitle, tuple(rows[:MAX_CARD_ROWS]), actions)
 

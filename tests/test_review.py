@@ -158,6 +158,10 @@ def test_the_overdue_reminder_card_carries_the_explain_button():
     assert "說明落後原因" in labels
     data = postbacks.decode(card.buttons[labels.index("說明落後原因")].data)
     assert (data["a"], data["i"], data["o"]) == ("why", "7", "2024-03")
+    assert not any("落後原因與因應對策" in r.label for r in card.rows)  # asked in words on the first overdue morning only
+    first = PlannedDelivery(office_id=1, morning=date(2024, 3, 6), to="李冠緯", via="user", recipient="U1", staff_id=1,
+                            section_id=1, lines=(Line(**{**line.__dict__, "days": 1}),))
+    assert any("落後原因與因應對策" in r.label for r in digest(first)[0].cards[1].rows)
 
 
 # -- the report ---------------------------------------------------------------------------------------
