@@ -2,7 +2,7 @@
 
 Each write checks who asks (never the form or the button that carried it) and that the item was behind in
 the month; a refusal is a word from `handlers/texts/review.py` and nothing is written. A 決議 with an owner
-and a due date becomes an item of the plan (the section's next 編號, titled 【會議決議】…, one occurrence on its date), so it is reminded,
+and a due date becomes an item of the plan (編號 91, 92 … of the owner's section, titled 【會議決議】…, one occurrence on its date), so it is reminded,
 reported and shown as every plan item is; its KPI cell says it is a meeting's decision.
 """
 
@@ -25,6 +25,7 @@ from storage.models import Item, Listing, Plan, Resolution, ReviewDecision, Role
 OPINION_LIMIT = 300
 RESOLUTION_LIMIT = 300
 MAY_DECIDE = (Role.coordinator, Role.director)
+FOLLOWUP_FROM = 91  # the first 編號 of a section's meeting follow-ups
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,8 @@ def add_resolution(
 def _followup(ctx: Context, plan: Plan, month: int, text: str, owner: Staff, due: date) -> Item:
     """Make the 決議 an item of the plan in the owner's section: one deadline on its date, the owner its owner.
 
-    It takes the section's next free 編號 (so 回報 13 完成 works as for any item) and its title says it is a 決議.
+    It takes a 編號 from 91 up in the section (past the plan's own numbers, so a later import of the plan does not
+    land on it; 回報 91 完成 works as for any item) and its title says it is a 決議.
     """
     section_id = owner.section_id or queries.sections_of(ctx.session, plan.office_id)[0].id
     numbers = ctx.session.scalars(select(Item.number).where(Item.plan_id == plan.id, Item.section_id == section_id)).all()
@@ -156,7 +158,7 @@ def _followup(ctx: Context, plan: Plan, month: int, text: str, owner: Staff, due
     phrase = f"{roc_year(due.year)}.{due.month}.{due.day}前"
     schedule = Schedule((OneDay(Day(due.month, due.day)),), phrase, plan.year)
     item = Item(
-        plan_id=plan.id, section_id=section_id, number=str(max(tops, default=0) + 1), position=last + 1,
+        plan_id=plan.id, section_id=section_id, number=str(max([*tops, FOLLOWUP_FROM - 1]) + 1), position=last + 1,
         title=V.FOLLOWUP_TITLE.format(text=text)[:200], content=text, schedule_text=phrase, months=[due.month],
         schedule=schedule.to_json(), kpi=V.FOLLOWUP_KPI.format(roc=roc_year(plan.year), month=month),
     )
