@@ -65,13 +65,23 @@ def agenda(
     calendar: WorkCalendar,
     start: date | None = None,
     end: date | None = None,
+    light: bool = False,
 ) -> list[Due]:
     """Return the items' occurrences due in [start, end] (all when open), sorted by due, section, number.
 
     An occurrence due before its plan's tracking start that nobody reported is marked `before_tracking`.
+    `light` leaves `Due.report` empty (the year table and the exports read the state and its last words).
     """
-    reports = queries.latest_reports(session, [i.id for i in items])
-    stood = standings(session, [i.id for i in items])
+    ids = [i.id for i in items]
+    if light:
+        # States and the last report's words only (status.OccurrenceStatus.note, .by): no report objects.
+        reports: dict = {}
+        stood = status.standings(queries.report_history(session, ids))
+    else:
+        history = queries.reports_of_items(session, ids)
+        reports = {(r.item_id, r.occurrence_key): r for r in history}  # oldest first: the newest stays
+        stood = status.standings((r.item_id, r.occurrence_key, r.status, r.percent, r.reported_at, r.via, r.note,
+                                  r.staff_id) for r in history)
     out: list[Due] = []
     for item in items:
         tracking = item.plan.tracking_from
@@ -79,15 +89,11 @@ def agenda(
             if (start and occ.due < start) or (end and occ.due > end):
                 continue
             report = effective(reports.get((item.id, occ.key)))
-            untracked = tracking is not None and occ.due < tracking and report is None
-            out.append(Due(item, occ, report, untracked, stood.get((item.id, occ.key))))
+            said = stood.get((item.id, occ.key))
+            untracked = tracking is not None and occ.due < tracking and said is None
+            out.append(Due(item, occ, report, untracked, said))
     out.sort(key=lambda d: (d.occ.due, d.item.section_id, number_key(d.item.number), d.occ.key))
     return out
-
-
-def standings(session: Session, item_ids: list[int]) -> dict[tuple[int, str], Standing]:
-    """Return what each occurrence's reports amount to, per (item, occurrence key)."""
-    return status.standings(queries.report_history(session, item_ids))
 
 
 def before_tracking(dues: list[Due]) -> int:

@@ -39,10 +39,7 @@ class Cell:
     keys: list[str] = field(default_factory=list)
     marked: bool = False  # the plan marks the month but the schedule was not understood
 
-    @property
-    def mark(self) -> str:
-        """Return the state's symbol (✓, ✓!, ✗, ○, －), so the cell reads without its colour."""
-        return mark(State(self.state)) if self.state else ""
+    mark: str = ""  # the state's symbol (✓, ✓!, ✗, ○, －), so the cell reads without its colour
 
 
 @dataclass
@@ -119,14 +116,15 @@ def control_table(session: Session, who: Asker, calendar: WorkCalendar, today: d
     if filters.owner_id is not None:
         items = [i for i in items if any(o.id == filters.owner_id for o in i.owners)]
     shown: dict[int, list[Shown]] = {}
-    for d in agenda(session, items, plan.year, calendar):
+    for d in agenda(session, items, plan.year, calendar, light=True):
         shown.setdefault(d.item.id, []).append(Shown(d, d.state(today, calendar)))
+    names = {s.id: s.name for s in queries.staff_of_office(session, plan.office_id)}
     tally = count(s.status for own in shown.values() for s in own)
     counts = {state: getattr(tally, state) for state in LEGEND}
     rows_by_section: dict[int, list[Row]] = {}
     notes = leave_notes(session, plan.office_id, today)
     for item in sorted(items, key=lambda i: (i.section_id, i.position, number_key(i.number))):
-        row = _row(item, shown.get(item.id, []), plan.year)
+        row = _row(item, shown.get(item.id, []), plan.year, names)
         if notes:  # 請假中，由 X 代理 beside an owner on leave
             row.owners = [with_note(o, notes) for o in item.owners]
         if filters.state and filters.state not in row.states:
@@ -137,7 +135,7 @@ def control_table(session: Session, who: Asker, calendar: WorkCalendar, today: d
     return ControlTable(plan.year, sections, section_choices, owner_choices, counts)
 
 
-def _row(item: Item, shown: list[Shown], year: int) -> Row:
+def _row(item: Item, shown: list[Shown], year: int, names: dict[int, str]) -> Row:
     cells = [Cell(m) for m in MONTHS]
     by_month: dict[int, list[State]] = {}
     for s in shown:
@@ -145,7 +143,8 @@ def _row(item: Item, shown: list[Shown], year: int) -> Row:
             cells[month - 1].keys.append(s.due.occ.key)
             by_month.setdefault(month, []).append(s.status.state)
     for month, states in by_month.items():
-        cells[month - 1].state = month_state(states).value
+        worst = month_state(states)
+        cells[month - 1].state, cells[month - 1].mark = worst.value, mark(worst)
     if not shown:
         for month in item.months or []:
             if 1 <= int(month) <= 12:
@@ -156,7 +155,7 @@ def _row(item: Item, shown: list[Shown], year: int) -> Row:
     reading = R.reading(schedule) if schedule else ""
     return Row(
         item.id, item.number, item.title, owners, item.schedule_text, reading, item.schedule_problem,
-        "\n".join(status_lines(shown)), cells, inactive,
+        "\n".join(status_lines(shown, names)), cells, inactive,
     )
 
 

@@ -60,14 +60,15 @@ def table_sheets(
     items = queries.items_of_plan(session, plan.id, section.id if section else None)
     reasons = reasons_of(session, [i.id for i in items])
     shown: dict[int, list[Shown]] = {}
-    for d in agenda(session, items, plan.year, calendar):
+    for d in agenda(session, items, plan.year, calendar, light=True):
         shown.setdefault(d.item.id, []).append(Shown(d, d.state(today, calendar)))
+    names = {s.id: s.name for s in queries.staff_of_office(session, plan.office_id)}
     sections = [section] if section else queries.sections_of(session, plan.office_id)
     sheets = []
     for sec in sections:
         rows, fills = [], {}
         for item in (i for i in items if i.section_id == sec.id):
-            built = _row(item, shown.get(item.id, []), plan.year, month, reasons)
+            built = _row(item, shown.get(item.id, []), plan.year, month, names, reasons)
             if built is None:
                 continue
             values, colours = built
@@ -89,7 +90,7 @@ FIRST_MONTH_COLUMN = 5  # 編號, 計畫項目, 工作內容, 承辦人, 預定�
 
 
 def _row(
-    item: Item, shown: list[Shown], year: int, month: int | None, reasons: dict | None = None
+    item: Item, shown: list[Shown], year: int, month: int | None, names: dict[int, str], reasons: dict | None = None
 ) -> tuple[list[str], dict[int, str]] | None:
     if month is not None:
         in_month = [s for s in shown if month in months_of(s.due.occ, year)]
@@ -99,7 +100,7 @@ def _row(
     marks, colours = _month_cells(item, shown, year)
     owners = M.LIST_SEP.join(o.name for o in item.owners)
     reading = cell_reading(item, year).reading()
-    status = "\n".join(status_lines(shown) + _reason_lines(item, shown, reasons or {}))  # live, never a file's old text
+    status = "\n".join(status_lines(shown, names) + _reason_lines(item, shown, reasons or {}))  # live, never a file's old text
     return [item.number, item.title, item.content, owners, item.schedule_text, *marks, status, item.kpi, reading], colours
 
 

@@ -63,22 +63,24 @@ def legend_text() -> str:
     )
 
 
-def status_lines(shown: list[Shown]) -> list[str]:
-    """Return 執行情形: a line for every occurrence that is overdue, done or reported on (none for the rest)."""
+def status_lines(shown: list[Shown], names: dict[int, str]) -> list[str]:
+    """Return 執行情形: a line for every occurrence that is overdue, done or reported on (none for the rest).
+
+    `names` gives the staff names by id, for who made the last report.
+    """
     lines = []
     for s in shown:
-        line = status_line(s)
+        line = status_line(s.status, names)
         if line:
             lines.append(line)
     return lines
 
 
-def status_line(s: Shown) -> str:
+def status_line(st: OccurrenceStatus, names: dict[int, str]) -> str:
     """Return one occurrence's line of 執行情形 ("" when there is nothing to say: not due and not reported)."""
-    st, report = s.status, s.due.report
-    label = occurrence_label(s.due.occ)
-    note = _note(report.note if report else "")
-    who = report.staff.name if report is not None and report.staff is not None else ""
+    label = occurrence_label(st.occ)
+    note = _note(st.note)
+    who = names.get(st.by, "") if st.by is not None else ""
     if st.state is State.before_tracking:
         return ""
     if st.state is State.done_on_time:
@@ -91,6 +93,16 @@ def status_line(s: Shown) -> str:
     if st.state is State.overdue:
         return M.EXPORT_LINE_OVERDUE.format(label=label, days=st.late.days, said=said, note=note, by=by)
     return M.EXPORT_LINE_REPORTED.format(label=label, said=said, note=note, by=by)
+
+
+def latest_status(shown: list[Shown], names: dict[int, str]) -> str:
+    """Return an item's latest status in one line: its latest overdue occurrence (and how many are), else its latest line."""
+    overdue = [s for s in shown if s.status.state is State.overdue]
+    if overdue:
+        line = status_line(overdue[-1].status, names)
+        return M.PRINT_OVERDUE_TIMES.format(count=len(overdue), line=line) if len(overdue) > 1 else line
+    lines = [line for line in (status_line(s.status, names) for s in shown) if line]
+    return lines[-1] if lines else ""
 
 
 def _said(st: OccurrenceStatus) -> str:

@@ -93,7 +93,7 @@ def summarize(
 ) -> Summary:
     """Count the occurrences of the section's (or the whole plan's) items due between start and end, as of today."""
     items = queries.items_of_plan(session, plan.id, section.id if section else None)
-    dues = agenda(session, items, plan.year, calendar)
+    dues = agenda(session, items, plan.year, calendar, light=True)
     states = [(d, d.state(today, calendar)) for d in dues]
     result = _count(states, section.name if section else M.WHOLE_OFFICE, start, end, today, plan.tracking_from)
     notes = leave_notes(session, plan.office_id, today)

@@ -8,9 +8,11 @@ examples, are in docs/STATUS.md.
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
@@ -62,6 +64,8 @@ class ReportFact:
     day: date  # the Taipei day it was made
     taken_back: bool = False  # an undo back to nothing: the occurrence reads as never reported
     undo: bool = False  # an undo back to the report before the one undone
+    note: str = ""
+    by: int | None = None  # the staff id of who made it
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,8 @@ class Standing:
     percent: int | None
     last_day: date  # the day of the last report that counts
     done_on: date | None  # the first day of the last unbroken run of 完成 (a repeated 完成 never moves it)
+    note: str = ""  # the last report's note and who made it (a staff id)
+    by: int | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,8 @@ class OccurrenceStatus:
     done_on: date | None
     late: Lateness | None  # done_late: how late it was done; overdue: how late it is today
     phase: Phase | None  # windows only
+    note: str = ""  # the last report's note, and who made it (a staff id)
+    by: int | None = None
 
     @property
     def done(self) -> bool:
@@ -127,21 +135,21 @@ def standing(history: Iterable[ReportFact]) -> Standing | None:
             # An undo restores the report before the one undone, its 完成 day included.
             current, before = before, None
             if current is not None:
-                current = Standing(current.said, current.percent, fact.day, current.done_on)
+                current = Standing(current.said, current.percent, fact.day, current.done_on, current.note, current.by)
             continue
         said = Said(fact.status.value)
         done_on = None
         if said is Said.done:
             done_on = current.done_on if current is not None and current.said is Said.done else fact.day
-        current, before = Standing(said, fact.percent, fact.day, done_on), current
+        current, before = Standing(said, fact.percent, fact.day, done_on, fact.note, fact.by), current
     return current
 
 
 def standings(rows: Iterable[tuple]) -> dict[tuple[int, str], Standing]:
-    """Fold stored reports (item id, occurrence key, status, percent, reported_at, via; oldest first) per occurrence."""
+    """Fold stored reports (queries.report_history's rows, oldest first) per occurrence."""
     history: dict[tuple[int, str], list[ReportFact]] = {}
-    for item_id, key, status, percent, at, via in rows:
-        fact = ReportFact(status, percent, at.astimezone(TAIPEI).date(), taken_back=via == TAKEN_BACK, undo=via == UNDO)
+    for item_id, key, status, percent, at, via, note, by in rows:
+        fact = ReportFact(status, percent, at.astimezone(TAIPEI).date(), via == TAKEN_BACK, via == UNDO, note or "", by)
         history.setdefault((item_id, key), []).append(fact)
     out = {}
     for k, facts in history.items():
@@ -174,11 +182,18 @@ def status_of(
         late = lateness(occ.due, today, calendar)
     else:
         state = State.not_due
-    return OccurrenceStatus(occ, state, said, percent, last_day, done_on, late, phase)
+    return OccurrenceStatus(occ, state, said, percent, last_day, done_on, late, phase,
+                            stood.note if stood else "", stood.by if stood else None)
 
 
 def lateness(due: date, day: date, calendar: WorkCalendar) -> Lateness:
     """Return how late `day` is after `due`: calendar days, and working days after due up to and with day."""
+    return _lateness(calendar, due, day)
+
+
+@lru_cache(maxsize=8192)
+def _lateness(calendar: WorkCalendar, due: date, day: date) -> Lateness:
+    # A year table asks the same (due, today) pairs hundreds of times; a calendar is not changed once built.
     return Lateness((day - due).days, calendar.working_days_between(date.fromordinal(due.toordinal() + 1), day))
 
 
@@ -238,15 +253,18 @@ class Counts:
 
 def count(statuses: Iterable[OccurrenceStatus]) -> Counts:
     """Count occurrence states (the caller picks which occurrences: a period, a section, a person)."""
-    tally = dict.fromkeys(Counts.__dataclass_fields__, 0)
+    states: Counter = Counter()
+    said: Counter = Counter()
     for s in statuses:
-        tally[s.state.value if s.state in (State.not_due, State.before_tracking) else "due"] += 1
-        if s.state is State.done_on_time or s.state is State.done_late:
-            tally[s.state.value] += 1
-        elif s.state is State.overdue:
-            tally["overdue"] += 1
-            tally["not_reported" if s.said is Said.none else s.said.value] += 1
-    return Counts(**tally)
+        states[s.state] += 1
+        if s.state is State.overdue:
+            said[s.said] += 1
+    done_on_time, done_late, overdue = states[State.done_on_time], states[State.done_late], states[State.overdue]
+    return Counts(
+        due=done_on_time + done_late + overdue, done_on_time=done_on_time, done_late=done_late, overdue=overdue,
+        not_reported=said[Said.none], in_progress=said[Said.in_progress], delayed=said[Said.delayed],
+        not_started=said[Said.not_started], not_due=states[State.not_due], before_tracking=states[State.before_tracking],
+    )
 
 
 def in_period(occ: Occurrence, start: date, end: date) -> bool:

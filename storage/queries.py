@@ -209,15 +209,26 @@ def latest_reports(session: Session, item_ids: Iterable[int]) -> dict[tuple[int,
     return {(r.item_id, r.occurrence_key): r for r in rows}
 
 
+def reports_of_items(session: Session, item_ids: Iterable[int]) -> list[ProgressReport]:
+    """Return every report on the items, oldest first, with who made it."""
+    ids = list(item_ids)
+    if not ids:
+        return []
+    return list(session.scalars(
+        select(ProgressReport).where(ProgressReport.item_id.in_(ids))
+        .options(selectinload(ProgressReport.staff)).order_by(ProgressReport.id)
+    ))
+
+
 def report_history(session: Session, item_ids: Iterable[int]) -> list[tuple]:
-    """Return (item id, occurrence key, status, percent, reported_at, via) of every report on the items, oldest first."""
+    """Return (item id, occurrence key, status, percent, reported_at, via, note, staff id) of every report, oldest first."""
     ids = list(item_ids)
     if not ids:
         return []
     rows = session.execute(
         select(
             ProgressReport.item_id, ProgressReport.occurrence_key, ProgressReport.status, ProgressReport.percent,
-            ProgressReport.reported_at, ProgressReport.via,
+            ProgressReport.reported_at, ProgressReport.via, ProgressReport.note, ProgressReport.staff_id,
         )
         .where(ProgressReport.item_id.in_(ids))
         .order_by(ProgressReport.id)

@@ -87,7 +87,8 @@ def test_import_demo_plan_then_due_json(run):
     assert "已匯入" in out
     code, out, _ = run("due", "--from", "2024-04-01", "--to", "2024-04-30", "--json")
     data = json.loads(out)
-    assert data and set(data[0]) == {"item", "section", "title", "kind", "starts", "due", "owners"}
+    assert data and set(data[0]) == {"item", "section", "title", "kind", "starts", "due", "owners", "key", "state", "said",
+                                     "percent", "done_on", "late_days", "late_working_days"}
     dues = [d["due"] for d in data]
     assert dues == sorted(dues) and all("2024-04-01" <= d <= "2024-04-30" for d in dues)
 

@@ -177,13 +177,15 @@ def test_a_chief_sees_the_reminders_of_their_own_section_only(console):
     assert console.app.test_client().get("/console/reminders").status_code == 401
 
 
-@pytest.mark.parametrize("fmt, magic", [("ods", b"PK"), ("xlsx", b"PK"), ("pdf", b"%PDF")])
+@pytest.mark.parametrize("fmt, magic", [("ods", b"PK"), ("xlsx", b"PK"), ("print", b"PK"), ("pdf", b"%PDF")])
 def test_the_coordinator_downloads_the_control_table(console, fmt, magic):
     client = console.signed_in(COORDINATOR)
     assert "匯出年度管制表" in text_of(client.get("/console/export"))
     got = client.get(f"/console/export/table.{fmt}")
     assert got.status_code == 200 and got.data.startswith(magic)
     assert "attachment" in got.headers["Content-Disposition"] and got.headers["Cache-Control"] == "no-store"
+    if fmt in ("print", "pdf"):  # one page per section, the report log after it
+        assert "%E5%88%97%E5%8D%B0%E7%89%88" in got.headers["Content-Disposition"]  # 列印版 in the file name
 
 
 def test_a_pdf_without_a_chinese_font_says_how_to_install_one(console, monkeypatch):

@@ -138,7 +138,8 @@ def test_a_chiefs_compiled_round_in_the_section_group_carries_no_download_link(d
                       BotSettings.from_env({"PUBLIC_URL": "http://bot.example"}))
     assert clockwork(runtime, outbox=sim).morning().sent.failed == 0
     said = json.dumps([m.message for m in sim.since(DATA_GROUP, 0)], ensure_ascii=False)
-    assert "3 月工作進度彙整" in said and "戶籍資料課，共 11 項" in said  # the section's compiled status
+    assert "3 月工作進度彙整" in said and "戶籍資料課，上月到期 10 次" in said  # the section's compiled status
+    assert "如期完成 0／逾期完成 0／逾期（進行中 0、延後 0、未開始 0）／未回報 10" in said
     assert "/files/" not in said
     with demo_db.sessions() as session:
         coordinator = queries.find_staff(session, COORDINATOR).line_user_id

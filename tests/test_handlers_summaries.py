@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
+
 from handlers.replies import Card, Text
 from handlers.summaries import period_of, summarize
 from schedules.calendar import WorkCalendar
@@ -125,3 +127,18 @@ def test_overdue_rows_give_how_many_times_and_the_latest(talk):
     assert values["2-2 國民身分證品質控管正確率100%"] == "11 次，最近 11/29（五）・劉宗佑"
     overdue = overdue_rows(card)
     assert "11/" in overdue[0].value  # newest first, never January on top
+
+
+def test_nothing_due_yet_says_so_instead_of_zero_percent(talk):
+    """A plan tracked from today (a mid-year import): nothing has fallen due, so there is no rate to give."""
+    from storage.models import Plan
+
+    talk.session.scalar(select(Plan)).tracking_from = date(2024, 4, 8)
+    [card] = talk.send(CHIEF_DATA, "摘要")
+    r = rows(card)
+    assert r["應完成"] == "0 次" and r["完成率"] == "本期還沒有到期的作業" and "0%" not in r["完成率"]
+    assert r["追蹤起日 4/8（一）前"].endswith("次未列入")
+    plan = queries.only_office(talk.session).plans[0]
+    cal = WorkCalendar(closures=frozenset(), workdays=frozenset())
+    data = summarize(talk.session, plan, None, date(2024, 1, 1), date(2024, 4, 8), date(2024, 4, 8), cal).to_json()
+    assert data["due"] == 0 and data["completion"] is None and data["on_time"] is None

@@ -11,6 +11,7 @@ from flask import Response, current_app, request, send_file
 from bot.console.routes import Visit, bp, page, refuse, visit_of
 from handlers import access, reminder_log
 from handlers.exports import file_name, table_sheets
+from handlers.printable import print_sheets
 from handlers.texts import chat as M
 from handlers.texts import console_admin as A
 from handlers.texts import reminders as RT
@@ -19,7 +20,8 @@ from storage.models import Role, Section
 from storage.sheets import SheetError, write_pdf, write_workbook
 
 log = logging.getLogger(__name__)
-FORMATS = {"ods": ".ods", "xlsx": ".xlsx", "pdf": ".pdf"}
+FORMATS = {"ods": ".ods", "xlsx": ".xlsx", "print": ".ods", "pdf": ".pdf"}
+PRINTABLE = {"print", "pdf"}  # one page per section of up to 25 items, the report log after it
 MIMETYPES = {
     ".ods": "application/vnd.oasis.opendocument.spreadsheet",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -105,10 +107,14 @@ def export_file(fmt: str) -> Response:
         plan = queries.latest_plan(visit.session, visit.who.staff.office_id, visit.ctx.today.year)
         if ext is None or plan is None:
             return refuse(A.EXPORT_NOTHING, 404, visit)
-        sheets = table_sheets(visit.session, plan, section, None, visit.ctx.calendar, visit.ctx.today)
+        if fmt in PRINTABLE:
+            sheets = print_sheets(visit.session, plan, section, visit.ctx.calendar, visit.ctx.today)
+        else:
+            sheets = table_sheets(visit.session, plan, section, None, visit.ctx.calendar, visit.ctx.today)
         if not sheets:
             return refuse(A.EXPORT_NOTHING, 404, visit)
-        name = file_name(plan, section.name if section else M.WHOLE_OFFICE, None, visit.ctx.today) + ext
+        name = file_name(plan, section.name if section else M.WHOLE_OFFICE, None, visit.ctx.today)
+        name += ("_" + M.PRINT_FILE_SUFFIX if fmt in PRINTABLE else "") + ext
         try:
             data = _written(sheets, ext)
         except SheetError as exc:

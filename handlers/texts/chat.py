@@ -318,6 +318,15 @@ EXPORT_LINE_OVERDUE = "{label}：逾期 {days} 天，{said}{note}（{by}）"
 EXPORT_LINE_REPORTED = "{label}：{said}{note}（{by}）"
 EXPORT_LEGEND = "圖例：{marks}"
 EXPORT_AS_OF = "狀態統計至 {day}"
+# The printable table (one page per section of up to 25 items) and its appendix of every report
+PRINT_HEADER = ["編號", "計畫項目", W.STAFF, "預定作業時程", *(f"{m}月" for m in range(1, 13)), "最新執行情形"]
+PRINT_SHEET_PAGE = "{section}（{page}）"
+PRINT_OVERDUE_TIMES = "逾期 {count} 次，最近 {line}"
+PRINT_LOG_NAME = "回報紀錄"
+PRINT_LOG_TITLE = "{office}{roc}年度工作計畫 回報紀錄（附件）"
+PRINT_LOG_HEADER = ["課室", "編號", "計畫項目", "作業", "狀態", "回報日", "回報人", "備註"]
+PRINT_UNDONE = "撤銷（回到{status}）"
+PRINT_FILE_SUFFIX = "列印版"
 EXPORT_STATUS_NOTE = "，{note}"
 EXPORT_STATUS_BY = "{day} {who}"
 EXPORT_NO_ITEMS = "沒有符合的項目可以匯出。"

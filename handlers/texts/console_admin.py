@@ -76,11 +76,15 @@ OCC_REMINDER_LINE = "{morning} → {to}：{reason}（{state}）"
 
 # 匯出
 EXPORT_TITLE = "匯出年度管制表"
-EXPORT_HOW = "下載整份（或一個課室）的管制表：ODS 與 Excel 可再編輯；PDF（A4 橫式，標題與表頭每頁重複）供列印歸檔。"
+EXPORT_HOW = ("下載整份（或一個課室）的管制表：ODS 與 Excel 可再編輯，逐月標示狀態、執行情形列出每次逾期與逾期完成；"
+              "PDF 與列印版 ODS 每課一頁（A4 橫式，每項一行最新狀況），回報紀錄附在後面，供列印歸檔。")
 EXPORT_SECTION = "範圍"
 EXPORT_WHOLE = "全所"
 EXPORT_FORMAT = "格式"
-EXPORT_FORMATS = {"ods": "ODS（開放文件格式）", "xlsx": "Excel（.xlsx）", "pdf": "PDF（列印、歸檔）"}
+EXPORT_FORMATS = {
+    "ods": "ODS（開放文件格式）", "xlsx": "Excel（.xlsx）", "print": "列印版 ODS（每課一頁，附回報紀錄）",
+    "pdf": "PDF（列印、歸檔）",
+}
 EXPORT_DOWNLOAD = "下載"
 EXPORT_NOT_ALLOWED = "匯出給研考、主任與課長使用（課長可匯出自己的課）。"
 EXPORT_NOTHING = "這個範圍沒有項目可以匯出。"

@@ -59,7 +59,7 @@ MORE_HINT = "按「更多」看其餘項目"
 PAGE_TITLE = "{day} 工作提醒（第 {page} 頁）"
 
 COMPILED_TITLE = "{month} 月工作進度彙整"
-COMPILED_SUBTITLE = "{scope}，共 {total} 項"
+COMPILED_SUBTITLE = "{scope}，上月到期 {total} 次"
 COMPILED_ALL = "全機關"
 # Last month's occurrences by state: done on time, done late, overdue with what was said, overdue unreported.
 COMPILED_COUNTS = (W.DONE_ON_TIME + " {done_on_time}／" + W.DONE_LATE + " {done_late}／" + W.OVERDUE + "（"

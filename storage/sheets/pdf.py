@@ -116,10 +116,25 @@ def write_pdf(path: str | Path, sheets: list[Sheet], font: CjkFont | None = None
             headings_style=FontFace(emphasis=None, fill_color=(225, 225, 225)),
         ) as table:
             table.row([str(h) for h in sheet.header])
-            for row in sheet.rows:
+            for index, row in enumerate(sheet.rows):
                 cells = [("" if v is None else str(v)) for v in row]
-                table.row((cells + [""] * len(sheet.header))[: len(sheet.header)])
+                line = table.row()
+                for col, text in enumerate((cells + [""] * len(sheet.header))[: len(sheet.header)]):
+                    fill = sheet.fills.get((index, col))
+                    if fill:
+                        line.cell(text, align="C", style=FontFace(fill_color=_rgb(fill)))
+                    else:
+                        line.cell(text)
+        for note in sheet.notes:  # a legend under the table
+            pdf.ln(1)
+            pdf.multi_cell(0, 3.2, note, new_x="LMARGIN", new_y="NEXT")
     return _save(pdf, Path(path))
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    """Return #RRGGBB as an (r, g, b) triple."""
+    value = colour.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
 @dataclass(frozen=True)
