@@ -139,6 +139,8 @@ def after_delay(req: Request, ctx: Context, item: Item, key: str, note: str) -> 
 
     Returns the question to add to the confirmation (None when it was asked before or is already answered).
     """
+    if req.who.via != "line":
+        return None  # the console's cell page has the form for both beside the report
     row = reason_of(ctx.session, item.id, key)
     if row is not None and (row.asked_at is not None or row.remedy):
         return None
