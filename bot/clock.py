@@ -38,7 +38,7 @@ from bot.closure_feed import FeedClient, FeedWatch
 from bot.line_api import QuotaGuard
 from bot.run_lock import RunLock
 from bot.runtime import Runtime
-from handlers import exports
+from handlers import exports, review_documents
 from handlers.digests import digest, payload
 from handlers.held_reminders import hold
 from handlers.held_reminders import prune as prune_held
@@ -101,6 +101,7 @@ class Clockwork:
     lock: RunLock
     times: ClockTimes = field(default_factory=ClockTimes)
     export_link: ExportLink | None = None
+    review_link: ExportLink | None = None  # the monthly review's 彙整表 in the compiled round
     # Says whether LINE's monthly quota allows n more pushes; None where pushes cost nothing (the outbox).
     quota: Callable[[int], bool] | None = None
     # The month's quota for the push budget; None (or no limit known) pushes every digest.
@@ -292,17 +293,19 @@ class Clockwork:
     def _payload(self, session: Session, planned: PlannedDelivery, offices: list[OfficeData], now: datetime) -> dict:
         office = next(o for o in offices if o.id == planned.office_id)
         url = self._export_url(session, planned, now)
-        return payload(planned, digest(planned, url, office.policy.item_cards))
+        review = self._export_url(session, planned, now, self.review_link)
+        return payload(planned, digest(planned, url, office.policy.item_cards, review))
 
-    def _export_url(self, session: Session, planned: PlannedDelivery, now: datetime) -> str | None:
+    def _export_url(self, session: Session, planned: PlannedDelivery, now: datetime, make: ExportLink | None = None) -> str | None:
         compiled = [ln for ln in planned.lines if ln.reason == "compiled"]
-        if not compiled or self.export_link is None or planned.via != "user":
+        make = make or self.export_link
+        if not compiled or make is None or self.export_link is None or planned.via != "user":
             return None  # a one-time download link is for one person, never a group's members
         sections = {ln.section for ln in compiled}
         # A chief sees only their section's part; the coordinator the whole office.
         section = planned.section_id if len(sections) == 1 and planned.section_id is not None else None
         try:
-            return self.export_link(session, planned.office_id, section, compiled[0].due.replace(day=1), now)
+            return make(session, planned.office_id, section, compiled[0].due.replace(day=1), now)
         except Exception:  # noqa: BLE001 - a missing link must not stop the digest; it says 匯出 instead
             log.exception("export link for %s failed", planned.to)
             return None
@@ -404,6 +407,15 @@ def quota_check(runtime: Runtime) -> Callable[[int], bool] | None:
     return QuotaGuard(client.quota, reserve=runtime.settings.quota_reserve).can_send
 
 
+def review_link(settings: HandlerSettings) -> ExportLink:
+    """Return the function that makes the compiled round's link to the month's review report (.odt)."""
+
+    def link(session: Session, office_id: int, section_id: int | None, month: date, now: datetime) -> str | None:
+        return review_documents.monthly_link(session, settings, office_id, section_id, month, now)
+
+    return link
+
+
 def export_link(settings: HandlerSettings) -> ExportLink:
     """Return the function that makes the compiled round's export link."""
 
@@ -431,6 +443,7 @@ def clockwork(runtime: Runtime, clock: Clock | None = None, outbox=None) -> Cloc
         send=sender_for(runtime, outbox),
         lock=RunLock(runtime.engine),
         export_link=export_link(runtime.settings.handlers),
+        review_link=review_link(runtime.settings.handlers),
         quota=quota_check(runtime),
         month_quota=push_budget.quota_reader(runtime),
         feed=feed_watch(runtime, clock),

@@ -11,6 +11,8 @@ from pathlib import Path
 from bot.cli import main as cli
 from bot.clock import run_in_thread
 from bot.demo_history import make_history
+from bot.demo_review import make_review
+from bot.demo_review import summary as review_summary
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.simulator_sender import SimulatorSender
@@ -74,12 +76,15 @@ def _fill_history(year: int) -> None:
         plan = queries.plan_for(session, queries.only_office(session).id, year)
         now = runtime.clock.now()
         history = make_history(session, plan, runtime.calendar(session), now)
+        review = None if history.skipped else make_review(session, plan, runtime.calendar(session), now)
         session.commit()
     if history.skipped:
         print(C.DEMO_HISTORY_KEPT)
     else:
         print(C.DEMO_HISTORY.format(today=format_date(now.date()), reports=history.reports, on_time=history.on_time,
                                     late=history.late, in_progress=history.in_progress))
+        if review is not None and review.month is not None:
+            print(review_summary(review))
 
 
 def _start_clock() -> None:

@@ -16,6 +16,7 @@ from handlers import (
     linking,
     onboarding,
     reports,
+    review_chat,
     search,
     summaries,
     team,
@@ -25,6 +26,7 @@ from handlers.commands import CommandDef, Commands, Help
 from handlers.texts import chat as M
 from handlers.texts import console as T
 from handlers.texts import leave as L
+from handlers.texts import review as RV
 from storage.models import Role
 
 EVERYONE = (Role.staff, Role.chief, Role.coordinator, Role.director)
@@ -95,6 +97,9 @@ COMMANDS = Commands([
         "console", console_link.console_link, ("管理", "管理頁", "console"),
         roles=console_link.MAY_SIGN_IN_BY_CHAT, refusal=T.LINK_REFUSED,
         help=Help(chief=T.HELP_CHIEF, office=T.HELP_OFFICE),
+    ),
+    CommandDef(
+        "review", review_chat.review, ("管考", "管考會議", "列管"), help=Help(RV.HELP),
     ),
     CommandDef(
         "help", help.show_help, ("說明", "幫助", "求助", "使用說明", "功能", "選單", "指令", "help", "menu"), menu=EVERYONE,

@@ -30,6 +30,7 @@ from handlers.request import Request
 from handlers.texts import chat as M
 from handlers.texts import leave as L
 from handlers.texts import reminders as T
+from handlers.texts import review as RV
 from schedules.dates import format_date
 from schedules.planner import COMPILED_KEYS, DEFAULT_POLICY, URGENCY, Line, PlannedDelivery
 from storage.models import Delivery
@@ -40,9 +41,13 @@ REPORT_BUTTONS = (("done", T.BUTTON_DONE), ("in_progress", T.BUTTON_IN_PROGRESS)
 TITLE_MAX = 60
 
 
-def digest(planned: PlannedDelivery, export_url: str | None = None, item_cards: int = DEFAULT_POLICY.item_cards) -> list[Reply]:
-    """Return the digest of one planned delivery: a header, the compiled round, then one card per item."""
-    return _page(list(planned.lines), planned.morning, planned.via, planned.to, 1, export_url, item_cards)
+def digest(
+    planned: PlannedDelivery, export_url: str | None = None, item_cards: int = DEFAULT_POLICY.item_cards,
+    review_url: str | None = None,
+) -> list[Reply]:
+    """Return the digest of one planned delivery: a header, the compiled round (with the control table's and the
+    monthly review report's links), then one card per item."""
+    return _page(list(planned.lines), planned.morning, planned.via, planned.to, 1, export_url, item_cards, review_url)
 
 
 def more_page(payload: Mapping, page: int, item_cards: int = DEFAULT_POLICY.item_cards) -> list[Reply]:
@@ -123,7 +128,10 @@ def _buttons(items) -> tuple[Button, ...]:
     return tuple(Button(**b) for b in items or ())
 
 
-def _page(lines: list[Line], morning: date, via: str, to: str, page: int, export_url: str | None, item_cards: int) -> list[Reply]:
+def _page(
+    lines: list[Line], morning: date, via: str, to: str, page: int, export_url: str | None, item_cards: int,
+    review_url: str | None = None,
+) -> list[Reply]:
     compiled = [ln for ln in lines if ln.reason == "compiled"]
     items = [ln for ln in lines if ln.reason != "compiled"]
     day = format_date(morning)
@@ -131,7 +139,7 @@ def _page(lines: list[Line], morning: date, via: str, to: str, page: int, export
     if page == 1:
         cards.append(_header(lines, day, via, to))
         if compiled:
-            cards.append(_compiled_card(compiled, export_url))
+            cards.append(_compiled_card(compiled, export_url, review_url))
         room = min(item_cards, MAX_CAROUSEL - len(cards) - 1)
         shown, rest = items[:room], items[room:]
     else:
@@ -196,6 +204,10 @@ def _item_card(line: Line, buttons: bool) -> Card:
             Button(text_label, data=postbacks.encode("report", i=line.item_id, o=line.occurrence_key, s=status))
             for status, text_label in REPORT_BUTTONS
         )
+        if line.reason == "overdue":  # the monthly review asks the owner why, and what is done about it
+            actions += (Button(RV.BUTTON_EXPLAIN, data=postbacks.encode("why", i=line.item_id, o=line.occurrence_key)),)
+            if line.days <= 1 and not line.on_behalf:  # the first overdue morning asks in words too, once
+                rows.append(CardRow(RV.CARD_ASK, tone="muted"))
     subtitle = " ".join(p for p in (line.section, line.number) if p)
     return Card(_short(line.title), subtitle, tuple(rows[:MAX_CARD_ROWS]), actions)
 
@@ -217,7 +229,7 @@ def _when(line: Line) -> str:
     return format_date(line.due)
 
 
-def _compiled_card(lines: Sequence[Line], export_url: str | None) -> Card:
+def _compiled_card(lines: Sequence[Line], export_url: str | None, review_url: str | None = None) -> Card:
     month = lines[0].due.month
     total = sum(n for ln in lines for _, n in ln.counts)
     scope = lines[0].section if len(lines) == 1 else T.COMPILED_ALL
@@ -234,6 +246,8 @@ def _compiled_card(lines: Sequence[Line], export_url: str | None) -> Card:
         buttons = (Button(T.BUTTON_EXPORT, uri=export_url),)
     else:
         rows.append(CardRow(T.EXPORT_HINT, tone="muted"))
+    if review_url:
+        buttons += (Button(RV.BUTTON_REPORT, uri=review_url),)
     if len(rows) > MAX_CARD_ROWS:
         rows = rows[: MAX_CARD_ROWS - 1] + [CardRow("…", tone="muted")]
     return Card(T.COMPILED_TITLE.format(month=month), T.COMPILED_SUBTITLE.format(scope=scope, total=total), tuple(rows), buttons)

@@ -21,13 +21,16 @@ from handlers import access, scopes
 from handlers.agenda import agenda
 from handlers.commands import is_filler
 from handlers.incoming import Context, Settings
+from handlers.item_cards import occurrence_label
 from handlers.replies import FileLink, Reply, Text
 from handlers.request import Request
+from handlers.review import reasons_of
 from handlers.schedule_readings import cell_reading
 from handlers.status_words import STATE_FILL, Shown, legend_text, mark, month_state, months_of, status_lines
 from handlers.texts import chat as M
 from handlers.texts import group_answers as G
 from handlers.texts import readings as R
+from handlers.texts import review as RV
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
 from schedules.dates import format_date, roc_year
@@ -58,6 +61,7 @@ def table_sheets(
     """
     office = plan.office
     items = queries.items_of_plan(session, plan.id, section.id if section else None)
+    reasons = reasons_of(session, [i.id for i in items])
     shown: dict[int, list[Shown]] = {}
     for d in agenda(session, items, plan.year, calendar, light=True):
         shown.setdefault(d.item.id, []).append(Shown(d, d.state(today, calendar)))
@@ -67,7 +71,7 @@ def table_sheets(
     for sec in sections:
         rows, fills = [], {}
         for item in (i for i in items if i.section_id == sec.id):
-            built = _row(item, shown.get(item.id, []), plan.year, month, names)
+            built = _row(item, shown.get(item.id, []), plan.year, month, names, reasons)
             if built is None:
                 continue
             values, colours = built
@@ -89,7 +93,7 @@ FIRST_MONTH_COLUMN = 5  # 編號, 計畫項目, 工作內容, 承辦人, 預定�
 
 
 def _row(
-    item: Item, shown: list[Shown], year: int, month: int | None, names: dict[int, str]
+    item: Item, shown: list[Shown], year: int, month: int | None, names: dict[int, str], reasons: dict | None = None
 ) -> tuple[list[str], dict[int, str]] | None:
     if month is not None:
         in_month = [s for s in shown if month in months_of(s.due.occ, year)]
@@ -99,8 +103,19 @@ def _row(
     marks, colours = _month_cells(item, shown, year)
     owners = M.LIST_SEP.join(o.name for o in item.owners)
     reading = cell_reading(item, year).reading()
-    status = "\n".join(status_lines(shown, names))  # live: never the text a file once brought in
+    status = "\n".join(status_lines(shown, names) + _reason_lines(item, shown, reasons or {}))  # live, never a file's old text
     return [item.number, item.title, item.content, owners, item.schedule_text, *marks, status, item.kpi, reading], colours
+
+
+def _reason_lines(item: Item, shown: list[Shown], reasons: dict) -> list[str]:
+    """Return the monthly review's 落後原因 / 因應對策 of the item's occurrences that have them."""
+    lines = []
+    for s in shown:
+        reason = reasons.get((item.id, s.due.occ.key))
+        if reason is not None and (reason.cause or reason.remedy):
+            lines.append(RV.EXPORT_REASON.format(label=occurrence_label(s.due.occ), cause=reason.cause or RV.NOT_WRITTEN,
+                                                 remedy=reason.remedy or RV.NOT_WRITTEN))
+    return lines
 
 
 def _month_cells(item: Item, shown: list[Shown], year: int) -> tuple[list[str], dict[int, str]]:

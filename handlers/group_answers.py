@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 # Commands whose answer is for the asker alone wherever it is asked: links that act as the asker, codes, and
 # a closure's preview (every due date of the office it moves, with the buttons that confirm it).
-PRIVATE_COMMANDS = frozenset({"export", "console", "invite", "closure", "reopen"})
+PRIVATE_COMMANDS = frozenset({"export", "console", "invite", "closure", "reopen", "review"})  # review: 管考 names people behind
 NOTICE_KEY = "private:"  # the outbox key of an answer sent one-to-one (after storage.outbox.NOTICE_PREFIX)
 
 

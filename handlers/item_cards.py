@@ -10,9 +10,11 @@ from handlers.due_text import clip, occurrence_text, owners_text, status_label
 from handlers.incoming import Context
 from handlers.replies import Button, Card, CardRow
 from handlers.request import Asker
+from handlers.review import reasons_of
 from handlers.schedule_readings import cell_reading
 from handlers.texts import chat as M
 from handlers.texts import readings as R
+from handlers.texts import review as V
 from schedules.clock import TAIPEI
 from schedules.dates import format_date
 from schedules.occurrences import Occurrence
@@ -83,6 +85,7 @@ def _progress_rows(ctx: Context, item: Item, dues: list[Due], today: date) -> li
     if due is not None:
         tone = "alert" if due.is_overdue(today) else ("good" if due.done else "normal")
         rows.append(CardRow(M.CARD_CURRENT, f"{occurrence_text(due)}｜{status_label(due, today)}", tone))
+    rows += _reason_rows(ctx, item, dues)
     # 最新狀況 is the current occurrence's, or the one just before it (April done, May not yet reported);
     # never a back-filled older month's.
     latest = None
@@ -96,6 +99,23 @@ def _progress_rows(ctx: Context, item: Item, dues: list[Due], today: date) -> li
     if latest.note:
         rows.append(CardRow(M.CARD_NOTE, clip(latest.note, FIELD_LIMIT)))
     return rows
+
+
+def _reason_rows(ctx: Context, item: Item, dues: list[Due]) -> list[CardRow]:
+    """Return the 落後原因 and 因應對策 of the latest occurrence that has them (the monthly review's)."""
+    reasons = reasons_of(ctx.session, [item.id])
+    for due in reversed(dues):
+        reason = reasons.get((item.id, due.occ.key))
+        if reason is None or not (reason.cause or reason.remedy):
+            continue
+        by = V.WRITTEN_BY.format(name=reason.writer.name if reason.writer else "—",
+                                 day=format_date(reason.written_at.astimezone(TAIPEI).date())) if reason.written_at else ""
+        label = occurrence_label(due.occ)
+        return [
+            CardRow(V.CARD_CAUSE, clip(f"{label}：{reason.cause or V.NOT_WRITTEN}", FIELD_LIMIT), "alert"),
+            CardRow(V.CARD_REMEDY, clip(f"{reason.remedy or V.NOT_WRITTEN}{by}", FIELD_LIMIT)),
+        ]
+    return []
 
 
 def report_text(report: ProgressReport, dues: list[Due]) -> str:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from handlers import access, backfill, item_lookup, memory, paging, postbacks, scopes, search
+from handlers import access, backfill, item_lookup, lag_reasons, memory, paging, postbacks, scopes, search
 from handlers.agenda import (
     UNDO,
     UNDONE_TO_NOTHING,
@@ -316,7 +316,15 @@ def record(req: Request, ctx: Context, item: Item, key: str, status: Status, per
     if status is Status.delayed and not note:
         memory.remember(ctx, req.who, "reason", report=row.id)
         text += "\n\n" + M.REPORT_ASK_REASON
+    elif status is Status.delayed:
+        text += _ask_remedy(req, ctx, item, key, note)
     return [Text(text, req.buttons(AFTER_REPORT))]
+
+
+def _ask_remedy(req: Request, ctx: Context, item: Item, key: str, note: str) -> str:
+    """Return the monthly review's question after a 延後 with its reason (once per occurrence), or nothing."""
+    question = lag_reasons.after_delay(req, ctx, item, key, note)
+    return "\n\n" + question if question else ""
 
 
 def _write(
@@ -353,8 +361,8 @@ def take_reason(req: Request, ctx: Context, waiting: memory.Pending) -> list[Rep
     note = (req.incoming.text or "").strip()
     _write(req, ctx, asked.item, asked.occurrence_key, asked.status, asked.percent, note)
     item = asked.item
-    return [Text(M.REPORT_REASON_KEPT.format(number=item.number, title=clip(item.title, 30), note=clip(note, NOTE_SHOWN)),
-                 req.buttons(AFTER_REPORT))]
+    text = M.REPORT_REASON_KEPT.format(number=item.number, title=clip(item.title, 30), note=clip(note, NOTE_SHOWN))
+    return [Text(text + _ask_remedy(req, ctx, item, asked.occurrence_key, note), req.buttons(AFTER_REPORT))]
 
 
 def _done_before(ctx: Context, item_id: int, key: str) -> bool:

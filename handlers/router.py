@@ -16,12 +16,14 @@ from handlers import (
     closures,
     group_answers,
     help,
+    lag_reasons,
     linking,
     memory,
     nudges,
     onboarding,
     postbacks,
     reports,
+    review_chat,
     rich_menus,
     search,
     team,
@@ -79,6 +81,10 @@ POSTBACKS: dict[str, PostbackHandler] = {
     rich_menus.SWITCH_ACTION: lambda req, ctx, fields: [],  # a rich-menu tab: LINE switched it, nothing to say
     "closure": closures.on_closure,
     team.REBIND: team.on_rebind,
+    "why": lag_reasons.on_explain,
+    "why_later": lag_reasons.on_later,
+    "listing": review_chat.on_listing,
+    "suggest": review_chat.on_suggest,
 }
 
 
@@ -158,6 +164,11 @@ def _waiting(req: Request, ctx: Context) -> list[Reply] | None:
         if req.command.name == "":
             return reports.take_reason(req, ctx, waiting)
         memory.forget(ctx, req.who)  # a command instead: the question lapses, the message is answered as usual
+        return None
+    if waiting.topic in lag_reasons.TOPICS:
+        if req.command.name == "":
+            return lag_reasons.take(req, ctx, waiting)
+        memory.forget(ctx, req.who)  # a command instead of 落後原因 / 因應對策: a command, answered as usual
         return None
     if waiting.topic == "more" and req.command.name == "more":
         return _postback(Incoming("postback", req.incoming.line_user_id, data=waiting.detail.get("data", "")), req.who, ctx)

@@ -20,6 +20,7 @@ from storage.models import AuditLog, ExportFile
 MIME_TYPES = {
     ".ods": "application/vnd.oasis.opendocument.spreadsheet",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".odt": "application/vnd.oasis.opendocument.text",  # the monthly review's report
 }
 MAX_TOKEN = 64
 

@@ -470,7 +470,7 @@ class ConversationState(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-# ---------------------------------------------------------------- closure announcements (0016)
+# ---------------------------------------------------------------- closure announcements (0012)
 
 
 class FeedCheck(Base):
@@ -499,3 +499,79 @@ class FeedAction(Base):
     entry_id: Mapped[str] = mapped_column(String(120))
     text: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# ---------------------------------------------------------------- the monthly review, 管考 (0014)
+
+
+class LagReason(Base):
+    """Why an occurrence is behind (落後原因) and what is done about it (因應對策), as its owner or the chief wrote them.
+
+    One row per occurrence: a later answer replaces the text (the audit log keeps every version). `asked_at`
+    says the owner was asked in the chat, so they are asked once.
+    """
+
+    __tablename__ = "lag_reasons"
+    __table_args__ = (UniqueConstraint("item_id", "occurrence_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    occurrence_key: Mapped[str] = mapped_column(String(40))
+    cause: Mapped[str] = mapped_column(Text, default="")
+    remedy: Mapped[str] = mapped_column(Text, default="")
+    written_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    written_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    item: Mapped[Item] = relationship()
+    writer: Mapped[Staff | None] = relationship()
+
+
+class Listing(enum.StrEnum):
+    """列管: a section's suggestion and the coordinator's decision for an item that was behind."""
+
+    release = "release"  # 解除列管
+    keep = "keep"  # 繼續列管
+
+
+class ReviewDecision(Base):
+    """One item's 列管 in one month's review: the section's suggestion and the coordinator's decision."""
+
+    __tablename__ = "review_decisions"
+    __table_args__ = (UniqueConstraint("item_id", "year", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    suggestion: Mapped[Listing | None] = mapped_column(_enum(Listing, "listing"))
+    suggested_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    suggested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision: Mapped[Listing | None] = mapped_column(_enum(Listing, "listing_decision"))
+    opinion: Mapped[str] = mapped_column(Text, default="")  # 研考意見
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    item: Mapped[Item] = relationship()
+
+
+class Resolution(Base):
+    """A 決議 of a monthly review meeting; with an owner and a date it is tracked as a follow-up item of the plan."""
+
+    __tablename__ = "resolutions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)  # the month reviewed at the meeting
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"))  # the item discussed
+    text: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    due: Mapped[date | None] = mapped_column(Date)
+    followup_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"), unique=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    item: Mapped[Item | None] = relationship(foreign_keys=[item_id])
+    followup: Mapped[Item | None] = relationship(foreign_keys=[followup_id])
+    owner: Mapped[Staff | None] = relationship(foreign_keys=[owner_id])

@@ -1,4 +1,4 @@
-"""The 5th-working-day round hands the coordinator a working one-time link to the control table."""
+"""The 5th-working-day round hands the coordinator working one-time links to the control table and the review report."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from bot.simulator_sender import SimulatorSender
 from handlers import exports
 from schedules.clock import TAIPEI, FixedClock
 from storage.models import Staff
+from storage.sheets import read_tables
 from tests.handler_fixtures import COORDINATOR
 
 # April 2024's working days: 4/1, 4/2, 4/3, (4/4-4/5 Children's Day and Tomb Sweeping), 4/8, 4/9.
@@ -34,12 +35,17 @@ def test_coordinator_gets_march_compiled_with_an_export_link(demo_db, tmp_path):
     with demo_db.sessions() as session:
         coordinator = session.scalar(select(Staff).where(Staff.name == COORDINATOR)).line_user_id
     links = [u for m in sim.since(coordinator, 0) for u in uris([m.message]) if "/files/" in u]
-    assert len(links) == 1 and links[0].startswith("http://bot.example/files/")
-    token = links[0].rsplit("/", 1)[1]
+    assert len(links) == 2 and all(u.startswith("http://bot.example/files/") for u in links)
     with demo_db.sessions() as session:
-        export = exports.take(session, token, FIFTH_WORKING_DAY)
-        assert export is not None and export.filename.endswith(".xlsx") and "3月" in export.filename
-        assert exports.take(session, token, FIFTH_WORKING_DAY) is None  # one download only
+        table, review = (exports.take(session, u.rsplit("/", 1)[1], FIFTH_WORKING_DAY) for u in links)
+        assert table is not None and table.filename.endswith(".xlsx") and "3月" in table.filename
+        assert exports.take(session, links[0].rsplit("/", 1)[1], FIFTH_WORKING_DAY) is None  # one download only
+    # and the month's review report, filed upward, as an editable .odt
+    assert review.filename == "113年3月工作計畫執行情形彙整表.odt"
+    path = tmp_path / review.filename
+    path.write_bytes(review.content)
+    header = read_tables(path)[0].rows[0]
+    assert header[:2] == ["項次", "工作項目"] and header[-3:] == ["課室建議", "研考決定", "研考意見"]
 
 
 def test_export_files_go_when_their_links_expire(demo_db):

@@ -154,9 +154,17 @@ def test_coordinator_signs_in_reports_a_cell_and_sees_its_colour_change(console_
             page.get_by_role("button", name="下載 PDF（列印、歸檔）").click()
         assert Path(table.value.path()).read_bytes().startswith(b"%PDF")
         assert serious_violations(page) == []
+        page.get_by_role("link", name="管考").click()
+        expect(page.locator("h1")).to_contain_text("月管考")
+        expect(page.locator("details.legend")).to_contain_text("紅燈：逾期超過 5 個工作天")
+        assert serious_violations(page) == []
+        with page.expect_download() as report:
+            page.get_by_role("link", name="執行情形彙整表（odt）").click()
+        assert Path(report.value.path()).read_bytes().startswith(b"PK")
         # On a phone every page fits the screen's width: only the year table scrolls, inside its own box.
         page.set_viewport_size({"width": 390, "height": 844})
-        for where in ("/console/", "/console/staff", "/console/import", "/console/reminders", "/console/calendar", "/console/export"):
+        for where in ("/console/", "/console/staff", "/console/import", "/console/reminders", "/console/calendar", "/console/export",
+                      "/console/review"):
             page.goto(base + where)
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), where
         page.set_viewport_size({"width": 1366, "height": 768})

@@ -50,7 +50,7 @@ def test_delay_reason_undo_and_an_old_button_each_confirmed_and_kept_as_history(
         "已記下原因 ✅\n12 門牌點位及上傳管理\n備註：等民政局回函，預計下週")
     assert history(talk) == [(Status.delayed, "", "line"), (Status.delayed, "等民政局回函，預計下週", "line")]
     assert audit(talk) == [("progress.report", "delayed", me)] * 2
-    assert waiting(talk) == []  # the question is answered
+    assert waiting(talk) == [(me, "remedy")]  # the reason answered; the monthly review asks its 因應對策 next
 
     # 撤銷 shows the last report and takes it back only on confirmation; the undo is itself recorded.
     talk.clock.advance(minutes=3)

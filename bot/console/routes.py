@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from sqlalchemy.orm import Session
 
-from handlers import control_table, reports
+from handlers import control_table, lag_reasons, reports, review
 from handlers.catalog import COMMANDS
 from handlers.commands import Command
 from handlers.control_table import Filters
@@ -19,6 +19,7 @@ from handlers.request import Asker, Request
 from handlers.texts import console as T
 from handlers.texts import console_admin as A
 from handlers.texts import reminders as RT
+from handlers.texts import review as RV
 from handlers.texts import words as M
 from schedules.clock import TAIPEI
 from schedules.dates import format_date
@@ -192,8 +193,11 @@ def _month_page(visit: Visit, item_id: int, month: int, notice: str = "", status
     view = control_table.month_view(visit.session, visit.who, item_id, month, visit.ctx.calendar, visit.ctx.today)
     if view is None:
         return refuse(T.FORBIDDEN, 403, visit)
+    behind = {d.occ.key for d in review.behind_now(visit.session, view.item, visit.ctx.today, visit.ctx.calendar)}
+    lag = {key: r for (_, key), r in review.reasons_of(visit.session, [item_id]).items()}
     return page(
-        "console/month.html", status, visit=visit, view=view, notice=notice, statuses=REPORT_STATUSES, reasons=RT.REASON_LABELS
+        "console/month.html", status, visit=visit, view=view, notice=notice, statuses=REPORT_STATUSES, reasons=RT.REASON_LABELS,
+        behind=behind, lag=lag, V=RV,
     )
 
 
@@ -218,3 +222,25 @@ def report(item_id: int, month: int) -> Response:
         asked = Request(Incoming("console", visit.who.line_user_id), visit.who, Command("", "", ""), COMMANDS)
         answer = "\n\n".join(plain_text(r) for r in reports.on_report(asked, visit.ctx, fields))
         return _month_page(visit, item_id, month, notice=answer)
+
+
+@bp.post("/items/<int:item_id>/months/<int:month>/reason")
+def reason(item_id: int, month: int) -> Response:
+    """Write 落後原因 and 因應對策 of an occurrence behind, as the chat's question does (same checks, same limits)."""
+    with visit_of() as visit:
+        if isinstance(visit, Response):
+            return visit
+        if csrf_failed(visit):
+            return refuse(T.BAD_CSRF, 403, visit)
+        view = control_table.month_view(visit.session, visit.who, item_id, month, visit.ctx.calendar, visit.ctx.today)
+        if view is None or not view.may_report:
+            return refuse(RV.REASON_REFUSED, 403, visit)
+        key = request.form.get("occurrence", "")
+        if key not in {d.occ.key for d in review.behind_now(visit.session, view.item, visit.ctx.today, visit.ctx.calendar)}:
+            return _month_page(visit, item_id, month, notice=RV.REASON_NOT_BEHIND, status=400)
+        cause, remedy = request.form.get("cause", ""), request.form.get("remedy", "")
+        wrong = lag_reasons.problem(cause) or lag_reasons.problem(remedy)
+        if wrong:
+            return _month_page(visit, item_id, month, notice=wrong, status=400)
+        lag_reasons.save(visit.ctx, visit.who.actor, visit.who.staff.id, view.item, key, cause=cause, remedy=remedy)
+        return _month_page(visit, item_id, month, notice=RV.REASON_SAVED)

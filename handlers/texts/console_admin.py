@@ -6,6 +6,7 @@ from __future__ import annotations
 NAV_IMPORT = "匯入計畫"
 NAV_REMINDERS = "提醒"
 NAV_EXPORT = "匯出"
+NAV_REVIEW = "管考"
 NAV_LABEL = "管理頁選單"
 
 # 匯入計畫

@@ -189,3 +189,36 @@ def _draw_qr(pdf, qr, x: float, y: float, size: float) -> None:
                 pdf.rect(x + (start + border) * unit, y + (r + border) * unit, (c - start) * unit, unit, style="F")
             else:
                 c += 1
+
+
+def write_document_pdf(path: str | Path, doc, font: CjkFont | None = None) -> Path:
+    """Write a `storage.sheets.documents.Document` as an A4 landscape PDF (tables repeat their header)."""
+    from fpdf.fonts import FontFace
+
+    font = font or find_cjk_font()
+    pdf = _document("L", font, doc.title)
+    pdf.add_page()
+    if doc.subtitle:
+        pdf.set_font(FONT, size=9)
+        pdf.cell(0, 5, doc.subtitle, new_x="LMARGIN", new_y="NEXT", align="C")
+    for block in doc.blocks:
+        if block.heading:
+            pdf.ln(2)
+            pdf.set_font(FONT, size=11)
+            pdf.multi_cell(0, 6, block.heading, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, size=8.5)
+        for line in block.paragraphs:
+            pdf.multi_cell(0, 4.5, line, new_x="LMARGIN", new_y="NEXT")
+        if block.table is None:
+            continue
+        t = block.table
+        widths = (list(t.widths or []) + [10] * len(t.header))[: len(t.header)]
+        pdf.set_font(FONT, size=7)
+        with pdf.table(
+            col_widths=widths, width=pdf.epw, line_height=3.4, repeat_headings=1, text_align="LEFT",
+            headings_style=FontFace(emphasis=None, fill_color=(225, 225, 225)),
+        ) as table:
+            table.row(list(t.header))
+            for values in t.rows:
+                table.row(([str(v) for v in values] + [""] * len(t.header))[: len(t.header)])
+    return _save(pdf, Path(path))

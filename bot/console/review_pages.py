@@ -1,0 +1,217 @@
+"""The console's 管考 page: a month's lights and items behind, reasons, 列管 suggestions and decisions, 決議,
+the light thresholds, and the report and the meeting pack to download. Each write goes through the handlers
+that check who asks (handlers.lag_reasons, handlers.review_decisions); the page only shows what they allow.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+
+from flask import Response, request, send_file
+
+from bot.console.routes import Visit, bp, csrf_failed, page, refuse, visit_of
+from handlers import access, lag_reasons, review_decisions, review_documents
+from handlers.review import (
+    MonthReview,
+    behind_now,
+    month_review,
+    previous_month,
+    resolutions_of,
+    set_thresholds,
+)
+from handlers.texts import console as T
+from handlers.texts import console_admin as A
+from handlers.texts import review as V
+from schedules.dates import parse_date, roc_year
+from schedules.lights import MAX_DAYS, Thresholds
+from storage import queries
+from storage.models import Item, Role
+from storage.sheets import SheetError
+from storage.sheets.documents import MIMETYPES
+
+FORMATS = {"odt": ".odt", "docx": ".docx", "pdf": ".pdf"}
+MAY_SEE = (Role.chief, Role.coordinator, Role.director)
+
+
+def _month(visit: Visit) -> int:
+    asked = request.values.get("month", "")
+    if asked.isdigit() and 1 <= int(asked) <= 12:
+        return int(asked)
+    year, month = previous_month(visit.ctx.today.year, visit.ctx.today.month)
+    return month if year == visit.ctx.today.year else 1
+
+
+def _review(visit: Visit, month: int) -> MonthReview | Response:
+    who = visit.who
+    if who.role not in MAY_SEE:
+        return refuse(V.PAGE_NOT_ALLOWED, 403, visit)
+    plan = queries.latest_plan(visit.session, who.staff.office_id, visit.ctx.today.year)
+    if plan is None:
+        return refuse(V.NO_PLAN_CONSOLE, 404, visit)
+    section_id = None if access.sees_every_section(who) else who.staff.section_id
+    return month_review(visit.session, plan, month, visit.ctx.today, visit.ctx.calendar, section_id)
+
+
+def _page(visit: Visit, month: int, notice: str = "", status: int = 200) -> Response:
+    found = _review(visit, month)
+    if isinstance(found, Response):
+        return found
+    who = visit.who
+    resolutions = resolutions_of(visit.session, found.plan, month)
+    return page(
+        "console/review.html", status, visit=visit, review=found, notice=notice, V=V, roc=roc_year(found.year),
+        legend=review_documents.legend(found), sections=review_documents.section_lines(found),
+        light_text=review_documents.light_text, status_text=review_documents.status_text,
+        may_suggest=lambda item: review_decisions.may_suggest(who, item),
+        may_decide=review_decisions.may_decide(who, found.plan),
+        may_reason=lambda item: access.may_report(who, item, visit.ctx.today),
+        is_coordinator=who.role is Role.coordinator, resolutions=resolutions,
+        followup_status=lambda r: review_documents.resolution_line(found, r, visit.ctx.calendar), formats=FORMATS,
+        staff=[s for s in queries.staff_of_office(visit.session, who.staff.office_id) if s.active],
+        most=MAX_DAYS,
+    )
+
+
+@bp.get("/review")
+def review_page() -> Response:
+    """A month's review (the month just ended unless ?month= says otherwise)."""
+    with visit_of() as visit:
+        if isinstance(visit, Response):
+            return visit
+        return _page(visit, _month(visit))
+
+
+def _posted(handler):
+    """Run a form's write after the session's form token is checked; answer with the page and what happened."""
+    with visit_of() as visit:
+        if isinstance(visit, Response):
+            return visit
+        if csrf_failed(visit):
+            return refuse(T.BAD_CSRF, 403, visit)
+        month = _month(visit)
+        notice, ok = handler(visit, month)
+        return _page(visit, month, notice, 200 if ok else 400)
+
+
+def _item(visit: Visit) -> Item | None:
+    asked = request.form.get("item", "")
+    item = visit.session.get(Item, int(asked)) if asked.isdigit() else None
+    return item if item is not None and access.in_office(visit.who, item) else None
+
+
+@bp.post("/review/reason")
+def review_reason() -> Response:
+    """Write 落後原因 and 因應對策 of one occurrence (its owners, a deputy, the chief, the coordinator)."""
+
+    def write(visit: Visit, month: int):
+        item = _item(visit)
+        if item is None or not access.may_report(visit.who, item, visit.ctx.today):
+            return V.REASON_REFUSED, False
+        key = request.form.get("occurrence", "")
+        if key not in {d.occ.key for d in behind_now(visit.session, item, visit.ctx.today, visit.ctx.calendar)}:
+            return V.REASON_NOT_BEHIND, False
+        cause, remedy = request.form.get("cause", ""), request.form.get("remedy", "")
+        wrong = lag_reasons.problem(cause) or lag_reasons.problem(remedy)
+        if wrong:
+            return wrong, False
+        lag_reasons.save(visit.ctx, visit.who.actor, visit.who.staff.id, item, key, cause=cause, remedy=remedy)
+        return V.REASON_SAVED, True
+
+    return _posted(write)
+
+
+@bp.post("/review/suggest")
+def review_suggest() -> Response:
+    def write(visit: Visit, month: int):
+        item = _item(visit)
+        if item is None:
+            return V.SUGGEST_REFUSED, False
+        done = review_decisions.suggest(visit.ctx, visit.who, item, month, request.form.get("listing", ""))
+        return done.text, done.ok
+
+    return _posted(write)
+
+
+@bp.post("/review/decide")
+def review_decide() -> Response:
+    def write(visit: Visit, month: int):
+        item = _item(visit)
+        if item is None:
+            return V.DECIDE_REFUSED, False
+        done = review_decisions.decide(visit.ctx, visit.who, item, month, request.form.get("listing", ""),
+                                       request.form.get("opinion", ""))
+        return done.text, done.ok
+
+    return _posted(write)
+
+
+@bp.post("/review/resolution")
+def review_resolution() -> Response:
+    def write(visit: Visit, month: int):
+        plan = queries.latest_plan(visit.session, visit.who.staff.office_id, visit.ctx.today.year)
+        if plan is None:
+            return V.NO_PLAN_CONSOLE, False
+        due_text = request.form.get("due", "").strip()
+        due = None
+        if due_text:
+            try:
+                due = parse_date(due_text)
+            except ValueError:
+                return V.RESOLUTION_BAD_DAY.format(text=due_text[:20]), False
+        item = _item(visit) if request.form.get("item") else None
+        done = review_decisions.add_resolution(visit.ctx, visit.who, plan, month, request.form.get("text", ""),
+                                               request.form.get("owner", ""), due, item)
+        return done.text, done.ok
+
+    return _posted(write)
+
+
+@bp.post("/review/lights")
+def review_lights() -> Response:
+    def write(visit: Visit, month: int):
+        if visit.who.role is not Role.coordinator:
+            return V.DECIDE_REFUSED, False
+        try:
+            wanted = Thresholds(int(request.form.get("yellow_days", "")), int(request.form.get("red_days", "")))
+        except ValueError:
+            return V.LIGHTS_BAD.format(most=MAX_DAYS), False
+        if wanted.problem():
+            return V.LIGHTS_BAD.format(most=MAX_DAYS), False
+        office = visit.who.staff.office
+        set_thresholds(visit.session, office, wanted)
+        queries.audit(visit.session, visit.ctx.now, visit.who.actor, "review.lights", **wanted.to_json())
+        return V.LIGHTS_SAVED, True
+
+    return _posted(write)
+
+
+@bp.get("/review/<kind>.<fmt>")
+def review_file(kind: str, fmt: str) -> Response:
+    """Download the month's 彙整表 (report) or meeting pack (pack) as .odt, .docx or PDF."""
+    with visit_of() as visit:
+        if isinstance(visit, Response):
+            return visit
+        ext = FORMATS.get(fmt)
+        if kind not in ("report", "pack") or ext is None:
+            return refuse(A.EXPORT_NOTHING, 404, visit)
+        found = _review(visit, _month(visit))
+        if isinstance(found, Response):
+            return found
+        try:
+            data = _written(found, ext, kind == "pack", visit.ctx.calendar)
+        except SheetError as exc:
+            if exc.code == "no_cjk_font":
+                return refuse(A.EXPORT_NO_FONT, 503, visit)
+            raise
+        name = (V.PACK_TITLE if kind == "pack" else V.REPORT_TITLE).format(roc=roc_year(found.year), month=found.month) + ext
+    response = send_file(data, mimetype=MIMETYPES[ext], as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _written(found: MonthReview, ext: str, pack: bool, calendar) -> io.BytesIO:
+    with tempfile.TemporaryDirectory(prefix="planbot-review-") as folder:
+        path = review_documents.write(found, Path(folder) / ("review" + ext), calendar, pack=pack)
+        return io.BytesIO(path.read_bytes())

@@ -1,0 +1,148 @@
+"""The console's 管考 page: lights with their legend, reasons, 列管 suggestions and decisions, 決議 as follow-ups."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from sqlalchemy import select
+
+from handlers.review import month_review
+from schedules.plan_inputs import calendar_of
+from storage import queries
+from storage.models import Item, LagReason, Resolution, ReviewDecision
+from storage.sheets import read_tables
+from tests.handler_fixtures import CHIEF_DATA, CHIEF_REG, COORDINATOR, STAFF_DATA
+from tests.test_console import Console, csrf_of, text_of
+
+MONTH = 3
+
+
+@pytest.fixture
+def console(demo_db) -> Console:
+    return Console(demo_db)
+
+
+def _rows(console):
+    """Return (item id, section) of the rows of March's review on 4/8, as the handlers see them."""
+    with console.db.sessions() as session:
+        plan = queries.latest_plan(session, queries.only_office(session).id)
+        found = month_review(session, plan, MONTH, console.clock.now().date(), calendar_of(session))
+        return [(r.item.id, r.item.section.name, [b.due.occ.key for b in r.behind]) for r in found.rows]
+
+
+def _page(client):
+    return text_of(client.get(f"/console/review?month={MONTH}"))
+
+
+def test_the_coordinator_sees_the_months_lights_with_their_legend_and_downloads_the_report(console, tmp_path):
+    client = console.signed_in(COORDINATOR)
+    page = _page(client)
+    assert "113年3月管考" in page and "燈號說明" in page and "紅燈：逾期超過 5 個工作天" in page
+    rows = _rows(console)
+    assert page.count('<tr data-item="') == len(rows) > 0
+    response = client.get(f"/console/review/report.odt?month={MONTH}")
+    assert response.status_code == 200
+    target = tmp_path / "report.odt"
+    target.write_bytes(response.get_data())
+    table = read_tables(target)[0]
+    assert table.rows[0][:3] == ["項次", "工作項目", "主辦課室"] and len(table.rows) == len(rows) + 1
+    assert client.get(f"/console/review/pack.docx?month={MONTH}").status_code == 200
+    assert client.get(f"/console/review/pack.xls?month={MONTH}").status_code == 404
+
+
+def test_reasons_suggestion_and_decision_each_by_whom_may(console):
+    item_id, section, keys = next(r for r in _rows(console) if r[1] == "戶籍資料課" and r[2])
+    chief = console.signed_in(CHIEF_DATA)
+    csrf = csrf_of(_page(chief))
+    form = {"csrf": csrf, "item": item_id, "occurrence": keys[-1], "cause": "人力不足", "remedy": "調派支援"}
+    assert chief.post(f"/console/review/reason?month={MONTH}", data={**form, "cause": "因" * 101}).status_code == 400
+    assert chief.post(f"/console/review/reason?month={MONTH}", data=form).status_code == 200
+    assert chief.post(f"/console/review/suggest?month={MONTH}", data={"csrf": csrf, "item": item_id, "listing": "keep"}).status_code == 200
+    other = console.signed_in(CHIEF_REG)  # another section's chief, with a forged form
+    other_csrf = csrf_of(_page(other))
+    refused = other.post(f"/console/review/suggest?month={MONTH}", data={"csrf": other_csrf, "item": item_id, "listing": "release"})
+    assert refused.status_code == 400
+    assert chief.post(f"/console/review/decide?month={MONTH}", data={"csrf": csrf, "item": item_id, "listing": "release"}).status_code == 400
+    coordinator = console.signed_in(COORDINATOR)
+    ok = coordinator.post(f"/console/review/decide?month={MONTH}",
+                          data={"csrf": csrf_of(_page(coordinator)), "item": item_id, "listing": "keep", "opinion": "下月再檢討"})
+    assert ok.status_code == 200
+    with console.db.sessions() as session:
+        reason = session.scalar(select(LagReason).where(LagReason.item_id == item_id, LagReason.occurrence_key == keys[-1]))
+        assert (reason.cause, reason.remedy, reason.writer.name) == ("人力不足", "調派支援", CHIEF_DATA)
+        decision = session.scalar(select(ReviewDecision).where(ReviewDecision.item_id == item_id))
+        assert (decision.suggestion.value, decision.decision.value, decision.opinion) == ("keep", "keep", "下月再檢討")
+    # 繼續列管 brings the item back into next month's review
+    with console.db.sessions() as session:
+        plan = queries.latest_plan(session, queries.only_office(session).id)
+        april = month_review(session, plan, MONTH + 1, console.clock.now().date(), calendar_of(session))
+        assert any(r.item.id == item_id and r.carried_from is not None for r in april.rows)
+
+
+def test_a_resolution_with_an_owner_and_a_date_becomes_a_tracked_follow_up(console):
+    coordinator = console.signed_in(COORDINATOR)
+    csrf = csrf_of(_page(coordinator))
+    bad = coordinator.post(f"/console/review/resolution?month={MONTH}",
+                           data={"csrf": csrf, "text": "加強門牌巡查", "owner": STAFF_DATA, "due": "114/1/10"})
+    assert bad.status_code == 400 and "不在 113 年度計畫內" in text_of(bad)
+    half = coordinator.post(f"/console/review/resolution?month={MONTH}", data={"csrf": csrf, "text": "加強門牌巡查", "owner": STAFF_DATA})
+    assert half.status_code == 400
+    with console.db.sessions() as session:
+        assert session.scalars(select(Resolution)).all() == []
+    ok = coordinator.post(f"/console/review/resolution?month={MONTH}",
+                          data={"csrf": csrf, "text": "加強門牌巡查並每週回報", "owner": STAFF_DATA, "due": "113/4/30"})
+    assert ok.status_code == 200 and "將提醒並列入追蹤" in text_of(ok)
+    with console.db.sessions() as session:
+        resolution = session.scalars(select(Resolution)).one()
+        followup = session.get(Item, resolution.followup_id)
+        assert followup.title == "【會議決議】加強門牌巡查並每週回報" and [o.name for o in followup.owners] == [STAFF_DATA]
+        assert "會議決議" in followup.kpi
+        others = session.scalars(select(Item.number).where(Item.section_id == followup.section_id, Item.id != followup.id)).all()
+        number = followup.number
+        assert number == "91" and number not in others
+    # like a plan item: the owner finds it among their work and can report on it
+    assert "加強門牌巡查並每週回報" in console.chat(STAFF_DATA, "我的")
+    assert "已記錄" in console.chat(STAFF_DATA, f"回報 {number} 完成")
+    # and the next meeting's pack says where it stands
+    pack = coordinator.get(f"/console/review/pack.docx?month={MONTH + 1}")
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(pack.get_data())).paragraphs)
+    assert re.search(r"加強門牌巡查並每週回報（李冠緯，4/30（二） 前）：如期完成", text)
+
+
+def test_a_chief_may_not_record_resolutions_or_change_the_thresholds(console):
+    chief = console.signed_in(CHIEF_DATA)
+    csrf = csrf_of(_page(chief))
+    assert chief.post(f"/console/review/resolution?month={MONTH}", data={"csrf": csrf, "text": "x"}).status_code == 400
+    assert chief.post(f"/console/review/lights?month={MONTH}", data={"csrf": csrf, "yellow_days": "1", "red_days": "9"}).status_code == 400
+    coordinator = console.signed_in(COORDINATOR)
+    csrf = csrf_of(_page(coordinator))
+    assert coordinator.post(f"/console/review/lights?month={MONTH}", data={"csrf": csrf, "yellow_days": "9", "red_days": "1"}).status_code == 400
+    assert coordinator.post(f"/console/review/lights?month={MONTH}", data={"csrf": csrf, "yellow_days": "1", "red_days": "9"}).status_code == 200
+    assert "紅燈：逾期超過 9 個工作天" in _page(coordinator)
+
+
+def test_the_cell_page_has_the_same_reasons_form(console):
+    item_id, section, keys = next(r for r in _rows(console) if r[1] == "戶籍資料課" and r[2])
+    with console.db.sessions() as session:
+        from handlers.agenda import agenda
+
+        item = session.get(Item, item_id)
+        month = next(d for d in agenda(session, [item], 2024, calendar_of(session)) if d.occ.key == keys[-1]).occ.due.month
+    client = console.signed_in(CHIEF_DATA)
+    page = text_of(client.get(f"/console/items/{item_id}/months/{month}"))
+    assert 'name="cause"' in page and "（未填）" in page
+    form = {"csrf": csrf_of(page), "occurrence": keys[-1], "cause": "", "remedy": "調派支援"}
+    assert client.post(f"/console/items/{item_id}/months/{month}/reason", data=form).status_code == 400
+    saved = client.post(f"/console/items/{item_id}/months/{month}/reason", data={**form, "cause": "人力不足"})
+    assert saved.status_code == 200 and "人力不足" in text_of(saved) and f"{CHIEF_DATA}" in text_of(saved)
+    other = console.signed_in(CHIEF_REG)
+    refused = other.post(f"/console/items/{item_id}/months/{month}/reason",
+                         data={**form, "csrf": csrf_of(text_of(other.get("/console/"))), "cause": "亂填"})
+    assert refused.status_code == 403
+    with console.db.sessions() as session:
+        row = session.scalar(select(LagReason).where(LagReason.item_id == item_id))
+        assert (row.cause, row.writer.name) == ("人力不足", CHIEF_DATA)
