@@ -78,8 +78,11 @@ postback_data = st.one_of(
 
 # What valid commands write: a report (回報), an export (匯出), a 綁定 try, a chief's 綁定群組 (audit only),
 # a console sign-in link (管理).
-# What the bot notes it waits for (更多, a reason after 延後) is one conversation_state row per person.
-ALLOWED_GROWTH = {"progress_reports", "audit_log", "link_attempts", "export_files", "console_tokens", "conversation_state"}
+# What the bot notes it waits for (更多, a reason after 延後) is one conversation_state row per person; a 落後原因
+# (given with 延後, or answered when asked) is one lag_reasons row per occurrence.
+ALLOWED_GROWTH = {
+    "progress_reports", "audit_log", "link_attempts", "export_files", "console_tokens", "conversation_state", "lag_reasons",
+}
 
 
 def sent_privately(talk: Talk, after_id: int) -> list[Delivery]:
@@ -109,7 +112,11 @@ def check_event(talk: Talk, who: str, send, text_for_rules: str | None) -> None:
     if grown.get("progress_reports"):
         # Every written report is confirmed: recorded, a reason kept after 延後, or a report taken back.
         confirmed = shown.startswith(("已記錄 ✅", "已記下原因 ✅", "已撤銷 ↩️"))
-        assert grown == {"progress_reports": 1, "audit_log": 1} and confirmed, (grown, shown)
+        one_report = {"progress_reports": 1, "audit_log": 1}
+        with_reason = {"progress_reports": 1, "audit_log": 2, "lag_reasons": 1}  # 延後 with its reason: the 落後原因 too
+        assert grown in (one_report, with_reason) and confirmed, (grown, shown)
+    if grown.get("lag_reasons"):
+        assert "progress_reports" in grown or shown.startswith("已記下"), (grown, shown)
     if grown.get("console_tokens"):
         assert grown == {"console_tokens": 1, "audit_log": 1} and "/console/signin/" in shown, (grown, shown)
     if grown.get("export_files"):
