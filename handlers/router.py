@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 from handlers import (
@@ -24,6 +25,7 @@ from handlers import (
     reports,
     rich_menus,
     search,
+    sentence_reports,
 )
 from handlers.catalog import COMMANDS
 from handlers.commands import Command, is_filler, strip_mention
@@ -31,6 +33,7 @@ from handlers.digests import digest_more
 from handlers.incoming import Context, Incoming
 from handlers.replies import MAX_MESSAGES, Reply, Text
 from handlers.request import Asker, Request
+from handlers.sentences import Meant, read_sentence
 from handlers.texts import chat as M
 from storage import queries
 from storage.models import Staff
@@ -142,9 +145,42 @@ def _text(incoming: Incoming, who: Asker, ctx: Context) -> list[Reply]:
         return [] if incidental else help.unlinked(req, ctx)
     if quiet:
         return []
-    # Not a command, or a command whose arguments were not its own (本月報表): search item names.
+    # Not a command, or a command whose arguments were not its own (本月報表): read it as a sentence,
+    # else search item names.
     plain = Request(incoming, who, Command("", command.text, command.text), COMMANDS)
+    meant = understand(plain, ctx)
+    if meant is not None:
+        return answer_meant(plain, ctx, meant)
     return search.free_text(plain, ctx) or help.not_understood(plain, ctx)
+
+
+def understand(req: Request, ctx: Context) -> Meant | None:
+    """Read the message as a sentence (handlers/sentences.py), knowing the office's sections and people."""
+    staff = req.who.staff
+    names: tuple[str, ...] = ()
+    if staff is not None:
+        names = tuple(s.name for s in queries.sections_of(ctx.session, staff.office_id))
+        names += tuple(p.name for p in queries.staff_of_office(ctx.session, staff.office_id))
+    return read_sentence(req.command.text, COMMANDS, ctx.today, names)
+
+
+def answer_meant(req: Request, ctx: Context, meant: Meant) -> list[Reply]:
+    """Answer a sentence as the command it means: exactly as if the command had been typed."""
+    if meant.kind == "command":
+        return _as_typed(req, ctx, meant.text) or help.not_understood(req, ctx)
+    if meant.kind == "report":
+        return sentence_reports.confirm(req, ctx, meant.name, meant.status)
+    if meant.kind == "search":
+        found = search.find(req, ctx, meant.name)
+        return found or (_as_typed(req, ctx, meant.text) if meant.text else None) or help.not_understood(req, ctx)
+    if meant.kind == "other_year":
+        return [Text(M.SENTENCE_OTHER_YEAR.format(year=int(meant.text) - 1911))]
+    return help.not_understood(req, ctx)  # manners only: never an item search
+
+
+def _as_typed(req: Request, ctx: Context, text: str) -> list[Reply] | None:
+    incoming = replace(req.incoming, text=text)
+    return run(Request(incoming, req.who, COMMANDS.parse(text), COMMANDS), ctx)
 
 
 def _waiting(req: Request, ctx: Context) -> list[Reply] | None:

@@ -32,6 +32,7 @@ SPAN = {
     "tomorrow": "明天",
     "this_week": "本週",
     "next_week": "下週",
+    "last_week": "上週",
     "this_month": "本月",
     "next_month": "下個月",
     "last_month": "上個月",
@@ -167,6 +168,12 @@ MINE_NO_SCHEDULE = "・{number} {title}｜時程待確認（{schedule}）"
 
 SEARCH_USAGE = "請在「查」後面加上關鍵字或編號，例如：查 門牌、查 11、查 戶籍資料課 11"
 SEARCH_NONE = "找不到和「{query}」有關的項目。可以換個關鍵字，或用編號查，例如：查 11"
+SEARCH_MAYBE = "你要找的是這一項嗎？請點選："
+SEARCH_MAYBE_MANY = "和「{query}」接近的項目如下，請選一項："
+SENTENCE_REPORT_CONFIRM = "要把「{number} {title}」回報為「{status}」嗎？確定請點下面的按鈕。"
+SENTENCE_REPORT_WHICH = "要回報「{status}」的是哪一項？請點選（和「{name}」有關）："
+BUTTON_SENTENCE_REPORT = "確定回報"
+SENTENCE_OTHER_YEAR = "目前只查得到今年的作業，{year}年的日期查不到。可以傳「12/31」這樣的日期，或「本月」「下週」。"
 SEARCH_MANY = "有 {count} 個項目和「{query}」有關，請選一項："
 SEARCH_LINE = "{n}. {section} {number} {title}"
 SEARCH_TOO_LONG = "還有 {count} 項，請用更精確的關鍵字再查一次。"
@@ -221,6 +228,7 @@ REPORT_WHICH_OLDER = "更早的幾次請寫出月份，例如：回報 {number} 
 REPORT_NAME_NOT_FOUND = "找不到和「{name}」有關、你可以回報的項目。可以寫編號，例如：回報 12 完成；傳「我的」看自己的項目和編號。"
 REPORT_NAME_MANY = "有 {count} 個項目和「{name}」有關，要回報哪一項？"
 REPORT_ASK_REASON = "延後的原因是什麼？直接傳給我，我會記在這筆回報的備註（不用補充就傳別的指令）。"
+REPORT_ASK_REASON_AGAIN = "另外，剛才延後的原因還沒記下：直接傳原因給我，我會記在那筆回報的備註（不用補充就傳別的指令）。"
 REPORT_REASON_KEPT = "已記下原因 ✅\n{number} {title}\n備註：{note}"
 REPORT_REASON_TOO_LATE = "這次作業後來已經有新的回報，所以沒有把這段話記成原因。"
 BUTTON_UNDO = "確定撤銷"
