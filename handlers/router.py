@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from handlers import (
@@ -33,7 +33,7 @@ from handlers.digests import digest_more
 from handlers.incoming import Context, Incoming
 from handlers.replies import MAX_MESSAGES, Reply, Text
 from handlers.request import Asker, Request
-from handlers.sentences import Meant, read_sentence
+from handlers.sentences import QUESTION, Meant, read_sentence
 from handlers.texts import chat as M
 from storage import queries
 from storage.models import Staff
@@ -128,30 +128,49 @@ def _text(incoming: Incoming, who: Asker, ctx: Context) -> list[Reply]:
             return []
     command = COMMANDS.parse(text)
     req = Request(incoming, who, command, COMMANDS)
-    if who.known and not incoming.group_id:
-        waiting = _waiting(req, ctx)
-        if waiting is not None:
-            return waiting
+    waiting = memory.pending(ctx, who) if who.known and not incoming.group_id else None
+    if waiting is not None and waiting.topic == "more" and command.name == "more":
+        return _postback(Incoming("postback", incoming.line_user_id, data=waiting.detail.get("data", "")), who, ctx)
+    answer = _answer(req, ctx, quiet)
+    if waiting is not None and waiting.topic == "reason":
+        if not answer.understood and not QUESTION.search(command.text):
+            return reports.take_reason(req, ctx, waiting)
+        return reports.reason_still_wanted(req, ctx, waiting, answer.replies)
+    return answer.replies
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """The replies to a message, and whether it was read as a command (else it was searched or not understood)."""
+
+    replies: list[Reply]
+    understood: bool
+
+
+def _answer(req: Request, ctx: Context, quiet: bool) -> _Answer:
+    command, who = req.command, req.who
     definition = COMMANDS.get(command.name)
     if definition is not None and (who.known or not definition.linked_only):
         if quiet and command.name == "search":
-            return (search.find(req, ctx, command.args) or []) if command.args else []
+            return _Answer((search.find(req, ctx, command.args) or []) if command.args else [], True)
         replies = run(req, ctx)
         if replies is not None:
-            return replies
+            return _Answer(replies, True)
     if not who.known:
         # A stranger in a group who only happens to start a sentence with 我的… is not asking us.
         incidental = quiet and not is_filler(command.args) and command.name != "link_group"
-        return [] if incidental else help.unlinked(req, ctx)
+        return _Answer([] if incidental else help.unlinked(req, ctx), False)
     if quiet:
-        return []
+        return _Answer([], False)
     # Not a command, or a command whose arguments were not its own (本月報表): read it as a sentence,
     # else search item names.
-    plain = Request(incoming, who, Command("", command.text, command.text), COMMANDS)
+    plain = Request(req.incoming, who, Command("", command.text, command.text), COMMANDS)
     meant = understand(plain, ctx)
+    if meant is not None and meant.kind in ("command", "other_year"):
+        return _Answer(answer_meant(plain, ctx, meant), True)
     if meant is not None:
-        return answer_meant(plain, ctx, meant)
-    return search.free_text(plain, ctx) or help.not_understood(plain, ctx)
+        return _Answer(answer_meant(plain, ctx, meant), False)
+    return _Answer(search.free_text(plain, ctx) or help.not_understood(plain, ctx), False)
 
 
 def understand(req: Request, ctx: Context) -> Meant | None:
@@ -183,25 +202,10 @@ def _as_typed(req: Request, ctx: Context, text: str) -> list[Reply] | None:
     return run(Request(incoming, req.who, COMMANDS.parse(text), COMMANDS), ctx)
 
 
-def _waiting(req: Request, ctx: Context) -> list[Reply] | None:
-    """Answer a message the bot was waiting for (the reason after 延後, 更多 typed); None to go on as usual."""
-    waiting = memory.pending(ctx, req.who)
-    if waiting is None:
-        return None
-    if waiting.topic == "reason":
-        if req.command.name == "":
-            return reports.take_reason(req, ctx, waiting)
-        memory.forget(ctx, req.who)  # a command instead: the question lapses, the message is answered as usual
-        return None
-    if waiting.topic == "more" and req.command.name == "more":
-        return _postback(Incoming("postback", req.incoming.line_user_id, data=waiting.detail.get("data", "")), req.who, ctx)
-    return None
-
-
 def _remember_more(incoming: Incoming, who: Asker, ctx: Context, replies: list[Reply]) -> None:
     """Remember the 更多 button of a list just shown, so 更多 typed later shows the same next page."""
-    if not who.known or incoming.group_id:
-        return
+    if not who.known or incoming.group_id or memory.pending(ctx, who, "reason") is not None:
+        return  # a reason still asked for outlasts a page: the page's own button still works
     for reply in replies:
         for button in getattr(reply, "quick_replies", ()):
             if button.data and postbacks.decode(button.data).get("a") == "more":

@@ -77,7 +77,7 @@ POLITE = (
 # Voice typing and phones add these anywhere; / - % stay, for dates (12/31), 編號 (6-2) and percentages.
 _PUNCTUATION = re.compile(r"[\s?!.,;:'\"。，、！？；：～~…「」『』（）()\[\]【】—_*#@+=<>|\\^`$&]+|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
 _LEFT_MARKS = re.compile(r"[/%\-]+")
-_QUESTION = re.compile(r"[?？]|[嗎呢][\s。.!！~～]*$|[嗎呢][\s,，。]|什麼時候|何時|哪天|幾號")
+QUESTION = re.compile(r"[?？]|[嗎呢][\s。.!！~～]*$|[嗎呢][\s,，。]|什麼時候|何時|哪天|幾號")
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 
 # Dates as people here write them: 115/12/31, 113年12月31日, 12月31日, 12/31 (a day); 12月 (a month).
@@ -127,7 +127,7 @@ def read_sentence(text: str, commands: Commands, today: date, names: tuple[str, 
     key = found.take_status(key)
     key = found.take_intent(key, commands)
     rest = strip_polite(key)
-    return found.meaning(rest, today, _QUESTION.search(folded) is not None)
+    return found.meaning(rest, today, QUESTION.search(folded) is not None)
 
 
 class _Found:
