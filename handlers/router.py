@@ -24,6 +24,7 @@ from handlers import (
     postbacks,
     reports,
     rich_menus,
+    scopes,
     search,
     sentence_reports,
 )
@@ -176,10 +177,10 @@ def _answer(req: Request, ctx: Context, quiet: bool) -> _Answer:
 def understand(req: Request, ctx: Context) -> Meant | None:
     """Read the message as a sentence (handlers/sentences.py), knowing the office's sections and people."""
     staff = req.who.staff
-    names: tuple[str, ...] = ()
+    names: dict[str, str] = {}
     if staff is not None:
-        names = tuple(s.name for s in queries.sections_of(ctx.session, staff.office_id))
-        names += tuple(p.name for p in queries.staff_of_office(ctx.session, staff.office_id))
+        names = scopes.spoken_names(queries.sections_of(ctx.session, staff.office_id))
+        names |= {p.name: p.name for p in queries.staff_of_office(ctx.session, staff.office_id)}
     return read_sentence(req.command.text, COMMANDS, ctx.today, names)
 
 

@@ -13,6 +13,7 @@ from handlers.replies import MAX_QUICK_REPLIES, Button, Reply, Text
 from handlers.request import Request
 from handlers.texts import chat as M
 from handlers.texts import words as W
+from storage import queries
 from storage.models import Item, Plan
 from storage.text import compact
 
@@ -54,4 +55,17 @@ def _named(req: Request, ctx: Context, plan: Plan, name: str) -> list[Item]:
     if numbered is not None and not numbered.rest and not numbered.section_text:
         items = item_lookup.items_numbered(ctx.session, plan, numbered.number, numbered.section)
         return item_lookup.preferred(req.who, items) if numbered.section is None else items
-    return search.fuzzy(ctx, plan, name)
+    return search.fuzzy(ctx, plan, name) or _in_order(ctx, plan, name)
+
+
+def _in_order(ctx: Context, plan: Plan, name: str) -> list[Item]:
+    """Return the items whose title holds the name's characters in order (學齡兒童名冊 → 提供學齡兒童異動名冊)."""
+    key = compact(name)
+    if len(key) < 4:
+        return []
+    return [i for i in queries.items_of_plan(ctx.session, plan.id) if _holds_in_order(compact(i.title), key)]
+
+
+def _holds_in_order(text: str, key: str) -> bool:
+    chars = iter(text)
+    return all(c in chars for c in key)

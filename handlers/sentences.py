@@ -107,10 +107,11 @@ class Meant:
     note: str = ""
 
 
-def read_sentence(text: str, commands: Commands, today: date, names: tuple[str, ...] = ()) -> Meant | None:
+def read_sentence(text: str, commands: Commands, today: date, names: dict[str, str] | None = None) -> Meant | None:
     """Return what the sentence means, or None when it carries no time, list word, status or item.
 
-    `names` are the section names and people's names of the office (張書維有逾期嗎 → 逾期 張書維).
+    `names` are how the office's sections and people may be written, each with the name a command takes
+    (登記課 → 戶籍登記課; 張書維有逾期嗎 → 逾期 張書維).
     """
     folded = fold(text)
     key = _PUNCTUATION.sub(" ", folded.casefold()).strip()
@@ -122,11 +123,13 @@ def read_sentence(text: str, commands: Commands, today: date, names: tuple[str, 
     found = _Found()
     key = found.take_dates(key, today)
     key = found.take_weekday(key, today)
-    key = found.take_scope(key, names)
+    key = found.take_scope(key, names or {})
     key = found.take_time(key, commands)
     key = found.take_status(key)
     key = found.take_intent(key, commands)
     rest = strip_polite(key)
+    if len(rest) < 2:
+        rest = ""  # one character left over (交, 做, 喔) names no item
     return found.meaning(rest, today, QUESTION.search(folded) is not None)
 
 
@@ -170,11 +173,12 @@ class _Found:
         self.day = monday + timedelta(weeks=weeks, days=_WEEKDAYS[m.group("d")])
         return key[: m.start()] + " " + key[m.end() :]
 
-    def take_scope(self, key: str, names: tuple[str, ...]) -> str:
+    def take_scope(self, key: str, names: dict[str, str]) -> str:
         tight = compact(key)
-        for name in sorted((compact(n).casefold() for n in (*names, W.WHOLE_OFFICE)), key=len, reverse=True):
+        spoken = {compact(k).casefold(): v for k, v in names.items()} | {W.WHOLE_OFFICE: W.WHOLE_OFFICE}
+        for name in sorted(spoken, key=len, reverse=True):  # 戶籍登記課 before 登記課
             if name and name in tight:
-                self.scope = name
+                self.scope = spoken[name]
                 return tight.replace(name, " ", 1)
         return key
 
@@ -191,8 +195,8 @@ class _Found:
 
     def take_status(self, key: str) -> str:
         tight = compact(key)
-        if any(w in tight for w in NOT_YET_WORDS):
-            return key  # 還沒完成 asks what is left; it reports nothing
+        if any(w in tight for w in (*NOT_YET_WORDS, *_LATE_WORDS)):
+            return key  # 還沒完成 asks what is left and 遲交了 what is late: they report nothing
         pairs = [(compact(w).casefold(), s) for s, words in {**W.STATUS_SAID, **SAID_DONE}.items() for w in words if not w.isascii()]
         hit = _find_word(tight, pairs, typos=False)
         if hit is not None:
@@ -206,7 +210,11 @@ class _Found:
         if hit is None:
             return key
         self.intent = hit[1]
-        return hit[0]
+        rest = hit[0]
+        for word, meaning in pairs:  # 匯出管制表: every word of the intent goes, not only the longest
+            if meaning == self.intent and word:
+                rest = rest.replace(word, " ")
+        return rest
 
     def meaning(self, rest: str, today: date, question: bool) -> Meant | None:
         if self.status and question:
@@ -238,10 +246,11 @@ class _Found:
         if self.month or self.span:
             return (self.month or self.span) + scope
         if self.intent == "mine":
-            return f"{_label('overdue')}{scope}" if self.scope else "我的"
+            return f"{_label('overdue')}{scope}" if self.scope and self.scope != W.WHOLE_OFFICE else "我的"
         return ""
 
 
+_LATE_WORDS = tuple(w for i in INTENTS if i.command in ("overdue", "not_reported") for w in i.words)
 _LABELS = {"not_reported": "未回報", "overdue": "逾期", "summary": "摘要", "export": "匯出"}
 
 
@@ -257,15 +266,19 @@ def words_of(intent: Intent, commands: Commands) -> tuple[str, ...]:
 
 
 def strip_polite(text: str) -> str:
-    """Return the text without manners, particles and punctuation (請問…嗎？謝謝 → what is left)."""
+    """Return the text without the manners, particles and punctuation around it (請問門牌那個嗎 → 門牌).
+
+    Only the ends are trimmed, again and again: 助您好孕 keeps its 您好, while 我還有什麼 goes whole.
+    """
     rest = compact(_LEFT_MARKS.sub(" ", _PUNCTUATION.sub(" ", fold(text).casefold())))
     changed = True
     while changed and rest:
         changed = False
         for word in _POLITE_SORTED:
-            if word in rest:
-                rest = rest.replace(word, "")
-                changed = True
+            if rest.startswith(word):
+                rest, changed = rest[len(word) :], True
+            elif rest.endswith(word):
+                rest, changed = rest[: -len(word)], True
     return rest
 
 
