@@ -75,7 +75,7 @@ def test_chief_sets_leave_in_their_section_only(planbot, demo_db):
 
 def test_coordinator_sets_anyones_leave_and_director_only_their_own(planbot, demo_db):
     out = say(planbot, "簡心怡", "請假 李冠緯 4/15")
-    assert "已登記 李冠緯 請假：4/15（一）" in out and "由 江淑惠 代理（課長）" in out
+    assert "已登記 李冠緯 請假：4/15（一）" in out and "由 劉宗佑 代理（第一代理人）" in out  # the demo roster names his deputies
     out = say(planbot, "游振昌", "請假 陳怡君 4/15")
     assert "只有課長（本課同仁）和研考可以替別人登記請假" in out
     out = say(planbot, "游振昌", "請假 4/22")
@@ -188,3 +188,58 @@ def test_closure_of_two_days_and_its_cancellation(planbot, demo_db):
     with demo_db.sessions() as session:
         assert [d.isoformat() for d in session.scalars(select(CalendarOverride.day))] == ["2024-04-29"]
     assert "好，沒有變更行事曆" in planbot("say", "--as", "簡心怡", "--postback", "a=closure&op=drop", "--at", "2024-04-26 18:08")[1]
+
+
+def notices(db) -> list[tuple[str, str]]:
+    """Return the leave notices queued, as (recipient's name, text)."""
+    with db.sessions() as session:
+        rows = session.execute(
+            select(Staff.name, Delivery.payload).join(Staff, Staff.id == Delivery.staff_id)
+            .where(Delivery.key.like("notice:leave:%")).order_by(Delivery.id)
+        )
+        return [(name, payload["replies"][0]["text"]) for name, payload in rows]
+
+
+def test_leave_tells_the_deputy_what_they_cover_until_when_and_tells_the_chief(planbot, demo_db):
+    out = say(planbot, "陳怡君", "請假 4/10-4/12")
+    assert "已通知：" in out and "黃柏翔" in out and "沈志明" in out
+    told = dict(notices(demo_db))
+    assert set(told) == {"黃柏翔", "沈志明"}
+    assert "陳怡君 請假 4/10（三）～4/12（五）（3 天），期間由你代理（第一代理人）" in told["黃柏翔"]
+    assert "到 4/12（五） 為止" in told["黃柏翔"]
+    assert told["沈志明"] == "本課 陳怡君 請假 4/10（三）～4/12（五）（3 天），期間由 黃柏翔 代理。"
+
+
+def test_the_chief_recording_a_leave_is_not_told_what_they_just_did(planbot, demo_db):
+    say(planbot, "沈志明", "請假 陳怡君 4/15")
+    assert [name for name, _t in notices(demo_db)] == ["黃柏翔"]
+
+
+def test_leave_recorded_by_the_cli_and_the_csv_import_tells_them_too(planbot, demo_db, tmp_path):
+    code, out, err = planbot("leave", "add", "陳怡君", "2024-04-10", "2024-04-10")
+    assert code == 0, err
+    assert sorted(name for name, _t in notices(demo_db)) == ["沈志明", "黃柏翔"]
+    sheet = tmp_path / "leave.csv"
+    sheet.write_text("姓名,假別,起,迄\n陳怡君,特休,2024-04-22,2024-04-23\n", encoding="utf-8")
+    code, _out, err = planbot("leave", "import", str(sheet))
+    assert code == 0, err
+    assert sorted(name for name, _t in notices(demo_db)) == ["沈志明", "沈志明", "黃柏翔", "黃柏翔"]
+
+
+def test_back_with_two_leaves_says_exactly_what_remains(planbot, demo_db):
+    say(planbot, "陳怡君", "請假 4/10")
+    say(planbot, "陳怡君", "請假 4/22-4/23")
+    out = say(planbot, "陳怡君", "銷假")
+    assert "4/10（三） 的請假已取消" in out
+    assert "仍登記的請假：4/22（一）～4/23（二）（2 天）" in out
+    assert leaves(demo_db) == [("陳怡君", "2024-04-22", "2024-04-23")]
+    out = say(planbot, "陳怡君", "銷假")
+    assert "仍登記的請假" not in out and leaves(demo_db) == []
+
+
+def test_leave_on_a_rest_day_says_it_is_a_rest_day_and_records_nothing(planbot, demo_db):
+    out = say(planbot, "陳怡君", "請假 今天", at="2024-04-13 09:00")  # a Saturday
+    assert "4/13（六） 是休息日" in out
+    out = say(planbot, "陳怡君", "請假 4/4-4/7", at="2024-04-03 09:00")  # 兒童節、清明 and the weekend
+    assert "是休息日" in out
+    assert leaves(demo_db) == [] and notices(demo_db) == []

@@ -36,6 +36,13 @@ LEAVE_BACK = "已銷假：{name} {span} 的請假{how}。提醒恢復直接送�
 LEAVE_BACK_ENDED = "自今天起取消"
 LEAVE_BACK_REMOVED = "已取消"
 LEAVE_NOTHING = "{name} 目前沒有登記請假。"
+LEAVE_STILL = "仍登記的請假：{spans}（再傳「銷假」取消下一段）。"
+LEAVE_REST_DAY = "{span} 是休息日（放假或週末），不用請假，沒有登記。"
+LEAVE_TOLD = "已通知：{names}。"
+NAMES_SEP = "、"
+LEAVE_PUSH_DEPUTY = "{name} 請假 {span}，期間由你代理{how}：{name} 的提醒會改送給你，你也可以替他回報，到 {end} 為止。"
+LEAVE_PUSH_CHIEF = "本課 {name} 請假 {span}，期間由 {deputy} 代理。"
+LEAVE_PUSH_CHIEF_NOBODY = "本課 {name} 請假 {span}，目前沒有可代理的人（請設定職務代理人），期間的提醒暫停。"
 LEAVE_REFUSED_BACK = "只有課長（本課同仁）和研考可以替別人銷假。"
 
 # ---------------------------------------------------------------- chat: 停班, 取消停班
