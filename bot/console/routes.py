@@ -97,7 +97,7 @@ def signin(token: str) -> Response:
         result = console_tokens.redeem_link(session, token, svc.runtime.clock.now())
     if result.outcome != "signed_in":
         message = {"used": T.SIGNIN_USED, "expired": T.SIGNIN_EXPIRED}.get(result.outcome, T.SIGNIN_UNKNOWN)
-        return page("console/message.html", 410, message=message, hint=T.SIGNIN_AGAIN, visit=None)
+        return page("console/message.html", 410, message=message, hint=T.signin_again(result.staff), visit=None)
     response = redirect(url_for("console.table"), code=303)
     response.set_cookie(
         COOKIE, result.session_token, max_age=int(console_tokens.SESSION_LIFETIME.total_seconds()),
