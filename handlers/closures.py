@@ -17,7 +17,7 @@ from handlers import calendar_changes, postbacks
 from handlers.agenda import item_occurrences, number_key
 from handlers.incoming import Context
 from handlers.leave import DayError, read_span
-from handlers.replies import Reply, Text, to_dict
+from handlers.replies import Button, Reply, Text, to_dict
 from handlers.request import Request
 from handlers.texts import leave as L
 from schedules.calendar import WorkCalendar
@@ -97,23 +97,43 @@ def reopen(req: Request, ctx: Context) -> list[Reply]:
     return _ask(req, ctx, closing=False)
 
 
+def split_reason(req: Request, ctx: Context, args: str) -> tuple[str, str]:
+    """Split 「7/24-7/25 凱米颱風」 into the days as written and the reason after them (the longest readable start)."""
+    words = args.split()
+    for n in range(len(words), 0, -1):
+        try:
+            read_span(" ".join(words[:n]), ctx.today, req)
+        except DayError:
+            continue
+        return " ".join(words[:n]), " ".join(words[n:])
+    return args, ""
+
+
 def _ask(req: Request, ctx: Context, closing: bool) -> list[Reply]:
     if not req.args.strip():
         return [Text(L.CLOSURE_HOW)]
-    days = _read(req, ctx, req.args)
+    written, reason = split_reason(req, ctx, req.args.strip()) if closing else (req.args, "")
+    days = _read(req, ctx, written)
     if isinstance(days, str):
         return [Text(days)]
     calendar = ctx.calendar
     todo = _to_change(calendar, days, closing)
     if not todo:
         return [Text((L.CLOSURE_ALREADY if closing else L.CLOSURE_NOT_SET).format(days=days_text(days)))]
+    if closing and not reason:  # a closure is recorded with its reason, as the console and the CLI require
+        typed = f"{req.label('closure')} {written}"
+        options = tuple(Button(r, text=f"{typed} {r}") for r in L.CLOSURE_REASONS)
+        return [Text(L.CLOSURE_ASK_REASON.format(days=days_text(days), example=f"{typed} {L.CLOSURE_REASONS[0]}"), options)]
     after = changed_calendar(calendar, todo, closing)
     moved = moves(ctx.session, req.who.staff.office_id, calendar, after, {d.year for d in todo})
-    head = (L.CLOSURE_ASK.format(days=days_text(todo)) if closing
+    head = (L.CLOSURE_ASK.format(days=days_text(todo), reason=reason) if closing
             else L.CLOSURE_CANCEL_ASK.format(days=days_text(todo)))
     text = "\n".join([head, "", *_moved_lines(moved)])
     op = "close" if closing else "open"
-    confirm = postbacks.button(L.CLOSURE_CONFIRM, "closure", op=op, f=todo[0].isoformat(), t=todo[-1].isoformat())
+    fields = {"op": op, "f": todo[0].isoformat(), "t": todo[-1].isoformat()}
+    while reason and not postbacks.fits("closure", **fields, r=reason):
+        reason = reason[:-1]
+    confirm = postbacks.button(L.CLOSURE_CONFIRM, "closure", **fields, r=reason or None)
     drop = postbacks.button(L.CLOSURE_CANCEL_BUTTON, "closure", op="drop")
     return [Text(text, (confirm, drop))]
 
@@ -153,7 +173,8 @@ def on_closure(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply
     moved = moves(ctx.session, req.who.staff.office_id, calendar, after, {d.year for d in todo})
     for day in todo:
         if closing:
-            calendar_changes.change(ctx.session, req.who, day, OverrideKind.closure, L.CLOSURE_REASON, ctx.now)
+            reason = fields.get("r", "").strip()[:200] or L.CLOSURE_REASON
+            calendar_changes.change(ctx.session, req.who, day, OverrideKind.closure, reason, ctx.now)
         else:
             queries.remove_override(ctx.session, day, OverrideKind.closure)
             queries.audit(ctx.session, ctx.now, req.who.actor, "calendar.closure_removed", day=day.isoformat())

@@ -20,6 +20,7 @@ from storage.models import ExportFile
 MIME_TYPES = {
     ".ods": "application/vnd.oasis.opendocument.spreadsheet",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pdf": "application/pdf",
 }
 MAX_TOKEN = 64
 

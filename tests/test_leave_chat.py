@@ -6,6 +6,8 @@ Monday 2024-04-08. 陳怡君 (戶籍登記課) has deputies 黃柏翔 then 林�
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fakes.line_api import FakeLineAPI
 from sqlalchemy import select
@@ -137,11 +139,11 @@ def test_closure_from_chat_end_to_end(planbot, demo_db):
     with FakeLineAPI() as fake:
         env = {"LINE_CHANNEL_ACCESS_TOKEN": "test-token", "LINE_API_BASE": fake.base_url, "PLANBOT_LOG_LEVEL": "WARNING"}
         # 11 門牌指標 (李冠緯) is due 每月八日前: Monday 4/8 moves to Tuesday 4/9.
-        ask = say(planbot, "簡心怡", "停班 明天", at="2024-04-07 20:00", env=env)
-        assert "要把 4/8（一） 設為停止上班日嗎？" in ask
+        ask = say(planbot, "簡心怡", "停班 明天 颱風停止上班", at="2024-04-07 20:00", env=env)
+        assert "要把 4/8（一） 設為停止上班日嗎？（原因：颱風停止上班）" in ask
         assert "・11 門牌指標設置及定期巡查管理（4月）：4/8（一） → 4/9（二）" in ask
         assert "[確定] [不用了]" in ask
-        code, json_out, _ = planbot("say", "--as", "簡心怡", "--at", "2024-04-07 20:00", "停班 明天", "--json", env=env)
+        code, json_out, _ = planbot("say", "--as", "簡心怡", "--at", "2024-04-07 20:00", "停班 明天 颱風停止上班", "--json", env=env)
         assert code == 0 and CONFIRM in json_out
         with demo_db.sessions() as session:
             assert session.scalars(select(CalendarOverride)).all() == [], "nothing is set before the confirmation"
@@ -171,7 +173,7 @@ def test_closure_from_chat_end_to_end(planbot, demo_db):
 
 
 def test_closure_of_two_days_and_its_cancellation(planbot, demo_db):
-    ask = say(planbot, "簡心怡", "停班 4/29-4/30", at="2024-04-26 18:00")
+    ask = say(planbot, "簡心怡", "停班 4/29-4/30 豪雨", at="2024-04-26 18:00")
     assert "要把 4/29（一）～4/30（二） 設為停止上班日嗎？" in ask
     # 6 提供學齡兒童異動名冊 (李冠緯) was due Monday 4/29: now the next working day, Wednesday 5/1 (civil
     # servants work on Labour Day); a month's work (月份) ends on the month's last working day, now Friday 4/26.
@@ -188,6 +190,19 @@ def test_closure_of_two_days_and_its_cancellation(planbot, demo_db):
     with demo_db.sessions() as session:
         assert [d.isoformat() for d in session.scalars(select(CalendarOverride.day))] == ["2024-04-29"]
     assert "好，沒有變更行事曆" in planbot("say", "--as", "簡心怡", "--postback", "a=closure&op=drop", "--at", "2024-04-26 18:08")[1]
+
+
+def test_a_closure_from_chat_asks_for_its_reason_and_keeps_it(planbot, demo_db):
+    ask = say(planbot, "簡心怡", "停班 明天", at="2024-04-07 20:00")
+    assert "4/8（一） 停班要記下原因" in ask and "停班 明天 颱風停止上班" in ask
+    assert "[颱風停止上班] [豪雨停止上班]" in ask
+    code, json_out, _ = planbot("say", "--as", "簡心怡", "--at", "2024-04-07 20:00", "停班 明天", "--json")
+    assert code == 0 and '"text": "停班 明天 颱風停止上班"' in json_out and "a=closure" not in json_out
+    code, json_out, _ = planbot("say", "--as", "簡心怡", "--at", "2024-04-07 20:01", "停班 明天 凱米颱風", "--json")
+    confirm = re.search(r'"data": "(a=closure&op=close[^"]+)"', json_out).group(1)
+    planbot("say", "--as", "簡心怡", "--at", "2024-04-07 20:02", "--postback", confirm)
+    with demo_db.sessions() as session:
+        assert [(c.day.isoformat(), c.reason) for c in session.scalars(select(CalendarOverride))] == [("2024-04-08", "凱米颱風")]
 
 
 def notices(db) -> list[tuple[str, str]]:
