@@ -24,6 +24,7 @@ from storage import leave, outbox, queries
 from storage.models import Leave, Role, Staff
 from storage.text import compact, fold
 
+NOBODY = 4  # Cover.how when nobody at all can cover
 MAX_DAYS = 120  # one leave at most (a long one is recorded in parts)
 _MONTH_DAY = re.compile(r"^(1[0-2]|0?[1-9])/([0-3]?[0-9])$")
 _RANGE = re.compile(r"\s*(?:-|~|～|至|到)\s*")
@@ -117,7 +118,7 @@ def who_covers(session: Session, staff: Staff, day: date) -> Cover:
     away = away_on(office, day) | {staff.id}
     found = covering(office, staff.id, away)
     if found is None:
-        return Cover(None)
+        return Cover(None, NOBODY)
     person = next(p for p in office.people if p.id == found)
     me = next((p for p in office.people if p.id == staff.id), None)
     if me is not None and found in me.deputies:
