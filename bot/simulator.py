@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from datetime import datetime, time, timedelta
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from handlers.rich_menus import menu_of, pages_of
 from handlers.texts import web as W
 from handlers.texts.cli import SKIP_REASONS
 from schedules.clock import FixedClock
+from schedules.dates import format_date
 from storage.models import Delivery, Staff
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates")
@@ -149,11 +151,19 @@ def _int(text: str | None) -> int:
 
 @bp.post("/api/remind")
 def remind_now():
-    """Run today's 08:30 reminders now (the demo may be opened at any hour; already sent ones are not resent)."""
+    """Run today's 08:30 reminders now, or the next working day's ({"next": true}: on a weekend there is none today).
+
+    The demo may be opened at any hour; already sent ones are not resent.
+    """
     svc = _svc()
-    morning = svc.runtime.clock.now().replace(hour=8, minute=30, second=0, microsecond=0)
+    now = svc.runtime.clock.now()
+    day = now.date()
+    if (request.get_json(silent=True) or {}).get("next"):
+        with svc.runtime.sessions() as session:
+            day = svc.runtime.calendar(session).next_working_day(day + timedelta(days=1))
+    morning = datetime.combine(day, time(8, 30), tzinfo=now.tzinfo)
     # Pushed through the recording sender, so each digest takes its place in the chat as it is sent.
     outbox = svc.sender if hasattr(svc.sender, "since") else None
     report = clockwork(svc.runtime, FixedClock(morning), outbox).morning(wait=30)
     skipped = SKIP_REASONS.get(report.skipped, report.skipped) if report.skipped else None
-    return jsonify({"planned": report.planned, "sent": report.sent.sent, "skipped": skipped})
+    return jsonify({"day": format_date(day), "planned": report.planned, "sent": report.sent.sent, "skipped": skipped})

@@ -34,7 +34,7 @@ SPEAKERS = {
     "摘要": [CHIEF_DATA, *LEADS], "摘要 戶籍資料課 3月": [CHIEF_DATA, *OFFICE], "摘要 全所": OFFICE,
     "匯出": [CHIEF_DATA, *LEADS], "管理": [CHIEF_DATA, *LEADS], "綁定碼 張書維": [COORDINATOR],
     "我是 陳怡君": [STRANGER],
-    "停班 明天": [COORDINATOR], "停班 7/25": [COORDINATOR], "停班 7/24-7/25": [COORDINATOR], "取消停班 7/25": [COORDINATOR],  # an account not linked yet, naming someone whose account is not linked either
+    "停班 明天 颱風停止上班": [COORDINATOR], "停班 7/24-7/25 凱米颱風": [COORDINATOR], "取消停班 7/25": [COORDINATOR],  # an account not linked yet, naming someone whose account is not linked either
 }
 NOT_MESSAGES = {"1月-10月", "一至十月", "綁定 CODE", "113/12/3"}  # parts of an example, or a code nobody has
 REFUSALS = [

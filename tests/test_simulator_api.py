@@ -45,3 +45,18 @@ def test_a_stranger_is_the_first_id_nobody_linked():
     first = stranger_id(set())
     assert first == "U" + "0" * 31 + "1" and len(first) == 33
     assert stranger_id({first}) == "U" + "0" * 31 + "2"
+
+
+def test_the_next_working_days_reminders_run_on_a_weekend(demo_db):
+    """Saturday 4/13: no reminders today, the next working day's (Monday 4/15) go out, each into its chat."""
+    sender = SimulatorSender()
+    saturday = datetime(2024, 4, 13, 10, 0, tzinfo=TAIPEI)
+    runtime = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(saturday), Settings(simulator=True))
+    client = create_app(runtime, sender, testing=True).test_client()
+    today = client.post("/simulator/api/remind", json={}).get_json()
+    assert today["day"] == "4/13（六）" and today["sent"] == 0
+    monday = client.post("/simulator/api/remind", json={"next": True}).get_json()
+    assert monday["day"] == "4/15（一）" and monday["planned"] > 0 and monday["sent"] == monday["planned"]
+    with demo_db.sessions() as session:
+        mornings = {d.morning for d in session.query(Delivery).filter(Delivery.sent_at.is_not(None))}
+    assert mornings == {date(2024, 4, 15)}
