@@ -220,3 +220,15 @@ def test_on_a_375_px_phone_the_page_fits_and_the_send_button_shows(simulator, br
     expect(send).to_be_in_viewport(ratio=1)
     _say(page, "本月")
     expect(send).to_be_in_viewport(ratio=1)
+
+
+def test_on_a_375_px_phone_the_menu_starts_folded_and_opens_on_a_tap(simulator, browser):
+    page = browser.new_page(viewport={"width": 375, "height": 667})
+    page.goto(simulator.url)
+    _pick(page, "李冠緯")
+    bar = page.locator("#richmenu .bar")
+    expect(bar).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("#richmenu .panel")).to_be_hidden()
+    bar.click()
+    expect(page.locator("#richmenu .panel")).to_be_visible()
+    expect(bar).to_have_attribute("aria-expanded", "true")
