@@ -38,15 +38,17 @@ class Intent:
 # What is not done yet: a list word, never a status (還沒完成 is not 完成).
 NOT_YET_WORDS = ("還沒完成", "尚未完成", "未完成", "沒完成", "沒做完", "還沒做", "還沒交", "沒交", "還沒好", "還沒辦")
 
-# What a sentence asks for, most specific first; the first intent whose word the sentence holds wins.
+# What a sentence asks for, most specific first; the first intent whose word the sentence holds wins. Each
+# intent's words are these and its command's own spellings in the catalogue (逾期, 過期, 遲交… come from there).
 INTENTS = (
-    Intent("not_reported", ("誰還沒回報", "誰沒回報", "誰還沒有回報", "誰沒有回報", "還沒回報", "沒有回報", "尚未回報", "未回報")),
-    Intent("overdue", ("逾期", "過期", "遲交", "逾時", "超過期限", "過了期限", "超過期限", "過了截止", "超過截止", "拖延", "overdue")),
-    Intent("summary", ("摘要", "總覽", "概況", "統計")),
-    Intent("export", ("匯出", "下載管制表", "管制表")),
-    Intent("help", ("怎麼用", "能做什麼", "可以做什麼", "會做什麼", "有哪些功能", "使用說明", "說明")),
+    Intent("not_reported", ("誰還沒有回報", "誰沒有回報", "沒有回報")),
+    Intent("overdue", ("超過期限", "過了期限", "過了截止", "超過截止", "拖延")),
+    Intent("summary", ()),
+    Intent("export", ("下載管制表",)),
+    Intent("help", ("怎麼用", "能做什麼", "可以做什麼", "會做什麼")),
     Intent("mine", (
-        *NOT_YET_WORDS, "要交", "該交", "要做", "該做", "要辦", "該辦", "待辦", "到期", "截止", "負責", "要繳", "要送", "要處理", "工作", "作業", "事情", "事項",
+        *NOT_YET_WORDS, "要交", "該交", "要做", "該做", "要辦", "該辦", "待辦", "到期", "截止", "負責", "要繳", "要送", "要處理",
+        "工作", "作業", "事情", "事項",
     )),
 )
 
@@ -57,12 +59,12 @@ MORE_TIME_WORDS = {
     "this_week": ("這週內", "本週內", "這禮拜內"),
 }
 # How people say a status in a sentence, beyond what 回報 reads (W.STATUS_SAID), by status.
-SAID_DONE = {
+SAID_IN_SENTENCES = {
     "done": ("做完了", "做完", "做好了", "做好", "弄完", "弄好", "辦完", "辦好", "交了", "交出去了", "送出了", "已交", "已送出",
-             "搞定", "好了", "完成了", "完成", "已完成", "辦畢", "已辦畢", "結案"),
-    "in_progress": ("進行中", "處理中", "辦理中", "執行中", "在做", "還在做", "做一半", "做到一半"),
-    "delayed": ("延後", "延遲", "延期", "來不及", "要延", "晚點交", "晚一點交"),
-    "not_started": ("還沒開始", "尚未開始", "未開始", "沒開始"),
+             "搞定", "好了", "完成了"),
+    "in_progress": ("在做", "還在做", "做一半", "做到一半"),
+    "delayed": ("來不及", "要延", "晚點交", "晚一點交"),
+    "not_started": ("沒開始",),
 }
 # Manners and particles: never a name, never a meaning (請問…嗎？謝謝).
 POLITE = (
@@ -125,7 +127,7 @@ def read_sentence(text: str, commands: Commands, today: date, names: dict[str, s
     key = found.take_weekday(key, today)
     key = found.take_scope(key, names or {})
     key = found.take_time(key, commands)
-    key = found.take_status(key)
+    key = found.take_status(key, commands)
     key = found.take_intent(key, commands)
     rest = strip_polite(key)
     if len(rest) < 2:
@@ -193,15 +195,22 @@ class _Found:
         self.span = commands.label(hit[1])
         return hit[0]
 
-    def take_status(self, key: str) -> str:
+    def take_status(self, key: str, commands: Commands) -> str:
         tight = compact(key)
-        if any(w in tight for w in (*NOT_YET_WORDS, *_LATE_WORDS)):
-            return key  # 還沒完成 asks what is left and 遲交了 what is late: they report nothing
-        pairs = [(compact(w).casefold(), s) for s, words in {**W.STATUS_SAID, **SAID_DONE}.items() for w in words if not w.isascii()]
-        hit = _find_word(tight, pairs, typos=False)
-        if hit is not None:
-            self.status, self.status_rest = hit[1], hit[2]
-            return hit[0]
+        if any(w in tight for w in NOT_YET_WORDS):
+            return key  # 還沒完成 asks what is left: it reports nothing
+        # A status inside a list word is no status: 遲交了 is late, 要處理 is work to do.
+        masked = tight
+        for word in sorted((compact(w) for i in INTENTS for w in words_of(i, commands)), key=len, reverse=True):
+            masked = masked.replace(word, "\0" * len(word))
+        said = [(s, w) for s, words in W.STATUS_SAID.items() for w in words]
+        said += [(s, w) for s, words in SAID_IN_SENTENCES.items() for w in words]
+        pairs = [(compact(w).casefold(), s) for s, w in said if not w.isascii()]
+        for word, status in sorted(pairs, key=lambda p: -len(p[0])):
+            at = masked.find(word)
+            if word and at >= 0:
+                self.status, self.status_rest = status, tight[at + len(word) :]
+                return tight[:at] + " " + tight[at + len(word) :]
         return key
 
     def take_intent(self, key: str, commands: Commands) -> str:
@@ -250,7 +259,6 @@ class _Found:
         return ""
 
 
-_LATE_WORDS = tuple(w for i in INTENTS if i.command in ("overdue", "not_reported") for w in i.words)
 _LABELS = {"not_reported": "未回報", "overdue": "逾期", "summary": "摘要", "export": "匯出"}
 
 
