@@ -34,7 +34,7 @@ from handlers.digests import digest_more
 from handlers.incoming import Context, Incoming
 from handlers.replies import MAX_MESSAGES, Reply, Text
 from handlers.request import Asker, Request
-from handlers.sentences import QUESTION, Meant, read_sentence
+from handlers.sentences import QUESTION, Meant, read_sentence, strip_polite
 from handlers.texts import chat as M
 from storage import queries
 from storage.models import Staff
@@ -151,6 +151,10 @@ class _Answer:
 def _answer(req: Request, ctx: Context, quiet: bool) -> _Answer:
     command, who = req.command, req.who
     definition = COMMANDS.get(command.name)
+    if definition is not None and command.args and not strip_polite(command.args):
+        # 誰還沒回報，謝謝。 is the command alone: manners after it are no arguments.
+        command = Command(command.name, "", command.text)
+        req = replace(req, command=command)
     if definition is not None and (who.known or not definition.linked_only):
         if quiet and command.name == "search":
             return _Answer((search.find(req, ctx, command.args) or []) if command.args else [], True)

@@ -180,6 +180,13 @@ ROWS: list[tuple[str, str, str]] = [
     (C, "請幫我匯出", "匯出"),
     (S, "這個要怎麼用", "說明"),
     (S, "你可以做什麼", "說明"),
+    # ---- voice typing: commas and full stops wherever the speaker paused
+    (S, "請問，我這個月，還有什麼要交？", "本月"),
+    (S, "今天有什麼要交的，謝謝。", "今天"),
+    (S, "下禮拜三，有沒有，要交的東西。", "4/17"),
+    (R, "我有沒有，逾期的，謝謝", "逾期"),
+    (R, "請問。這禮拜。有什麼工作。", "本週"),
+    (C, "誰還沒回報，謝謝。", "未回報"),
     # ---- reports typed without 回報 (the command's own words, only the keyword missing)
     (S, "11 完成", "回報 11 完成"),
     (S, "完成 11", "回報 11 完成"),
