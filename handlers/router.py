@@ -34,10 +34,10 @@ from handlers.digests import digest_more
 from handlers.incoming import Context, Incoming
 from handlers.replies import MAX_MESSAGES, Reply, Text
 from handlers.request import Asker, Request
-from handlers.sentences import QUESTION, Meant, read_sentence, strip_polite
+from handlers.sentences import OWN_SECTION_WORDS, QUESTION, Meant, read_sentence, strip_polite
 from handlers.texts import chat as M
 from storage import queries
-from storage.models import Staff
+from storage.models import Role, Staff
 
 log = logging.getLogger(__name__)
 
@@ -182,10 +182,14 @@ def understand(req: Request, ctx: Context) -> Meant | None:
     """Read the message as a sentence (handlers/sentences.py), knowing the office's sections and people."""
     staff = req.who.staff
     names: dict[str, str] = {}
+    people: frozenset[str] = frozenset()
     if staff is not None:
         names = scopes.spoken_names(queries.sections_of(ctx.session, staff.office_id))
-        names |= {p.name: p.name for p in queries.staff_of_office(ctx.session, staff.office_id)}
-    return read_sentence(req.command.text, COMMANDS, ctx.today, names)
+        people = frozenset(p.name for p in queries.staff_of_office(ctx.session, staff.office_id))
+        names |= {name: name for name in people}
+        if staff.role is Role.chief and staff.section is not None:  # 本課, 我們課: the chief's own section
+            names |= {word: staff.section.name for word in OWN_SECTION_WORDS}
+    return read_sentence(req.command.text, COMMANDS, ctx.today, names, people)
 
 
 def answer_meant(req: Request, ctx: Context, meant: Meant) -> list[Reply]:

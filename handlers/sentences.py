@@ -36,7 +36,10 @@ class Intent:
 
 
 # What is not done yet: a list word, never a status (還沒完成 is not 完成).
-NOT_YET_WORDS = ("還沒完成", "尚未完成", "未完成", "沒完成", "沒做完", "還沒做", "還沒交", "沒交", "還沒好", "還沒辦")
+NOT_YET_WORDS = (
+    "還沒完成", "尚未完成", "未完成", "沒完成", "沒做完", "還沒做", "還沒交", "沒交", "還沒好", "還沒辦", "要完成", "需要完成", "需完成",
+    "該完成", "待完成", "要做完",
+)
 
 # What a sentence asks for, most specific first; the first intent whose word the sentence holds wins. Each
 # intent's words are these and its command's own spellings in the catalogue (逾期, 過期, 遲交… come from there).
@@ -51,6 +54,9 @@ INTENTS = (
         "工作", "作業", "事情", "事項",
     )),
 )
+
+# How a chief says their own section (我們課這個月 → 本月 戶籍資料課).
+OWN_SECTION_WORDS = ("我們課", "我們這課", "本課", "課內", "我們科", "本科", "我們單位", "本單位")
 
 # Time words beyond the catalogue's spellings, by the command whose span they fall in.
 MORE_TIME_WORDS = {
@@ -74,7 +80,7 @@ POLITE = (
     "有沒有", "是不是", "有哪些", "哪幾項", "哪幾個", "哪些", "什麼", "甚麼", "啥", "多少", "幾項", "幾個", "還有", "還要", "我們",
     "我", "本人", "那個", "那項", "那件", "那一項", "這個", "這項", "這件", "已經", "剛剛", "剛才", "今年", "的", "了", "嗎", "呢",
     "啊", "阿", "喔", "哦", "噢", "吧", "啦", "耶", "唷", "喲", "呀", "囉", "嘛", "欸", "誒", "有", "還", "要", "該", "都", "先",
-    "會", "是", "幹嘛", "做什麼", "進度", "狀況", "情形", "東西", "案子", "項目", "清單", "列表", "事", "看",
+    "會", "是", "幹嘛", "做什麼", "進度", "狀況", "情形", "東西", "案子", "案件", "部分", "部份", "項目", "清單", "列表", "事", "看",
 )
 # Voice typing and phones add these anywhere; / - % stay, for dates (12/31), 編號 (6-2) and percentages.
 _PUNCTUATION = re.compile(r"[\s?!.,;:'\"。，、！？；：～~…「」『』（）()\[\]【】—_*#@+=<>|\\^`$&]+|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
@@ -109,11 +115,13 @@ class Meant:
     note: str = ""
 
 
-def read_sentence(text: str, commands: Commands, today: date, names: dict[str, str] | None = None) -> Meant | None:
+def read_sentence(
+    text: str, commands: Commands, today: date, names: dict[str, str] | None = None, people: frozenset[str] = frozenset(),
+) -> Meant | None:
     """Return what the sentence means, or None when it carries no time, list word, status or item.
 
     `names` are how the office's sections and people may be written, each with the name a command takes
-    (登記課 → 戶籍登記課; 張書維有逾期嗎 → 逾期 張書維).
+    (登記課 → 戶籍登記課; 張書維有逾期嗎 → 逾期 張書維); `people` are which of those names are people's.
     """
     folded = fold(text)
     key = _PUNCTUATION.sub(" ", folded.casefold()).strip()
@@ -123,6 +131,7 @@ def read_sentence(text: str, commands: Commands, today: date, names: dict[str, s
     if terse is not None:
         return Meant("command", terse)
     found = _Found()
+    found.people = people
     key = found.take_dates(key, today)
     key = found.take_weekday(key, today)
     key = found.take_scope(key, names or {})
@@ -147,6 +156,7 @@ class _Found:
         self.status_rest: str = ""
         self.intent: str = ""
         self.year: int | None = None
+        self.people: frozenset[str] = frozenset()
 
     def take_dates(self, key: str, today: date) -> str:
         m = _FULL_DATE.search(key)
@@ -214,16 +224,15 @@ class _Found:
         return key
 
     def take_intent(self, key: str, commands: Commands) -> str:
-        pairs = [(compact(w).casefold(), i.command) for i in INTENTS for w in words_of(i, commands)]
-        hit = _find_word(compact(key), pairs, typos=self.status == "")
-        if hit is None:
-            return key
-        self.intent = hit[1]
-        rest = hit[0]
-        for word, meaning in pairs:  # 匯出管制表: every word of the intent goes, not only the longest
-            if meaning == self.intent and word:
-                rest = rest.replace(word, " ")
-        return rest
+        tight = compact(key)
+        every = [(compact(w).casefold(), i.command) for i in INTENTS for w in words_of(i, commands)]
+        for typos in (False, self.status == ""):  # every intent as written, in the table's order; then slips
+            for intent in INTENTS:
+                hit = _find_word(tight, [(w, c) for w, c in every if c == intent.command], typos=typos)
+                if hit is not None:
+                    self.intent = intent.command
+                    return _without(hit[0], every)
+        return key
 
     def meaning(self, rest: str, today: date, question: bool) -> Meant | None:
         if self.status and question:
@@ -256,6 +265,8 @@ class _Found:
             return (self.month or self.span) + scope
         if self.intent == "mine":
             return f"{_label('overdue')}{scope}" if self.scope and self.scope != W.WHOLE_OFFICE else "我的"
+        if self.scope in self.people:
+            return f"查{scope}"  # 張書維的進度: that person's work
         return ""
 
 
@@ -264,6 +275,14 @@ _LABELS = {"not_reported": "未回報", "overdue": "逾期", "summary": "摘要"
 
 def _label(name: str) -> str:
     return _LABELS[name]
+
+
+def _without(text: str, pairs: list[tuple[str, str]]) -> str:
+    """Return the text without any list word (逾期未完成: both go, neither is an item's name)."""
+    for word, _meaning in sorted(pairs, key=lambda p: -len(p[0])):
+        if word:
+            text = text.replace(word, " ")
+    return text
 
 
 def words_of(intent: Intent, commands: Commands) -> tuple[str, ...]:
@@ -341,7 +360,7 @@ _STATUS_ALT = "|".join(
     re.escape(w) for w in sorted({w.casefold() for ws in W.STATUS_SAID.values() for w in ws} | {"100%"}, key=len, reverse=True)
 )
 _TERSE_NUMBER_FIRST = re.compile(
-    rf"^第?\s*(?P<n>\d{{1,3}}(?:\s*-\s*\d{{1,3}})?)\s*項?\s*(?P<which>(?:1[0-2]|0?[1-9])\s*月份?\s*)?"
+    rf"^第?\s*(?P<n>\d{{1,3}}(?:\s*-\s*\d{{1,3}})?)\s*[項號]?\s*(?P<which>(?:1[0-2]|0?[1-9])\s*月份?\s*)?"
     rf"(?P<said>(?:\d{{1,3}}\s*%|{_STATUS_ALT})(?![a-z]).*)$",
     re.I | re.S,
 )
