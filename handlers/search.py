@@ -13,6 +13,7 @@ from handlers.incoming import Context
 from handlers.item_cards import item_card
 from handlers.replies import MAX_QUICK_REPLIES, Button, Reply, Text
 from handlers.request import Request
+from handlers.sentences import strip_polite
 from handlers.texts import chat as M
 from storage import queries
 from storage.models import Item, Plan, Role
@@ -29,12 +30,14 @@ PER_PAGE = MAX_QUICK_REPLIES - 1  # one quick reply is kept for 更多
 SOUND_LIMIT = 8  # a query longer than this that matched nothing is not a slip of the keyboard
 
 
-def search(req: Request, ctx: Context) -> list[Reply]:
+def search(req: Request, ctx: Context) -> list[Reply] | None:
     """Answer 查 QUERY with one card, a choice of items, or a short 'nothing found'."""
     query = req.args.strip()
     if not query:
         return [Text(M.SEARCH_USAGE)]
-    person = team.person_named(ctx, req, query)
+    if req.commands.parse(query).name not in ("", req.command.name):
+        return None  # 查逾期, 查本週: a command word is never searched as an item (the router reads the sentence)
+    person = team.person_named(ctx, req, strip_polite(query))  # 查一下陳怡君
     if person is not None:
         return team.person_work(req, ctx, person)
     found = find(req, ctx, query)

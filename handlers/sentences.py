@@ -38,7 +38,7 @@ class Intent:
 # What is not done yet: a list word, never a status (還沒完成 is not 完成).
 NOT_YET_WORDS = (
     "還沒完成", "尚未完成", "未完成", "沒完成", "沒做完", "還沒做", "還沒交", "沒交", "還沒好", "還沒辦", "要完成", "需要完成", "需完成",
-    "該完成", "待完成", "要做完",
+    "該完成", "待完成", "要做完", "沒做",
 )
 
 # What a sentence asks for, most specific first; the first intent whose word the sentence holds wins. Each
@@ -51,7 +51,7 @@ INTENTS = (
     Intent("help", ("怎麼用", "能做什麼", "可以做什麼", "會做什麼")),
     Intent("mine", (
         *NOT_YET_WORDS, "要交", "該交", "要做", "該做", "要辦", "該辦", "待辦", "到期", "截止", "負責", "要繳", "要送", "要處理",
-        "工作", "作業", "事情", "事項",
+        "工作", "作業", "事情", "事項", "還剩", "剩下",
     )),
 )
 
