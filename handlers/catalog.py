@@ -121,6 +121,9 @@ COMMANDS = Commands([
         "thanks", help.thanks, ("謝謝", "感謝", "多謝", "謝啦", "3q", "thanks", "thank you", "thx"), small_talk=True,
     ),
     CommandDef(
+        "ack", help.acknowledge, ("好的", "收到", "了解", "瞭解", "知道了", "辛苦了", "ok", "okay", "👍"), small_talk=True,
+    ),
+    CommandDef(
         "hello", help.show_help, ("你好", "您好", "哈囉", "嗨", "早安", "午安", "hello", "hi"), small_talk=True,
     ),
     CommandDef("link", linking.link, ("綁定", "連結帳號", "綁定帳號", "link"), offered=False, linked_only=False),

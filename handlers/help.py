@@ -47,6 +47,11 @@ def thanks(req: Request, ctx: Context) -> list[Reply]:
     return [Text(M.YOU_ARE_WELCOME)]
 
 
+def acknowledge(req: Request, ctx: Context) -> list[Reply]:
+    """Answer 收到, 好的, 辛苦了: a nod, not a misunderstanding."""
+    return [Text(M.ACKNOWLEDGED)]
+
+
 def more_typed(req: Request, ctx: Context) -> list[Reply]:
     """Answer 更多 typed when no list is waiting for its next page."""
     return [Text(M.MORE_NOTHING, req.buttons(FALLBACK))]

@@ -197,7 +197,7 @@ def answer_meant(req: Request, ctx: Context, meant: Meant) -> list[Reply]:
     if meant.kind == "command":
         return _as_typed(req, ctx, meant.text) or help.not_understood(req, ctx)
     if meant.kind == "report":
-        return sentence_reports.confirm(req, ctx, meant.name, meant.status)
+        return sentence_reports.confirm(req, ctx, meant.name, meant.status, meant.note)
     if meant.kind == "search":
         found = search.find(req, ctx, meant.name)
         return found or (_as_typed(req, ctx, meant.text) if meant.text else None) or help.not_understood(req, ctx)

@@ -17,8 +17,10 @@ from storage import queries
 from storage.models import Item, Plan
 from storage.text import compact
 
+NOTE_LIMIT = 200  # a note rides in the button's message (LINE: 300 characters)
 
-def confirm(req: Request, ctx: Context, name: str, status: str) -> list[Reply]:
+
+def confirm(req: Request, ctx: Context, name: str, status: str, note: str = "") -> list[Reply]:
     """Ask whether to report the named item (or which of several) with the status, one button each."""
     plan = access.current_plan(ctx, req.who)
     if plan is None:
@@ -29,11 +31,13 @@ def confirm(req: Request, ctx: Context, name: str, status: str) -> list[Reply]:
         if found:
             return [Text(M.REFUSE_REPORT.format(item=clip(f"{found[0].number} {found[0].title}", 40)))]
         return [Text(M.REPORT_NAME_NOT_FOUND.format(name=clip(name, 20)))]
-    word = W.STATUS_SAID[status][0]
+    word = W.STATUS_SAID[status][0] + (f" {clip(note, NOTE_LIMIT)}" if note else "")
     said = M.STATUS[status]
     if len(items) == 1:
         item = items[0]
         text = M.SENTENCE_REPORT_CONFIRM.format(number=item.number, title=clip(item.title, 30), status=said)
+        if note:
+            text += "\n" + M.REPORT_NOTE.format(note=clip(note, NOTE_LIMIT)).strip()
         return [Text(text, (Button(M.BUTTON_SENTENCE_REPORT, text=typed(req, ctx, plan, item, word)),))]
     items = items[:MAX_QUICK_REPLIES]
     lines = [M.SENTENCE_REPORT_WHICH.format(name=clip(name, 20), status=said), ""]
@@ -51,7 +55,7 @@ def typed(req: Request, ctx: Context, plan: Plan, item: Item, word: str) -> str:
 
 
 def _named(req: Request, ctx: Context, plan: Plan, name: str) -> list[Item]:
-    numbered = item_lookup.read_number(ctx.session, plan, name)
+    numbered = item_lookup.read_number(ctx.session, plan, name.lstrip("第").rstrip("號項"))  # 第11項, 12號做完
     if numbered is not None and not numbered.rest and not numbered.section_text:
         items = item_lookup.items_numbered(ctx.session, plan, numbered.number, numbered.section)
         return item_lookup.preferred(req.who, items) if numbered.section is None else items

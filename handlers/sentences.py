@@ -141,7 +141,7 @@ def read_sentence(
     rest = strip_polite(key)
     if len(rest) < 2:
         rest = ""  # one character left over (交, 做, 喔) names no item
-    return found.meaning(rest, today, QUESTION.search(folded) is not None)
+    return found.meaning(rest, today, QUESTION.search(folded) is not None, found.note(folded))
 
 
 class _Found:
@@ -157,6 +157,8 @@ class _Found:
         self.intent: str = ""
         self.year: int | None = None
         self.people: frozenset[str] = frozenset()
+        self.status_word = ""
+        self.status_before = ""
 
     def take_dates(self, key: str, today: date) -> str:
         m = _FULL_DATE.search(key)
@@ -219,7 +221,8 @@ class _Found:
         for word, status in sorted(pairs, key=lambda p: -len(p[0])):
             at = masked.find(word)
             if word and at >= 0:
-                self.status, self.status_rest = status, tight[at + len(word) :]
+                self.status, self.status_rest, self.status_word = status, tight[at + len(word) :], word
+                self.status_before = tight[:at]
                 return tight[:at] + " " + tight[at + len(word) :]
         return key
 
@@ -234,9 +237,17 @@ class _Found:
                     return _without(hit[0], every)
         return key
 
-    def meaning(self, rest: str, today: date, question: bool) -> Meant | None:
+    def note(self, folded: str) -> str:
+        """Return what was written after the status word, as typed (門牌點位 延後 等公文 → 等公文)."""
+        at = folded.casefold().find(self.status_word) if self.status_word else -1
+        return folded[at + len(self.status_word) :].strip(" ：:，,、。") if at >= 0 else ""
+
+    def meaning(self, rest: str, today: date, question: bool, note: str = "") -> Meant | None:
         if self.status and question:
             return Meant("search", name=rest) if rest else None  # 門牌好了嗎 asks about it, it reports nothing
+        name = strip_polite(self.status_before)
+        if self.status and len(name) >= 2 and strip_polite(self.status_rest) and note:
+            return Meant("report", name=name, status=self.status, note=note)  # 門牌點位 延後 等公文
         if self.status and not strip_polite(self.status_rest):
             if rest:
                 return Meant("report", name=rest, status=self.status)

@@ -233,6 +233,8 @@ REPORT_ROWS: list[tuple[str, str, list[str]]] = [
     (S, "門牌指標來不及", ["回報 11 延後"]),
     (S, "12那個做完了", ["回報 12 完成"]),
     (S, "第11項辦完了", ["回報 11 完成"]),
+    (S, "12號做完", ["回報 12 完成"]),
+    (S, "門牌點位 延後 等民政局回函", ["回報 12 延後 等民政局回函"]),
     (R, "助您好孕那個辦好了", ["回報 3 完成"]),
     (R, "助您好孕專案已經送出了", ["回報 3 完成"]),
 ]
@@ -301,6 +303,11 @@ def test_a_question_about_an_item_opens_it_and_reports_nothing(talk):
 def test_a_date_of_another_year_says_so(talk):
     [reply] = talk.send(S, "115/12/31")
     assert reply.text == M.SENTENCE_OTHER_YEAR.format(year=115)
+
+
+def test_a_nod_is_answered_as_one(talk):
+    for text in ("收到", "好的", "了解", "辛苦了", "ok", "👍"):
+        assert plain_text(talk.send(S, text)[0]) == M.ACKNOWLEDGED, text
 
 
 def test_manners_alone_are_never_searched_as_items(talk):
