@@ -14,12 +14,15 @@ from bot.demo_history import make_history
 from bot.demo_review import make_review
 from bot.demo_review import summary as review_summary
 from bot.runtime import Runtime
-from bot.settings import Settings
+from bot.settings import DEMO_ADDRESS, Settings
 from bot.simulator_sender import SimulatorSender
+from handlers.console_link import link_for
+from handlers.incoming import Context
 from handlers.texts import cli as C
 from schedules.clock import SystemClock
 from schedules.dates import format_date
 from storage import queries
+from storage.models import Role
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "demo"
@@ -44,11 +47,35 @@ def main() -> int:
             print(f"示範資料準備失敗：planbot {' '.join(args)}", file=sys.stderr)
             return code
     _fill_history(year)
+    remember_address(os.environ["PUBLIC_URL"])
     _start_clock()
-    print(f"\n示範已就緒：請用瀏覽器開啟 http://127.0.0.1:{port}/simulator （選一位同仁，輸入「說明」或「本月」）")
-    print(f"LINE webhook：http://127.0.0.1:{port}/callback　按 Ctrl+C 結束。")
-    print(C.DEMO_TYPHOON.format(path=DEMO / "typhoon_night.json") + "\n")
+    print(C.DEMO_READY.format(url=f"http://127.0.0.1:{port}"))
+    signin = console_signin()
+    if signin is not None:
+        print(C.DEMO_CONSOLE.format(name=signin[0], url=signin[1]))
+    print(C.DEMO_TYPHOON.format(path=DEMO / "typhoon_night.json"))
+    print(C.DEMO_WEBHOOK.format(url=f"http://127.0.0.1:{port}"))
     return cli(["serve", "--host", "127.0.0.1", "--port", port])
+
+
+def console_signin() -> tuple[str, str] | None:
+    """Return the demo coordinator's name and a console sign-in link (10 minutes, once), as `planbot console link` does."""
+    runtime = Runtime.from_settings(Settings.from_env())
+    with runtime.sessions() as session:
+        office = queries.only_office(session)
+        people = queries.staff_of_office(session, office.id) if office else []
+        coordinator = next((p for p in people if p.role is Role.coordinator and p.active), None)
+        if coordinator is None:
+            return None
+        url = link_for(Context(session, runtime.clock, runtime.settings.handlers), coordinator, "demo")
+        session.commit()
+        return coordinator.name, url
+
+
+def remember_address(public_url: str) -> None:
+    """Note where the demo is served, so `planbot remind --at` in another terminal writes links to this port."""
+    DEMO_ADDRESS.parent.mkdir(parents=True, exist_ok=True)
+    DEMO_ADDRESS.write_text(public_url + "\n", encoding="utf-8")
 
 
 def environment(env: Mapping[str, str]) -> dict[str, str]:

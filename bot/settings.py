@@ -10,8 +10,13 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from handlers.incoming import Settings as HandlerSettings
+
+# Where `make demo` notes the address it serves on, beside its database (see `_demo_address`).
+DEMO_DATABASE = "instance/planbot.db"
+DEMO_ADDRESS = Path(__file__).resolve().parent.parent / "instance" / "demo-address"
 
 
 class SettingsError(RuntimeError):
@@ -78,7 +83,7 @@ class Settings:
             closure_feed_url=_feed_url(env.get("PLANBOT_CLOSURE_FEED_URL")),
             closure_feed_key=(env.get("PLANBOT_CLOSURE_FEED_KEY") or "").strip(),
             handlers=HandlerSettings(
-                public_url=(env.get("PUBLIC_URL") or default.public_url).rstrip("/"),
+                public_url=(env.get("PUBLIC_URL") or _demo_address(env) or default.public_url).rstrip("/"),
                 line_bot_basic_id=(env.get("LINE_BOT_BASIC_ID") or "").strip(),
             ),
         )
@@ -90,6 +95,17 @@ class Settings:
         if self.simulator or testing:
             return secrets.token_hex(16)  # the simulator signs with whatever secret the app holds
         raise SettingsError("LINE_CHANNEL_SECRET is not set: the web process cannot check webhooks (set it, or PLANBOT_SIMULATOR=1 for the demo)")
+
+
+def _demo_address(env: Mapping[str, str]) -> str | None:
+    """Return where `make demo` serves (PORT=5101 make demo), for a command run beside it on its database."""
+    database = env.get("DATABASE_URL") or ""
+    if env.get("PORT") or (database and not database.endswith(DEMO_DATABASE)):
+        return None
+    try:
+        return DEMO_ADDRESS.read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
 
 
 def _positive(value, name: str):

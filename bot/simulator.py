@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from datetime import datetime, time, timedelta
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from sqlalchemy import select
@@ -19,10 +20,12 @@ from handlers.rich_menus import menu_of, pages_of
 from handlers.texts import web as W
 from handlers.texts.cli import SKIP_REASONS
 from schedules.clock import FixedClock
+from schedules.dates import format_date
 from storage.models import Delivery, Staff
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates")
 UNKNOWN_USER = "U" + "0" * 31 + "1"  # the first stranger (see stranger_id)
+GROUP = "C" + "0" * 31 + "1"  # the simulator's one group chat, where everyone may speak
 
 
 def _svc():
@@ -58,16 +61,17 @@ def stranger_id(linked: set[str]) -> str:
     return f"U{n:032d}"
 
 
-def build_event(user_id: str, text: str | None, data: str | None, timestamp_ms: int) -> dict:
-    """Return a webhook event the way LINE sends one for a text message or a postback."""
+def build_event(user_id: str, text: str | None, data: str | None, timestamp_ms: int, group: str | None = None) -> dict:
+    """Return a webhook event the way LINE sends one for a text message or a postback (in a group, when given)."""
+    source = {"type": "group", "groupId": group, "userId": user_id} if group else {"type": "user", "userId": user_id}
     event = {
         "type": "message" if text is not None else "postback",
         "mode": "active",
         "timestamp": timestamp_ms,
-        "source": {"type": "user", "userId": user_id},
+        "source": source,
         "webhookEventId": "01SIM" + secrets.token_hex(10).upper(),
         "deliveryContext": {"isRedelivery": False},
-        "replyToken": f"sim:{user_id}:{secrets.token_hex(8)}",
+        "replyToken": f"sim:{group or user_id}:{secrets.token_hex(8)}",  # a reply lands in the chat it answers
     }
     if text is not None:
         event["message"] = {"type": "text", "id": str(timestamp_ms), "quoteToken": secrets.token_hex(8), "text": text}
@@ -100,14 +104,15 @@ def send():
     payload = request.get_json(silent=True) or {}
     user = str(payload.get("user") or UNKNOWN_USER)
     text, data = payload.get("text"), payload.get("data")
+    group = GROUP if payload.get("group") else None
     if text is None and data is None:
         return jsonify({"error": "text or data required"}), 400
     svc = _svc()
     shown = payload.get("shown") or text  # a postback shows in the chat only with its button's words
     if shown and hasattr(svc.sender, "said"):  # before the webhook, so the answer comes after it in the chat
-        svc.sender.said(user, str(shown))
+        svc.sender.said(group or user, f"{_name_of(user)}：{shown}" if group else str(shown))
     ts = int(svc.runtime.clock.now().timestamp() * 1000)
-    body = json.dumps({"destination": "Usimulator", "events": [build_event(user, text, data, ts)]}, ensure_ascii=False)
+    body = json.dumps({"destination": "Usimulator", "events": [build_event(user, text, data, ts, group)]}, ensure_ascii=False)
     raw = body.encode("utf-8")
     signature = base64.b64encode(hmac.new(svc.channel_secret.encode(), raw, hashlib.sha256).digest()).decode()
     with current_app.test_client() as client:
@@ -115,10 +120,16 @@ def send():
     return jsonify({"status": answer.status_code})
 
 
+def _name_of(user: str) -> str:
+    with _svc().runtime.sessions() as session:
+        staff = session.scalar(select(Staff).where(Staff.line_user_id == user))
+        return staff.name if staff is not None else W.SIMULATOR_STRANGER
+
+
 @bp.get("/api/messages")
 def messages():
-    """Return a person's chat after the given sequence number: what they sent, replies and pushes, in time order."""
-    user = request.args.get("user", "")
+    """Return a person's chat (or the group's: group=1) after the given sequence number, in time order."""
+    user = GROUP if request.args.get("group") == "1" else request.args.get("user", "")
     after = _int(request.args.get("after"))
     sender = _svc().sender
     if not hasattr(sender, "since"):
@@ -149,11 +160,19 @@ def _int(text: str | None) -> int:
 
 @bp.post("/api/remind")
 def remind_now():
-    """Run today's 08:30 reminders now (the demo may be opened at any hour; already sent ones are not resent)."""
+    """Run today's 08:30 reminders now, or the next working day's ({"next": true}: on a weekend there is none today).
+
+    The demo may be opened at any hour; already sent ones are not resent.
+    """
     svc = _svc()
-    morning = svc.runtime.clock.now().replace(hour=8, minute=30, second=0, microsecond=0)
+    now = svc.runtime.clock.now()
+    day = now.date()
+    if (request.get_json(silent=True) or {}).get("next"):
+        with svc.runtime.sessions() as session:
+            day = svc.runtime.calendar(session).next_working_day(day + timedelta(days=1))
+    morning = datetime.combine(day, time(8, 30), tzinfo=now.tzinfo)
     # Pushed through the recording sender, so each digest takes its place in the chat as it is sent.
     outbox = svc.sender if hasattr(svc.sender, "since") else None
     report = clockwork(svc.runtime, FixedClock(morning), outbox).morning(wait=30)
     skipped = SKIP_REASONS.get(report.skipped, report.skipped) if report.skipped else None
-    return jsonify({"planned": report.planned, "sent": report.sent.sent, "skipped": skipped})
+    return jsonify({"day": format_date(day), "planned": report.planned, "sent": report.sent.sent, "skipped": skipped})

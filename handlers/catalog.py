@@ -35,7 +35,7 @@ WORKERS = (Role.staff, Role.chief, Role.coordinator)
 COMMANDS = Commands([
     CommandDef(
         "today", due_lists.due_in_span, ("今天", "今日", "today"), menu=WORKERS,
-        help=Help("今天／明天／後天／本週／下週／本月／下個月／上個月（或 12月、12/5）：我負責、在那段期間到期的作業"),
+        help=Help("今天／明天／後天／本週／下週／上週／本月／下個月／上個月（或 12月、12/5）：我負責、在那段期間到期的作業"),
     ),
     CommandDef("tomorrow", due_lists.due_in_span, ("明天", "明日", "tomorrow"), menu=(Role.staff,)),
     CommandDef(
@@ -45,6 +45,9 @@ COMMANDS = Commands([
     CommandDef(
         "next_week", due_lists.due_in_span, ("下週", "下周", "下禮拜", "下個禮拜", "下星期", "下個星期", "下一週"),
         menu=(Role.staff, Role.chief),
+    ),
+    CommandDef(
+        "last_week", due_lists.due_in_span, ("上週", "上周", "上禮拜", "上個禮拜", "上星期", "上個星期", "上一週"),
     ),
     CommandDef(
         "this_month", due_lists.due_in_span, ("本月", "這個月", "這月", "當月"), menu=EVERYONE,
@@ -121,6 +124,9 @@ COMMANDS = Commands([
     CommandDef("link_group", linking.link_group, ("綁定群組", "群組綁定"), offered=False),
     CommandDef(
         "thanks", help.thanks, ("謝謝", "感謝", "多謝", "謝啦", "3q", "thanks", "thank you", "thx"), small_talk=True,
+    ),
+    CommandDef(
+        "ack", help.acknowledge, ("好的", "收到", "了解", "瞭解", "知道了", "辛苦了", "ok", "okay", "👍"), small_talk=True,
     ),
     CommandDef(
         "hello", help.show_help, ("你好", "您好", "哈囉", "嗨", "早安", "午安", "hello", "hi"), small_talk=True,

@@ -18,7 +18,7 @@ from handlers.agenda import item_occurrences, number_key
 from handlers.calendar_changes import leaving_year, moved_day
 from handlers.incoming import Context
 from handlers.leave import DayError, read_span
-from handlers.replies import Reply, Text, to_dict
+from handlers.replies import Button, Reply, Text, to_dict
 from handlers.request import Request
 from handlers.texts import leave as L
 from schedules.calendar import WorkCalendar
@@ -109,10 +109,23 @@ def reopen(req: Request, ctx: Context) -> list[Reply]:
     return _ask(req, ctx, closing=False)
 
 
+def split_reason(req: Request, ctx: Context, args: str) -> tuple[str, str]:
+    """Split 「7/24-7/25 凱米颱風」 into the days as written and the reason after them (the longest readable start)."""
+    words = args.split()
+    for n in range(len(words), 0, -1):
+        try:
+            read_span(" ".join(words[:n]), ctx.today, req)
+        except DayError:
+            continue
+        return " ".join(words[:n]), " ".join(words[n:])
+    return args, ""
+
+
 def _ask(req: Request, ctx: Context, closing: bool) -> list[Reply]:
     if not req.args.strip():
         return [Text(L.CLOSURE_HOW)]
-    days = _read(req, ctx, req.args)
+    written, reason = split_reason(req, ctx, req.args.strip()) if closing else (req.args, "")
+    days = _read(req, ctx, written)
     if isinstance(days, str):
         return [Text(days)]
     past = calendar_changes.first_past(days, ctx.today)
@@ -122,18 +135,26 @@ def _ask(req: Request, ctx: Context, closing: bool) -> list[Reply]:
     todo = _to_change(calendar, days, closing)
     if not todo:
         return [Text((L.CLOSURE_ALREADY if closing else L.CLOSURE_NOT_SET).format(days=days_text(days)))]
-    return [preview(ctx.session, req.who.staff.office_id, calendar, todo, closing)]
+    if closing and not reason:  # a closure is recorded with its reason, as the console and the CLI require
+        typed = f"{req.label('closure')} {written}"
+        options = tuple(Button(r, text=f"{typed} {r}") for r in L.CLOSURE_REASONS)
+        return [Text(L.CLOSURE_ASK_REASON.format(days=days_text(days), example=f"{typed} {L.CLOSURE_REASONS[0]}"), options)]
+    return [preview(ctx.session, req.who.staff.office_id, calendar, todo, closing, reason)]
 
 
-def preview(session: Session, office_id: int, calendar: WorkCalendar, days: list[date], closing: bool) -> Text:
+def preview(session: Session, office_id: int, calendar: WorkCalendar, days: list[date], closing: bool,
+            reason: str = "") -> Text:
     """Return the question 停班 asks: the due dates closing the days (or lifting their closure) moves, with 確定 / 不用了."""
     after = changed_calendar(calendar, days, closing)
     moved = moves(session, office_id, calendar, after, {d.year for d in days})
-    head = (L.CLOSURE_ASK.format(days=days_text(days)) if closing
+    head = (L.CLOSURE_ASK.format(days=days_text(days), reason=reason or L.CLOSURE_REASON) if closing
             else L.CLOSURE_CANCEL_ASK.format(days=days_text(days)))
     text = "\n".join([head, "", *moved_lines(moved)])
     op = "close" if closing else "open"
-    confirm = postbacks.button(L.CLOSURE_CONFIRM, "closure", op=op, f=days[0].isoformat(), t=days[-1].isoformat())
+    fields = {"op": op, "f": days[0].isoformat(), "t": days[-1].isoformat()}
+    while reason and not postbacks.fits("closure", **fields, r=reason):
+        reason = reason[:-1]
+    confirm = postbacks.button(L.CLOSURE_CONFIRM, "closure", **fields, r=reason or None)
     drop = postbacks.button(L.CLOSURE_CANCEL_BUTTON, "closure", op="drop")
     return Text(text, (confirm, drop))
 
@@ -170,8 +191,8 @@ def on_closure(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply
     past = calendar_changes.first_past(days, ctx.today)
     if past is not None:  # a confirmation kept past its day, or a forged one
         return [Text(L.CLOSURE_PAST.format(day=format_date(past)))]
-    change = apply_change(ctx.session, req.who.staff.office_id, req.who.actor, ctx.calendar, days, closing,
-                          L.CLOSURE_REASON, ctx.now)
+    reason = fields.get("r", "").strip()[:200] or L.CLOSURE_REASON
+    change = apply_change(ctx.session, req.who.staff.office_id, req.who.actor, ctx.calendar, days, closing, reason, ctx.now)
     if not change.days:  # confirmed twice, or set meanwhile: nothing changes, nobody is told again
         return [Text((L.CLOSURE_ALREADY if closing else L.CLOSURE_NOT_SET).format(days=days_text(days)))]
     told_text = L.CLOSURE_TOLD.format(count=change.told) if change.told else L.CLOSURE_TOLD_NONE

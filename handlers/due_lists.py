@@ -30,7 +30,7 @@ ONE_DAY = ("today", "tomorrow", "day_after_tomorrow", "day")
 
 
 def span(name: str, day: date) -> tuple[date, date]:
-    """Return the first and last day of 今天, 明天, 本週 (Monday..Sunday), 下週, 本月 or 下個月."""
+    """Return the first and last day of 今天, 明天, 本週 (Monday..Sunday), 下週, 上週, 本月, 下個月 or 上個月."""
     if name == "today":
         return day, day
     if name == "tomorrow":
@@ -42,6 +42,8 @@ def span(name: str, day: date) -> tuple[date, date]:
         return monday, monday + timedelta(days=6)
     if name == "next_week":
         return monday + timedelta(days=7), monday + timedelta(days=13)
+    if name == "last_week":
+        return monday - timedelta(days=7), monday - timedelta(days=1)
     first = day.replace(day=1)
     if name == "next_month":
         first = (first + timedelta(days=32)).replace(day=1)

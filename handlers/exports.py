@@ -39,13 +39,14 @@ from schedules.status import State
 from storage import export_files, queries
 from storage.export_files import Download
 from storage.models import Item, Plan, Section
-from storage.sheets import Sheet, SheetError, write_workbook
+from storage.sheets import Sheet, SheetError, write_pdf, write_workbook
 
 log = logging.getLogger(__name__)
 LINK_LIFETIME = timedelta(hours=24)
 # 匯出 again within minutes while its links are unused makes no new files (nor, from a group, a new push).
 REUSE_WINDOW = timedelta(minutes=10)
 FORMATS = ((".ods", "ODS"), (".xlsx", "Excel"))
+PDF = (".pdf", "PDF")  # to read or print as it is; offered beside the spreadsheets when a CJK font is installed
 # 編號, 計畫項目, 工作內容, 承辦人, 預定作業時程, 1月…12月, 執行情形, 考核指標, 時程讀法 (last, so the
 # office's own columns keep their places and a re-import reads the table as before)
 COLUMN_WIDTHS = [6, 18, 36, 10, 16] + [4] * 12 + [32, 36, 30]
@@ -157,7 +158,7 @@ def file_name(plan: Plan, scope: str, month: int | None, today: date) -> str:
 
 
 def export(req: Request, ctx: Context) -> list[Reply] | None:
-    """Answer 匯出 [課室] [N月] with one-time download links to the .ods and .xlsx control table."""
+    """Answer 匯出 [課室] [N月] with one-time download links to the control table as .ods, .xlsx and PDF."""
     opened = scopes.open_scope(req, ctx)
     if isinstance(opened, list):
         return opened
@@ -186,6 +187,10 @@ def export(req: Request, ctx: Context) -> list[Reply] | None:
     except (SheetError, OSError):
         log.exception("export failed")
         return [Text(M.EXPORT_FAILED)]
+    try:
+        links.append(publish(ctx.session, ctx.settings, ctx.now, req.who.actor, sheets, title, *PDF, name))
+    except (SheetError, OSError):
+        log.warning("no PDF of the control table (no CJK font?)", exc_info=True)  # the spreadsheets still go
     month = M.EXPORT_READY_MONTH.format(month=scope.month) if scope.month else ""
     hours = int(LINK_LIFETIME.total_seconds() // 3600)
     return [Text(M.EXPORT_READY.format(scope=name, month=month, hours=hours)), *links]
@@ -219,9 +224,13 @@ def publish(
 
 
 def workbook_bytes(sheets: list[Sheet], ext: str) -> bytes:
-    """Return the sheets as a .ods or .xlsx file's bytes (written in a private temporary folder, then removed)."""
+    """Return the sheets as a .ods, .xlsx or .pdf file's bytes (written in a private temporary folder, then removed)."""
     with tempfile.TemporaryDirectory(prefix="planbot-export-") as folder:
-        return write_workbook(Path(folder) / f"table{ext}", sheets).read_bytes()
+        path = Path(folder) / f"table{ext}"
+        if ext == PDF[0]:
+            write_pdf(path, sheets)
+            return path.read_bytes()
+        return write_workbook(path, sheets).read_bytes()
 
 
 def usable(session: Session, token: str, now: datetime) -> Download | None:

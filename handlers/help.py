@@ -9,6 +9,7 @@ from handlers.replies import MAX_QUICK_REPLIES, Button, Reply, Text
 from handlers.request import Request
 from handlers.texts import chat as M
 from handlers.texts import onboarding as O
+from storage import queries
 from storage.models import Role
 
 # What anyone is offered when the role's own menu does not apply (an empty message, nothing close).
@@ -46,6 +47,11 @@ def thanks(req: Request, ctx: Context) -> list[Reply]:
     return [Text(M.YOU_ARE_WELCOME)]
 
 
+def acknowledge(req: Request, ctx: Context) -> list[Reply]:
+    """Answer 收到, 好的, 辛苦了: a nod, not a misunderstanding."""
+    return [Text(M.ACKNOWLEDGED)]
+
+
 def more_typed(req: Request, ctx: Context) -> list[Reply]:
     """Answer 更多 typed when no list is waiting for its next page."""
     return [Text(M.MORE_NOTHING, req.buttons(FALLBACK))]
@@ -55,7 +61,16 @@ def unlinked(req: Request, ctx: Context | None = None) -> list[Reply]:
     """Answer anyone whose LINE account is not linked: no plan data, only how to link (one line in a group)."""
     if req.incoming.group_id:
         return [Text(M.UNLINKED_IN_GROUP)]  # the code and how to get it are for a one-to-one chat
-    return [Text(f"{M.UNLINKED}\n\n{O.OR_INTRODUCE}")]
+    example = _unlinked_name(ctx) if ctx is not None else None
+    return [Text(f"{M.UNLINKED}\n\n{O.OR_INTRODUCE.format(example=example or O.EXAMPLE_NAME)}")]
+
+
+def _unlinked_name(ctx: Context) -> str | None:
+    """Return a name on the roster not linked yet: an example of 我是 that is not someone else's account."""
+    office = queries.only_office(ctx.session)
+    if office is None:
+        return None
+    return next((s.name for s in queries.staff_of_office(ctx.session, office.id) if s.active and not s.line_user_id), None)
 
 
 def not_understood(req: Request, ctx: Context) -> list[Reply]:

@@ -8,22 +8,23 @@ Anyone may record their own leave; a chief that of their section's people; the c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from handlers.incoming import Context
-from handlers.replies import Reply, Text
+from handlers.replies import Reply, Text, to_dict
 from handlers.request import Asker, Request
 from handlers.texts import leave as L
 from schedules.dates import format_date, parse_date
 from schedules.plan_inputs import cover_inputs
 from schedules.planner.coverage import away_on, covering
-from storage import leave, queries
+from storage import leave, outbox, queries
 from storage.models import Leave, Role, Staff
 from storage.text import compact, fold
 
+NOBODY = 4  # Cover.how when nobody at all can cover
 MAX_DAYS = 120  # one leave at most (a long one is recorded in parts)
 _MONTH_DAY = re.compile(r"^(1[0-2]|0?[1-9])/([0-3]?[0-9])$")
 _RANGE = re.compile(r"\s*(?:-|~|～|至|到)\s*")
@@ -37,10 +38,14 @@ class DayError(ValueError):
 
 @dataclass(frozen=True)
 class Cover:
-    """Who covers a person on a day, and as what (0 first deputy, 1 second, 2 chief, 3 coordinator)."""
+    """Who covers a person on a day, and as what (0 first deputy, 1 second, 2 chief, 3 coordinator).
+
+    `told` are the names of those a new leave was pushed to (who covers, the section chief).
+    """
 
     deputy: Staff | None
     how: int = 0
+    told: tuple[str, ...] = ()
 
 
 def read_day(text: str, today: date, req: Request | None = None) -> date:
@@ -113,7 +118,7 @@ def who_covers(session: Session, staff: Staff, day: date) -> Cover:
     away = away_on(office, day) | {staff.id}
     found = covering(office, staff.id, away)
     if found is None:
-        return Cover(None)
+        return Cover(None, NOBODY)
     person = next(p for p in office.people if p.id == found)
     me = next((p for p in office.people if p.id == staff.id), None)
     if me is not None and found in me.deputies:
@@ -143,11 +148,48 @@ def on_leave_note(session: Session, staff: Staff, day: date) -> str | None:
 
 
 def save_leave(session: Session, staff: Staff, start: date, end: date, now: datetime, actor: str,
-               kind: str = "", reason: str = "") -> tuple[Leave, Cover]:
-    """Record the leave with its audit entry; return it and who will cover its first day."""
+               kind: str = "", reason: str = "", recorder: Staff | None = None) -> tuple[Leave, Cover]:
+    """Record the leave with its audit entry, tell who covers and the chief; return it and who covers its first day.
+
+    Chat, CLI, console and the CSV import all record leave here, so everyone concerned hears of it the same way.
+    `recorder` (who typed it, if a person) is not told what they just did.
+    """
     row = leave.add_leave(session, staff, start, end, now, actor, kind, reason)
     queries.audit(session, now, actor, "leave.add", staff=staff.name, starts=start.isoformat(), ends=end.isoformat())
-    return row, who_covers(session, staff, start)
+    cover = who_covers(session, staff, start)
+    return row, replace(cover, told=tell_about_leave(session, row, cover, now, recorder))
+
+
+def tell_about_leave(session: Session, row: Leave, cover: Cover, now: datetime, recorder: Staff | None) -> tuple[str, ...]:
+    """Queue a push to whoever covers (what and until when) and to the section chief; return who will be told."""
+    staff, span = row.staff, span_text(row.starts, row.ends)
+    notices: dict[int, tuple[Staff, str]] = {}
+    for chief in section_chiefs(session, staff):
+        if cover.deputy is None:
+            notices[chief.id] = (chief, L.LEAVE_PUSH_CHIEF_NOBODY.format(name=staff.name, span=span))
+        else:
+            notices[chief.id] = (chief, L.LEAVE_PUSH_CHIEF.format(name=staff.name, span=span, deputy=cover.deputy.name))
+    if cover.deputy is not None:  # the deputy's notice says more; a chief who covers gets that one
+        notices[cover.deputy.id] = (cover.deputy, L.LEAVE_PUSH_DEPUTY.format(
+            name=staff.name, span=span, how=L.DEPUTY_HOW[cover.how], end=format_date(row.ends)))
+    told = []
+    for person, text in notices.values():
+        if person.id in (staff.id, recorder.id if recorder else None):
+            continue
+        if not person.active or not person.line_user_id or not person.following:
+            continue
+        key = f"leave:{row.id}:{person.id}:{now.isoformat()}"
+        if outbox.queue_notice(session, key, person.line_user_id, person.id, "leave", {"replies": [to_dict(Text(text))]}, now):
+            told.append(person.name)
+    return tuple(told)
+
+
+def section_chiefs(session: Session, staff: Staff) -> list[Staff]:
+    """Return the chiefs of the person's section (none for a person with no section, or a chief themselves)."""
+    if staff.section_id is None or staff.role is Role.chief:
+        return []
+    return [p for p in queries.staff_of_office(session, staff.office_id)
+            if p.role is Role.chief and p.section_id == staff.section_id and p.active]
 
 
 def may_set_leave_of(who: Asker, target: Staff) -> str | None:
@@ -190,11 +232,14 @@ def ask_leave(req: Request, ctx: Context) -> list[Reply]:
         return [Text(str(exc))]
     if start < ctx.today:
         return [Text(L.LEAVE_PAST.format(day=format_date(start)))]
-    _row, cover = save_leave(ctx.session, target, start, end, ctx.now, req.who.actor)
+    if not any(ctx.calendar.is_working_day(start + timedelta(days=n)) for n in range((end - start).days + 1)):
+        return [Text(L.LEAVE_REST_DAY.format(span=span_text(start, end)))]
+    _row, cover = save_leave(ctx.session, target, start, end, ctx.now, req.who.actor, recorder=me)
+    told = "\n" + L.LEAVE_TOLD.format(names=L.NAMES_SEP.join(cover.told)) if cover.told else ""
     if cover.deputy is None:
-        return [Text(L.LEAVE_SAVED_NOBODY.format(name=target.name, span=span_text(start, end)))]
+        return [Text(L.LEAVE_SAVED_NOBODY.format(name=target.name, span=span_text(start, end)) + told)]
     return [Text(L.LEAVE_SAVED.format(name=target.name, span=span_text(start, end), deputy=cover.deputy.name,
-                                      how=L.DEPUTY_HOW[cover.how]))]
+                                      how=L.DEPUTY_HOW[cover.how]) + told)]
 
 
 def _privately_if_for_another(who: Asker, target: Staff) -> None:
@@ -218,7 +263,11 @@ def back(req: Request, ctx: Context) -> list[Reply]:
     how = L.LEAVE_BACK_REMOVED if row.starts >= ctx.today else L.LEAVE_BACK_ENDED
     leave.end_leave(ctx.session, row, ctx.today)
     queries.audit(ctx.session, ctx.now, req.who.actor, "leave.back", staff=target.name, day=ctx.today.isoformat())
-    return [Text(L.LEAVE_BACK.format(name=target.name, span=span, how=how))]
+    text = L.LEAVE_BACK.format(name=target.name, span=span, how=how)
+    later = leave.leaves_from(ctx.session, target.id, ctx.today)
+    if later:  # 銷假 takes back one leave: say exactly what is still recorded
+        text += "\n" + L.LEAVE_STILL.format(spans=L.NAMES_SEP.join(span_text(r.starts, r.ends) for r in later))
+    return [Text(text)]
 
 
 def leave_notes(session: Session, office_id: int, day: date) -> dict[int, str]:

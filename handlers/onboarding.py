@@ -151,7 +151,8 @@ def decide(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
     onboarding.decide(ctx.session, request, "approved", decider, ctx.now)
     queries.audit(ctx.session, ctx.now, req.who.actor, "staff.link", staff=staff.name, via="introduction")
     section = staff.section.name if staff.section else M.NOBODY
-    welcome = Text(T.TOLD_APPROVED.format(name=staff.name, section=section, role=M.ROLE[staff.role.value]),
+    by = M.ROLE[decider.role.value]  # who confirmed, by role: a chief is not 研考
+    welcome = Text(T.TOLD_APPROVED.format(name=staff.name, by=by, section=section, role=M.ROLE[staff.role.value]),
                    role_buttons(req.commands, staff.role, section))
     told = {"version": 1, "replies": [to_dict(welcome)]}
     onboarding.queue_notice(ctx.session, f"onboard:{request.id}:approved", staff, request.line_user_id, told, ctx.now)

@@ -23,7 +23,7 @@ from handlers.agenda import (
 from handlers.commands import StatusSaid, read_status, verbatim
 from handlers.due_text import button_names, clip, list_names, occurrence_text
 from handlers.incoming import Context
-from handlers.replies import MAX_QUICK_REPLIES, Button, Reply, Text
+from handlers.replies import MAX_MESSAGES, MAX_QUICK_REPLIES, Button, Reply, Text
 from handlers.request import Request
 from handlers.scopes import month_number
 from handlers.texts import chat as M
@@ -363,6 +363,22 @@ def take_reason(req: Request, ctx: Context, waiting: memory.Pending) -> list[Rep
     item = asked.item
     text = M.REPORT_REASON_KEPT.format(number=item.number, title=clip(item.title, 30), note=clip(note, NOTE_SHOWN))
     return [Text(text + _ask_remedy(req, ctx, item, asked.occurrence_key, note), req.buttons(AFTER_REPORT))]
+
+
+def reason_still_wanted(req: Request, ctx: Context, waiting: memory.Pending, replies: list[Reply]) -> list[Reply]:
+    """After a command or a question instead of the reason: keep the answer, and ask for the reason once more.
+
+    The wait's details say what is still to be answered (`report`, and `again` once asked a second time), so a
+    further question after a 延後 is one more detail, not another topic.
+    """
+    now = memory.pending(ctx, req.who)
+    if now is not None and now.detail != waiting.detail:
+        return replies  # the answer itself waits for something new (another 延後): that one is asked
+    if waiting.detail.get("again") or len(replies) >= MAX_MESSAGES:
+        memory.forget(ctx, req.who)  # asked twice: the question lapses
+        return replies
+    memory.remember(ctx, req.who, "reason", **(waiting.detail | {"again": True}))
+    return [*replies, Text(M.REPORT_ASK_REASON_AGAIN)]
 
 
 def _done_before(ctx: Context, item_id: int, key: str) -> bool:

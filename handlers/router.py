@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 
 from handlers import (
@@ -25,7 +26,9 @@ from handlers import (
     reports,
     review_chat,
     rich_menus,
+    scopes,
     search,
+    sentence_reports,
     team,
 )
 from handlers.catalog import COMMANDS
@@ -34,9 +37,10 @@ from handlers.digests import digest_more
 from handlers.incoming import Context, Incoming
 from handlers.replies import MAX_MESSAGES, Reply, Text
 from handlers.request import Asker, Request
+from handlers.sentences import OWN_SECTION_WORDS, QUESTION, Meant, read_sentence, strip_polite
 from handlers.texts import chat as M
 from storage import queries
-from storage.models import Staff
+from storage.models import Role, Staff
 
 log = logging.getLogger(__name__)
 
@@ -133,52 +137,96 @@ def _text(incoming: Incoming, who: Asker, ctx: Context) -> list[Reply]:
             return []
     command = COMMANDS.parse(text)
     req = Request(incoming, who, command, COMMANDS)
-    if who.known and not incoming.group_id:
-        waiting = _waiting(req, ctx)
-        if waiting is not None:
-            return waiting
+    waiting = memory.pending(ctx, who) if who.known and not incoming.group_id else None
+    if waiting is not None and waiting.topic == "more" and command.name == "more":
+        return _postback(Incoming("postback", incoming.line_user_id, data=waiting.detail.get("data", "")), who, ctx)
+    answer = _answer(req, ctx, quiet)
+    if waiting is not None and waiting.topic == "reason":
+        if not answer.understood and not QUESTION.search(command.text):
+            return reports.take_reason(req, ctx, waiting)
+        return reports.reason_still_wanted(req, ctx, waiting, answer.replies)
+    if waiting is not None and waiting.topic in lag_reasons.TOPICS:
+        if not answer.understood and not QUESTION.search(command.text):
+            return lag_reasons.take(req, ctx, waiting)
+        memory.forget(ctx, who)  # a command (or a question) instead of 落後原因 / 因應對策: answered as one
+    return answer.replies
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """The replies to a message, and whether it was read as a command (else it was searched or not understood)."""
+
+    replies: list[Reply]
+    understood: bool
+
+
+def _answer(req: Request, ctx: Context, quiet: bool) -> _Answer:
+    command, who = req.command, req.who
     definition = COMMANDS.get(command.name)
+    if definition is not None and command.args and not strip_polite(command.args):
+        # 誰還沒回報，謝謝。 is the command alone: manners after it are no arguments.
+        command = Command(command.name, "", command.text)
+        req = replace(req, command=command)
     if definition is not None and (who.known or not definition.linked_only):
         if quiet and command.name == "search":
-            return (search.find(req, ctx, command.args) or []) if command.args else []
+            return _Answer((search.find(req, ctx, command.args) or []) if command.args else [], True)
         replies = run(req, ctx)
         if replies is not None:
-            return replies
+            return _Answer(replies, True)
     if not who.known:
         # A stranger in a group who only happens to start a sentence with 我的… is not asking us.
         incidental = quiet and not is_filler(command.args) and command.name != "link_group"
-        return [] if incidental else help.unlinked(req, ctx)
+        return _Answer([] if incidental else help.unlinked(req, ctx), False)
     if quiet:
-        return []
-    # Not a command, or a command whose arguments were not its own (本月報表): search item names.
-    plain = Request(incoming, who, Command("", command.text, command.text), COMMANDS)
-    return search.free_text(plain, ctx) or help.not_understood(plain, ctx)
+        return _Answer([], False)
+    # Not a command, or a command whose arguments were not its own (本月報表): read it as a sentence,
+    # else search item names.
+    plain = Request(req.incoming, who, Command("", command.text, command.text), COMMANDS)
+    meant = understand(plain, ctx)
+    if meant is not None and meant.kind in ("command", "other_year"):
+        return _Answer(answer_meant(plain, ctx, meant), True)
+    if meant is not None:
+        return _Answer(answer_meant(plain, ctx, meant), False)
+    return _Answer(search.free_text(plain, ctx) or help.not_understood(plain, ctx), False)
 
 
-def _waiting(req: Request, ctx: Context) -> list[Reply] | None:
-    """Answer a message the bot was waiting for (the reason after 延後, 更多 typed); None to go on as usual."""
-    waiting = memory.pending(ctx, req.who)
-    if waiting is None:
-        return None
-    if waiting.topic == "reason":
-        if req.command.name == "":
-            return reports.take_reason(req, ctx, waiting)
-        memory.forget(ctx, req.who)  # a command instead: the question lapses, the message is answered as usual
-        return None
-    if waiting.topic in lag_reasons.TOPICS:
-        if req.command.name == "":
-            return lag_reasons.take(req, ctx, waiting)
-        memory.forget(ctx, req.who)  # a command instead of 落後原因 / 因應對策: a command, answered as usual
-        return None
-    if waiting.topic == "more" and req.command.name == "more":
-        return _postback(Incoming("postback", req.incoming.line_user_id, data=waiting.detail.get("data", "")), req.who, ctx)
-    return None
+def understand(req: Request, ctx: Context) -> Meant | None:
+    """Read the message as a sentence (handlers/sentences.py), knowing the office's sections and people."""
+    staff = req.who.staff
+    names: dict[str, str] = {}
+    people: frozenset[str] = frozenset()
+    if staff is not None:
+        names = scopes.spoken_names(queries.sections_of(ctx.session, staff.office_id))
+        people = frozenset(p.name for p in queries.staff_of_office(ctx.session, staff.office_id))
+        names |= {name: name for name in people}
+        if staff.role is Role.chief and staff.section is not None:  # 本課, 我們課: the chief's own section
+            names |= {word: staff.section.name for word in OWN_SECTION_WORDS}
+    return read_sentence(req.command.text, COMMANDS, ctx.today, names, people)
+
+
+def answer_meant(req: Request, ctx: Context, meant: Meant) -> list[Reply]:
+    """Answer a sentence as the command it means: exactly as if the command had been typed."""
+    if meant.kind == "command":
+        return _as_typed(req, ctx, meant.text) or help.not_understood(req, ctx)
+    if meant.kind == "report":
+        return sentence_reports.confirm(req, ctx, meant.name, meant.status, meant.note)
+    if meant.kind == "search":
+        found = search.find(req, ctx, meant.name)
+        return found or (_as_typed(req, ctx, meant.text) if meant.text else None) or help.not_understood(req, ctx)
+    if meant.kind == "other_year":
+        return [Text(M.SENTENCE_OTHER_YEAR.format(year=int(meant.text) - 1911))]
+    return help.not_understood(req, ctx)  # manners only: never an item search
+
+
+def _as_typed(req: Request, ctx: Context, text: str) -> list[Reply] | None:
+    incoming = replace(req.incoming, text=text)
+    return run(Request(incoming, req.who, COMMANDS.parse(text), COMMANDS), ctx)
 
 
 def _remember_more(incoming: Incoming, who: Asker, ctx: Context, replies: list[Reply]) -> None:
     """Remember the 更多 button of a list just shown, so 更多 typed later shows the same next page."""
-    if not who.known or incoming.group_id:
-        return
+    if not who.known or incoming.group_id or memory.pending(ctx, who, "reason") is not None:
+        return  # a reason still asked for outlasts a page: the page's own button still works
     for reply in replies:
         for button in getattr(reply, "quick_replies", ()):
             if button.data and postbacks.decode(button.data).get("a") == "more":

@@ -76,6 +76,18 @@ def match_section(sections: list[Section], text: str) -> tuple[Section, int] | N
     return None
 
 
+def spoken_names(sections: list[Section]) -> dict[str, str]:
+    """Return how each section may be written in a sentence (戶籍登記課, 戶籍登記, 登記課) with its full name."""
+    names: dict[str, str] = {}
+    for section in sections:
+        name = compact(section.name)
+        names[name] = section.name
+        for short in (name[:-1], name[2:]):
+            if len(short) >= 2 and match_section(sections, short) == (section, len(short)):
+                names.setdefault(short, section.name)
+    return names
+
+
 def sections_list(sections: list[Section]) -> str:
     """Return the section names joined for a message."""
     return M.LIST_SEP.join(s.name for s in sections)

@@ -13,9 +13,10 @@ from handlers.incoming import Context
 from handlers.item_cards import item_card
 from handlers.replies import MAX_QUICK_REPLIES, Button, Reply, Text
 from handlers.request import Request
+from handlers.sentences import strip_polite
 from handlers.texts import chat as M
 from storage import queries
-from storage.models import Item, Plan
+from storage.models import Item, Plan, Role
 from storage.text import compact
 
 # A fuzzy score (0-100) an item must reach, and how far below the best one a result may be and still show.
@@ -29,12 +30,14 @@ PER_PAGE = MAX_QUICK_REPLIES - 1  # one quick reply is kept for 更多
 SOUND_LIMIT = 8  # a query longer than this that matched nothing is not a slip of the keyboard
 
 
-def search(req: Request, ctx: Context) -> list[Reply]:
+def search(req: Request, ctx: Context) -> list[Reply] | None:
     """Answer 查 QUERY with one card, a choice of items, or a short 'nothing found'."""
     query = req.args.strip()
     if not query:
         return [Text(M.SEARCH_USAGE)]
-    person = team.person_named(ctx, req, query)
+    if req.commands.parse(query).name not in ("", req.command.name):
+        return None  # 查逾期, 查本週: a command word is never searched as an item (the router reads the sentence)
+    person = team.person_named(ctx, req, strip_polite(query))  # 查一下陳怡君
     if person is not None:
         return team.person_work(req, ctx, person)
     found = find(req, ctx, query)
@@ -65,28 +68,46 @@ def find(req: Request, ctx: Context, query: str) -> list[Reply] | None:
             if len(preferred) == 1:
                 return [item_card(ctx, req.who, preferred[0])]
             return choices(req, preferred, M.NUMBER_MANY.format(number=numbered.number), query)
-    matches = fuzzy(ctx, plan, query)
+    matches, strong = matched(ctx, plan, query)
     if not matches:
         return None
-    if len(matches) == 1:
+    if len(matches) == 1 and strong and _close_to(req, matches[0]):
         return [item_card(ctx, req.who, matches[0])]
-    return choices(req, matches, M.SEARCH_MANY.format(count=len(matches), query=clip(query, 20)), query)
+    if len(matches) == 1:
+        # A near miss, or another section's item for a staff member (上周 in 7-2's text): ask, never guess.
+        return choices(req, matches, M.SEARCH_MAYBE, query)
+    header = M.SEARCH_MANY if strong else M.SEARCH_MAYBE_MANY
+    return choices(req, matches, header.format(count=len(matches), query=clip(query, 20)), query)
+
+
+def _close_to(req: Request, item: Item) -> bool:
+    """Say whether a card may open at once: a chief or the office sees any item; a staff member their section's."""
+    staff = req.who.staff
+    if staff is None or staff.role is not Role.staff:
+        return True
+    return item.section_id == staff.section_id or access.owns(req.who, item)
 
 
 def fuzzy(ctx: Context, plan: Plan, query: str) -> list[Item]:
     """Return the plan's items that match the query best, best first (table order on ties)."""
+    return matched(ctx, plan, query)[0]
+
+
+def matched(ctx: Context, plan: Plan, query: str) -> tuple[list[Item], bool]:
+    """Return the items that match the query best, and whether the best one holds the query whole (else a near miss)."""
     key = compact(query).casefold()[:QUERY_LIMIT]
     if not key:
-        return []
+        return [], False
     scored = []
     for position, item in enumerate(queries.items_of_plan(ctx.session, plan.id)):
         score = max(_score(key, compact(getattr(item, field)).casefold()) * weight for field, weight in WEIGHTS)
         if score >= THRESHOLD:
             scored.append((score, position, item))
     if not scored:
-        return sounds_like(ctx, plan, key)
+        return sounds_like(ctx, plan, key), False
     best = max(s for s, _, _ in scored)
-    return [item for score, _, item in sorted(scored, key=lambda t: (-t[0], t[1])) if score >= best - WINDOW]
+    found = [item for score, _, item in sorted(scored, key=lambda t: (-t[0], t[1])) if score >= best - WINDOW]
+    return found, any(key in compact(getattr(found[0], field)).casefold() for field, _ in WEIGHTS)
 
 
 def sounds_like(ctx: Context, plan: Plan, key: str) -> list[Item]:

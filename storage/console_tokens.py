@@ -58,9 +58,9 @@ def link_state(session: Session, token: str, now: datetime) -> SignIn:
     if row is None:
         return SignIn("unknown")
     if row.used_at is not None:
-        return SignIn("used")
+        return SignIn("used", staff=row.staff)
     if row.expires_at <= now or not row.staff.active:
-        return SignIn("expired")
+        return SignIn("expired", staff=row.staff)
     return SignIn("valid", staff=row.staff)
 
 
@@ -82,7 +82,7 @@ def redeem_link(session: Session, token: str, now: datetime) -> SignIn:
         .execution_options(synchronize_session=False)
     ).scalar()
     if taken is None:
-        return SignIn("used")
+        return SignIn("used", staff=state.staff)
     staff = state.staff
     opened = secrets.token_urlsafe(32)
     session.add(

@@ -21,6 +21,7 @@ MIME_TYPES = {
     ".ods": "application/vnd.oasis.opendocument.spreadsheet",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".odt": "application/vnd.oasis.opendocument.text",  # the monthly review's report
+    ".pdf": "application/pdf",
 }
 MAX_TOKEN = 64
 

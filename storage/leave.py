@@ -73,6 +73,11 @@ def next_leave(session: Session, staff_id: int, day: date) -> Leave | None:
     )
 
 
+def leaves_from(session: Session, staff_id: int, day: date) -> list[Leave]:
+    """Return the person's leaves running on or after the day, by start."""
+    return list(session.scalars(select(Leave).where(Leave.staff_id == staff_id, Leave.ends >= day).order_by(Leave.starts)))
+
+
 def end_leave(session: Session, leave: Leave, day: date) -> None:
     """Take the leave back from `day` on: a leave not yet begun is removed, a running one ends the day before."""
     if leave.starts >= day:

@@ -126,6 +126,19 @@ def test_a_link_older_than_ten_minutes_has_expired(console):
     assert "已經過期" in text_of(response) and "輸入「管理」" in text_of(response)
 
 
+def test_a_staff_members_expired_link_tells_them_to_ask_the_coordinator_not_to_type_管理(console):
+    from storage import queries
+    from storage.console_tokens import create_link
+
+    with console.db.sessions() as session:  # as `planbot console link 李冠緯` gives it
+        token = create_link(session, queries.find_staff(session, STAFF_DATA), console.clock.now(), "cli")
+        session.commit()
+    console.clock.advance(minutes=10, seconds=1)
+    response = console.app.test_client().get(f"/console/signin/{token}")
+    assert response.status_code == 410
+    assert "已經過期" in text_of(response) and "向研考索取" in text_of(response) and "「管理」" not in text_of(response)
+
+
 def test_a_made_up_link_opens_nothing(console):
     response = console.app.test_client().get("/console/signin/not-a-real-token")
     assert response.status_code == 410 and "無效" in text_of(response)

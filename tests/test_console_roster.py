@@ -247,24 +247,29 @@ def test_the_coordinator_sets_a_colleagues_deputies_on_the_staff_page(console):
 def test_deputies_that_cannot_be_are_refused_and_nothing_changes(console, first, second, message):
     client = console.signed_in(COORDINATOR)
     owner, other = person(console, STAFF_DATA), person(console, STAFF_REG)
+    before = named_deputies(console, owner.id)  # the demo roster's
     token = csrf_of(text_of(client.get(f"/console/staff/{owner.id}")))
     value = {"same": other.id, "other": other.id, "self": owner.id, "": "", "x1": "x1"}
     refused = client.post(f"/console/staff/{owner.id}/deputies", data={"csrf": token, "first": value[first], "second": value[second]})
     assert refused.status_code == 400 and message in text_of(refused)
+    assert named_deputies(console, owner.id) == before
+
+
+def named_deputies(console, staff_id: int) -> list[str | None]:
     with console.db.sessions() as session:
-        assert deputies_of(session, owner.id) == (None, None)
+        return [d.name if d else None for d in deputies_of(session, staff_id)]
 
 
 def test_deputies_need_the_coordinator_and_the_form_token(console):
     owner, other = person(console, STAFF_DATA), person(console, STAFF_REG)
+    before = named_deputies(console, owner.id)
     chief = console.signed_in(CHIEF_DATA)
     chief_token = csrf_of(text_of(chief.get("/console/")))
     coordinator = console.signed_in(COORDINATOR)
     for client, token in [(chief, chief_token), (coordinator, "forged"), (console.app.test_client(), chief_token)]:
         answer = client.post(f"/console/staff/{owner.id}/deputies", data={"csrf": token, "first": other.id})
         assert answer.status_code in (401, 403)
-    with console.db.sessions() as session:
-        assert deputies_of(session, owner.id) == (None, None)
+    assert named_deputies(console, owner.id) == before
 
 
 def test_a_new_section_typed_in_the_console_is_asked_for_first(console):

@@ -46,12 +46,12 @@ def test_a_link_made_by_another_process_is_served_by_the_web_app(demo_db, tmp_pa
                           cwd=elsewhere, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     urls = re.findall(r"https://\S+/files/[\w-]+", done.stdout)
-    assert len(urls) == 2, done.stdout
+    assert len(urls) == 3, done.stdout  # .ods, .xlsx and PDF
     left_on_disk = [p for p in elsewhere.rglob("*") if p.is_file()]
     shutil.rmtree(elsewhere)
 
     client = web_app(demo_db, FixedClock(MONDAY + timedelta(hours=1))).test_client()
-    for url in urls:
+    for url in urls[:2]:
         got = client.get(urlsplit(url).path)
         assert got.status_code == 200
         name = re.search(r"filename\*=UTF-8''\S+\.(ods|xlsx)", got.headers["Content-Disposition"]).group(1)
@@ -61,7 +61,8 @@ def test_a_link_made_by_another_process_is_served_by_the_web_app(demo_db, tmp_pa
         assert sheet == "戶籍資料課" and rows[1][:2] == ["編號", "計畫項目"]
         assert client.get(urlsplit(url).path).status_code == 410  # once
     with demo_db.sessions() as session:  # sent whole: the bytes are gone at once
-        assert session.scalars(select(ExportFile.content)).all() == [None, None]
+        contents = session.scalars(select(ExportFile.content).order_by(ExportFile.id)).all()
+        assert contents[:2] == [None, None] and contents[2].startswith(b"%PDF")  # the PDF was not downloaded
     assert left_on_disk == []
 
 
@@ -69,7 +70,7 @@ def test_a_downloaded_file_is_gone_at_once_and_an_expired_one_at_expiry(talk_any
     """The bytes go when the whole file went out, and the row (with any unused file) when the link expires."""
     talk = talk_any
     replies = talk.send(CHIEF_DATA, "匯出")
-    ods, xlsx = (urlsplit(r.url).path for r in replies[1:])
+    ods, xlsx = (urlsplit(r.url).path for r in replies[1:3])
     sessions = talk.session
     rows = {r.filename[-4:]: r for r in sessions.scalars(select(ExportFile))}
     assert all(r.content for r in rows.values())
@@ -79,8 +80,8 @@ def test_a_downloaded_file_is_gone_at_once_and_an_expired_one_at_expiry(talk_any
     assert sessions.scalar(select(ExportFile.content).where(ExportFile.filename.endswith(".ods"))) is None
 
     assert exports.prune(sessions, MONDAY + timedelta(hours=23)) == 1  # the used one; the unused waits
-    assert [r.filename[-5:] for r in sessions.scalars(select(ExportFile))] == [".xlsx"]
-    assert exports.prune(sessions, MONDAY + timedelta(hours=24)) == 1
+    assert [r.filename[-5:] for r in sessions.scalars(select(ExportFile))] == [".xlsx", "8.pdf"]
+    assert exports.prune(sessions, MONDAY + timedelta(hours=24)) == 2
     assert sessions.scalars(select(ExportFile)).all() == []
     assert exports.take(sessions, xlsx.rsplit("/", 1)[1], MONDAY + timedelta(hours=1)) is None
 

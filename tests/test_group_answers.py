@@ -86,11 +86,11 @@ def test_another_sections_data_goes_privately_the_groups_own_stays(talk):
 def test_export_console_and_binding_code_links_never_reach_the_group(talk):
     bound(talk)
     said, alone = private_replies(talk, CHIEF_DATA, "匯出", DATA_GROUP)  # even the group's own section: a one-time link
-    assert "/files/" not in said and [type(r) for r in alone] == [Text, FileLink, FileLink]
+    assert "/files/" not in said and [type(r) for r in alone] == [Text, FileLink, FileLink, FileLink]
     assert "/console/signin/" in private(talk, CHIEF_DATA, "管理", DATA_GROUP)[1]
     _, alone = private(talk, COORDINATOR, f"綁定碼 {STAFF_DATA}", OTHER_GROUP)
     assert STAFF_DATA in alone
-    _, alone = private(talk, COORDINATOR, "停班 4/10", DATA_GROUP)  # the office's moved dates, and its 確定 button
+    _, alone = private(talk, COORDINATOR, "停班 4/10 颱風停止上班", DATA_GROUP)  # the office's moved dates, and its 確定 button
     assert alone.startswith("要把 4/10（三） 設為停止上班日嗎？") and "[確定]" in alone
 
 

@@ -42,7 +42,7 @@ def test_office_wide_list_and_export_link_asked_in_a_group_go_to_the_asker_one_t
     private = pushes_to(fake, coordinator)
     assert len(private) == 2  # one push per answer, each once
     assert "戶籍登記課" in text_of(private[0])  # the office's overdue list
-    assert len([u for u in _uris(private[1]) if "/files/" in u]) == 2  # the .ods and .xlsx links
+    assert len([u for u in _uris(private[1]) if "/files/" in u]) == 3  # the .ods, .xlsx and PDF links
     assert pushes_to(fake, group) == [] and pushes_to(fake, chief) == []
 
     room, token = "R" + "7" * 32, fake.issue_reply_token("R" + "7" * 32)  # a multi-person chat: the same rule

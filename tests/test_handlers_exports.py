@@ -46,11 +46,15 @@ def test_chief_gets_ods_and_xlsx_links_of_the_section(talk, tmp_path):
     talk.send(STAFF_DATA, "回報 12 4月 50% 已拍照上傳一半")
     replies = talk.send(CHIEF_DATA, "匯出")
     assert replies[0].text == "管制表已產生（戶籍資料課），執行情形已填入最新回報。下載連結只能用一次，24 小時內有效。"
-    ods, xlsx = replies[1:]
-    assert (ods.filename, xlsx.filename) == (
+    ods, xlsx, pdf = replies[1:]
+    assert (ods.filename, xlsx.filename, pdf.filename) == (
         f"{OFFICE}113年度工作計畫期程管制一覽表_戶籍資料課_20240408.ods",
         f"{OFFICE}113年度工作計畫期程管制一覽表_戶籍資料課_20240408.xlsx",
+        f"{OFFICE}113年度工作計畫期程管制一覽表_戶籍資料課_20240408.pdf",
     )
+    assert pdf.title == "戶籍資料課 管制表（PDF）"
+    download = exports.usable(talk.session, pdf.url.rsplit("/", 1)[-1], talk.clock.now())
+    assert download.mime_type == "application/pdf" and download.content.startswith(b"%PDF")
     assert ods.url.startswith("https://planbot.example.tw/files/") and ods.url != xlsx.url
     assert ods.expires_text == "4/9（二） 09:00 前有效，只能下載一次"
     for link in (ods, xlsx):
@@ -89,10 +93,10 @@ def test_a_month_keeps_only_items_scheduled_then(talk, tmp_path):
 
 
 def test_director_may_export_staff_may_not(talk):
-    assert len(links(talk, DIRECTOR)) == 2
+    assert len(links(talk, DIRECTOR)) == 3  # .ods, .xlsx and PDF
     for who in (STAFF_DATA, STAFF_REG):
         assert read(talk.send(who, "匯出")) == "抱歉，管制表只開放課長、研考和主任下載。"
-    assert talk.session.scalars(select(ExportFile)).all().__len__() == 2
+    assert talk.session.scalars(select(ExportFile)).all().__len__() == 3
 
 
 def test_a_chief_cannot_export_another_section(talk):
@@ -101,7 +105,7 @@ def test_a_chief_cannot_export_another_section(talk):
 
 def test_links_work_once_and_for_24_hours(talk_any):
     talk = talk_any
-    ods, xlsx = links(talk, CHIEF_DATA)
+    ods, xlsx, _pdf = links(talk, CHIEF_DATA)
     token = ods.url.rsplit("/", 1)[-1]
     now = talk.clock.now()
     first = exports.take(talk.session, token, now + timedelta(hours=1))

@@ -120,7 +120,7 @@ def check_event(talk: Talk, who: str, send, text_for_rules: str | None) -> None:
     if grown.get("console_tokens"):
         assert grown == {"console_tokens": 1, "audit_log": 1} and "/console/signin/" in shown, (grown, shown)
     if grown.get("export_files"):
-        assert grown == {"export_files": 2, "audit_log": 2} and sum(isinstance(r, FileLink) for r in asker_reads) == 2
+        assert grown == {"export_files": 3, "audit_log": 3} and sum(isinstance(r, FileLink) for r in asker_reads) == 3  # .ods, .xlsx, PDF
     if grown.get("link_attempts"):
         assert grown == {"link_attempts": 1} and text_for_rules is not None and COMMANDS.parse(text_for_rules).name == "link"
     bound = text_for_rules is not None and COMMANDS.parse(text_for_rules).name == "link_group" and "已綁定為" in shown

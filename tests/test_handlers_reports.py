@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from handlers.imports.plan import import_plan
 from handlers.incoming import Settings
 from handlers.replies import Text
+from handlers.texts import chat as M
 from schedules.clock import FixedClock
 from storage import queries
 from storage.models import AuditLog, Item, ProgressReport, Role, Staff, Status
@@ -325,11 +327,44 @@ def test_delay_from_a_button_asks_why_and_keeps_the_next_message_as_the_reason(t
     assert len(reports(talk, it)) == 2
 
 
-def test_a_command_after_the_question_is_answered_as_usual(talk):
+def test_a_command_after_the_question_is_answered_and_the_reason_asked_again_once(talk):
+    it = item(talk, "戶籍資料課", "12")
     talk.send(STAFF_DATA, "回報 12 4月 延後")
-    assert talk.text(STAFF_DATA, "本週").startswith("本週（")
-    talk.send(STAFF_DATA, "門牌")
-    assert [r.note for r in reports(talk, item(talk, "戶籍資料課", "12"))] == [""]
+    answer = talk.send(STAFF_DATA, "本週")
+    assert read(answer).startswith("本週（") and read(answer[-1:]) == M.REPORT_ASK_REASON_AGAIN
+    # The question was asked again: the next plain message is the reason.
+    assert talk.text(STAFF_DATA, "門牌廠商缺料").startswith("已記下原因 ✅")
+    assert [r.note for r in reports(talk, it)] == ["", "門牌廠商缺料"]
+
+
+def test_the_reason_is_asked_again_once_only(talk):
+    it = item(talk, "戶籍資料課", "12")
+    talk.send(STAFF_DATA, "回報 12 4月 延後")
+    assert read(talk.send(STAFF_DATA, "逾期")[-1:]) == M.REPORT_ASK_REASON_AGAIN
+    assert M.REPORT_ASK_REASON_AGAIN not in talk.text(STAFF_DATA, "我的")  # asked twice: the question lapses
+    talk.send(STAFF_DATA, "門牌廠商缺料")
+    assert [r.note for r in reports(talk, it)] == [""]
+
+
+@pytest.mark.parametrize("message", [
+    "這禮拜還有什麼要交？", "我有沒有逾期的", "請問延後要寫什麼嗎", "說明", "11 完成", "我這個月還有什麼要交",
+])
+def test_a_question_or_a_sentence_command_is_never_kept_as_the_reason(talk, message):
+    it = item(talk, "戶籍資料課", "12")
+    talk.send(STAFF_DATA, "回報 12 4月 延後")
+    text = talk.text(STAFF_DATA, message)
+    assert not text.startswith("已記下原因") and text.endswith(M.REPORT_ASK_REASON_AGAIN)
+    assert [r.note for r in reports(talk, it)] == [""]
+    assert talk.text(STAFF_DATA, "民政局尚未回函").startswith("已記下原因 ✅")
+    assert [r.note for r in reports(talk, it)] == ["", "民政局尚未回函"]
+
+
+@pytest.mark.parametrize("reason", ["等民政局回函，預計下週", "人力不足 月底前補上", "廠商延遲交貨", "系統維護中"])
+def test_a_reason_that_mentions_a_time_or_a_status_is_kept_as_the_reason(talk, reason):
+    it = item(talk, "戶籍資料課", "12")
+    talk.send(STAFF_DATA, "回報 12 4月 延後")
+    assert talk.text(STAFF_DATA, reason).startswith("已記下原因 ✅")
+    assert [r.note for r in reports(talk, it)] == ["", reason]
 
 
 def test_undo_shows_the_report_and_takes_it_back_on_confirmation(talk):

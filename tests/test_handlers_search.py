@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from handlers.replies import Card, Text
+import pytest
+
+from handlers.replies import Card, Text, plain_text
+from handlers.texts import chat as M
 from tests.handler_fixtures import (
     CHIEF_DATA,
     CHIEF_REG,
@@ -11,6 +14,7 @@ from tests.handler_fixtures import (
     STAFF_DATA,
     STAFF_DATA_2,
     STAFF_REG,
+    buttons,
     read,
 )
 
@@ -106,9 +110,9 @@ def test_nothing_found_says_so(talk):
 
 
 def test_free_text_that_matches_nothing_is_not_understood_with_suggestions(talk):
-    [reply] = talk.send(STAFF_DATA, "我今天要交什麼")
-    assert reply.text.startswith("抱歉，我看不懂「我今天要交什麼」。")
-    assert reply.quick_replies[0].label == "今天" and reply.quick_replies[-1].label == "說明"
+    [reply] = talk.send(STAFF_DATA, "咖啡機 xyzzy")
+    assert reply.text.startswith("抱歉，我看不懂「咖啡機 xyzzy」。")
+    assert reply.quick_replies[-1].label == "說明"
     [reply] = talk.send(STAFF_DATA, "謝謝")
     assert reply.text == "不客氣！有需要隨時找我。"
 
@@ -136,8 +140,35 @@ def test_a_card_shows_the_items_points_and_every_owner(sqlite_db, now, tmp_path)
         [card] = talk.send("Uding", "查 兵調體檢")
         rows = {r.label: r.value for r in card.rows}
         assert rows["配分"] == "10.5 分" and rows["承辦人"] == "郭珊青、丁國梅"
-        [card] = talk.send("Uding", "市容查報")
+        [asked] = talk.send("Uding", "市容查報")  # 民政課's item, not hers: asked, then opened on a tap
+        assert asked.text.startswith(M.SEARCH_MAYBE) and len(asked.quick_replies) == 1
+        [card] = talk.tap("Uding", asked.quick_replies[0].data)
         assert {r.label: r.value for r in card.rows}["配分"] == "2 分"
+
+
+@pytest.mark.parametrize("word", ["上週", "上周", "月底", "本月", "下週三", "這禮拜", "逾期", "本越", "遇期"])
+def test_time_and_command_words_never_open_an_item(talk, word):
+    """7-2's 工作內容 says 上周 and 2-6's 月底: a time word typed alone is the span, never those items."""
+    replies = talk.send(STAFF_DATA, word)
+    assert not any(isinstance(r, Card) for r in replies)
+    assert not any(getattr(b, "data", None) and "a=card" in b.data for r in replies for b in buttons(r))
+
+
+def test_a_near_miss_asks_instead_of_opening_a_card(talk):
+    [reply] = talk.send(STAFF_DATA, "門牌點位上傳")  # no item says this whole: 12 門牌點位及上傳管理 is asked about
+    assert reply.text.startswith(M.SEARCH_MAYBE)
+    [card] = talk.tap(STAFF_DATA, reply.quick_replies[0].data)
+    assert card.title.endswith("門牌點位及上傳管理") or "門牌點位及上傳管理" in plain_text(card)
+    [card] = talk.send(STAFF_DATA, "門牌點位")  # found whole in the title of an item of her own section: the card
+    assert isinstance(card, Card)
+
+
+def test_another_sections_item_is_asked_about_for_staff_but_opened_for_chiefs(talk):
+    [reply] = talk.send(STAFF_DATA, "勞資會議")  # 行政庶務課 15, and 李冠緯 is in 戶籍資料課
+    assert isinstance(reply, Text) and reply.text.startswith(M.SEARCH_MAYBE)
+    assert [b.label for b in reply.quick_replies] == ["15 勞資會議"]
+    [card] = talk.send(CHIEF_DATA, "勞資會議")
+    assert isinstance(card, Card)
 
 
 def test_a_number_in_two_sections_names_the_section_on_each_button(talk):
@@ -189,7 +220,9 @@ def test_words_typed_by_sound_find_the_item(talk):
         [choice] = talk.send(STAFF_DATA, typo)
         assert isinstance(choice, Text) and "門牌指標設置及定期巡查管理" in choice.text, typo
         assert "門牌點位及上傳管理" in choice.text
-    [card] = talk.send(STAFF_DATA, "門牌點爲")
+    [asked] = talk.send(STAFF_DATA, "門牌點爲")  # a guess by sound is asked about, one tap opens it
+    assert asked.text.startswith(M.SEARCH_MAYBE) and [b.label for b in asked.quick_replies] == ["12 門牌點位及上傳管理"]
+    [card] = talk.tap(STAFF_DATA, asked.quick_replies[0].data)
     assert isinstance(card, Card) and card.title == "12 門牌點位及上傳管理"
 
 

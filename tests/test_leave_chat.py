@@ -6,6 +6,8 @@ Monday 2024-04-08. 陳怡君 (戶籍登記課) has deputies 黃柏翔 then 林�
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fakes.line_api import FakeLineAPI
 from sqlalchemy import select
@@ -75,7 +77,7 @@ def test_chief_sets_leave_in_their_section_only(planbot, demo_db):
 
 def test_coordinator_sets_anyones_leave_and_director_only_their_own(planbot, demo_db):
     out = say(planbot, "簡心怡", "請假 李冠緯 4/15")
-    assert "已登記 李冠緯 請假：4/15（一）" in out and "由 江淑惠 代理（課長）" in out
+    assert "已登記 李冠緯 請假：4/15（一）" in out and "由 劉宗佑 代理（第一代理人）" in out  # the demo roster names his deputies
     out = say(planbot, "游振昌", "請假 陳怡君 4/15")
     assert "只有課長（本課同仁）和研考可以替別人登記請假" in out
     out = say(planbot, "游振昌", "請假 4/22")
@@ -137,11 +139,11 @@ def test_closure_from_chat_end_to_end(planbot, demo_db):
     with FakeLineAPI() as fake:
         env = {"LINE_CHANNEL_ACCESS_TOKEN": "test-token", "LINE_API_BASE": fake.base_url, "PLANBOT_LOG_LEVEL": "WARNING"}
         # 11 門牌指標 (李冠緯) is due 每月八日前: Monday 4/8 moves to Tuesday 4/9.
-        ask = say(planbot, "簡心怡", "停班 明天", at="2024-04-07 20:00", env=env)
-        assert "要把 4/8（一） 設為停止上班日嗎？" in ask
+        ask = say(planbot, "簡心怡", "停班 明天 颱風停止上班", at="2024-04-07 20:00", env=env)
+        assert "要把 4/8（一） 設為停止上班日嗎？（原因：颱風停止上班）" in ask
         assert "・11 門牌指標設置及定期巡查管理（4月）：4/8（一） → 4/9（二）" in ask
         assert "[確定] [不用了]" in ask
-        code, json_out, _ = planbot("say", "--as", "簡心怡", "--at", "2024-04-07 20:00", "停班 明天", "--json", env=env)
+        code, json_out, _ = planbot("say", "--as", "簡心怡", "--at", "2024-04-07 20:00", "停班 明天 颱風停止上班", "--json", env=env)
         assert code == 0 and CONFIRM in json_out
         with demo_db.sessions() as session:
             assert session.scalars(select(CalendarOverride)).all() == [], "nothing is set before the confirmation"
@@ -171,7 +173,7 @@ def test_closure_from_chat_end_to_end(planbot, demo_db):
 
 
 def test_closure_of_two_days_and_its_cancellation(planbot, demo_db):
-    ask = say(planbot, "簡心怡", "停班 4/29-4/30", at="2024-04-26 18:00")
+    ask = say(planbot, "簡心怡", "停班 4/29-4/30 豪雨", at="2024-04-26 18:00")
     assert "要把 4/29（一）～4/30（二） 設為停止上班日嗎？" in ask
     # 6 提供學齡兒童異動名冊 (李冠緯) was due Monday 4/29: now the next working day, Wednesday 5/1 (civil
     # servants work on Labour Day); a month's work (月份) ends on the month's last working day, Tuesday 4/30:
@@ -214,7 +216,7 @@ def test_a_past_day_is_never_closed_from_the_chat_nor_by_a_forged_confirmation(p
     assert "4/8（一） 已經過去，行事曆沒有變更" in forged
     assert _closures(demo_db) == [] and _pushes_queued(demo_db) == before
     # Today itself may still be closed (a typhoon announced in the morning).
-    assert "要把 12/2（一） 設為停止上班日嗎？" in say(planbot, "簡心怡", "停班 今天", at="2024-12-02 06:00")
+    assert "要把 12/2（一） 設為停止上班日嗎？" in say(planbot, "簡心怡", "停班 今天 颱風停止上班", at="2024-12-02 06:00")
 
 
 def test_a_past_closure_is_not_cancelled_either(planbot, demo_db):
@@ -228,7 +230,7 @@ def test_a_past_closure_is_not_cancelled_either(planbot, demo_db):
 def test_a_closure_on_new_years_eve_postpones_into_the_next_year_and_says_so(planbot, demo_db):
     # 12/31/2024 is a Tuesday, 1/1 a holiday: what was due that day (the year's last working day) is due
     # Thursday 1/2/2025, never Monday 12/30, which would be overdue the moment the closure is announced.
-    ask = say(planbot, "簡心怡", "停班 12/31", at="2024-12-30 18:00")
+    ask = say(planbot, "簡心怡", "停班 12/31 颱風停止上班", at="2024-12-30 18:00")
     assert "要把 12/31（二） 設為停止上班日嗎？" in ask
     assert "→ 12/30" not in ask and "→ 12/27" not in ask
     assert "：12/31（二） → 114/1/2（四）（跨入114年）" in ask
@@ -240,3 +242,71 @@ def test_a_closure_on_new_years_eve_postpones_into_the_next_year_and_says_so(pla
     assert pushes and all("→ 114/1/2（四）（跨入114年）" in str(p) for p in pushes)
     code, out, _ = planbot("due", "--from", "2024-12-27", "--to", "2025-01-03", "--json")
     assert '"due": "2024-12-31"' not in out and '"due": "2024-12-30"' not in out and '"due": "2025-01-02"' in out
+
+
+def test_a_closure_from_chat_asks_for_its_reason_and_keeps_it(planbot, demo_db):
+    ask = say(planbot, "簡心怡", "停班 明天", at="2024-04-07 20:00")
+    assert "4/8（一） 停班要記下原因" in ask and "停班 明天 颱風停止上班" in ask
+    assert "[颱風停止上班] [豪雨停止上班]" in ask
+    code, json_out, _ = planbot("say", "--as", "簡心怡", "--at", "2024-04-07 20:00", "停班 明天", "--json")
+    assert code == 0 and '"text": "停班 明天 颱風停止上班"' in json_out and "a=closure" not in json_out
+    code, json_out, _ = planbot("say", "--as", "簡心怡", "--at", "2024-04-07 20:01", "停班 明天 凱米颱風", "--json")
+    confirm = re.search(r'"data": "(a=closure&op=close[^"]+)"', json_out).group(1)
+    planbot("say", "--as", "簡心怡", "--at", "2024-04-07 20:02", "--postback", confirm)
+    with demo_db.sessions() as session:
+        assert [(c.day.isoformat(), c.reason) for c in session.scalars(select(CalendarOverride))] == [("2024-04-08", "凱米颱風")]
+
+
+def notices(db) -> list[tuple[str, str]]:
+    """Return the leave notices queued, as (recipient's name, text)."""
+    with db.sessions() as session:
+        rows = session.execute(
+            select(Staff.name, Delivery.payload).join(Staff, Staff.id == Delivery.staff_id)
+            .where(Delivery.key.like("notice:leave:%")).order_by(Delivery.id)
+        )
+        return [(name, payload["replies"][0]["text"]) for name, payload in rows]
+
+
+def test_leave_tells_the_deputy_what_they_cover_until_when_and_tells_the_chief(planbot, demo_db):
+    out = say(planbot, "陳怡君", "請假 4/10-4/12")
+    assert "已通知：" in out and "黃柏翔" in out and "沈志明" in out
+    told = dict(notices(demo_db))
+    assert set(told) == {"黃柏翔", "沈志明"}
+    assert "陳怡君 請假 4/10（三）～4/12（五）（3 天），期間由你代理（第一代理人）" in told["黃柏翔"]
+    assert "到 4/12（五） 為止" in told["黃柏翔"]
+    assert told["沈志明"] == "本課 陳怡君 請假 4/10（三）～4/12（五）（3 天），期間由 黃柏翔 代理。"
+
+
+def test_the_chief_recording_a_leave_is_not_told_what_they_just_did(planbot, demo_db):
+    say(planbot, "沈志明", "請假 陳怡君 4/15")
+    assert [name for name, _t in notices(demo_db)] == ["黃柏翔"]
+
+
+def test_leave_recorded_by_the_cli_and_the_csv_import_tells_them_too(planbot, demo_db, tmp_path):
+    code, out, err = planbot("leave", "add", "陳怡君", "2024-04-10", "2024-04-10")
+    assert code == 0, err
+    assert sorted(name for name, _t in notices(demo_db)) == ["沈志明", "黃柏翔"]
+    sheet = tmp_path / "leave.csv"
+    sheet.write_text("姓名,假別,起,迄\n陳怡君,特休,2024-04-22,2024-04-23\n", encoding="utf-8")
+    code, _out, err = planbot("leave", "import", str(sheet))
+    assert code == 0, err
+    assert sorted(name for name, _t in notices(demo_db)) == ["沈志明", "沈志明", "黃柏翔", "黃柏翔"]
+
+
+def test_back_with_two_leaves_says_exactly_what_remains(planbot, demo_db):
+    say(planbot, "陳怡君", "請假 4/10")
+    say(planbot, "陳怡君", "請假 4/22-4/23")
+    out = say(planbot, "陳怡君", "銷假")
+    assert "4/10（三） 的請假已取消" in out
+    assert "仍登記的請假：4/22（一）～4/23（二）（2 天）" in out
+    assert leaves(demo_db) == [("陳怡君", "2024-04-22", "2024-04-23")]
+    out = say(planbot, "陳怡君", "銷假")
+    assert "仍登記的請假" not in out and leaves(demo_db) == []
+
+
+def test_leave_on_a_rest_day_says_it_is_a_rest_day_and_records_nothing(planbot, demo_db):
+    out = say(planbot, "陳怡君", "請假 今天", at="2024-04-13 09:00")  # a Saturday
+    assert "4/13（六） 是休息日" in out
+    out = say(planbot, "陳怡君", "請假 4/4-4/7", at="2024-04-03 09:00")  # 兒童節、清明 and the weekend
+    assert "是休息日" in out
+    assert leaves(demo_db) == [] and notices(demo_db) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from handlers.replies import Card
@@ -190,3 +191,20 @@ def test_many_accounts_asking_for_many_names_are_capped_per_name_and_per_office(
     assert "今天已經有人多次申請綁定「陳怡君」" in talk.text("U" + "f" * 32, "我是 陳怡君")
     talk.clock.advance(hours=25)
     assert "已通知" in talk.text("U" + "f" * 32, "我是 陳怡君")
+
+
+@pytest.mark.parametrize(("confirmer", "role"), [("沈志明", "課長"), ("簡心怡", "研考"), ("游振昌", "主任")])
+def test_the_welcome_says_who_confirmed_by_role(talk, confirmer, role):
+    _unlink(talk)
+    talk.send(STRANGER, f"我是 {NAME}")
+    card_to = confirmer if confirmer != "游振昌" else "簡心怡"  # the director is not sent the card, but may confirm
+    talk.tap(confirmer, _card_buttons(talk, card_to)["同意"])
+    welcome = [n for n in _notices(talk) if n.recipient == STRANGER][-1].payload["replies"][0]["text"]
+    assert welcome.startswith(f"{NAME}，{role}已確認你的身分"), welcome
+
+
+def test_the_example_of_i_am_names_someone_not_linked_yet(talk):
+    assert "我是 王小明" in read(talk.event(STRANGER, "follow"))  # everyone on the demo roster is linked
+    _unlink(talk, "林佩蓉")
+    answer = read(talk.event(STRANGER, "follow"))
+    assert "例如：我是 林佩蓉" in answer

@@ -4,6 +4,7 @@ the roles README names, and each `planbot` example of its administration block r
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from pathlib import Path
@@ -33,7 +34,7 @@ SPEAKERS = {
     "摘要": [CHIEF_DATA, *LEADS], "摘要 戶籍資料課 3月": [CHIEF_DATA, *OFFICE], "摘要 全所": OFFICE,
     "匯出": [CHIEF_DATA, *LEADS], "管理": [CHIEF_DATA, *LEADS], "綁定碼 張書維": [COORDINATOR],
     "我是 陳怡君": [STRANGER],
-    "停班 明天": [COORDINATOR], "停班 7/25": [COORDINATOR], "停班 7/24-7/25": [COORDINATOR], "取消停班 7/25": [COORDINATOR],  # an account not linked yet, naming someone whose account is not linked either
+    "停班 明天 颱風停止上班": [COORDINATOR], "停班 7/24-7/25 凱米颱風": [COORDINATOR], "取消停班 7/25": [COORDINATOR],  # an account not linked yet, naming someone whose account is not linked either
 }
 NOT_MESSAGES = {"1月-10月", "一至十月", "綁定 CODE", "113/12/3"}  # parts of an example, or a code nobody has
 REFUSALS = [
@@ -114,3 +115,35 @@ def test_the_demo_links_to_the_port_it_serves_on():
     assert Settings.from_env(environment({})).handlers.public_url == "http://127.0.0.1:5000"
     chosen = environment({"PORT": "5101", "PUBLIC_URL": "https://planbot.example.gov.tw"})
     assert Settings.from_env(chosen).handlers.public_url == "https://planbot.example.gov.tw"
+
+
+def test_a_command_run_beside_a_demo_on_another_port_writes_links_to_that_port(tmp_path, monkeypatch):
+    """`PORT=5101 make demo`, then `planbot remind --at …` in another terminal: its links point at 5101."""
+    import bot.demo
+    import bot.settings
+
+    monkeypatch.setattr(bot.settings, "DEMO_ADDRESS", tmp_path / "demo-address")
+    monkeypatch.setattr(bot.demo, "DEMO_ADDRESS", tmp_path / "demo-address")
+    assert Settings.from_env({}).handlers.public_url == "http://127.0.0.1:5000"  # no demo running
+    bot.demo.remember_address(environment({"PORT": "5101"})["PUBLIC_URL"])
+    assert Settings.from_env({}).handlers.public_url == "http://127.0.0.1:5101"
+    assert Settings.from_env({"DATABASE_URL": "sqlite:///instance/planbot.db"}).handlers.public_url == "http://127.0.0.1:5101"
+    # Another database, or an address chosen on purpose, is none of the demo's business.
+    assert Settings.from_env({"DATABASE_URL": "postgresql://x/y"}).handlers.public_url == "http://127.0.0.1:5000"
+    chosen = {"PUBLIC_URL": "https://planbot.example.gov.tw"}
+    assert Settings.from_env(chosen).handlers.public_url == "https://planbot.example.gov.tw"
+
+
+def test_the_demo_prints_the_coordinators_console_sign_in_link(demo_now, monkeypatch):
+    import bot.demo
+    from bot.app import create_app
+    from bot.runtime import Runtime
+
+    monkeypatch.setattr(os, "environ", {**os.environ, **demo_now, "PUBLIC_URL": "http://127.0.0.1:5101"})
+    name, url = bot.demo.console_signin()
+    assert name == COORDINATOR and url.startswith("http://127.0.0.1:5101/console/signin/")
+    line = bot.demo.C.DEMO_CONSOLE.format(name=name, url=url)
+    assert url in line and "管理" in line
+    app = create_app(Runtime.from_settings(Settings.from_env({**demo_now, "PUBLIC_URL": "http://127.0.0.1:5101"})), testing=True)
+    response = app.test_client().get(url.removeprefix("http://127.0.0.1:5101"))
+    assert response.status_code == 303  # the link signs the coordinator in

@@ -220,3 +220,36 @@ def test_on_a_375_px_phone_the_page_fits_and_the_send_button_shows(simulator, br
     expect(send).to_be_in_viewport(ratio=1)
     _say(page, "本月")
     expect(send).to_be_in_viewport(ratio=1)
+
+
+def test_on_a_375_px_phone_the_menu_starts_folded_and_opens_on_a_tap(simulator, browser):
+    page = browser.new_page(viewport={"width": 375, "height": 667})
+    page.goto(simulator.url)
+    _pick(page, "李冠緯")
+    bar = page.locator("#richmenu .bar")
+    expect(bar).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("#richmenu .panel")).to_be_hidden()
+    bar.click()
+    expect(page.locator("#richmenu .panel")).to_be_visible()
+    expect(bar).to_have_attribute("aria-expanded", "true")
+
+
+def test_a_stranger_confirmed_by_someone_else_is_listed_by_name_without_saying_anything(simulator, browser):
+    """我是 蔡宜臻, then her chief taps 同意 elsewhere: the stranger's entry becomes 蔡宜臻 on its own."""
+    import requests
+    from sqlalchemy import select
+
+    from storage.models import Delivery
+
+    page = browser.new_page(viewport={"width": 420, "height": 860})
+    page.goto(simulator.url)
+    stranger = _pick(page, SIMULATOR_STRANGER)
+    _say(page, "我是 蔡宜臻")
+    expect(page.locator("[data-testid=bot-message]").last).to_contain_text("已通知")
+    with simulator.sessions() as session:
+        chief = queries.find_staff(session, "江淑惠").line_user_id
+        card = session.scalar(select(Delivery.payload).where(Delivery.recipient == chief, Delivery.key.like("notice:%")))
+    approve = next(b["data"] for b in card["replies"][0]["buttons"] if b["label"] == "同意")
+    answered = requests.post(simulator.url + "/api/send", json={"user": chief, "data": approve}, timeout=30)
+    assert answered.status_code == 200
+    expect(page.locator(f"#who option[value='{stranger}']")).to_contain_text("蔡宜臻", timeout=10000)

@@ -388,8 +388,8 @@ def test_export_link_downloads_once(server, fake, tmp_path):
     settle(app)
     messages = replies_to(fake, token)[0].json["messages"]
     links = [a for a in _uris(messages) if "/files/" in a]
-    assert len(links) == 2 and ".ods" in text_of(messages) and ".xlsx" in text_of(messages)
-    paths = [urlsplit(link).path for link in links]
+    assert len(links) == 3 and ".ods" in text_of(messages) and ".xlsx" in text_of(messages) and ".pdf" in text_of(messages)
+    paths = [urlsplit(link).path for link in links[:2]]  # the spreadsheets; the PDF is served the same way
     # Neither a link scanner's HEAD, nor a partial Range, nor a download broken off uses the link up.
     assert requests.head(url + paths[0], timeout=60).status_code == 200
     part = requests.get(url + paths[0], headers={"Range": "bytes=0-9"}, timeout=60)

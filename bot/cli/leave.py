@@ -57,6 +57,8 @@ def leave_add(ctx: click.Context, name: str, start: str, end: str, reason: str, 
         click.echo(L.CLI_LEAVE_ADDED_NOBODY.format(name=name, span=span, kind=_kind(reason)))
     else:
         click.echo(L.CLI_LEAVE_ADDED.format(name=name, span=span, kind=_kind(reason), deputy=deputy))
+    if cover.told:
+        click.echo(L.LEAVE_TOLD.format(names=L.NAMES_SEP.join(cover.told)))
 
 
 @leave.command("list")

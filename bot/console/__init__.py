@@ -6,7 +6,7 @@ decided by handlers (handlers.access, handlers.control_table), never by what a p
 
 from __future__ import annotations
 
-from bot.console import calendar_pages, import_pages, report_pages, review_pages, staff_pages  # noqa: F401 - they register their routes on the blueprint
+from bot.console import calendar_pages, import_pages, leave_pages, report_pages, review_pages, staff_pages  # noqa: F401 - they register their routes on the blueprint
 from bot.console.routes import bp
 
 __all__ = ["bp"]

@@ -107,9 +107,9 @@ def secure_headers(response: Response) -> Response:
     return response
 
 
-def _link_refused(outcome: str) -> Response:
+def _link_refused(outcome: str, staff: Staff | None) -> Response:
     message = {"used": T.SIGNIN_USED, "expired": T.SIGNIN_EXPIRED}.get(outcome, T.SIGNIN_UNKNOWN)
-    response = page("console/message.html", 410, message=message, hint=T.SIGNIN_AGAIN, visit=None)
+    response = page("console/message.html", 410, message=message, hint=T.signin_again(staff), visit=None)
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
@@ -122,7 +122,7 @@ def signin_page(token: str) -> Response:
         state = console_tokens.link_state(session, token, svc.runtime.clock.now())
         name = state.staff.name if state.staff is not None else ""
     if state.outcome != "valid":
-        return _link_refused(state.outcome)
+        return _link_refused(state.outcome, state.staff)
     response = page("console/signin.html", name=name, visit=None)
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"
@@ -136,7 +136,7 @@ def signin(token: str) -> Response:
     with unit_of_work(svc.runtime.sessions) as session:
         result = console_tokens.redeem_link(session, token, svc.runtime.clock.now())
     if result.outcome != "signed_in":
-        return _link_refused(result.outcome)
+        return _link_refused(result.outcome, result.staff)
     response = redirect(url_for("console.table"), code=303)
     response.set_cookie(
         COOKIE, result.session_token, max_age=int(console_tokens.SESSION_LIFETIME.total_seconds()),

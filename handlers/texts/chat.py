@@ -32,6 +32,7 @@ SPAN = {
     "tomorrow": "明天",
     "this_week": "本週",
     "next_week": "下週",
+    "last_week": "上週",
     "this_month": "本月",
     "next_month": "下個月",
     "last_month": "上個月",
@@ -117,6 +118,7 @@ UNKNOWN_SECTION = "找不到「{name}」這個課室。課室有：{sections}"
 NOT_UNDERSTOOD = "抱歉，我看不懂「{text}」。"
 NOT_UNDERSTOOD_HINT = "你可以試試下面的指令，或傳「說明」看全部功能。"
 NOT_UNDERSTOOD_EMPTY = "我只看得懂文字訊息喔。傳「說明」看看能問什麼。"
+ACKNOWLEDGED = "好的 👍 有需要隨時找我。"
 YOU_ARE_WELCOME = "不客氣！有需要隨時找我。"
 MORE_NOTHING = "目前沒有還沒看完的清單。可以再問一次，例如「本月」或「逾期」，清單太長時再傳「更多」看下一頁。"
 STALE_BUTTON = "這個按鈕已經失效了，請重新輸入指令（例如「本週」或「說明」）。"
@@ -168,6 +170,12 @@ MINE_NO_SCHEDULE = "・{number} {title}｜時程待確認（{schedule}）"
 
 SEARCH_USAGE = "請在「查」後面加上關鍵字或編號，例如：查 門牌、查 11、查 戶籍資料課 11"
 SEARCH_NONE = "找不到和「{query}」有關的項目。可以換個關鍵字，或用編號查，例如：查 11"
+SEARCH_MAYBE = "你要找的是這一項嗎？請點選："
+SEARCH_MAYBE_MANY = "和「{query}」接近的項目如下，請選一項："
+SENTENCE_REPORT_CONFIRM = "要把「{number} {title}」回報為「{status}」嗎？確定請點下面的按鈕。"
+SENTENCE_REPORT_WHICH = "要回報「{status}」的是哪一項？請點選（和「{name}」有關）："
+BUTTON_SENTENCE_REPORT = "確定回報"
+SENTENCE_OTHER_YEAR = "目前只查得到今年的作業，{year}年的日期查不到。可以傳「12/31」這樣的日期，或「本月」「下週」。"
 SEARCH_MANY = "有 {count} 個項目和「{query}」有關，請選一項："
 SEARCH_LINE = "{n}. {section} {number} {title}"
 SEARCH_TOO_LONG = "還有 {count} 項，請用更精確的關鍵字再查一次。"
@@ -222,6 +230,7 @@ REPORT_WHICH_OLDER = "更早的幾次請寫出月份，例如：回報 {number} 
 REPORT_NAME_NOT_FOUND = "找不到和「{name}」有關、你可以回報的項目。可以寫編號，例如：回報 12 完成；傳「我的」看自己的項目和編號。"
 REPORT_NAME_MANY = "有 {count} 個項目和「{name}」有關，要回報哪一項？"
 REPORT_ASK_REASON = "延後的原因是什麼？直接傳給我，我會記在這筆回報的備註（不用補充就傳別的指令）。"
+REPORT_ASK_REASON_AGAIN = "另外，剛才延後的原因還沒記下：直接傳原因給我，我會記在那筆回報的備註（不用補充就傳別的指令）。"
 REPORT_REASON_KEPT = "已記下原因 ✅\n{number} {title}\n備註：{note}"
 REPORT_REASON_TOO_LATE = "這次作業後來已經有新的回報，所以沒有把這段話記成原因。"
 BUTTON_UNDO = "確定撤銷"
@@ -256,7 +265,7 @@ PERSON_MORE = "……還有 {n} 次"
 PERSON_NOTHING = "沒有逾期的作業，{days} 天內也沒有要到期的作業。"
 PERSON_NO_ITEMS = "名冊上{name}（{section}）目前沒有負責的計畫項目。"
 INVITE_USAGE = "請寫出同仁的姓名，例如：綁定碼 王小明（要先在名冊上）"
-INVITE_NOT_ON_ROSTER = "名冊上找不到「{name}」。請確認姓名，或先用 planbot staff import 匯入名冊。"
+INVITE_NOT_ON_ROSTER = "名冊上找不到「{name}」。請確認姓名，或先到管理頁的「同仁」頁新增（傳「管理」取得登入連結）。"
 INVITE_CODE = "{name}的綁定碼：{code}\n請{name}私訊我傳「綁定 {code}」。\n{day} {time} 前有效，只能用一次；再發一次會讓這個碼失效。"
 INVITE_ALREADY_LINKED = "\n（{name}目前已綁定 LINE 帳號；用新的碼綁定會改綁到新的帳號，舊帳號會收到通知。）"
 INVITE_REBIND_ASK = ("{name}目前已綁定 LINE 帳號，而且還在使用。發新的綁定碼後，誰用這個碼綁定，{name}的資料就改綁到誰的帳號"

@@ -106,6 +106,9 @@ SKIP_REASONS = {
 RUN_DONE = "{day}：規劃 {planned} 份，新寫入 {written} 份，已送出 {sent} 份，失敗 {failed} 份，待重送 {left} 份"
 RUN_MISSED = "補上漏掉的早上：{days}"
 DEMO_HISTORY = "示範進度紀錄：到 {today} 為止 {reports} 筆回報（準時完成 {on_time}、逾期後完成 {late}、進行中 {in_progress}）"
+DEMO_READY = "\n示範已就緒：請用瀏覽器開啟 {url}/simulator （選一位同仁，輸入「說明」或「本月」）"
+DEMO_CONSOLE = "管理頁（研考 {name}）：{url}\n　（10 分鐘內有效、只能用一次；之後在模擬器以 {name} 傳「管理」，或執行 planbot console link {name}）"
+DEMO_WEBHOOK = "LINE webhook：{url}/callback　按 Ctrl+C 結束。\n"
 DEMO_HISTORY_KEPT = "示範資料庫已有回報紀錄，保留不動。"
 
 # planbot console link

@@ -18,6 +18,7 @@ SIGNIN_USED = "這個登入連結已經用過了（每個連結只能用一次�
 SIGNIN_EXPIRED = "這個登入連結已經過期（10 分鐘內有效）。"
 SIGNIN_UNKNOWN = "這個登入連結無效，可能是複製時少了幾個字。"
 SIGNIN_AGAIN = "請在 LINE 對 planbot 輸入「管理」，取得新的登入連結。"
+SIGNIN_AGAIN_ASK = "請向研考索取新的連結。"
 SIGNED_OUT = "已登出。要再進來，請在 LINE 輸入「管理」。"
 NEED_SIGNIN = "請先登入：在 LINE 對 planbot 輸入「管理」，點開收到的連結（10 分鐘內有效）。"
 BAD_CSRF = "這個表單已失效（可能開太久或來自別的網頁），沒有做任何變更。請重新整理頁面再試一次。"
@@ -106,3 +107,9 @@ INVITE_BUTTON_FOR = "發綁定碼給{name}"
 INVITE_ISSUED = "{name} 的綁定碼"
 INVITE_HOW = "請他在 LINE 對 planbot 傳：綁定 {code}（先前未用的綁定碼已失效）"
 INVITE_EXPIRES = "有效期限：{when} 前，只能使用一次。"
+
+
+def signin_again(staff: object | None) -> str:
+    """Return how to get another link: 管理 in LINE for those who may use it, else ask the coordinator."""
+    role = getattr(getattr(staff, "role", None), "value", None)
+    return SIGNIN_AGAIN_ASK if role == "staff" else SIGNIN_AGAIN

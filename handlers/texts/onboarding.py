@@ -38,10 +38,11 @@ TAKEN_SINCE = "{name} 已經綁定了其他帳號，這筆申請不再有效。"
 ACCOUNT_TAKEN_SINCE = "申請的 LINE 帳號已經綁定為「{name}」，這筆申請不再有效。"
 STATUS = {"approved": "已同意", "refused": "已拒絕", "expired": "已過期", "replaced": "已有新的申請"}
 
-TOLD_APPROVED = "{name}，研考已確認你的身分，LINE 帳號綁定完成（{section}・{role}）。\n傳「說明」看看能問什麼，或用下方選單。"
+TOLD_APPROVED = "{name}，{by}已確認你的身分，LINE 帳號綁定完成（{section}・{role}）。\n傳「說明」看看能問什麼，或用下方選單。"
 TOLD_REFUSED = "你的綁定申請沒有通過確認。如有疑問請洽研考，或向研考索取綁定碼。"
 
 # planbot staff unlink
 STAFF_UNLINKED = "已解除 {name} 的 LINE 綁定。"
 STAFF_NOT_LINKED = "{name} 本來就沒有綁定 LINE 帳號。"
-OR_INTRODUCE = "或傳：我是 你的姓名（例如：我是 陳怡君），研考確認後就會幫你綁定。"
+OR_INTRODUCE = "或傳：我是 你的姓名（例如：我是 {example}），研考確認後就會幫你綁定。"
+EXAMPLE_NAME = "王小明"  # when everyone on the roster is linked already
