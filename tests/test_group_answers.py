@@ -164,23 +164,26 @@ def _files(talk: Talk) -> int:
     return talk.session.scalar(select(func.count()).select_from(ExportFile)) or 0
 
 
-def test_export_asked_again_and_again_in_a_group_makes_one_push_and_one_pair_of_files(talk):
+def test_export_asked_again_and_again_in_a_group_makes_one_push_and_one_set_of_files(talk):
     bound(talk)
     before = last_row(talk)
     private_replies(talk, CHIEF_DATA, "匯出", DATA_GROUP)
+    made = _files(talk)  # .ods and .xlsx, and the PDF where a CJK font is installed
+    assert made >= 2
     for _ in range(1, 10):
         talk.clock.advance(minutes=1)
         said = read(talk.send(CHIEF_DATA, "匯出", group=DATA_GROUP))
         assert "09:00 私訊給你的下載連結還沒用過" in said and "/files/" not in said
-    assert len(queued(talk, before)) == 1 and _files(talk) == 2
-    talk.clock.advance(minutes=2)  # ten minutes on, a new pair is made (the first may have been lost)
+    assert len(queued(talk, before)) == 1 and _files(talk) == made
+    talk.clock.advance(minutes=2)  # ten minutes on, a new set is made (the first may have been lost)
     private_replies(talk, CHIEF_DATA, "匯出", DATA_GROUP)
-    assert _files(talk) == 4
+    assert _files(talk) == 2 * made
 
 
 def test_export_again_one_to_one_points_at_the_open_link(talk):
     assert "/files/" in read(talk.send(CHIEF_DATA, "匯出"))
-    assert "09:00 給你的下載連結還沒用過" in talk.text(CHIEF_DATA, "匯出") and _files(talk) == 2
+    made = _files(talk)
+    assert "09:00 給你的下載連結還沒用過" in talk.text(CHIEF_DATA, "匯出") and _files(talk) == made >= 2
 
 
 def test_the_pushes_a_persons_group_messages_cause_are_capped_per_day(talk):

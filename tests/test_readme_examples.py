@@ -145,5 +145,9 @@ def test_the_demo_prints_the_coordinators_console_sign_in_link(demo_now, monkeyp
     line = bot.demo.C.DEMO_CONSOLE.format(name=name, url=url)
     assert url in line and "管理" in line
     app = create_app(Runtime.from_settings(Settings.from_env({**demo_now, "PUBLIC_URL": "http://127.0.0.1:5101"})), testing=True)
-    response = app.test_client().get(url.removeprefix("http://127.0.0.1:5101"))
+    client = app.test_client()
+    path = url.removeprefix("http://127.0.0.1:5101")
+    shown = client.get(path)  # opening the link shows whose it is and a 登入 button; only that POST signs in
+    assert shown.status_code == 200 and COORDINATOR in shown.get_data(as_text=True)
+    response = client.post(path)
     assert response.status_code == 303  # the link signs the coordinator in
