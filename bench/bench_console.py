@@ -21,7 +21,7 @@ from bot.app import create_app  # noqa: E402 - after the path fix so the script 
 from bot.runtime import Runtime  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.simulator_sender import SimulatorSender  # noqa: E402
-from handlers.agenda import item_occurrences  # noqa: E402
+from handlers.core.agenda import item_occurrences  # noqa: E402
 from schedules.calendar import WorkCalendar  # noqa: E402
 from schedules.clock import TAIPEI, FixedClock  # noqa: E402
 from schedules.phrases import parse_schedule  # noqa: E402

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.console.import_pages import PREVIEW_MAX_ROWS, PREVIEW_SECONDS  # noqa: E402
-from handlers.imports.plan import ImportFailed, import_plan  # noqa: E402
+from handlers.office.imports.plan import ImportFailed, import_plan  # noqa: E402
 from storage.db import make_engine, session_factory  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 

@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from bot.event_journal import EventJournal  # noqa: E402
 from bot.events import Dispatcher  # noqa: E402
 from bot.simulator_sender import SimulatorSender  # noqa: E402
-from handlers.incoming import Settings  # noqa: E402
+from handlers.core.incoming import Settings  # noqa: E402
 from schedules.clock import SystemClock  # noqa: E402
 from storage.db import make_engine, session_factory  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402

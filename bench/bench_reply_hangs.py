@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.event_journal import EventJournal  # noqa: E402
 from bot.events import REPLY_WINDOW, Dispatcher  # noqa: E402
 from bot.line_api import LineSender  # noqa: E402
-from handlers.incoming import Settings  # noqa: E402
+from handlers.core.incoming import Settings  # noqa: E402
 from schedules.clock import FixedClock  # noqa: E402
 from storage.db import make_engine, session_factory  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402

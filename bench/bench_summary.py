@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_console import NOW, build  # noqa: E402 - after the path fix so the script runs from anywhere
-from handlers.summaries import period_of, summarize, summary_card  # noqa: E402
+from handlers.chat.summaries import period_of, summarize, summary_card  # noqa: E402
 from schedules.plan_inputs import calendar_of  # noqa: E402
 from storage import queries  # noqa: E402
 from storage.db import make_engine, session_factory  # noqa: E402

@@ -22,7 +22,7 @@ from bot.simulator import bp as simulator_bp
 from bot.simulator_sender import SimulatorSender
 from bot.startup_checks import check_web_settings
 from bot.webhook import bp as webhook_bp
-from handlers.incoming import Settings as HandlerSettings
+from handlers.core.incoming import Settings as HandlerSettings
 
 log = logging.getLogger(__name__)
 

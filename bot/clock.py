@@ -5,7 +5,7 @@ Jobs (never one per reminder):
   so a person still gets one message a morning), write them, push them. Rest days do nothing.
 - `tend` every 5 minutes in push hours (and it sends the notices conversations queued and left unsent): run the morning if it has not run yet today (a clock started
   at 11:00, or a standby clock whose leader died), resend what is still unsent, and send the one-off
-  reminders team leads asked for from 未回報 (`handlers/nudges.py`). At any hour it
+  reminders team leads asked for from 未回報 (`handlers/chat/nudges.py`). At any hour it
   deletes the export files whose links expired (or were used), so none outlives its link by long, and reads the
   DGPA's closure announcements when due (every 5 minutes from 17:00 to 09:00 while the county has an alert,
   else hourly; `bot/closure_feed.py`), so a closure's notices go out in the same round. The morning reads it first.
@@ -38,12 +38,12 @@ from bot.closure_feed import FeedClient, FeedWatch
 from bot.line_api import QuotaGuard
 from bot.run_lock import RunLock
 from bot.runtime import Runtime
-from handlers import exports, review_documents
-from handlers.digests import digest, payload
-from handlers.held_reminders import hold
-from handlers.held_reminders import prune as prune_held
-from handlers.incoming import Settings as HandlerSettings
-from handlers.replies import Text
+from handlers.chat.held_reminders import hold
+from handlers.chat.held_reminders import prune as prune_held
+from handlers.core.incoming import Settings as HandlerSettings
+from handlers.core.replies import Text
+from handlers.documents import exports, review_documents
+from handlers.documents.digests import digest, payload
 from handlers.texts import quota as Q
 from handlers.texts import reminders as T
 from schedules.calendar import WorkCalendar

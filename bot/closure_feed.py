@@ -18,7 +18,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import urllib3
 from sqlalchemy.orm import Session, sessionmaker
 
-from handlers.feed_closures import Check, Unreached, check_office, failures_in_a_row
+from handlers.office.feed_closures import Check, Unreached, check_office, failures_in_a_row
 from schedules.clock import TAIPEI, Clock
 from schedules.closure_feed import next_check
 from schedules.plan_inputs import calendar_of

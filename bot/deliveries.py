@@ -15,8 +15,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.render import render
-from handlers.digests import replies_from_payload
-from handlers.replies import Reply, to_dict
+from handlers.core.replies import Reply, to_dict
+from handlers.documents.digests import replies_from_payload
 from schedules.clock import TAIPEI
 from schedules.planner import PlannedDelivery
 from storage import outbox, queries
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 DIGEST_PREFIX = "digest:"
 NOTICE_PREFIX = outbox.NOTICE_PREFIX  # pushes a conversation queued (storage.outbox), sent by the same outbox
-NUDGE_PREFIX = "nudge:"  # a one-off reminder a team lead asked for from 未回報 (handlers/nudges.py writes them)
+NUDGE_PREFIX = "nudge:"  # a one-off reminder a team lead asked for from 未回報 (handlers/chat/nudges.py writes them)
 RUN_ACTION = "remind.morning"
 # Retry keys derive from the delivery key, so even a row written twice would carry the same one.
 RETRY_NAMESPACE = uuid.UUID("6f0b8a52-3f0e-4d55-9a51-6c1d2a9e7b10")

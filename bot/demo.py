@@ -16,8 +16,8 @@ from bot.demo_review import summary as review_summary
 from bot.runtime import Runtime
 from bot.settings import DEMO_ADDRESS, Settings
 from bot.simulator_sender import SimulatorSender
-from handlers.console_link import link_for
-from handlers.incoming import Context
+from handlers.chat.console_link import link_for
+from handlers.core.incoming import Context
 from handlers.texts import cli as C
 from schedules.clock import SystemClock
 from schedules.dates import format_date

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handlers.agenda import Due, agenda
+from handlers.core.agenda import Due, agenda
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
 from storage import queries

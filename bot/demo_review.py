@@ -13,10 +13,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handlers import lag_reasons, review_decisions
-from handlers.incoming import Context, Settings
-from handlers.request import Asker
-from handlers.review import month_review, previous_month
+from handlers.chat import lag_reasons
+from handlers.core.incoming import Context, Settings
+from handlers.core.request import Asker
+from handlers.documents.review import month_review, previous_month
+from handlers.office import review_decisions
 from handlers.texts import review as V
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI, FixedClock

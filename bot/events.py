@@ -33,8 +33,8 @@ from sqlalchemy.orm import Session
 
 from bot.render import render
 from bot.responsive import after_answer, before_answer
-from handlers.held_reminders import attach as attach_held
-from handlers.incoming import Context, Incoming, LineProfile, Settings
+from handlers.chat.held_reminders import attach as attach_held
+from handlers.core.incoming import Context, Incoming, LineProfile, Settings
 from storage import queries
 from storage.db import unit_of_work
 from storage.models import Section, WebhookEvent
@@ -466,7 +466,7 @@ class Dispatcher:
         incoming = to_incoming(event)
         if incoming is None:
             return f"ignored:{kind}", []
-        from handlers.router import handle
+        from handlers.chat.router import handle
 
         room = None
         if self.push_room is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from linebot.v3.messaging import FlexContainer, FlexMessage, Message, QuickReply, TextMessage
 
-from handlers.replies import Button, Card, CardRow, Carousel, FileLink, Reply, Text, plain_text
+from handlers.core.replies import Button, Card, CardRow, Carousel, FileLink, Reply, Text, plain_text
 from handlers.texts import web as W
 
 TONE_COLORS = {"normal": "#333333", "muted": "#888888", "alert": "#D93025", "good": "#188038"}

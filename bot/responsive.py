@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import deliveries
 from bot.line_api import LineSender
 from bot.rich_menus import sync_quietly
-from handlers.pace import takes_a_while
+from handlers.chat.pace import takes_a_while
 
 log = logging.getLogger(__name__)
 LOADING_SECONDS = 20  # LINE ends it at the answer anyway; 5–60 in steps of 5

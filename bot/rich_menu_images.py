@@ -1,4 +1,4 @@
-"""Draw the rich-menu pages of `handlers/rich_menus.py` as PNG images (Pillow, a CJK font found on the machine)."""
+"""Draw the rich-menu pages of `handlers/chat/rich_menus.py` as PNG images (Pillow, a CJK font found on the machine)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from handlers.rich_menus import MenuPage
+from handlers.chat.rich_menus import MenuPage
 from handlers.texts import menus as T
 
 MAX_BYTES = 1_000_000  # LINE's limit for a rich-menu image

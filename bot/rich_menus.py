@@ -1,6 +1,6 @@
 """Install the role menus at LINE and keep each linked account's menu matching its role.
 
-`install` draws every page of `handlers.rich_menus`, creates it at LINE (menu, image on the data host,
+`install` draws every page of `handlers.chat.rich_menus`, creates it at LINE (menu, image on the data host,
 alias), makes the staff page the default, moves every account planbot had linked to the new menus, and
 only then deletes the menus it made before (named `planbot:…`, or recorded in `rich_menus`) and its
 aliases that are no longer used. Menus and aliases someone else made are never touched.
@@ -34,7 +34,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.line_api import LineApiError, LineSender
 from bot.rich_menu_images import draw, find_cjk_font
-from handlers.rich_menus import DEFAULT_MENU, PREFIX, MenuAction, MenuPage, all_pages, first_page, pages_of
+from handlers.chat.rich_menus import (
+    DEFAULT_MENU,
+    PREFIX,
+    MenuAction,
+    MenuPage,
+    all_pages,
+    first_page,
+    pages_of,
+)
 from storage.db import unit_of_work
 from storage.models import RichMenuLink, RichMenuRecord, Staff
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handlers.incoming import Settings as HandlerSettings
+from handlers.core.incoming import Settings as HandlerSettings
 
 # Where `make demo` notes the address it serves on, beside its database (see `_demo_address`).
 DEMO_DATABASE = "instance/planbot.db"

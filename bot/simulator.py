@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from bot.clock import clockwork
 from bot.render import render, to_json
-from handlers.digests import replies_from_payload
-from handlers.imports.staff import ROLE_LABELS
-from handlers.rich_menus import menu_of, pages_of
+from handlers.chat.rich_menus import menu_of, pages_of
+from handlers.documents.digests import replies_from_payload
+from handlers.office.imports.staff import ROLE_LABELS
 from handlers.texts import web as W
 from handlers.texts.cli import SKIP_REASONS
 from schedules.clock import FixedClock

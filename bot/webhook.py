@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, current_app, request, send_file
 from linebot.v3.webhook import SignatureValidator
 from sqlalchemy import text
 
-from handlers import exports
+from handlers.documents import exports
 from handlers.texts import web as W
 from storage.db import unit_of_work
 

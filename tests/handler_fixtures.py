@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from handlers.imports.plan import import_plan
-from handlers.imports.staff import import_staff, read_roster
-from handlers.incoming import Context, Incoming, Settings
-from handlers.replies import Reply, plain_text
-from handlers.router import handle
+from handlers.chat.router import handle
+from handlers.core.incoming import Context, Incoming, Settings
+from handlers.core.replies import Reply, plain_text
+from handlers.office.imports.plan import import_plan
+from handlers.office.imports.staff import import_staff, read_roster
 from schedules.clock import TAIPEI, FixedClock
 from storage import queries
 from storage.models import Staff

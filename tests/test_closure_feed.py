@@ -18,7 +18,7 @@ from bot.closure_feed import FeedClient, FeedWatch, check_offices
 from bot.deliveries import SendOutcome
 from bot.run_lock import RunLock
 from bot.settings import Settings
-from handlers.digests import replies_from_payload
+from handlers.documents.digests import replies_from_payload
 from schedules.clock import TAIPEI, FixedClock
 from storage.models import CalendarOverride, Delivery, FeedCheck, Office, Role, Staff
 

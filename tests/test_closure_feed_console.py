@@ -8,7 +8,7 @@ from fakes.closure_feed import FakeClosureFeed, entry
 from sqlalchemy import select
 
 from bot.closure_feed import FeedClient, check_offices
-from handlers.feed_closures import Unreached
+from handlers.office.feed_closures import Unreached
 from schedules.clock import TAIPEI
 from storage.models import Office
 from tests.handler_fixtures import CHIEF_DATA, COORDINATOR

@@ -11,7 +11,7 @@ from bot.clock import clockwork
 from bot.runtime import Runtime
 from bot.settings import Settings as BotSettings
 from bot.simulator_sender import SimulatorSender
-from handlers import exports
+from handlers.documents import exports
 from schedules.clock import TAIPEI, FixedClock
 from storage.models import Staff
 from storage.sheets import read_tables

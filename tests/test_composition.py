@@ -10,7 +10,7 @@ from bot.app import create_app, start_answering
 from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError
 from bot.simulator_sender import SimulatorSender
-from handlers.incoming import Settings as HandlerSettings
+from handlers.core.incoming import Settings as HandlerSettings
 from schedules.clock import FixedClock
 
 HTTPS = HandlerSettings(public_url="https://planbot.example.gov.tw")

@@ -13,9 +13,9 @@ from bot.cli import main
 from bot.runtime import Runtime
 from bot.settings import Settings as BotSettings
 from bot.simulator_sender import SimulatorSender
-from handlers.console_link import link_for
-from handlers.incoming import Context
-from handlers.incoming import Settings as HandlerSettings
+from handlers.chat.console_link import link_for
+from handlers.core.incoming import Context
+from handlers.core.incoming import Settings as HandlerSettings
 from schedules.clock import FixedClock
 from storage import queries
 from storage.models import ConsoleToken, Item, ProgressReport, Section

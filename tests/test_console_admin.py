@@ -212,9 +212,9 @@ def test_a_chief_exports_their_own_section_only(console):
 
 
 def test_staff_who_sign_in_may_not_import_export_or_see_reminders(console):
-    from handlers.console_link import link_for
-    from handlers.incoming import Context
-    from handlers.incoming import Settings as HandlerSettings
+    from handlers.chat.console_link import link_for
+    from handlers.core.incoming import Context
+    from handlers.core.incoming import Settings as HandlerSettings
 
     with console.db.sessions() as session:
         staff = queries.find_staff(session, STAFF_DATA)
@@ -267,7 +267,7 @@ def test_a_preview_of_more_plan_rows_than_a_plan_has_is_refused_and_says_so(cons
 
 
 def test_reading_the_schedules_past_the_time_stops_the_import_and_says_so(demo_db, tmp_path):
-    from handlers.imports.plan import ImportFailed, import_plan
+    from handlers.office.imports.plan import ImportFailed, import_plan
 
     path = tmp_path / "plan.csv"
     path.write_text(GOOD * 1 + "".join(f"{n},戶籍資料課,項目{n},李冠緯,每月5日前\n" for n in range(3, 300)), encoding="utf-8")

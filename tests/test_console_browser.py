@@ -20,9 +20,9 @@ from bot.cli import main
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.simulator_sender import SimulatorSender
-from handlers.imports.plan import import_plan
-from handlers.imports.staff import import_staff, read_roster
-from handlers.incoming import Settings as HandlerSettings
+from handlers.core.incoming import Settings as HandlerSettings
+from handlers.office.imports.plan import import_plan
+from handlers.office.imports.staff import import_staff, read_roster
 from schedules.clock import FixedClock
 from storage import queries
 from storage.models import Staff

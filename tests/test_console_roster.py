@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from bot.cli import main
 from bot.line_api import LineSender
 from bot.rich_menus import install
-from handlers.control_table import control_table
-from handlers.onboarding_sheet import chat_link
-from handlers.request import Asker
+from handlers.core.request import Asker
+from handlers.documents.control_table import control_table
+from handlers.office.onboarding_sheet import chat_link
 from schedules.clock import TAIPEI
 from schedules.plan_inputs import calendar_of, office_inputs
 from schedules.planner import plan_morning

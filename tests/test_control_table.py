@@ -1,4 +1,4 @@
-"""The year table's data, as handlers.control_table builds it for the console (called directly)."""
+"""The year table's data, as handlers.documents.control_table builds it for the console (called directly)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import UTC, date
 
 from sqlalchemy import select
 
-from handlers.control_table import Filters, control_table, month_view, months_of
-from handlers.request import Asker
+from handlers.core.request import Asker
+from handlers.documents.control_table import Filters, control_table, month_view, months_of
 from schedules.calendar import WorkCalendar
 from schedules.occurrences import Occurrence
 from schedules.status import ReportFact, standing, status_of

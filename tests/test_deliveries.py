@@ -169,7 +169,7 @@ def test_a_push_lost_after_line_accepted_it_is_not_delivered_twice(db):
         work.morning()
         first = rows(db)[0]
         from bot.render import render
-        from handlers.digests import replies_from_payload
+        from handlers.documents.digests import replies_from_payload
 
         assert line.push(first.recipient, render(replies_from_payload(first.payload)), first.retry_key).ok
         # Restarted: both are resent with their stored keys; LINE answers 409 for the first.

@@ -18,9 +18,9 @@ from bot.event_journal import EventJournal
 from bot.events import Dispatcher
 from bot.line_api import LineSender
 from bot.simulator_sender import SimResult, SimulatorSender
-from handlers.imports.plan import import_plan
-from handlers.imports.staff import import_staff, read_roster
-from handlers.incoming import Settings
+from handlers.core.incoming import Settings
+from handlers.office.imports.plan import import_plan
+from handlers.office.imports.staff import import_staff, read_roster
 from schedules.clock import FixedClock
 from storage import queries
 from storage.models import Item, ProgressReport, Staff, WebhookEvent

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from bot.event_journal import EventJournal
 from bot.events import Dispatcher
 from bot.simulator_sender import SimResult
-from handlers.incoming import Settings
+from handlers.core.incoming import Settings
 from schedules.clock import FixedClock
 from storage.db import make_engine, session_factory
 from storage.models import WebhookEvent

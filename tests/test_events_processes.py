@@ -21,8 +21,8 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from handlers.imports.plan import import_plan
-from handlers.imports.staff import import_staff, read_roster
+from handlers.office.imports.plan import import_plan
+from handlers.office.imports.staff import import_staff, read_roster
 from schedules.clock import TAIPEI
 from storage import queries
 from storage.db import make_engine, session_factory

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from bot.app import create_app
 from bot.runtime import Runtime
 from bot.settings import Settings
-from handlers import exports
-from handlers.incoming import Settings as HandlerSettings
+from handlers.core.incoming import Settings as HandlerSettings
+from handlers.documents import exports
 from schedules.clock import FixedClock
 from storage.models import ExportFile
 from storage.sheets import read_sheets

@@ -12,8 +12,8 @@ from bot.clock import clockwork
 from bot.runtime import Runtime
 from bot.settings import Settings as BotSettings
 from bot.simulator_sender import SimulatorSender
-from handlers.digests import replies_from_payload
-from handlers.replies import FileLink, Text
+from handlers.core.replies import FileLink, Text
+from handlers.documents.digests import replies_from_payload
 from schedules.clock import TAIPEI, FixedClock
 from schedules.planner import Person, Report, SectionInfo, plan_morning
 from storage import queries

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.catalog import COMMANDS
-from handlers.commands import is_filler, read_status, strip_mention
-from handlers.scopes import read_scope
+from handlers.chat.catalog import COMMANDS
+from handlers.core.commands import is_filler, read_status, strip_mention
+from handlers.core.scopes import read_scope
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from handlers.due_lists import span
-from handlers.replies import Text
+from handlers.chat.due_lists import span
+from handlers.core.replies import Text
 from tests.handler_fixtures import (
     CHIEF_DATA,
     CHIEF_REG,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from handlers import exports
-from handlers.imports.plan import import_plan
-from handlers.replies import FileLink, Text
+from handlers.core.replies import FileLink, Text
+from handlers.documents import exports
+from handlers.office.imports.plan import import_plan
 from storage import queries
 from storage.models import ExportFile
 from storage.sheets import read_sheets

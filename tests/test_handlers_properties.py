@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from handlers.catalog import COMMANDS
-from handlers.digests import replies_from_payload
-from handlers.replies import FileLink
+from handlers.chat.catalog import COMMANDS
+from handlers.core.replies import FileLink
+from handlers.documents.digests import replies_from_payload
 from storage import queries
 from storage.models import Delivery
 from tests.handler_fixtures import (

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from handlers.imports.plan import import_plan
-from handlers.incoming import Settings
-from handlers.replies import Text
+from handlers.core.incoming import Settings
+from handlers.core.replies import Text
+from handlers.office.imports.plan import import_plan
 from handlers.texts import chat as M
 from schedules.clock import FixedClock
 from storage import queries
@@ -441,7 +441,7 @@ def test_a_report_on_a_done_occurrence_asks_first_and_a_bare_one_goes_to_the_ope
     talk.tap(STAFF_DATA, ask.quick_replies[0].data)
     assert len(reports(talk, it)) == 2
     # The occurrence still reads as done on 5/20, on time: a second 完成 never moves the day it was done.
-    from handlers.exports import table_sheets
+    from handlers.documents.exports import table_sheets
 
     [sheet] = table_sheets(talk.session, it.plan, it.section, None, talk.context().calendar, talk.context().today)
     row = next(r for r in sheet.rows if r[0] == "1")

@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from handlers import reports
-from handlers.catalog import COMMANDS
-from handlers.replies import (
+from handlers.chat import reports
+from handlers.chat.catalog import COMMANDS
+from handlers.core.replies import (
     MAX_CARD_ROWS,
     MAX_MESSAGES,
     MAX_POSTBACK_DATA,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.replies import Card, Text, plain_text
+from handlers.core.replies import Card, Text, plain_text
 from handlers.texts import chat as M
 from tests.handler_fixtures import (
     CHIEF_DATA,
@@ -121,8 +121,8 @@ def test_a_card_shows_the_items_points_and_every_owner(sqlite_db, now, tmp_path)
     """Plans like 大同區公所's give 配分 and several owners in the title (市容查報 (2分/劉淑敏))."""
     from sqlalchemy import select
 
-    from handlers.imports.plan import import_plan
-    from handlers.incoming import Settings
+    from handlers.core.incoming import Settings
+    from handlers.office.imports.plan import import_plan
     from schedules.clock import FixedClock
     from storage.models import Role, Staff
     from tests.handler_fixtures import Talk, write_plan_csv
@@ -186,8 +186,8 @@ def test_same_named_sub_items_are_told_apart_by_their_schedule(sqlite_db, now, t
     """大同區公所's 兵役課 1-1…1-8 are all 兵調體檢業務 with no 工作內容 of their own."""
     from sqlalchemy import select
 
-    from handlers.imports.plan import import_plan
-    from handlers.incoming import Settings
+    from handlers.core.incoming import Settings
+    from handlers.office.imports.plan import import_plan
     from schedules.clock import FixedClock
     from storage.models import Role, Staff
     from tests.conftest import DATA

@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from handlers.replies import Card, Text
-from handlers.summaries import period_of, summarize
+from handlers.chat.summaries import period_of, summarize
+from handlers.core.replies import Card, Text
 from schedules.calendar import WorkCalendar
 from storage import queries
 from tests.handler_fixtures import (

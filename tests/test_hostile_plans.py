@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from handlers.imports.plan import ImportFailed, import_plan
-from handlers.imports.staff import StaffImportError, import_staff
+from handlers.office.imports.plan import ImportFailed, import_plan
+from handlers.office.imports.staff import StaffImportError, import_staff
 from storage import queries
 from tests.conftest import ROOT
 from tests.test_plan_import import row, write_csv
@@ -39,7 +39,7 @@ def peak_mb():
 from datetime import datetime
 from zoneinfo import ZoneInfo
 resource.setrlimit(resource.RLIMIT_AS, (2 * 1024 ** 3, 2 * 1024 ** 3))
-from handlers.imports.plan import ImportFailed, import_plan
+from handlers.office.imports.plan import ImportFailed, import_plan
 from storage.db import make_engine, session_factory
 path, template, db = sys.argv[1:4]
 shutil.copy(template, db)

@@ -69,7 +69,7 @@ def private_names(path: Path, root: Path = ROOT) -> list[str]:
 
 def test_every_layer_is_scanned():
     names = {rel(p) for p in modules()}
-    assert {"storage/models.py", "schedules/calendar.py", "handlers/router.py", "bot/app.py", "bot/cli/common.py"} <= names
+    assert {"storage/models.py", "schedules/calendar.py", "handlers/chat/router.py", "bot/app.py", "bot/cli/common.py"} <= names
 
 
 @pytest.mark.parametrize("path", modules(), ids=rel)
@@ -87,9 +87,9 @@ def test_no_private_names_taken_from_another_module(path: Path):
 def test_the_checks_see_a_delayed_arrow_back_and_a_private_name(tmp_path):
     (tmp_path / "schedules").mkdir()
     sample = tmp_path / "schedules" / "sample.py"
-    sample.write_text("import flask\n\n\ndef f():\n    from handlers.replies import _hidden\n", encoding="utf-8")
+    sample.write_text("import flask\n\n\ndef f():\n    from handlers.core.replies import _hidden\n", encoding="utf-8")
     assert arrows_back(sample, tmp_path) == [
         "schedules/sample.py:1 imports flask (only bot/ knows Flask and LINE)",
-        "schedules/sample.py:5 imports handlers.replies",
+        "schedules/sample.py:5 imports handlers.core.replies",
     ]
-    assert private_names(sample, tmp_path) == ["schedules/sample.py:5 takes _hidden from handlers.replies"]
+    assert private_names(sample, tmp_path) == ["schedules/sample.py:5 takes _hidden from handlers.core.replies"]

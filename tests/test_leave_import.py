@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.cli import main
-from handlers.imports.staff import StaffImportError, import_staff, read_roster
+from handlers.office.imports.staff import StaffImportError, import_staff, read_roster
 from storage import leave, queries
 from storage.models import Leave, Staff, StaffDeputies
 

@@ -11,10 +11,10 @@ from datetime import date, datetime
 from sqlalchemy import select
 from test_deliveries import Recorder, at, clockwork
 
-from handlers.digests import replies_from_payload
-from handlers.incoming import Context, Incoming
-from handlers.replies import plain_text
-from handlers.router import handle
+from handlers.chat.router import handle
+from handlers.core.incoming import Context, Incoming
+from handlers.core.replies import plain_text
+from handlers.documents.digests import replies_from_payload
 from schedules.clock import FixedClock
 from schedules.phrases import parse_schedule
 from schedules.plan_inputs import calendar_of, office_inputs

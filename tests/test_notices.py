@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot import deliveries
 from bot.clock import Clockwork
 from bot.run_lock import RunLock
-from handlers.replies import Text, to_dict
+from handlers.core.replies import Text, to_dict
 from schedules.clock import TAIPEI, FixedClock
 from storage.models import Delivery
 from storage.onboarding import queue_notice

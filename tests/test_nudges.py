@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.clock import Clockwork
 from bot.deliveries import SendOutcome
 from bot.run_lock import RunLock
-from handlers.replies import plain_text
+from handlers.core.replies import plain_text
 from schedules.clock import FixedClock
 from storage.models import Delivery
 from tests.handler_fixtures import CHIEF_DATA, COORDINATOR, MONDAY, STAFF_DATA, buttons, read

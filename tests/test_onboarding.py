@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from handlers.replies import Card
+from handlers.core.replies import Card
 from storage.models import Delivery, OnboardingRequest, Role, Staff
 from storage.outbox import NOTICE_PREFIX
 from tests.handler_fixtures import STRANGER, Talk, buttons, read
@@ -116,7 +116,7 @@ def test_a_linked_person_saying_i_am_is_just_chatting(talk):
 def test_the_card_is_a_card_with_two_buttons(talk):
     _unlink(talk)
     talk.send(STRANGER, f"我是 {NAME}")
-    from handlers.digests import replies_from_payload
+    from handlers.documents.digests import replies_from_payload
 
     (card,) = replies_from_payload(_notices(talk)[0].payload)
     assert isinstance(card, Card) and [b.label for b in buttons(card)] == ["同意", "不同意"]
@@ -139,7 +139,7 @@ def test_nobody_approves_a_record_that_ranks_above_their_own(talk):
     told = {n.recipient for n in _notices(talk)}
     assert section_chief.line_user_id not in told and talk.staff("游振昌").line_user_id in told  # the director's card
     request = talk.session.scalar(select(OnboardingRequest))
-    from handlers import postbacks
+    from handlers.core import postbacks
 
     forged = postbacks.encode("onboard", r=request.id, ok=1)
     assert "職位比自己高" in talk.tap(section_chief.name, forged)[0].text
@@ -149,8 +149,8 @@ def test_nobody_approves_a_record_that_ranks_above_their_own(talk):
 
 
 def test_the_card_shows_the_line_name_picture_and_when_the_record_was_last_linked(talk):
-    from handlers.digests import replies_from_payload
-    from handlers.incoming import LineProfile
+    from handlers.core.incoming import LineProfile
+    from handlers.documents.digests import replies_from_payload
 
     picture = "https://profile.line-scdn.net/0h-stranger"
     talk.profiles = {STRANGER: LineProfile("小陳 Chen", picture)}.get
@@ -168,7 +168,7 @@ def test_the_card_shows_the_line_name_picture_and_when_the_record_was_last_linke
 
 
 def test_without_a_profile_the_card_says_line_gave_no_name_and_the_record_was_never_linked(talk):
-    from handlers.digests import replies_from_payload
+    from handlers.documents.digests import replies_from_payload
 
     _unlink(talk)
     talk.send(STRANGER, f"我是 {NAME}")

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from handlers.due_text import rolled
+from handlers.core.due_text import rolled
 from handlers.texts.readings import reading
 from schedules.calendar import WorkCalendar
 from schedules.occurrences import expand

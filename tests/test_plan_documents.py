@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.imports.plan import ImportFailed, import_plan
+from handlers.office.imports.plan import ImportFailed, import_plan
 from storage import queries
 from tests.conftest import DATA, DEMO
 from tests.plan_documents import DocTable, write_docx, write_odt, write_xls
@@ -109,7 +109,7 @@ def test_damaged_document_is_reported_and_changes_nothing(session, tmp_path, now
 
 @pytest.mark.parametrize("ext", [".odt", ".docx"])
 def test_ordinal_headings_are_not_part_of_the_section_names(session, tmp_path, now, ext):
-    from handlers.imports.staff import import_staff, read_roster
+    from handlers.office.imports.staff import import_staff, read_roster
 
     import_staff(session, queries.get_or_create_office(session, WENSHAN), read_roster(DEMO / "staff.csv"), now, "staff.csv")
     tables, _ = wenshan_tables()
@@ -127,7 +127,7 @@ def test_ordinal_headings_are_not_part_of_the_section_names(session, tmp_path, n
 
 
 def test_sections_nobody_is_in_and_chiefs_without_items_are_reported_with_the_nearest_name(session, tmp_path, now):
-    from handlers.imports.staff import import_staff, read_roster
+    from handlers.office.imports.staff import import_staff, read_roster
 
     import_staff(session, queries.get_or_create_office(session, WENSHAN), read_roster(DEMO / "staff.csv"), now, "staff.csv")
     tables, _ = wenshan_tables()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.imports.plan import ImportFailed, import_plan
+from handlers.office.imports.plan import ImportFailed, import_plan
 from schedules.calendar import WorkCalendar
 from schedules.occurrences import expand
 from schedules.phrases import Schedule

@@ -252,7 +252,7 @@ DEMO_IMPORTED = datetime(2024, 1, 1, 9, 0, tzinfo=TAIPEI)
 def demo_url(sqlite_template, tmp_path_factory) -> str:
     """A SQLite database holding the demo plan and staff, imported once for this module."""
     from bot.cli import main as planbot
-    from handlers.imports.plan import import_plan
+    from handlers.office.imports.plan import import_plan
     from storage.db import make_engine, session_factory
     from tests.conftest import DEMO, copy_sqlite
 

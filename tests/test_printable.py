@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from handlers.printable import PAGE_ITEMS, print_sheets
+from handlers.documents.printable import PAGE_ITEMS, print_sheets
 from storage import queries
 from storage.sheets import SheetError, write_pdf, write_workbook
 from storage.sheets.pdf import find_cjk_font

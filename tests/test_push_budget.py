@@ -21,9 +21,9 @@ from bot.cli import main
 from bot.clock import clockwork
 from bot.runtime import Runtime
 from bot.settings import Settings as BotSettings
-from handlers.held_reminders import attach, hold
-from handlers.incoming import Incoming
-from handlers.replies import Text
+from handlers.chat.held_reminders import attach, hold
+from handlers.core.incoming import Incoming
+from handlers.core.replies import Text
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI, FixedClock
 from schedules.phrases import parse_schedule

@@ -13,8 +13,8 @@ from bot.line_api import LineSender
 from bot.rich_menus import install
 from bot.runtime import Runtime
 from bot.settings import Settings
-from handlers.incoming import Settings as HandlerSettings
-from handlers.pace import takes_a_while
+from handlers.chat.pace import takes_a_while
+from handlers.core.incoming import Settings as HandlerSettings
 from schedules.clock import FixedClock
 from storage import queries
 from tests import test_rich_menus as rich_tests

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.cli import main
-from handlers import postbacks
-from handlers.agenda import agenda
-from handlers.review import month_review
+from handlers.core import postbacks
+from handlers.core.agenda import agenda
+from handlers.documents.review import month_review
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
 from schedules.lights import Light, Thresholds, light, worst
@@ -146,7 +146,7 @@ def test_a_delay_with_its_reason_asks_the_remedy_once(talk):
 
 
 def test_the_overdue_reminder_card_carries_the_explain_button():
-    from handlers.digests import digest
+    from handlers.documents.digests import digest
     from schedules.planner import Line, PlannedDelivery
 
     line = Line(reason="overdue", item_id=7, occurrence_key="2024-03", section="戶籍資料課", number="11", title="門牌",
@@ -306,7 +306,7 @@ def test_the_item_card_shows_the_reasons_and_who_wrote_them(talk):
 
 
 def test_the_control_table_export_carries_the_reasons(talk):
-    from handlers.exports import table_sheets
+    from handlers.documents.exports import table_sheets
 
     item, key = _overdue(talk, STAFF_DATA)
     talk.tap(STAFF_DATA, postbacks.encode("why", i=item.id, o=key))

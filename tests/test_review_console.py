@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from handlers.review import month_review
+from handlers.documents.review import month_review
 from schedules.plan_inputs import calendar_of
 from storage import queries
 from storage.models import Item, LagReason, Resolution, ReviewDecision
@@ -128,7 +128,7 @@ def test_a_chief_may_not_record_resolutions_or_change_the_thresholds(console):
 def test_the_cell_page_has_the_same_reasons_form(console):
     item_id, section, keys = next(r for r in _rows(console) if r[1] == "戶籍資料課" and r[2])
     with console.db.sessions() as session:
-        from handlers.agenda import agenda
+        from handlers.core.agenda import agenda
 
         item = session.get(Item, item_id)
         month = next(d for d in agenda(session, [item], 2024, calendar_of(session)) if d.occ.key == keys[-1]).occ.due.month

@@ -13,8 +13,8 @@ from bot import rich_menu_images
 from bot.cli import main
 from bot.line_api import LineSender
 from bot.rich_menus import install, sync, write_images
-from handlers.catalog import COMMANDS
-from handlers.rich_menus import MENUS, all_pages, first_page, pages_of, words_of
+from handlers.chat.catalog import COMMANDS
+from handlers.chat.rich_menus import MENUS, all_pages, first_page, pages_of, words_of
 from storage import queries
 from storage.models import Role
 from tests.fakes.line_api import FakeLineAPI

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from handlers.replies import Card, plain_text
+from handlers.core.replies import Card, plain_text
 from handlers.texts import chat as M
 from storage import queries
 from storage.models import ProgressReport

@@ -10,7 +10,7 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.simulator import stranger_id
 from bot.simulator_sender import SimulatorSender
-from handlers.replies import Text, to_dict
+from handlers.core.replies import Text, to_dict
 from schedules.clock import TAIPEI, FixedClock
 from storage.models import Delivery
 

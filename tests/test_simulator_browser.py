@@ -20,8 +20,8 @@ from bot.app import create_app, start_answering
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.simulator_sender import SimulatorSender
-from handlers.imports.plan import import_plan
-from handlers.imports.staff import import_staff, read_roster
+from handlers.office.imports.plan import import_plan
+from handlers.office.imports.staff import import_staff, read_roster
 from handlers.texts.web import SIMULATOR_STRANGER
 from schedules.clock import FixedClock
 from storage import queries

@@ -7,7 +7,7 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.simulator import UNKNOWN_USER
 from bot.simulator_sender import SimulatorSender
-from handlers.rich_menus import pages_of
+from handlers.chat.rich_menus import pages_of
 from schedules.clock import FixedClock
 from storage import queries
 from tests.handler_fixtures import MONDAY

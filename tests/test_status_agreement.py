@@ -20,11 +20,11 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
 from bot.cli import main
-from handlers.agenda import UNDO, UNDONE_TO_NOTHING, agenda
-from handlers.control_table import Filters, control_table
-from handlers.exports import table_sheets
-from handlers.request import Asker
-from handlers.summaries import period_of, summarize
+from handlers.chat.summaries import period_of, summarize
+from handlers.core.agenda import UNDO, UNDONE_TO_NOTHING, agenda
+from handlers.core.request import Asker
+from handlers.documents.control_table import Filters, control_table
+from handlers.documents.exports import table_sheets
 from schedules.clock import TAIPEI
 from schedules.plan_inputs import calendar_of, office_inputs
 from schedules.planner import round_lines

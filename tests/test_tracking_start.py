@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.cli import main
 from bot.demo_history import make_history
-from handlers.imports.plan import import_plan
+from handlers.office.imports.plan import import_plan
 from schedules.clock import TAIPEI
 from schedules.plan_inputs import calendar_of
 from storage import queries

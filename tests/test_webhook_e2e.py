@@ -15,7 +15,7 @@ from bot.app import create_app, make_dispatcher, start_answering
 from bot.line_api import LineSender
 from bot.runtime import Runtime
 from bot.settings import Settings
-from handlers.incoming import Settings as HandlerSettings
+from handlers.core.incoming import Settings as HandlerSettings
 from schedules.clock import FixedClock
 from storage import queries
 from storage.models import ExportFile, Staff, WebhookEvent
@@ -331,7 +331,7 @@ def test_reply_carries_quick_replies_and_an_item_card(server, fake):
 
 
 def test_tapping_a_report_button_records_progress_once(server, fake):
-    from handlers.postbacks import encode
+    from handlers.core.postbacks import encode
     from storage.models import Item, ProgressReport
 
     url, app, db = server

@@ -9,8 +9,8 @@ import click
 
 from bot.cli.common import CliError, office_for, parse_day, runtime
 from bot.rich_menus import sync_quietly
-from handlers import calendar_changes, closures, onboarding_sheet, staff_changes
-from handlers.imports.staff import ROLE_LABELS, StaffImportError, import_staff, read_roster, role_named
+from handlers.office import calendar_changes, closures, onboarding_sheet, staff_changes
+from handlers.office.imports.staff import ROLE_LABELS, StaffImportError, import_staff, read_roster, role_named
 from handlers.texts import cli as C
 from handlers.texts import console_admin as A
 from handlers.texts import leave as LT

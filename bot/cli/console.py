@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from bot.cli.common import CliError, office_for, runtime
-from handlers.console_link import link_for
-from handlers.incoming import Context
+from handlers.chat.console_link import link_for
+from handlers.core.incoming import Context
 from handlers.texts import cli as C
 from storage import queries
 from storage.db import unit_of_work

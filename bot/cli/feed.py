@@ -9,7 +9,7 @@ import click
 
 from bot.cli.common import CliError, moment_option, office_for, parse_day, runtime
 from bot.closure_feed import FeedClient, check_offices, placed_office_ids, read_recording
-from handlers.feed_closures import Check, check_lines, place_of, read_place, set_place
+from handlers.office.feed_closures import Check, check_lines, place_of, read_place, set_place
 from handlers.texts import closure_feed as F
 from storage.db import unit_of_work
 

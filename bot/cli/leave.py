@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from bot.cli.common import CliError, office_for, parse_day, runtime
-from handlers.imports.leave import LeaveImportError, import_leave
-from handlers.leave import save_leave, span_text, who_covers
+from handlers.core.leave import save_leave, span_text, who_covers
+from handlers.office.imports.leave import LeaveImportError, import_leave
 from handlers.texts import cli as C
 from handlers.texts import leave as L
 from schedules.dates import format_date

@@ -10,9 +10,9 @@ import click
 
 from bot.cli.common import CliError, month_option, office_for, parse_day, runtime, section_for, year_option
 from bot.text_table import table
-from handlers.agenda import agenda, number_key
-from handlers.imports.plan import ImportFailed, import_plan
-from handlers.schedule_readings import cell_reading
+from handlers.core.agenda import agenda, number_key
+from handlers.documents.schedule_readings import cell_reading
+from handlers.office.imports.plan import ImportFailed, import_plan
 from handlers.texts import cli as C
 from handlers.texts import cli_due as D
 from schedules.dates import format_date

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from bot.cli.common import CliError, office_for, parse_day, runtime, section_for
-from handlers import review_documents
-from handlers.review import month_review, set_thresholds
+from handlers.documents import review_documents
+from handlers.documents.review import month_review, set_thresholds
 from handlers.texts import review as V
 from schedules.lights import MAX_DAYS, Thresholds
 from schedules.plan_inputs import calendar_of

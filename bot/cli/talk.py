@@ -10,13 +10,13 @@ import click
 
 from bot.cli.common import CliError, moment_option, office_for, runtime, section_for
 from bot.clock import clockwork
-from handlers.catalog import COMMANDS as CHAT_COMMANDS
-from handlers.exports import write_table
-from handlers.incoming import Context, Incoming
-from handlers.replies import plain_text, to_dict
-from handlers.router import handle, handle_as
-from handlers.scopes import MONTH, month_number
-from handlers.summaries import period_of, summarize, summary_card
+from handlers.chat.catalog import COMMANDS as CHAT_COMMANDS
+from handlers.chat.router import handle, handle_as
+from handlers.chat.summaries import period_of, summarize, summary_card
+from handlers.core.incoming import Context, Incoming
+from handlers.core.replies import plain_text, to_dict
+from handlers.core.scopes import MONTH, month_number
+from handlers.documents.exports import write_table
 from handlers.texts import cli as C
 from handlers.texts.imports import sheet_error
 from schedules.clock import FixedClock

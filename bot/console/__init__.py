@@ -1,7 +1,7 @@
 """The coordinator's console: a few server-rendered pages behind a sign-in link from LINE.
 
 Every request finds its person from the session cookie here; what that person may see or change is
-decided by handlers (handlers.access, handlers.control_table), never by what a page shows.
+decided by handlers (handlers.core.access, handlers.documents.control_table), never by what a page shows.
 """
 
 from __future__ import annotations

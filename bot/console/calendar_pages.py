@@ -7,7 +7,7 @@ from datetime import date
 from flask import Response, request
 
 from bot.console.routes import Visit, bp, csrf_failed, page, refuse, visit_of
-from handlers import calendar_changes, feed_closures
+from handlers.office import calendar_changes, feed_closures
 from handlers.texts import closure_feed as F
 from handlers.texts import console as T
 from storage.models import OverrideKind

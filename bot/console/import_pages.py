@@ -1,7 +1,7 @@
 """The console's 匯入計畫 page: upload a plan file, read the dry-run report, then confirm the same file.
 
 The upload is kept in the database bound to the session that sent it (storage.console_uploads); the
-confirmation form names it by a random id only, and the import runs `handlers.imports.plan.import_plan`,
+confirmation form names it by a random id only, and the import runs `handlers.office.imports.plan.import_plan`,
 the command line's importer, in the request's one transaction.
 """
 
@@ -15,8 +15,8 @@ from flask import Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot.console.routes import Visit, bp, csrf_failed, page, refuse, visit_of
-from handlers import access
-from handlers.imports.plan import ImportFailed, ImportReport, import_plan
+from handlers.core import access
+from handlers.office.imports.plan import ImportFailed, ImportReport, import_plan
 from handlers.texts import console as T
 from handlers.texts import console_admin as A
 from handlers.texts import imports as IT

@@ -7,7 +7,8 @@ from datetime import date
 from flask import Response, request
 
 from bot.console.routes import Visit, bp, csrf_failed, page, refuse, visit_of
-from handlers import leave, leave_board, staff_roster
+from handlers.core import leave
+from handlers.office import leave_board, staff_roster
 from handlers.texts import console as T
 from handlers.texts import console_admin as A
 from handlers.texts import leave as L

@@ -9,9 +9,10 @@ from pathlib import Path
 from flask import Response, current_app, request, send_file
 
 from bot.console.routes import Visit, bp, page, refuse, visit_of
-from handlers import access, reminder_log
-from handlers.exports import file_name, table_sheets
-from handlers.printable import print_sheets
+from handlers.core import access
+from handlers.documents import reminder_log
+from handlers.documents.exports import file_name, table_sheets
+from handlers.documents.printable import print_sheets
 from handlers.texts import chat as M
 from handlers.texts import console_admin as A
 from handlers.texts import reminders as RT

@@ -1,6 +1,6 @@
 """The console's 管考 page: a month's lights and items behind, reasons, 列管 suggestions and decisions, 決議,
 the light thresholds, and the report and the meeting pack to download. Each write goes through the handlers
-that check who asks (handlers.lag_reasons, handlers.review_decisions); the page only shows what they allow.
+that check who asks (handlers.chat.lag_reasons, handlers.office.review_decisions); the page only shows what they allow.
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ from pathlib import Path
 from flask import Response, request, send_file
 
 from bot.console.routes import Visit, bp, csrf_failed, page, refuse, visit_of
-from handlers import access, lag_reasons, review_decisions, review_documents
-from handlers.review import (
+from handlers.chat import lag_reasons
+from handlers.core import access
+from handlers.documents import review_documents
+from handlers.documents.review import (
     MonthReview,
     behind_now,
     month_review,
@@ -21,6 +23,7 @@ from handlers.review import (
     resolutions_of,
     set_thresholds,
 )
+from handlers.office import review_decisions
 from handlers.texts import console as T
 from handlers.texts import console_admin as A
 from handlers.texts import review as V

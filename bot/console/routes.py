@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from sqlalchemy.orm import Session
 
-from handlers import control_table, lag_reasons, reports, review
-from handlers.catalog import COMMANDS
-from handlers.commands import Command
-from handlers.control_table import Filters
-from handlers.incoming import Context, Incoming
-from handlers.replies import plain_text
-from handlers.request import Asker, Request
+from handlers.chat import lag_reasons, reports
+from handlers.chat.catalog import COMMANDS
+from handlers.core.commands import Command
+from handlers.core.incoming import Context, Incoming
+from handlers.core.replies import plain_text
+from handlers.core.request import Asker, Request
+from handlers.documents import control_table, review
+from handlers.documents.control_table import Filters
 from handlers.texts import console as T
 from handlers.texts import console_admin as A
 from handlers.texts import reminders as RT

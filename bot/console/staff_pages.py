@@ -11,9 +11,10 @@ from flask import Response, current_app, request, send_file
 
 from bot.console.routes import Visit, bp, csrf_failed, page, refuse, visit_of
 from bot.rich_menus import sync_quietly
-from handlers import leave, onboarding_sheet, staff_changes, staff_roster
-from handlers.imports.staff import StaffImportError, role_named
-from handlers.staff_changes import NewSectionError, StaffChangeError, StaffForm
+from handlers.core import leave
+from handlers.office import onboarding_sheet, staff_changes, staff_roster
+from handlers.office.imports.staff import StaffImportError, role_named
+from handlers.office.staff_changes import NewSectionError, StaffChangeError, StaffForm
 from handlers.texts import console as T
 from handlers.texts import console_admin as A
 from handlers.texts import leave as LT

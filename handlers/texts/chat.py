@@ -1,7 +1,7 @@
 """Every Traditional Chinese string the conversation says, in one place to read and review as one text.
 
 The words for statuses, kinds and roles come from `words`; what each command is called, and its help
-line, is in the command table (`handlers/catalog.py`).
+line, is in the command table (`handlers/chat/catalog.py`).
 """
 
 from __future__ import annotations
@@ -349,7 +349,7 @@ EXPORT_STATUS_BY = "{day} {who}"
 EXPORT_NO_ITEMS = "沒有符合的項目可以匯出。"
 EXPORT_FAILED = "抱歉，管制表產生失敗，請稍後再試或洽研考。"
 
-# ---------------------------------------------------------------- 說明 (each command's own line is in handlers/catalog.py)
+# ---------------------------------------------------------------- 說明 (each command's own line is in handlers/chat/catalog.py)
 
 HELP_INTRO = "{name}你好！你可以這樣問我（按下方按鈕也可以）："
 HELP_FOOTER = "指令不分全形半形、有沒有空格；「本週」也可以說「這週」「這禮拜」。"

@@ -1,4 +1,4 @@
-"""What a group hears when an answer goes to the asker one-to-one instead (handlers/group_answers.py)."""
+"""What a group hears when an answer goes to the asker one-to-one instead (handlers/chat/group_answers.py)."""
 
 SENT_PRIVATELY = "{name}，這則回覆有群組裡不是每個人都能看的資料（全所或其他課室的資料、下載或登入連結、綁定碼），已私訊給你。"
 NOT_A_FRIEND = (

@@ -1,0 +1,1 @@
+"""The conversation: the router and the command catalogue, each chat command, and the pipeline around an answer (memory, pace, group answers, held reminders). May import every other package of handlers/."""

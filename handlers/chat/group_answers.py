@@ -1,0 +1,73 @@
+"""In a group, answer only with what every member may see; the rest goes to the asker one-to-one.
+
+A LINE group holds people who are not all staff, and staff of other sections. An answer that uses a
+right beyond the group's (the whole office, another section's data; see `handlers/core/audience.py`) or that
+carries a download link, a console sign-in link or a binding code is sent to the asker alone: queued with
+the event's effects in the outbox of pushes (the deliveries table, as a notice, sent once under its retry
+key right after the event, where every push is kept), and the group hears that it
+was sent privately (or, when the asker cannot be reached one-to-one, why not). Each such answer is a push
+of the month's quota: a person's messages cause at most `CAUSED_PER_DAY` of them a day, and none when the
+quota has no room left; past either, the group is asked to ask one-to-one, where replies are free. What the
+asker shares of their own work, and the bound section's data, stay in the group.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from sqlalchemy import select
+
+from handlers.core.audience import GroupAudience
+from handlers.core.incoming import Context, Incoming
+from handlers.core.replies import FileLink, Reply, Text, to_dict
+from handlers.core.request import Asker
+from handlers.texts import group_answers as G
+from storage.models import Section
+from storage.outbox import CAUSED_PER_DAY, caused_since, queue_notice
+
+log = logging.getLogger(__name__)
+
+# Commands whose answer is for the asker alone wherever it is asked: links that act as the asker, codes, and
+# a closure's preview (every due date of the office it moves, with the buttons that confirm it).
+PRIVATE_COMMANDS = frozenset({"export", "console", "invite", "closure", "reopen", "review"})  # review: 管考 names people behind
+NOTICE_KEY = "private:"  # the outbox key of an answer sent one-to-one (after storage.outbox.NOTICE_PREFIX)
+
+
+def audience_of(ctx: Context, incoming: Incoming) -> GroupAudience | None:
+    """Return the group the answer would be posted to (with the section it is bound to), or None one-to-one."""
+    if not incoming.group_id:
+        return None
+    section_id = ctx.session.scalar(select(Section.id).where(Section.line_group_id == incoming.group_id))
+    return GroupAudience(incoming.group_id, section_id)
+
+
+def asked(who: Asker, command: str) -> None:
+    """Note a command whose answer is for the asker alone (匯出, 管理, 綁定碼)."""
+    if who.audience is not None and command in PRIVATE_COMMANDS:
+        who.audience.note(f"command:{command}")
+
+
+def settle(who: Asker, ctx: Context, replies: list[Reply]) -> list[Reply]:
+    """Return the replies for the group, or a short note for it with the replies queued for the asker alone."""
+    audience = who.audience
+    if audience is None or not replies:
+        return replies
+    if any(isinstance(r, FileLink) for r in replies):
+        audience.note("file link")
+    if not audience.beyond:
+        return replies
+    log.info("group %s: answer to %s sent privately (%s)", audience.group_id, who.actor, ", ".join(sorted(set(audience.beyond))))
+    staff = who.staff
+    if staff is None or not who.line_user_id:
+        return [Text(G.UNKNOWN_ASKER)]
+    if not staff.following:
+        return [Text(G.NOT_A_FRIEND.format(name=staff.name))]
+    day_start = ctx.now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if caused_since(ctx.session, staff.id, NOTICE_KEY, day_start) >= CAUSED_PER_DAY:
+        return [Text(G.ASK_ONE_TO_ONE_LIMIT.format(name=staff.name, limit=CAUSED_PER_DAY))]
+    if not ctx.can_push(1):
+        return [Text(G.ASK_ONE_TO_ONE_QUOTA.format(name=staff.name))]
+    payload = {"version": 1, "replies": [to_dict(r) for r in replies]}
+    queue_notice(ctx.session, f"{NOTICE_KEY}{uuid.uuid4().hex}", who.line_user_id, staff.id, "group answer", payload, ctx.now)
+    return [Text(G.SENT_PRIVATELY.format(name=staff.name))]

@@ -1,0 +1,1 @@
+"""What every answer is made of: the message and who asks, replies and button data, command definitions, who may see what, a person's occurrences and leave. Imports handlers.texts, schedules and storage; nothing else of handlers/."""

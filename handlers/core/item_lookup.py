@@ -1,0 +1,69 @@
+"""Find items by 編號 (which repeats across sections) the way the asker most likely means it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from handlers.core import access, scopes
+from handlers.core.request import Asker
+from storage import queries
+from storage.models import Item, Plan, Section
+from storage.text import compact
+
+# [課室] 編號 [the rest]: 11, 6-2, 戶籍資料課 11, 資料課11. A number followed by 月, %, / or : is not a 編號.
+NUMBERED = re.compile(r"^(?P<pre>[^\d]*?)\s*(?P<number>\d{1,4}(?:\s*-\s*\d{1,4})*)(?![\d/:%.])(?!\s*(?:月|%|日|號))(?P<rest>.*)$", re.S)
+
+# 第3項, 第 6-2 項: the 編號 said in words.
+PLACE_WORDS = re.compile(r"^第\s*(\d{1,4}(?:\s*-\s*\d{1,4})*)\s*[項號]")
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """A 編號 found at the start of the arguments, with the section written before it and the rest."""
+
+    number: str
+    section: Section | None
+    section_text: str
+    rest: str
+
+
+def read_number(session: Session, plan: Plan, args: str) -> Numbered | None:
+    """Return the [課室] 編號 the arguments start with, or None when they do not start with one."""
+    m = NUMBERED.match(PLACE_WORDS.sub(r"\1", args.strip(), count=1))
+    if not m:
+        return None
+    pre = compact(m.group("pre"))
+    section = None
+    if pre:
+        found = scopes.match_section(queries.sections_of(session, plan.office_id), pre)
+        if found is None or found[1] != len(pre):
+            return Numbered(compact(m.group("number")), None, pre, m.group("rest").strip())
+        section = found[0]
+    return Numbered(compact(m.group("number")), section, "", m.group("rest").strip())
+
+
+def items_numbered(session: Session, plan: Plan, number: str, section: Section | None = None) -> list[Item]:
+    """Return the plan's items with that 編號 (in one section when given), in table order."""
+    items = queries.items_of_plan(session, plan.id, section.id if section else None)
+    return [i for i in items if compact(i.number) == number]
+
+
+def preferred(who: Asker, items: list[Item]) -> list[Item]:
+    """Narrow same-numbered items to the asker's own, else their section's, else leave them all."""
+    owned = [i for i in items if access.owns(who, i)]
+    if owned:
+        return owned
+    own_section = who.staff.section_id if who.staff else None
+    in_section = [i for i in items if i.section_id == own_section]
+    return in_section or items
+
+
+def sub_items(session: Session, plan: Plan, number: str, section: Section | None = None) -> list[Item]:
+    """Return the plan's sub-items of a 編號 (6 → 6-1, 6-2 …), in one section when given, in table order."""
+    if "-" in number:
+        return []
+    items = queries.items_of_plan(session, plan.id, section.id if section else None)
+    return [i for i in items if compact(i.number).replace("－", "-").split("-")[0] == number and "-" in i.number]

@@ -1,0 +1,1 @@
+"""What people read and print: item cards, the digests, the control table and its exports, the monthly review's documents. Imports handlers.core and handlers.texts (and schedules, storage); never handlers.office or handlers.chat."""

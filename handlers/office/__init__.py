@@ -1,0 +1,1 @@
+"""The office's services, shared by the chat, the console and the CLI: imports, the roster, closures and the calendar, leave, the review's decisions. Imports handlers.core, handlers.documents and handlers.texts; never handlers.chat."""
