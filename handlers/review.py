@@ -78,6 +78,7 @@ class MonthReview:
     rows: list[ReviewRow]
     sections: list[SectionLights]
     resolutions: list[Resolution] = field(default_factory=list)  # last month's meeting's, for the pack
+    decided: list[Resolution] = field(default_factory=list)  # this month's meeting's (once it has met)
 
     @property
     def year(self) -> int:
@@ -208,8 +209,9 @@ def month_review(
         if behind or carried is not None:
             rows.append(ReviewRow(item, behind, item_lights.get(item.id, Light.green), decisions.get(item.id), carried))
     sections = _section_lights(session, plan, items, item_lights, section_id)
-    resolutions = resolutions_of(session, plan, pm) if py == plan.year else []
-    return MonthReview(plan, month, at, limits, rows, sections, resolutions)
+    resolutions = resolutions_of(session, plan, pm, section_id) if py == plan.year else []
+    decided = resolutions_of(session, plan, month, section_id)
+    return MonthReview(plan, month, at, limits, rows, sections, resolutions, decided)
 
 
 def _section_lights(session: Session, plan: Plan, items: list[Item], lights: dict[int, Light], section_id: int | None) -> list[SectionLights]:
@@ -223,11 +225,26 @@ def _section_lights(session: Session, plan: Plan, items: list[Item], lights: dic
     return out
 
 
-def resolutions_of(session: Session, plan: Plan, month: int) -> list[Resolution]:
-    """Return the 決議 recorded at the meeting that reviewed `month`, oldest first."""
-    return list(session.scalars(
+def resolutions_of(session: Session, plan: Plan, month: int, section_id: int | None = None) -> list[Resolution]:
+    """Return the 決議 recorded at the meeting that reviewed `month`, oldest first (a section's: those about its
+    items, given to its people, or about no item at all)."""
+    found = list(session.scalars(
         select(Resolution).where(Resolution.plan_id == plan.id, Resolution.month == month).order_by(Resolution.id)
     ))
+    if section_id is None:
+        return found
+    return [r for r in found if (r.item.section_id == section_id if r.item is not None else
+                                 r.owner is None or r.owner.section_id == section_id)]
+
+
+def by_item(resolutions: list[Resolution]) -> list[tuple[Item | None, list[Resolution]]]:
+    """Group 決議 under the item each was about, in the plan's order; those about no item come last."""
+    groups: dict[int | None, list[Resolution]] = {}
+    for r in resolutions:
+        groups.setdefault(r.item_id, []).append(r)
+    items = {r.item_id: r.item for r in resolutions}
+    order = sorted((k for k in groups if k is not None), key=lambda k: (items[k].section_id, items[k].position))
+    return [(items[k], groups[k]) for k in order] + ([(None, groups[None])] if None in groups else [])
 
 
 def behind_now(session: Session, item: Item, at: date, calendar: WorkCalendar) -> list[Due]:

@@ -373,6 +373,6 @@ def test_the_meeting_pack_from_the_command_line(talk, cli, tmp_path):
         assert heading in text
     assert "戶籍資料課：" in text
     cells = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
-    assert cells[0] == ["項次", "主辦課室", "工作項目", "承辦人", "燈號", "落後原因", "因應對策", "課室建議"]
+    assert cells[0] == ["項次", "主辦課室", "工作項目", "承辦人", "燈號", "落後原因", "因應對策", "課室建議", "會議決議"]
     mine = next(r for r in cells[1:] if r[2].startswith(f"{item.number} "))
     assert mine[4] in ("黃燈", "紅燈") and "等待區公所提供資料" in mine[5] and "已函催" in mine[6]

@@ -146,3 +146,55 @@ def test_the_cell_page_has_the_same_reasons_form(console):
     with console.db.sessions() as session:
         row = session.scalar(select(LagReason).where(LagReason.item_id == item_id))
         assert (row.cause, row.writer.name) == ("人力不足", CHIEF_DATA)
+
+
+def _pack_text(client, month):
+    import docx
+
+    document = docx.Document(io.BytesIO(client.get(f"/console/review/pack.docx?month={month}").get_data()))
+    cells = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
+    return "\n".join(p.text for p in document.paragraphs), cells
+
+
+def _row_html(page, item_id):
+    return page.split(f'<tr data-item="{item_id}"', 1)[1].split("</tr>", 1)[0]
+
+
+def test_each_resolution_is_shown_under_its_item_and_followed_in_the_next_pack(console):
+    with console.db.sessions() as session:
+        plan = queries.latest_plan(session, queries.only_office(session).id)
+        found = month_review(session, plan, MONTH, console.clock.now().date(), calendar_of(session))
+        hot = next(r for r in found.rows if r.behind and r.light.value in ("red", "yellow") and r.item.section.name == "戶籍資料課")
+        other = next(r for r in found.rows if r.item.id != hot.item.id)
+        item_id, number, title = hot.item.id, hot.item.number, hot.item.title
+        other_id = other.item.id
+    coordinator = console.signed_in(COORDINATOR)
+    csrf = csrf_of(_page(coordinator))
+    url = f"/console/review/resolution?month={MONTH}"
+    assert coordinator.post(url, data={"csrf": csrf, "item": item_id, "text": "請加派人力於月底前補齊",
+                                       "owner": STAFF_DATA, "due": "113/4/30"}).status_code == 200
+    assert coordinator.post(url, data={"csrf": csrf, "text": "各課室下次會議前檢視進度"}).status_code == 200
+    page = _page(coordinator)
+    assert "請加派人力於月底前補齊" in _row_html(page, item_id)  # beside its item, not only in a list
+    assert "請加派人力於月底前補齊" not in _row_html(page, other_id)
+    assert f"【戶籍資料課 {number} {title}】請加派人力於月底前補齊" in page
+    assert "【綜合決議】各課室下次會議前檢視進度（只記錄，不追蹤）" in page
+    # the pack made again after the meeting carries each 決議 on its item's row
+    text, cells = _pack_text(coordinator, MONTH)
+    assert cells[0][-1] == "會議決議"
+    mine = next(r for r in cells[1:] if r[2].startswith(f"{number} "))
+    assert mine[-1] == "請加派人力於月底前補齊"
+    assert "五、本次會議決議" in text and f"【戶籍資料課 {number} {title}】請加派人力於月底前補齊（李冠緯，4/30（二） 前）" in text
+    # next month's pack: last meeting's 決議, per item, with where its follow-up stands
+    text, _ = _pack_text(coordinator, MONTH + 1)
+    last = text.split("四、上次會議決議追蹤", 1)[1]
+    assert re.search(rf"【戶籍資料課 {number} {re.escape(title)}】請加派人力於月底前補齊（李冠緯，4/30（二） 前）：\S+", last)
+    assert "【綜合決議】各課室下次會議前檢視進度" in last
+    with console.db.sessions() as session:
+        followup = session.scalars(select(Resolution).where(Resolution.item_id == item_id)).one().followup
+        followup_number = followup.number
+    console.chat(STAFF_DATA, f"回報 {followup_number} 完成")
+    text, _ = _pack_text(coordinator, MONTH + 1)
+    assert "請加派人力於月底前補齊（李冠緯，4/30（二） 前）：如期完成" in text
+    # the chief of another section sees neither of this section's 決議 on the page
+    assert "請加派人力於月底前補齊" not in _page(console.signed_in(CHIEF_REG))

@@ -18,7 +18,6 @@ from handlers.review import (
     behind_now,
     month_review,
     previous_month,
-    resolutions_of,
     set_thresholds,
 )
 from handlers.texts import console as T
@@ -59,7 +58,6 @@ def _page(visit: Visit, month: int, notice: str = "", status: int = 200) -> Resp
     if isinstance(found, Response):
         return found
     who = visit.who
-    resolutions = resolutions_of(visit.session, found.plan, month)
     return page(
         "console/review.html", status, visit=visit, review=found, notice=notice, V=V, roc=roc_year(found.year),
         legend=review_documents.legend(found), sections=review_documents.section_lines(found),
@@ -67,8 +65,10 @@ def _page(visit: Visit, month: int, notice: str = "", status: int = 200) -> Resp
         may_suggest=lambda item: review_decisions.may_suggest(who, item),
         may_decide=review_decisions.may_decide(who, found.plan),
         may_reason=lambda item: access.may_report(who, item, visit.ctx.today),
-        is_coordinator=who.role is Role.coordinator, resolutions=resolutions,
+        is_coordinator=who.role is Role.coordinator,
+        resolutions=review_documents.resolution_lines(found, found.decided, visit.ctx.calendar),
         followup_status=lambda r: review_documents.resolution_line(found, r, visit.ctx.calendar), formats=FORMATS,
+        on_item=lambda rs, item: [r for r in rs if r.item_id == item.id],
         staff=[s for s in queries.staff_of_office(visit.session, who.staff.office_id) if s.active],
         most=MAX_DAYS,
     )
