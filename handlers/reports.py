@@ -318,6 +318,9 @@ def record(req: Request, ctx: Context, item: Item, key: str, status: Status, per
         text += "\n\n" + M.REPORT_ASK_REASON
     elif status is Status.delayed:
         text += _ask_remedy(req, ctx, item, key, note)
+    elif status is Status.done:
+        question = lag_reasons.after_done_late(req, ctx, item, key)
+        text += "\n\n" + question if question else ""
     return [Text(text, req.buttons(AFTER_REPORT))]
 
 

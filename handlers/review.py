@@ -248,11 +248,12 @@ def by_item(resolutions: list[Resolution]) -> list[tuple[Item | None, list[Resol
 
 
 def behind_now(session: Session, item: Item, at: date, calendar: WorkCalendar) -> list[Due]:
-    """Return the item's occurrences overdue on `at` or reported 延後 and not done (a reason is asked for), oldest first."""
+    """Return the item's occurrences whose 落後原因 may be written on `at`, oldest first: overdue, reported 延後
+    before their day, or done late (the report's row of a done-late occurrence still wants its reason)."""
     out = []
     for d in agenda(session, [item], item.plan.year, calendar):
         st = d.state(at, calendar)
-        if st.state is State.overdue or (st.state is State.not_due and st.said is Said.delayed):
+        if st.state in (State.overdue, State.done_late) or (st.state is State.not_due and st.said is Said.delayed):
             out.append(d)
     return out
 

@@ -26,7 +26,11 @@ ASK_CAUSE = "「{number} {title}」{occ}進度落後，請簡述落後原因（{
 ASK_REMEDY = "請再簡述因應對策（改善措施，{limit} 字內）："
 ASK_REMEDY_AFTER_NOTE = "已記下落後原因：{cause}\n請再簡述因應對策（改善措施，{limit} 字內）："
 KEPT = "已記下「{number} {title}」{occ}的落後原因與因應對策，將列入本月管考：\n落後原因：{cause}\n因應對策：{remedy}"
-LATER = "好的，稍後再填。要填寫時請點逾期提醒上的「說明落後原因」，或輸入「說明 {number}」。"
+LATER = "好的，稍後再填。要填寫時請點逾期提醒或項目卡片（輸入「查 {number}」）上的「說明落後原因」。"
+ASK_CAUSE_NOW = "目前的落後原因：{cause}\n目前的因應對策：{remedy}\n（直接輸入新的內容即可修改）\n"
+ASK_CAUSE_DONE_LATE = "「{number} {title}」{occ}逾期 {days} 個工作天才完成，本月管考需要落後原因與因應對策。請簡述落後原因（{limit} 字內，直接輸入即可；也可稍後再填）："
+BUTTON_EDIT = "修改落後原因"
+BUTTON_EDIT_ITEM = "修改落後原因 {number}"
 EMPTY = "沒有收到內容，請再輸入一次（或點「稍後再填」）。"
 TOO_LONG = "太長了（{count} 字），請精簡到 {limit} 字內再輸入一次。"
 BUTTON_EXPLAIN = "說明落後原因"
@@ -41,6 +45,7 @@ CARD_REMEDY = "因應對策"
 # ---------------------------------------------------------------- 列管 suggestions and decisions
 
 LISTING = {"release": "解除列管", "keep": "繼續列管"}
+SUGGEST_REASONS = "落後原因：{cause}\n因應對策：{remedy}\n"
 SUGGEST_ASK = "「{number} {title}」{month}月落後，課室建議："
 SUGGEST_KEPT = "已記下課室建議：「{number} {title}」{month}月 {listing}。"
 SUGGEST_REFUSED = "只有該課室的課長可以提出解除或繼續列管的建議。"
