@@ -59,7 +59,7 @@ class ReviewRow:
     behind: list[Behind]
     light: Light
     decision: ReviewDecision | None = None
-    carried_from: ReviewDecision | None = None  # last month's 繼續列管 that brings it back
+    carried_from: ReviewDecision | None = None  # the 繼續列管 (since its month) that brings it back
 
 
 @dataclass
@@ -173,6 +173,28 @@ def kept_listing(decision: ReviewDecision | None) -> bool:
     return chosen is Listing.keep
 
 
+def carried_of(session: Session, item_ids: list[int], year: int, month: int) -> dict[int, ReviewDecision]:
+    """Return, per item still listed before `month`, the 繼續列管 it is listed since: an item kept stays listed,
+    month after month (a month without a decision does not release it), until one says 解除列管."""
+    if not item_ids:
+        return {}
+    rows = session.scalars(
+        select(ReviewDecision)
+        .where(ReviewDecision.item_id.in_(item_ids), ReviewDecision.year == year, ReviewDecision.month < month)
+        .order_by(ReviewDecision.month.desc())
+    ).all()
+    since: dict[int, ReviewDecision] = {}
+    released: set[int] = set()
+    for row in rows:
+        if row.item_id in released:
+            continue
+        if kept_listing(row):
+            since[row.item_id] = row
+        else:
+            released.add(row.item_id)
+    return since
+
+
 def month_review(
     session: Session, plan: Plan, month: int, at: date, calendar: WorkCalendar, section_id: int | None = None
 ) -> MonthReview:
@@ -187,7 +209,7 @@ def month_review(
     reasons = reasons_of(session, ids)
     decisions = decisions_of(session, ids, plan.year, month)
     py, pm = previous_month(plan.year, month)
-    before = decisions_of(session, ids, py, pm) if py == plan.year else {}
+    before = carried_of(session, ids, plan.year, month)
     by_item: dict[int, list[Due]] = {}
     for due in dues:
         by_item.setdefault(due.item.id, []).append(due)
@@ -205,7 +227,7 @@ def month_review(
                 behind.append(Behind(due, st, lit, reason))
         if considered:
             item_lights[item.id] = worst(considered)
-        carried = before.get(item.id) if kept_listing(before.get(item.id)) else None
+        carried = before.get(item.id)
         if behind or carried is not None:
             rows.append(ReviewRow(item, behind, item_lights.get(item.id, Light.green), decisions.get(item.id), carried))
     sections = _section_lights(session, plan, items, item_lights, section_id)

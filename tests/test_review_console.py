@@ -198,3 +198,29 @@ def test_each_resolution_is_shown_under_its_item_and_followed_in_the_next_pack(c
     assert "請加派人力於月底前補齊（李冠緯，4/30（二） 前）：如期完成" in text
     # the chief of another section sees neither of this section's 決議 on the page
     assert "請加派人力於月底前補齊" not in _page(console.signed_in(CHIEF_REG))
+
+
+def test_an_item_kept_stays_listed_month_after_month_until_released(console):
+    from datetime import date
+
+    from handlers.review_documents import report_rows
+
+    item_id, section, keys = next(r for r in _rows(console) if r[2])
+    coordinator = console.signed_in(COORDINATOR)
+    csrf = csrf_of(_page(coordinator))
+    assert coordinator.post(f"/console/review/decide?month={MONTH}", data={"csrf": csrf, "item": item_id, "listing": "keep"}).status_code == 200
+
+    def may():
+        with console.db.sessions() as session:
+            plan = queries.latest_plan(session, queries.only_office(session).id)
+            found = month_review(session, plan, 5, date(2024, 6, 10), calendar_of(session))
+            row = next((r for r in found.rows if r.item.id == item_id), None)
+            return (row.carried_from.month if row and row.carried_from else None,
+                    next((r[1] for r in report_rows(found) if row and r[1].startswith(f"{row.item.number} ")), ""))
+
+    month, title = may()  # April had no decision: that does not release it
+    assert month == MONTH and title.endswith("（3月起繼續列管）")
+    released = coordinator.post(f"/console/review/decide?month={MONTH + 1}",
+                                data={"csrf": csrf, "item": item_id, "listing": "release", "opinion": "已改善"})
+    assert released.status_code == 200
+    assert may()[0] is None
