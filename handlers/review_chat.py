@@ -10,6 +10,7 @@ from __future__ import annotations
 from handlers import access, lag_reasons, postbacks, review_decisions
 from handlers.due_text import clip
 from handlers.incoming import Context
+from handlers.item_cards import occurrence_label
 from handlers.replies import MAX_QUICK_REPLIES, Button, Reply, Text
 from handlers.request import Request
 from handlers.review import MonthReview, ReviewRow, behind_now, month_review, previous_month
@@ -77,6 +78,7 @@ def _row_line(row: ReviewRow) -> str:
     for b in row.behind[-2:]:
         reason = b.reason
         text += "\n" + V.CHAT_REASON.format(
+            label=f"{occurrence_label(b.due.occ)}：" if len(row.behind) > 1 else "",
             cause=clip(reason.cause, 40) if reason and reason.cause else V.NOT_WRITTEN,
             remedy=clip(reason.remedy, 40) if reason and reason.remedy else V.NOT_WRITTEN)
     if row.carried_from is not None:

@@ -264,6 +264,7 @@ def test_a_chief_sees_the_sections_lights_and_suggests_a_listing(talk):
     shown = talk.send(CHIEF_DATA, f"管考 {month}月")
     text = read(shown)
     assert "戶籍資料課：" in text and "燈號說明" in text and "戶籍登記課：" not in text
+    assert "2月：落後原因：（未填）" in text and "3月：落後原因：（未填）" in text  # which occurrence each is
     assert f"{item.number} " in text
     asked = talk.tap(CHIEF_DATA, _chief_button(shown, item.number).data)
     keep = next(b for b in buttons(asked[-1]) if b.label == "繼續列管")
@@ -425,8 +426,9 @@ def test_an_occurrence_done_late_asks_its_owner_for_the_reasons_once(talk):
 
     item, key = _overdue(talk, STAFF_DATA)
     done = postbacks.encode("report", i=item.id, o=key, s="done", v=seen_report(talk.session, item.id, key))
-    said = read(talk.tap(STAFF_DATA, done))
-    assert "才完成" in said and "請簡述落後原因" in said
+    confirmed = talk.tap(STAFF_DATA, done)
+    said = read(confirmed)
+    assert "才完成" in said and "請簡述落後原因" in said and "稍後再填" in [b.label for b in buttons(confirmed[-1])]
     assert "因應對策" in talk.text(STAFF_DATA, "戶政系統更新停機三天")
     talk.text(STAFF_DATA, "已排定系統更新前先行作業")
     row = _reason(talk, item, key)
