@@ -224,3 +224,20 @@ def test_an_item_kept_stays_listed_month_after_month_until_released(console):
                                 data={"csrf": csrf, "item": item_id, "listing": "release", "opinion": "已改善"})
     assert released.status_code == 200
     assert may()[0] is None
+
+
+def test_a_done_late_row_keeps_its_reasons_form(console):
+    with console.db.sessions() as session:
+        item = session.scalars(select(Item).where(Item.number == "11")).first()
+        item_id = item.id
+    assert "才完成" in console.chat(STAFF_DATA, "回報 11 3月 完成")
+    chief = console.signed_in(CHIEF_DATA)
+    page = _page(chief)
+    row = _row_html(page, item_id)
+    assert "逾期完成" in row and 'data-occurrence="2024-03"' in row
+    assert 'name="occurrence" value="2024-03"' in row  # the report's row of a done-late occurrence still wants them
+    form = {"csrf": csrf_of(page), "item": item_id, "occurrence": "2024-03", "cause": "系統停機", "remedy": "已補辦完成"}
+    assert chief.post(f"/console/review/reason?month={MONTH}", data=form).status_code == 200
+    with console.db.sessions() as session:
+        reason = session.scalar(select(LagReason).where(LagReason.item_id == item_id, LagReason.occurrence_key == "2024-03"))
+        assert (reason.cause, reason.remedy, reason.writer.name) == ("系統停機", "已補辦完成", CHIEF_DATA)
