@@ -177,7 +177,7 @@ def test_each_resolution_is_shown_under_its_item_and_followed_in_the_next_pack(c
     page = _page(coordinator)
     assert "請加派人力於月底前補齊" in _row_html(page, item_id)  # beside its item, not only in a list
     assert "請加派人力於月底前補齊" not in _row_html(page, other_id)
-    assert f"【戶籍資料課 {number} {title}】請加派人力於月底前補齊" in page
+    assert re.search(rf"【戶籍資料課 {number} {re.escape(title)}】請加派人力於月底前補齊（李冠緯，4/30（二） 前）：\S+（9\d）", page)
     assert "【綜合決議】各課室下次會議前檢視進度（只記錄，不追蹤）" in page
     # the pack made again after the meeting carries each 決議 on its item's row
     text, cells = _pack_text(coordinator, MONTH)

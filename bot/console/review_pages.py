@@ -16,6 +16,7 @@ from handlers import access, lag_reasons, review_decisions, review_documents
 from handlers.review import (
     MonthReview,
     behind_now,
+    by_item,
     month_review,
     previous_month,
     set_thresholds,
@@ -66,7 +67,7 @@ def _page(visit: Visit, month: int, notice: str = "", status: int = 200) -> Resp
         may_decide=review_decisions.may_decide(who, found.plan),
         may_reason=lambda item: access.may_report(who, item, visit.ctx.today),
         is_coordinator=who.role is Role.coordinator,
-        resolutions=review_documents.resolution_lines(found, found.decided, visit.ctx.calendar),
+        resolutions=by_item(found.decided), item_name=review_documents.item_name,
         followup_status=lambda r: review_documents.resolution_line(found, r, visit.ctx.calendar), formats=FORMATS,
         on_item=lambda rs, item: [r for r in rs if r.item_id == item.id],
         staff=[s for s in queries.staff_of_office(visit.session, who.staff.office_id) if s.active],
