@@ -333,6 +333,8 @@ def test_the_demo_has_a_real_review_of_last_month(demo_db):
         lights = {r.light for r in review.rows}
         assert Light.red in lights  # some owners did not answer: the demo shows what that does
         assert any(b.reason and b.reason.remedy for r in review.rows for b in r.behind)
+        late = [b for r in review.rows for b in r.behind if b.done_on is not None]
+        assert late and any(b.reason and b.reason.cause for b in late)  # done late: asked on its 完成, mostly answered
         assert all(r.decision is not None and r.decision.suggestion and r.decision.decision for r in review.rows)
         resolution = session.scalars(select(Resolution)).one()
         assert resolution.followup is not None and resolution.followup.owners
