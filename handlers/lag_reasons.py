@@ -18,7 +18,7 @@ from handlers.agenda import item_occurrences
 from handlers.due_text import clip
 from handlers.incoming import Context
 from handlers.item_cards import occurrence_label
-from handlers.replies import Reply, Text
+from handlers.replies import Button, Reply, Text
 from handlers.request import Request
 from handlers.review import behind_now
 from handlers.texts import chat as M
@@ -178,7 +178,7 @@ def after_done_late(req: Request, ctx: Context, item: Item, key: str) -> str | N
                                         days=late.working_days if late else 0, limit=LIMIT)
 
 
-def reason_button(item: Item, key: str, row: LagReason | None, label: str | None = None):
+def reason_button(item: Item, key: str, row: LagReason | None, label: str | None = None) -> Button:
     """Return the button that asks the two questions: 修改落後原因 when they were written, else 說明落後原因."""
     return postbacks.button(label or (V.BUTTON_EDIT if written(row) else V.BUTTON_EXPLAIN), "why", i=item.id, o=key)
 
