@@ -32,6 +32,12 @@ REASONS = (
     ("系統維護暫停作業", "系統恢復後優先處理"),
     ("配合上級機關來函調整作業方式", "依新規定修正流程後續辦"),
 )
+# A late 完成 asks its owner too: what they answer once the work is done.
+DONE_LATE_REASONS = (
+    ("承辦人請假，案件累積", "已辦畢，後續由職務代理人提前排程"),
+    ("系統維護暫停作業", "已補辦完成，下次提前三日作業"),
+    ("民眾補件未齊", "已補件辦畢，改以簡訊提醒補件期限"),
+)
 WRITTEN = 0.7
 RESOLUTION = "請{section}於期限前補齊「{title}」進度，並於下次會議報告"
 
@@ -64,9 +70,9 @@ def make_review(session: Session, plan: Plan, calendar: WorkCalendar, now: datet
     for row in found.rows:
         owner = row.item.owners[0] if row.item.owners else None
         for behind in row.behind:
-            if owner is None or behind.done_on is not None or rng.random() > WRITTEN:
+            if owner is None or rng.random() > WRITTEN:
                 continue
-            cause, remedy = rng.choice(REASONS)
+            cause, remedy = rng.choice(DONE_LATE_REASONS if behind.done_on is not None else REASONS)
             written = now - timedelta(days=rng.randint(1, 5), minutes=rng.randint(0, 300))
             lag_reasons.save(ctx, f"demo:staff:{owner.id}", owner.id, row.item, behind.due.occ.key, cause, remedy, written)
             done.reasons += 1

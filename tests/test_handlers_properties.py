@@ -114,7 +114,9 @@ def check_event(talk: Talk, who: str, send, text_for_rules: str | None) -> None:
         confirmed = shown.startswith(("已記錄 ✅", "已記下原因 ✅", "已撤銷 ↩️"))
         one_report = {"progress_reports": 1, "audit_log": 1}
         with_reason = {"progress_reports": 1, "audit_log": 2, "lag_reasons": 1}  # 延後 with its reason: the 落後原因 too
-        assert grown in (one_report, with_reason) and confirmed, (grown, shown)
+        asked = {"progress_reports": 1, "audit_log": 1, "lag_reasons": 1}  # late 完成 (or a long 延後 note): asked once
+        assert grown in (one_report, with_reason, asked) and confirmed, (grown, shown)
+        assert grown != asked or "請簡述落後原因" in shown, shown
     if grown.get("lag_reasons"):
         assert "progress_reports" in grown or shown.startswith("已記下"), (grown, shown)
     if grown.get("console_tokens"):

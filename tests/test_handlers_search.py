@@ -31,7 +31,7 @@ def test_a_unique_match_shows_the_item_card(talk):
     assert rows["考核指標"].startswith("民政局考核： *門牌月報表項目")
     assert rows["本次作業"] == "4月：4/8（一）截止（4/5 遇假日順延）｜⬜未回報"
     assert rows["最新狀況"] == "未回報"
-    assert [b.label for b in card.buttons] == ["完成", "進行中", "延後"]
+    assert [b.label for b in card.buttons] == ["完成", "進行中", "延後", "說明落後原因"]  # an earlier month is overdue
 
 
 def test_several_matches_offer_buttons_to_pick_one(talk):
@@ -95,7 +95,7 @@ def test_report_buttons_only_for_those_who_may_report(talk):
         [card] = talk.send(who, "查 戶籍資料課 11")
         return [b.label for b in card.buttons]
 
-    assert labels(STAFF_DATA) == labels(CHIEF_DATA) == labels(COORDINATOR) == ["完成", "進行中", "延後"]
+    assert labels(STAFF_DATA) == labels(CHIEF_DATA) == labels(COORDINATOR) == ["完成", "進行中", "延後", "說明落後原因"]
     assert labels(STAFF_DATA_2) == labels(CHIEF_REG) == labels(DIRECTOR) == []
 
 

@@ -264,6 +264,7 @@ def test_a_chief_sees_the_sections_lights_and_suggests_a_listing(talk):
     shown = talk.send(CHIEF_DATA, f"管考 {month}月")
     text = read(shown)
     assert "戶籍資料課：" in text and "燈號說明" in text and "戶籍登記課：" not in text
+    assert "2月：落後原因：（未填）" in text and "3月：落後原因：（未填）" in text  # which occurrence each is
     assert f"{item.number} " in text
     asked = talk.tap(CHIEF_DATA, _chief_button(shown, item.number).data)
     keep = next(b for b in buttons(asked[-1]) if b.label == "繼續列管")
@@ -332,6 +333,8 @@ def test_the_demo_has_a_real_review_of_last_month(demo_db):
         lights = {r.light for r in review.rows}
         assert Light.red in lights  # some owners did not answer: the demo shows what that does
         assert any(b.reason and b.reason.remedy for r in review.rows for b in r.behind)
+        late = [b for r in review.rows for b in r.behind if b.done_on is not None]
+        assert late and any(b.reason and b.reason.cause for b in late)  # done late: asked on its 完成, mostly answered
         assert all(r.decision is not None and r.decision.suggestion and r.decision.decision for r in review.rows)
         resolution = session.scalars(select(Resolution)).one()
         assert resolution.followup is not None and resolution.followup.owners
@@ -373,6 +376,82 @@ def test_the_meeting_pack_from_the_command_line(talk, cli, tmp_path):
         assert heading in text
     assert "戶籍資料課：" in text
     cells = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
-    assert cells[0] == ["項次", "主辦課室", "工作項目", "承辦人", "燈號", "落後原因", "因應對策", "課室建議"]
+    assert cells[0] == ["項次", "主辦課室", "工作項目", "承辦人", "燈號", "落後原因", "因應對策", "課室建議", "會議決議"]
     mine = next(r for r in cells[1:] if r[2].startswith(f"{item.number} "))
     assert mine[4] in ("黃燈", "紅燈") and "等待區公所提供資料" in mine[5] and "已函催" in mine[6]
+
+
+# -- the chief corrects the reasons from the chat; a done-late occurrence asks its owner -------------------
+
+
+def _explained(talk, who, item, key, cause, remedy):
+    talk.tap(who, postbacks.encode("why", i=item.id, o=key))
+    talk.text(who, cause)
+    return talk.text(who, remedy)
+
+
+def test_the_chief_corrects_the_reasons_from_the_review_and_the_card(talk):
+    item, key = _overdue(talk, STAFF_DATA)
+    month = int(next(d for d in agenda(talk.session, [item], 2024, calendar_of(talk.session)) if d.occ.key == key).occ.due.month)
+    _explained(talk, STAFF_DATA, item, key, "等待區公所提供資料", "已函催")
+    asked = talk.tap(CHIEF_DATA, _chief_button(talk.send(CHIEF_DATA, f"管考 {month}月"), item.number).data)
+    assert "落後原因：等待區公所提供資料" in read(asked) and "因應對策：已函催" in read(asked)
+    edit = next(b for b in buttons(asked[-1]) if b.label == "修改落後原因")
+    question = read(talk.tap(CHIEF_DATA, edit.data))
+    assert "目前的落後原因：等待區公所提供資料" in question and "請簡述落後原因" in question
+    talk.text(CHIEF_DATA, "區公所資料延至 4/15 提供")
+    assert "已記下" in talk.text(CHIEF_DATA, "課長協調每日追蹤")
+    row = _reason(talk, item, key)
+    assert (row.cause, row.remedy, row.writer.name) == ("區公所資料延至 4/15 提供", "課長協調每日追蹤", CHIEF_DATA)
+    card = talk.tap(CHIEF_DATA, postbacks.encode("card", i=item.id))
+    assert "修改落後原因" in [b.label for b in buttons(card[-1])]
+    assert "區公所資料延至 4/15 提供" in read(card)
+
+
+def test_a_forged_edit_of_the_reasons_is_refused_and_changes_nothing(talk):
+    from tests.handler_fixtures import CHIEF_REG
+
+    item, key = _overdue(talk, STAFF_DATA)
+    _explained(talk, STAFF_DATA, item, key, "等待區公所提供資料", "已函催")
+    for who in (CHIEF_REG, STAFF_REG):  # another section's chief, a colleague of another section
+        assert "不是您承辦" in read(talk.tap(who, postbacks.encode("why", i=item.id, o=key)))
+        talk.text(who, "亂寫的原因")
+        assert "修改落後原因" not in [b.label for b in buttons(talk.tap(who, postbacks.encode("card", i=item.id))[-1])]
+    refused = read(talk.tap(CHIEF_REG, postbacks.encode("listing", i=item.id, m=3)))
+    assert "只有該課室的課長" in refused and "修改落後原因" not in refused
+    row = _reason(talk, item, key)
+    assert (row.cause, row.remedy, row.writer.name) == ("等待區公所提供資料", "已函催", STAFF_DATA)
+
+
+def test_an_occurrence_done_late_asks_its_owner_for_the_reasons_once(talk):
+    from handlers.core.agenda import seen_report
+
+    item, key = _overdue(talk, STAFF_DATA)
+    done = postbacks.encode("report", i=item.id, o=key, s="done", v=seen_report(talk.session, item.id, key))
+    confirmed = talk.tap(STAFF_DATA, done)
+    said = read(confirmed)
+    assert "才完成" in said and "請簡述落後原因" in said and "稍後再填" in [b.label for b in buttons(confirmed[-1])]
+    assert "因應對策" in talk.text(STAFF_DATA, "戶政系統更新停機三天")
+    talk.text(STAFF_DATA, "已排定系統更新前先行作業")
+    row = _reason(talk, item, key)
+    assert (row.cause, row.remedy) == ("戶政系統更新停機三天", "已排定系統更新前先行作業")
+    again = postbacks.encode("report", i=item.id, o=key, s="done", v=seen_report(talk.session, item.id, key))
+    assert "請簡述落後原因" not in read(talk.tap(STAFF_DATA, again))  # asked once
+    due = next(d for d in agenda(talk.session, [item], 2024, calendar_of(talk.session)) if d.occ.key == key)
+    review = month_review(talk.session, item.plan, due.occ.due.month, talk.clock.now().date(), calendar_of(talk.session))
+    behind = next(b for r in review.rows if r.item.id == item.id for b in r.behind if b.due.occ.key == key)
+    assert behind.done_on is not None and behind.reason.cause == "戶政系統更新停機三天"
+
+
+def test_done_on_time_asks_nothing_and_answering_later_points_to_the_card(talk):
+    from handlers.core.agenda import seen_report
+
+    item, key = _overdue(talk, STAFF_DATA)
+    ahead = next(d for d in agenda(talk.session, [item], 2024, calendar_of(talk.session)) if d.occ.due > talk.clock.now().date())
+    done = postbacks.encode("report", i=item.id, o=ahead.occ.key, s="done", v=seen_report(talk.session, item.id, ahead.occ.key))
+    assert "落後原因" not in read(talk.tap(STAFF_DATA, done))
+    talk.tap(STAFF_DATA, postbacks.encode("why", i=item.id, o=key))
+    later = read(talk.tap(STAFF_DATA, postbacks.encode("why_later")))
+    assert f"查 {item.number}" in later
+    card = talk.send(STAFF_DATA, f"查 {item.number}")
+    assert "說明落後原因" in [b.label for b in buttons(card[-1])]

@@ -146,3 +146,98 @@ def test_the_cell_page_has_the_same_reasons_form(console):
     with console.db.sessions() as session:
         row = session.scalar(select(LagReason).where(LagReason.item_id == item_id))
         assert (row.cause, row.writer.name) == ("人力不足", CHIEF_DATA)
+
+
+def _pack_text(client, month):
+    import docx
+
+    document = docx.Document(io.BytesIO(client.get(f"/console/review/pack.docx?month={month}").get_data()))
+    cells = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
+    return "\n".join(p.text for p in document.paragraphs), cells
+
+
+def _row_html(page, item_id):
+    return page.split(f'<tr data-item="{item_id}"', 1)[1].split("</tr>", 1)[0]
+
+
+def test_each_resolution_is_shown_under_its_item_and_followed_in_the_next_pack(console):
+    with console.db.sessions() as session:
+        plan = queries.latest_plan(session, queries.only_office(session).id)
+        found = month_review(session, plan, MONTH, console.clock.now().date(), calendar_of(session))
+        hot = next(r for r in found.rows if r.behind and r.light.value in ("red", "yellow") and r.item.section.name == "戶籍資料課")
+        other = next(r for r in found.rows if r.item.id != hot.item.id)
+        item_id, number, title = hot.item.id, hot.item.number, hot.item.title
+        other_id = other.item.id
+    coordinator = console.signed_in(COORDINATOR)
+    csrf = csrf_of(_page(coordinator))
+    url = f"/console/review/resolution?month={MONTH}"
+    assert coordinator.post(url, data={"csrf": csrf, "item": item_id, "text": "請加派人力於月底前補齊",
+                                       "owner": STAFF_DATA, "due": "113/4/30"}).status_code == 200
+    assert coordinator.post(url, data={"csrf": csrf, "text": "各課室下次會議前檢視進度"}).status_code == 200
+    page = _page(coordinator)
+    assert "請加派人力於月底前補齊" in _row_html(page, item_id)  # beside its item, not only in a list
+    assert "請加派人力於月底前補齊" not in _row_html(page, other_id)
+    assert re.search(rf"【戶籍資料課 {number} {re.escape(title)}】請加派人力於月底前補齊（李冠緯，4/30（二） 前）：\S+（9\d）", page)
+    assert "【綜合決議】各課室下次會議前檢視進度（只記錄，不追蹤）" in page
+    # the pack made again after the meeting carries each 決議 on its item's row
+    text, cells = _pack_text(coordinator, MONTH)
+    assert cells[0][-1] == "會議決議"
+    mine = next(r for r in cells[1:] if r[2].startswith(f"{number} "))
+    assert mine[-1] == "請加派人力於月底前補齊"
+    assert "五、本次會議決議" in text and f"【戶籍資料課 {number} {title}】請加派人力於月底前補齊（李冠緯，4/30（二） 前）" in text
+    # next month's pack: last meeting's 決議, per item, with where its follow-up stands
+    text, _ = _pack_text(coordinator, MONTH + 1)
+    last = text.split("四、上次會議決議追蹤", 1)[1]
+    assert re.search(rf"【戶籍資料課 {number} {re.escape(title)}】請加派人力於月底前補齊（李冠緯，4/30（二） 前）：\S+", last)
+    assert "【綜合決議】各課室下次會議前檢視進度" in last
+    with console.db.sessions() as session:
+        followup = session.scalars(select(Resolution).where(Resolution.item_id == item_id)).one().followup
+        followup_number = followup.number
+    console.chat(STAFF_DATA, f"回報 {followup_number} 完成")
+    text, _ = _pack_text(coordinator, MONTH + 1)
+    assert "請加派人力於月底前補齊（李冠緯，4/30（二） 前）：如期完成" in text
+    # the chief of another section sees neither of this section's 決議 on the page
+    assert "請加派人力於月底前補齊" not in _page(console.signed_in(CHIEF_REG))
+
+
+def test_an_item_kept_stays_listed_month_after_month_until_released(console):
+    from datetime import date
+
+    from handlers.documents.review_documents import report_rows
+
+    item_id, section, keys = next(r for r in _rows(console) if r[2])
+    coordinator = console.signed_in(COORDINATOR)
+    csrf = csrf_of(_page(coordinator))
+    assert coordinator.post(f"/console/review/decide?month={MONTH}", data={"csrf": csrf, "item": item_id, "listing": "keep"}).status_code == 200
+
+    def may():
+        with console.db.sessions() as session:
+            plan = queries.latest_plan(session, queries.only_office(session).id)
+            found = month_review(session, plan, 5, date(2024, 6, 10), calendar_of(session))
+            row = next((r for r in found.rows if r.item.id == item_id), None)
+            return (row.carried_from.month if row and row.carried_from else None,
+                    next((r[1] for r in report_rows(found) if row and r[1].startswith(f"{row.item.number} ")), ""))
+
+    month, title = may()  # April had no decision: that does not release it
+    assert month == MONTH and title.endswith("（3月起繼續列管）")
+    released = coordinator.post(f"/console/review/decide?month={MONTH + 1}",
+                                data={"csrf": csrf, "item": item_id, "listing": "release", "opinion": "已改善"})
+    assert released.status_code == 200
+    assert may()[0] is None
+
+
+def test_a_done_late_row_keeps_its_reasons_form(console):
+    with console.db.sessions() as session:
+        item = session.scalars(select(Item).where(Item.number == "11")).first()
+        item_id = item.id
+    assert "才完成" in console.chat(STAFF_DATA, "回報 11 3月 完成")
+    chief = console.signed_in(CHIEF_DATA)
+    page = _page(chief)
+    row = _row_html(page, item_id)
+    assert "逾期完成" in row and 'data-occurrence="2024-03"' in row
+    assert 'name="occurrence" value="2024-03"' in row  # the report's row of a done-late occurrence still wants them
+    form = {"csrf": csrf_of(page), "item": item_id, "occurrence": "2024-03", "cause": "系統停機", "remedy": "已補辦完成"}
+    assert chief.post(f"/console/review/reason?month={MONTH}", data=form).status_code == 200
+    with console.db.sessions() as session:
+        reason = session.scalar(select(LagReason).where(LagReason.item_id == item_id, LagReason.occurrence_key == "2024-03"))
+        assert (reason.cause, reason.remedy, reason.writer.name) == ("系統停機", "已補辦完成", CHIEF_DATA)

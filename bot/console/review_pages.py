@@ -18,9 +18,9 @@ from handlers.documents import review_documents
 from handlers.documents.review import (
     MonthReview,
     behind_now,
+    by_item,
     month_review,
     previous_month,
-    resolutions_of,
     set_thresholds,
 )
 from handlers.office import review_decisions
@@ -62,7 +62,6 @@ def _page(visit: Visit, month: int, notice: str = "", status: int = 200) -> Resp
     if isinstance(found, Response):
         return found
     who = visit.who
-    resolutions = resolutions_of(visit.session, found.plan, month)
     return page(
         "console/review.html", status, visit=visit, review=found, notice=notice, V=V, roc=roc_year(found.year),
         legend=review_documents.legend(found), sections=review_documents.section_lines(found),
@@ -70,8 +69,10 @@ def _page(visit: Visit, month: int, notice: str = "", status: int = 200) -> Resp
         may_suggest=lambda item: review_decisions.may_suggest(who, item),
         may_decide=review_decisions.may_decide(who, found.plan),
         may_reason=lambda item: access.may_report(who, item, visit.ctx.today),
-        is_coordinator=who.role is Role.coordinator, resolutions=resolutions,
+        is_coordinator=who.role is Role.coordinator,
+        resolutions=by_item(found.decided), item_name=review_documents.item_name,
         followup_status=lambda r: review_documents.resolution_line(found, r, visit.ctx.calendar), formats=FORMATS,
+        on_item=lambda rs, item: [r for r in rs if r.item_id == item.id],
         staff=[s for s in queries.staff_of_office(visit.session, who.staff.office_id) if s.active],
         most=MAX_DAYS,
     )

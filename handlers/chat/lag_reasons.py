@@ -18,7 +18,7 @@ from handlers.core import access, postbacks
 from handlers.core.agenda import item_occurrences
 from handlers.core.due_text import clip
 from handlers.core.incoming import Context
-from handlers.core.replies import Reply, Text
+from handlers.core.replies import Button, Reply, Text
 from handlers.core.request import Request
 from handlers.documents.item_cards import occurrence_label
 from handlers.documents.review import behind_now
@@ -79,8 +79,14 @@ def ask(ctx: Context, req: Request, item: Item, key: str) -> list[Reply]:
     row = _row(ctx, item, key)
     row.asked_at = ctx.now
     memory.remember(ctx, req.who, CAUSE, i=item.id, o=key)
-    return [Text(V.ASK_CAUSE.format(number=item.number, title=clip(item.title, 30), occ=_occ(ctx, item, key), limit=LIMIT),
-                 (postbacks.button(V.BUTTON_LATER, "why_later"),))]
+    # Correcting (the chief, or the owner again) goes through the same two questions, showing what is kept now.
+    now = V.ASK_CAUSE_NOW.format(cause=row.cause or V.NOT_WRITTEN, remedy=row.remedy or V.NOT_WRITTEN) if written(row) else ""
+    question = V.ASK_CAUSE.format(number=item.number, title=clip(item.title, 30), occ=_occ(ctx, item, key), limit=LIMIT)
+    return [Text(now + question, (postbacks.button(V.BUTTON_LATER, "why_later"),))]
+
+
+def written(row: LagReason | None) -> bool:
+    return row is not None and bool(row.cause or row.remedy)
 
 
 def _occ(ctx: Context, item: Item, key: str) -> str:
@@ -152,6 +158,30 @@ def after_delay(req: Request, ctx: Context, item: Item, key: str, note: str) -> 
     save(ctx, req.who.actor, req.who.staff.id if req.who.staff else None, item, key, cause=note)
     memory.remember(ctx, req.who, REMEDY, i=item.id, o=key)
     return V.ASK_REMEDY_AFTER_NOTE.format(cause=note, limit=LIMIT)
+
+
+def after_done_late(req: Request, ctx: Context, item: Item, key: str) -> str | None:
+    """After a 完成 past the occurrence's day with no reason kept: ask its 落後原因 (then 因應對策), once.
+
+    Returns the question to add to the confirmation (None: done on time, asked before, or already written).
+    """
+    if req.who.via != "line":
+        return None  # the console's forms show the reasons beside the report
+    row = reason_of(ctx.session, item.id, key)
+    if row is not None and (row.asked_at is not None or written(row)):
+        return None
+    due = next((d for d in behind_now(ctx.session, item, ctx.today, ctx.calendar) if d.occ.key == key), None)
+    if due is None or not due.done:
+        return None
+    ask(ctx, req, item, key)
+    late = due.state(ctx.today, ctx.calendar).late
+    return V.ASK_CAUSE_DONE_LATE.format(number=item.number, title=clip(item.title, 30), occ=_occ(ctx, item, key),
+                                        days=late.working_days if late else 0, limit=LIMIT)
+
+
+def reason_button(item: Item, key: str, row: LagReason | None, label: str | None = None) -> Button:
+    """Return the button that asks the two questions: 修改落後原因 when they were written, else 說明落後原因."""
+    return postbacks.button(label or (V.BUTTON_EDIT if written(row) else V.BUTTON_EXPLAIN), "why", i=item.id, o=key)
 
 
 def explain_button(item_id: int, key: str):

@@ -29,6 +29,7 @@ from handlers.core.request import Request
 from handlers.core.scopes import month_number
 from handlers.texts import chat as M
 from handlers.texts import leave as L
+from handlers.texts import review as RV
 from schedules.dates import format_date, format_month_day
 from schedules.occurrences import Occurrence
 from storage import leave, queries
@@ -314,12 +315,22 @@ def record(req: Request, ctx: Context, item: Item, key: str, status: Status, per
     owner = leave.covered_owner(ctx.session, row.id)
     if owner is not None:
         text += "\n" + L.REPORTED_FOR.format(name=owner.name)
+    question = ""
     if status is Status.delayed and not note:
         memory.remember(ctx, req.who, "reason", report=row.id)
         text += "\n\n" + M.REPORT_ASK_REASON
     elif status is Status.delayed:
-        text += _ask_remedy(req, ctx, item, key, note)
-    return [Text(text, req.buttons(AFTER_REPORT))]
+        question = _ask_remedy(req, ctx, item, key, note)
+    elif status is Status.done:
+        late = lag_reasons.after_done_late(req, ctx, item, key)
+        question = "\n\n" + late if late else ""
+    return [Text(text + question, _after_report(req, bool(question)))]
+
+
+def _after_report(req: Request, asked: bool) -> tuple:
+    """The confirmation's buttons; 稍後再填 first when the review's question rides along."""
+    later = (postbacks.button(RV.BUTTON_LATER, "why_later"),) if asked else ()
+    return later + req.buttons(AFTER_REPORT)
 
 
 def _ask_remedy(req: Request, ctx: Context, item: Item, key: str, note: str) -> str:
@@ -363,7 +374,8 @@ def take_reason(req: Request, ctx: Context, waiting: memory.Pending) -> list[Rep
     _write(req, ctx, asked.item, asked.occurrence_key, asked.status, asked.percent, note)
     item = asked.item
     text = M.REPORT_REASON_KEPT.format(number=item.number, title=clip(item.title, 30), note=clip(note, NOTE_SHOWN))
-    return [Text(text + _ask_remedy(req, ctx, item, asked.occurrence_key, note), req.buttons(AFTER_REPORT))]
+    question = _ask_remedy(req, ctx, item, asked.occurrence_key, note)
+    return [Text(text + question, _after_report(req, bool(question)))]
 
 
 def reason_still_wanted(req: Request, ctx: Context, waiting: memory.Pending, replies: list[Reply]) -> list[Reply]:

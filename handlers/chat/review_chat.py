@@ -7,13 +7,15 @@ written in the console (管理), where a table is easier to read than a chat.
 
 from __future__ import annotations
 
+from handlers.chat import lag_reasons
 from handlers.core import access, postbacks
 from handlers.core.due_text import clip
 from handlers.core.incoming import Context
 from handlers.core.replies import MAX_QUICK_REPLIES, Button, Reply, Text
 from handlers.core.request import Request
 from handlers.core.scopes import MONTH, month_number
-from handlers.documents.review import MonthReview, ReviewRow, month_review, previous_month
+from handlers.documents.item_cards import occurrence_label
+from handlers.documents.review import MonthReview, ReviewRow, behind_now, month_review, previous_month
 from handlers.documents.review_documents import legend, light_text, section_lines
 from handlers.office import review_decisions
 from handlers.texts import chat as M
@@ -78,6 +80,7 @@ def _row_line(row: ReviewRow) -> str:
     for b in row.behind[-2:]:
         reason = b.reason
         text += "\n" + V.CHAT_REASON.format(
+            label=f"{occurrence_label(b.due.occ)}：" if len(row.behind) > 1 else "",
             cause=clip(reason.cause, 40) if reason and reason.cause else V.NOT_WRITTEN,
             remedy=clip(reason.remedy, 40) if reason and reason.remedy else V.NOT_WRITTEN)
     if row.carried_from is not None:
@@ -96,10 +99,10 @@ def _buttons(req: Request, review: MonthReview, rows: list[ReviewRow]) -> tuple[
         if review_decisions.may_suggest(req.who, row.item):
             out.append(postbacks.button(V.BUTTON_LISTING.format(number=row.item.number), "listing", i=row.item.id, m=review.month))
             continue
-        open_ = [b for b in row.behind if b.done_on is None and not (b.reason and b.reason.remedy)]
+        open_ = [b for b in row.behind if not (b.reason and b.reason.remedy)]
         if open_ and access.owns(req.who, row.item):
-            out.append(postbacks.button(V.BUTTON_EXPLAIN_ITEM.format(number=row.item.number), "why", i=row.item.id,
-                                        o=open_[-1].due.occ.key))
+            out.append(lag_reasons.reason_button(row.item, open_[-1].due.occ.key, open_[-1].reason,
+                                                 V.BUTTON_EXPLAIN_ITEM.format(number=row.item.number)))
     return tuple(out)
 
 
@@ -117,7 +120,16 @@ def on_listing(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply
     if not review_decisions.may_suggest(req.who, item):
         return [Text(V.SUGGEST_REFUSED)]
     choices = tuple(postbacks.button(V.LISTING[v], "suggest", i=item.id, m=month, s=v) for v in ("release", "keep"))
-    return [Text(V.SUGGEST_ASK.format(number=item.number, title=clip(item.title, 30), month=month), choices)]
+    text = V.SUGGEST_ASK.format(number=item.number, title=clip(item.title, 30), month=month)
+    behind = behind_now(ctx.session, item, ctx.today, ctx.calendar)
+    if behind:
+        # Before proposing, the chief reads the reasons and may correct them (the owner's two questions).
+        key = ([d for d in behind if d.occ.due.month == month] or behind)[-1].occ.key
+        row = lag_reasons.reason_of(ctx.session, item.id, key)
+        text = V.SUGGEST_REASONS.format(cause=row.cause if row and row.cause else V.NOT_WRITTEN,
+                                        remedy=row.remedy if row and row.remedy else V.NOT_WRITTEN) + text
+        choices += (lag_reasons.reason_button(item, key, row),)
+    return [Text(text, choices)]
 
 
 def on_suggest(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:

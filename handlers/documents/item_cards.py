@@ -10,7 +10,7 @@ from handlers.core.due_text import clip, occurrence_text, owners_text, status_la
 from handlers.core.incoming import Context
 from handlers.core.replies import Button, Card, CardRow
 from handlers.core.request import Asker
-from handlers.documents.review import reasons_of
+from handlers.documents.review import behind_now, reasons_of
 from handlers.documents.schedule_readings import cell_reading
 from handlers.texts import chat as M
 from handlers.texts import readings as R
@@ -45,7 +45,7 @@ def item_card(ctx: Context, who: Asker, item: Item, quick: tuple[Button, ...] = 
     occ = _current(item, dues, ctx, today)
     if access.may_report(who, item):
         key = occ.key if occ else str(year)
-        buttons = report_buttons(item, key, seen_report(ctx.session, item.id, key))
+        buttons = report_buttons(item, key, seen_report(ctx.session, item.id, key)) + _reason_button(ctx, item, today)
     return Card(
         title=clip(f"{item.number} {item.title}", 60),
         subtitle=item.section.name,
@@ -99,6 +99,17 @@ def _progress_rows(ctx: Context, item: Item, dues: list[Due], today: date) -> li
     if latest.note:
         rows.append(CardRow(M.CARD_NOTE, clip(latest.note, FIELD_LIMIT)))
     return rows
+
+
+def _reason_button(ctx: Context, item: Item, today: date) -> tuple[Button, ...]:
+    """The monthly review's 說明落後原因 (修改落後原因 once written) for the latest occurrence behind."""
+    behind = behind_now(ctx.session, item, today, ctx.calendar)
+    if not behind:
+        return ()
+    key = behind[-1].occ.key
+    row = reasons_of(ctx.session, [item.id]).get((item.id, key))
+    label = V.BUTTON_EDIT if row is not None and (row.cause or row.remedy) else V.BUTTON_EXPLAIN
+    return (postbacks.button(label, "why", i=item.id, o=key),)
 
 
 def _reason_rows(ctx: Context, item: Item, dues: list[Due]) -> list[CardRow]:

@@ -59,7 +59,7 @@ class ReviewRow:
     behind: list[Behind]
     light: Light
     decision: ReviewDecision | None = None
-    carried_from: ReviewDecision | None = None  # last month's 繼續列管 that brings it back
+    carried_from: ReviewDecision | None = None  # the 繼續列管 (since its month) that brings it back
 
 
 @dataclass
@@ -78,6 +78,7 @@ class MonthReview:
     rows: list[ReviewRow]
     sections: list[SectionLights]
     resolutions: list[Resolution] = field(default_factory=list)  # last month's meeting's, for the pack
+    decided: list[Resolution] = field(default_factory=list)  # this month's meeting's (once it has met)
 
     @property
     def year(self) -> int:
@@ -172,6 +173,28 @@ def kept_listing(decision: ReviewDecision | None) -> bool:
     return chosen is Listing.keep
 
 
+def carried_of(session: Session, item_ids: list[int], year: int, month: int) -> dict[int, ReviewDecision]:
+    """Return, per item still listed before `month`, the 繼續列管 it is listed since: an item kept stays listed,
+    month after month (a month without a decision does not release it), until one says 解除列管."""
+    if not item_ids:
+        return {}
+    rows = session.scalars(
+        select(ReviewDecision)
+        .where(ReviewDecision.item_id.in_(item_ids), ReviewDecision.year == year, ReviewDecision.month < month)
+        .order_by(ReviewDecision.month.desc())
+    ).all()
+    since: dict[int, ReviewDecision] = {}
+    released: set[int] = set()
+    for row in rows:
+        if row.item_id in released:
+            continue
+        if kept_listing(row):
+            since[row.item_id] = row
+        else:
+            released.add(row.item_id)
+    return since
+
+
 def month_review(
     session: Session, plan: Plan, month: int, at: date, calendar: WorkCalendar, section_id: int | None = None
 ) -> MonthReview:
@@ -186,7 +209,7 @@ def month_review(
     reasons = reasons_of(session, ids)
     decisions = decisions_of(session, ids, plan.year, month)
     py, pm = previous_month(plan.year, month)
-    before = decisions_of(session, ids, py, pm) if py == plan.year else {}
+    before = carried_of(session, ids, plan.year, month)
     by_item: dict[int, list[Due]] = {}
     for due in dues:
         by_item.setdefault(due.item.id, []).append(due)
@@ -204,12 +227,13 @@ def month_review(
                 behind.append(Behind(due, st, lit, reason))
         if considered:
             item_lights[item.id] = worst(considered)
-        carried = before.get(item.id) if kept_listing(before.get(item.id)) else None
+        carried = before.get(item.id)
         if behind or carried is not None:
             rows.append(ReviewRow(item, behind, item_lights.get(item.id, Light.green), decisions.get(item.id), carried))
     sections = _section_lights(session, plan, items, item_lights, section_id)
-    resolutions = resolutions_of(session, plan, pm) if py == plan.year else []
-    return MonthReview(plan, month, at, limits, rows, sections, resolutions)
+    resolutions = resolutions_of(session, plan, pm, section_id) if py == plan.year else []
+    decided = resolutions_of(session, plan, month, section_id)
+    return MonthReview(plan, month, at, limits, rows, sections, resolutions, decided)
 
 
 def _section_lights(session: Session, plan: Plan, items: list[Item], lights: dict[int, Light], section_id: int | None) -> list[SectionLights]:
@@ -223,19 +247,35 @@ def _section_lights(session: Session, plan: Plan, items: list[Item], lights: dic
     return out
 
 
-def resolutions_of(session: Session, plan: Plan, month: int) -> list[Resolution]:
-    """Return the 決議 recorded at the meeting that reviewed `month`, oldest first."""
-    return list(session.scalars(
+def resolutions_of(session: Session, plan: Plan, month: int, section_id: int | None = None) -> list[Resolution]:
+    """Return the 決議 recorded at the meeting that reviewed `month`, oldest first (a section's: those about its
+    items, given to its people, or about no item at all)."""
+    found = list(session.scalars(
         select(Resolution).where(Resolution.plan_id == plan.id, Resolution.month == month).order_by(Resolution.id)
     ))
+    if section_id is None:
+        return found
+    return [r for r in found if (r.item.section_id == section_id if r.item is not None else
+                                 r.owner is None or r.owner.section_id == section_id)]
+
+
+def by_item(resolutions: list[Resolution]) -> list[tuple[Item | None, list[Resolution]]]:
+    """Group 決議 under the item each was about, in the plan's order; those about no item come last."""
+    groups: dict[int | None, list[Resolution]] = {}
+    for r in resolutions:
+        groups.setdefault(r.item_id, []).append(r)
+    items = {r.item_id: r.item for r in resolutions}
+    order = sorted((k for k in groups if k is not None), key=lambda k: (items[k].section_id, items[k].position))
+    return [(items[k], groups[k]) for k in order] + ([(None, groups[None])] if None in groups else [])
 
 
 def behind_now(session: Session, item: Item, at: date, calendar: WorkCalendar) -> list[Due]:
-    """Return the item's occurrences overdue on `at` or reported 延後 and not done (a reason is asked for), oldest first."""
+    """Return the item's occurrences whose 落後原因 may be written on `at`, oldest first: overdue, reported 延後
+    before their day, or done late (the report's row of a done-late occurrence still wants its reason)."""
     out = []
     for d in agenda(session, [item], item.plan.year, calendar):
         st = d.state(at, calendar)
-        if st.state is State.overdue or (st.state is State.not_due and st.said is Said.delayed):
+        if st.state in (State.overdue, State.done_late) or (st.state is State.not_due and st.said is Said.delayed):
             out.append(d)
     return out
 

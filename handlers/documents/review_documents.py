@@ -9,7 +9,14 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from handlers.core.incoming import Settings
-from handlers.documents.review import Behind, MonthReview, ReviewRow, latest_followup_status, month_review
+from handlers.documents.review import (
+    Behind,
+    MonthReview,
+    ReviewRow,
+    by_item,
+    latest_followup_status,
+    month_review,
+)
 from handlers.texts import review as V
 from handlers.texts import words as W
 from schedules.calendar import WorkCalendar
@@ -128,32 +135,39 @@ def section_lines(review: MonthReview) -> list[str]:
 
 
 def pack_document(review: MonthReview, calendar: WorkCalendar) -> Document:
-    """Return the meeting's document: lights by section, red and yellow items, last month's 繼續列管, last 決議."""
+    """Return the meeting's document: lights by section, red and yellow items, last month's 繼續列管, last 決議 per
+    item with where each stands, and (made again after the meeting) this meeting's 決議 per item."""
     blocks = [Block(V.PACK_LIGHTS, section_lines(review) or [V.PACK_NONE])]
     hot = [r for r in review.rows if r.behind and r.light in (Light.red, Light.yellow)]
     hot.sort(key=lambda r: (r.light is not Light.red, r.item.section_id))
     rows = []
     for n, row in enumerate(hot, start=1):
         c = _cells(row)
+        decided = "\n".join(r.text for r in review.decided if r.item_id == row.item.id)
         rows.append([str(n), row.item.section.name, f"{row.item.number} {row.item.title}", owners(row),
-                     light_text(row.light), c["cause"], c["remedy"], c["suggestion"]])
+                     light_text(row.light), c["cause"], c["remedy"], c["suggestion"], decided])
     blocks.append(Block(V.PACK_BEHIND, [] if rows else [V.PACK_NONE],
-                        DocTable(list(V.PACK_ITEM_HEADER), rows, [4, 9, 22, 9, 7, 24, 24, 9]) if rows else None))
-    blocks.append(Block(V.PACK_CARRIED, [_carried_line(r) for r in review.rows if r.carried_from is not None] or [V.PACK_NONE]))
-    blocks.append(Block(V.PACK_RESOLUTIONS, [resolution_line(review, r, calendar) for r in review.resolutions] or [V.PACK_NONE]))
+                        DocTable(list(V.PACK_ITEM_HEADER), rows, [4, 8, 20, 8, 6, 20, 20, 8, 16]) if rows else None))
+    blocks.append(Block(V.PACK_CARRIED, [_carried_line(review, r, calendar) for r in review.rows if r.carried_from is not None]
+                        or [V.PACK_NONE]))
+    blocks.append(Block(V.PACK_RESOLUTIONS, resolution_lines(review, review.resolutions, calendar) or [V.PACK_NONE]))
+    if review.decided:
+        blocks.append(Block(V.PACK_DECIDED, resolution_lines(review, review.decided, calendar)))
     blocks.append(Block(V.LEGEND_TITLE, legend(review)))
     return Document(_title(review, V.PACK_TITLE), _subtitle(review), blocks)
 
 
-def _carried_line(row: ReviewRow) -> str:
+def _carried_line(review: MonthReview, row: ReviewRow, calendar: WorkCalendar) -> str:
     if row.behind and all(b.done_on for b in row.behind):
         since = V.PACK_SINCE_DONE.format(day=format_date(max(b.done_on for b in row.behind)))
     elif row.behind:
         since = V.PACK_SINCE_OPEN.format(status="；".join(status_text(b) for b in row.behind if not b.done_on))
     else:
         since = V.PACK_SINCE_ON_TRACK
-    return V.PACK_CARRIED_LINE.format(section=row.item.section.name, number=row.item.number, title=row.item.title,
+    line = V.PACK_CARRIED_LINE.format(section=row.item.section.name, number=row.item.number, title=row.item.title,
                                       light=light_text(row.light), since=since)
+    last = [resolution_line(review, r, calendar) for r in review.resolutions if r.item_id == row.item.id]
+    return line + "".join(V.PACK_LAST_RESOLUTION.format(line=x) for x in last)
 
 
 def resolution_line(review: MonthReview, resolution, calendar: WorkCalendar) -> str:
@@ -162,6 +176,19 @@ def resolution_line(review: MonthReview, resolution, calendar: WorkCalendar) -> 
         return V.PACK_RESOLUTION_PLAIN.format(text=resolution.text)
     return V.PACK_RESOLUTION_LINE.format(text=resolution.text, owner=resolution.owner.name, due=format_date(resolution.due),
                                          status=latest_followup_status(resolution, review.at, calendar))
+
+
+def item_name(item) -> str:
+    return f"{item.section.name} {item.number} {item.title}"
+
+
+def resolution_lines(review: MonthReview, resolutions: list, calendar: WorkCalendar) -> list[str]:
+    """Return each 決議 under the item it was about (those about no item last), with where its follow-up stands."""
+    out = []
+    for item, group in by_item(resolutions):
+        about = item_name(item) if item is not None else V.RESOLUTION_NO_ITEM
+        out += [V.PACK_RESOLUTION_ON.format(item=about, line=resolution_line(review, r, calendar)) for r in group]
+    return out
 
 
 def monthly_link(
