@@ -158,14 +158,19 @@ def _office_key(office: OfficeData) -> tuple:
     return tuple(sorted(v.items()) if isinstance(v, Mapping) else v for v in values)
 
 
+def week_horizon(calendar: WorkCalendar, day: date) -> date:
+    """Return the last day a weekly digest of `day` is for: the day before the next week's first working day."""
+    sunday = day + timedelta(days=6 - day.weekday())
+    return calendar.next_working_day(sunday + timedelta(days=1)) - timedelta(days=1)
+
+
 def week_lines(office: OfficeData, calendar: WorkCalendar, day: date) -> dict[int, dict[tuple, Line]]:
     """Return per person the lines of a weekly digest: what is due until next week's digest, and everything overdue.
 
     An event on a rest day (a Sunday exam, a Monday holiday's ceremony) is held that day: it is told in the
     digest before it, never in the next week's as if it were a deadline that had moved to a working day.
     """
-    sunday = day + timedelta(days=6 - day.weekday())
-    horizon = calendar.next_working_day(sunday + timedelta(days=1)) - timedelta(days=1)
+    horizon = week_horizon(calendar, day)
     people = {p.id: p for p in office.people}
     sections = {s.id: s.name for s in office.sections}
     notes: dict[int, dict[tuple, Line]] = {}
@@ -218,6 +223,29 @@ def held_lines(deliveries: Iterable[PlannedDelivery], offices: Sequence[OfficeDa
     return {k: tuple(sorted(v.values(), key=Line.sort_key)) for k, v in notes.items()}
 
 
+# The reasons of a weekly digest's lines for what falls due before the next week's digest.
+_DUE_THIS_WEEK = ("due", "event", "closing", "upcoming")
+
+
+def _due_of(delivery: PlannedDelivery, calendar: WorkCalendar, day: date) -> date | None:
+    """Return the earliest day, from `day` to the next week's digest, a digest tells something due (None: none).
+
+    The day is the event's own (a Sunday too) or the working day a deadline falls on; a date already past (an event
+    not reported, told as due the next working day) or left for next week's digest does not count.
+    """
+    horizon = week_horizon(calendar, day)
+    days = (ln.due if ln.kind == "event" else calendar.next_working_day(ln.due)
+            for ln in delivery.lines if ln.reason in _DUE_THIS_WEEK)
+    return min((d for d in days if day <= d <= horizon), default=None)
+
+
+def _digest_order(delivery: PlannedDelivery, calendar: WorkCalendar, day: date) -> tuple:
+    # Digests telling a due date first, the earliest date first; then by urgency (escalation before overdue).
+    due = _due_of(delivery, calendar, day)
+    urgency = _urgency(delivery)
+    return (due is None, due or date.max, 9 if urgency is None else urgency, delivery.via, delivery.to)
+
+
 def _urgency(delivery: PlannedDelivery) -> int | None:
     ranks = [_RANKS[ln.reason] for ln in delivery.lines if ln.reason in _RANKS]
     return min(ranks) if ranks else None
@@ -255,12 +283,15 @@ def _budgeted(planner, day, state, missed, today, unreachable, coords, rest, cos
     future_digests = [d for d in rest if week_start(cal, d) == d]
     if digest_day:
         digests = [p for p in planner.weekly(day, missed) if p.recipient]
-        # Digests with a deadline this week first; if even they do not fit, the rest is held.
-        digests.sort(key=lambda p: (_urgency(p) if _urgency(p) is not None else 9, p.via, p.to))
+        digests.sort(key=lambda p: _digest_order(p, cal, day))
+        # Later weeks' digests that tell a due date are kept room for: a week's digest that only repeats what is
+        # overdue must not spend the pushes that tell the third week's Sunday exam. A digest telling a date due
+        # this week may take that room: when the month cannot pay for all, the earliest due dates go first.
+        later = sum(cost(p for p in planner.weekly(d) if p.recipient and _due_of(p, cal, d)) for d in future_digests)
         pushed, spent = [], 0
         for p in digests:
             c = push_cost(p, offices)
-            if spent + c <= room:
+            if spent + c <= (room if _due_of(p, cal, day) else room - later):
                 pushed.append(p)
                 spent += c
         candidates_today: list[PlannedDelivery] = []
