@@ -11,16 +11,19 @@ before its day (and counted by the forecast).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import date, timedelta
 
 import pytest
 
+from bot.cli import main
 from schedules.calendar import WorkCalendar
 from schedules.occurrences import expand
 from schedules.phrases import parse_schedule
 from schedules.planner import OfficeData, Person, PlanItem, Planner, SectionInfo, forecast
 from schedules.planner.budget import week_start
+from storage.models import Item, ItemOwner, Office, Plan, Role, Section, Staff
 
 YEAR = 2024
 TIGHT = 45
@@ -160,3 +163,49 @@ def test_a_month_that_cannot_pay_for_every_due_date_tells_the_earliest_first_and
     # What was not pushed in time is held for the owner's next reply, on or before its day, and forecast as held.
     assert [d for d in late if held.get(d[:3], date.max) > d[3]] == []
     assert all(m.held_lines > 0 for m in months if m.month in {d[4].replace(day=1) for d in late})
+
+
+def write_office(db) -> None:
+    """The same office and plan in the database, as `planbot import` and `planbot staff import` would leave it."""
+    with db.sessions() as session:
+        office = Office(name="測試戶政事務所", settings={})
+        session.add(office)
+        session.flush()
+        sections = {n: Section(office_id=office.id, name=name) for n, name, _group in SECTIONS}
+        session.add_all(sections.values())
+        session.flush()
+        staff = {
+            i: Staff(office_id=office.id, name=name, section_id=sections[s].id, role=Role[role], line_user_id=f"U{i:032x}")
+            for i, name, s, role in PEOPLE
+        }
+        session.add_all(staff.values())
+        plan = Plan(office_id=office.id, year=YEAR, tracking_from=date(YEAR, 1, 1))
+        session.add(plan)
+        session.flush()
+        for n, (section, title, phrase, owners) in enumerate(PLAN, 1):
+            item = Item(plan_id=plan.id, section_id=sections[section].id, number=str(n), position=n, title=title,
+                        schedule_text=phrase, schedule=parse_schedule(phrase, None, YEAR).to_json())
+            session.add(item)
+            session.flush()
+            for pos, owner in enumerate(owners):
+                session.add(ItemOwner(item_id=item.id, staff_id=staff[owner].id, position=pos))
+        session.commit()
+
+
+@pytest.mark.parametrize("month, sunday", [(4, 21), (7, 21)])
+def test_the_range_plan_on_45_pushes_names_the_sunday_test_to_its_owners_before_the_day(db, capsys, month, sunday):
+    write_office(db)
+    env = {"DATABASE_URL": db.url, "LINE_MONTHLY_QUOTA": str(TIGHT)}
+    last = (date(YEAR, month + 1, 1) - timedelta(days=1)).isoformat()
+    assert main(["remind", "--from", f"{YEAR}-{month:02d}-01", "--to", last, "--dry-run", "--json"], env) == 0
+    mornings = json.loads(capsys.readouterr().out)
+    assert {m["mode"] for m in mornings} == {"budget"} and sum(m["pushes"] for m in mornings) <= TIGHT
+    exam = date(YEAR, month, sunday).isoformat()
+    told = {
+        d["to"]: m["morning"] for m in reversed(mornings) for d in m["deliveries"]
+        for line in d["items"] if line["title"] == "歸化測試監場" and line["due"] == exam
+    }
+    assert set(told) == {"陳怡君", "黃柏翔"} and max(told.values()) < exam, told
+    assert main(["quota", "forecast", "--month", f"{YEAR}-{month:02d}", "--json"], env) == 0
+    (forecast_json,) = json.loads(capsys.readouterr().out)
+    assert forecast_json["normal"] > TIGHT >= forecast_json["pushes"] == sum(m["pushes"] for m in mornings)
