@@ -200,12 +200,27 @@ def test_the_range_plan_on_45_pushes_names_the_sunday_test_to_its_owners_before_
     assert main(["remind", "--from", f"{YEAR}-{month:02d}-01", "--to", last, "--dry-run", "--json"], env) == 0
     mornings = json.loads(capsys.readouterr().out)
     assert {m["mode"] for m in mornings} == {"budget"} and sum(m["pushes"] for m in mornings) <= TIGHT
+    told: dict[tuple[str, str, str], str] = {}  # (to, 編號, due) -> first morning that named it
+    for m in mornings:
+        for d in m["deliveries"]:
+            for line in d["items"]:
+                told.setdefault((d["to"], line["item"], line["due"]), m["morning"])
     exam = date(YEAR, month, sunday).isoformat()
-    told = {
-        d["to"]: m["morning"] for m in reversed(mornings) for d in m["deliveries"]
-        for line in d["items"] if line["title"] == "歸化測試監場" and line["due"] == exam
-    }
-    assert set(told) == {"陳怡君", "黃柏翔"} and max(told.values()) < exam, told
+    assert {to for to, number, due in told if number == "3" and due == exam} == {"陳怡君", "黃柏翔"}
+    # Every due date of the month, as the plan gives it, named to each owner on or before its day.
+    calendar = WorkCalendar()
+    names = {i: name for i, name, _s, _r in PEOPLE}
+    late, checked = [], 0
+    for item in small_office(calendar).items:
+        for occ in item.occurrences:
+            day = its_day(calendar, occ)
+            if day.month == month and day >= date.fromisoformat(mornings[0]["morning"]):
+                for owner in item.owners:
+                    checked += 1
+                    when = told.get((names[owner], item.number, occ.due.isoformat()), "9999")
+                    if when > day.isoformat():
+                        late.append((names[owner], item.title, occ.due, when))
+    assert checked > 20 and late == []
     assert main(["quota", "forecast", "--month", f"{YEAR}-{month:02d}", "--json"], env) == 0
     (forecast_json,) = json.loads(capsys.readouterr().out)
     assert forecast_json["normal"] > TIGHT >= forecast_json["pushes"] == sum(m["pushes"] for m in mornings)
