@@ -12,7 +12,7 @@ before its day (and counted by the forecast).
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 import pytest
@@ -142,6 +142,7 @@ def test_a_tight_45_push_month_tells_every_due_date_on_or_before_its_day():
     sundays = {d[3] for d in dues if not calendar.is_working_day(d[3])}  # the naturalization tests among them
     assert {date(YEAR, 4, 21), date(YEAR, 7, 21)} <= sundays
     assert late_of(dues, pushed) == []
+    assert [m.late for m in months] == [0] * 12
 
 
 @pytest.mark.parametrize("quota", [20, 15, 10])
@@ -163,6 +164,8 @@ def test_a_month_that_cannot_pay_for_every_due_date_tells_the_earliest_first_and
     # What was not pushed in time is held for the owner's next reply, on or before its day, and forecast as held.
     assert [d for d in late if held.get(d[:3], date.max) > d[3]] == []
     assert all(m.held_lines > 0 for m in months if m.month in {d[4].replace(day=1) for d in late})
+    # The forecast says how many due dates of each month the quota could not push in time.
+    assert {m.month: m.late for m in months if m.late} == Counter(d[3].replace(day=1) for d in late)
 
 
 def write_office(db) -> None:
@@ -224,3 +227,16 @@ def test_the_range_plan_on_45_pushes_names_the_sunday_test_to_its_owners_before_
     assert main(["quota", "forecast", "--month", f"{YEAR}-{month:02d}", "--json"], env) == 0
     (forecast_json,) = json.loads(capsys.readouterr().out)
     assert forecast_json["normal"] > TIGHT >= forecast_json["pushes"] == sum(m["pushes"] for m in mornings)
+    assert forecast_json["late"] == 0
+
+
+def test_the_forecast_says_how_many_due_dates_a_short_quota_cannot_push_in_time(sqlite_db, capsys):
+    write_office(sqlite_db)
+    env = {"DATABASE_URL": sqlite_db.url, "LINE_MONTHLY_QUOTA": "15"}
+    assert main(["quota", "forecast", "--month", f"{YEAR}-07", "--json"], env) == 0
+    (july,) = json.loads(capsys.readouterr().out)
+    _calendar, months, pushed, _held, dues, _need = run_year(15)
+    expected = sum(1 for d in late_of(dues, pushed) if d[3].month == 7)
+    assert july["pushes"] <= 15 and july["late"] == expected > 0
+    assert main(["quota", "forecast", "--month", "113/7"], env) == 0
+    assert f"{expected} 筆到期事項無法在到期日前推播給承辦人" in capsys.readouterr().out

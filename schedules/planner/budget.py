@@ -20,7 +20,7 @@ by morning over a range, which is what the clock will then do if nothing changes
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
@@ -234,9 +234,13 @@ def _due_of(delivery: PlannedDelivery, calendar: WorkCalendar, day: date) -> dat
     not reported, told as due the next working day) or left for next week's digest does not count.
     """
     horizon = week_horizon(calendar, day)
-    days = (ln.due if ln.kind == "event" else calendar.next_working_day(ln.due)
-            for ln in delivery.lines if ln.reason in _DUE_THIS_WEEK)
+    days = (_day_of(ln, calendar) for ln in delivery.lines if ln.reason in _DUE_THIS_WEEK)
     return min((d for d in days if day <= d <= horizon), default=None)
+
+
+def _day_of(line: Line, calendar: WorkCalendar) -> date:
+    # An event is held on its own day (a Sunday too); a deadline on a rest day is due the next working day.
+    return line.due if line.kind == "event" else calendar.next_working_day(line.due)
 
 
 def _digest_order(delivery: PlannedDelivery, calendar: WorkCalendar, day: date) -> tuple:
@@ -344,6 +348,9 @@ class MonthForecast:
     budget_days: int
     held_lines: int
     mornings: tuple[Morning, ...] = ()
+    # Due dates of the month (an owner's occurrence) held for a reply and not pushed by their day: what the
+    # quota could not pay for; they are said only if the owner writes to the bot first.
+    late: int = 0
 
     @property
     def total(self) -> int:
@@ -359,6 +366,8 @@ def forecast(
     given); later months start from nothing.
     """
     out: list[MonthForecast] = []
+    told: dict[tuple[int, int, str], date] = {}  # (person, item, occurrence) -> first morning a push named it
+    waiting: dict[tuple[int, int, str], date] = {}  # ... -> its day, for a due date held on a morning before it
     day = start
     while day <= end:
         month = day.replace(day=1)
@@ -379,6 +388,27 @@ def forecast(
             budget_days += m.mode == BUDGET
             held += sum(len(v) for v in m.held.values())
             mornings.append(m)
+            _note(planner, m, told, waiting)
         out.append(MonthForecast(month, state.quota, used_before, normal, pushes, budget_days, held, tuple(mornings)))
         day = _month_end(day) + timedelta(days=1)
-    return out
+    late: dict[date, int] = {}
+    for key, due_day in waiting.items():
+        if due_day <= end and told.get(key, date.max) > due_day:
+            late[due_day.replace(day=1)] = late.get(due_day.replace(day=1), 0) + 1
+    return [replace(m, late=late.get(m.month, 0)) for m in out]
+
+
+def _note(planner: Planner, m: Morning, told: dict, waiting: dict) -> None:
+    """Record who a morning's pushes told of what, and the due dates it held before their day."""
+    by_office = {o.id: o for o in planner.offices}
+    for p in m.pushed:
+        office = by_office.get(p.office_id)
+        for line in p.lines if office else ():
+            for person_id in _people_of(p, line, office):
+                told.setdefault((person_id, line.item_id, line.occurrence_key), m.day)
+    for person_id, lines in m.held.items():
+        for line in lines:
+            if line.item_id is not None and line.reason in _DUE_THIS_WEEK:
+                due_day = _day_of(line, planner.calendar)
+                if due_day >= m.day:
+                    waiting.setdefault((person_id, line.item_id, line.occurrence_key), due_day)
