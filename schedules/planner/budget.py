@@ -7,14 +7,18 @@ the month (`plan_morning`), the month's quota and what was already pushed:
 - budget mode otherwise: each person gets one digest a week (on the week's first working day, or on the
   first budget morning of a week that started in normal mode) listing everything due that week and
   everything overdue until the next week's digest (an event on the weekend or a holiday after it included),
-  folded into the day's own lines; the pushes left over go to the due-day (and an event's eve), escalation
-  and overdue digests of the month's mornings, most urgent first (due before escalation before overdue,
-  earlier mornings first), and the rest is held: its lines are attached to the person's next reply.
+  folded into the day's own lines (digests telling a due date first, the earliest first; one that only repeats
+  what is overdue only if the later weeks' digests telling a due date are still paid for, so that a month that
+  can pay one digest per person and week with a due date tells every due date on or before its day); the pushes
+  left over go to the due-day (and an event's eve), escalation and overdue digests of the month's mornings, most
+  urgent first (due before escalation before overdue, earlier mornings first), and the rest is held: its lines
+  are attached to the person's next reply.
 
 Pushes are counted as LINE counts them: one per user, one per member for a group (the section's people).
 The coordinators get one warning a month when the month's pushes pass 80% of the quota; the warning's
 pushes are budgeted too, so a month never goes over the quota. `forecast` runs the same decision morning
-by morning over a range, which is what the clock will then do if nothing changes (nobody reports).
+by morning over a range, which is what the clock will then do if nothing changes (nobody reports), and counts
+the due dates it holds without pushing them by their day.
 """
 
 from __future__ import annotations
