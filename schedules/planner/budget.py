@@ -373,6 +373,7 @@ def forecast(
     told: dict[tuple[int, int, str], date] = {}  # (person, item, occurrence) -> first morning a push named it
     waiting: dict[tuple[int, int, str], date] = {}  # ... -> its day, for a due date held on a morning before it
     day = start
+    first_week = week_start(planner.calendar, start)
     while day <= end:
         month = day.replace(day=1)
         state = first if first is not None and month == start.replace(day=1) else MonthState(quota_of(month))
@@ -392,7 +393,9 @@ def forecast(
             budget_days += m.mode == BUDGET
             held += sum(len(v) for v in m.held.values())
             mornings.append(m)
-            _note(planner, m, told, waiting)
+            # Started within a week whose digests already went out: what they named is not known here, so the
+            # week's holds are not counted as late (they were most likely told by that digest).
+            _note(planner, m, told, waiting, counted=not (first is not None and first.digested and week == first_week))
         out.append(MonthForecast(month, state.quota, used_before, normal, pushes, budget_days, held, tuple(mornings)))
         day = _month_end(day) + timedelta(days=1)
     late: dict[date, int] = {}
@@ -402,7 +405,7 @@ def forecast(
     return [replace(m, late=late.get(m.month, 0)) for m in out]
 
 
-def _note(planner: Planner, m: Morning, told: dict, waiting: dict) -> None:
+def _note(planner: Planner, m: Morning, told: dict, waiting: dict, counted: bool = True) -> None:
     """Record who a morning's pushes told of what, and the due dates it held before their day."""
     by_office = {o.id: o for o in planner.offices}
     for p in m.pushed:
@@ -410,7 +413,7 @@ def _note(planner: Planner, m: Morning, told: dict, waiting: dict) -> None:
         for line in p.lines if office else ():
             for person_id in _people_of(p, line, office):
                 told.setdefault((person_id, line.item_id, line.occurrence_key), m.day)
-    for person_id, lines in m.held.items():
+    for person_id, lines in m.held.items() if counted else ():
         for line in lines:
             if line.item_id is not None and line.reason in _DUE_THIS_WEEK:
                 due_day = _day_of(line, planner.calendar)
