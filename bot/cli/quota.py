@@ -20,7 +20,7 @@ def quota() -> None:
 
 @quota.command()
 @click.option("--month", "month_text", help="只看這個月：4（今年）、2024-04 或 113/4；預設：本月到年底。")
-@click.option("--json", "as_json", is_flag=True, help="輸出 JSON：[{month, quota, used, normal, pushes, budget_days, held}]。")
+@click.option("--json", "as_json", is_flag=True, help="輸出 JSON：[{month, quota, used, normal, pushes, budget_days, held, late}]。")
 @click.pass_context
 def forecast(ctx: click.Context, month_text: str | None, as_json: bool) -> None:
     """預估每月的推播數（照提醒規則，額度不夠時自動改用節約模式）對照頻道的額度。"""
@@ -43,7 +43,7 @@ def month_json(m: MonthForecast) -> dict:
     """Return one month of the forecast as plain data."""
     return {
         "month": f"{m.month:%Y-%m}", "quota": m.quota, "used": m.used_before, "normal": m.normal, "pushes": m.total,
-        "budget_days": m.budget_days, "held": m.held_lines,
+        "budget_days": m.budget_days, "held": m.held_lines, "late": m.late,
     }
 
 
@@ -58,6 +58,8 @@ def print_forecast(found: ChannelQuota, months: list[MonthForecast]) -> None:
             continue
         mode = Q.MODE_BUDGET.format(days=m.budget_days, held=m.held_lines) if m.budget_days else Q.MODE_NORMAL
         text = Q.FORECAST_MONTH.format(month=label, pushes=m.total, quota=m.quota, normal=m.used_before + m.normal, mode=mode)
+        if m.late:
+            text += Q.FORECAST_LATE.format(late=m.late)
         if m.used_before:
             text += Q.FORECAST_USED.format(used=m.used_before)
         if m.total > m.quota:

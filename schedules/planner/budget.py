@@ -7,20 +7,24 @@ the month (`plan_morning`), the month's quota and what was already pushed:
 - budget mode otherwise: each person gets one digest a week (on the week's first working day, or on the
   first budget morning of a week that started in normal mode) listing everything due that week and
   everything overdue until the next week's digest (an event on the weekend or a holiday after it included),
-  folded into the day's own lines; the pushes left over go to the due-day (and an event's eve), escalation
-  and overdue digests of the month's mornings, most urgent first (due before escalation before overdue,
-  earlier mornings first), and the rest is held: its lines are attached to the person's next reply.
+  folded into the day's own lines (digests telling a due date first, the earliest first; one that only repeats
+  what is overdue only if the later weeks' digests telling a due date are still paid for, so that a month that
+  can pay one digest per person and week with a due date tells every due date on or before its day); the pushes
+  left over go to the due-day (and an event's eve), escalation and overdue digests of the month's mornings, most
+  urgent first (due before escalation before overdue, earlier mornings first), and the rest is held: its lines
+  are attached to the person's next reply.
 
 Pushes are counted as LINE counts them: one per user, one per member for a group (the section's people).
 The coordinators get one warning a month when the month's pushes pass 80% of the quota; the warning's
 pushes are budgeted too, so a month never goes over the quota. `forecast` runs the same decision morning
-by morning over a range, which is what the clock will then do if nothing changes (nobody reports).
+by morning over a range, which is what the clock will then do if nothing changes (nobody reports), and counts
+the due dates it holds without pushing them by their day.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
@@ -158,14 +162,19 @@ def _office_key(office: OfficeData) -> tuple:
     return tuple(sorted(v.items()) if isinstance(v, Mapping) else v for v in values)
 
 
+def week_horizon(calendar: WorkCalendar, day: date) -> date:
+    """Return the last day a weekly digest of `day` is for: the day before the next week's first working day."""
+    sunday = day + timedelta(days=6 - day.weekday())
+    return calendar.next_working_day(sunday + timedelta(days=1)) - timedelta(days=1)
+
+
 def week_lines(office: OfficeData, calendar: WorkCalendar, day: date) -> dict[int, dict[tuple, Line]]:
     """Return per person the lines of a weekly digest: what is due until next week's digest, and everything overdue.
 
     An event on a rest day (a Sunday exam, a Monday holiday's ceremony) is held that day: it is told in the
     digest before it, never in the next week's as if it were a deadline that had moved to a working day.
     """
-    sunday = day + timedelta(days=6 - day.weekday())
-    horizon = calendar.next_working_day(sunday + timedelta(days=1)) - timedelta(days=1)
+    horizon = week_horizon(calendar, day)
     people = {p.id: p for p in office.people}
     sections = {s.id: s.name for s in office.sections}
     notes: dict[int, dict[tuple, Line]] = {}
@@ -218,6 +227,33 @@ def held_lines(deliveries: Iterable[PlannedDelivery], offices: Sequence[OfficeDa
     return {k: tuple(sorted(v.values(), key=Line.sort_key)) for k, v in notes.items()}
 
 
+# The reasons of a weekly digest's lines for what falls due before the next week's digest.
+_DUE_THIS_WEEK = ("due", "event", "closing", "upcoming")
+
+
+def _due_of(delivery: PlannedDelivery, calendar: WorkCalendar, day: date) -> date | None:
+    """Return the earliest day, from `day` to the next week's digest, a digest tells something due (None: none).
+
+    The day is the event's own (a Sunday too) or the working day a deadline falls on; a date already past (an event
+    not reported, told as due the next working day) or left for next week's digest does not count.
+    """
+    horizon = week_horizon(calendar, day)
+    days = (_day_of(ln, calendar) for ln in delivery.lines if ln.reason in _DUE_THIS_WEEK)
+    return min((d for d in days if day <= d <= horizon), default=None)
+
+
+def _day_of(line: Line, calendar: WorkCalendar) -> date:
+    # An event is held on its own day (a Sunday too); a deadline on a rest day is due the next working day.
+    return line.due if line.kind == "event" else calendar.next_working_day(line.due)
+
+
+def _digest_order(delivery: PlannedDelivery, calendar: WorkCalendar, day: date) -> tuple:
+    # Digests telling a due date first, the earliest date first; then by urgency (escalation before overdue).
+    due = _due_of(delivery, calendar, day)
+    urgency = _urgency(delivery)
+    return (due is None, due or date.max, 9 if urgency is None else urgency, delivery.via, delivery.to)
+
+
 def _urgency(delivery: PlannedDelivery) -> int | None:
     ranks = [_RANKS[ln.reason] for ln in delivery.lines if ln.reason in _RANKS]
     return min(ranks) if ranks else None
@@ -255,12 +291,15 @@ def _budgeted(planner, day, state, missed, today, unreachable, coords, rest, cos
     future_digests = [d for d in rest if week_start(cal, d) == d]
     if digest_day:
         digests = [p for p in planner.weekly(day, missed) if p.recipient]
-        # Digests with a deadline this week first; if even they do not fit, the rest is held.
-        digests.sort(key=lambda p: (_urgency(p) if _urgency(p) is not None else 9, p.via, p.to))
+        digests.sort(key=lambda p: _digest_order(p, cal, day))
+        # Later weeks' digests that tell a due date are kept room for: a week's digest that only repeats what is
+        # overdue must not spend the pushes that tell the third week's Sunday exam. A digest telling a date due
+        # this week may take that room: when the month cannot pay for all, the earliest due dates go first.
+        later = sum(cost(p for p in planner.weekly(d) if p.recipient and _due_of(p, cal, d)) for d in future_digests)
         pushed, spent = [], 0
         for p in digests:
             c = push_cost(p, offices)
-            if spent + c <= room:
+            if spent + c <= (room if _due_of(p, cal, day) else room - later):
                 pushed.append(p)
                 spent += c
         candidates_today: list[PlannedDelivery] = []
@@ -313,6 +352,9 @@ class MonthForecast:
     budget_days: int
     held_lines: int
     mornings: tuple[Morning, ...] = ()
+    # Due dates of the month (an owner's occurrence) held for a reply and not pushed by their day: what the
+    # quota could not pay for; they are said only if the owner writes to the bot first.
+    late: int = 0
 
     @property
     def total(self) -> int:
@@ -328,7 +370,10 @@ def forecast(
     given); later months start from nothing.
     """
     out: list[MonthForecast] = []
+    told: dict[tuple[int, int, str], date] = {}  # (person, item, occurrence) -> first morning a push named it
+    waiting: dict[tuple[int, int, str], date] = {}  # ... -> its day, for a due date held on a morning before it
     day = start
+    first_week = week_start(planner.calendar, start)
     while day <= end:
         month = day.replace(day=1)
         state = first if first is not None and month == start.replace(day=1) else MonthState(quota_of(month))
@@ -348,6 +393,29 @@ def forecast(
             budget_days += m.mode == BUDGET
             held += sum(len(v) for v in m.held.values())
             mornings.append(m)
+            # Started within a week whose digests already went out: what they named is not known here, so the
+            # week's holds are not counted as late (they were most likely told by that digest).
+            _note(planner, m, told, waiting, counted=not (first is not None and first.digested and week == first_week))
         out.append(MonthForecast(month, state.quota, used_before, normal, pushes, budget_days, held, tuple(mornings)))
         day = _month_end(day) + timedelta(days=1)
-    return out
+    late: dict[date, int] = {}
+    for key, due_day in waiting.items():
+        if due_day <= end and told.get(key, date.max) > due_day:
+            late[due_day.replace(day=1)] = late.get(due_day.replace(day=1), 0) + 1
+    return [replace(m, late=late.get(m.month, 0)) for m in out]
+
+
+def _note(planner: Planner, m: Morning, told: dict, waiting: dict, counted: bool = True) -> None:
+    """Record who a morning's pushes told of what, and the due dates it held before their day."""
+    by_office = {o.id: o for o in planner.offices}
+    for p in m.pushed:
+        office = by_office.get(p.office_id)
+        for line in p.lines if office else ():
+            for person_id in _people_of(p, line, office):
+                told.setdefault((person_id, line.item_id, line.occurrence_key), m.day)
+    for person_id, lines in m.held.items() if counted else ():
+        for line in lines:
+            if line.item_id is not None and line.reason in _DUE_THIS_WEEK:
+                due_day = _day_of(line, planner.calendar)
+                if due_day >= m.day:
+                    waiting.setdefault((person_id, line.item_id, line.occurrence_key), due_day)
