@@ -12,7 +12,15 @@ from itertools import groupby
 from handlers import access, by_person, paging, scopes, team
 from handlers.agenda import Due, agenda, number_key
 from handlers.commands import is_filler
-from handlers.due_text import before_tracking_note, clip, due_line, item_name, kind_label, status_label
+from handlers.due_text import (
+    before_tracking_note,
+    clip,
+    due_line,
+    item_name,
+    kind_label,
+    said_text,
+    status_label,
+)
 from handlers.incoming import Context
 from handlers.replies import Button, Reply, Text
 from handlers.request import Request
@@ -244,7 +252,7 @@ def _none_overdue(req: Request, ctx: Context, plan: Plan, scoped: Scoped) -> str
 def _overdue_line(due: Due, today: date) -> str:
     return M.OVERDUE_LINE.format(
         due=format_date(due.occ.due), number=due.item.number, title=item_name(due.item, 24),
-        kind=kind_label(due), days=(today - due.occ.due).days, status=M.STATUS[due.shown_status],
+        kind=kind_label(due), days=(today - due.occ.due).days, status=said_text(due),
     )
 
 

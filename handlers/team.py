@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from handlers import access, by_person, paging, postbacks, scopes
 from handlers.agenda import Due, agenda
-from handlers.due_text import due_line, item_name, kind_label
+from handlers.due_text import due_line, item_name, kind_label, said_text
 from handlers.incoming import Context
 from handlers.replies import Button, Reply, Text
 from handlers.request import Request
@@ -153,7 +153,7 @@ def person_work(req: Request, ctx: Context, person: Staff) -> list[Reply]:
         lines += ["", M.PERSON_LATE]
         lines += [M.PERSON_LATE_LINE.format(
             due=format_date(d.occ.due), number=d.item.number, title=item_name(d.item, 24), kind=kind_label(d),
-            days=(today - d.occ.due).days, status=M.STATUS[d.shown_status],
+            days=(today - d.occ.due).days, status=said_text(d),
         ) for d in late[:PERSON_LINES]]
         lines += [M.PERSON_MORE.format(n=len(late) - PERSON_LINES)] if len(late) > PERSON_LINES else []
     if ahead:
