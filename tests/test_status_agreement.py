@@ -292,6 +292,12 @@ def _chat_lists_agree(talk, session, plan, section_name, month, today, tracking,
         assert f"有 {len(in_month)} 項作業到期" in pages[0]
     assert Counter(f[2] for f in listed) == Counter(words[k] for k in in_month)
 
+    # 本週 for the section: the same, for the week of today (Monday to Sunday).
+    monday = today - timedelta(days=today.weekday())
+    in_week = [(d.item.id, d.occ.key) for d in dues if monday <= d.occ.due <= monday + timedelta(days=6)]
+    listed = _list_lines(_pages(talk, COORDINATOR, f"本週 {section_name}"))
+    assert Counter(f[2] for f in listed) == Counter(words[k] for k in in_week)
+
     # 逾期 for the section: each overdue occurrence under each of its owners, with how late and what was said.
     late = [d for d in dues if expected[(d.item.id, d.occ.key)][0] == "overdue"]
     listed = _list_lines(_pages(talk, COORDINATOR, f"逾期 {section_name}"))
