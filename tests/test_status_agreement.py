@@ -298,6 +298,14 @@ def _chat_lists_agree(talk, session, plan, section_name, month, today, tracking,
     listed = _list_lines(_pages(talk, COORDINATOR, f"本週 {section_name}"))
     assert Counter(f[2] for f in listed) == Counter(words[k] for k in in_week)
 
+    # 本月 of the coordinator, who owns nothing: what each section still has to hand in this month, how many overdue.
+    first, last = today.replace(day=1), (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    left = [expected[(d.item.id, d.occ.key)][0] for d in dues if first <= d.occ.due <= last]
+    left = [state for state in left if state in ("not_due", "overdue")]
+    text = talk.text(COORDINATOR, "本月")
+    shown = re.search(rf"【{section_name}】(\d+) 次（已逾期 (\d+)）", text)
+    assert ((int(shown.group(1)), int(shown.group(2))) if shown else (0, 0)) == (len(left), left.count("overdue"))
+
     # 逾期 for the section: each overdue occurrence under each of its owners, with how late and what was said.
     late = [d for d in dues if expected[(d.item.id, d.occ.key)][0] == "overdue"]
     listed = _list_lines(_pages(talk, COORDINATOR, f"逾期 {section_name}"))
