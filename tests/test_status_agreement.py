@@ -359,11 +359,13 @@ def _cards_agree(talk, session, items, today, calendar, dues, expected, percent)
                        key=lambda d: d.occ.due, default=None)
                    or next((d for d in undone if d.occ.due >= today), None)
                    or (undone[-1] if undone else None))
-        if current is None:  # every occurrence done: the card is about the current one by date
-            continue
-        k = (item.id, current.occ.key)
         card = item_card(talk.context(), who, item)
         rows = {r.label: r.value for r in card.rows}
+        if current is None:  # every occurrence done: the one whose window holds today, else the next, else the last
+            current = (min((d for d in own if (d.occ.starts or d.occ.due) <= today <= d.occ.due),
+                           key=lambda d: d.occ.due, default=None)
+                       or next((d for d in own if d.occ.due >= today), None) or own[-1])
+        k = (item.id, current.occ.key)
         assert rows[M.CARD_CURRENT].endswith("｜" + _words(*expected[k], percent[k])), (item.number, rows[M.CARD_CURRENT])
         at = own.index(current)
         said_on = next((d for d in (current, own[at - 1] if at else None)
