@@ -39,6 +39,7 @@ from schedules.clock import TAIPEI
 from schedules.dates import format_date
 from schedules.plan_inputs import calendar_of, office_inputs
 from schedules.planner import plan_morning, round_lines
+from schedules.status import lateness
 from storage import queries
 from storage.models import Plan, ProgressReport, Status
 from tests.handler_fixtures import COORDINATOR, buttons, read
@@ -397,8 +398,8 @@ def _digests_agree(session, plan, today, calendar, dues, expected, percent):
                 continue
             state, said = expected[k]
             assert state not in ("done_on_time", "done_late", "before_tracking"), (line.reason, state)
-            if line.reason in ("overdue", "escalation"):
-                assert state == "overdue"
+            if line.reason in ("overdue", "escalation"):  # as late as the status model says, in working days
+                assert state == "overdue" and line.days == lateness(occs[k].due, today, calendar).working_days
             if line.reason == "due":
                 seen_due.add(k)
             assert line.status == ("not_reported" if said == "none" else said)
