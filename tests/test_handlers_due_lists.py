@@ -104,6 +104,16 @@ def test_overdue_lists_mine_with_days_late(talk):
     assert "・3/29（五） 12 門牌點位及上傳管理｜3月作業｜逾 10 天｜未回報" in text
 
 
+def test_overdue_says_what_was_last_said_with_its_percentage_and_a_taken_back_done_as_unreported(talk):
+    talk.text(STAFF_DATA, "回報 12 3月 40%")
+    talk.text(STAFF_DATA, "回報 11 1月 完成")
+    [ask] = talk.send(STAFF_DATA, "撤銷")
+    talk.tap(STAFF_DATA, next(b.data for b in buttons(ask) if b.label == "確定撤銷"))
+    text = talk.text(STAFF_DATA, "逾期")
+    assert "・3/29（五） 12 門牌點位及上傳管理｜3月作業｜逾 10 天｜進行中 40%" in text
+    assert "・1/5（五） 11 門牌指標設置及定期巡查管理｜期限｜逾 94 天｜未回報" in text
+
+
 def test_overdue_synonyms(talk):
     assert talk.text(STAFF_DATA, "過期") == talk.text(STAFF_DATA, "逾期") == talk.text(STAFF_DATA, "遲交")
 

@@ -16,7 +16,7 @@ from schedules.plan_inputs import calendar_of
 from storage import queries
 from storage.models import Plan, ProgressReport, Status
 from tests.conftest import DEMO
-from tests.handler_fixtures import STAFF_DATA
+from tests.handler_fixtures import COORDINATOR, STAFF_DATA
 
 PLAN = str(DEMO / "wenshan-113.ods")
 OCTOBER = "2024-10-08 09:00"
@@ -79,6 +79,18 @@ def test_lists_and_summary_card_say_how_many_are_before_tracking(run):
     assert "➖追蹤起日前" in out and "⚠️" not in out
     code, out, _ = run("summary", "--at", "2024-10-08")
     assert "追蹤起日 10/1（二）前　" in out and "次未列入" in out
+
+
+def test_the_coordinators_month_counts_no_occurrence_before_the_tracking_start_as_work_left(run):
+    imported(run, "--tracking-from", "2024-10-15")
+    code, out, _ = run("say", "--as", COORDINATOR, "--at", "2024-10-21 09:00", "本月")
+    untracked = 0
+    for section in ("戶籍資料課", "戶籍登記課", "行政庶務課"):
+        month = summary(run, "2024-10-21", "--section", section, "--month", "10")
+        untracked += month["before_tracking"]  # 11's 10/7 (戶籍資料課): not work left
+        left = month["overdue"] + month["not_due"]
+        assert f"【{section}】{left} 次（已逾期 {month['overdue']}）" in out
+    assert untracked > 0
 
 
 def test_back_filled_months_count_as_done(run):

@@ -13,7 +13,15 @@ from handlers.chat import team
 from handlers.core import access, by_person, paging, scopes
 from handlers.core.agenda import Due, agenda, number_key
 from handlers.core.commands import is_filler
-from handlers.core.due_text import before_tracking_note, clip, due_line, item_name, kind_label, status_label
+from handlers.core.due_text import (
+    before_tracking_note,
+    clip,
+    due_line,
+    item_name,
+    kind_label,
+    said_text,
+    status_label,
+)
 from handlers.core.incoming import Context
 from handlers.core.replies import Button, Reply, Text
 from handlers.core.request import Request
@@ -247,7 +255,7 @@ def _none_overdue(req: Request, ctx: Context, plan: Plan, scoped: Scoped) -> str
 def _overdue_line(due: Due, today: date) -> str:
     return M.OVERDUE_LINE.format(
         due=format_date(due.occ.due), number=due.item.number, title=item_name(due.item, 24),
-        kind=kind_label(due), days=(today - due.occ.due).days, status=M.STATUS[due.shown_status],
+        kind=kind_label(due), days=(today - due.occ.due).days, status=said_text(due),
     )
 
 

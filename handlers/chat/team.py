@@ -8,14 +8,14 @@ from datetime import date, timedelta
 
 from handlers.core import access, by_person, paging, postbacks, scopes
 from handlers.core.agenda import Due, agenda
-from handlers.core.due_text import due_line, item_name, kind_label
+from handlers.core.due_text import due_line, item_name, kind_label, said_text
 from handlers.core.incoming import Context
 from handlers.core.replies import Button, Reply, Text
 from handlers.core.request import Request
 from handlers.texts import chat as M
 from handlers.texts import nudges as N
 from schedules.dates import format_date
-from schedules.status import OccurrenceStatus, Said, State
+from schedules.status import OccurrenceStatus, Said, State, count
 from storage import queries
 from storage.invites import create_invite
 from storage.models import Role, Staff
@@ -153,7 +153,7 @@ def person_work(req: Request, ctx: Context, person: Staff) -> list[Reply]:
         lines += ["", M.PERSON_LATE]
         lines += [M.PERSON_LATE_LINE.format(
             due=format_date(d.occ.due), number=d.item.number, title=item_name(d.item, 24), kind=kind_label(d),
-            days=(today - d.occ.due).days, status=M.STATUS[d.shown_status],
+            days=(today - d.occ.due).days, status=said_text(d),
         ) for d in late[:PERSON_LINES]]
         lines += [M.PERSON_MORE.format(n=len(late) - PERSON_LINES)] if len(late) > PERSON_LINES else []
     if ahead:
@@ -214,19 +214,22 @@ def office_span(req: Request, ctx: Context, start: date, end: date, head: str) -
         return [Text(M.NO_PLAN)]
     today = ctx.today
     items = queries.items_of_plan(ctx.session, plan.id)
-    open_dues = [d for d in agenda(ctx.session, items, plan.year, ctx.calendar, start, end) if not d.done]
+    # Still to hand in: not done and tracked (schedules.status), so 追蹤前 is not work left.
+    shown = [(d, d.state(today, ctx.calendar)) for d in agenda(ctx.session, items, plan.year, ctx.calendar, start, end)]
+    open_dues = [(d, s) for d, s in shown if s.state in (State.not_due, State.overdue)]
     if not open_dues:
         return [Text(M.OFFICE_SPAN_NONE.format(span=head))]
     lines = [M.OFFICE_SPAN_HEADER.format(span=head, count=len(open_dues))]
     buttons = []
     for section in queries.sections_of(ctx.session, plan.office_id):
-        own = [d for d in open_dues if d.item.section_id == section.id]
+        own = [(d, s) for d, s in open_dues if d.item.section_id == section.id]
         if not own:
             continue
-        late = sum(1 for d in own if d.is_overdue(today))
-        _entries, counts = by_person.entries(own)
+        counted = count(s for _d, s in own)
+        _entries, counts = by_person.entries([d for d, _s in own])
         people = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][1]))
-        lines += ["", M.OFFICE_SPAN_SECTION.format(section=section.name, count=len(own), late=late)]
+        lines += ["", M.OFFICE_SPAN_SECTION.format(section=section.name, count=counted.overdue + counted.not_due,
+                                                   late=counted.overdue)]
         lines.append(M.LIST_SEP.join(M.OFFICE_SPAN_PERSON.format(person=person, count=n) for (_s, person), n in people))
         label = f"{req.label(req.command.name)} {section.name}"
         buttons.append(Button(label, text=label))

@@ -11,7 +11,7 @@ from schedules import status
 from schedules.calendar import WorkCalendar
 from schedules.occurrences import Occurrence, expand
 from schedules.phrases import Schedule
-from schedules.status import OccurrenceStatus, Standing, status_of
+from schedules.status import OccurrenceStatus, Said, Standing, status_of
 from storage import queries
 from storage.models import Item, ProgressReport, Status
 
@@ -35,13 +35,9 @@ class Due:
         return self.report.status if self.report else Status.not_started
 
     @property
-    def shown_status(self) -> str:
-        """Return the status value to show: "not_reported" when nobody has reported (未開始 is a report)."""
-        return self.report.status.value if self.report else "not_reported"
-
-    @property
     def done(self) -> bool:
-        return self.status is Status.done
+        """Say whether the reports amount to 完成 (schedules.status: an undone 完成 is not done)."""
+        return self.standing is not None and self.standing.said is Said.done
 
     def is_overdue(self, today: date) -> bool:
         return not self.before_tracking and not self.done and self.occ.due < today

@@ -12,8 +12,8 @@ from handlers.texts import console_admin as S
 from handlers.texts import tracking as T
 from handlers.texts import words as W
 from schedules.dates import format_date, format_month_day
-from schedules.status import State, state_on
-from storage.models import Item, Section, Status
+from schedules.status import Said, State, state_on
+from storage.models import Item, Section
 
 TITLE_IN_LIST = 28  # characters of a title shown in a list line; the card shows it whole
 BUTTON_LABEL = 20  # LINE's limit on a button label
@@ -145,12 +145,24 @@ def status_label(due: Due, today: date) -> str:
         return T.STATUS_BEFORE_TRACKING
     if state is State.done_late:
         return M.STATUS_MARK["done"] + W.DONE_LATE
-    text = M.STATUS[due.shown_status]
-    if due.status is Status.in_progress and due.report is not None and due.report.percent is not None:
-        text = M.STATUS_PERCENT.format(status=text, percent=due.report.percent)
+    text = said_text(due)
     if state is State.overdue:
         return M.OVERDUE_MARK + M.STATUS_OVERDUE.format(status=text)
-    return M.STATUS_MARK[due.shown_status] + text
+    return M.STATUS_MARK[_said_key(due)] + text
+
+
+def said_text(due: Due) -> str:
+    """Return what was last said on the occurrence as the status model reads it: 進行中 50%, 延後, 未回報…"""
+    text = M.STATUS[_said_key(due)]
+    stood = due.standing
+    if stood is not None and stood.said is Said.in_progress and stood.percent is not None:
+        text = M.STATUS_PERCENT.format(status=text, percent=stood.percent)
+    return text
+
+
+def _said_key(due: Due) -> str:
+    # 未開始 is a report; nobody reporting (or a report taken back) is 未回報.
+    return due.standing.said.value if due.standing is not None else "not_reported"
 
 
 def owners_text(item: Item) -> str:

@@ -39,6 +39,8 @@ PAYLOAD_VERSION = 1
 ALERT = {"overdue", "escalation", "due"}
 REPORT_BUTTONS = (("done", T.BUTTON_DONE), ("in_progress", T.BUTTON_IN_PROGRESS), ("delayed", T.BUTTON_DELAYED))
 TITLE_MAX = 60
+# Lines on an occurrence due today or past it: nobody having reported is worth saying (未回報, never 未開始).
+SAYS_UNREPORTED = {"due", "overdue", "escalation"}
 
 
 def digest(
@@ -196,8 +198,8 @@ def _item_card(line: Line, buttons: bool) -> Card:
         rows.append(CardRow(T.ROW_OWNERS, "、".join(line.owners)))
     if line.people:
         rows.append(CardRow(T.ROW_FOR, "、".join(line.people)))
-    if line.status != "not_reported":
-        rows.append(CardRow(T.ROW_STATUS, T.STATUS_LABELS.get(line.status, line.status), "muted"))
+    if line.status != "not_reported" or line.reason in SAYS_UNREPORTED:
+        rows.append(CardRow(T.ROW_STATUS, _said(line), "alert" if line.status == "not_reported" else "muted"))
     actions = ()
     if buttons and line.item_id is not None and line.reason != "escalation":
         actions = tuple(
@@ -210,6 +212,12 @@ def _item_card(line: Line, buttons: bool) -> Card:
                 rows.append(CardRow(RV.CARD_ASK, tone="muted"))
     subtitle = " ".join(p for p in (line.section, line.number) if p)
     return Card(_short(line.title), subtitle, tuple(rows[:MAX_CARD_ROWS]), actions)
+
+
+def _said(line: Line) -> str:
+    """Return what was last reported as the chat's lists say it (進行中 50%; 未回報 when nobody has)."""
+    said = T.STATUS_LABELS.get(line.status, line.status)
+    return M.STATUS_PERCENT.format(status=said, percent=line.percent) if line.percent is not None else said
 
 
 def _cover_rows(line: Line) -> list[CardRow]:

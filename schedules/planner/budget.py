@@ -200,7 +200,8 @@ def week_lines(office: OfficeData, calendar: WorkCalendar, day: date) -> dict[in
                 reason = {"event": "event", "window": "closing"}.get(occ.kind, "upcoming")
                 days = calendar.working_days_between(day, anchor) - 1
             status = report.status if report else "not_reported"
-            line = make_line(reason, item, occ, sections.get(item.section_id, ""), status, days, people, owners)
+            line = make_line(reason, item, occ, sections.get(item.section_id, ""), status, days, people, owners,
+                             report.percent if report is not None and report.status == "in_progress" else None)
             for owner in owners:
                 add_line(notes, owner, line)
     return notes

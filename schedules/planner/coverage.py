@@ -106,7 +106,9 @@ def _returned(office: OfficeData, notes: Notes, person: Person, absence: Absence
             late = calendar.working_days_between(anchor, today) - 1
             reason = "due" if late <= 0 else "overdue"
             status = report.status if report else "not_reported"
-            line = make_line(reason, item, occ, sections.get(item.section_id, ""), status, max(late, 0), people, [o for o in item.owners if o in people])
+            line = make_line(reason, item, occ, sections.get(item.section_id, ""), status, max(late, 0), people,
+                             [o for o in item.owners if o in people],
+                             report.percent if report is not None and report.status == "in_progress" else None)
             add_line(notes, person.id, line)
 
 

@@ -28,6 +28,7 @@ class Line:
     starts: date | None
     due: date
     status: str = "not_reported"  # what the last report said; "not_reported" when nobody has (未開始 is a report)
+    percent: int | None = None  # with 進行中: the percentage said, as the chat's lists say it
     days: int = 0  # working days left (upcoming, closing, event) or late (overdue, escalation)
     owners: tuple[str, ...] = ()
     people: tuple[str, ...] = ()  # in a group digest: whom the line is for
@@ -69,6 +70,8 @@ class Line:
                 data[name] = list(getattr(self, name))
         if self.counts:
             data["counts"] = dict(self.counts)
+        if self.percent is not None:
+            data["percent"] = self.percent
         if self.on_behalf:
             data["for"] = self.on_behalf
         if self.covered_by:
@@ -89,6 +92,7 @@ class Line:
             starts=date.fromisoformat(data["starts"]) if data.get("starts") else None,
             due=date.fromisoformat(data["due"]),
             status=data.get("status", "not_reported"),
+            percent=data.get("percent"),
             days=data.get("days", 0),
             owners=tuple(data.get("owners", ())),
             people=tuple(data.get("people", ())),
@@ -100,11 +104,11 @@ class Line:
         )
 
 
-def make_line(reason, item, occ, section, status, days, people, owners) -> Line:
+def make_line(reason, item, occ, section, status, days, people, owners, percent=None) -> Line:
     """Return the line about one occurrence of an item, naming its owners."""
     return Line(
         reason=reason, item_id=item.id, number=item.number, title=item.title, section=section,
-        kind=occ.kind, occurrence_key=occ.key, starts=occ.starts, due=occ.due, status=status, days=days,
+        kind=occ.kind, occurrence_key=occ.key, starts=occ.starts, due=occ.due, status=status, days=days, percent=percent,
         owners=tuple(people[o].name for o in owners), label=occ.label,
     )
 

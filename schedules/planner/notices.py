@@ -47,7 +47,7 @@ def notices(office: OfficeData, calendar: WorkCalendar, day: date) -> dict[int, 
                 continue
             status = report.status if report else "not_reported"
             for reason, days in _reasons(occ, item, policy, window):
-                line = make_line(reason, item, occ, section, status, days, people, owners)
+                line = make_line(reason, item, occ, section, status, days, people, owners, _percent(report))
                 if reason == "escalation":
                     for chief in chiefs.get(item.section_id, ()):
                         if chief not in owners:  # an owner-chief already hears `overdue`
@@ -58,6 +58,11 @@ def notices(office: OfficeData, calendar: WorkCalendar, day: date) -> dict[int, 
     for person_id, line in round_lines(office, calendar, day):
         add_line(notes, person_id, line)
     return notes
+
+
+def _percent(report) -> int | None:
+    """Return the percentage of a 進行中 report (the only status that carries one), else None."""
+    return report.percent if report is not None and report.status == "in_progress" else None
 
 
 def _reasons(occ: Occurrence, item: PlanItem, policy: ReminderPolicy, window: _Triggers) -> list[tuple[str, int]]:
@@ -143,7 +148,7 @@ def round_lines(office: OfficeData, calendar: WorkCalendar, day: date) -> list[t
             continue
         owners = [o for o in item.owners if o in people]
         status = report.status if report else "not_reported"
-        line = make_line(step, item, occ, sections.get(item.section_id, ""), status, 0, people, owners)
+        line = make_line(step, item, occ, sections.get(item.section_id, ""), status, 0, people, owners, _percent(report))
         out.extend((o, line) for o in owners)
     return out
 
