@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -19,17 +18,13 @@ from handlers.core.replies import Reply, to_dict
 from handlers.documents.digests import replies_from_payload
 from schedules.clock import TAIPEI
 from schedules.planner import PlannedDelivery
-from storage import outbox, queries
+from storage import queries
 from storage.models import AuditLog, Delivery
+from storage.outbox import Kind, enqueue, of_kind, queue_notice
 
 log = logging.getLogger(__name__)
 
-DIGEST_PREFIX = "digest:"
-NOTICE_PREFIX = outbox.NOTICE_PREFIX  # pushes a conversation queued (storage.outbox), sent by the same outbox
-NUDGE_PREFIX = "nudge:"  # a one-off reminder a team lead asked for from 未回報 (handlers/chat/nudges.py writes them)
 RUN_ACTION = "remind.morning"
-# Retry keys derive from the delivery key, so even a row written twice would carry the same one.
-RETRY_NAMESPACE = uuid.UUID("6f0b8a52-3f0e-4d55-9a51-6c1d2a9e7b10")
 
 
 @dataclass(frozen=True)
@@ -58,11 +53,6 @@ class SendReport:
     errors: list[str] = field(default_factory=list)
 
 
-def retry_key_for(key: str) -> str:
-    """Return the retry key (a UUID, as LINE wants) of a delivery key."""
-    return str(uuid.uuid5(RETRY_NAMESPACE, key))
-
-
 def record(
     session: Session, planned: Sequence[PlannedDelivery], payloads: Mapping[str, dict], now: datetime,
     costs: Mapping[str, int] | None = None,
@@ -79,7 +69,7 @@ def record(
     written = set(
         session.execute(
             select(Delivery.morning, Delivery.recipient).where(
-                Delivery.morning.in_(mornings), Delivery.key.startswith(DIGEST_PREFIX)
+                Delivery.morning.in_(mornings), of_kind(Kind.DIGEST)
             )
         ).all()
     )
@@ -88,30 +78,17 @@ def record(
         if (p.morning, p.recipient) in written:
             continue
         written.add((p.morning, p.recipient))
-        session.add(
-            Delivery(
-                key=p.key, morning=p.morning, recipient=p.recipient, staff_id=p.staff_id,
-                reasons=",".join(p.reasons), payload=payloads[p.key], retry_key=retry_key_for(p.key),
-                created_at=now, attempts=0, cost=(costs or {}).get(p.key, 1),
-            )
+        new += enqueue(
+            session, p.key, recipient=p.recipient, staff_id=p.staff_id, reasons=",".join(p.reasons),
+            payload=payloads[p.key], now=now, morning=p.morning, cost=(costs or {}).get(p.key, 1), checked=True,
         )
-        new += 1
-    session.flush()
     return new
 
 
 def record_notice(session: Session, key: str, morning: date, recipient: str, replies: Sequence[Reply], now: datetime) -> bool:
     """Write a one-off push of the clock (sent with the morning's digests) unless written before; True when new."""
-    key = NOTICE_PREFIX + key
-    if session.scalar(select(Delivery.id).where(Delivery.key == key)) is not None:
-        return False
-    session.add(Delivery(
-        key=key, morning=morning, recipient=recipient, staff_id=None, reasons=key.split(":")[1][:200],
-        payload={"replies": [to_dict(r) for r in replies]}, retry_key=retry_key_for(key), created_at=now,
-        attempts=0, cost=1,
-    ))
-    session.flush()
-    return True
+    return queue_notice(session, key, recipient, None, key.split(":")[0], {"replies": [to_dict(r) for r in replies]},
+                        now, morning=morning)
 
 
 def pushes_counted(session: Session, first: date, last: date) -> int:
@@ -152,7 +129,7 @@ def expire_stale(session: Session, today: date, now: datetime, max_age: timedelt
             select(Delivery).where(
                 Delivery.sent_at.is_(None),
                 Delivery.failed_at.is_(None),
-                Delivery.key.startswith(DIGEST_PREFIX),
+                of_kind(Kind.DIGEST),
                 (Delivery.morning < today) | (Delivery.created_at < now - max_age),
             )
         )
@@ -166,11 +143,11 @@ def expire_stale(session: Session, today: date, now: datetime, max_age: timedelt
 
 
 def pending(
-    session: Session, morning: date | None, now: datetime, max_age: timedelta, prefix: str = DIGEST_PREFIX
+    session: Session, morning: date | None, now: datetime, max_age: timedelta, kind: Kind = Kind.DIGEST
 ) -> list[tuple[int, str, str, dict]]:
     """Return (id, recipient, retry key, payload) of the morning's digests still to send, oldest first.
 
-    With `prefix=NOTICE_PREFIX` and no morning: the pushes a conversation queued (a closure's notices).
+    With `kind=Kind.NOTICE` and no morning: the pushes a conversation queued (a closure's notices).
     """
     stmt = (
         select(Delivery.id, Delivery.recipient, Delivery.retry_key, Delivery.payload)
@@ -178,7 +155,7 @@ def pending(
             Delivery.sent_at.is_(None),
             Delivery.failed_at.is_(None),
             Delivery.created_at >= now - max_age,
-            Delivery.key.startswith(prefix),
+            of_kind(kind),
         )
         .order_by(Delivery.id)
     )
@@ -197,14 +174,14 @@ def send_pending(
     pause: float = 0.5,
     sleep: Callable[[float], None] = time.sleep,
     workers: int = 8,
-    prefix: str = DIGEST_PREFIX,
+    kind: Kind = Kind.DIGEST,
 ) -> SendReport:
     """Push the morning's unsent digests; a retryable failure is tried again (same retry key) a few passes later."""
     report = SendReport()
     # Pushes wait on the network, so a few run at once; only this thread touches the session.
     with sessions() as session, ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="push") as pool:
         for n in range(passes):
-            rows = pending(session, morning, now(), max_age, prefix)
+            rows = pending(session, morning, now(), max_age, kind)
             session.rollback()
             if not rows:
                 break
@@ -250,12 +227,12 @@ def prune(session: Session, before: date) -> int:
     result = session.execute(
         delete(Delivery).where(
             Delivery.morning < before,
-            Delivery.key.startswith(DIGEST_PREFIX) | Delivery.key.startswith(NOTICE_PREFIX),
+            of_kind(Kind.DIGEST) | of_kind(Kind.NOTICE),
             (Delivery.sent_at.is_not(None)) | (Delivery.failed_at.is_not(None)),
         )
     )
     # One-off reminders are never resent after a day, sent or not.
-    nudges = session.execute(delete(Delivery).where(Delivery.morning < before, Delivery.key.startswith(NUDGE_PREFIX)))
+    nudges = session.execute(delete(Delivery).where(Delivery.morning < before, of_kind(Kind.NUDGE)))
     return (result.rowcount or 0) + (nudges.rowcount or 0)
 
 
@@ -309,7 +286,7 @@ def send_notices(sessions: sessionmaker[Session], send: Sender, now: Callable[[]
     with sessions() as session:
         rows = session.execute(
             select(Delivery.id, Delivery.recipient, Delivery.retry_key, Delivery.payload)
-            .where(Delivery.key.startswith(NOTICE_PREFIX), Delivery.sent_at.is_(None), Delivery.failed_at.is_(None),
+            .where(of_kind(Kind.NOTICE), Delivery.sent_at.is_(None), Delivery.failed_at.is_(None),
                    Delivery.created_at >= now() - max_age)
             .order_by(Delivery.id)
         ).all()
