@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.render import render
+from bot.sender import Pusher, Result, should_retry
 from handlers.core.replies import Reply, to_dict
 from handlers.documents.digests import replies_from_payload
 from schedules.clock import TAIPEI
@@ -244,9 +245,11 @@ class OutboxResult:
     """The answer of an outbox push, shaped like LineSender's."""
 
     ok: bool = True
-    status: int = 200
+    status: int | None = 200
     duplicate: bool = False
     error: str | None = None
+    token_invalid: bool = False
+    maybe_delivered: bool = False
 
 
 class LogOutbox:
@@ -258,16 +261,14 @@ class LogOutbox:
         return OutboxResult()
 
 
-def outcome(result) -> SendOutcome:
+def outcome(result: Result) -> SendOutcome:
     """Map a LineSender result to what the deliveries table needs: sent, retry later, or failed for good."""
-    if result.ok or getattr(result, "duplicate", False):
+    if result.ok or result.duplicate:
         return SendOutcome(True)
-    status = getattr(result, "status", None)
-    retry = status is None or status == 429 or status >= 500
-    return SendOutcome(False, retry, f"{status}: {getattr(result, 'error', '')}")
+    return SendOutcome(False, should_retry(result.status), f"{result.status}: {result.error or ''}")
 
 
-def pushing_through(client) -> Sender:
+def pushing_through(client: Pusher) -> Sender:
     """Return a Sender that renders our replies and pushes them with the client (LineSender or an outbox)."""
     def send(to: str, replies: list, retry_key: str) -> SendOutcome:
         return outcome(client.push(to, render(replies), retry_key))

@@ -41,6 +41,8 @@ from linebot.v3.messaging import (
     ShowLoadingAnimationRequest,
 )
 
+from bot.sender import should_retry
+
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.line.me"
@@ -231,6 +233,8 @@ class LineSender:
     `sleep`, for at most max_attempts attempts. rng and wall_clock are injectable for tests.
     Safe to share between threads (urllib3's pool is).
     """
+
+    live = True  # reaches LINE (or the fake LINE server): see bot/sender.py
 
     def __init__(
         self,
@@ -521,12 +525,8 @@ class LineSender:
 
 
 def _retryable(outcome: _Outcome) -> bool:
-    if outcome.status is None:
-        return True
-    if outcome.status == 429:
-        # The monthly limit is a 429 too, but waiting minutes will not lift it.
-        return outcome.line_message != MONTHLY_LIMIT
-    return outcome.status >= 500
+    # The monthly limit is a 429 too, but waiting seconds will not lift it: not worth this call's backoff.
+    return should_retry(outcome.status) and not (outcome.status == 429 and outcome.line_message == MONTHLY_LIMIT)
 
 
 def _unclear(outcome: _Outcome) -> bool:

@@ -1,0 +1,70 @@
+"""One sending protocol: LineSender (over HTTP, here to the fake LINE server) and the simulator's sender both are a
+`Sender`, and every caller judges a failed send by the same rule."""
+
+from __future__ import annotations
+
+import random
+import uuid
+
+import pytest
+from fakes.line_api import FakeLineAPI
+from linebot.v3.messaging import TextMessage
+
+from bot import deliveries
+from bot.line_api import LineSender
+from bot.responsive import before_answer
+from bot.sender import Sender, should_retry
+from bot.simulator_sender import SimulatorSender
+
+USER = "U" + "3" * 32
+TOKEN = "test-channel-access-token"
+
+
+@pytest.fixture
+def fake():
+    with FakeLineAPI(access_token=TOKEN) as api:
+        yield api
+
+
+@pytest.fixture
+def line(fake):
+    # One attempt per call: the outbox then sees LINE's answer itself.
+    with LineSender(TOKEN, fake.base_url, timeout=10, max_attempts=1, sleep=lambda _s: None, rng=random.Random(1)) as s:
+        yield s
+
+
+def test_both_senders_offer_the_whole_protocol(line):
+    assert isinstance(line, Sender) and line.live
+    assert isinstance(SimulatorSender(), Sender) and not SimulatorSender().live
+
+
+@pytest.mark.parametrize("status, retried", [(500, True), (503, True), (429, True), (400, False), (403, False)])
+def test_the_outbox_retries_what_line_may_accept_later_and_gives_up_on_the_rest(fake, line, status, retried):
+    fake.fail_next(1, status)
+    result = line.push(USER, [TextMessage(text="提醒")], str(uuid.uuid4()))
+    assert not result.ok and result.status == status
+    assert deliveries.outcome(result).retry is retried is should_retry(result.status)
+
+
+def test_a_push_line_never_answered_is_retried(fake, line):
+    fake.fail_next(1, "drop")
+    result = line.push(USER, [TextMessage(text="提醒")], str(uuid.uuid4()))
+    assert not result.ok and result.status is None and deliveries.outcome(result).retry
+
+
+def test_a_push_accepted_earlier_under_its_key_counts_as_sent(fake, line):
+    key = str(uuid.uuid4())
+    assert line.push(USER, [TextMessage(text="提醒")], key).ok
+    again = line.push(USER, [TextMessage(text="提醒")], key)
+    assert deliveries.outcome(again).ok and len(fake.delivered) == 1
+
+
+def test_before_a_slow_answer_line_shows_the_animation_and_the_simulator_shows_nothing(fake, line):
+    event = {"type": "message", "source": {"type": "user", "userId": USER},
+             "message": {"type": "text", "text": "匯出", "markAsReadToken": "read-1"}}
+    before_answer(line, event, chat_mode=True)
+    paths = [r.path for r in fake.requests]
+    assert any("markAsRead" in p for p in paths) and any("loading" in p for p in paths)
+    simulator = SimulatorSender()
+    before_answer(simulator, event, chat_mode=True)
+    assert simulator.messages == []
