@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -65,3 +66,17 @@ def test_caused_since_counts_only_that_topic_for_that_person_since_the_moment(db
         outbox.queue_notice(session, "leave:1", USER, ids[0], "leave", PAYLOAD, NOON)
         outbox.queue_notice(session, f"{Topic.PRIVATE}:other", USER, ids[1], "group answer", PAYLOAD, NOON)
         assert outbox.caused_since(session, ids[0], Topic.PRIVATE, NOON) == 2
+
+
+def test_only_the_outbox_writes_a_push():
+    # A second writer would bring back its own key or retry-key scheme; every other module calls `enqueue`.
+    from tests.test_layering import ROOT, modules  # noqa: PLC0415 - the same list of modules the layering test reads
+
+    writers = []
+    for path in modules():
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            called = node.func.id if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) else None
+            if called == "Delivery" or (isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Delivery"):
+                writers.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert writers and all(w.startswith("storage/outbox.py:") for w in writers), writers
