@@ -7,6 +7,7 @@ import random
 import uuid
 
 import pytest
+import urllib3
 from fakes.line_api import FakeLineAPI
 from linebot.v3.messaging import TextMessage
 
@@ -68,3 +69,24 @@ def test_before_a_slow_answer_line_shows_the_animation_and_the_simulator_shows_n
     simulator = SimulatorSender()
     before_answer(simulator, event, chat_mode=True)
     assert simulator.messages == []
+
+
+class CountingTransport(urllib3.PoolManager):
+    """A real urllib3 transport that notes each request it carries."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def urlopen(self, method, url, *args, **kwargs):
+        self.urls.append(f"{method} {url}")
+        return super().urlopen(method, url, *args, **kwargs)
+
+
+def test_the_http_transport_is_injected_and_carries_every_call(fake):
+    transport = CountingTransport()
+    with LineSender(TOKEN, fake.base_url, max_attempts=1, transport=transport) as line:
+        assert line.push(USER, [TextMessage(text="提醒")], str(uuid.uuid4())).ok
+        line.profile(USER)  # a read goes the same way, whatever LINE answers
+    assert [u.split(" ")[0] for u in transport.urls] == ["POST", "GET"]
+    assert transport.urls[0].endswith("/v2/bot/message/push") and len(fake.delivered) == 1
