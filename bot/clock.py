@@ -98,7 +98,7 @@ class Clockwork:
 
     sessions: sessionmaker[Session]
     clock: Clock
-    send: deliveries.Sender
+    send: deliveries.PushReplies
     lock: RunLock
     times: ClockTimes = field(default_factory=ClockTimes)
     export_link: ExportLink | None = None
@@ -388,7 +388,7 @@ def run_clock(
 # The process: its edges from the environment, and how it runs.
 
 
-def sender_for(runtime: Runtime, outbox=None) -> deliveries.Sender:
+def sender_for(runtime: Runtime, outbox=None) -> deliveries.PushReplies:
     """Return the pushes' sender: the runtime's LINE client, else the outbox (logging each push)."""
     client = runtime.line_client()
     if client is not None:

@@ -37,8 +37,8 @@ class SendOutcome:
     error: str = ""
 
 
-class Sender(Protocol):
-    """Push replies to a LINE user or group under a retry key (bot/ provides the real one)."""
+class PushReplies(Protocol):
+    """Push our replies to a LINE user or group under a retry key: a `bot.sender.Pusher` behind `pushing_through`."""
 
     def __call__(self, to: str, replies: list[Reply], retry_key: str) -> SendOutcome: ...
 
@@ -167,7 +167,7 @@ def pending(
 
 def send_pending(
     sessions: sessionmaker[Session],
-    send: Sender,
+    send: PushReplies,
     now: Callable[[], datetime],
     morning: date,
     max_age: timedelta = timedelta(hours=24),
@@ -198,7 +198,7 @@ def send_pending(
     return report
 
 
-def _push(send: Sender, recipient: str, data: dict, retry_key: str) -> SendOutcome:
+def _push(send: PushReplies, recipient: str, data: dict, retry_key: str) -> SendOutcome:
     try:
         return send(recipient, replies_from_payload(data), retry_key)
     except Exception as exc:  # noqa: BLE001 - a broken push must not stop the others; it stays unsent
@@ -268,7 +268,7 @@ def outcome(result: Result) -> SendOutcome:
     return SendOutcome(False, should_retry(result.status), f"{result.status}: {result.error or ''}")
 
 
-def pushing_through(client: Pusher) -> Sender:
+def pushing_through(client: Pusher) -> PushReplies:
     """Return a Sender that renders our replies and pushes them with the client (LineSender or an outbox)."""
     def send(to: str, replies: list, retry_key: str) -> SendOutcome:
         return outcome(client.push(to, render(replies), retry_key))
@@ -280,7 +280,7 @@ def pushing_through(client: Pusher) -> Sender:
 # after the event that queued them, through the same settle path as the digests.
 
 
-def send_notices(sessions: sessionmaker[Session], send: Sender, now: Callable[[], datetime],
+def send_notices(sessions: sessionmaker[Session], send: PushReplies, now: Callable[[], datetime],
                  max_age: timedelta = timedelta(hours=24)) -> SendReport:
     """Push the queued notices not yet sent (one pass; what LINE refused for now waits for the next event)."""
     report = SendReport()
