@@ -16,22 +16,17 @@ from bot.line_api import LineSender
 from bot.responsive import before_answer
 from bot.sender import Sender, should_retry
 from bot.simulator_sender import SimulatorSender
-
-USER = "U" + "3" * 32
-TOKEN = "test-channel-access-token"
+from tests.test_line_api import TOKEN, USER
 
 
 @pytest.fixture
-def fake():
-    with FakeLineAPI(access_token=TOKEN) as api:
-        yield api
-
-
-@pytest.fixture
-def line(fake):
-    # One attempt per call: the outbox then sees LINE's answer itself.
-    with LineSender(TOKEN, fake.base_url, timeout=10, max_attempts=1, sleep=lambda _s: None, rng=random.Random(1)) as s:
-        yield s
+def line():
+    """A LineSender making one attempt per call (the outbox then sees LINE's answer itself), and its LINE."""
+    with FakeLineAPI(access_token=TOKEN) as api, LineSender(
+        TOKEN, api.base_url, max_attempts=1, sleep=lambda _s: None, rng=random.Random(1)
+    ) as sender:
+        sender.fake = api
+        yield sender
 
 
 def test_both_senders_offer_the_whole_protocol(line):
@@ -40,27 +35,31 @@ def test_both_senders_offer_the_whole_protocol(line):
 
 
 @pytest.mark.parametrize("status, retried", [(500, True), (503, True), (429, True), (400, False), (403, False)])
-def test_the_outbox_retries_what_line_may_accept_later_and_gives_up_on_the_rest(fake, line, status, retried):
+def test_the_outbox_retries_what_line_may_accept_later_and_gives_up_on_the_rest(line, status, retried):
+    fake = line.fake
     fake.fail_next(1, status)
     result = line.push(USER, [TextMessage(text="提醒")], str(uuid.uuid4()))
     assert not result.ok and result.status == status
     assert deliveries.outcome(result).retry is retried is should_retry(result.status)
 
 
-def test_a_push_line_never_answered_is_retried(fake, line):
+def test_a_push_line_never_answered_is_retried(line):
+    fake = line.fake
     fake.fail_next(1, "drop")
     result = line.push(USER, [TextMessage(text="提醒")], str(uuid.uuid4()))
     assert not result.ok and result.status is None and deliveries.outcome(result).retry
 
 
-def test_a_push_accepted_earlier_under_its_key_counts_as_sent(fake, line):
+def test_a_push_accepted_earlier_under_its_key_counts_as_sent(line):
+    fake = line.fake
     key = str(uuid.uuid4())
     assert line.push(USER, [TextMessage(text="提醒")], key).ok
     again = line.push(USER, [TextMessage(text="提醒")], key)
     assert deliveries.outcome(again).ok and len(fake.delivered) == 1
 
 
-def test_before_a_slow_answer_line_shows_the_animation_and_the_simulator_shows_nothing(fake, line):
+def test_before_a_slow_answer_line_shows_the_animation_and_the_simulator_shows_nothing(line):
+    fake = line.fake
     event = {"type": "message", "source": {"type": "user", "userId": USER},
              "message": {"type": "text", "text": "匯出", "markAsReadToken": "read-1"}}
     before_answer(line, event, chat_mode=True)
@@ -83,9 +82,9 @@ class CountingTransport(urllib3.PoolManager):
         return super().urlopen(method, url, *args, **kwargs)
 
 
-def test_the_http_transport_is_injected_and_carries_every_call(fake):
+def test_the_http_transport_is_injected_and_carries_every_call():
     transport = CountingTransport()
-    with LineSender(TOKEN, fake.base_url, max_attempts=1, transport=transport) as line:
+    with FakeLineAPI(access_token=TOKEN) as fake, LineSender(TOKEN, fake.base_url, max_attempts=1, transport=transport) as line:
         assert line.push(USER, [TextMessage(text="提醒")], str(uuid.uuid4())).ok
         line.profile(USER)  # a read goes the same way, whatever LINE answers
     assert [u.split(" ")[0] for u in transport.urls] == ["POST", "GET"]
