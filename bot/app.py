@@ -17,6 +17,7 @@ from bot.event_journal import EventJournal
 from bot.events import Dispatcher
 from bot.push_budget import push_room
 from bot.runtime import Runtime
+from bot.sender import Sender
 from bot.settings import Settings
 from bot.simulator import bp as simulator_bp
 from bot.simulator_sender import SimulatorSender
@@ -32,7 +33,7 @@ class Services:
     """What the routes need: the runtime, the LINE sender, and the event dispatcher."""
 
     runtime: Runtime
-    sender: object
+    sender: Sender
     channel_secret: str
     settings: HandlerSettings
     dispatcher: Dispatcher
@@ -86,7 +87,7 @@ def make_dispatcher(runtime: Runtime, poll: float = 0.2) -> Dispatcher:
                       push_room=push_room(runtime))
 
 
-def reply_sender(runtime: Runtime):
+def reply_sender(runtime: Runtime) -> Sender:
     """Return the LINE client, or the simulator's recording sender when there is no LINE channel."""
     client = runtime.line_client(for_replies=True)
     if client is not None:

@@ -54,6 +54,7 @@ from schedules.planner import DEFAULT_POLICY, OfficeData, PlannedDelivery, Plann
 from storage.closure_feed import prune_checks
 from storage.db import unit_of_work
 from storage.models import Role, Staff
+from storage.outbox import Kind, retry_key_for
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ class Clockwork:
 
     sessions: sessionmaker[Session]
     clock: Clock
-    send: deliveries.Sender
+    send: deliveries.PushReplies
     lock: RunLock
     times: ClockTimes = field(default_factory=ClockTimes)
     export_link: ExportLink | None = None
@@ -161,19 +162,19 @@ class Clockwork:
         now = self.clock.now()
         if self.quota is not None:
             with self.sessions() as session:
-                waiting = len(deliveries.pending(session, None, now, self._max_age, deliveries.NOTICE_PREFIX))
+                waiting = len(deliveries.pending(session, None, now, self._max_age, Kind.NOTICE))
             if waiting and not self._quota_allows(waiting):
                 log.error("LINE quota would be exceeded: %d notices not sent", waiting)
                 return deliveries.SendReport(left=waiting, errors=["quota"])
         return deliveries.send_pending(
             self.sessions, self.send, self.clock.now, None, self._max_age, self.passes, self.pause, self.sleep,
-            prefix=deliveries.NOTICE_PREFIX,
+            kind=Kind.NOTICE,
         )
 
     def _send_nudges(self) -> deliveries.SendReport:
         """Push the one-off reminders asked for from 未回報, if LINE's quota allows all of them."""
         with self.sessions() as session:
-            waiting = len(deliveries.pending(session, None, self.clock.now(), self._max_age, deliveries.NUDGE_PREFIX))
+            waiting = len(deliveries.pending(session, None, self.clock.now(), self._max_age, Kind.NUDGE))
         if not waiting:
             return deliveries.SendReport()
         if self.quota is not None and not self._quota_allows(waiting):
@@ -181,7 +182,7 @@ class Clockwork:
             return deliveries.SendReport(left=waiting, errors=["quota"])
         return deliveries.send_pending(
             self.sessions, self.send, self.clock.now, None, self._max_age, self.passes, self.pause, self.sleep,
-            prefix=deliveries.NUDGE_PREFIX,
+            kind=Kind.NUDGE,
         )
 
     def housekeeping(self) -> int:
@@ -285,7 +286,7 @@ class Clockwork:
             coordinators = _coordinator_ids(session)
         text = Text(T.QUOTA_REFUSED.format(day=format_date(morning), count=count))
         for line_id in coordinators:
-            key = deliveries.retry_key_for(f"quota:{morning.isoformat()}:{line_id}")
+            key = retry_key_for(f"quota:{morning.isoformat()}:{line_id}")
             outcome = self.send(line_id, [text], key)
             if not outcome.ok:
                 log.error("could not tell coordinator %s about the quota: %s", line_id, outcome.error)
@@ -387,7 +388,7 @@ def run_clock(
 # The process: its edges from the environment, and how it runs.
 
 
-def sender_for(runtime: Runtime, outbox=None) -> deliveries.Sender:
+def sender_for(runtime: Runtime, outbox=None) -> deliveries.PushReplies:
     """Return the pushes' sender: the runtime's LINE client, else the outbox (logging each push)."""
     client = runtime.line_client()
     if client is not None:

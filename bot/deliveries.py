@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -15,21 +14,18 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.render import render
+from bot.sender import Pusher, Result, should_retry
 from handlers.core.replies import Reply, to_dict
 from handlers.documents.digests import replies_from_payload
 from schedules.clock import TAIPEI
 from schedules.planner import PlannedDelivery
-from storage import outbox, queries
+from storage import queries
 from storage.models import AuditLog, Delivery
+from storage.outbox import Kind, enqueue, of_kind, queue_notice
 
 log = logging.getLogger(__name__)
 
-DIGEST_PREFIX = "digest:"
-NOTICE_PREFIX = outbox.NOTICE_PREFIX  # pushes a conversation queued (storage.outbox), sent by the same outbox
-NUDGE_PREFIX = "nudge:"  # a one-off reminder a team lead asked for from 未回報 (handlers/chat/nudges.py writes them)
 RUN_ACTION = "remind.morning"
-# Retry keys derive from the delivery key, so even a row written twice would carry the same one.
-RETRY_NAMESPACE = uuid.UUID("6f0b8a52-3f0e-4d55-9a51-6c1d2a9e7b10")
 
 
 @dataclass(frozen=True)
@@ -41,8 +37,8 @@ class SendOutcome:
     error: str = ""
 
 
-class Sender(Protocol):
-    """Push replies to a LINE user or group under a retry key (bot/ provides the real one)."""
+class PushReplies(Protocol):
+    """Push our replies to a LINE user or group under a retry key: a `bot.sender.Pusher` behind `pushing_through`."""
 
     def __call__(self, to: str, replies: list[Reply], retry_key: str) -> SendOutcome: ...
 
@@ -56,11 +52,6 @@ class SendReport:
     left: int = 0  # still unsent after a retryable error; the next pass or the next run resends them
     calls: int = 0
     errors: list[str] = field(default_factory=list)
-
-
-def retry_key_for(key: str) -> str:
-    """Return the retry key (a UUID, as LINE wants) of a delivery key."""
-    return str(uuid.uuid5(RETRY_NAMESPACE, key))
 
 
 def record(
@@ -79,7 +70,7 @@ def record(
     written = set(
         session.execute(
             select(Delivery.morning, Delivery.recipient).where(
-                Delivery.morning.in_(mornings), Delivery.key.startswith(DIGEST_PREFIX)
+                Delivery.morning.in_(mornings), of_kind(Kind.DIGEST)
             )
         ).all()
     )
@@ -88,30 +79,17 @@ def record(
         if (p.morning, p.recipient) in written:
             continue
         written.add((p.morning, p.recipient))
-        session.add(
-            Delivery(
-                key=p.key, morning=p.morning, recipient=p.recipient, staff_id=p.staff_id,
-                reasons=",".join(p.reasons), payload=payloads[p.key], retry_key=retry_key_for(p.key),
-                created_at=now, attempts=0, cost=(costs or {}).get(p.key, 1),
-            )
+        new += enqueue(
+            session, p.key, recipient=p.recipient, staff_id=p.staff_id, reasons=",".join(p.reasons),
+            payload=payloads[p.key], now=now, morning=p.morning, cost=(costs or {}).get(p.key, 1), checked=True,
         )
-        new += 1
-    session.flush()
     return new
 
 
 def record_notice(session: Session, key: str, morning: date, recipient: str, replies: Sequence[Reply], now: datetime) -> bool:
     """Write a one-off push of the clock (sent with the morning's digests) unless written before; True when new."""
-    key = NOTICE_PREFIX + key
-    if session.scalar(select(Delivery.id).where(Delivery.key == key)) is not None:
-        return False
-    session.add(Delivery(
-        key=key, morning=morning, recipient=recipient, staff_id=None, reasons=key.split(":")[1][:200],
-        payload={"replies": [to_dict(r) for r in replies]}, retry_key=retry_key_for(key), created_at=now,
-        attempts=0, cost=1,
-    ))
-    session.flush()
-    return True
+    return queue_notice(session, key, recipient, None, key.split(":")[0], {"replies": [to_dict(r) for r in replies]},
+                        now, morning=morning)
 
 
 def pushes_counted(session: Session, first: date, last: date) -> int:
@@ -152,7 +130,7 @@ def expire_stale(session: Session, today: date, now: datetime, max_age: timedelt
             select(Delivery).where(
                 Delivery.sent_at.is_(None),
                 Delivery.failed_at.is_(None),
-                Delivery.key.startswith(DIGEST_PREFIX),
+                of_kind(Kind.DIGEST),
                 (Delivery.morning < today) | (Delivery.created_at < now - max_age),
             )
         )
@@ -166,11 +144,11 @@ def expire_stale(session: Session, today: date, now: datetime, max_age: timedelt
 
 
 def pending(
-    session: Session, morning: date | None, now: datetime, max_age: timedelta, prefix: str = DIGEST_PREFIX
+    session: Session, morning: date | None, now: datetime, max_age: timedelta, kind: Kind = Kind.DIGEST
 ) -> list[tuple[int, str, str, dict]]:
     """Return (id, recipient, retry key, payload) of the morning's digests still to send, oldest first.
 
-    With `prefix=NOTICE_PREFIX` and no morning: the pushes a conversation queued (a closure's notices).
+    With `kind=Kind.NOTICE` and no morning: the pushes a conversation queued (a closure's notices).
     """
     stmt = (
         select(Delivery.id, Delivery.recipient, Delivery.retry_key, Delivery.payload)
@@ -178,7 +156,7 @@ def pending(
             Delivery.sent_at.is_(None),
             Delivery.failed_at.is_(None),
             Delivery.created_at >= now - max_age,
-            Delivery.key.startswith(prefix),
+            of_kind(kind),
         )
         .order_by(Delivery.id)
     )
@@ -189,7 +167,7 @@ def pending(
 
 def send_pending(
     sessions: sessionmaker[Session],
-    send: Sender,
+    send: PushReplies,
     now: Callable[[], datetime],
     morning: date,
     max_age: timedelta = timedelta(hours=24),
@@ -197,14 +175,14 @@ def send_pending(
     pause: float = 0.5,
     sleep: Callable[[float], None] = time.sleep,
     workers: int = 8,
-    prefix: str = DIGEST_PREFIX,
+    kind: Kind = Kind.DIGEST,
 ) -> SendReport:
     """Push the morning's unsent digests; a retryable failure is tried again (same retry key) a few passes later."""
     report = SendReport()
     # Pushes wait on the network, so a few run at once; only this thread touches the session.
     with sessions() as session, ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="push") as pool:
         for n in range(passes):
-            rows = pending(session, morning, now(), max_age, prefix)
+            rows = pending(session, morning, now(), max_age, kind)
             session.rollback()
             if not rows:
                 break
@@ -220,7 +198,7 @@ def send_pending(
     return report
 
 
-def _push(send: Sender, recipient: str, data: dict, retry_key: str) -> SendOutcome:
+def _push(send: PushReplies, recipient: str, data: dict, retry_key: str) -> SendOutcome:
     try:
         return send(recipient, replies_from_payload(data), retry_key)
     except Exception as exc:  # noqa: BLE001 - a broken push must not stop the others; it stays unsent
@@ -250,12 +228,12 @@ def prune(session: Session, before: date) -> int:
     result = session.execute(
         delete(Delivery).where(
             Delivery.morning < before,
-            Delivery.key.startswith(DIGEST_PREFIX) | Delivery.key.startswith(NOTICE_PREFIX),
+            of_kind(Kind.DIGEST) | of_kind(Kind.NOTICE),
             (Delivery.sent_at.is_not(None)) | (Delivery.failed_at.is_not(None)),
         )
     )
     # One-off reminders are never resent after a day, sent or not.
-    nudges = session.execute(delete(Delivery).where(Delivery.morning < before, Delivery.key.startswith(NUDGE_PREFIX)))
+    nudges = session.execute(delete(Delivery).where(Delivery.morning < before, of_kind(Kind.NUDGE)))
     return (result.rowcount or 0) + (nudges.rowcount or 0)
 
 
@@ -267,9 +245,11 @@ class OutboxResult:
     """The answer of an outbox push, shaped like LineSender's."""
 
     ok: bool = True
-    status: int = 200
+    status: int | None = 200
     duplicate: bool = False
     error: str | None = None
+    token_invalid: bool = False
+    maybe_delivered: bool = False
 
 
 class LogOutbox:
@@ -281,16 +261,14 @@ class LogOutbox:
         return OutboxResult()
 
 
-def outcome(result) -> SendOutcome:
+def outcome(result: Result) -> SendOutcome:
     """Map a LineSender result to what the deliveries table needs: sent, retry later, or failed for good."""
-    if result.ok or getattr(result, "duplicate", False):
+    if result.ok or result.duplicate:
         return SendOutcome(True)
-    status = getattr(result, "status", None)
-    retry = status is None or status == 429 or status >= 500
-    return SendOutcome(False, retry, f"{status}: {getattr(result, 'error', '')}")
+    return SendOutcome(False, should_retry(result.status), f"{result.status}: {result.error or ''}")
 
 
-def pushing_through(client) -> Sender:
+def pushing_through(client: Pusher) -> PushReplies:
     """Return a Sender that renders our replies and pushes them with the client (LineSender or an outbox)."""
     def send(to: str, replies: list, retry_key: str) -> SendOutcome:
         return outcome(client.push(to, render(replies), retry_key))
@@ -302,14 +280,14 @@ def pushing_through(client) -> Sender:
 # after the event that queued them, through the same settle path as the digests.
 
 
-def send_notices(sessions: sessionmaker[Session], send: Sender, now: Callable[[], datetime],
+def send_notices(sessions: sessionmaker[Session], send: PushReplies, now: Callable[[], datetime],
                  max_age: timedelta = timedelta(hours=24)) -> SendReport:
     """Push the queued notices not yet sent (one pass; what LINE refused for now waits for the next event)."""
     report = SendReport()
     with sessions() as session:
         rows = session.execute(
             select(Delivery.id, Delivery.recipient, Delivery.retry_key, Delivery.payload)
-            .where(Delivery.key.startswith(NOTICE_PREFIX), Delivery.sent_at.is_(None), Delivery.failed_at.is_(None),
+            .where(of_kind(Kind.NOTICE), Delivery.sent_at.is_(None), Delivery.failed_at.is_(None),
                    Delivery.created_at >= now() - max_age)
             .order_by(Delivery.id)
         ).all()

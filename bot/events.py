@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from bot.render import render
 from bot.responsive import after_answer, before_answer
+from bot.sender import Sender, should_retry
 from handlers.chat.held_reminders import attach as attach_held
 from handlers.core.incoming import Context, Incoming, LineProfile, Settings
 from storage import queries
@@ -145,7 +146,7 @@ class Dispatcher:
 
     sessions: object
     clock: object
-    sender: object
+    sender: Sender
     settings: Settings
     poll: float = 2.0  # seconds between looks at the table when nobody wakes the loop
     lease: float = DEFAULT_LEASE
@@ -484,11 +485,8 @@ class Dispatcher:
 
     def _profile(self, user_id: str) -> LineProfile | None:
         """Return LINE's profile of the account (for a 我是 card), or None when LINE cannot say now."""
-        read = getattr(self.sender, "profile", None)
-        if read is None:
-            return None
         try:
-            found = read(user_id)
+            found = self.sender.profile(user_id)
         except Exception:  # noqa: BLE001 - the card then says LINE gave no name; the request still goes out
             log.warning("could not read the LINE profile of %s", user_id, exc_info=True)
             return None
@@ -509,11 +507,11 @@ class Dispatcher:
             result = self.sender.reply(token, messages)
             if result.ok:
                 return self._settle(row_id, attempts + 1)
-            if result.token_invalid and (reply_unclear or getattr(result, "maybe_delivered", False)):
+            if result.token_invalid and (reply_unclear or result.maybe_delivered):
                 # A refused token after an unanswered attempt: that attempt probably used it. No second copy.
                 log.warning("event %s: reply outcome unclear (%s); not pushing a second copy", row_id, result.error)
                 return self._settle(row_id, attempts + 1)
-            hung = getattr(result, "status", 0) is None and getattr(result, "maybe_delivered", False)
+            hung = result.status is None and result.maybe_delivered
             if hung and attempts + 1 < MAX_SEND_ATTEMPTS:  # no answer at all (a timeout, a dropped connection)
                 log.warning("event %s: LINE did not answer the reply (%s); trying the token again in %.0f s",
                             row_id, result.error, REPLY_WINDOW)
@@ -528,9 +526,7 @@ class Dispatcher:
         result = self.sender.push(to, messages, retry_key)
         if result.ok:
             return self._settle(row_id, attempts + 1)
-        status = getattr(result, "status", None)
-        retryable = status is None or status == 429 or status >= 500
-        if retryable and attempts + 1 < MAX_SEND_ATTEMPTS:
+        if should_retry(result.status) and attempts + 1 < MAX_SEND_ATTEMPTS:
             self._defer(row_id, attempts + 1)
             return False
         log.error("event %s: answer to %s not delivered (%s); giving up", row_id, to, result.error)

@@ -41,6 +41,8 @@ from linebot.v3.messaging import (
     ShowLoadingAnimationRequest,
 )
 
+from bot.sender import should_retry
+
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.line.me"
@@ -228,9 +230,13 @@ class LineSender:
     base_url replaces https://api.line.me (the app passes env LINE_API_BASE; tests, the fake's URL).
     timeout bounds every HTTP call (the SDK has none by default). A retryable failure waits a
     jittered min(backoff_cap, backoff_base * 2**(n-1)) seconds, or LINE's Retry-After, through
-    `sleep`, for at most max_attempts attempts. rng and wall_clock are injectable for tests.
+    `sleep`, for at most max_attempts attempts. rng and wall_clock are injectable for tests; so is the HTTP
+    transport (a urllib3 pool manager, as httpx takes a transport), used for both LINE hosts and closed with
+    the sender.
     Safe to share between threads (urllib3's pool is).
     """
+
+    live = True  # reaches LINE (or the fake LINE server): see bot/sender.py
 
     def __init__(
         self,
@@ -245,6 +251,7 @@ class LineSender:
         wall_clock: Callable[[], float] = time.time,
         pool_maxsize: int = 10,
         data_url: str | None = None,
+        transport: urllib3.PoolManager | None = None,
     ) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
@@ -254,12 +261,16 @@ class LineSender:
         # Pushes fan out from several threads; a pool smaller than that churns connections.
         config.connection_pool_maxsize = pool_maxsize
         self._client = ApiClient(config)
+        if transport is not None:
+            self._client.rest_client.pool_manager = transport
         self._api = MessagingApi(self._client)
         self.api = self._api  # for bot/rich_menus.py, through `call`
         # The SDK sends every call to Configuration.host, so the data host needs a client of its own.
         data = Configuration(access_token=access_token, host=_data_host(base_url, data_url))
         data.retries = False
         self._data_client = ApiClient(data)
+        if transport is not None:
+            self._data_client.rest_client.pool_manager = transport
         self.blob = MessagingApiBlob(self._data_client)
         self.timeout = timeout
         self.max_attempts = max_attempts
@@ -521,12 +532,8 @@ class LineSender:
 
 
 def _retryable(outcome: _Outcome) -> bool:
-    if outcome.status is None:
-        return True
-    if outcome.status == 429:
-        # The monthly limit is a 429 too, but waiting minutes will not lift it.
-        return outcome.line_message != MONTHLY_LIMIT
-    return outcome.status >= 500
+    # The monthly limit is a 429 too, but waiting seconds will not lift it: not worth this call's backoff.
+    return should_retry(outcome.status) and not (outcome.status == 429 and outcome.line_message == MONTHLY_LIMIT)
 
 
 def _unclear(outcome: _Outcome) -> bool:

@@ -29,10 +29,9 @@ from schedules.planner import (
 )
 from schedules.planner.budget import week_start
 from storage.models import Delivery
+from storage.outbox import Kind, Topic, of_kind
 
 log = logging.getLogger(__name__)
-
-WARNING_KEY = "quota80"
 
 
 @dataclass(frozen=True)
@@ -106,7 +105,7 @@ def month_state(session: Session, calendar: WorkCalendar, day: date, quota: Chan
     first, last = month_of(day)
     used = max(deliveries.pushes_counted(session, first, last), quota.line_used)
     warned = session.scalar(
-        select(Delivery.id).where(Delivery.key.startswith(f"{deliveries.NOTICE_PREFIX}{WARNING_KEY}:{first:%Y-%m}:")).limit(1)
+        select(Delivery.id).where(of_kind(Kind.NOTICE, Topic.QUOTA_WARNING, f"{first:%Y-%m}")).limit(1)
     ) is not None
     since = max(week_start(calendar, day) or day, first)
     runs = deliveries.run_details(session, since)
@@ -131,7 +130,7 @@ def forecast_range(session: Session, calendar: WorkCalendar, offices: Sequence[O
 
 def warning_key(day: date, recipient: str) -> str:
     """Return the quota warning's key: once a month per coordinator."""
-    return f"{WARNING_KEY}:{day:%Y-%m}:{recipient}"
+    return f"{Topic.QUOTA_WARNING}:{day:%Y-%m}:{recipient}"
 
 
 def forecast_for(runtime: Runtime, start: date, end: date) -> tuple[ChannelQuota, list[MonthForecast]]:

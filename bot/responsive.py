@@ -10,33 +10,32 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import deliveries
-from bot.line_api import LineSender
 from bot.rich_menus import sync_quietly
+from bot.sender import Result, Sender
 from handlers.chat.pace import takes_a_while
 
 log = logging.getLogger(__name__)
 LOADING_SECONDS = 20  # LINE ends it at the answer anyway; 5–60 in steps of 5
 
 
-def before_answer(sender, event: dict, chat_mode: bool) -> None:
+def before_answer(sender: Sender, event: dict, chat_mode: bool) -> None:
     """Mark the message read (when the account has chat mode on) and start the loading animation for a slow answer."""
     if event.get("type") != "message":
         return
     message = event.get("message") or {}
     source = event.get("source") or {}
     token = message.get("markAsReadToken")
-    if chat_mode and token and hasattr(sender, "mark_as_read"):
+    if chat_mode and token:
         _quietly("mark as read", lambda: sender.mark_as_read(token))
     one_to_one = source.get("type") == "user" and source.get("userId")
     if one_to_one and message.get("type") == "text" and takes_a_while(str(message.get("text") or "")):
-        if hasattr(sender, "start_loading"):
-            _quietly("loading", lambda: sender.start_loading(source["userId"], LOADING_SECONDS))
+        _quietly("loading", lambda: sender.start_loading(source["userId"], LOADING_SECONDS))
 
 
-def after_answer(sessions: sessionmaker[Session], sender, now: Callable[[], datetime]) -> None:
+def after_answer(sessions: sessionmaker[Session], sender: Sender, now: Callable[[], datetime]) -> None:
     """Push what the event queued for others (notices) and give linked accounts their role's rich menu."""
     # Without LINE (the simulator) the outbox keeps them: the simulator shows pushes from the deliveries table.
-    client = sender if isinstance(sender, LineSender) else deliveries.LogOutbox()
+    client = sender if sender.live else deliveries.LogOutbox()
     try:
         deliveries.send_notices(sessions, deliveries.pushing_through(client), now)
     except Exception:  # noqa: BLE001 - unsent notices stay queued for the next event
@@ -44,11 +43,11 @@ def after_answer(sessions: sessionmaker[Session], sender, now: Callable[[], date
     sync_quietly(sender, sessions, now())
 
 
-def _quietly(what: str, call: Callable[[], object]) -> None:
+def _quietly(what: str, call: Callable[[], Result]) -> None:
     try:
         result = call()
     except Exception:  # noqa: BLE001 - a nicety: the answer itself must not wait on it
         log.exception("%s failed", what)
         return
-    if result is not None and not getattr(result, "ok", True):
-        log.info("%s refused: %s", what, getattr(result, "error", ""))
+    if not result.ok:
+        log.info("%s refused: %s", what, result.error or "")

@@ -7,7 +7,9 @@ which a reloaded page draws again as it was.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from linebot.v3.messaging import Message
 
@@ -24,17 +26,22 @@ class SentMessage:
 
 @dataclass
 class SimResult:
+    """What the simulator did with a send (a `bot.sender.Result`)."""
+
     ok: bool = True
-    status: int = 200
+    status: int | None = 200
     token_invalid: bool = False
     duplicate: bool = False
     error: str | None = None
+    maybe_delivered: bool = False
 
 
 @dataclass
 class SimulatorSender:
-    """Records replies and pushes per recipient; reply tokens name their recipient."""
+    """Records replies and pushes per recipient; reply tokens name their recipient (a `bot.sender.Sender`)."""
 
+    # Not LINE: pushes queued in the deliveries table are shown from there, and the page draws the rich menu.
+    live: ClassVar[bool] = False
     messages: list[SentMessage] = field(default_factory=list)
     retry_keys: set[str] = field(default_factory=set)
 
@@ -99,6 +106,22 @@ class SimulatorSender:
         for user in to:
             self._add(user, "push", messages)
         return SimResult()
+
+    def start_loading(self, chat_id: str, seconds: int = 20) -> SimResult:
+        """The simulator's chat shows no loading animation: nothing to do."""
+        return SimResult()
+
+    def mark_as_read(self, token: str) -> SimResult:
+        """The simulator's chat shows no 既讀: nothing to do."""
+        return SimResult()
+
+    def profile(self, user_id: str) -> None:
+        """The simulator's people have no LINE profile (a 我是 card then says LINE gave no name)."""
+        return None
+
+    def call(self, what: str, call: Callable[[], Any], expected: object = ()) -> tuple[SimResult, None]:
+        """Refuse other LINE API calls (rich menus): the simulator has no LINE to make them at."""
+        return SimResult(ok=False, status=404, error=f"{what}: the simulator has no LINE API"), None
 
     def since(self, to: str, after: int) -> list[SentMessage]:
         """Return the messages for a recipient after sequence number `after`."""

@@ -25,6 +25,7 @@ from schedules.planner import (
 from schedules.status import standings
 from storage import leave, queries
 from storage.models import Delivery, Item, Office, Staff
+from storage.outbox import Kind, of_kind
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ def _leaves(session: Session, office_id: int, people, today: date) -> tuple[tupl
 def _served(session: Session, today: date) -> frozenset[int]:
     """Return who already has a digest written for the morning (a leave recorded since changes nothing for it)."""
     rows = session.scalars(
-        select(Delivery.staff_id).where(Delivery.morning == today, Delivery.staff_id.is_not(None), Delivery.key.startswith("digest:"))
+        select(Delivery.staff_id).where(Delivery.morning == today, Delivery.staff_id.is_not(None), of_kind(Kind.DIGEST))
     )
     return frozenset(rows)
 

@@ -10,7 +10,7 @@ from fakes.line_api import HELD_REQUEST_TIMEOUT, FakeLineAPI
 from sqlalchemy import func, select
 
 from bot.clock import Clockwork
-from bot.deliveries import SendOutcome, pushing_through, retry_key_for
+from bot.deliveries import SendOutcome, pushing_through
 from bot.line_api import LineSender
 from bot.run_lock import RunLock
 from schedules.clock import TAIPEI, FixedClock
@@ -28,6 +28,7 @@ from storage.models import (
     Staff,
     Status,
 )
+from storage.outbox import retry_key_for
 from tests.sizes import size
 
 # 每月5日前: due 1/5 (Fri), overdue 1/8, 1/10 and 1/12; the chief hears on 1/10.

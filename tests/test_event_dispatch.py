@@ -45,7 +45,7 @@ class Wall:
 
 
 @dataclass
-class Recorder:
+class Recorder(SimulatorSender):
     """A sender noting replies and pushes; reply tokens are refused (expired) unless listed as fresh."""
 
     fresh: set[str] = field(default_factory=set)

@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 
 from bot.event_journal import EventJournal
 from bot.events import Dispatcher
-from bot.simulator_sender import SimResult
+from bot.simulator_sender import SimResult, SimulatorSender
 from handlers.core.incoming import Settings
 from schedules.clock import FixedClock
 from storage.db import make_engine, session_factory
@@ -37,10 +37,11 @@ class Wall:
         return self.now
 
 
-class HeldSender:
+class HeldSender(SimulatorSender):
     """Takes every reply; the first one waits at LINE until the test lets it go (meanwhile the database goes away)."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.arrived, self.go = threading.Event(), threading.Event()
         self.replies: list[str] = []
 

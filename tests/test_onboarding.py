@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from handlers.core.replies import Card
 from storage.models import Delivery, OnboardingRequest, Role, Staff
-from storage.outbox import NOTICE_PREFIX
+from storage.outbox import Kind, of_kind
 from tests.handler_fixtures import STRANGER, Talk, buttons, read
 
 NAME = "陳怡君"  # 戶籍登記課; her chief is 沈志明, the coordinator 簡心怡
@@ -19,7 +19,7 @@ def _unlink(talk: Talk, name: str = NAME) -> None:
 
 
 def _notices(talk: Talk) -> list[Delivery]:
-    return list(talk.session.scalars(select(Delivery).where(Delivery.key.startswith(NOTICE_PREFIX)).order_by(Delivery.id)))
+    return list(talk.session.scalars(select(Delivery).where(of_kind(Kind.NOTICE)).order_by(Delivery.id)))
 
 
 def _card_buttons(talk: Talk, to: str) -> dict[str, str]:

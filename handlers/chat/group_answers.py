@@ -24,14 +24,13 @@ from handlers.core.replies import FileLink, Reply, Text, to_dict
 from handlers.core.request import Asker
 from handlers.texts import group_answers as G
 from storage.models import Section
-from storage.outbox import CAUSED_PER_DAY, caused_since, queue_notice
+from storage.outbox import CAUSED_PER_DAY, Topic, caused_since, queue_notice
 
 log = logging.getLogger(__name__)
 
 # Commands whose answer is for the asker alone wherever it is asked: links that act as the asker, codes, and
 # a closure's preview (every due date of the office it moves, with the buttons that confirm it).
 PRIVATE_COMMANDS = frozenset({"export", "console", "invite", "closure", "reopen", "review"})  # review: 管考 names people behind
-NOTICE_KEY = "private:"  # the outbox key of an answer sent one-to-one (after storage.outbox.NOTICE_PREFIX)
 
 
 def audience_of(ctx: Context, incoming: Incoming) -> GroupAudience | None:
@@ -64,10 +63,10 @@ def settle(who: Asker, ctx: Context, replies: list[Reply]) -> list[Reply]:
     if not staff.following:
         return [Text(G.NOT_A_FRIEND.format(name=staff.name))]
     day_start = ctx.now.replace(hour=0, minute=0, second=0, microsecond=0)
-    if caused_since(ctx.session, staff.id, NOTICE_KEY, day_start) >= CAUSED_PER_DAY:
+    if caused_since(ctx.session, staff.id, Topic.PRIVATE, day_start) >= CAUSED_PER_DAY:
         return [Text(G.ASK_ONE_TO_ONE_LIMIT.format(name=staff.name, limit=CAUSED_PER_DAY))]
     if not ctx.can_push(1):
         return [Text(G.ASK_ONE_TO_ONE_QUOTA.format(name=staff.name))]
     payload = {"version": 1, "replies": [to_dict(r) for r in replies]}
-    queue_notice(ctx.session, f"{NOTICE_KEY}{uuid.uuid4().hex}", who.line_user_id, staff.id, "group answer", payload, ctx.now)
+    queue_notice(ctx.session, f"{Topic.PRIVATE}:{uuid.uuid4().hex}", who.line_user_id, staff.id, "group answer", payload, ctx.now)
     return [Text(G.SENT_PRIVATELY.format(name=staff.name))]

@@ -6,7 +6,6 @@ whoever taps); the clock's 5-minute `tend` job pushes them, counted against LINE
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 from sqlalchemy import select
@@ -20,17 +19,15 @@ from handlers.core.request import Request
 from handlers.texts import chat as M
 from handlers.texts import nudges as N
 from handlers.texts import words as W
+from storage import outbox
 from storage.models import Delivery, Staff
 
-PREFIX = "nudge:"
 MAX_LINES = 15  # lines of one reminder; more are counted, not shown
-# Retry keys derive from the delivery key, so LINE delivers a nudge once however often it is resent.
-RETRY_NAMESPACE = uuid.UUID("0d7c3e9a-5b1f-4c62-8a43-2e9f6b1d7c55")
 
 
 def key_of(day: date, staff_id: int) -> str:
     """Return the delivery key of a person's reminder on a day (one a day)."""
-    return f"{PREFIX}{day.isoformat()}:{staff_id}"
+    return outbox.key_of(outbox.Kind.NUDGE, day, staff_id)
 
 
 def on_nudge(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
@@ -84,10 +81,9 @@ def _write(ctx: Context, req: Request, person: Staff, dues: list[Due]) -> None:
     text += "\n\n" + N.HOW_TO.format(number=dues[0].item.number)
     reply = Text(text, (Button(N.BUTTON_MINE, text=req.label("mine")),))
     key = key_of(today, person.id)
-    ctx.session.add(Delivery(
-        key=key, morning=today, recipient=person.line_user_id, staff_id=person.id, reasons="nudge",
+    outbox.enqueue(
+        ctx.session, key, recipient=person.line_user_id, staff_id=person.id, reasons="nudge", now=ctx.now, morning=today,
         payload={"version": 1, "morning": today.isoformat(), "to": person.name, "via": "user", "lines": [],
                  "replies": [to_dict(reply)]},
-        retry_key=str(uuid.uuid5(RETRY_NAMESPACE, key)), created_at=ctx.now, attempts=0,
-    ))
-    ctx.session.flush()
+        checked=True,
+    )

@@ -34,6 +34,7 @@ from handlers.texts import review as RV
 from schedules.dates import format_date
 from schedules.planner import COMPILED_KEYS, DEFAULT_POLICY, URGENCY, Line, PlannedDelivery
 from storage.models import Delivery
+from storage.outbox import Kind, of_kind
 
 PAYLOAD_VERSION = 1
 ALERT = {"overdue", "escalation", "due"}
@@ -63,7 +64,7 @@ def delivery_for(session: Session, recipient: str, morning: date) -> Delivery | 
     return session.scalar(
         select(Delivery)
         # Digests only: a one-off push of the same morning (a 未回報 nudge, the quota warning) has no pages.
-        .where(Delivery.recipient == recipient, Delivery.morning == morning, Delivery.key.startswith("digest:"))
+        .where(Delivery.recipient == recipient, Delivery.morning == morning, of_kind(Kind.DIGEST))
         .order_by(Delivery.id.desc())
         .limit(1)
     )

@@ -7,6 +7,7 @@ from datetime import date
 
 from schedules.planner.inputs import OfficeData, Person
 from schedules.planner.lines import Line
+from storage.outbox import Kind, key_of
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class PlannedDelivery:
     def key(self) -> str:
         """Return the delivery's unique key: recipient, morning and the set of reasons."""
         who = self.recipient or f"staff-{self.staff_id}"
-        return f"digest:{self.morning.isoformat()}:{who}:{'+'.join(self.reasons)}"
+        return key_of(Kind.DIGEST, self.morning, who, "+".join(self.reasons))
 
     def to_json(self) -> dict:
         """Return the delivery with every detail of its lines (`remind --dry-run --json --details`)."""
