@@ -26,7 +26,7 @@ from handlers.documents.review import (
 from handlers.office import review_decisions
 from handlers.texts import console_admin as A
 from handlers.texts import review as V
-from schedules.dates import parse_date, roc_year
+from schedules.dates import parse_date, read_month, roc_year
 from schedules.lights import MAX_DAYS, Thresholds
 from storage import queries
 from storage.models import Item, Role
@@ -40,9 +40,9 @@ reviewers = signed_in(lambda who: who.role in MAY_SEE, V.PAGE_NOT_ALLOWED)
 
 
 def _month(visit: Visit) -> int:
-    asked = request.values.get("month", "")
-    if asked.isdigit() and 1 <= int(asked) <= 12:
-        return int(asked)
+    asked = read_month(request.values.get("month", ""))
+    if asked is not None:
+        return asked
     year, month = previous_month(visit.ctx.today.year, visit.ctx.today.month)
     return month if year == visit.ctx.today.year else 1
 

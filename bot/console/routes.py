@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from handlers.chat import lag_reasons, reports
 from handlers.chat.catalog import COMMANDS
 from handlers.core.commands import Command
-from handlers.core.incoming import Context, Incoming
+from handlers.core.incoming import Context, Incoming, IncomingKind
 from handlers.core.replies import plain_text
 from handlers.core.request import Asker, Request
 from handlers.documents import control_table, review
@@ -26,6 +26,7 @@ from handlers.texts import words as M
 from schedules.clock import TAIPEI
 from schedules.dates import format_date
 from storage import console_tokens
+from storage.console_tokens import LinkOutcome
 from storage.db import unit_of_work
 from storage.models import Staff, Status
 
@@ -149,8 +150,8 @@ def secure_headers(response: Response) -> Response:
     return response
 
 
-def _link_refused(outcome: str, staff: Staff | None) -> Response:
-    message = {"used": T.SIGNIN_USED, "expired": T.SIGNIN_EXPIRED}.get(outcome, T.SIGNIN_UNKNOWN)
+def _link_refused(outcome: LinkOutcome, staff: Staff | None) -> Response:
+    message = {LinkOutcome.used: T.SIGNIN_USED, LinkOutcome.expired: T.SIGNIN_EXPIRED}.get(outcome, T.SIGNIN_UNKNOWN)
     response = page("console/message.html", 410, message=message, hint=T.signin_again(staff), visit=None)
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
@@ -164,7 +165,7 @@ def signin_page(token: str) -> Response:
     with unit_of_work(svc.runtime.sessions) as session:
         state = console_tokens.link_state(session, token, svc.runtime.clock.now())
         name = state.staff.name if state.staff is not None else ""
-    if state.outcome != "valid":
+    if state.outcome is not LinkOutcome.valid:
         return _link_refused(state.outcome, state.staff)
     response = page("console/signin.html", name=name, visit=None)
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -179,7 +180,7 @@ def signin(token: str) -> Response:
     svc = _services()
     with unit_of_work(svc.runtime.sessions) as session:
         result = console_tokens.redeem_link(session, token, svc.runtime.clock.now())
-    if result.outcome != "signed_in":
+    if result.outcome is not LinkOutcome.signed_in:
         return _link_refused(result.outcome, result.staff)
     response = redirect(url_for("console.table"), code=303)
     response.set_cookie(
@@ -251,7 +252,7 @@ def report(visit: Visit, item_id: int, month: int) -> Response:
         "i": str(item_id), "o": key, "s": request.form.get("status", ""),
         "p": request.form.get("percent", "").strip(), "n": request.form.get("note", "").strip()[:500],
     }
-    asked = Request(Incoming("console", visit.who.line_user_id), visit.who, Command("", "", ""), COMMANDS)
+    asked = Request(Incoming(IncomingKind.console, visit.who.line_user_id), visit.who, Command("", "", ""), COMMANDS)
     answer = "\n\n".join(plain_text(r) for r in reports.on_report(asked, visit.ctx, fields))
     return _month_page(visit, item_id, month, notice=answer)
 
