@@ -29,7 +29,7 @@ from handlers.core.request import Request
 from handlers.texts import chat as M
 from handlers.texts import leave as L
 from schedules.dates import MONTH_NUMBER, format_date, format_month_day, month_number
-from schedules.occurrences import Occurrence
+from schedules.occurrences import Occurrence, OccurrenceKind
 from storage import leave, queries
 from storage.models import Item, Plan, ProgressReport, Status
 
@@ -250,7 +250,7 @@ def pick_occurrence(ctx: Context, item: Item, which: re.Match | None) -> Occurre
 
 def _whole_year(year: int) -> Occurrence:
     # An item whose schedule was not understood still takes reports, keyed by its plan year.
-    return Occurrence("period", date(year, 1, 1), date(year, 12, 31), str(year), M.REPORT_WHOLE_YEAR)
+    return Occurrence(OccurrenceKind.period, date(year, 1, 1), date(year, 12, 31), str(year), M.REPORT_WHOLE_YEAR)
 
 
 def _named(occs: list[Occurrence], which: re.Match, year: int) -> list[Occurrence]:
