@@ -14,6 +14,10 @@ _DATE = re.compile(
     r"(?:民國|中華民國)?\s*(\d{1,4})\s*(?:[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})|年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日號]?)"
 )
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+# A month as people write it before 月: 3, 03, 三, 十, 十二. Every reader of a month builds on this one pattern.
+MONTH_NUMBER = r"1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]"
+_CHINESE_MONTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
+_MONTH_ALONE = re.compile(rf"(?P<n>{MONTH_NUMBER})\s*(?:月份?)?")
 
 
 def year_from_digits(digits: str) -> int:
@@ -32,6 +36,17 @@ def parse_year(text: str) -> int:
     if not match:
         raise ValueError(f"not a year: {text!r}")
     return year_from_digits(match.group(1))
+
+
+def month_number(text: str) -> int:
+    """Return the month of a `MONTH_NUMBER` match: 3, 03 or 三."""
+    return int(text) if text.isdigit() else _CHINESE_MONTHS[text]
+
+
+def read_month(text: str) -> int | None:
+    """Return the month a text names on its own (3, 03, ３月, 三月, 十二月份), or None for anything else (13, 3月5日)."""
+    found = _MONTH_ALONE.fullmatch(unicodedata.normalize("NFKC", text).strip())
+    return month_number(found.group("n")) if found else None
 
 
 def parse_date(text: str) -> date:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,14 +25,22 @@ from schedules.phrases import (
     Window,
 )
 
-KINDS = ("deadline", "window", "period", "event")
+
+class OccurrenceKind(enum.StrEnum):
+    """What an occurrence asks: done by a date, within a window, over a period (a month, a quarter), or attended."""
+
+    deadline = "deadline"
+    window = "window"
+    period = "period"
+    event = "event"
+
 
 
 @dataclass(frozen=True)
 class Occurrence:
     """One dated thing to do; `key` is stable across recomputation and is what progress reports point at."""
 
-    kind: str
+    kind: OccurrenceKind
     starts: date | None
     due: date
     key: str
@@ -66,7 +75,7 @@ def _after_closures(occ: Occurrence, rule: Rule, calendar: WorkCalendar) -> Occu
     """Return the occurrence as the office's closures leave it: a due date postponed, or a recurring event off."""
     if not calendar.closures or occ.due not in calendar.closures:
         return occ
-    if occ.kind == "event":
+    if occ.kind == OccurrenceKind.event:
         # A recurring service on a closed weekday is not held; a one-off event keeps its announced day.
         return None if isinstance(rule, (Weekly, NthWeekday)) and _closed_weekday(occ.due, calendar) else occ
     due = calendar.postponed(occ.due)
@@ -112,7 +121,7 @@ def _monthly_deadline(rule: MonthlyDeadline, year: int, cal: WorkCalendar) -> It
             nominal = Day(due_month, rule.day, due_year).on(due_year)
             due = cal.previous_working_day(nominal) if rule.earlier else cal.next_working_day(nominal)
         rolled = _rolled(nominal, due) if not rule.working else None
-        yield Occurrence("deadline", None, due, _month_key(year, month), _month_label(year, month, year), rolled)
+        yield Occurrence(OccurrenceKind.deadline, None, due, _month_key(year, month), _month_label(year, month, year), rolled)
 
 
 def _period_label(first_month: int, last_month: int, span: int) -> str:
@@ -139,7 +148,7 @@ def _period(
             if first == last
             else f"{_month_label(*first, plan_year)}-{_month_label(*last, plan_year)}"
         )
-    return Occurrence("period", starts, due, key, label)
+    return Occurrence(OccurrenceKind.period, starts, due, key, label)
 
 
 def _periods(rule: Periods, year: int, cal: WorkCalendar) -> Iterator[Occurrence]:
@@ -160,7 +169,7 @@ def _window(rule: Window, year: int, cal: WorkCalendar) -> Iterator[Occurrence]:
     first, last = rule.first.on(year), rule.last.on(year)
     label = f"{format_month_day(first, year)}-{format_month_day(last, year)}"
     due = cal.next_working_day(last)
-    yield Occurrence("window", first, due, f"{first.isoformat()}~{last.isoformat()}", label, _rolled(last, due))
+    yield Occurrence(OccurrenceKind.window, first, due, f"{first.isoformat()}~{last.isoformat()}", label, _rolled(last, due))
 
 
 @lru_cache(maxsize=4096)
@@ -173,9 +182,9 @@ def _weekly(rule: Weekly, year: int, cal: WorkCalendar) -> Iterator[Occurrence]:
     first = rule.first.on(year) if rule.first else date(year, 1, 1)
     last = rule.last.on(year) if rule.last else date(year, 12, 31)
     for d in _weekly_dates(rule.weekdays, first, last):
-        if rule.kind == "event" and _closed_weekday(d, cal):
+        if rule.kind == OccurrenceKind.event and _closed_weekday(d, cal):
             continue
-        due = cal.next_working_day(d) if rule.kind == "deadline" else d
+        due = cal.next_working_day(d) if rule.kind == OccurrenceKind.deadline else d
         yield Occurrence(rule.kind, None, due, d.isoformat(), format_date(d), _rolled(d, due))
 
 
@@ -192,7 +201,7 @@ def _nth_weekday(rule: NthWeekday, year: int, cal: WorkCalendar) -> Iterator[Occ
     for d in _nth_weekday_dates(rule.months, rule.weekday, rule.nths, year):
         if _closed_weekday(d, cal):
             continue
-        yield Occurrence("event", None, d, d.isoformat(), format_date(d))
+        yield Occurrence(OccurrenceKind.event, None, d, d.isoformat(), format_date(d))
 
 
 def _closed_weekday(d: date, cal: WorkCalendar) -> bool:
@@ -205,12 +214,12 @@ def _closed_weekday(d: date, cal: WorkCalendar) -> bool:
 
 def _one_day(rule: OneDay, year: int, cal: WorkCalendar) -> Iterator[Occurrence]:
     d = rule.on.on(year)
-    if rule.kind == "deadline":
+    if rule.kind == OccurrenceKind.deadline:
         due = cal.previous_working_day(d) if rule.earlier else cal.next_working_day(d)
-        yield Occurrence("deadline", None, due, d.isoformat(), f"{format_month_day(d, year)}前", _rolled(d, due))
+        yield Occurrence(OccurrenceKind.deadline, None, due, d.isoformat(), f"{format_month_day(d, year)}前", _rolled(d, due))
     else:
         label = format_date(d) if d.year == year else f"{roc_year(d.year)}/{format_date(d)}"
-        yield Occurrence("event", None, d, d.isoformat(), label)
+        yield Occurrence(OccurrenceKind.event, None, d, d.isoformat(), label)
 
 
 _EXPANDERS: dict[type, Callable[[Rule, int, WorkCalendar], Iterator[Occurrence]]] = {

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
-from schedules.occurrences import Occurrence
+from schedules.occurrences import Occurrence, OccurrenceKind
 from storage.models import Status
 
 # A window is `closing` this many working days before its due date (the reminders' closing notice).
@@ -207,7 +207,7 @@ def _working_days(calendar: WorkCalendar, first: date, last: date) -> int:
 
 
 def _phase(occ: Occurrence, today: date, calendar: WorkCalendar) -> Phase | None:
-    if occ.kind != "window" or occ.starts is None:
+    if occ.kind != OccurrenceKind.window or occ.starts is None:
         return None
     if today < occ.starts:
         return Phase.ahead

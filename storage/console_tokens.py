@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import hmac
 import secrets
@@ -43,11 +44,21 @@ def create_link(session: Session, staff: Staff, now: datetime, actor: str) -> st
     return token
 
 
+class LinkOutcome(enum.StrEnum):
+    """What opening or using a sign-in link gives."""
+
+    valid = "valid"  # not yet used: its page may show the 登入 button
+    signed_in = "signed_in"
+    used = "used"
+    expired = "expired"
+    unknown = "unknown"
+
+
 @dataclass(frozen=True)
 class SignIn:
-    """What a link gives: outcome valid (not yet opened), signed_in, used, expired or unknown; the session token when signed in."""
+    """What a link gives, and the session token when signed in."""
 
-    outcome: str
+    outcome: LinkOutcome
     session_token: str = ""
     staff: Staff | None = None
 
@@ -56,12 +67,12 @@ def link_state(session: Session, token: str, now: datetime) -> SignIn:
     """Say what opening the link would do (valid, used, expired or unknown) without using it up."""
     row = session.scalar(select(ConsoleToken).where(ConsoleToken.token_hash == _hash(token), ConsoleToken.kind == LINK))
     if row is None:
-        return SignIn("unknown")
+        return SignIn(LinkOutcome.unknown)
     if row.used_at is not None:
-        return SignIn("used", staff=row.staff)
+        return SignIn(LinkOutcome.used, staff=row.staff)
     if row.expires_at <= now or not row.staff.active:
-        return SignIn("expired", staff=row.staff)
-    return SignIn("valid", staff=row.staff)
+        return SignIn(LinkOutcome.expired, staff=row.staff)
+    return SignIn(LinkOutcome.valid, staff=row.staff)
 
 
 def redeem_link(session: Session, token: str, now: datetime) -> SignIn:
@@ -71,7 +82,7 @@ def redeem_link(session: Session, token: str, now: datetime) -> SignIn:
     finds it unused (the others wait for its row lock and then find it used), so one session is opened.
     """
     state = link_state(session, token, now)
-    if state.outcome != "valid":
+    if state.outcome is not LinkOutcome.valid:
         return state
     taken = session.execute(
         update(ConsoleToken)
@@ -82,7 +93,7 @@ def redeem_link(session: Session, token: str, now: datetime) -> SignIn:
         .execution_options(synchronize_session=False)
     ).scalar()
     if taken is None:
-        return SignIn("used", staff=state.staff)
+        return SignIn(LinkOutcome.used, staff=state.staff)
     staff = state.staff
     opened = secrets.token_urlsafe(32)
     session.add(
@@ -90,7 +101,7 @@ def redeem_link(session: Session, token: str, now: datetime) -> SignIn:
     )
     queries.audit(session, now, f"console:staff:{taken}", "console.sign_in", staff=staff.name)
     session.flush()
-    return SignIn("signed_in", opened, staff)
+    return SignIn(LinkOutcome.signed_in, opened, staff)
 
 
 def session_staff(session: Session, token: str, now: datetime) -> Staff | None:

@@ -11,7 +11,7 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from handlers.texts import cli as C
 from schedules.clock import parse_moment
-from schedules.dates import parse_date, parse_year
+from schedules.dates import parse_date, parse_year, read_month
 from storage import queries
 
 
@@ -88,11 +88,7 @@ def moment_option(text: str, message: str = C.BAD_TIME) -> datetime:
 
 def month_option(text: str) -> int:
     """Parse a month such as 4, 04, 4月 or 四月."""
-    cleaned = text.strip().removesuffix("月")
-    if cleaned.isdigit() and 1 <= int(cleaned) <= 12:
-        return int(cleaned)
-    months = "一二三四五六七八九十"
-    names = [*months, "十一", "十二"]
-    if cleaned in names:
-        return names.index(cleaned) + 1
-    raise CliError(C.BAD_MONTH.format(text=text))
+    month = read_month(text)
+    if month is None:
+        raise CliError(C.BAD_MONTH.format(text=text))
+    return month

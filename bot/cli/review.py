@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import click
@@ -11,13 +10,12 @@ from bot.cli.common import CliError, office_for, parse_day, runtime, section_for
 from handlers.documents import review_documents
 from handlers.documents.review import month_review, set_thresholds
 from handlers.texts import review as V
+from schedules.dates import read_month
 from schedules.lights import MAX_DAYS, Thresholds
 from schedules.plan_inputs import calendar_of
 from storage import queries
 from storage.db import unit_of_work
 from storage.sheets import DOCUMENT_TYPES, SheetError
-
-MONTH = re.compile(r"^(1[0-2]|0?[1-9])月?$")
 
 
 @click.group()
@@ -51,10 +49,10 @@ def lights(ctx: click.Context, yellow_days: int | None, red_days: int | None, of
 
 
 def _month(text: str) -> int:
-    found = MONTH.match(text.strip())
-    if not found:
+    month = read_month(text)
+    if month is None:
         raise CliError(V.CLI_BAD_MONTH.format(text=text))
-    return int(found.group(1))
+    return month
 
 
 def _write(ctx: click.Context, month_text: str, at_text: str | None, out: Path, office: str | None, section: str | None, pack: bool) -> None:

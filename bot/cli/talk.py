@@ -15,11 +15,11 @@ from handlers.chat.router import handle, handle_as
 from handlers.chat.summaries import period_of, summarize, summary_card
 from handlers.core.incoming import Context, Incoming
 from handlers.core.replies import plain_text, to_dict
-from handlers.core.scopes import MONTH, month_number
 from handlers.documents.exports import write_table
 from handlers.texts import cli as C
 from handlers.texts.imports import sheet_error
 from schedules.clock import FixedClock
+from schedules.dates import read_month
 from storage import outbox, queries
 from storage.db import unit_of_work
 from storage.sheets import SheetError
@@ -74,10 +74,10 @@ def say(ctx: click.Context, text: str, who: str, at: str | None, data: str | Non
 def _month(text: str | None) -> int | None:
     if not text:
         return None
-    m = MONTH.fullmatch(text.strip() if text.strip().endswith("月") else f"{text.strip()}月")
-    if not m:
+    month = read_month(text)
+    if month is None:
         raise CliError(C.BAD_MONTH.format(text=text))
-    return month_number(m.group("n"))
+    return month
 
 
 def _plan_and_section(session, office: str | None, section: str | None, year: int):

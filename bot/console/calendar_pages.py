@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import Response, request
 
-from bot.console.routes import Visit, bp, csrf_failed, page, refuse, visit_of
+from bot.console.routes import Visit, bp, page, signed_in
 from handlers.office import calendar_changes, feed_closures
 from handlers.texts import closure_feed as F
 from handlers.texts import console as T
@@ -22,6 +22,10 @@ def _form() -> tuple[date | None, OverrideKind, str]:
     return day, kind, request.form.get("reason", "").strip()[:200]
 
 
+# The office's calendar is shown to everyone signed in; only those who may change it post to it.
+changers = signed_in(calendar_changes.may_change, T.CAL_NOT_ALLOWED)
+
+
 def _calendar_page(visit: Visit, status: int = 200, **values) -> Response:
     year = visit.ctx.today.year
     rows = calendar_changes.overrides(visit.session, year)
@@ -32,71 +36,55 @@ def _calendar_page(visit: Visit, status: int = 200, **values) -> Response:
 
 
 @bp.post("/calendar/location")
-def calendar_location() -> Response:
+@changers
+def calendar_location(visit: Visit) -> Response:
     """Set where the office is: the closure announcements are matched on it."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        if csrf_failed(visit):
-            return refuse(T.BAD_CSRF, 403, visit)
-        if not calendar_changes.may_change(visit.who):
-            return refuse(T.CAL_NOT_ALLOWED, 403, visit)
-        county, district = request.form.get("county", "").strip(), request.form.get("district", "").strip()
-        problem = feed_closures.read_place(county, district or None)
-        if isinstance(problem, str):
-            return _calendar_page(visit, 400, notice=problem)
-        told = feed_closures.set_place(visit.session, visit.who.staff.office, county, district or None, visit.who.actor,
-                                       visit.ctx.now)
-        return _calendar_page(visit, notice=told)
+    county, district = request.form.get("county", "").strip(), request.form.get("district", "").strip()
+    problem = feed_closures.read_place(county, district or None)
+    if isinstance(problem, str):
+        return _calendar_page(visit, 400, notice=problem)
+    told = feed_closures.set_place(visit.session, visit.who.staff.office, county, district or None, visit.who.actor,
+                                   visit.ctx.now)
+    return _calendar_page(visit, notice=told)
 
 
 @bp.get("/calendar")
-def calendar() -> Response:
+@signed_in()
+def calendar(visit: Visit) -> Response:
     """The year's closures and extra workdays, and the form to add one."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        return _calendar_page(visit)
+    return _calendar_page(visit)
 
 
 @bp.post("/calendar/preview")
-def calendar_preview() -> Response:
+@changers
+def calendar_preview(visit: Visit) -> Response:
     """Show which due dates the change would move, with a form to confirm it; nothing is saved yet."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        checked = _checked_change(visit, keep_form=True)
-        if isinstance(checked, Response):
-            return checked
-        day, kind, reason = checked
-        moved = calendar_changes.moved_by(visit.session, visit.who, visit.ctx.calendar, day, kind)
-        form = {"day": day.isoformat(), "kind": kind.value, "reason": reason}
-        out_of_year = calendar_changes.leaving_year([(m.before, m.after) for m in moved])
-        preview = {"day": day, "kind": kind.value, "moved": moved, "out_of_year": out_of_year}
-        return _calendar_page(visit, preview=preview, form=form)
+    checked = _checked_change(visit, keep_form=True)
+    if isinstance(checked, Response):
+        return checked
+    day, kind, reason = checked
+    moved = calendar_changes.moved_by(visit.session, visit.who, visit.ctx.calendar, day, kind)
+    form = {"day": day.isoformat(), "kind": kind.value, "reason": reason}
+    out_of_year = calendar_changes.leaving_year([(m.before, m.after) for m in moved])
+    preview = {"day": day, "kind": kind.value, "moved": moved, "out_of_year": out_of_year}
+    return _calendar_page(visit, preview=preview, form=form)
 
 
 @bp.post("/calendar")
-def calendar_save() -> Response:
+@changers
+def calendar_save(visit: Visit) -> Response:
     """Save the closure or extra workday."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        checked = _checked_change(visit)
-        if isinstance(checked, Response):
-            return checked
-        day, kind, reason = checked
-        calendar_changes.change(visit.session, visit.who, day, kind, reason, visit.ctx.now)
-        notice = T.CAL_SAVED.format(day=day.isoformat(), kind=T.CAL_KIND[kind.value], reason=reason)
-        return _calendar_page(visit, notice=notice)
+    checked = _checked_change(visit)
+    if isinstance(checked, Response):
+        return checked
+    day, kind, reason = checked
+    calendar_changes.change(visit.session, visit.who, day, kind, reason, visit.ctx.now)
+    notice = T.CAL_SAVED.format(day=day.isoformat(), kind=T.CAL_KIND[kind.value], reason=reason)
+    return _calendar_page(visit, notice=notice)
 
 
 def _checked_change(visit: Visit, keep_form: bool = False) -> Response | tuple[date, OverrideKind, str]:
-    """Return the change the form asks for, or the page refusing it (forged form, role, bad day, no reason)."""
-    if csrf_failed(visit):
-        return refuse(T.BAD_CSRF, 403, visit)
-    if not calendar_changes.may_change(visit.who):
-        return refuse(T.CAL_NOT_ALLOWED, 403, visit)
+    """Return the change the form asks for, or the page refusing it (bad day, no reason)."""
     day, kind, reason = _form()
     problem = _problem(day, reason, visit.ctx.today)
     if problem:

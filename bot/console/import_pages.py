@@ -14,10 +14,9 @@ from pathlib import Path
 from flask import Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from bot.console.routes import Visit, bp, csrf_failed, page, refuse, visit_of
+from bot.console.routes import Visit, bp, page, signed_in, visit_of
 from handlers.core import access
 from handlers.office.imports.plan import ImportFailed, ImportReport, import_plan
-from handlers.texts import console as T
 from handlers.texts import console_admin as A
 from handlers.texts import imports as IT
 from handlers.texts import readings as R
@@ -40,78 +39,70 @@ def _import_page(visit: Visit, status: int = 200, **values) -> Response:
     )
 
 
-def _allowed(visit: Visit) -> Response | None:
-    if csrf_failed(visit):
-        return refuse(T.BAD_CSRF, 403, visit)
-    if not access.sees_every_section(visit.who):
-        return refuse(A.IMPORT_NOT_ALLOWED, 403, visit)
-    return None
+# The coordinator and the director import the office's plan.
+importers = signed_in(access.sees_every_section, A.IMPORT_NOT_ALLOWED)
+
+
+@bp.before_request
+def upload_limit() -> None:
+    """Let the plan upload (and only it) be larger than the app's form limit."""
+    if request.endpoint == "console.import_preview":
+        request.max_content_length = MAX_UPLOAD_MB * 1024 * 1024
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_big(error: RequestEntityTooLarge) -> Response | RequestEntityTooLarge:
+    """Say the plan file is too large on the import page; any other form too large keeps the plain 413."""
+    if request.endpoint != "console.import_preview":
+        return error
+    with visit_of() as visit:
+        if isinstance(visit, Response):
+            return visit
+        return _import_page(visit, 413, notice=A.IMPORT_TOO_BIG.format(limit=MAX_UPLOAD_MB))
 
 
 @bp.get("/import")
-def import_form() -> Response:
+@importers
+def import_form(visit: Visit) -> Response:
     """The upload form (the coordinator and the director)."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        if not access.sees_every_section(visit.who):
-            return refuse(A.IMPORT_NOT_ALLOWED, 403, visit)
-        return _import_page(visit)
+    return _import_page(visit)
 
 
 @bp.post("/import/preview")
-def import_preview() -> Response:
+@importers
+def import_preview(visit: Visit) -> Response:
     """Keep the uploaded file for this session and show the dry-run report; nothing is imported yet."""
-    request.max_content_length = MAX_UPLOAD_MB * 1024 * 1024
+    year_text = request.form.get("year", "").strip()
     try:
-        request.form  # noqa: B018 - parse the upload now, under this route's limit
-    except RequestEntityTooLarge:
-        with visit_of() as visit:
-            if isinstance(visit, Response):
-                return visit
-            return _import_page(visit, 413, notice=A.IMPORT_TOO_BIG.format(limit=MAX_UPLOAD_MB))
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        refused = _allowed(visit)
-        if refused:
-            return refused
-        year_text = request.form.get("year", "").strip()
-        try:
-            year = parse_year(year_text)
-        except ValueError:
-            return _import_page(visit, 400, notice=A.IMPORT_BAD_YEAR.format(text=year_text), year_text=year_text)
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            return _import_page(visit, 400, notice=A.IMPORT_NO_FILE, year_text=year_text)
-        name = Path(upload.filename).name
-        if Path(name).suffix.lower() not in READABLE_TYPES:
-            return _import_page(visit, 400, notice=A.IMPORT_BAD_TYPE.format(name=name), year_text=year_text)
-        content = upload.read()
-        report = _run(visit, name, content, year, dry_run=True)
-        upload_id = "" if report.fatal else console_uploads.keep(
-            visit.session, visit.token, visit.who.staff, name, year, content, visit.ctx.now
-        )
-        return _report_page(visit, report, name, year, upload_id=upload_id, status=200 if upload_id else 422)
+        year = parse_year(year_text)
+    except ValueError:
+        return _import_page(visit, 400, notice=A.IMPORT_BAD_YEAR.format(text=year_text), year_text=year_text)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _import_page(visit, 400, notice=A.IMPORT_NO_FILE, year_text=year_text)
+    name = Path(upload.filename).name
+    if Path(name).suffix.lower() not in READABLE_TYPES:
+        return _import_page(visit, 400, notice=A.IMPORT_BAD_TYPE.format(name=name), year_text=year_text)
+    content = upload.read()
+    report = _run(visit, name, content, year, dry_run=True)
+    upload_id = "" if report.fatal else console_uploads.keep(
+        visit.session, visit.token, visit.who.staff, name, year, content, visit.ctx.now
+    )
+    return _report_page(visit, report, name, year, upload_id=upload_id, status=200 if upload_id else 422)
 
 
 @bp.post("/import/confirm")
-def import_confirm() -> Response:
+@importers
+def import_confirm(visit: Visit) -> Response:
     """Import the file this session uploaded and previewed, with the same importer, in one transaction."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        refused = _allowed(visit)
-        if refused:
-            return refused
-        kept = console_uploads.find(visit.session, visit.token, request.form.get("upload", ""), visit.ctx.now)
-        if kept is None:
-            return _import_page(visit, 410, notice=A.IMPORT_GONE)
-        name, year, content = kept.filename, kept.year, kept.content
-        report = _run(visit, name, content, year, dry_run=False)
-        if report.committed:
-            console_uploads.use(visit.session, kept, visit.ctx.now)
-        return _report_page(visit, report, name, year, status=200 if report.committed else 422)
+    kept = console_uploads.find(visit.session, visit.token, request.form.get("upload", ""), visit.ctx.now)
+    if kept is None:
+        return _import_page(visit, 410, notice=A.IMPORT_GONE)
+    name, year, content = kept.filename, kept.year, kept.content
+    report = _run(visit, name, content, year, dry_run=False)
+    if report.committed:
+        console_uploads.use(visit.session, kept, visit.ctx.now)
+    return _report_page(visit, report, name, year, status=200 if report.committed else 422)
 
 
 def _run(visit: Visit, name: str, content: bytes, year: int, dry_run: bool) -> ImportReport:

@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import Response, request
 
-from bot.console.routes import Visit, bp, csrf_failed, page, refuse, visit_of
+from bot.console.routes import Visit, bp, page, signed_in
 from handlers.core import leave
 from handlers.office import leave_board, staff_roster
 from handlers.texts import console as T
@@ -24,39 +24,29 @@ def _leave_page(visit: Visit, status: int = 200, **values) -> Response:
 
 
 @bp.get("/leave")
-def leave_page() -> Response:
+@signed_in(staff_roster.may_manage, T.STAFF_NOT_ALLOWED)
+def leave_page(visit: Visit) -> Response:
     """Who is away within a month, who covers, and the days both deputies are away too."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        if not staff_roster.may_manage(visit.who):
-            return refuse(T.STAFF_NOT_ALLOWED, 403, visit)
-        return _leave_page(visit)
+    return _leave_page(visit)
 
 
 @bp.post("/leave")
-def leave_add() -> Response:
+@signed_in(staff_roster.may_manage, T.STAFF_NOT_ALLOWED)
+def leave_add(visit: Visit) -> Response:
     """Record a leave as the chat and the CLI do (who covers and the chief are told); a bad form changes nothing."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        if csrf_failed(visit):
-            return refuse(T.BAD_CSRF, 403, visit)
-        if not staff_roster.may_manage(visit.who):
-            return refuse(T.STAFF_NOT_ALLOWED, 403, visit)
-        person, start, end = _form(visit)
-        if person is None or start is None or end is None or end < start:
-            return _leave_page(visit, 400, problem=A.LEAVE_BAD_FORM)
-        refused = leave.may_set_leave_of(visit.who, person)
-        if refused:
-            return _leave_page(visit, 403, problem=refused)
-        if start < visit.ctx.today:
-            return _leave_page(visit, 400, problem=L.LEAVE_PAST.format(day=format_date(start)))
-        reason = request.form.get("reason", "").strip()[:200]
-        _row, cover = leave.save_leave(visit.session, person, start, end, visit.ctx.now, visit.who.actor, reason=reason,
-                                      recorder=visit.who.staff)
-        told = L.LEAVE_TOLD.format(names=L.NAMES_SEP.join(cover.told)) if cover.told else ""
-        return _leave_page(visit, notice=A.LEAVE_SAVED.format(name=person.name, span=leave.span_text(start, end), told=told))
+    person, start, end = _form(visit)
+    if person is None or start is None or end is None or end < start:
+        return _leave_page(visit, 400, problem=A.LEAVE_BAD_FORM)
+    refused = leave.may_set_leave_of(visit.who, person)
+    if refused:
+        return _leave_page(visit, 403, problem=refused)
+    if start < visit.ctx.today:
+        return _leave_page(visit, 400, problem=L.LEAVE_PAST.format(day=format_date(start)))
+    reason = request.form.get("reason", "").strip()[:200]
+    _row, cover = leave.save_leave(visit.session, person, start, end, visit.ctx.now, visit.who.actor, reason=reason,
+                                  recorder=visit.who.staff)
+    told = L.LEAVE_TOLD.format(names=L.NAMES_SEP.join(cover.told)) if cover.told else ""
+    return _leave_page(visit, notice=A.LEAVE_SAVED.format(name=person.name, span=leave.span_text(start, end), told=told))
 
 
 def _form(visit: Visit) -> tuple[Staff | None, date | None, date | None]:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from flask import Response, current_app, request, send_file
 
-from bot.console.routes import Visit, bp, page, refuse, visit_of
+from bot.console.routes import Visit, bp, page, refuse, signed_in
 from handlers.core import access
+from handlers.core.request import Asker
 from handlers.documents import reminder_log
 from handlers.documents.exports import file_name, table_sheets
 from handlers.documents.printable import print_sheets
@@ -46,28 +47,27 @@ def _quota(visit: Visit) -> str:
 
 
 @bp.get("/reminders")
-def reminders() -> Response:
+@signed_in(reminder_log.may_see, A.REMINDERS_NOT_ALLOWED)
+def reminders(visit: Visit) -> Response:
     """The next 30 days' planned reminders per day and person, the deliveries log and this month's pushes."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        if not reminder_log.may_see(visit.who):
-            return refuse(A.REMINDERS_NOT_ALLOWED, 403, visit)
-        office_id, section_id = visit.who.staff.office_id, reminder_log.section_of(visit.who)
-        mornings = reminder_log.outlook(visit.session, office_id, visit.ctx.calendar, visit.ctx.now, section_id=section_id)
-        rows = reminder_log.delivery_log(visit.session, office_id, section_id=section_id)
-        sent = reminder_log.pushes_this_month(visit.session, visit.ctx.today)
-        return page(
-            "console/reminders.html", visit=visit, mornings=mornings, rows=rows, sent=sent, quota=_quota(visit),
-            reasons=RT.REASON_LABELS,
-        )
+    office_id, section_id = visit.who.staff.office_id, reminder_log.section_of(visit.who)
+    mornings = reminder_log.outlook(visit.session, office_id, visit.ctx.calendar, visit.ctx.now, section_id=section_id)
+    rows = reminder_log.delivery_log(visit.session, office_id, section_id=section_id)
+    sent = reminder_log.pushes_this_month(visit.session, visit.ctx.today)
+    return page(
+        "console/reminders.html", visit=visit, mornings=mornings, rows=rows, sent=sent, quota=_quota(visit),
+        reasons=RT.REASON_LABELS,
+    )
+
+
+def may_export(who: Asker) -> bool:
+    """The coordinator and the director export the office's table, a chief their section's."""
+    return access.sees_every_section(who) or (who.role is Role.chief and bool(who.staff.section_id))
 
 
 def _export_scope(visit: Visit) -> tuple[list[Section], Section | None] | Response:
     """Return the sections the person may export and the one asked for (None: the whole office), or a refusal."""
     who = visit.who
-    if not access.sees_every_section(who) and not (who.role is Role.chief and who.staff.section_id):
-        return refuse(A.EXPORT_NOT_ALLOWED, 403, visit)
     sections = queries.sections_of(visit.session, who.staff.office_id)
     if not access.sees_every_section(who):
         sections = [s for s in sections if s.id == who.staff.section_id]
@@ -81,48 +81,44 @@ def _export_scope(visit: Visit) -> tuple[list[Section], Section | None] | Respon
 
 
 @bp.get("/export")
-def export_page() -> Response:
+@signed_in(may_export, A.EXPORT_NOT_ALLOWED)
+def export_page(visit: Visit) -> Response:
     """The export choices: the whole office or a section, as .ods, .xlsx or PDF."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        scope = _export_scope(visit)
-        if isinstance(scope, Response):
-            return scope
-        sections, _ = scope
-        whole = access.sees_every_section(visit.who)
-        return page("console/export.html", visit=visit, sections=sections, whole=whole, formats=A.EXPORT_FORMATS)
+    scope = _export_scope(visit)
+    if isinstance(scope, Response):
+        return scope
+    sections, _ = scope
+    whole = access.sees_every_section(visit.who)
+    return page("console/export.html", visit=visit, sections=sections, whole=whole, formats=A.EXPORT_FORMATS)
 
 
 @bp.get("/export/table.<fmt>")
-def export_file(fmt: str) -> Response:
+@signed_in(may_export, A.EXPORT_NOT_ALLOWED)
+def export_file(visit: Visit, fmt: str) -> Response:
     """Download the control table straight from the signed-in console (no link to pass on)."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        scope = _export_scope(visit)
-        if isinstance(scope, Response):
-            return scope
-        _, section = scope
-        ext = FORMATS.get(fmt)
-        plan = queries.latest_plan(visit.session, visit.who.staff.office_id, visit.ctx.today.year)
-        if ext is None or plan is None:
-            return refuse(A.EXPORT_NOTHING, 404, visit)
-        if fmt in PRINTABLE:
-            sheets = print_sheets(visit.session, plan, section, visit.ctx.calendar, visit.ctx.today)
-        else:
-            sheets = table_sheets(visit.session, plan, section, None, visit.ctx.calendar, visit.ctx.today)
-        if not sheets:
-            return refuse(A.EXPORT_NOTHING, 404, visit)
-        name = file_name(plan, section.name if section else M.WHOLE_OFFICE, None, visit.ctx.today)
-        name += ("_" + M.PRINT_FILE_SUFFIX if fmt in PRINTABLE else "") + ext
-        try:
-            data = _written(sheets, ext)
-        except SheetError as exc:
-            if exc.code == "no_cjk_font":
-                return refuse(A.EXPORT_NO_FONT, 503, visit)
-            log.exception("console export failed")
-            return refuse(A.EXPORT_FAILED, 500, visit)
+    scope = _export_scope(visit)
+    if isinstance(scope, Response):
+        return scope
+    _, section = scope
+    ext = FORMATS.get(fmt)
+    plan = queries.latest_plan(visit.session, visit.who.staff.office_id, visit.ctx.today.year)
+    if ext is None or plan is None:
+        return refuse(A.EXPORT_NOTHING, 404, visit)
+    if fmt in PRINTABLE:
+        sheets = print_sheets(visit.session, plan, section, visit.ctx.calendar, visit.ctx.today)
+    else:
+        sheets = table_sheets(visit.session, plan, section, None, visit.ctx.calendar, visit.ctx.today)
+    if not sheets:
+        return refuse(A.EXPORT_NOTHING, 404, visit)
+    name = file_name(plan, section.name if section else M.WHOLE_OFFICE, None, visit.ctx.today)
+    name += ("_" + M.PRINT_FILE_SUFFIX if fmt in PRINTABLE else "") + ext
+    try:
+        data = _written(sheets, ext)
+    except SheetError as exc:
+        if exc.code == "no_cjk_font":
+            return refuse(A.EXPORT_NO_FONT, 503, visit)
+        log.exception("console export failed")
+        return refuse(A.EXPORT_FAILED, 500, visit)
     response = send_file(data, mimetype=MIMETYPES[ext], as_attachment=True, download_name=name)
     response.headers["Cache-Control"] = "no-store"
     return response

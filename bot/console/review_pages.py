@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask import Response, request, send_file
 
-from bot.console.routes import Visit, bp, csrf_failed, page, refuse, visit_of
+from bot.console.routes import Visit, bp, page, refuse, signed_in
 from handlers.chat import lag_reasons
 from handlers.core import access
 from handlers.documents import review_documents
@@ -24,10 +24,9 @@ from handlers.documents.review import (
     set_thresholds,
 )
 from handlers.office import review_decisions
-from handlers.texts import console as T
 from handlers.texts import console_admin as A
 from handlers.texts import review as V
-from schedules.dates import parse_date, roc_year
+from schedules.dates import parse_date, read_month, roc_year
 from schedules.lights import MAX_DAYS, Thresholds
 from storage import queries
 from storage.models import Item, Role
@@ -36,20 +35,20 @@ from storage.sheets.documents import MIMETYPES
 
 FORMATS = {"odt": ".odt", "docx": ".docx", "pdf": ".pdf"}
 MAY_SEE = (Role.chief, Role.coordinator, Role.director)
+# The page and its forms: chiefs, the coordinator and the director; each write still asks its handler who may.
+reviewers = signed_in(lambda who: who.role in MAY_SEE, V.PAGE_NOT_ALLOWED)
 
 
 def _month(visit: Visit) -> int:
-    asked = request.values.get("month", "")
-    if asked.isdigit() and 1 <= int(asked) <= 12:
-        return int(asked)
+    asked = read_month(request.values.get("month", ""))
+    if asked is not None:
+        return asked
     year, month = previous_month(visit.ctx.today.year, visit.ctx.today.month)
     return month if year == visit.ctx.today.year else 1
 
 
 def _review(visit: Visit, month: int) -> MonthReview | Response:
     who = visit.who
-    if who.role not in MAY_SEE:
-        return refuse(V.PAGE_NOT_ALLOWED, 403, visit)
     plan = queries.latest_plan(visit.session, who.staff.office_id, visit.ctx.today.year)
     if plan is None:
         return refuse(V.NO_PLAN_CONSOLE, 404, visit)
@@ -79,24 +78,17 @@ def _page(visit: Visit, month: int, notice: str = "", status: int = 200) -> Resp
 
 
 @bp.get("/review")
-def review_page() -> Response:
+@reviewers
+def review_page(visit: Visit) -> Response:
     """A month's review (the month just ended unless ?month= says otherwise)."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        return _page(visit, _month(visit))
+    return _page(visit, _month(visit))
 
 
-def _posted(handler):
-    """Run a form's write after the session's form token is checked; answer with the page and what happened."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        if csrf_failed(visit):
-            return refuse(T.BAD_CSRF, 403, visit)
-        month = _month(visit)
-        notice, ok = handler(visit, month)
-        return _page(visit, month, notice, 200 if ok else 400)
+def _posted(visit: Visit, handler) -> Response:
+    """Run a form's write; answer with the page and what happened."""
+    month = _month(visit)
+    notice, ok = handler(visit, month)
+    return _page(visit, month, notice, 200 if ok else 400)
 
 
 def _item(visit: Visit) -> Item | None:
@@ -106,7 +98,8 @@ def _item(visit: Visit) -> Item | None:
 
 
 @bp.post("/review/reason")
-def review_reason() -> Response:
+@reviewers
+def review_reason(visit: Visit) -> Response:
     """Write 落後原因 and 因應對策 of one occurrence (its owners, a deputy, the chief, the coordinator)."""
 
     def write(visit: Visit, month: int):
@@ -123,11 +116,12 @@ def review_reason() -> Response:
         lag_reasons.save(visit.ctx, visit.who.actor, visit.who.staff.id, item, key, cause=cause, remedy=remedy)
         return V.REASON_SAVED, True
 
-    return _posted(write)
+    return _posted(visit, write)
 
 
 @bp.post("/review/suggest")
-def review_suggest() -> Response:
+@reviewers
+def review_suggest(visit: Visit) -> Response:
     def write(visit: Visit, month: int):
         item = _item(visit)
         if item is None:
@@ -135,11 +129,12 @@ def review_suggest() -> Response:
         done = review_decisions.suggest(visit.ctx, visit.who, item, month, request.form.get("listing", ""))
         return done.text, done.ok
 
-    return _posted(write)
+    return _posted(visit, write)
 
 
 @bp.post("/review/decide")
-def review_decide() -> Response:
+@reviewers
+def review_decide(visit: Visit) -> Response:
     def write(visit: Visit, month: int):
         item = _item(visit)
         if item is None:
@@ -148,11 +143,12 @@ def review_decide() -> Response:
                                        request.form.get("opinion", ""))
         return done.text, done.ok
 
-    return _posted(write)
+    return _posted(visit, write)
 
 
 @bp.post("/review/resolution")
-def review_resolution() -> Response:
+@reviewers
+def review_resolution(visit: Visit) -> Response:
     def write(visit: Visit, month: int):
         plan = queries.latest_plan(visit.session, visit.who.staff.office_id, visit.ctx.today.year)
         if plan is None:
@@ -169,11 +165,12 @@ def review_resolution() -> Response:
                                                request.form.get("owner", ""), due, item)
         return done.text, done.ok
 
-    return _posted(write)
+    return _posted(visit, write)
 
 
 @bp.post("/review/lights")
-def review_lights() -> Response:
+@reviewers
+def review_lights(visit: Visit) -> Response:
     def write(visit: Visit, month: int):
         if visit.who.role is not Role.coordinator:
             return V.DECIDE_REFUSED, False
@@ -188,28 +185,26 @@ def review_lights() -> Response:
         queries.audit(visit.session, visit.ctx.now, visit.who.actor, "review.lights", **wanted.to_json())
         return V.LIGHTS_SAVED, True
 
-    return _posted(write)
+    return _posted(visit, write)
 
 
 @bp.get("/review/<kind>.<fmt>")
-def review_file(kind: str, fmt: str) -> Response:
+@reviewers
+def review_file(visit: Visit, kind: str, fmt: str) -> Response:
     """Download the month's 彙整表 (report) or meeting pack (pack) as .odt, .docx or PDF."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        ext = FORMATS.get(fmt)
-        if kind not in ("report", "pack") or ext is None:
-            return refuse(A.EXPORT_NOTHING, 404, visit)
-        found = _review(visit, _month(visit))
-        if isinstance(found, Response):
-            return found
-        try:
-            data = _written(found, ext, kind == "pack", visit.ctx.calendar)
-        except SheetError as exc:
-            if exc.code == "no_cjk_font":
-                return refuse(A.EXPORT_NO_FONT, 503, visit)
-            raise
-        name = (V.PACK_TITLE if kind == "pack" else V.REPORT_TITLE).format(roc=roc_year(found.year), month=found.month) + ext
+    ext = FORMATS.get(fmt)
+    if kind not in ("report", "pack") or ext is None:
+        return refuse(A.EXPORT_NOTHING, 404, visit)
+    found = _review(visit, _month(visit))
+    if isinstance(found, Response):
+        return found
+    try:
+        data = _written(found, ext, kind == "pack", visit.ctx.calendar)
+    except SheetError as exc:
+        if exc.code == "no_cjk_font":
+            return refuse(A.EXPORT_NO_FONT, 503, visit)
+        raise
+    name = (V.PACK_TITLE if kind == "pack" else V.REPORT_TITLE).format(roc=roc_year(found.year), month=found.month) + ext
     response = send_file(data, mimetype=MIMETYPES[ext], as_attachment=True, download_name=name)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from handlers.chat import lag_reasons, reports
 from handlers.chat.catalog import COMMANDS
 from handlers.core.commands import Command
-from handlers.core.incoming import Context, Incoming
+from handlers.core.incoming import Context, Incoming, IncomingKind
 from handlers.core.replies import plain_text
 from handlers.core.request import Asker, Request
 from handlers.documents import control_table, review
@@ -25,6 +26,7 @@ from handlers.texts import words as M
 from schedules.clock import TAIPEI
 from schedules.dates import format_date
 from storage import console_tokens
+from storage.console_tokens import LinkOutcome
 from storage.db import unit_of_work
 from storage.models import Staff, Status
 
@@ -79,6 +81,46 @@ def visit_of() -> Iterator[Visit | Response]:
         yield Visit(session, ctx, _asker(staff), token)
 
 
+@dataclass(frozen=True)
+class Access:
+    """What a console route asks of its visitor: a session, and who may use it (`refused` says why not)."""
+
+    signed_in: bool
+    may: Callable[[Asker], bool] | None = None
+    refused: str = ""
+
+
+def public(view: Callable[..., Response]) -> Callable[..., Response]:
+    """Mark a route anyone may open without a session (the sign-in link's own pages)."""
+    view.console_access = Access(signed_in=False)
+    return view
+
+
+def signed_in(may: Callable[[Asker], bool] | None = None, refused: str = ""):
+    """Run the view with the signed-in `Visit` once the session, the form token (on POST) and `may` are checked.
+
+    Each check refuses with its page before the view runs, so the view body is only the route's work; what an
+    item or a colleague allows is still the view's to ask, since it depends on which one.
+    """
+
+    def wrap(view: Callable[..., Response]) -> Callable[..., Response]:
+        @functools.wraps(view)
+        def checked(**values) -> Response:
+            with visit_of() as visit:
+                if isinstance(visit, Response):
+                    return visit
+                if request.method == "POST" and csrf_failed(visit):
+                    return refuse(T.BAD_CSRF, 403, visit)
+                if may is not None and not may(visit.who):
+                    return refuse(refused, 403, visit)
+                return view(visit, **values)
+
+        checked.console_access = Access(signed_in=True, may=may, refused=refused)
+        return checked
+
+    return wrap
+
+
 def _asker(staff: Staff) -> Asker:
     return Asker(staff.line_user_id or "", staff, via="console")
 
@@ -108,21 +150,22 @@ def secure_headers(response: Response) -> Response:
     return response
 
 
-def _link_refused(outcome: str, staff: Staff | None) -> Response:
-    message = {"used": T.SIGNIN_USED, "expired": T.SIGNIN_EXPIRED}.get(outcome, T.SIGNIN_UNKNOWN)
+def _link_refused(outcome: LinkOutcome, staff: Staff | None) -> Response:
+    message = {LinkOutcome.used: T.SIGNIN_USED, LinkOutcome.expired: T.SIGNIN_EXPIRED}.get(outcome, T.SIGNIN_UNKNOWN)
     response = page("console/message.html", 410, message=message, hint=T.signin_again(staff), visit=None)
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
 @bp.get("/signin/<token>")
+@public
 def signin_page(token: str) -> Response:
     """Show the link's 登入 button; opening the link (GET, HEAD, a scanner, a prefetch) uses nothing up."""
     svc = _services()
     with unit_of_work(svc.runtime.sessions) as session:
         state = console_tokens.link_state(session, token, svc.runtime.clock.now())
         name = state.staff.name if state.staff is not None else ""
-    if state.outcome != "valid":
+    if state.outcome is not LinkOutcome.valid:
         return _link_refused(state.outcome, state.staff)
     response = page("console/signin.html", name=name, visit=None)
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -131,12 +174,13 @@ def signin_page(token: str) -> Response:
 
 
 @bp.post("/signin/<token>")
+@public
 def signin(token: str) -> Response:
     """Use the link once (the 登入 button): start an 8-hour session, or say why the link no longer works."""
     svc = _services()
     with unit_of_work(svc.runtime.sessions) as session:
         result = console_tokens.redeem_link(session, token, svc.runtime.clock.now())
-    if result.outcome != "signed_in":
+    if result.outcome is not LinkOutcome.signed_in:
         return _link_refused(result.outcome, result.staff)
     response = redirect(url_for("console.table"), code=303)
     response.set_cookie(
@@ -148,14 +192,10 @@ def signin(token: str) -> Response:
 
 
 @bp.post("/signout")
-def signout() -> Response:
+@signed_in()
+def signout(visit: Visit) -> Response:
     """End the session (with a valid form token) and clear the cookie."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        if csrf_failed(visit):
-            return refuse(T.BAD_CSRF, 403, visit)
-        console_tokens.end_session(visit.session, visit.token, visit.ctx.now)
+    console_tokens.end_session(visit.session, visit.token, visit.ctx.now)
     response = page("console/message.html", message=T.SIGNED_OUT, visit=None)
     response.delete_cookie(COOKIE, path="/console")
     return response
@@ -167,27 +207,23 @@ def _int_arg(name: str) -> int | None:
 
 
 @bp.get("/")
-def table() -> Response:
+@signed_in()
+def table(visit: Visit) -> Response:
     """The 年度管制表, filtered by section, owner and state."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        state = request.args.get("state") or None
-        filters = Filters(_int_arg("section"), _int_arg("owner"), state if state in T.STATES else None)
-        data = control_table.control_table(visit.session, visit.who, visit.ctx.calendar, visit.ctx.today, filters)
-        # One prefix for the ~3600 cell links: url_for per cell is most of the page's time.
-        items_url = url_for("console.table") + "items/"
-        return page("console/table.html", visit=visit, table=data, filters=filters, legend=control_table.LEGEND,
-                    marks=M.STATE_MARK, items_url=items_url)
+    state = request.args.get("state") or None
+    filters = Filters(_int_arg("section"), _int_arg("owner"), state if state in T.STATES else None)
+    data = control_table.control_table(visit.session, visit.who, visit.ctx.calendar, visit.ctx.today, filters)
+    # One prefix for the ~3600 cell links: url_for per cell is most of the page's time.
+    items_url = url_for("console.table") + "items/"
+    return page("console/table.html", visit=visit, table=data, filters=filters, legend=control_table.LEGEND,
+                marks=M.STATE_MARK, items_url=items_url)
 
 
 @bp.get("/items/<int:item_id>/months/<int:month>")
-def month(item_id: int, month: int) -> Response:
+@signed_in()
+def month(visit: Visit, item_id: int, month: int) -> Response:
     """A cell: the item's occurrences in that month, their reports, and the report form."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        return _month_page(visit, item_id, month)
+    return _month_page(visit, item_id, month)
 
 
 def _month_page(visit: Visit, item_id: int, month: int, notice: str = "", status: int = 200) -> Response:
@@ -203,45 +239,37 @@ def _month_page(visit: Visit, item_id: int, month: int, notice: str = "", status
 
 
 @bp.post("/items/<int:item_id>/months/<int:month>/report")
-def report(item_id: int, month: int) -> Response:
+@signed_in()
+def report(visit: Visit, item_id: int, month: int) -> Response:
     """Record a report on one occurrence, through the same handler as the chat's buttons."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        if csrf_failed(visit):
-            return refuse(T.BAD_CSRF, 403, visit)
-        view = control_table.month_view(visit.session, visit.who, item_id, month, visit.ctx.calendar, visit.ctx.today)
-        if view is None or not view.may_report:
-            return refuse(T.FORBIDDEN, 403, visit)
-        key = request.form.get("occurrence", "")
-        if key not in {o.due.occ.key for o in view.occurrences}:
-            return refuse(T.NOT_FOUND, 404, visit)
-        fields = {
-            "i": str(item_id), "o": key, "s": request.form.get("status", ""),
-            "p": request.form.get("percent", "").strip(), "n": request.form.get("note", "").strip()[:500],
-        }
-        asked = Request(Incoming("console", visit.who.line_user_id), visit.who, Command("", "", ""), COMMANDS)
-        answer = "\n\n".join(plain_text(r) for r in reports.on_report(asked, visit.ctx, fields))
-        return _month_page(visit, item_id, month, notice=answer)
+    view = control_table.month_view(visit.session, visit.who, item_id, month, visit.ctx.calendar, visit.ctx.today)
+    if view is None or not view.may_report:
+        return refuse(T.FORBIDDEN, 403, visit)
+    key = request.form.get("occurrence", "")
+    if key not in {o.due.occ.key for o in view.occurrences}:
+        return refuse(T.NOT_FOUND, 404, visit)
+    fields = {
+        "i": str(item_id), "o": key, "s": request.form.get("status", ""),
+        "p": request.form.get("percent", "").strip(), "n": request.form.get("note", "").strip()[:500],
+    }
+    asked = Request(Incoming(IncomingKind.console, visit.who.line_user_id), visit.who, Command("", "", ""), COMMANDS)
+    answer = "\n\n".join(plain_text(r) for r in reports.on_report(asked, visit.ctx, fields))
+    return _month_page(visit, item_id, month, notice=answer)
 
 
 @bp.post("/items/<int:item_id>/months/<int:month>/reason")
-def reason(item_id: int, month: int) -> Response:
+@signed_in()
+def reason(visit: Visit, item_id: int, month: int) -> Response:
     """Write 落後原因 and 因應對策 of an occurrence behind, as the chat's question does (same checks, same limits)."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        if csrf_failed(visit):
-            return refuse(T.BAD_CSRF, 403, visit)
-        view = control_table.month_view(visit.session, visit.who, item_id, month, visit.ctx.calendar, visit.ctx.today)
-        if view is None or not view.may_report:
-            return refuse(RV.REASON_REFUSED, 403, visit)
-        key = request.form.get("occurrence", "")
-        if key not in {d.occ.key for d in review.behind_now(visit.session, view.item, visit.ctx.today, visit.ctx.calendar)}:
-            return _month_page(visit, item_id, month, notice=RV.REASON_NOT_BEHIND, status=400)
-        cause, remedy = request.form.get("cause", ""), request.form.get("remedy", "")
-        wrong = lag_reasons.problem(cause) or lag_reasons.problem(remedy)
-        if wrong:
-            return _month_page(visit, item_id, month, notice=wrong, status=400)
-        lag_reasons.save(visit.ctx, visit.who.actor, visit.who.staff.id, view.item, key, cause=cause, remedy=remedy)
-        return _month_page(visit, item_id, month, notice=RV.REASON_SAVED)
+    view = control_table.month_view(visit.session, visit.who, item_id, month, visit.ctx.calendar, visit.ctx.today)
+    if view is None or not view.may_report:
+        return refuse(RV.REASON_REFUSED, 403, visit)
+    key = request.form.get("occurrence", "")
+    if key not in {d.occ.key for d in review.behind_now(visit.session, view.item, visit.ctx.today, visit.ctx.calendar)}:
+        return _month_page(visit, item_id, month, notice=RV.REASON_NOT_BEHIND, status=400)
+    cause, remedy = request.form.get("cause", ""), request.form.get("remedy", "")
+    wrong = lag_reasons.problem(cause) or lag_reasons.problem(remedy)
+    if wrong:
+        return _month_page(visit, item_id, month, notice=wrong, status=400)
+    lag_reasons.save(visit.ctx, visit.who.actor, visit.who.staff.id, view.item, key, cause=cause, remedy=remedy)
+    return _month_page(visit, item_id, month, notice=RV.REASON_SAVED)

@@ -7,9 +7,9 @@ import io
 import tempfile
 from pathlib import Path
 
-from flask import Response, current_app, request, send_file
+from flask import Response, after_this_request, current_app, request, send_file
 
-from bot.console.routes import Visit, bp, csrf_failed, page, refuse, visit_of
+from bot.console.routes import Visit, bp, page, refuse, signed_in
 from bot.rich_menus import sync_quietly
 from handlers.core import leave
 from handlers.office import onboarding_sheet, staff_changes, staff_roster
@@ -33,13 +33,8 @@ def _staff_page(visit: Visit, status: int = 200, **values) -> Response:
     )
 
 
-def _checked(visit: Visit) -> Response | None:
-    """Refuse a forged form or someone who may not manage the roster."""
-    if csrf_failed(visit):
-        return refuse(T.BAD_CSRF, 403, visit)
-    if not staff_roster.may_manage(visit.who):
-        return refuse(T.STAFF_NOT_ALLOWED, 403, visit)
-    return None
+# Every route of the page: only those who manage the roster (the session and a POST's form token checked first).
+managers = signed_in(staff_roster.may_manage, T.STAFF_NOT_ALLOWED)
 
 
 def _colleague(visit: Visit, staff_id: int) -> Staff | None:
@@ -48,10 +43,7 @@ def _colleague(visit: Visit, staff_id: int) -> Staff | None:
 
 
 def _managed_colleague(visit: Visit, staff_id: int) -> Staff | Response:
-    """Return the colleague a roster change is about, or the refusal (a forged form, not allowed, not ours)."""
-    refused = _checked(visit)
-    if refused:
-        return refused
+    """Return the colleague a roster change is about, or the refusal (not one of this office's)."""
     person = _colleague(visit, staff_id)
     return person if person is not None else refuse(T.NOT_FOUND, 404, visit)
 
@@ -66,63 +58,45 @@ def _form() -> StaffForm | None:
 
 
 @bp.get("/staff")
-def staff() -> Response:
+@managers
+def staff(visit: Visit) -> Response:
     """The office's staff: section, role, whether their LINE account is linked."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        if not staff_roster.may_manage(visit.who):
-            return refuse(T.STAFF_NOT_ALLOWED, 403, visit)
-        return _staff_page(visit)
+    return _staff_page(visit)
 
 
 @bp.post("/staff/<int:staff_id>/invite")
-def staff_invite(staff_id: int) -> Response:
+@managers
+def staff_invite(visit: Visit, staff_id: int) -> Response:
     """Issue a binding code for one person and show it once."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        refused = _checked(visit)
-        if refused:
-            return refused
-        issued = staff_roster.invite(visit.session, visit.who, staff_id, visit.ctx.now)
-        if issued is None:
-            return refuse(T.NOT_FOUND, 404, visit)
-        return _staff_page(visit, issued=issued)
+    issued = staff_roster.invite(visit.session, visit.who, staff_id, visit.ctx.now)
+    if issued is None:
+        return refuse(T.NOT_FOUND, 404, visit)
+    return _staff_page(visit, issued=issued)
 
 
 @bp.post("/staff")
-def staff_add() -> Response:
+@managers
+def staff_add(visit: Visit) -> Response:
     """Add a colleague."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        refused = _checked(visit)
-        if refused:
-            return refused
-        form = _form()
-        if form is None:
-            return _staff_page(visit, 400, notice=A.STAFF_BAD_ROLE)
-        try:
-            person = staff_changes.add(visit.session, visit.who.staff.office, form, visit.ctx.now, visit.who.actor)
-        except StaffChangeError as exc:
-            asked = isinstance(exc, NewSectionError)
-            return _staff_page(visit, 400, notice=str(exc), form=form, ask_section=asked)
-        return _staff_page(visit, notice=A.STAFF_ADDED.format(name=person.name))
+    form = _form()
+    if form is None:
+        return _staff_page(visit, 400, notice=A.STAFF_BAD_ROLE)
+    try:
+        person = staff_changes.add(visit.session, visit.who.staff.office, form, visit.ctx.now, visit.who.actor)
+    except StaffChangeError as exc:
+        asked = isinstance(exc, NewSectionError)
+        return _staff_page(visit, 400, notice=str(exc), form=form, ask_section=asked)
+    return _staff_page(visit, notice=A.STAFF_ADDED.format(name=person.name))
 
 
 @bp.get("/staff/<int:staff_id>")
-def staff_edit_form(staff_id: int) -> Response:
+@managers
+def staff_edit_form(visit: Visit, staff_id: int) -> Response:
     """One colleague's form: name, section, role; deactivate or reactivate."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        if not staff_roster.may_manage(visit.who):
-            return refuse(T.STAFF_NOT_ALLOWED, 403, visit)
-        person = _colleague(visit, staff_id)
-        if person is None:
-            return refuse(T.NOT_FOUND, 404, visit)
-        return _edit_page(visit, person)
+    person = _colleague(visit, staff_id)
+    if person is None:
+        return refuse(T.NOT_FOUND, 404, visit)
+    return _edit_page(visit, person)
 
 
 def _edit_page(visit: Visit, person: Staff, status: int = 200, **values) -> Response:
@@ -134,21 +108,19 @@ def _edit_page(visit: Visit, person: Staff, status: int = 200, **values) -> Resp
 
 
 @bp.post("/staff/<int:staff_id>/deputies")
-def staff_deputies(staff_id: int) -> Response:
+@managers
+def staff_deputies(visit: Visit, staff_id: int) -> Response:
     """Save a colleague's first and second deputy (職務代理人)."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        person = _managed_colleague(visit, staff_id)
-        if isinstance(person, Response):
-            return person
-        ids = [_chosen_id(request.form.get(field, "")) for field in ("first", "second")]
-        if any(i is False for i in ids):
-            return _edit_page(visit, person, 400, notice=LT.DEPUTY_NOT_HERE)
-        problem = leave.set_deputies_by_id(visit.session, person, ids[0], ids[1], visit.ctx.now, visit.who.actor)
-        if problem:
-            return _edit_page(visit, person, 400, notice=problem)
-        return _edit_page(visit, person, notice=LT.DEPUTIES_SAVED.format(name=person.name))
+    person = _managed_colleague(visit, staff_id)
+    if isinstance(person, Response):
+        return person
+    ids = [_chosen_id(request.form.get(field, "")) for field in ("first", "second")]
+    if any(i is False for i in ids):
+        return _edit_page(visit, person, 400, notice=LT.DEPUTY_NOT_HERE)
+    problem = leave.set_deputies_by_id(visit.session, person, ids[0], ids[1], visit.ctx.now, visit.who.actor)
+    if problem:
+        return _edit_page(visit, person, 400, notice=problem)
+    return _edit_page(visit, person, notice=LT.DEPUTIES_SAVED.format(name=person.name))
 
 
 def _chosen_id(value: str) -> int | None | bool:
@@ -159,84 +131,75 @@ def _chosen_id(value: str) -> int | None | bool:
 
 
 @bp.post("/staff/<int:staff_id>")
-def staff_edit(staff_id: int) -> Response:
+@managers
+def staff_edit(visit: Visit, staff_id: int) -> Response:
     """Save a colleague's name, section and role (moving them between sections keeps their reports)."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        person = _managed_colleague(visit, staff_id)
-        if isinstance(person, Response):
-            return person
-        form = _form()
-        if form is None:
-            return _edit_page(visit, person, 400, notice=A.STAFF_BAD_ROLE)
-        try:
-            staff_changes.edit(visit.session, person, form, visit.ctx.now, visit.who.actor)
-        except StaffChangeError as exc:  # refused before anything changed
-            return _edit_page(visit, person, 400, notice=str(exc))
-        response = _staff_page(visit, notice=A.STAFF_SAVED.format(name=person.name))
-    _menus_follow()
-    return response
+    person = _managed_colleague(visit, staff_id)
+    if isinstance(person, Response):
+        return person
+    form = _form()
+    if form is None:
+        return _edit_page(visit, person, 400, notice=A.STAFF_BAD_ROLE)
+    try:
+        staff_changes.edit(visit.session, person, form, visit.ctx.now, visit.who.actor)
+    except StaffChangeError as exc:  # refused before anything changed
+        return _edit_page(visit, person, 400, notice=str(exc))
+    after_this_request(_menus_follow)
+    return _staff_page(visit, notice=A.STAFF_SAVED.format(name=person.name))
 
 
 @bp.post("/staff/<int:staff_id>/deactivate")
-def staff_deactivate(staff_id: int) -> Response:
+@managers
+def staff_deactivate(visit: Visit, staff_id: int) -> Response:
     """Deactivate a colleague: unlink LINE, stop reminders and sign-ins, keep their history."""
-    return _switch(staff_id, staff_changes.deactivate, A.STAFF_DEACTIVATED)
+    return _switch(visit, staff_id, staff_changes.deactivate, A.STAFF_DEACTIVATED)
 
 
 @bp.post("/staff/<int:staff_id>/reactivate")
-def staff_reactivate(staff_id: int) -> Response:
+@managers
+def staff_reactivate(visit: Visit, staff_id: int) -> Response:
     """Reactivate a deactivated colleague (they need a new binding code)."""
-    return _switch(staff_id, staff_changes.reactivate, A.STAFF_REACTIVATED)
+    return _switch(visit, staff_id, staff_changes.reactivate, A.STAFF_REACTIVATED)
 
 
-def _switch(staff_id: int, change, done: str) -> Response:
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        person = _managed_colleague(visit, staff_id)
-        if isinstance(person, Response):
-            return person
-        if person.id == visit.who.staff.id:
-            return _staff_page(visit, 400, notice=A.STAFF_NOT_SELF)
-        changed = change(visit.session, person, visit.ctx.now, visit.who.actor)
-        response = _staff_page(visit, notice=(done if changed else A.STAFF_ALREADY).format(name=person.name))
-    _menus_follow()
-    return response
+def _switch(visit: Visit, staff_id: int, change, done: str) -> Response:
+    person = _managed_colleague(visit, staff_id)
+    if isinstance(person, Response):
+        return person
+    if person.id == visit.who.staff.id:
+        return _staff_page(visit, 400, notice=A.STAFF_NOT_SELF)
+    changed = change(visit.session, person, visit.ctx.now, visit.who.actor)
+    after_this_request(_menus_follow)
+    return _staff_page(visit, notice=(done if changed else A.STAFF_ALREADY).format(name=person.name))
 
 
-def _menus_follow() -> None:
+def _menus_follow(response: Response) -> Response:
     """After a committed roster change, give linked accounts their role's rich menu (where LINE is configured)."""
     rt = current_app.extensions["planbot"].runtime
     client = rt.line_client()
     if client is not None:
         with client:
             sync_quietly(client, rt.sessions, rt.clock.now())
+    return response
 
 
 @bp.post("/staff/sheet")
-def staff_sheet() -> Response:
+@managers
+def staff_sheet(visit: Visit) -> Response:
     """Issue new codes to every active colleague not yet linked and download the printable QR sheet (PDF)."""
-    with visit_of() as visit:
-        if isinstance(visit, Response):
-            return visit
-        refused = _checked(visit)
-        if refused:
-            return refused
-        try:
-            find_cjk_font()  # no font, no new codes
-        except SheetError:
-            return _staff_page(visit, 503, notice=A.EXPORT_NO_FONT)
-        office = visit.who.staff.office
-        invitations = onboarding_sheet.invite_unlinked(visit.session, office, visit.ctx.now, visit.who.actor)
-        if not invitations:
-            return _staff_page(visit, notice=A.SHEET_NONE)
-        with tempfile.TemporaryDirectory(prefix="planbot-sheet-") as folder:
-            path = onboarding_sheet.write_sheet(
-                Path(folder) / "sheet.pdf", office, invitations, visit.ctx.settings.line_bot_basic_id
-            )
-            data = io.BytesIO(path.read_bytes())
+    try:
+        find_cjk_font()  # no font, no new codes
+    except SheetError:
+        return _staff_page(visit, 503, notice=A.EXPORT_NO_FONT)
+    office = visit.who.staff.office
+    invitations = onboarding_sheet.invite_unlinked(visit.session, office, visit.ctx.now, visit.who.actor)
+    if not invitations:
+        return _staff_page(visit, notice=A.SHEET_NONE)
+    with tempfile.TemporaryDirectory(prefix="planbot-sheet-") as folder:
+        path = onboarding_sheet.write_sheet(
+            Path(folder) / "sheet.pdf", office, invitations, visit.ctx.settings.line_bot_basic_id
+        )
+        data = io.BytesIO(path.read_bytes())
     name = A.SHEET_FILE.format(day=visit.ctx.today.strftime("%Y%m%d"))
     response = send_file(data, mimetype="application/pdf", as_attachment=True, download_name=name)
     response.headers["Cache-Control"] = "no-store"

@@ -14,18 +14,16 @@ from handlers.core.due_text import clip
 from handlers.core.incoming import Context
 from handlers.core.replies import Reply, Text
 from handlers.core.request import Request
-from handlers.core.scopes import month_number
 from handlers.texts import chat as M
 from handlers.texts import tracking as T
-from schedules.dates import format_month_day
+from schedules.dates import MONTH_NUMBER, format_month_day, month_number
 from schedules.occurrences import Occurrence
 from storage import queries
 from storage.models import Item, ProgressReport, Status
 
-_MONTH = r"1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]"
 # 1-10月, 1月-10月, 1~10月, 一至十月 (a span of months), or 全部 (every occurrence opened so far).
 MANY = re.compile(
-    rf"^(?:(?P<all>全部|所有)|(?P<first>{_MONTH})\s*月?\s*[-~～－—至到]\s*(?P<last>{_MONTH})\s*月份?)"
+    rf"^(?:(?P<all>全部|所有)|(?P<first>{MONTH_NUMBER})\s*月?\s*[-~～－—至到]\s*(?P<last>{MONTH_NUMBER})\s*月份?)"
 )
 
 

@@ -26,14 +26,14 @@ from handlers.core.incoming import Context
 from handlers.core.replies import Button, Reply, Text
 from handlers.core.request import Request
 from handlers.texts import chat as M
-from schedules.dates import format_date
+from schedules.dates import MONTH_NUMBER, format_date
 from storage import queries
 from storage.models import Item, Plan, Role
 from storage.text import compact
 
 NAV = ("today", "this_week", "next_week", "this_month", "overdue", "mine")
 # 12月, 十二月份 and 12/5 asked alone (a section or filler may follow); the year is the current one.
-MONTH_ASKED = re.compile(r"^(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?(?![0-9一二三四五六七八九十])")
+MONTH_ASKED = re.compile(rf"^(?:{MONTH_NUMBER})月份?(?![0-9一二三四五六七八九十])")
 DAY_ASKED = re.compile(r"^(?P<m>1[0-2]|0?[1-9])/(?P<d>[0-3]?[0-9])(?![0-9/])")
 ONE_DAY = ("today", "tomorrow", "day_after_tomorrow", "day")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.chat.help import role_buttons, unlinked
 from handlers.core import access, scopes
-from handlers.core.incoming import Context
+from handlers.core.incoming import Context, IncomingKind
 from handlers.core.replies import Reply, Text, to_dict
 from handlers.core.request import Request
 from handlers.texts import chat as M
@@ -75,7 +75,7 @@ def _may_bind(req: Request, section: Section) -> bool:
 
 def greet(req: Request, ctx: Context) -> list[Reply]:
     """Answer a new follower (or a group the bot joined) with how to start."""
-    if req.incoming.kind == "join" or (req.incoming.group_id and req.who.staff is None):
+    if req.incoming.kind is IncomingKind.join or (req.incoming.group_id and req.who.staff is None):
         return [Text(M.JOIN_GROUP)]
     staff = req.who.staff
     if staff is None:

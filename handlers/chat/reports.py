@@ -26,18 +26,17 @@ from handlers.core.due_text import button_names, clip, list_names, occurrence_te
 from handlers.core.incoming import Context
 from handlers.core.replies import MAX_MESSAGES, MAX_QUICK_REPLIES, Button, Reply, Text
 from handlers.core.request import Request
-from handlers.core.scopes import month_number
 from handlers.texts import chat as M
 from handlers.texts import leave as L
 from handlers.texts import review as RV
-from schedules.dates import format_date, format_month_day
-from schedules.occurrences import Occurrence
+from schedules.dates import MONTH_NUMBER, format_date, format_month_day, month_number
+from schedules.occurrences import Occurrence, OccurrenceKind
 from storage import leave, queries
 from storage.models import Item, Plan, ProgressReport, Status
 
 # Which occurrence: 3月, 4/29, 第1季, 上半年 or 全年, written between the 編號 and the status.
 WHICH = re.compile(
-    r"^(?:(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?"
+    rf"^(?:(?P<month>{MONTH_NUMBER})月份?"
     r"|(?P<mm>1[0-2]|0?[1-9])/(?P<dd>[0-3]?\d)"
     r"|第(?P<q>[1-4一二三四])季|(?P<label>上半年|下半年|全年))"
 )
@@ -252,7 +251,7 @@ def pick_occurrence(ctx: Context, item: Item, which: re.Match | None) -> Occurre
 
 def _whole_year(year: int) -> Occurrence:
     # An item whose schedule was not understood still takes reports, keyed by its plan year.
-    return Occurrence("period", date(year, 1, 1), date(year, 12, 31), str(year), M.REPORT_WHOLE_YEAR)
+    return Occurrence(OccurrenceKind.period, date(year, 1, 1), date(year, 12, 31), str(year), M.REPORT_WHOLE_YEAR)
 
 
 def _named(occs: list[Occurrence], which: re.Match, year: int) -> list[Occurrence]:

@@ -13,14 +13,14 @@ from handlers.core.due_text import clip
 from handlers.core.incoming import Context
 from handlers.core.replies import MAX_QUICK_REPLIES, Button, Reply, Text
 from handlers.core.request import Request
-from handlers.core.scopes import MONTH, month_number
+from handlers.core.scopes import MONTH
 from handlers.documents.item_cards import occurrence_label
 from handlers.documents.review import MonthReview, ReviewRow, behind_now, month_review, previous_month
 from handlers.documents.review_documents import legend, light_text, section_lines
 from handlers.office import review_decisions
 from handlers.texts import chat as M
 from handlers.texts import review as V
-from schedules.dates import format_date, roc_year
+from schedules.dates import format_date, month_number, roc_year
 from storage.models import Item, Role
 
 SHOWN = 12

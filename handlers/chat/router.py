@@ -32,7 +32,7 @@ from handlers.chat.catalog import COMMANDS
 from handlers.chat.sentences import OWN_SECTION_WORDS, QUESTION, Meant, read_sentence, strip_polite
 from handlers.core import postbacks, scopes
 from handlers.core.commands import Command, is_filler, strip_mention
-from handlers.core.incoming import Context, Incoming
+from handlers.core.incoming import Context, Incoming, IncomingKind
 from handlers.core.replies import MAX_MESSAGES, Reply, Text
 from handlers.core.request import Asker, Request
 from handlers.documents.digests import digest_more
@@ -117,11 +117,11 @@ def handle_as(incoming: Incoming, staff: Staff | None, ctx: Context) -> list[Rep
 
 
 def _dispatch(incoming: Incoming, who: Asker, ctx: Context) -> list[Reply]:
-    if incoming.kind == "text":
+    if incoming.kind is IncomingKind.text:
         return _text(incoming, who, ctx)
-    if incoming.kind == "postback":
+    if incoming.kind is IncomingKind.postback:
         return _postback(incoming, who, ctx)
-    if incoming.kind in ("follow", "join"):
+    if incoming.kind in (IncomingKind.follow, IncomingKind.join):
         return linking.greet(Request(incoming, who, Command("", "", ""), COMMANDS), ctx)
     return []
 
@@ -138,7 +138,7 @@ def _text(incoming: Incoming, who: Asker, ctx: Context) -> list[Reply]:
     req = Request(incoming, who, command, COMMANDS)
     waiting = memory.pending(ctx, who) if who.known and not incoming.group_id else None
     if waiting is not None and waiting.topic == "more" and command.name == "more":
-        return _postback(Incoming("postback", incoming.line_user_id, data=waiting.detail.get("data", "")), who, ctx)
+        return _postback(Incoming(IncomingKind.postback, incoming.line_user_id, data=waiting.detail.get("data", "")), who, ctx)
     answer = _answer(req, ctx, quiet)
     if waiting is not None and waiting.topic == "reason":
         if not answer.understood and not QUESTION.search(command.text):

@@ -19,6 +19,7 @@ from pypinyin import lazy_pinyin
 
 from handlers.core.commands import Commands
 from handlers.texts import words as W
+from schedules.dates import MONTH_NUMBER
 from storage.text import compact, fold
 
 # The commands that name a span of days: their spellings are time words wherever they stand in a sentence.
@@ -90,7 +91,7 @@ _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 
 # Dates as people here write them: 115/12/31, 113年12月31日, 12月31日, 12/31 (a day); 12月 (a month).
 _FULL_DATE = re.compile(r"(?:(?P<y>\d{2,4})\s*[/年.-]\s*)?(?P<m>1[0-2]|0?[1-9])\s*(?:/|月)\s*(?P<d>3[01]|[12]\d|0?[1-9])(?:\s*[日號])?(?!\d)")
-_MONTH = re.compile(r"(?<![\d/])(?P<n>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月份?(?![\d日號初中底])")
+_MONTH = re.compile(rf"(?<![\d/])(?P<n>{MONTH_NUMBER})\s*月份?(?![\d日號初中底])")
 # 下週三, 這禮拜五, 星期一, 週日: a weekday of last, this or next week.
 _WEEKDAY = re.compile(r"(?P<which>上上|下下|上個?|下個?|這個?|本)?(?:週|周|禮拜|星期|拜)(?P<d>[一二三四五六日天])")
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}

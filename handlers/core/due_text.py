@@ -12,6 +12,7 @@ from handlers.texts import console_admin as S
 from handlers.texts import tracking as T
 from handlers.texts import words as W
 from schedules.dates import format_date, format_month_day
+from schedules.occurrences import OccurrenceKind
 from schedules.status import Said, State, state_on
 from storage.models import Item, Section
 
@@ -128,9 +129,9 @@ def kind_label(due: Due) -> str:
 
 def _kind(due: Due) -> str:
     kind = due.occ.kind
-    if kind == "event":
+    if kind == OccurrenceKind.event:
         return M.MEETING if is_meeting(due.item) else M.KIND["event"]
-    if kind == "period":
+    if kind == OccurrenceKind.period:
         return M.PERIOD_KIND.format(label=due.occ.label) if due.occ.label else M.KIND["period"]
     label = M.KIND.get(kind, kind)
     if due.occ.starts and due.occ.starts != due.occ.due:
@@ -196,14 +197,14 @@ def occurrence_text(due: Due) -> str:
     when = format_date(due.occ.due)
     if due.occ.starts and due.occ.starts != due.occ.due:
         when = M.OCC_WINDOW.format(starts=format_date(due.occ.starts), due=when)
-    if due.occ.kind == "event":
+    if due.occ.kind == OccurrenceKind.event:
         when += M.MEETING if is_meeting(due.item) else M.KIND["event"]
-    elif due.occ.kind == "deadline":
+    elif due.occ.kind == OccurrenceKind.deadline:
         when += M.DEADLINE_SUFFIX
     when += rolled(due)
     label = due.occ.label
     # A window's label is its own dates (3/1-4/30), and an event's is its day: the dates say it already.
-    if not label or label == format_date(due.occ.due) or due.occ.kind == "window":
+    if not label or label == format_date(due.occ.due) or due.occ.kind == OccurrenceKind.window:
         return when
     return M.OCCURRENCE.format(label=label, when=when)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -13,15 +14,28 @@ from schedules.clock import Clock
 from schedules.plan_inputs import calendar_of
 
 
+class IncomingKind(enum.StrEnum):
+    """What a person did: sent text, tapped a button, followed the bot, added it to a group, or used the console."""
+
+    text = "text"
+    postback = "postback"
+    follow = "follow"
+    join = "join"
+    console = "console"
+
+
 @dataclass(frozen=True)
 class Incoming:
     """One thing a person did in the chat: sent text, tapped a postback button, or followed the bot."""
 
-    kind: str  # text, postback, follow
+    kind: IncomingKind  # given as its word by the edges ("text"), kept as the kind
     line_user_id: str
     text: str = ""
     data: str = ""
     group_id: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", IncomingKind(self.kind))  # an unknown kind fails here, not in a handler
 
 
 @dataclass

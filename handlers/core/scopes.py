@@ -10,14 +10,14 @@ from handlers.core.incoming import Context
 from handlers.core.replies import Reply, Text
 from handlers.core.request import Asker, Request
 from handlers.texts import chat as M
+from schedules.dates import MONTH_NUMBER, month_number
 from storage import queries
 from storage.models import Plan, Role, Section
 from storage.text import compact
 
 WHOLE_OFFICE = re.compile(r"^(?:全所|全部|所有|全體|全機關|整個所|all)", re.IGNORECASE)
-MONTH = re.compile(r"^(?P<n>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?")
+MONTH = re.compile(rf"^(?P<n>{MONTH_NUMBER})月份?")
 SECTION_WORD = re.compile(r"^(?P<name>[^\d\s]{1,12}?[課室])")
-CHINESE_MONTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,6 @@ class Scope:
     @property
     def names_sections(self) -> bool:
         return self.section is not None or self.whole_office
-
-
-def month_number(text: str) -> int:
-    """Return the month of 3, 03 or 三 (the part before 月)."""
-    return int(text) if text.isdigit() else CHINESE_MONTHS[text]
 
 
 def read_scope(sections: list[Section], args: str) -> Scope:

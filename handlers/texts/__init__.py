@@ -1,4 +1,4 @@
-"""Every user-facing Traditional Chinese text, one module per audience and concern.
+"""Every user-facing Traditional Chinese text, one module per audience and concern. Imports schedules and other handlers.texts modules; no other package of handlers/.
 
 - `words`: the one word for each status, kind and role (used by every other text module).
 - `chat`: what staff read in LINE conversations.
