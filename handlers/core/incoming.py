@@ -17,7 +17,7 @@ from schedules.plan_inputs import calendar_of
 class Incoming:
     """One thing a person did in the chat: sent text, tapped a postback button, or followed the bot."""
 
-    kind: str  # text, postback, follow
+    kind: str  # text, postback, follow, join; unfollow and leave (no answer)
     line_user_id: str
     text: str = ""
     data: str = ""
