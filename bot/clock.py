@@ -2,7 +2,8 @@
 
 Jobs (never one per reminder):
 - `morning` at 08:30 Asia/Taipei: plan the day's digests (due dates and the monthly round together,
-  so a person still gets one message a morning), write them, push them. Rest days do nothing.
+  so a person still gets one message a morning) and write them, both in `bot/morning.run`; then push them.
+  Rest days do nothing.
 - `tend` every 5 minutes in push hours (and it sends the notices conversations queued and left unsent): run the morning if it has not run yet today (a clock started
   at 11:00, or a standby clock whose leader died), resend what is still unsent, and send the one-off
   reminders team leads asked for from 未回報 (`handlers/chat/nudges.py`). At any hour it
@@ -33,24 +34,22 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import deliveries, push_budget
+from bot import deliveries, morning, push_budget
 from bot.closure_feed import FeedClient, FeedWatch
 from bot.line_api import QuotaGuard
+from bot.morning import ExportLink
 from bot.run_lock import RunLock
 from bot.runtime import Runtime
-from handlers.chat.held_reminders import hold
 from handlers.chat.held_reminders import prune as prune_held
 from handlers.core.incoming import Settings as HandlerSettings
 from handlers.core.replies import Text
 from handlers.documents import exports, review_documents
-from handlers.documents.digests import digest, payload
-from handlers.texts import quota as Q
 from handlers.texts import reminders as T
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI, Clock, FixedClock
 from schedules.dates import format_date
-from schedules.plan_inputs import calendar_of, office_inputs
-from schedules.planner import DEFAULT_POLICY, OfficeData, PlannedDelivery, Planner, budget_morning, push_cost
+from schedules.plan_inputs import calendar_of
+from schedules.planner import OfficeData, Planner
 from storage.closure_feed import prune_checks
 from storage.db import unit_of_work
 from storage.models import Role, Staff
@@ -58,8 +57,6 @@ from storage.outbox import Kind, retry_key_for
 
 log = logging.getLogger(__name__)
 
-# (session, office id, section id or None for the whole office, first day of the month, now) -> URL or None
-ExportLink = Callable[[Session, int, "int | None", date, datetime], "str | None"]
 LOCK_WAIT = 600.0  # a scheduled morning waits this long for another clock's run to finish
 KEEP_DAYS = 400
 FEED_CHECKS_DAYS = 30  # readings of the closure feed kept (what they decided is kept with the closures)
@@ -221,7 +218,6 @@ class Clockwork:
 
     def _morning(self, now: datetime, report: RunReport) -> None:
         today = now.date()
-        warned = False
         with unit_of_work(self.sessions) as session:
             calendar = calendar_of(session)
             if not calendar.is_working_day(today):
@@ -229,31 +225,19 @@ class Clockwork:
                 return
             if not self._may_push(now, report):
                 return
-            expired = deliveries.expire_stale(session, today, now, self._max_age)
-            report.expired = len(expired)
-            offices = office_inputs(session, calendar, today)
-            # A morning whose digests expired unsent is as good as missed: its lines are said today.
-            stale = {row.morning for row in expired if row.morning < today}
-            report.missed = sorted(set(missed_mornings(session, calendar, today, offices)) | stale)[-10:]
             quota = self._month_quota()
-            state = push_budget.month_state(session, calendar, today, quota)
-            decision = budget_morning(self._planner_for(offices, calendar, today), today, state, report.missed)
-            planned = [*decision.pushed, *decision.unreachable]
-            report.planned, report.mode, report.pushes = len(planned), decision.mode, decision.cost
-            report.unreachable = len(decision.unreachable)
-            payloads = {p.key: self._payload(session, p, offices, now) for p in planned if p.recipient}
-            costs = {p.key: push_cost(p, offices) for p in decision.pushed}
-            report.written = deliveries.record(session, planned, payloads, now, costs)
-            report.held = hold(session, decision.held, today, now)
-            budget_words = Q.QUOTA_WARNING_BUDGET if decision.mode == "budget" else ""
-            warning = Text(Q.QUOTA_WARNING.format(used=state.used + decision.cost, quota=quota.limit) + budget_words + Q.QUOTA_WARNING_END)
-            for line_id in decision.warn:
-                warned |= deliveries.record_notice(session, push_budget.warning_key(today, line_id), today, line_id, [warning], now)
-            deliveries.mark_run(session, today, now, report.written, mode=decision.mode)
+            written = morning.run(
+                session, calendar, now, quota, self._max_age, morning.Links(self.export_link, self.review_link), self._planner_for
+            )
+        decided = written.plan.decision
+        report.expired, report.missed = written.expired, written.plan.missed
+        report.planned, report.mode, report.pushes = len(written.plan.planned), decided.mode, decided.cost
+        report.unreachable, report.written, report.held = len(decided.unreachable), written.written, written.held
         if report.unreachable:
             log.info("%s: %d people cannot be reached (no LINE link and no section group)", today, report.unreachable)
-        report.sent = self._send(today)
-        if warned:
+        # The push budget fitted this morning in the quota just read: the morning's own pushes are not checked again.
+        report.sent = self._send(today, checked=quota.limit is not None)
+        if written.warned:
             self._send_notices()  # the quota warning goes out with the morning, not at the next tend
         log.info("morning %s: planned %d, new %d, sent %d, left %d", today, report.planned, report.written, report.sent.sent, report.sent.left)
 
@@ -291,28 +275,8 @@ class Clockwork:
             if not outcome.ok:
                 log.error("could not tell coordinator %s about the quota: %s", line_id, outcome.error)
 
-    def _payload(self, session: Session, planned: PlannedDelivery, offices: list[OfficeData], now: datetime) -> dict:
-        office = next(o for o in offices if o.id == planned.office_id)
-        url = self._export_url(session, planned, now)
-        review = self._export_url(session, planned, now, self.review_link)
-        return payload(planned, digest(planned, url, office.policy.item_cards, review))
-
-    def _export_url(self, session: Session, planned: PlannedDelivery, now: datetime, make: ExportLink | None = None) -> str | None:
-        compiled = [ln for ln in planned.lines if ln.reason == "compiled"]
-        make = make or self.export_link
-        if not compiled or make is None or self.export_link is None or planned.via != "user":
-            return None  # a one-time download link is for one person, never a group's members
-        sections = {ln.section for ln in compiled}
-        # A chief sees only their section's part; the coordinator the whole office.
-        section = planned.section_id if len(sections) == 1 and planned.section_id is not None else None
-        try:
-            return make(session, planned.office_id, section, compiled[0].due.replace(day=1), now)
-        except Exception:  # noqa: BLE001 - a missing link must not stop the digest; it says 匯出 instead
-            log.exception("export link for %s failed", planned.to)
-            return None
-
-    def _send(self, morning: date) -> deliveries.SendReport:
-        if self.quota is not None:
+    def _send(self, morning: date, checked: bool = False) -> deliveries.SendReport:
+        if self.quota is not None and not checked:
             with self.sessions() as session:
                 waiting = len(deliveries.pending(session, morning, self.clock.now(), self._max_age))
             if waiting and not self._quota_allows(waiting):
@@ -330,24 +294,6 @@ def _coordinator_ids(session: Session) -> list[str]:
         )
     )
     return [r for r in rows if r]
-
-
-def missed_mornings(session: Session, calendar: WorkCalendar, today: date, offices: list[OfficeData]) -> list[date]:
-    """Return the recent working mornings that were never planned (the clock was down), to fold into today."""
-    span = max((o.policy.catch_up_days for o in offices), default=DEFAULT_POLICY.catch_up_days)
-    if span <= 0:
-        return []
-    earliest = calendar.add_working_days(today, -span)
-    ran = deliveries.run_mornings(session, earliest - timedelta(days=31))
-    if not ran or min(ran) >= today:
-        return []  # a clock that never ran has nothing to catch up
-    first = max(min(ran), earliest)
-    days, day = [], first
-    while day < today:
-        if calendar.is_working_day(day) and day not in ran:
-            days.append(day)
-        day += timedelta(days=1)
-    return days
 
 
 def build_scheduler(work: Clockwork, blocking: bool = True) -> BaseScheduler:

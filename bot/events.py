@@ -34,11 +34,9 @@ from sqlalchemy.orm import Session
 from bot.render import render
 from bot.responsive import after_answer, before_answer
 from bot.sender import Sender, should_retry
-from handlers.chat.held_reminders import attach as attach_held
 from handlers.core.incoming import Context, Incoming, LineProfile, Settings
-from storage import queries
 from storage.db import unit_of_work
-from storage.models import Section, WebhookEvent
+from storage.models import WebhookEvent
 
 log = logging.getLogger(__name__)
 DEFAULT_LEASE = 30.0  # seconds; renewed every third of it, so only a dead (or frozen) worker's claim lapses
@@ -133,8 +131,10 @@ def to_incoming(event: dict) -> Incoming | None:
         return Incoming("text", user, text=str(event["message"].get("text") or ""), group_id=group)
     if kind == "postback":
         return Incoming("postback", user, data=str((event.get("postback") or {}).get("data") or ""), group_id=group)
-    if kind in ("follow", "join"):
+    if kind in ("follow", "join", "unfollow"):
         return Incoming(kind, user, group_id=group)
+    if kind == "leave":  # the bot left (or was removed from) a group: its section no longer has one
+        return Incoming(kind, user, group_id=source.get("groupId"))
     if kind == "message":
         return Incoming("text", user, text="", group_id=group)  # stickers, photos: answered with help
     return None
@@ -449,32 +449,16 @@ class Dispatcher:
         return outcome, render(replies) if replies else []
 
     def _answer(self, session: Session, event: dict) -> tuple[str, list]:
-        kind = event.get("type")
-        source = event.get("source") or {}
-        if kind == "unfollow":
-            staff = queries.staff_by_line_id(session, str(source.get("userId") or ""))
-            if staff is not None:
-                staff.following = False  # the link is kept; pushes stop until they follow again
-            return "unfollow", []
-        if kind == "leave":
-            for section in session.scalars(select(Section).where(Section.line_group_id == source.get("groupId"))):
-                section.line_group_id = None
-            return "leave", []
-        if kind == "follow":
-            staff = queries.staff_by_line_id(session, str(source.get("userId") or ""))
-            if staff is not None:
-                staff.following = True
         incoming = to_incoming(event)
         if incoming is None:
-            return f"ignored:{kind}", []
-        from handlers.chat.router import handle
+            return f"ignored:{event.get('type')}", []
+        from handlers.chat.pipeline import answer
 
         room = None
         if self.push_room is not None:
             room = lambda n: self._room(session, n)  # noqa: E731 - bound to this event's transaction
         ctx = Context(session=session, clock=self.clock, settings=self.settings, profiles=self._profile, push_room=room)
-        # Reminders the push budget held back ride along with the answer, once (replies are free).
-        return f"handled:{incoming.kind}", attach_held(session, incoming, handle(incoming, ctx), self.clock.now())
+        return answer(incoming, ctx)
 
     def _room(self, session: Session, n: int) -> bool:
         try:

@@ -8,6 +8,7 @@ from datetime import datetime
 import click
 from sqlalchemy import select
 
+from bot import morning
 from bot.cli.common import CliError, moment_option, parse_day, runtime
 from bot.clock import clockwork, report_json, serve
 from bot.push_budget import forecast_for
@@ -17,8 +18,8 @@ from handlers.texts import quota as Q
 from handlers.texts import reminders as T
 from schedules.clock import TAIPEI, FixedClock
 from schedules.dates import format_date
-from schedules.plan_inputs import calendar_of, office_inputs
-from schedules.planner import Morning, PlannedDelivery, plan_morning
+from schedules.plan_inputs import calendar_of
+from schedules.planner import Morning, PlannedDelivery
 from storage.models import Office
 
 
@@ -118,8 +119,9 @@ def _plan(rt, moment: datetime, office: str | None) -> list[PlannedDelivery]:
                 raise CliError(C.NO_OFFICE.format(name=office))
             office_id = found.id
         calendar = calendar_of(session)
-        offices = office_inputs(session, calendar, moment.date(), office_id)
-        return plan_morning(offices, calendar, moment)
+        # The clock's own plan (without LINE's quota, which a dry run does not read), in the planner's order.
+        planned = morning.plan(session, calendar, moment.date(), office_id=office_id).planned
+        return sorted(planned, key=lambda p: (p.office_id, p.via, p.to))
 
 
 def _print_plan(planned: list[PlannedDelivery], moment: datetime, as_json: bool, details: bool = False) -> None:

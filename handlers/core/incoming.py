@@ -21,6 +21,8 @@ class IncomingKind(enum.StrEnum):
     postback = "postback"
     follow = "follow"
     join = "join"
+    unfollow = "unfollow"  # no answer: pushes stop until they follow again
+    leave = "leave"  # the bot was removed from a group: no answer
     console = "console"
 
 
@@ -28,7 +30,7 @@ class IncomingKind(enum.StrEnum):
 class Incoming:
     """One thing a person did in the chat: sent text, tapped a postback button, or followed the bot."""
 
-    kind: IncomingKind  # given as its word by the edges ("text"), kept as the kind
+    kind: IncomingKind  # given as its word by the edges ("text"), kept as the kind; unfollow and leave get no answer
     line_user_id: str
     text: str = ""
     data: str = ""

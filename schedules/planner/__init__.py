@@ -7,15 +7,12 @@ members who have not linked LINE.
 
 The public names live here. The package reads in this order: `inputs` (the plain input) and `policy`
 (who hears what, when), `lines` (one line of a digest and the urgency order), `notices` (what each person
-hears on a day, the monthly round, missed mornings), `routing` (the output: one delivery per recipient) and
-`budget` (when the month's LINE quota is short: weekly digests, the most urgent pushes, the rest held).
+hears on a day, the monthly round, missed mornings), `routing` (the output: one delivery per recipient), `day`
+(`plan_morning`: one morning's normal plan) and `budget` (when the month's LINE quota is short: weekly
+digests, the most urgent pushes, the rest held).
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from schedules.planner.budget import (
     BUDGET,
@@ -27,7 +24,7 @@ from schedules.planner.budget import (
     forecast,
     push_cost,
 )
-from schedules.planner.coverage import cover
+from schedules.planner.day import plan_morning
 from schedules.planner.inputs import (
     DONE,
     Absence,
@@ -38,13 +35,10 @@ from schedules.planner.inputs import (
     Report,
     SectionInfo,
 )
-from schedules.planner.lines import RANK, URGENCY, Line, fold
-from schedules.planner.notices import COMPILED_KEYS, carried, notices, round_lines
+from schedules.planner.lines import RANK, URGENCY, Line
+from schedules.planner.notices import COMPILED_KEYS, notices, round_lines
 from schedules.planner.policy import DEFAULT_POLICY, ReminderPolicy, policy_for
-from schedules.planner.routing import PlannedDelivery, route
-
-if TYPE_CHECKING:
-    from schedules.calendar import WorkCalendar
+from schedules.planner.routing import PlannedDelivery
 
 __all__ = [
     "BUDGET",
@@ -75,24 +69,3 @@ __all__ = [
     "push_cost",
     "round_lines",
 ]
-
-
-def plan_morning(
-    offices: Iterable[OfficeData],
-    calendar: WorkCalendar,
-    moment: datetime,
-    missed: Sequence[date] = (),
-) -> list[PlannedDelivery]:
-    """Return the digests of the morning of `moment`; lines of `missed` mornings still relevant are folded in."""
-    today = moment.date()
-    if not calendar.is_working_day(today):
-        return []
-    out: list[PlannedDelivery] = []
-    for office in offices:
-        notes = notices(office, calendar, today)
-        for day in sorted(set(missed)):
-            if day < today and calendar.is_working_day(day):
-                fold(notes, carried(notices(office, calendar, day), office, calendar, day, today))
-        out.extend(route(office, cover(office, notes, calendar, today), today))
-    out.sort(key=lambda p: (p.office_id, p.via, p.to))
-    return out

@@ -29,6 +29,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from schedules.planner.coverage import cover
+from schedules.planner.day import plan_morning
 from schedules.planner.inputs import DONE, OfficeData
 from schedules.planner.lines import Line, add_line, make_line
 from schedules.planner.routing import PlannedDelivery, route
@@ -108,8 +109,6 @@ class Planner:
 
     def plan(self, day: date, missed: Sequence[date] = ()) -> list[PlannedDelivery]:
         """Return the normal plan of a morning (as `plan_morning`)."""
-        from schedules.planner import plan_morning  # the package's entry point; imported late (it imports us)
-
         key = (day, tuple(sorted(set(missed))))
         if key not in self._plans:
             moment = datetime.combine(day, time(8, 30))

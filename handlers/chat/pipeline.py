@@ -1,0 +1,40 @@
+"""The answer to one event, start to end: what the event changes about the account or group, the routed answer
+(privacy in groups and conversation memory inside the router), and the held reminders that ride along with it.
+
+`bot/events.py` turns LINE's event into an `Incoming`, calls `answer` inside the event's fenced transaction
+and records what it returns; it decides nothing about the answer itself.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from handlers.chat import held_reminders, router
+from handlers.core.incoming import Context, Incoming
+from handlers.core.replies import Reply
+from storage import queries
+from storage.models import Section
+
+# Events that change who hears the bot and get no answer.
+SILENT = ("unfollow", "leave")
+
+
+def answer(incoming: Incoming, ctx: Context) -> tuple[str, list[Reply]]:
+    """Return the event's outcome (as recorded with it) and the replies to send."""
+    if incoming.kind == "unfollow":
+        staff = queries.staff_by_line_id(ctx.session, incoming.line_user_id)
+        if staff is not None:
+            staff.following = False  # the link is kept; pushes stop until they follow again
+        return "unfollow", []
+    if incoming.kind == "leave":
+        if incoming.group_id:
+            for section in ctx.session.scalars(select(Section).where(Section.line_group_id == incoming.group_id)):
+                section.line_group_id = None
+        return "leave", []
+    if incoming.kind == "follow":
+        staff = queries.staff_by_line_id(ctx.session, incoming.line_user_id)
+        if staff is not None:
+            staff.following = True
+    replies = router.handle(incoming, ctx)
+    # Reminders the push budget held back ride along with the answer, once (replies are free).
+    return f"handled:{incoming.kind}", held_reminders.attach(ctx.session, incoming, replies, ctx.clock.now())
