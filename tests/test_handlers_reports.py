@@ -73,6 +73,15 @@ def test_percent_and_delay_with_notes(talk):
     assert [(r.status, r.percent) for r in rows] == [(Status.in_progress, 50), (Status.delayed, None), (Status.done, 100)]
 
 
+def test_a_percentage_after_the_in_progress_word_is_the_progress_not_a_note(talk):
+    text = talk.text(STAFF_DATA, "回報 12 4月 進行中 50%")
+    assert "進度：進行中 50%" in text and "備註" not in text
+    text = talk.text(STAFF_DATA, "回報 12 4月 處理中，60% 等公文")
+    assert "進度：進行中 60%\n備註：等公文" in text
+    rows = reports(talk, item(talk, "戶籍資料課", "12"))
+    assert [(r.status, r.percent, r.note) for r in rows] == [(Status.in_progress, 50, ""), (Status.in_progress, 60, "等公文")]
+
+
 def test_a_named_month_reports_on_that_occurrence(talk):
     text = talk.text(STAFF_DATA, "回報 12 3月 完成")
     assert "作業：3月：3/1（五）～3/29（五）" in text

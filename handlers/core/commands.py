@@ -204,7 +204,13 @@ def read_status(text: str) -> StatusSaid | None:
             continue
         if spelling.isascii() and len(key) > len(spelling) and _ASCII_WORD.match(key[len(spelling)]):
             continue
-        return StatusSaid(status, None, _note(after(folded, len(spelling))))
+        rest = after(folded, len(spelling))
+        if status == "in_progress":  # 進行中 50%: the percentage is the status's, not a note
+            m = _PERCENT.match(compact(rest.lstrip(_NOTE_LEAD)).casefold())
+            if m:
+                value = int(m.group(1))
+                return StatusSaid("done" if value == 100 else "in_progress", value, _note(after(rest.lstrip(_NOTE_LEAD), m.end())))
+        return StatusSaid(status, None, _note(rest))
     return None
 
 
