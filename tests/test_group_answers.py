@@ -207,3 +207,18 @@ def test_no_private_push_from_a_group_when_the_quota_has_no_room(talk):
     said = in_group(talk, COORDINATOR, "逾期 全所", DATA_GROUP)
     assert "本月的推播額度所剩不多" in said and asked == [1] and not queued(talk, before)
 
+
+
+def test_an_answer_that_can_reach_nobody_leaves_nothing_done(talk):
+    from storage.models import ProgressReport
+
+    bound(talk)
+    report = "回報 登記課3 4月 完成"  # another section's item from the 戶籍資料課 group: its answer goes privately
+    for _ in range(5):
+        private(talk, COORDINATOR, "逾期 全所", DATA_GROUP)
+    reports = talk.session.scalar(select(func.count()).select_from(ProgressReport))
+    said = in_group(talk, COORDINATOR, report, DATA_GROUP)
+    assert "請直接私訊我同樣的內容" in said and "這則訊息沒有做任何變更" in said
+    assert talk.session.scalar(select(func.count()).select_from(ProgressReport)) == reports
+    assert "已記錄" in talk.text(COORDINATOR, report)  # sent one-to-one, as asked: recorded once
+    assert talk.session.scalar(select(func.count()).select_from(ProgressReport)) == reports + 1

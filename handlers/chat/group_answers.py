@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -47,26 +48,39 @@ def asked(who: Asker, command: str) -> None:
         who.audience.note(f"command:{command}")
 
 
-def settle(who: Asker, ctx: Context, replies: list[Reply]) -> list[Reply]:
-    """Return the replies for the group, or a short note for it with the replies queued for the asker alone."""
+@dataclass(frozen=True)
+class Settled:
+    """What the group hears, and whether the answer reaches the asker (else what the message did is undone)."""
+
+    replies: list[Reply]
+    reaches: bool = True
+
+
+def settle(who: Asker, ctx: Context, replies: list[Reply]) -> Settled:
+    """Return the replies for the group, or a short note for it with the replies queued for the asker alone.
+
+    An answer that can reach the asker neither in the group nor privately (not linked, not a friend, today's cap, the
+    quota) is not given: the group is asked to send the message one-to-one, so what it did is undone (`reaches`
+    False) and sending it again privately does it once.
+    """
     audience = who.audience
     if audience is None or not replies:
-        return replies
+        return Settled(replies)
     if any(isinstance(r, FileLink) for r in replies):
         audience.note("file link")
     if not audience.beyond:
-        return replies
+        return Settled(replies)
     log.info("group %s: answer to %s sent privately (%s)", audience.group_id, who.actor, ", ".join(sorted(set(audience.beyond))))
     staff = who.staff
     if staff is None or not who.line_user_id:
-        return [Text(G.UNKNOWN_ASKER)]
+        return Settled([Text(G.UNKNOWN_ASKER)], reaches=False)
     if not staff.following:
-        return [Text(G.NOT_A_FRIEND.format(name=staff.name))]
+        return Settled([Text(G.NOT_A_FRIEND.format(name=staff.name) + G.NOTHING_DONE)], reaches=False)
     day_start = ctx.now.replace(hour=0, minute=0, second=0, microsecond=0)
     if caused_since(ctx.session, staff.id, Topic.PRIVATE, day_start) >= CAUSED_PER_DAY:
-        return [Text(G.ASK_ONE_TO_ONE_LIMIT.format(name=staff.name, limit=CAUSED_PER_DAY))]
+        return Settled([Text(G.ASK_ONE_TO_ONE_LIMIT.format(name=staff.name, limit=CAUSED_PER_DAY) + G.NOTHING_DONE)], reaches=False)
     if not ctx.can_push(1):
-        return [Text(G.ASK_ONE_TO_ONE_QUOTA.format(name=staff.name))]
+        return Settled([Text(G.ASK_ONE_TO_ONE_QUOTA.format(name=staff.name) + G.NOTHING_DONE)], reaches=False)
     payload = {"version": 1, "replies": [to_dict(r) for r in replies]}
     queue_notice(ctx.session, f"{Topic.PRIVATE}:{uuid.uuid4().hex}", who.line_user_id, staff.id, "group answer", payload, ctx.now)
-    return [Text(G.SENT_PRIVATELY.format(name=staff.name))]
+    return Settled([Text(G.SENT_PRIVATELY.format(name=staff.name))])

@@ -106,7 +106,11 @@ def handle_as(incoming: Incoming, staff: Staff | None, ctx: Context) -> list[Rep
         _remember_more(incoming, who, ctx, replies)
         if len(replies) > MAX_MESSAGES:
             raise ValueError(f"{len(replies)} messages in one reply")
-        replies = group_answers.settle(who, ctx, replies)  # in a group: what not every member may see goes privately
+        settled = group_answers.settle(who, ctx, replies)  # in a group: what not every member may see goes privately
+        if not settled.reaches:  # the answer can reach nobody: what the message did is undone, the group is told
+            savepoint.rollback()
+            return settled.replies
+        replies = settled.replies
     except Exception:
         # The last net: undo what this event wrote, log it for us, and tell the person plainly.
         log.exception("handling %s from %s failed", incoming.kind, incoming.line_user_id)
