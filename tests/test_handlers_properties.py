@@ -132,7 +132,7 @@ def check_event(talk: Talk, who: str, send, text_for_rules: str | None) -> None:
     if grown.get("audit_log") and not (
         grown.get("progress_reports") or grown.get("export_files") or grown.get("console_tokens") or bound or reason_kept
     ):
-        pytest.fail(f"audit without a report, an export, a console link, a group binding or a reason: {grown}")
+        pytest.fail(f"audit without a report, an export, a console link, a group binding or a reason: {grown} {shown!r}")
     if bound:
         assert grown == {"audit_log": 1}, grown
     if "出了問題" in shown:

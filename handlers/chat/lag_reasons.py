@@ -134,7 +134,8 @@ def take(req: Request, ctx: Context, waiting: memory.Pending) -> list[Reply]:
     if waiting.topic == CAUSE:
         save(ctx, req.who.actor, staff_id, item, key, cause=text)
         memory.remember(ctx, req.who, REMEDY, i=item.id, o=key)
-        return [Text(V.ASK_REMEDY.format(limit=LIMIT), (postbacks.button(V.BUTTON_LATER, "why_later"),))]
+        asked = V.ASK_REMEDY_AFTER_NOTE.format(cause=clip(text, 60), limit=LIMIT)  # says the cause was kept
+        return [Text(asked, (postbacks.button(V.BUTTON_LATER, "why_later"),))]
     row = save(ctx, req.who.actor, staff_id, item, key, remedy=text)
     memory.forget(ctx, req.who)
     return [Text(V.KEPT.format(number=item.number, title=clip(item.title, 30), occ=_occ(ctx, item, key),

@@ -23,7 +23,6 @@ SECTION_LIGHTS = "{section}：{light}（紅燈 {red}、黃燈 {yellow}、綠燈 
 CAUSE = "落後原因"
 REMEDY = "因應對策"
 ASK_CAUSE = "「{number} {title}」{occ}進度落後，請簡述落後原因（{limit} 字內，直接輸入即可）："
-ASK_REMEDY = "請再簡述因應對策（改善措施，{limit} 字內）："
 ASK_REMEDY_AFTER_NOTE = "已記下落後原因：{cause}\n請再簡述因應對策（改善措施，{limit} 字內）："
 KEPT = "已記下「{number} {title}」{occ}的落後原因與因應對策，將列入本月管考：\n落後原因：{cause}\n因應對策：{remedy}"
 LATER = "好的，稍後再填。要填寫時請點逾期提醒或項目卡片（輸入「查 {number}」）上的「說明落後原因」。"
