@@ -32,7 +32,7 @@ from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
 from bot.render import render
-from bot.responsive import after_answer, before_answer
+from bot.responsive import after_answer, show
 from bot.sender import Sender, should_retry
 from handlers.core.incoming import Context, Incoming, LineProfile, Settings
 from storage.db import unit_of_work
@@ -127,8 +127,10 @@ def to_incoming(event: dict) -> Incoming | None:
     user = str(source.get("userId") or "")
     group = source.get("groupId") or source.get("roomId")
     kind = event.get("type")
-    if kind == "message" and (event.get("message") or {}).get("type") == "text":
-        return Incoming("text", user, text=str(event["message"].get("text") or ""), group_id=group)
+    message = event.get("message") or {}
+    read = str(message.get("markAsReadToken") or "")
+    if kind == "message" and message.get("type") == "text":
+        return Incoming("text", user, text=str(message.get("text") or ""), group_id=group, read_token=read)
     if kind == "postback":
         return Incoming("postback", user, data=str((event.get("postback") or {}).get("data") or ""), group_id=group)
     if kind in ("follow", "join", "unfollow"):
@@ -136,7 +138,7 @@ def to_incoming(event: dict) -> Incoming | None:
     if kind == "leave":  # the bot left (or was removed from) a group: its section no longer has one
         return Incoming(kind, user, group_id=source.get("groupId"))
     if kind == "message":
-        return Incoming("text", user, text="", group_id=group)  # stickers, photos: answered with help
+        return Incoming("text", user, text="", group_id=group, read_token=read)  # stickers, photos: answered with help
     return None
 
 
@@ -444,21 +446,20 @@ class Dispatcher:
     def _handle(self, session: Session, row: WebhookEvent) -> tuple[str, list[Message]]:
         if row.mode == "standby":
             return "standby", []
-        before_answer(self.sender, row.body, self.chat_mode)
-        outcome, replies = self._answer(session, row.body)
+        incoming = to_incoming(row.body)
+        if incoming is None:
+            return f"ignored:{row.body.get('type')}", []
+        from handlers.chat.pipeline import answer, before
+
+        show(self.sender, before(incoming, self.chat_mode))
+        outcome, replies = answer(incoming, self._context(session))
         return outcome, render(replies) if replies else []
 
-    def _answer(self, session: Session, event: dict) -> tuple[str, list]:
-        incoming = to_incoming(event)
-        if incoming is None:
-            return f"ignored:{event.get('type')}", []
-        from handlers.chat.pipeline import answer
-
+    def _context(self, session: Session) -> Context:
         room = None
         if self.push_room is not None:
             room = lambda n: self._room(session, n)  # noqa: E731 - bound to this event's transaction
-        ctx = Context(session=session, clock=self.clock, settings=self.settings, profiles=self._profile, push_room=room)
-        return answer(incoming, ctx)
+        return Context(session=session, clock=self.clock, settings=self.settings, profiles=self._profile, push_room=room)
 
     def _room(self, session: Session, n: int) -> bool:
         try:

@@ -1,5 +1,6 @@
-"""Around each answered event: mark the message read (chat mode), start LINE's loading animation before a slow
-answer, and afterwards push the notices the event queued and switch rich menus that no longer fit a role."""
+"""Around each answered event: perform what the answer pipeline decided to show first (mark read, the loading
+animation) through the `Sender`, and afterwards push the notices the event queued and switch rich menus that no
+longer fit a role."""
 
 from __future__ import annotations
 
@@ -12,24 +13,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import deliveries
 from bot.rich_menus import sync_quietly
 from bot.sender import Result, Sender
-from handlers.chat.pace import takes_a_while
+from handlers.chat.pace import Courtesy
 
 log = logging.getLogger(__name__)
-LOADING_SECONDS = 20  # LINE ends it at the answer anyway; 5–60 in steps of 5
 
 
-def before_answer(sender: Sender, event: dict, chat_mode: bool) -> None:
-    """Mark the message read (when the account has chat mode on) and start the loading animation for a slow answer."""
-    if event.get("type") != "message":
-        return
-    message = event.get("message") or {}
-    source = event.get("source") or {}
-    token = message.get("markAsReadToken")
-    if chat_mode and token:
-        _quietly("mark as read", lambda: sender.mark_as_read(token))
-    one_to_one = source.get("type") == "user" and source.get("userId")
-    if one_to_one and message.get("type") == "text" and takes_a_while(str(message.get("text") or "")):
-        _quietly("loading", lambda: sender.start_loading(source["userId"], LOADING_SECONDS))
+def show(sender: Sender, courtesy: Courtesy) -> None:
+    """Mark the message read and start the loading animation, as the pipeline decided; failures only get logged."""
+    if courtesy.mark_read:
+        _quietly("mark as read", lambda: sender.mark_as_read(courtesy.mark_read))
+    if courtesy.loading_for:
+        _quietly("loading", lambda: sender.start_loading(courtesy.loading_for, courtesy.loading_seconds))
 
 
 def after_answer(sessions: sessionmaker[Session], sender: Sender, now: Callable[[], datetime]) -> None:

@@ -9,11 +9,13 @@ import pytest
 from werkzeug.serving import make_server
 
 from bot.app import create_app, start_answering
+from bot.events import to_incoming
 from bot.line_api import LineSender
 from bot.rich_menus import install
 from bot.runtime import Runtime
 from bot.settings import Settings
-from handlers.chat.pace import takes_a_while
+from handlers.chat.pace import Courtesy, takes_a_while
+from handlers.chat.pipeline import before
 from handlers.core.incoming import Settings as HandlerSettings
 from schedules.clock import FixedClock
 from storage import queries
@@ -56,6 +58,26 @@ def chat_server(demo_db, fake, tmp_path):
 def test_slow_answers_are_the_export_and_the_whole_office():
     assert takes_a_while("匯出") and takes_a_while("摘要 全所") and takes_a_while("逾期 全所")
     assert not takes_a_while("今天") and not takes_a_while("摘要") and not takes_a_while("回報 12 完成")
+
+
+def _message(text: str | None, source: dict, token: str = "read-1") -> dict:
+    message = {"type": "text", "text": text} if text is not None else {"type": "sticker"}
+    return {"type": "message", "source": source, "message": {**message, "markAsReadToken": token}}
+
+
+ONE_TO_ONE = {"type": "user", "userId": STRANGER}
+GROUP = {"type": "group", "groupId": "C" + "1" * 32, "userId": STRANGER}
+
+
+def test_the_pipeline_decides_what_line_shows_before_the_answer():
+    assert before(to_incoming(_message("匯出", ONE_TO_ONE)), chat_mode=True) == Courtesy("read-1", STRANGER)
+    # Without chat mode LINE refuses mark as read; a quick answer needs no animation; a group shows none.
+    assert before(to_incoming(_message("匯出", ONE_TO_ONE)), chat_mode=False) == Courtesy("", STRANGER)
+    assert before(to_incoming(_message("今天", ONE_TO_ONE)), chat_mode=True) == Courtesy("read-1", "")
+    assert before(to_incoming(_message("匯出", GROUP)), chat_mode=True) == Courtesy("read-1", "")
+    assert before(to_incoming(_message(None, ONE_TO_ONE)), chat_mode=True) == Courtesy("read-1", "")
+    postback = {"type": "postback", "source": ONE_TO_ONE, "postback": {"data": "匯出"}}
+    assert before(to_incoming(postback), chat_mode=True) == Courtesy()
 
 
 def test_export_starts_the_loading_animation_before_the_reply(chat_server, fake):

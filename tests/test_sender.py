@@ -12,10 +12,12 @@ from fakes.line_api import FakeLineAPI
 from linebot.v3.messaging import TextMessage
 
 from bot import deliveries
+from bot.events import to_incoming
 from bot.line_api import LineSender
-from bot.responsive import before_answer
+from bot.responsive import show
 from bot.sender import Sender, should_retry
 from bot.simulator_sender import SimulatorSender
+from handlers.chat.pipeline import before
 from tests.test_line_api import TOKEN, USER
 
 
@@ -62,11 +64,12 @@ def test_before_a_slow_answer_line_shows_the_animation_and_the_simulator_shows_n
     fake = line.fake
     event = {"type": "message", "source": {"type": "user", "userId": USER},
              "message": {"type": "text", "text": "匯出", "markAsReadToken": "read-1"}}
-    before_answer(line, event, chat_mode=True)
+    courtesy = before(to_incoming(event), chat_mode=True)
+    show(line, courtesy)
     paths = [r.path for r in fake.requests]
     assert any("markAsRead" in p for p in paths) and any("loading" in p for p in paths)
     simulator = SimulatorSender()
-    before_answer(simulator, event, chat_mode=True)
+    show(simulator, courtesy)
     assert simulator.messages == []
 
 

@@ -1,15 +1,16 @@
-"""The answer to one event, start to end: what the event changes about the account or group, the routed answer
-(privacy in groups and conversation memory inside the router), and the held reminders that ride along with it.
+"""The answer to one event, start to end: what LINE shows while it is made (`before`), what the event changes about
+the account or group, the routed answer (privacy in groups and conversation memory inside the router), and the held
+reminders that ride along with it.
 
-`bot/events.py` turns LINE's event into an `Incoming`, calls `answer` inside the event's fenced transaction
-and records what it returns; it decides nothing about the answer itself.
+`bot/events.py` turns LINE's event into an `Incoming`, performs what `before` returns through its `Sender`, calls
+`answer` inside the event's fenced transaction and records what it returns; it decides nothing about the answer.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from handlers.chat import held_reminders, router
+from handlers.chat import held_reminders, pace, router
 from handlers.core.incoming import Context, Incoming
 from handlers.core.replies import Reply
 from storage import queries
@@ -17,6 +18,11 @@ from storage.models import Section
 
 # Events that change who hears the bot and get no answer.
 SILENT = ("unfollow", "leave")
+
+
+def before(incoming: Incoming, chat_mode: bool) -> pace.Courtesy:
+    """Return what LINE should show the asker before the answer (mark read, loading animation), as data."""
+    return pace.courtesy(incoming, chat_mode)
 
 
 def answer(incoming: Incoming, ctx: Context) -> tuple[str, list[Reply]]:

@@ -35,6 +35,7 @@ class Incoming:
     text: str = ""
     data: str = ""
     group_id: str | None = None
+    read_token: str = ""  # LINE's markAsReadToken of a message (marked read before answering in chat mode)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", IncomingKind(self.kind))  # an unknown kind fails here, not in a handler
