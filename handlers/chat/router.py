@@ -23,7 +23,6 @@ from handlers.chat import (
     onboarding,
     reports,
     review_chat,
-    rich_menus,
     search,
     sentence_reports,
     team,
@@ -33,6 +32,7 @@ from handlers.chat.sentences import OWN_SECTION_WORDS, QUESTION, Meant, read_sen
 from handlers.core import postbacks, scopes
 from handlers.core.commands import Command, is_filler, strip_mention
 from handlers.core.incoming import Context, Incoming, IncomingKind
+from handlers.core.postbacks import Route
 from handlers.core.replies import MAX_MESSAGES, Reply, Text
 from handlers.core.request import Asker, Request
 from handlers.documents.digests import digest_more
@@ -73,21 +73,21 @@ def _more(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
 
 
 # Postback action (a=…) → handler. Each re-checks the asker's rights: postback data is never trusted.
-POSTBACKS: dict[str, PostbackHandler] = {
-    "report": reports.on_report,
-    "ask": reports.on_ask,
-    "undo": reports.on_undo,
-    "card": search.show_card,
-    "more": _more,
-    "nudge": nudges.on_nudge,
-    "onboard": onboarding.decide,
-    rich_menus.SWITCH_ACTION: lambda req, ctx, fields: [],  # a rich-menu tab: LINE switched it, nothing to say
-    "closure": closures.on_closure,
-    team.REBIND: team.on_rebind,
-    "why": lag_reasons.on_explain,
-    "why_later": lag_reasons.on_later,
-    "listing": review_chat.on_listing,
-    "suggest": review_chat.on_suggest,
+POSTBACKS: dict[Route, PostbackHandler] = {
+    Route.report: reports.on_report,
+    Route.ask: reports.on_ask,
+    Route.undo: reports.on_undo,
+    Route.card: search.show_card,
+    Route.more: _more,
+    Route.nudge: nudges.on_nudge,
+    Route.onboard: onboarding.decide,
+    Route.menu: lambda req, ctx, fields: [],  # a rich-menu tab: LINE switched it, nothing to say
+    Route.closure: closures.on_closure,
+    Route.rebind: team.on_rebind,
+    Route.why: lag_reasons.on_explain,
+    Route.why_later: lag_reasons.on_later,
+    Route.listing: review_chat.on_listing,
+    Route.suggest: review_chat.on_suggest,
 }
 
 

@@ -205,11 +205,11 @@ def _item_card(line: Line, buttons: bool) -> Card:
     actions = ()
     if buttons and line.item_id is not None and line.reason != Reason.escalation:
         actions = tuple(
-            Button(text_label, data=postbacks.encode("report", i=line.item_id, o=line.occurrence_key, s=status))
+            Button(text_label, data=postbacks.encode(postbacks.Route.report, i=line.item_id, o=line.occurrence_key, s=status))
             for status, text_label in REPORT_BUTTONS
         )
         if line.reason == Reason.overdue:  # the monthly review asks the owner why, and what is done about it
-            actions += (Button(RV.BUTTON_EXPLAIN, data=postbacks.encode("why", i=line.item_id, o=line.occurrence_key)),)
+            actions += (Button(RV.BUTTON_EXPLAIN, data=postbacks.encode(postbacks.Route.why, i=line.item_id, o=line.occurrence_key)),)
             if line.days <= 1 and not line.on_behalf:  # the first overdue morning asks in words too, once
                 rows.append(CardRow(RV.CARD_ASK, tone="muted"))
     subtitle = " ".join(p for p in (line.section, line.number) if p)
@@ -268,7 +268,7 @@ def _more_card(rest: Sequence[Line], morning: date, page: int) -> Card:
     if len(rows) > MAX_CARD_ROWS - 1:
         rows = rows[: MAX_CARD_ROWS - 2] + [CardRow("…", tone="muted")]
     rows.append(CardRow(T.MORE_HINT, tone="muted"))
-    more = Button(T.BUTTON_MORE, data=postbacks.encode("more", m=morning.isoformat(), p=page))
+    more = Button(T.BUTTON_MORE, data=postbacks.encode(postbacks.Route.more, m=morning.isoformat(), p=page))
     return Card(T.MORE_TITLE.format(count=len(rest)), "", tuple(rows), (more,))
 
 
