@@ -228,7 +228,7 @@ def _remember_more(incoming: Incoming, who: Asker, ctx: Context, replies: list[R
         return  # a reason still asked for outlasts a page: the page's own button still works
     for reply in replies:
         for button in getattr(reply, "quick_replies", ()):
-            if button.data and postbacks.decode(button.data).get("a") == "more":
+            if button.data and postbacks.decode(button.data).get("a") == Route.more:
                 memory.remember(ctx, who, "more", data=button.data)
                 return
 

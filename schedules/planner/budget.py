@@ -34,6 +34,7 @@ from schedules.planner.day import plan_morning
 from schedules.planner.inputs import DONE, OfficeData
 from schedules.planner.lines import Line, Reason, add_line, make_line
 from schedules.planner.routing import PlannedDelivery, route
+from schedules.status import Said
 
 if TYPE_CHECKING:
     from schedules.calendar import WorkCalendar
@@ -201,7 +202,7 @@ def week_lines(office: OfficeData, calendar: WorkCalendar, day: date) -> dict[in
                 days = calendar.working_days_between(day, anchor) - 1
             status = report.status if report else "not_reported"
             line = make_line(reason, item, occ, sections.get(item.section_id, ""), status, days, people, owners,
-                             report.percent if report is not None and report.status == "in_progress" else None)
+                             report.percent if report is not None and report.status == Said.in_progress else None)
             for owner in owners:
                 add_line(notes, owner, line)
     return notes

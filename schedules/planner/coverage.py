@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from schedules.planner.inputs import DONE, Absence, OfficeData, Person
 from schedules.planner.lines import Line, Reason, add_line, make_line
+from schedules.status import Said
 
 if TYPE_CHECKING:
     from schedules.calendar import WorkCalendar
@@ -108,7 +109,7 @@ def _returned(office: OfficeData, notes: Notes, person: Person, absence: Absence
             status = report.status if report else "not_reported"
             line = make_line(reason, item, occ, sections.get(item.section_id, ""), status, max(late, 0), people,
                              [o for o in item.owners if o in people],
-                             report.percent if report is not None and report.status == "in_progress" else None)
+                             report.percent if report is not None and report.status == Said.in_progress else None)
             add_line(notes, person.id, line)
 
 

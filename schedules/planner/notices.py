@@ -63,7 +63,7 @@ def notices(office: OfficeData, calendar: WorkCalendar, day: date) -> dict[int, 
 
 def _percent(report) -> int | None:
     """Return the percentage of a 進行中 report (the only status that carries one), else None."""
-    return report.percent if report is not None and report.status == "in_progress" else None
+    return report.percent if report is not None and report.status == Said.in_progress else None
 
 
 def _reasons(occ: Occurrence, item: PlanItem, policy: ReminderPolicy, window: _Triggers) -> list[tuple[Reason, int]]:
