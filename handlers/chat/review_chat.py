@@ -21,7 +21,7 @@ from handlers.office import review_decisions
 from handlers.texts import chat as M
 from handlers.texts import review as V
 from schedules.dates import format_date, month_number, roc_year
-from storage.models import Item, Role
+from storage.models import Item, Listing, Role
 
 SHOWN = 12
 
@@ -119,7 +119,7 @@ def on_listing(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply
         return [Text(M.STALE_BUTTON)]
     if not review_decisions.may_suggest(req.who, item):
         return [Text(V.SUGGEST_REFUSED)]
-    choices = tuple(postbacks.button(V.LISTING[v], postbacks.Route.suggest, i=item.id, m=month, s=v) for v in ("release", "keep"))
+    choices = tuple(postbacks.button(V.LISTING[v], postbacks.Route.suggest, i=item.id, m=month, s=v) for v in Listing)
     text = V.SUGGEST_ASK.format(number=item.number, title=clip(item.title, 30), month=month)
     behind = behind_now(ctx.session, item, ctx.today, ctx.calendar)
     if behind:

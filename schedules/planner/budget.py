@@ -35,6 +35,7 @@ from schedules.planner.inputs import DONE, OfficeData
 from schedules.planner.lines import Line, Reason, add_line, make_line
 from schedules.planner.routing import PlannedDelivery, route
 from schedules.status import Said
+from storage.models import Role
 
 if TYPE_CHECKING:
     from schedules.calendar import WorkCalendar
@@ -88,7 +89,7 @@ def push_cost(delivery: PlannedDelivery, offices: Sequence[OfficeData]) -> int:
 
 def coordinators(offices: Sequence[OfficeData]) -> tuple[str, ...]:
     """Return the LINE ids of the coordinators who can be pushed to."""
-    return tuple(sorted({p.line_user_id for o in offices for p in o.people if p.role == "coordinator" and p.line_user_id}))
+    return tuple(sorted({p.line_user_id for o in offices for p in o.people if p.role == Role.coordinator and p.line_user_id}))
 
 
 def week_start(calendar: WorkCalendar, day: date) -> date | None:

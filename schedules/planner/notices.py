@@ -16,6 +16,7 @@ from schedules.planner.inputs import DONE, OfficeData, PlanItem
 from schedules.planner.lines import Line, Reason, add_line, make_line
 from schedules.planner.policy import ReminderPolicy
 from schedules.status import Said, Standing, State, in_period, status_of
+from storage.models import Role
 
 if TYPE_CHECKING:
     from schedules.calendar import WorkCalendar
@@ -29,7 +30,7 @@ def notices(office: OfficeData, calendar: WorkCalendar, day: date) -> dict[int, 
     sections = {s.id: s.name for s in office.sections}
     chiefs: dict[int | None, list[int]] = {}
     for p in office.people:
-        if p.role == "chief":
+        if p.role == Role.chief:
             chiefs.setdefault(p.section_id, []).append(p.id)
     notes: dict[int, dict[tuple, Line]] = {}
     policy = office.policy
@@ -180,7 +181,7 @@ def _compiled(office, calendar, day: date, first: date, last: date, people, sect
             else:
                 counts[st.said.value] += 1  # overdue, with what its owner last said
     out: list[tuple[int, Line]] = []
-    coordinators = [p.id for p in office.people if p.role == "coordinator"]
+    coordinators = [p.id for p in office.people if p.role == Role.coordinator]
     for section_id in sorted(per_section, key=lambda s: sections.get(s, "")):
         names = tuple(sorted(people[o].name for o in missing.get(section_id, ())))
         name = sections.get(section_id, "")
@@ -189,7 +190,7 @@ def _compiled(office, calendar, day: date, first: date, last: date, people, sect
             occurrence_key=f"{last:%Y-%m}", starts=last.replace(day=1), due=last,
             counts=tuple(per_section[section_id].items()), missing=names,
         )
-        chiefs = [p.id for p in office.people if p.role == "chief" and p.section_id == section_id]
+        chiefs = [p.id for p in office.people if p.role == Role.chief and p.section_id == section_id]
         out.extend((person_id, line) for person_id in dict.fromkeys(coordinators + chiefs))
     return out
 
