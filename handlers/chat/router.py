@@ -28,7 +28,7 @@ from handlers.chat import (
     team,
 )
 from handlers.chat.catalog import COMMANDS
-from handlers.chat.sentences import OWN_SECTION_WORDS, QUESTION, Meant, read_sentence, strip_polite
+from handlers.chat.sentences import OWN_SECTION_WORDS, QUESTION, Meant, MeantKind, read_sentence, strip_polite
 from handlers.core import postbacks, scopes
 from handlers.core.commands import Command, is_filler, strip_mention
 from handlers.core.incoming import Context, Incoming, IncomingKind
@@ -182,7 +182,7 @@ def _answer(req: Request, ctx: Context, quiet: bool) -> _Answer:
     # else search item names.
     plain = Request(req.incoming, who, Command("", command.text, command.text), COMMANDS)
     meant = understand(plain, ctx)
-    if meant is not None and meant.kind in ("command", "other_year"):
+    if meant is not None and meant.kind in (MeantKind.command, MeantKind.other_year):
         return _Answer(answer_meant(plain, ctx, meant), True)
     if meant is not None:
         return _Answer(answer_meant(plain, ctx, meant), False)
@@ -205,14 +205,14 @@ def understand(req: Request, ctx: Context) -> Meant | None:
 
 def answer_meant(req: Request, ctx: Context, meant: Meant) -> list[Reply]:
     """Answer a sentence as the command it means: exactly as if the command had been typed."""
-    if meant.kind == "command":
+    if meant.kind == MeantKind.command:
         return _as_typed(req, ctx, meant.text) or help.not_understood(req, ctx)
-    if meant.kind == "report":
+    if meant.kind == MeantKind.report:
         return sentence_reports.confirm(req, ctx, meant.name, meant.status, meant.note)
-    if meant.kind == "search":
+    if meant.kind == MeantKind.search:
         found = search.find(req, ctx, meant.name)
         return found or (_as_typed(req, ctx, meant.text) if meant.text else None) or help.not_understood(req, ctx)
-    if meant.kind == "other_year":
+    if meant.kind == MeantKind.other_year:
         return [Text(M.SENTENCE_OTHER_YEAR.format(year=int(meant.text) - 1911))]
     return help.not_understood(req, ctx)  # manners only: never an item search
 
