@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 
 from handlers.chat import reports
 from handlers.chat.catalog import COMMANDS
+from handlers.chat.router import POSTBACKS
+from handlers.core.postbacks import Route
 from handlers.core.replies import (
     MAX_CARD_ROWS,
     MAX_MESSAGES,
@@ -205,3 +207,8 @@ def test_a_stranger_in_a_group_gets_one_short_line_and_the_full_explanation_one_
     alone = talk.text(STRANGER, "本週")
     assert alone.startswith("你好！這裡是工作計畫小幫手。") and "綁定 你的綁定碼" in alone
     assert "綁定 你的綁定碼" in read(talk.tap(STRANGER, "a=more&c=overdue&p=1"))
+
+
+def test_every_route_a_button_can_name_has_a_handler():
+    # A button is built from a Route; a Route with no handler would answer every tap with "the button is old".
+    assert set(POSTBACKS) == set(Route)

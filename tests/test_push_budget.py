@@ -192,6 +192,12 @@ def test_forecast_and_range_plan_commands(office_any, capsys):
     (march,) = json.loads(capsys.readouterr().out)
     assert march["month"] == f"{YEAR}-03" and march["quota"] == QUOTA and march["normal"] > QUOTA >= march["pushes"] > 0
     assert march["budget_days"] > 0 and march["held"] > 0
+    # The month is read as the chat reads one: 3月 and 三月 are March too; a day is not a month.
+    for spelled in (f"{YEAR}/3月", f"{YEAR}-三月"):
+        assert main(["quota", "forecast", "--month", spelled, "--json"], env) == 0
+        assert json.loads(capsys.readouterr().out) == [march]
+    assert main(["quota", "forecast", "--month", f"{YEAR}/3月5日"], env) == 1
+    assert "看不懂月份" in capsys.readouterr().err
     assert main(["quota", "forecast", "--month", f"{YEAR - 1911}/3"], env) == 0
     out = capsys.readouterr().out
     assert "額度取自 LINE_MONTHLY_QUOTA" in out and f"／額度 {QUOTA}" in out and "節約模式" in out

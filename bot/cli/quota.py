@@ -10,6 +10,7 @@ import click
 from bot.cli.common import CliError, runtime
 from bot.push_budget import ChannelQuota, forecast_for, month_of
 from handlers.texts import quota as Q
+from schedules.dates import read_month
 from schedules.planner import MonthForecast
 
 
@@ -69,13 +70,13 @@ def print_forecast(found: ChannelQuota, months: list[MonthForecast]) -> None:
 
 def _month(text: str, this_year: int) -> date:
     """Read 4, 4月, 2024-04, 2024/4 or 113/4 (ROC) as the first of that month."""
-    parts = text.strip().removesuffix("月").replace("/", "-").split("-")
-    if len(parts) > 2 or not all(p.isdigit() for p in parts):
+    year_text, dash, month_text = text.strip().replace("/", "-").rpartition("-")
+    month = read_month(month_text)
+    if month is None or dash and not year_text.isdigit():
         raise CliError(Q.BAD_MONTH.format(text=text))
-    year = int(parts[0]) if len(parts) == 2 else this_year
+    year = int(year_text) if dash else this_year
     year = year + 1911 if year < 1911 else year
-    month = int(parts[-1])
-    if not 1 <= month <= 12 or not 1912 <= year <= 9999:
+    if not 1912 <= year <= 9999:
         raise CliError(Q.BAD_MONTH.format(text=text))
     return date(year, month, 1)
 

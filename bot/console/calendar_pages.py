@@ -18,7 +18,7 @@ def _form() -> tuple[date | None, OverrideKind, str]:
         day = date.fromisoformat(request.form.get("day", "").strip())
     except ValueError:
         day = None
-    kind = OverrideKind.workday if request.form.get("kind") == "workday" else OverrideKind.closure
+    kind = OverrideKind.workday if request.form.get("kind") == OverrideKind.workday else OverrideKind.closure
     return day, kind, request.form.get("reason", "").strip()[:200]
 
 

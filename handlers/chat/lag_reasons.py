@@ -82,7 +82,7 @@ def ask(ctx: Context, req: Request, item: Item, key: str) -> list[Reply]:
     # Correcting (the chief, or the owner again) goes through the same two questions, showing what is kept now.
     now = V.ASK_CAUSE_NOW.format(cause=row.cause or V.NOT_WRITTEN, remedy=row.remedy or V.NOT_WRITTEN) if written(row) else ""
     question = V.ASK_CAUSE.format(number=item.number, title=clip(item.title, 30), occ=_occ(ctx, item, key), limit=LIMIT)
-    return [Text(now + question, (postbacks.button(V.BUTTON_LATER, "why_later"),))]
+    return [Text(now + question, (postbacks.button(V.BUTTON_LATER, postbacks.Route.why_later),))]
 
 
 def written(row: LagReason | None) -> bool:
@@ -129,13 +129,13 @@ def take(req: Request, ctx: Context, waiting: memory.Pending) -> list[Reply]:
     wrong = problem(text)
     if wrong:
         memory.remember(ctx, req.who, waiting.topic, **waiting.detail)  # still waiting, for as long again
-        return [Text(wrong, (postbacks.button(V.BUTTON_LATER, "why_later"),))]
+        return [Text(wrong, (postbacks.button(V.BUTTON_LATER, postbacks.Route.why_later),))]
     staff_id = req.who.staff.id if req.who.staff else None
     if waiting.topic == CAUSE:
         save(ctx, req.who.actor, staff_id, item, key, cause=text)
         memory.remember(ctx, req.who, REMEDY, i=item.id, o=key)
         asked = V.ASK_REMEDY_AFTER_NOTE.format(cause=clip(text, 60), limit=LIMIT)  # says the cause was kept
-        return [Text(asked, (postbacks.button(V.BUTTON_LATER, "why_later"),))]
+        return [Text(asked, (postbacks.button(V.BUTTON_LATER, postbacks.Route.why_later),))]
     row = save(ctx, req.who.actor, staff_id, item, key, remedy=text)
     memory.forget(ctx, req.who)
     return [Text(V.KEPT.format(number=item.number, title=clip(item.title, 30), occ=_occ(ctx, item, key),
@@ -182,9 +182,9 @@ def after_done_late(req: Request, ctx: Context, item: Item, key: str) -> str | N
 
 def reason_button(item: Item, key: str, row: LagReason | None, label: str | None = None) -> Button:
     """Return the button that asks the two questions: 修改落後原因 when they were written, else 說明落後原因."""
-    return postbacks.button(label or (V.BUTTON_EDIT if written(row) else V.BUTTON_EXPLAIN), "why", i=item.id, o=key)
+    return postbacks.button(label or (V.BUTTON_EDIT if written(row) else V.BUTTON_EXPLAIN), postbacks.Route.why, i=item.id, o=key)
 
 
 def explain_button(item_id: int, key: str):
     """Return the 說明落後原因 button of an overdue reminder."""
-    return postbacks.button(V.BUTTON_EXPLAIN, "why", i=item_id, o=key)
+    return postbacks.button(V.BUTTON_EXPLAIN, postbacks.Route.why, i=item_id, o=key)

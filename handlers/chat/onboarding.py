@@ -24,8 +24,6 @@ from storage import onboarding, queries
 from storage.models import Role, Staff
 from storage.text import compact
 
-ACTION = "onboard"
-
 
 def introduce(req: Request, ctx: Context) -> list[Reply] | None:
     """Answer 我是 NAME from an unlinked account: tell the confirmers, or say why not."""
@@ -99,8 +97,8 @@ def _card(request_id: int, staff: Staff, until, facts: Facts) -> Card:
         rows=(CardRow(T.CARD_ROW_LINE_NAME, shown, "alert" if facts.profile is None else "normal"),
               CardRow(T.CARD_ROW_WHO, staff.name), CardRow(T.CARD_ROW_SECTION, f"{section}・{role}"),
               CardRow(T.CARD_ROW_LAST_LINKED, linked), CardRow(T.CARD_ROW_UNTIL, format_date(until))),
-        buttons=(postbacks.button(T.APPROVE, ACTION, r=request_id, ok=1),
-                 postbacks.button(T.REFUSE, ACTION, r=request_id, ok=0)),
+        buttons=(postbacks.button(T.APPROVE, postbacks.Route.onboard, r=request_id, ok=1),
+                 postbacks.button(T.REFUSE, postbacks.Route.onboard, r=request_id, ok=0)),
         alt_text=T.CARD_ALT.format(name=staff.name),
         image_url=picture,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from handlers.chat import held_reminders, pace, router
-from handlers.core.incoming import Context, Incoming
+from handlers.core.incoming import Context, Incoming, IncomingKind
 from handlers.core.replies import Reply
 from storage import queries
 from storage.models import Section
@@ -27,17 +27,17 @@ def before(incoming: Incoming, chat_mode: bool) -> pace.Courtesy:
 
 def answer(incoming: Incoming, ctx: Context) -> tuple[str, list[Reply]]:
     """Return the event's outcome (as recorded with it) and the replies to send."""
-    if incoming.kind == "unfollow":
+    if incoming.kind == IncomingKind.unfollow:
         staff = queries.staff_by_line_id(ctx.session, incoming.line_user_id)
         if staff is not None:
             staff.following = False  # the link is kept; pushes stop until they follow again
         return "unfollow", []
-    if incoming.kind == "leave":
+    if incoming.kind == IncomingKind.leave:
         if incoming.group_id:
             for section in ctx.session.scalars(select(Section).where(Section.line_group_id == incoming.group_id)):
                 section.line_group_id = None
         return "leave", []
-    if incoming.kind == "follow":
+    if incoming.kind == IncomingKind.follow:
         staff = queries.staff_by_line_id(ctx.session, incoming.line_user_id)
         if staff is not None:
             staff.following = True

@@ -152,7 +152,7 @@ def done_ask(ctx: Context, item: Item, this: Due, status: StatusSaid) -> list[Re
         number=item.number, title=clip(item.title, 30), occ=_short(this.occ), day=format_date(this.standing.done_on),
     )
     again = _status_button(ctx, M.BUTTON_RECORD_AGAIN, item, this.occ, status)
-    return [Text(text, (again, postbacks.button(M.BUTTON_KEEP, "card", i=item.id)))]
+    return [Text(text, (again, postbacks.button(M.BUTTON_KEEP, postbacks.Route.card, i=item.id)))]
 
 
 def by_name(req: Request, ctx: Context, plan: Plan) -> list[Reply]:
@@ -218,9 +218,9 @@ def _short(occ: Occurrence) -> str:
 def _status_button(ctx: Context, label: str, item: Item, occ: Occurrence, status: StatusSaid) -> Button:
     fields = {"i": item.id, "o": occ.key, "s": status.status, "p": status.percent, "n": status.note or None,
               "v": seen_report(ctx.session, item.id, occ.key)}
-    if not postbacks.fits("report", **fields):
+    if not postbacks.fits(postbacks.Route.report, **fields):
         fields["n"] = None
-    return postbacks.button(label, "report", **fields)
+    return postbacks.button(label, postbacks.Route.report, **fields)
 
 
 def _reportable_sub_items(req: Request, ctx: Context, plan: Plan, numbered: item_lookup.Numbered) -> list[Item]:
@@ -328,7 +328,7 @@ def record(req: Request, ctx: Context, item: Item, key: str, status: Status, per
 
 def _after_report(req: Request, asked: bool) -> tuple:
     """The confirmation's buttons; 稍後再填 first when the review's question rides along."""
-    later = (postbacks.button(RV.BUTTON_LATER, "why_later"),) if asked else ()
+    later = (postbacks.button(RV.BUTTON_LATER, postbacks.Route.why_later),) if asked else ()
     return later + req.buttons(AFTER_REPORT)
 
 
@@ -403,7 +403,7 @@ def undo(req: Request, ctx: Context) -> list[Reply]:
     mine = _my_last_report(ctx, req)
     if mine is None:
         return [Text(M.UNDO_NOTHING, req.buttons(AFTER_REPORT))]
-    button = postbacks.button(M.BUTTON_UNDO, "undo", r=mine.id)
+    button = postbacks.button(M.BUTTON_UNDO, postbacks.Route.undo, r=mine.id)
     return [Text(M.UNDO_ASK.format(report=_report_line(ctx, mine)), (button, *req.buttons(AFTER_REPORT)))]
 
 
@@ -513,9 +513,9 @@ def ask_status(ctx: Context, item: Item, occ: Occurrence, note: str) -> list[Rep
     seen = seen_report(ctx.session, item.id, occ.key)
     for label, status, pct in ASK_BUTTONS:
         fields = {"i": item.id, "o": occ.key, "s": status.value, "p": pct, "n": note or None, "v": seen}
-        if note and not postbacks.fits("report", **fields):
+        if note and not postbacks.fits(postbacks.Route.report, **fields):
             fields["n"], lost = None, True
-        buttons.append(postbacks.button(label, "report", **fields))
+        buttons.append(postbacks.button(label, postbacks.Route.report, **fields))
     dues = agenda(ctx.session, [item], item.plan.year, ctx.calendar)
     this = next((d for d in dues if d.occ.key == occ.key), None)
     text = M.REPORT_ASK_STATUS.format(
@@ -537,12 +537,12 @@ def ask_which(req: Request, ctx: Context, items: list[Item], said: Said, header:
             st = said.status
             fields = {"i": item.id, "o": occ.key, "s": st.status, "p": st.percent, "n": st.note or None,
                       "v": seen_report(ctx.session, item.id, occ.key)}
-            if not postbacks.fits("report", **fields):
+            if not postbacks.fits(postbacks.Route.report, **fields):
                 fields["n"] = None
                 lines[-1] += M.REPORT_ASK_NOTE_LOST
-            buttons.append(postbacks.button(label, "report", **fields))
+            buttons.append(postbacks.button(label, postbacks.Route.report, **fields))
         else:
-            buttons.append(postbacks.button(label, "ask", i=item.id))
+            buttons.append(postbacks.button(label, postbacks.Route.ask, i=item.id))
     return [Text("\n".join(lines), tuple(buttons))]
 
 
@@ -555,7 +555,7 @@ def pick_item(req: Request, ctx: Context, plan: Plan) -> list[Reply]:
     entries = list(page.entries)
     titles = list_names(entries, 30)
     lines = [M.REPORT_PICK_ITEM, ""] + [M.REPORT_CHOICE.format(number=i.number, title=t) for i, t in zip(entries, titles, strict=True)]
-    buttons = [postbacks.button(label, "ask", i=i.id) for i, label in zip(entries, button_names(entries), strict=True)]
+    buttons = [postbacks.button(label, postbacks.Route.ask, i=i.id) for i, label in zip(entries, button_names(entries), strict=True)]
     more = paging.more_button("report", page, "")
     if more:
         buttons.append(more)
@@ -598,8 +598,8 @@ def _confirm_overwrite(
         old=_status_text(latest.status, latest.percent), new=_status_text(status, percent),
     )
     again = {k: v for k, v in fields.items() if k not in ("a", "v")} | {"v": latest.id}
-    confirm = postbacks.button(M.BUTTON_OVERWRITE.format(new=_status_text(status, percent)), "report", **again)
-    return [Text(text, (confirm, postbacks.button(M.BUTTON_KEEP, "card", i=item.id)))]
+    confirm = postbacks.button(M.BUTTON_OVERWRITE.format(new=_status_text(status, percent)), postbacks.Route.report, **again)
+    return [Text(text, (confirm, postbacks.button(M.BUTTON_KEEP, postbacks.Route.card, i=item.id)))]
 
 
 def on_ask(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:

@@ -21,7 +21,7 @@ from handlers.office import review_decisions
 from handlers.texts import chat as M
 from handlers.texts import review as V
 from schedules.dates import format_date, month_number, roc_year
-from storage.models import Item, Role
+from storage.models import Item, Listing, Role
 
 SHOWN = 12
 
@@ -97,7 +97,7 @@ def _buttons(req: Request, review: MonthReview, rows: list[ReviewRow]) -> tuple[
         if len(out) >= MAX_QUICK_REPLIES:
             break
         if review_decisions.may_suggest(req.who, row.item):
-            out.append(postbacks.button(V.BUTTON_LISTING.format(number=row.item.number), "listing", i=row.item.id, m=review.month))
+            out.append(postbacks.button(V.BUTTON_LISTING.format(number=row.item.number), postbacks.Route.listing, i=row.item.id, m=review.month))
             continue
         open_ = [b for b in row.behind if not (b.reason and b.reason.remedy)]
         if open_ and access.owns(req.who, row.item):
@@ -119,7 +119,7 @@ def on_listing(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply
         return [Text(M.STALE_BUTTON)]
     if not review_decisions.may_suggest(req.who, item):
         return [Text(V.SUGGEST_REFUSED)]
-    choices = tuple(postbacks.button(V.LISTING[v], "suggest", i=item.id, m=month, s=v) for v in ("release", "keep"))
+    choices = tuple(postbacks.button(V.LISTING[v], postbacks.Route.suggest, i=item.id, m=month, s=v) for v in Listing)
     text = V.SUGGEST_ASK.format(number=item.number, title=clip(item.title, 30), month=month)
     behind = behind_now(ctx.session, item, ctx.today, ctx.calendar)
     if behind:

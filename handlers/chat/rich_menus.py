@@ -18,7 +18,6 @@ PREFIX = "planbot"  # every menu's name and alias starts with it: what install m
 WIDTH, HEIGHT = 2500, 1686
 TAB_HEIGHT = 220
 COLUMNS, ROWS = 3, 2
-SWITCH_ACTION = "menu"  # postback action a tab sends besides switching (answered with nothing)
 
 STAFF_WORDS = (T.TODAY, T.THIS_WEEK, T.OVERDUE, T.REPORT, T.MINE, T.HELP)
 CHIEF_WORDS = (T.SUMMARY, T.NOT_REPORTED)
@@ -117,7 +116,7 @@ def _tabbed(menu: str, tabs: tuple[tuple[str, tuple[str, ...]], ...]) -> list[Me
             x = (m - 1) * WIDTH // len(tabs)
             width = m * WIDTH // len(tabs) - x
             target = alias_of(menu, m)
-            action = MenuAction("switch", other, alias=target, data=postbacks.encode(SWITCH_ACTION, p=target))
+            action = MenuAction("switch", other, alias=target, data=postbacks.encode(postbacks.Route.menu, p=target))
             bar.append(MenuArea(x, 0, width, TAB_HEIGHT, action, tab=True, selected=m == n))
         areas = tuple(bar + _grid(words, TAB_HEIGHT))
         pages.append(MenuPage(alias_of(menu, n), menu, title, WIDTH, HEIGHT, areas))

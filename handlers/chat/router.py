@@ -23,16 +23,16 @@ from handlers.chat import (
     onboarding,
     reports,
     review_chat,
-    rich_menus,
     search,
     sentence_reports,
     team,
 )
 from handlers.chat.catalog import COMMANDS
-from handlers.chat.sentences import OWN_SECTION_WORDS, QUESTION, Meant, read_sentence, strip_polite
+from handlers.chat.sentences import OWN_SECTION_WORDS, QUESTION, Meant, MeantKind, read_sentence, strip_polite
 from handlers.core import postbacks, scopes
 from handlers.core.commands import Command, is_filler, strip_mention
 from handlers.core.incoming import Context, Incoming, IncomingKind
+from handlers.core.postbacks import Route
 from handlers.core.replies import MAX_MESSAGES, Reply, Text
 from handlers.core.request import Asker, Request
 from handlers.documents.digests import digest_more
@@ -73,21 +73,21 @@ def _more(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
 
 
 # Postback action (a=…) → handler. Each re-checks the asker's rights: postback data is never trusted.
-POSTBACKS: dict[str, PostbackHandler] = {
-    "report": reports.on_report,
-    "ask": reports.on_ask,
-    "undo": reports.on_undo,
-    "card": search.show_card,
-    "more": _more,
-    "nudge": nudges.on_nudge,
-    "onboard": onboarding.decide,
-    rich_menus.SWITCH_ACTION: lambda req, ctx, fields: [],  # a rich-menu tab: LINE switched it, nothing to say
-    "closure": closures.on_closure,
-    team.REBIND: team.on_rebind,
-    "why": lag_reasons.on_explain,
-    "why_later": lag_reasons.on_later,
-    "listing": review_chat.on_listing,
-    "suggest": review_chat.on_suggest,
+POSTBACKS: dict[Route, PostbackHandler] = {
+    Route.report: reports.on_report,
+    Route.ask: reports.on_ask,
+    Route.undo: reports.on_undo,
+    Route.card: search.show_card,
+    Route.more: _more,
+    Route.nudge: nudges.on_nudge,
+    Route.onboard: onboarding.decide,
+    Route.menu: lambda req, ctx, fields: [],  # a rich-menu tab: LINE switched it, nothing to say
+    Route.closure: closures.on_closure,
+    Route.rebind: team.on_rebind,
+    Route.why: lag_reasons.on_explain,
+    Route.why_later: lag_reasons.on_later,
+    Route.listing: review_chat.on_listing,
+    Route.suggest: review_chat.on_suggest,
 }
 
 
@@ -186,7 +186,7 @@ def _answer(req: Request, ctx: Context, quiet: bool) -> _Answer:
     # else search item names.
     plain = Request(req.incoming, who, Command("", command.text, command.text), COMMANDS)
     meant = understand(plain, ctx)
-    if meant is not None and meant.kind in ("command", "other_year"):
+    if meant is not None and meant.kind in (MeantKind.command, MeantKind.other_year):
         return _Answer(answer_meant(plain, ctx, meant), True)
     if meant is not None:
         return _Answer(answer_meant(plain, ctx, meant), False)
@@ -209,14 +209,14 @@ def understand(req: Request, ctx: Context) -> Meant | None:
 
 def answer_meant(req: Request, ctx: Context, meant: Meant) -> list[Reply]:
     """Answer a sentence as the command it means: exactly as if the command had been typed."""
-    if meant.kind == "command":
+    if meant.kind == MeantKind.command:
         return _as_typed(req, ctx, meant.text) or help.not_understood(req, ctx)
-    if meant.kind == "report":
+    if meant.kind == MeantKind.report:
         return sentence_reports.confirm(req, ctx, meant.name, meant.status, meant.note)
-    if meant.kind == "search":
+    if meant.kind == MeantKind.search:
         found = search.find(req, ctx, meant.name)
         return found or (_as_typed(req, ctx, meant.text) if meant.text else None) or help.not_understood(req, ctx)
-    if meant.kind == "other_year":
+    if meant.kind == MeantKind.other_year:
         return [Text(M.SENTENCE_OTHER_YEAR.format(year=int(meant.text) - 1911))]
     return help.not_understood(req, ctx)  # manners only: never an item search
 
@@ -232,7 +232,7 @@ def _remember_more(incoming: Incoming, who: Asker, ctx: Context, replies: list[R
         return  # a reason still asked for outlasts a page: the page's own button still works
     for reply in replies:
         for button in getattr(reply, "quick_replies", ()):
-            if button.data and postbacks.decode(button.data).get("a") == "more":
+            if button.data and postbacks.decode(button.data).get("a") == Route.more:
                 memory.remember(ctx, who, "more", data=button.data)
                 return
 

@@ -153,7 +153,7 @@ def choices(req: Request, items: list[Item], header: str, query: str) -> list[Re
         for n, (i, title) in enumerate(zip(entries, list_names(entries, 34), strict=True), start=1)
     ]
     labels = button_names(entries)
-    buttons: list[Button] = [postbacks.button(label, "card", i=i.id) for i, label in zip(entries, labels, strict=True)]
+    buttons: list[Button] = [postbacks.button(label, postbacks.Route.card, i=i.id) for i, label in zip(entries, labels, strict=True)]
     more = paging.more_button("search", page, query)
     if more is not None:
         buttons.append(more)

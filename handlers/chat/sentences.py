@@ -10,6 +10,7 @@ the small table of intents below; nothing here touches the database.
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -101,15 +102,25 @@ _ASCII_STATUS = re.compile(r"(?<![a-z])(?P<w>done|finished|ok|delayed|delay|wip|
 _PERCENT = re.compile(r"(?P<p>\d{1,3})\s*%")
 
 
+class MeantKind(enum.StrEnum):
+    """What a sentence asks for; what each carries is said on `Meant`."""
+
+    command = "command"
+    report = "report"
+    search = "search"
+    other_year = "other_year"
+    unclear = "unclear"
+
+
 @dataclass(frozen=True)
 class Meant:
     """What a sentence means: a command to run as typed, an item to look up, or a report to confirm first.
 
-    `kind` is "command" (run `text` as if typed), "report" (ask before recording: `name` and `status`, with `note`),
-    "search" (look `name` up) or "other_year" (a date of another year: `text` is that year).
+    `kind` is command (run `text` as if typed), report (ask before recording: `name` and `status`, with `note`),
+    search (look `name` up), other_year (a date of another year: `text` is that year) or unclear (only manners).
     """
 
-    kind: str
+    kind: MeantKind
     text: str = ""
     name: str = ""
     status: str = ""
@@ -130,7 +141,7 @@ def read_sentence(
         return None
     terse = _terse_report(folded)
     if terse is not None:
-        return Meant("command", terse)
+        return Meant(MeantKind.command, terse)
     found = _Found()
     found.people = people
     key = found.take_dates(key, today)
@@ -245,23 +256,23 @@ class _Found:
 
     def meaning(self, rest: str, today: date, question: bool, note: str = "") -> Meant | None:
         if self.status and question:
-            return Meant("search", name=rest) if rest else None  # 門牌好了嗎 asks about it, it reports nothing
+            return Meant(MeantKind.search, name=rest) if rest else None  # 門牌好了嗎 asks about it, it reports nothing
         name = strip_polite(self.status_before)
         if self.status and len(name) >= 2 and strip_polite(self.status_rest) and note:
-            return Meant("report", name=name, status=self.status, note=note)  # 門牌點位 延後 等公文
+            return Meant(MeantKind.report, name=name, status=self.status, note=note)  # 門牌點位 延後 等公文
         if self.status and not strip_polite(self.status_rest):
             if rest:
-                return Meant("report", name=rest, status=self.status)
-            return Meant("command", "回報")  # 做完了 alone: which one is asked with the list of one's items
+                return Meant(MeantKind.report, name=rest, status=self.status)
+            return Meant(MeantKind.command, "回報")  # 做完了 alone: which one is asked with the list of one's items
         if self.year is not None and self.year != today.year:
-            return Meant("other_year", str(self.year))
+            return Meant(MeantKind.other_year, str(self.year))
         listed = self._listed()
         if listed and not rest:
-            return Meant("command", listed)
+            return Meant(MeantKind.command, listed)
         if rest and (listed or self.status):
-            return Meant("search", name=rest, text=listed)
+            return Meant(MeantKind.search, name=rest, text=listed)
         if not rest and not listed:
-            return Meant("unclear")  # only manners (請問…謝謝): nothing to look up
+            return Meant(MeantKind.unclear)  # only manners (請問…謝謝): nothing to look up
         return None
 
     def _listed(self) -> str:

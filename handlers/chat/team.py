@@ -45,7 +45,7 @@ def not_reported(req: Request, ctx: Context) -> list[Reply]:
     lines += ["", note] if note else []
     more = paging.more_button(req.command.name, page, scopes.scope_args(scope))
     buttons = (more,) if more else ()
-    return [Text("\n".join(lines), (*buttons, postbacks.button(N.BUTTON_NUDGE, "nudge", r=scopes.scope_args(scope))))]
+    return [Text("\n".join(lines), (*buttons, postbacks.button(N.BUTTON_NUDGE, postbacks.Route.nudge, r=scopes.scope_args(scope))))]
 
 
 @dataclass(frozen=True)
@@ -176,12 +176,11 @@ def invite_code(req: Request, ctx: Context) -> list[Reply]:
     if person.line_user_id and person.following:
         # A code for someone linked and still following re-binds their record to whoever uses it: only on an
         # explicit confirmation, and the account in use hears of it when it happens.
-        ask = (postbacks.button(M.INVITE_REBIND_YES, REBIND, s=person.id), postbacks.button(M.INVITE_REBIND_NO, REBIND, s=0))
+        ask = (postbacks.button(M.INVITE_REBIND_YES, postbacks.Route.rebind, s=person.id), postbacks.button(M.INVITE_REBIND_NO, postbacks.Route.rebind, s=0))
         return [Text(M.INVITE_REBIND_ASK.format(name=person.name), ask)]
     return _issue(req, ctx, person)
 
 
-REBIND = "rebind"
 
 
 def on_rebind(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:

@@ -124,7 +124,7 @@ def who_covers(session: Session, staff: Staff, day: date) -> Cover:
     if me is not None and found in me.deputies:
         how = me.deputies.index(found)
     else:
-        how = 2 if person.role == "chief" else 3
+        how = 2 if person.role == Role.chief else 3
     return Cover(session.get(Staff, found), how)
 
 

@@ -49,6 +49,6 @@ def more_button(command: str, page: Page, args: str, anchor: date | None = None)
     if not page.has_more:
         return None
     fields = {"c": command, "r": args, "p": page.number + 1, "d": anchor.isoformat() if anchor else None}
-    if not postbacks.fits("more", **fields):
+    if not postbacks.fits(postbacks.Route.more, **fields):
         return None
-    return postbacks.button(M.BUTTON_MORE, "more", **fields)
+    return postbacks.button(M.BUTTON_MORE, postbacks.Route.more, **fields)

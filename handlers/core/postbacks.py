@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
+import enum
 from urllib.parse import parse_qs, urlencode
 
 from handlers.core.replies import MAX_POSTBACK_DATA, Button
+
+
+class Route(enum.StrEnum):
+    """The action (a=…) a button's postback asks for; the values are in buttons already sent, so they never change."""
+
+    report = "report"  # record a status for an occurrence
+    ask = "ask"  # which status? (an item picked from a list)
+    undo = "undo"  # take back one's last report
+    card = "card"  # show an item's card
+    more = "more"  # the next page of a list or of a pushed digest
+    nudge = "nudge"  # remind a team of what it has not reported
+    onboard = "onboard"  # approve or refuse a request to join
+    menu = "menu"  # a rich-menu tab: LINE switched it, nothing to say
+    closure = "closure"  # confirm or drop an office closure
+    rebind = "rebind"  # move a roster entry to the LINE account that asked
+    why = "why"  # explain why an item is late
+    why_later = "why_later"  # explain later
+    listing = "listing"  # the review's listing of one item
+    suggest = "suggest"  # release or keep an item under review
 
 
 def encode(action: str, **fields: object) -> str:

@@ -32,16 +32,17 @@ from handlers.texts import leave as L
 from handlers.texts import reminders as T
 from handlers.texts import review as RV
 from schedules.dates import format_date
-from schedules.planner import COMPILED_KEYS, DEFAULT_POLICY, URGENCY, Line, PlannedDelivery
+from schedules.occurrences import OccurrenceKind
+from schedules.planner import COMPILED_KEYS, DEFAULT_POLICY, URGENCY, Line, PlannedDelivery, Reason
 from storage.models import Delivery
 from storage.outbox import Kind, of_kind
 
 PAYLOAD_VERSION = 1
-ALERT = {"overdue", "escalation", "due"}
+ALERT = {Reason.overdue, Reason.escalation, Reason.due}
 REPORT_BUTTONS = (("done", T.BUTTON_DONE), ("in_progress", T.BUTTON_IN_PROGRESS), ("delayed", T.BUTTON_DELAYED))
 TITLE_MAX = 60
 # Lines on an occurrence due today or past it: nobody having reported is worth saying (未回報, never 未開始).
-SAYS_UNREPORTED = {"due", "overdue", "escalation"}
+SAYS_UNREPORTED = {Reason.due, Reason.overdue, Reason.escalation}
 
 
 def digest(
@@ -135,8 +136,8 @@ def _page(
     lines: list[Line], morning: date, via: str, to: str, page: int, export_url: str | None, item_cards: int,
     review_url: str | None = None,
 ) -> list[Reply]:
-    compiled = [ln for ln in lines if ln.reason == "compiled"]
-    items = [ln for ln in lines if ln.reason != "compiled"]
+    compiled = [ln for ln in lines if ln.reason == Reason.compiled]
+    items = [ln for ln in lines if ln.reason != Reason.compiled]
     day = format_date(morning)
     cards: list[Card] = []
     if page == 1:
@@ -161,7 +162,7 @@ def _page(
 def _counts(lines: Sequence[Line]) -> Counter:
     # The compiled round is one card however many sections it covers.
     counts = Counter(ln.reason for ln in lines)
-    counts["compiled"] = min(counts["compiled"], 1)
+    counts[Reason.compiled] = min(counts[Reason.compiled], 1)
     return counts
 
 
@@ -188,27 +189,27 @@ def _item_card(line: Line, buttons: bool) -> Card:
     label = T.REASON_LABELS[line.reason]
     rows = [CardRow(label, _when(line), "alert" if line.reason in ALERT else "normal")]
     rows.extend(_cover_rows(line))
-    if line.kind in ("window", "period") and line.starts:
+    if line.kind in (OccurrenceKind.window, OccurrenceKind.period) and line.starts:
         span = T.PERIOD_SPAN.format(starts=format_date(line.starts), due=format_date(line.due))
-        rows.append(CardRow(T.ROW_PERIOD, f"{line.label}（{span}）" if line.kind == "period" and line.label else span))
-    if line.days and line.reason in ("overdue", "escalation"):
+        rows.append(CardRow(T.ROW_PERIOD, f"{line.label}（{span}）" if line.kind == OccurrenceKind.period and line.label else span))
+    if line.days and line.reason in (Reason.overdue, Reason.escalation):
         rows.append(CardRow(T.ROW_LATE, T.WORKING_DAYS.format(n=line.days), "alert"))
-    elif line.days and line.reason in ("upcoming", "closing", "event"):
+    elif line.days and line.reason in (Reason.upcoming, Reason.closing, Reason.event):
         rows.append(CardRow(T.ROW_LEFT, T.WORKING_DAYS.format(n=line.days)))
-    if line.reason == "escalation" and line.owners:
+    if line.reason == Reason.escalation and line.owners:
         rows.append(CardRow(T.ROW_OWNERS, "、".join(line.owners)))
     if line.people:
         rows.append(CardRow(T.ROW_FOR, "、".join(line.people)))
     if line.status != "not_reported" or line.reason in SAYS_UNREPORTED:
         rows.append(CardRow(T.ROW_STATUS, _said(line), "alert" if line.status == "not_reported" else "muted"))
     actions = ()
-    if buttons and line.item_id is not None and line.reason != "escalation":
+    if buttons and line.item_id is not None and line.reason != Reason.escalation:
         actions = tuple(
-            Button(text_label, data=postbacks.encode("report", i=line.item_id, o=line.occurrence_key, s=status))
+            Button(text_label, data=postbacks.encode(postbacks.Route.report, i=line.item_id, o=line.occurrence_key, s=status))
             for status, text_label in REPORT_BUTTONS
         )
-        if line.reason == "overdue":  # the monthly review asks the owner why, and what is done about it
-            actions += (Button(RV.BUTTON_EXPLAIN, data=postbacks.encode("why", i=line.item_id, o=line.occurrence_key)),)
+        if line.reason == Reason.overdue:  # the monthly review asks the owner why, and what is done about it
+            actions += (Button(RV.BUTTON_EXPLAIN, data=postbacks.encode(postbacks.Route.why, i=line.item_id, o=line.occurrence_key)),)
             if line.days <= 1 and not line.on_behalf:  # the first overdue morning asks in words too, once
                 rows.append(CardRow(RV.CARD_ASK, tone="muted"))
     subtitle = " ".join(p for p in (line.section, line.number) if p)
@@ -225,7 +226,7 @@ def _cover_rows(line: Line) -> list[CardRow]:
     """Say whose item a deputy's line is, who covers an escalated owner, who reported in their absence."""
     if line.on_behalf:
         return [CardRow(L.ON_BEHALF.format(name=line.on_behalf), tone="alert")]
-    if line.covered_by and line.reason == "covered":
+    if line.covered_by and line.reason == Reason.covered:
         return [CardRow(L.COVERED_REPORT.format(name=line.covered_by))]
     if line.covered_by:
         return [CardRow(L.COVERED_BY.format(name=line.covered_by))]
@@ -233,7 +234,7 @@ def _cover_rows(line: Line) -> list[CardRow]:
 
 
 def _when(line: Line) -> str:
-    if line.kind == "event":
+    if line.kind == OccurrenceKind.event:
         return format_date(line.starts or line.due)
     return format_date(line.due)
 
@@ -267,7 +268,7 @@ def _more_card(rest: Sequence[Line], morning: date, page: int) -> Card:
     if len(rows) > MAX_CARD_ROWS - 1:
         rows = rows[: MAX_CARD_ROWS - 2] + [CardRow("…", tone="muted")]
     rows.append(CardRow(T.MORE_HINT, tone="muted"))
-    more = Button(T.BUTTON_MORE, data=postbacks.encode("more", m=morning.isoformat(), p=page))
+    more = Button(T.BUTTON_MORE, data=postbacks.encode(postbacks.Route.more, m=morning.isoformat(), p=page))
     return Card(T.MORE_TITLE.format(count=len(rest)), "", tuple(rows), (more,))
 
 

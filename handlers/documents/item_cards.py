@@ -109,7 +109,7 @@ def _reason_button(ctx: Context, item: Item, today: date) -> tuple[Button, ...]:
     key = behind[-1].occ.key
     row = reasons_of(ctx.session, [item.id]).get((item.id, key))
     label = V.BUTTON_EDIT if row is not None and (row.cause or row.remedy) else V.BUTTON_EXPLAIN
-    return (postbacks.button(label, "why", i=item.id, o=key),)
+    return (postbacks.button(label, postbacks.Route.why, i=item.id, o=key),)
 
 
 def _reason_rows(ctx: Context, item: Item, dues: list[Due]) -> list[CardRow]:
@@ -149,7 +149,7 @@ def occurrence_label(occ: Occurrence) -> str:
 def report_buttons(item: Item, occurrence_key: str, seen: int) -> tuple[Button, ...]:
     """Return the 完成 / 進行中 / 延後 postback buttons for an item's occurrence, as of report `seen`."""
     return tuple(
-        postbacks.button(label, "report", i=item.id, o=occurrence_key, s=status.value, v=seen)
+        postbacks.button(label, postbacks.Route.report, i=item.id, o=occurrence_key, s=status.value, v=seen)
         for label, status in ((M.BUTTON_DONE, Status.done), (M.BUTTON_IN_PROGRESS, Status.in_progress),
                               (M.BUTTON_DELAYED, Status.delayed))
     )

@@ -153,10 +153,10 @@ def preview(session: Session, office_id: int, calendar: WorkCalendar, days: list
     text = "\n".join([head, "", *moved_lines(moved)])
     op = "close" if closing else "open"
     fields = {"op": op, "f": days[0].isoformat(), "t": days[-1].isoformat()}
-    while reason and not postbacks.fits("closure", **fields, r=reason):
+    while reason and not postbacks.fits(postbacks.Route.closure, **fields, r=reason):
         reason = reason[:-1]
-    confirm = postbacks.button(L.CLOSURE_CONFIRM, "closure", **fields, r=reason or None)
-    drop = postbacks.button(L.CLOSURE_CANCEL_BUTTON, "closure", op="drop")
+    confirm = postbacks.button(L.CLOSURE_CONFIRM, postbacks.Route.closure, **fields, r=reason or None)
+    drop = postbacks.button(L.CLOSURE_CANCEL_BUTTON, postbacks.Route.closure, op="drop")
     return Text(text, (confirm, drop))
 
 

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from handlers.texts import leave as L
 from handlers.texts import words as W
+from schedules.planner.lines import Reason
 
 REASON_LABELS = {
-    "covered": L.REASON_COVERED,
-    "overdue": "已逾期",
-    "escalation": "同仁逾期",
-    "due": "今天到期",
-    "closing": "即將截止",
-    "event": "活動提醒",
-    "upcoming": "即將到期",
-    "opened": "開始辦理",
-    "collect_followup": f"月報：{W.NOT_REPORTED}",
-    "collect": "月報：請回報",
-    "compiled": "月報彙整",
+    Reason.covered: L.REASON_COVERED,
+    Reason.overdue: "已逾期",
+    Reason.escalation: "同仁逾期",
+    Reason.due: "今天到期",
+    Reason.closing: "即將截止",
+    Reason.event: "活動提醒",
+    Reason.upcoming: "即將到期",
+    Reason.opened: "開始辦理",
+    Reason.collect_followup: f"月報：{W.NOT_REPORTED}",
+    Reason.collect: "月報：請回報",
+    Reason.compiled: "月報彙整",
 }
 
 KIND_LABELS = {**W.KIND, "period": "月份"}  # a digest names a period by its month(s)

@@ -35,7 +35,7 @@ from schedules.planner.inputs import (
     Report,
     SectionInfo,
 )
-from schedules.planner.lines import RANK, URGENCY, Line
+from schedules.planner.lines import RANK, URGENCY, Line, Reason
 from schedules.planner.notices import COMPILED_KEYS, notices, round_lines
 from schedules.planner.policy import DEFAULT_POLICY, ReminderPolicy, policy_for
 from schedules.planner.routing import PlannedDelivery
@@ -48,6 +48,7 @@ __all__ = [
     "CoverReport",
     "DONE",
     "RANK",
+    "Reason",
     "URGENCY",
     "Line",
     "MonthForecast",

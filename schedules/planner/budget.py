@@ -28,19 +28,22 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from schedules.occurrences import OccurrenceKind
 from schedules.planner.coverage import cover
 from schedules.planner.day import plan_morning
 from schedules.planner.inputs import DONE, OfficeData
-from schedules.planner.lines import Line, add_line, make_line
+from schedules.planner.lines import Line, Reason, add_line, make_line
 from schedules.planner.routing import PlannedDelivery, route
+from schedules.status import Said
+from storage.models import Role
 
 if TYPE_CHECKING:
     from schedules.calendar import WorkCalendar
 
-PUSHED_REASONS = ("due", "escalation", "overdue")  # what the budget left after the weekly digests pays for, in this order
+PUSHED_REASONS = (Reason.due, Reason.escalation, Reason.overdue)  # what the budget left after the weekly digests pays for, in this order
 # An event's eve reminder is its last chance: held on its day (a Sunday exam too), it is never told as due or
 # overdue on a working day, so it ranks with the due-day digests.
-_RANKS = {reason: n for n, reason in enumerate(PUSHED_REASONS)} | {"event": 0}
+_RANKS = {reason: n for n, reason in enumerate(PUSHED_REASONS)} | {Reason.event: 0}
 WARN_SHARE = 0.8
 NORMAL, BUDGET = "normal", "budget"
 
@@ -86,7 +89,7 @@ def push_cost(delivery: PlannedDelivery, offices: Sequence[OfficeData]) -> int:
 
 def coordinators(offices: Sequence[OfficeData]) -> tuple[str, ...]:
     """Return the LINE ids of the coordinators who can be pushed to."""
-    return tuple(sorted({p.line_user_id for o in offices for p in o.people if p.role == "coordinator" and p.line_user_id}))
+    return tuple(sorted({p.line_user_id for o in offices for p in o.people if p.role == Role.coordinator and p.line_user_id}))
 
 
 def week_start(calendar: WorkCalendar, day: date) -> date | None:
@@ -187,20 +190,20 @@ def week_lines(office: OfficeData, calendar: WorkCalendar, day: date) -> dict[in
             report = office.reports.get((item.id, occ.key))
             if report is not None and report.status == DONE or item.before_tracking(occ, report):
                 continue
-            held_on_its_day = occ.kind == "event" and occ.due >= day
+            held_on_its_day = occ.kind == OccurrenceKind.event and occ.due >= day
             anchor = occ.due if held_on_its_day else calendar.next_working_day(occ.due)
             if anchor > horizon:
                 continue
             if anchor < day:
-                reason, days = "overdue", calendar.working_days_between(anchor, day) - 1
+                reason, days = Reason.overdue, calendar.working_days_between(anchor, day) - 1
             elif anchor == day:
-                reason, days = "due", 0
+                reason, days = Reason.due, 0
             else:
-                reason = {"event": "event", "window": "closing"}.get(occ.kind, "upcoming")
+                reason = {OccurrenceKind.event: Reason.event, OccurrenceKind.window: Reason.closing}.get(occ.kind, Reason.upcoming)
                 days = calendar.working_days_between(day, anchor) - 1
             status = report.status if report else "not_reported"
             line = make_line(reason, item, occ, sections.get(item.section_id, ""), status, days, people, owners,
-                             report.percent if report is not None and report.status == "in_progress" else None)
+                             report.percent if report is not None and report.status == Said.in_progress else None)
             for owner in owners:
                 add_line(notes, owner, line)
     return notes
@@ -228,7 +231,7 @@ def held_lines(deliveries: Iterable[PlannedDelivery], offices: Sequence[OfficeDa
 
 
 # The reasons of a weekly digest's lines for what falls due before the next week's digest.
-_DUE_THIS_WEEK = ("due", "event", "closing", "upcoming")
+_DUE_THIS_WEEK = (Reason.due, Reason.event, Reason.closing, Reason.upcoming)
 
 
 def _due_of(delivery: PlannedDelivery, calendar: WorkCalendar, day: date) -> date | None:
@@ -244,7 +247,7 @@ def _due_of(delivery: PlannedDelivery, calendar: WorkCalendar, day: date) -> dat
 
 def _day_of(line: Line, calendar: WorkCalendar) -> date:
     # An event is held on its own day (a Sunday too); a deadline on a rest day is due the next working day.
-    return line.due if line.kind == "event" else calendar.next_working_day(line.due)
+    return line.due if line.kind == OccurrenceKind.event else calendar.next_working_day(line.due)
 
 
 def _digest_order(delivery: PlannedDelivery, calendar: WorkCalendar, day: date) -> tuple:

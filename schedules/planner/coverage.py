@@ -15,7 +15,8 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from schedules.planner.inputs import DONE, Absence, OfficeData, Person
-from schedules.planner.lines import Line, add_line, make_line
+from schedules.planner.lines import Line, Reason, add_line, make_line
+from schedules.status import Said
 
 if TYPE_CHECKING:
     from schedules.calendar import WorkCalendar
@@ -90,7 +91,7 @@ def _returned(office: OfficeData, notes: Notes, person: Person, absence: Absence
         if report.owner_id != person.id or found is None or not absence.starts <= report.on < today:
             continue
         item, occ = found
-        line = make_line("covered", item, occ, sections.get(item.section_id, ""), report.status, 0, people, [o for o in item.owners if o in people])
+        line = make_line(Reason.covered, item, occ, sections.get(item.section_id, ""), report.status, 0, people, [o for o in item.owners if o in people])
         add_line(notes, person.id, replace(line, covered_by=report.by))
     # What fell due, or was still being reminded of as overdue, while they were away.
     first = calendar.next_working_day(absence.starts)
@@ -104,11 +105,11 @@ def _returned(office: OfficeData, notes: Notes, person: Person, absence: Absence
             if report is not None and report.status == DONE or item.before_tracking(occ, report):
                 continue
             late = calendar.working_days_between(anchor, today) - 1
-            reason = "due" if late <= 0 else "overdue"
+            reason = Reason.due if late <= 0 else Reason.overdue
             status = report.status if report else "not_reported"
             line = make_line(reason, item, occ, sections.get(item.section_id, ""), status, max(late, 0), people,
                              [o for o in item.owners if o in people],
-                             report.percent if report is not None and report.status == "in_progress" else None)
+                             report.percent if report is not None and report.status == Said.in_progress else None)
             add_line(notes, person.id, line)
 
 
@@ -119,7 +120,7 @@ def _name_coverers(office: OfficeData, notes: Notes, people: dict[int, Person], 
     by_name = {p.name: p.id for p in office.people}
     for lines in notes.values():
         for key, line in lines.items():
-            if line.reason != "escalation":
+            if line.reason != Reason.escalation:
                 continue
             names = []
             for owner in line.owners:

@@ -8,12 +8,13 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from schedules.planner.policy import DEFAULT_POLICY, ReminderPolicy
+from schedules.status import Said
 
 if TYPE_CHECKING:
     from schedules.occurrences import Occurrence
 
 
-DONE = "done"
+DONE = Said.done
 
 
 @dataclass(frozen=True)

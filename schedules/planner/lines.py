@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-# Most urgent first: the order of lines in a digest and which reason wins when two meet.
-URGENCY = (
-    "covered", "overdue", "escalation", "due", "closing", "event", "upcoming", "opened",
-    "collect_followup", "collect", "compiled",
-)
+
+class Reason(enum.StrEnum):
+    """Why a person hears about a line; the values are what deliveries store and --json prints."""
+
+    # Declared most urgent first: the order of lines in a digest and which reason wins when two meet.
+    covered = "covered"
+    overdue = "overdue"
+    escalation = "escalation"
+    due = "due"
+    closing = "closing"
+    event = "event"
+    upcoming = "upcoming"
+    opened = "opened"
+    collect_followup = "collect_followup"
+    collect = "collect"
+    compiled = "compiled"
+
+
+URGENCY = tuple(Reason)
 RANK = {reason: n for n, reason in enumerate(URGENCY)}
 
 
@@ -18,7 +33,7 @@ RANK = {reason: n for n, reason in enumerate(URGENCY)}
 class Line:
     """One line of a digest: why this person hears about this occurrence (or this month's round)."""
 
-    reason: str
+    reason: Reason
     item_id: int | None
     number: str
     title: str
@@ -41,9 +56,9 @@ class Line:
     @property
     def merge_key(self) -> tuple:
         """Return what makes two lines one: the item's occurrence, or the section of a compiled round."""
-        if self.reason == "covered":  # what the deputy reported stands beside what is due now
-            return ("covered", self.item_id, self.occurrence_key)
-        return ("compiled", self.section) if self.item_id is None else (self.item_id, self.occurrence_key)
+        if self.reason == Reason.covered:  # what the deputy reported stands beside what is due now
+            return (Reason.covered, self.item_id, self.occurrence_key)
+        return (Reason.compiled, self.section) if self.item_id is None else (self.item_id, self.occurrence_key)
 
     def sort_key(self) -> tuple:
         """Return the digest order: most urgent first, then by due date, section and 編號."""
@@ -82,7 +97,7 @@ class Line:
     def from_json(cls, data: Mapping) -> Line:
         """Rebuild a line from `to_json` data."""
         return cls(
-            reason=data["reason"],
+            reason=Reason(data["reason"]),
             item_id=data.get("item_id"),
             number=data.get("item") or "",
             title=data["title"],

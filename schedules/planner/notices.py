@@ -11,10 +11,12 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from schedules.occurrences import OccurrenceKind
 from schedules.planner.inputs import DONE, OfficeData, PlanItem
-from schedules.planner.lines import Line, add_line, make_line
+from schedules.planner.lines import Line, Reason, add_line, make_line
 from schedules.planner.policy import ReminderPolicy
 from schedules.status import Said, Standing, State, in_period, status_of
+from storage.models import Role
 
 if TYPE_CHECKING:
     from schedules.calendar import WorkCalendar
@@ -28,7 +30,7 @@ def notices(office: OfficeData, calendar: WorkCalendar, day: date) -> dict[int, 
     sections = {s.id: s.name for s in office.sections}
     chiefs: dict[int | None, list[int]] = {}
     for p in office.people:
-        if p.role == "chief":
+        if p.role == Role.chief:
             chiefs.setdefault(p.section_id, []).append(p.id)
     notes: dict[int, dict[tuple, Line]] = {}
     policy = office.policy
@@ -48,7 +50,7 @@ def notices(office: OfficeData, calendar: WorkCalendar, day: date) -> dict[int, 
             status = report.status if report else "not_reported"
             for reason, days in _reasons(occ, item, policy, window):
                 line = make_line(reason, item, occ, section, status, days, people, owners, _percent(report))
-                if reason == "escalation":
+                if reason == Reason.escalation:
                     for chief in chiefs.get(item.section_id, ()):
                         if chief not in owners:  # an owner-chief already hears `overdue`
                             add_line(notes, chief, line)
@@ -62,29 +64,29 @@ def notices(office: OfficeData, calendar: WorkCalendar, day: date) -> dict[int, 
 
 def _percent(report) -> int | None:
     """Return the percentage of a 進行中 report (the only status that carries one), else None."""
-    return report.percent if report is not None and report.status == "in_progress" else None
+    return report.percent if report is not None and report.status == Said.in_progress else None
 
 
-def _reasons(occ: Occurrence, item: PlanItem, policy: ReminderPolicy, window: _Triggers) -> list[tuple[str, int]]:
+def _reasons(occ: Occurrence, item: PlanItem, policy: ReminderPolicy, window: _Triggers) -> list[tuple[Reason, int]]:
     lead = policy.lead_for(occ.kind, item.lead_days)
-    if occ.kind == "event":
-        return [("event", lead)] if lead > 0 and window.hits(occ.starts or occ.due, -lead) else []
-    found: list[tuple[str, int]] = []
-    if occ.kind == "window" and occ.starts is not None:
+    if occ.kind == OccurrenceKind.event:
+        return [(Reason.event, lead)] if lead > 0 and window.hits(occ.starts or occ.due, -lead) else []
+    found: list[tuple[Reason, int]] = []
+    if occ.kind == OccurrenceKind.window and occ.starts is not None:
         if window.hits(occ.starts, 0):
-            found.append(("opened", 0))
+            found.append((Reason.opened, 0))
         # A window shorter than its closing notice: `opened` already said it; don't say `closing` before it.
         if lead > 0 and window.hits(occ.due, -lead) and occ.starts <= window.span(0)[0]:
-            found.append(("closing", lead))
+            found.append((Reason.closing, lead))
     elif lead > 0 and window.hits(occ.due, -lead):
-        found.append(("upcoming", lead))
+        found.append((Reason.upcoming, lead))
     if window.hits(occ.due, 0):
-        found.append(("due", 0))
+        found.append((Reason.due, 0))
     for n in policy.overdue_days:
         if window.hits(occ.due, n):
-            found.append(("overdue", n))
+            found.append((Reason.overdue, n))
     if window.hits(occ.due, policy.escalate_day):
-        found.append(("escalation", policy.escalate_day))
+        found.append((Reason.escalation, policy.escalate_day))
     return found
 
 
@@ -124,7 +126,7 @@ def round_lines(office: OfficeData, calendar: WorkCalendar, day: date) -> list[t
     if day not in days:
         return []
     n = days.index(day) + 1
-    step = {policy.collect_day: "collect", policy.followup_day: "collect_followup", policy.compile_day: "compiled"}.get(n)
+    step = {policy.collect_day: Reason.collect, policy.followup_day: Reason.collect_followup, policy.compile_day: Reason.compiled}.get(n)
     if step is None or len(days) < policy.collect_day:
         return []
     asked = days[policy.collect_day - 1]
@@ -139,12 +141,12 @@ def round_lines(office: OfficeData, calendar: WorkCalendar, day: date) -> list[t
         if (occ.starts or occ.due) <= last and occ.due >= first
         and not item.before_tracking(occ, office.reports.get((item.id, occ.key)))
     ]
-    if step == "compiled":
+    if step == Reason.compiled:
         return _compiled(office, calendar, day, first, last, people, sections)
     out = []
     for item, occ in pairs:
         report = office.reports.get((item.id, occ.key))
-        if report is not None and (report.status == DONE or (step == "collect_followup" and report.on >= asked)):
+        if report is not None and (report.status == DONE or (step == Reason.collect_followup and report.on >= asked)):
             continue
         owners = [o for o in item.owners if o in people]
         status = report.status if report else "not_reported"
@@ -179,16 +181,16 @@ def _compiled(office, calendar, day: date, first: date, last: date, people, sect
             else:
                 counts[st.said.value] += 1  # overdue, with what its owner last said
     out: list[tuple[int, Line]] = []
-    coordinators = [p.id for p in office.people if p.role == "coordinator"]
+    coordinators = [p.id for p in office.people if p.role == Role.coordinator]
     for section_id in sorted(per_section, key=lambda s: sections.get(s, "")):
         names = tuple(sorted(people[o].name for o in missing.get(section_id, ())))
         name = sections.get(section_id, "")
         line = Line(
-            reason="compiled", item_id=None, number="", title=name, section=name, kind="round",
+            reason=Reason.compiled, item_id=None, number="", title=name, section=name, kind="round",
             occurrence_key=f"{last:%Y-%m}", starts=last.replace(day=1), due=last,
             counts=tuple(per_section[section_id].items()), missing=names,
         )
-        chiefs = [p.id for p in office.people if p.role == "chief" and p.section_id == section_id]
+        chiefs = [p.id for p in office.people if p.role == Role.chief and p.section_id == section_id]
         out.extend((person_id, line) for person_id in dict.fromkeys(coordinators + chiefs))
     return out
 
@@ -210,17 +212,17 @@ def carried(
 
 
 def _restate(line: Line, office: OfficeData, calendar: WorkCalendar, then: date, today: date) -> Line | None:
-    if line.reason == "compiled":
+    if line.reason == Reason.compiled:
         return line
-    if line.reason in ("collect", "collect_followup"):
+    if line.reason in (Reason.collect, Reason.collect_followup):
         report = office.reports.get((line.item_id, line.occurrence_key))
         return None if report is not None and report.on >= then else line
-    if line.reason == "event":
+    if line.reason == Reason.event:
         return line if (line.starts or line.due) >= today else None
     anchor = calendar.next_working_day(line.due)
     if anchor < today:
         late = calendar.working_days_between(anchor, today) - 1
-        return replace(line, reason="escalation" if line.reason == "escalation" else "overdue", days=late)
+        return replace(line, reason=Reason.escalation if line.reason == Reason.escalation else Reason.overdue, days=late)
     if anchor == today:
-        return replace(line, reason="due", days=0)
+        return replace(line, reason=Reason.due, days=0)
     return replace(line, days=calendar.working_days_between(today, anchor) - 1)

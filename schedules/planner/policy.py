@@ -6,6 +6,8 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 
+from schedules.occurrences import OccurrenceKind
+
 log = logging.getLogger(__name__)
 
 # Where an office keeps its overrides inside Office.settings.
@@ -32,7 +34,7 @@ class ReminderPolicy:
         """Return the working days of advance notice for an occurrence kind, the item's own lead winning."""
         if lead_days is not None and lead_days >= 0:
             return lead_days
-        return {"window": self.closing_days, "event": self.event_days}.get(kind, self.upcoming_days)
+        return {OccurrenceKind.window: self.closing_days, OccurrenceKind.event: self.event_days}.get(kind, self.upcoming_days)
 
 
 DEFAULT_POLICY = ReminderPolicy()
