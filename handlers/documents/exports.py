@@ -27,11 +27,9 @@ from handlers.documents.item_cards import occurrence_label
 from handlers.documents.review import reasons_of
 from handlers.documents.schedule_readings import cell_reading
 from handlers.documents.status_words import (
-    STATE_FILL,
     Shown,
     legend_text,
-    mark,
-    month_state,
+    month_cells,
     months_of,
     status_lines,
 )
@@ -43,7 +41,6 @@ from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
 from schedules.dates import format_date, roc_year
 from schedules.plan_inputs import calendar_of
-from schedules.status import State
 from storage import export_files, queries
 from storage.export_files import Download
 from storage.models import Item, Plan, Section
@@ -129,20 +126,7 @@ def _reason_lines(item: Item, shown: list[Shown], reasons: dict) -> list[str]:
 
 def _month_cells(item: Item, shown: list[Shown], year: int) -> tuple[list[str], dict[int, str]]:
     """Return the twelve month cells (a state's mark; ● for a month the plan marks with nothing due in it) and fills."""
-    by_month: dict[int, list[State]] = {}
-    for s in shown:
-        for m in months_of(s.due.occ, year):
-            by_month.setdefault(m, []).append(s.status.state)
-    marked = {int(m) for m in item.months or () if str(m).isdigit()}
-    marks, colours = [], {}
-    for m in range(1, 13):
-        state = month_state(by_month.get(m, []))
-        if state is not None:
-            marks.append(mark(state))
-            colours[FIRST_MONTH_COLUMN + m - 1] = STATE_FILL[state]
-        else:
-            marks.append(M.EXPORT_MARK if m in marked else "")  # a month of work the plan marks, nothing due in it
-    return marks, colours
+    return month_cells(item.months, shown, year, FIRST_MONTH_COLUMN)
 
 
 def write_table(

@@ -13,19 +13,16 @@ from sqlalchemy.orm import Session
 from handlers.core.agenda import agenda, item_occurrences
 from handlers.core.due_text import clip
 from handlers.documents.status_words import (
-    STATE_FILL,
     Shown,
     latest_status,
     legend_text,
-    mark,
-    month_state,
-    months_of,
+    month_cells,
 )
 from handlers.texts import chat as M
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
 from schedules.dates import format_date, roc_year
-from schedules.status import TAKEN_BACK, UNDO, State
+from schedules.status import TAKEN_BACK, UNDO
 from storage import queries
 from storage.models import Item, Plan, Section
 from storage.sheets import Sheet
@@ -66,17 +63,7 @@ def print_sheets(
 
 
 def _row(item: Item, shown: list[Shown], year: int, names: dict[int, str]) -> tuple[list[str], dict[int, str]]:
-    by_month: dict[int, list[State]] = {}
-    for s in shown:
-        for m in months_of(s.due.occ, year):
-            by_month.setdefault(m, []).append(s.status.state)
-    marked = {int(m) for m in item.months or () if str(m).isdigit()}
-    marks, colours = [], {}
-    for m in range(1, 13):
-        state = month_state(by_month.get(m, []))
-        marks.append(mark(state) if state else (M.EXPORT_MARK if m in marked else ""))
-        if state is not None:
-            colours[FIRST_MONTH + m - 1] = STATE_FILL[state]
+    marks, colours = month_cells(item.months, shown, year, FIRST_MONTH)
     owners = M.LIST_SEP.join(o.name for o in item.owners)
     status = clip(latest_status(shown, names), STATUS_CHARS)
     return [item.number, clip(item.title, TITLE_CHARS), owners, clip(item.schedule_text, SCHEDULE_CHARS), *marks, status], colours

@@ -56,6 +56,25 @@ def mark(state: State) -> str:
     return W.STATE_MARK[state.value]
 
 
+def month_cells(item_months, shown: list[Shown], year: int, first_column: int) -> tuple[list[str], dict[int, str]]:
+    """Return the twelve month cells of an item's row (a state's mark; ● for a month the plan marks with nothing due
+    in it) and the fills by column, the January cell being `first_column`."""
+    by_month: dict[int, list[State]] = {}
+    for s in shown:
+        for m in months_of(s.due.occ, year):
+            by_month.setdefault(m, []).append(s.status.state)
+    marked = {int(m) for m in item_months or () if str(m).isdigit()}
+    marks, colours = [], {}
+    for m in range(1, 13):
+        state = month_state(by_month.get(m, []))
+        if state is not None:
+            marks.append(mark(state))
+            colours[first_column + m - 1] = STATE_FILL[state]
+        else:
+            marks.append(M.EXPORT_MARK if m in marked else "")  # a month of work the plan marks, nothing due in it
+    return marks, colours
+
+
 def legend_text() -> str:
     """Return the legend line printed under a table: ✓ 如期完成　✓! 逾期完成　× 逾期　○ 未到期　－ 追蹤前."""
     return M.EXPORT_LEGEND.format(
