@@ -238,12 +238,18 @@ def _month_page(visit: Visit, item_id: int, month: int, notice: str = "", status
     )
 
 
+def _reportable(visit: Visit, item_id: int, month: int) -> control_table.MonthView | None:
+    """Return the cell's month when the person may report on it (the report and the reasons forms alike)."""
+    view = control_table.month_view(visit.session, visit.who, item_id, month, visit.ctx.calendar, visit.ctx.today)
+    return view if view is not None and view.may_report else None
+
+
 @bp.post("/items/<int:item_id>/months/<int:month>/report")
 @signed_in()
 def report(visit: Visit, item_id: int, month: int) -> Response:
     """Record a report on one occurrence, through the same handler as the chat's buttons."""
-    view = control_table.month_view(visit.session, visit.who, item_id, month, visit.ctx.calendar, visit.ctx.today)
-    if view is None or not view.may_report:
+    view = _reportable(visit, item_id, month)
+    if view is None:
         return refuse(T.FORBIDDEN, 403, visit)
     key = request.form.get("occurrence", "")
     if key not in {o.due.occ.key for o in view.occurrences}:
@@ -261,8 +267,8 @@ def report(visit: Visit, item_id: int, month: int) -> Response:
 @signed_in()
 def reason(visit: Visit, item_id: int, month: int) -> Response:
     """Write 落後原因 and 因應對策 of an occurrence behind, as the chat's question does (same checks, same limits)."""
-    view = control_table.month_view(visit.session, visit.who, item_id, month, visit.ctx.calendar, visit.ctx.today)
-    if view is None or not view.may_report:
+    view = _reportable(visit, item_id, month)
+    if view is None:
         return refuse(RV.REASON_REFUSED, 403, visit)
     key = request.form.get("occurrence", "")
     if key not in {d.occ.key for d in review.behind_now(visit.session, view.item, visit.ctx.today, visit.ctx.calendar)}:
