@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 from handlers.office.imports.plan import ImportFailed, import_plan
+from handlers.office.imports.staff import import_staff, read_roster
 from schedules.calendar import WorkCalendar
 from schedules.occurrences import expand
 from schedules.phrases import Schedule
 from storage import queries
-from storage.models import ProgressReport, Status
+from storage.models import ProgressReport, Role, Status
 from tests.conftest import DATA, DEMO
 from tests.sizes import size
 
@@ -214,11 +215,39 @@ def test_demo_plan_imports_every_section_without_problems(session, now):
     assert report.rows >= 40
 
 
+def test_second_demo_office_imports_next_to_the_first(session, now):
+    """The Datong demo plan and roster load beside Wenshan's: every schedule read, every owner on its own roster."""
+    wenshan = import_plan(session, DEMO / "wenshan-113.ods", 2024, now)
+    import_staff(session, queries.only_office(session), read_roster(DEMO / "staff.csv"), now, "staff.csv")
+    datong = queries.get_or_create_office(session, "臺北市大同區公所")
+    import_staff(session, datong, read_roster(DEMO / "staff-datong.csv"), now, "staff-datong.csv")
+
+    report = import_plan(session, DEMO / "datong-113.ods", 2024, now, office_name="臺北市大同區公所")
+    session.commit()
+
+    assert not report.problems, report.summary()
+    assert report.staff_created == [], "every 承辦人 of the plan is on demo/staff-datong.csv"
+    assert {s.name for s in queries.sections_of(session, datong.id)} >= {"民政課", "社會課", "經建課", "兵役課", "人文課"}
+    items = queries.items_of_plan(session, queries.plan_for(session, datong.id, 2024).id)
+    assert len(items) == report.rows and all(i.schedule_problem is None for i in items)
+    assert all(i.owners and {o.office_id for o in i.owners} == {datong.id} for i in items)
+    assert any(len(i.owners) >= 2 for i in items), "Datong's plan has items with several owners"
+    people = queries.staff_of_office(session, datong.id)
+    roles = {p.role for p in people}
+    assert {Role.director, Role.coordinator, Role.chief, Role.staff} <= roles
+    planned = {i.section.name for i in items}
+    assert planned <= {p.section.name for p in people if p.role is Role.chief}, "a chief for every section"
+    wenshan_office = queries.find_office(session, "臺北市文山區戶政事務所")
+    assert not {p.name for p in people} & {p.name for p in queries.staff_of_office(session, wenshan_office.id)}
+    assert len(queries.items_of_plan(session, queries.plan_for(session, wenshan_office.id, 2024).id)) == wenshan.rows
+
+
 @pytest.mark.parametrize("roc", [113, 114, 115, 116])
-def test_demo_plan_imports_without_problems_in_any_year(session, now, roc):
+@pytest.mark.parametrize("demo_plan", ["wenshan-113.ods", "datong-113.ods"])
+def test_demo_plan_imports_without_problems_in_any_year(session, now, roc, demo_plan):
     """The demo is imported as this year's plan whatever the year: its dates follow the plan year."""
     year = roc + 1911
-    report = import_plan(session, DEMO / "wenshan-113.ods", year, now)
+    report = import_plan(session, DEMO / demo_plan, year, now)
     session.commit()
     assert not report.problems, report.summary()
     plan = queries.latest_plan(session, queries.only_office(session).id, year)

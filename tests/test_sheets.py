@@ -421,14 +421,18 @@ def test_thousands_of_rows_read_whole(tmp_path):
 # ---------------------------------------------------------------- the demo plan
 
 
-def test_demo_ods_is_built_from_the_tsv():
-    tsv, ods = DEMO / "wenshan-113.tsv", DEMO / "wenshan-113.ods"
+@pytest.mark.parametrize(("name", "title"), [
+    ("wenshan-113", "臺北市文山區戶政事務所113年度工作計畫期程管制一覽表"),
+    ("datong-113", "臺北市大同區公所113年度工作計畫作業時程管制表"),
+])
+def test_demo_ods_is_built_from_the_tsv(name, title):
+    tsv, ods = DEMO / f"{name}.tsv", DEMO / f"{name}.ods"
     if not tsv.exists():
         pytest.skip("demo plan not present")
 
-    title, *table = read_rows(ods)
-    assert title[0] == "臺北市文山區戶政事務所113年度工作計畫期程管制一覽表"
-    assert table == read_rows(tsv), "demo/wenshan-113.ods is stale: run demo/build_demo.py"
+    first, *table = read_rows(ods)
+    assert first[0] == title
+    assert table == read_rows(tsv), f"demo/{name}.ods is stale: run demo/build_demo.py"
 
 
 # ---------------------------------------------------------------- documents
