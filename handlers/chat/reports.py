@@ -24,7 +24,7 @@ from handlers.core.agenda import (
 from handlers.core.commands import StatusSaid, read_status, verbatim
 from handlers.core.due_text import button_names, clip, list_names, occurrence_text
 from handlers.core.incoming import Context
-from handlers.core.replies import MAX_MESSAGES, MAX_QUICK_REPLIES, Button, Reply, Text
+from handlers.core.replies import MAX_MESSAGES, MAX_QUICK_REPLIES, Button, Reply, Text, seen_by
 from handlers.core.request import Request
 from handlers.texts import chat as M
 from handlers.texts import leave as L
@@ -94,7 +94,15 @@ def report(req: Request, ctx: Context) -> list[Reply]:
         return [Text(M.UNKNOWN_SECTION.format(name=clip(numbered.section_text, 20), sections=scopes.sections_list(sections)))]
     items = item_lookup.items_numbered(ctx.session, plan, numbered.number, numbered.section)
     candidates = items if numbered.section else item_lookup.preferred(req.who, items)
-    subs = _reportable_sub_items(req, ctx, plan, numbered) if not any(access.may_report(req.who, i, ctx.today) for i in candidates) else []
+    first = next((i for i in candidates if access.may_report(req.who, i, ctx.today)), None)
+    subs = _reportable_sub_items(req, ctx, plan, numbered) if first is None else []
+    # The answer is about the items the asker may report on: their sections' (or theirs to share).
+    seen = access.items_audience(req.who, [first] if first is not None else subs)
+    return seen_by(seen, _report_numbered(req, ctx, numbered, items, candidates, subs))
+
+
+def _report_numbered(req: Request, ctx: Context, numbered: item_lookup.Numbered, items: list[Item], candidates: list[Item],
+                     subs: list[Item]) -> list[Reply]:
     if not items and not subs:
         where = M.REPORT_IN_SECTION.format(section=numbered.section.name) if numbered.section else ""
         return [Text(M.REPORT_NOT_FOUND.format(number=numbered.number, where=where))]
@@ -116,6 +124,10 @@ def report(req: Request, ctx: Context) -> list[Reply]:
     item = candidates[0]
     if not access.may_report(req.who, item, ctx.today):
         return [Text(M.REFUSE_REPORT.format(item=clip(f"{item.number} {item.title}", 40)))]
+    return seen_by(access.item_audience(req.who, item), _report_item(req, ctx, item, many, said))
+
+
+def _report_item(req: Request, ctx: Context, item: Item, many: backfill.Many | None, said: Said) -> list[Reply]:
     if many:
         return backfill.report_many(req, ctx, item, many, said.status)
     occ = pick_occurrence(ctx, item, said.which)
@@ -162,6 +174,10 @@ def by_name(req: Request, ctx: Context, plan: Plan) -> list[Reply]:
     if not name or starts_said.which is not None or starts_said.status is not None:
         return [Text(M.REPORT_USAGE)]
     found = [i for i in search.fuzzy(ctx, plan, name) if access.may_report(req.who, i, ctx.today)]
+    return seen_by(access.items_audience(req.who, found), _report_named(req, ctx, name, said, found))
+
+
+def _report_named(req: Request, ctx: Context, name: str, said: Said, found: list[Item]) -> list[Reply]:
     if not found:
         return [Text(M.REPORT_NAME_NOT_FOUND.format(name=clip(name, 20)))]
     if len(found) > 1:
@@ -568,6 +584,10 @@ def on_report(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]
     item = _item(ctx, fields)
     if item is None or not access.in_office(req.who, item):
         return [Text(M.STALE_BUTTON)]
+    return seen_by(access.item_audience(req.who, item), _on_report(req, ctx, item, fields))
+
+
+def _on_report(req: Request, ctx: Context, item: Item, fields: dict[str, str]) -> list[Reply]:
     if not access.may_report(req.who, item, ctx.today):
         return [Text(M.REFUSE_REPORT.format(item=clip(f"{item.number} {item.title}", 40)))]
     try:
@@ -608,9 +628,10 @@ def on_ask(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
     if item is None or not access.in_office(req.who, item):
         return [Text(M.STALE_BUTTON)]
     if not access.may_report(req.who, item, ctx.today):
-        return [Text(M.REFUSE_REPORT.format(item=clip(f"{item.number} {item.title}", 40)))]
-    occ = pick_occurrence(ctx, item, None)
-    return ask_status(ctx, item, occ, "")
+        answer = [Text(M.REFUSE_REPORT.format(item=clip(f"{item.number} {item.title}", 40)))]
+    else:
+        answer = ask_status(ctx, item, pick_occurrence(ctx, item, None), "")
+    return seen_by(access.item_audience(req.who, item), answer)
 
 
 def _item(ctx: Context, fields: dict[str, str]) -> Item | None:

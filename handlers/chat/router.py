@@ -33,7 +33,7 @@ from handlers.core import postbacks, scopes
 from handlers.core.commands import Command, is_filler, strip_mention
 from handlers.core.incoming import Context, Incoming, IncomingKind
 from handlers.core.postbacks import Route
-from handlers.core.replies import MAX_MESSAGES, Reply, Text
+from handlers.core.replies import MAX_MESSAGES, Reply, Text, seen_by
 from handlers.core.request import Asker, Request
 from handlers.documents.digests import digest_more
 from handlers.office import closures
@@ -53,8 +53,8 @@ def run(req: Request, ctx: Context) -> list[Reply] | None:
         return None
     if not definition.allows(req.who.role):
         return [Text(definition.refusal)]
-    group_answers.asked(req.who, definition.name)
-    return definition.handler(req, ctx)
+    replies = definition.handler(req, ctx)
+    return None if replies is None else seen_by(definition.audience, replies)
 
 
 def _more(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
@@ -101,7 +101,7 @@ def handle_as(incoming: Incoming, staff: Staff | None, ctx: Context) -> list[Rep
     """Answer one event as the given staff member; a failure changes nothing and still gets an answer."""
     savepoint = ctx.session.begin_nested()
     try:
-        who = Asker(incoming.line_user_id, staff, incoming.group_id, audience=group_answers.audience_of(ctx, incoming))
+        who = Asker(incoming.line_user_id, staff, incoming.group_id)
         replies = _dispatch(incoming, who, ctx)
         _remember_more(incoming, who, ctx, replies)
         if len(replies) > MAX_MESSAGES:

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from handlers.core.audience import GroupAudience
 from handlers.core.commands import Command, Commands
 from handlers.core.incoming import Incoming
 from handlers.core.replies import Button
@@ -21,7 +20,6 @@ class Asker:
     staff: Staff | None = None
     group_id: str | None = None
     via: str = "line"  # where the person asks from: the chat, or the console's web pages
-    audience: GroupAudience | None = None  # in a group: its members, who all read the answer
 
     @property
     def known(self) -> bool:
