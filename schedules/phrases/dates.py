@@ -9,7 +9,7 @@ from typing import Any
 
 from schedules.dates import year_from_digits
 from schedules.phrases.reading import Reading
-from schedules.phrases.rules import Day, Month, OneDay, Span, Weekly, Window
+from schedules.phrases.rules import Day, DayKind, Month, OneDay, Span, Weekly, Window
 from schedules.phrases.text import SEP, WD, WEEK, WEEKDAYS
 
 # Years outside this range are numbers that only look like years (EUI 75.1, 10.5分).
@@ -268,7 +268,7 @@ def _emit(r: Reading, units: list[tuple[str, Any, Any]], tail: str) -> list[tupl
     part = _PART_TAIL.match(tail)
     for kind, a, b in units:
         if kind == "window":
-            r.specific.append(Weekly(weekdays, "deadline", a, b) if weekdays else Window(a, b))
+            r.specific.append(Weekly(weekdays, DayKind.deadline, a, b) if weekdays else Window(a, b))
         elif kind == "span" or (kind == "atom" and a.kind == "month"):
             first, last = (a, b) if kind == "span" else (Month(a.month, a.year, a.later),) * 2
             if part and part.group(1) != "初":
@@ -279,7 +279,7 @@ def _emit(r: Reading, units: list[tuple[str, Any, Any]], tail: str) -> list[tupl
                 r.specific.append(
                     Weekly(
                         weekdays,
-                        "deadline",
+                        DayKind.deadline,
                         Day(first.month, 1, first.year, first.later),
                         Day(last.month, 31, last.year, last.later),
                     )
@@ -289,11 +289,11 @@ def _emit(r: Reading, units: list[tuple[str, Any, Any]], tail: str) -> list[tupl
         elif kind == "atom" and a.kind == "date":
             day = Day(a.month, a.day, a.year, a.later)
             if deadline:
-                r.specific.append(OneDay(day, "deadline"))
+                r.specific.append(OneDay(day, DayKind.deadline))
             elif tail.startswith("起"):
                 r.block("start_without_end", tail)
             else:
-                r.specific.append(OneDay(day, "event"))
+                r.specific.append(OneDay(day, DayKind.event))
     if weekly and weekdays and any(kind != "atom" or a.kind == "month" for kind, a, _ in units):
         return [weekly.span()]
     return []
@@ -304,11 +304,11 @@ def _part(r: Reading, month: Month, part: re.Match[str]) -> None:
     word, before = part.group(1), bool(part.group(2))
     if word in ("底", "中"):
         day = 31 if word == "底" else 15
-        r.specific.append(OneDay(Day(month.month, day, month.year, month.later), "deadline"))
+        r.specific.append(OneDay(Day(month.month, day, month.year, month.later), DayKind.deadline))
         return
     first, last = _PARTS[word]
     end = Day(month.month, last, month.year, month.later)
     if before:
-        r.specific.append(OneDay(end, "deadline"))
+        r.specific.append(OneDay(end, DayKind.deadline))
     else:
         r.specific.append(Window(Day(month.month, first, month.year, month.later), end))
