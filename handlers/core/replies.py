@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 
@@ -109,6 +110,19 @@ class FileLink:
 Reply = Text | Card | Carousel | FileLink
 
 
+class ReplyType(enum.StrEnum):
+    """The `type` of a reply as data (`to_dict`): what stored payloads (deliveries, private answers) carry."""
+
+    text = "text"
+    card = "card"
+    carousel = "carousel"
+    filelink = "filelink"
+
+
+REPLY_TYPES: dict[type, ReplyType] = {Text: ReplyType.text, Card: ReplyType.card, Carousel: ReplyType.carousel,
+                                      FileLink: ReplyType.filelink}
+
+
 @dataclass
 class Replies:
     """An ordered list of replies that refuses to grow past LINE's five messages."""
@@ -127,7 +141,7 @@ def to_dict(reply: Reply) -> dict:
     Who may read it is not stored: a stored reply goes to the one recipient it was decided for.
     """
     data = asdict(reply, dict_factory=lambda pairs: {k: v for k, v in pairs if k != "audience"})
-    data["type"] = type(reply).__name__.lower()
+    data["type"] = REPLY_TYPES[type(reply)].value
     return data
 
 

@@ -23,6 +23,7 @@ from handlers.core.replies import (
     Carousel,
     FileLink,
     Reply,
+    ReplyType,
     Text,
     to_dict,
 )
@@ -105,13 +106,13 @@ def replies_from_payload(data: Mapping) -> list[Reply]:
 
 def _reply(d: Mapping) -> Reply:
     kind = d["type"]
-    if kind == "text":
+    if kind == ReplyType.text:
         return Text(d["text"], _buttons(d.get("quick_replies")))
-    if kind == "card":
+    if kind == ReplyType.card:
         return _card(d)
-    if kind == "carousel":
+    if kind == ReplyType.carousel:
         return Carousel(tuple(_card(c) for c in d["cards"]), d.get("alt_text", ""), _buttons(d.get("quick_replies")))
-    if kind == "filelink":  # an answer sent one-to-one from a group (匯出)
+    if kind == ReplyType.filelink:  # an answer sent one-to-one from a group (匯出)
         return FileLink(d["title"], d["url"], d["filename"], d["expires_text"], d.get("note", ""))
     raise ValueError(f"cannot rebuild a stored reply of type {kind!r}")
 
