@@ -25,7 +25,7 @@ from handlers.documents.review import behind_now
 from handlers.texts import chat as M
 from handlers.texts import review as V
 from storage import queries
-from storage.models import Item, LagReason
+from storage.models import Item, LagReason, Via
 
 LIMIT = 100  # characters of each answer: a line of the report, not an essay
 CAUSE, REMEDY = "cause", "remedy"
@@ -150,7 +150,7 @@ def after_delay(req: Request, ctx: Context, item: Item, key: str, note: str) -> 
 
     Returns the question to add to the confirmation (None when it was asked before or is already answered).
     """
-    if req.who.via != "line":
+    if req.who.via != Via.line:
         return None  # the console's cell page has the form for both beside the report
     row = reason_of(ctx.session, item.id, key)
     if row is not None and (row.asked_at is not None or row.remedy):
@@ -169,7 +169,7 @@ def after_done_late(req: Request, ctx: Context, item: Item, key: str) -> str | N
 
     Returns the question to add to the confirmation (None: done on time, asked before, or already written).
     """
-    if req.who.via != "line":
+    if req.who.via != Via.line:
         return None  # the console's forms show the reasons beside the report
     row = reason_of(ctx.session, item.id, key)
     if row is not None and (row.asked_at is not None or written(row)):

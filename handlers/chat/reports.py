@@ -32,7 +32,7 @@ from handlers.texts import review as RV
 from schedules.dates import MONTH_NUMBER, format_date, format_month_day, month_number
 from schedules.occurrences import Occurrence, OccurrenceKind
 from storage import leave, queries
-from storage.models import Item, Plan, ProgressReport, Status
+from storage.models import Item, Plan, ProgressReport, Status, Via
 
 # Which occurrence: 3月, 4/29, 第1季, 上半年 or 全年, written between the 編號 and the status.
 WHICH = re.compile(
@@ -355,16 +355,16 @@ def _ask_remedy(req: Request, ctx: Context, item: Item, key: str, note: str) -> 
 
 
 def _write(
-    req: Request, ctx: Context, item: Item, key: str, status: Status, percent: int | None, note: str, via: str = "line"
+    req: Request, ctx: Context, item: Item, key: str, status: Status, percent: int | None, note: str, via: Via = Via.line
 ) -> ProgressReport:
     staff = req.who.staff
     row = ProgressReport(
         item_id=item.id, occurrence_key=key, status=status, percent=percent, note=note,
-        staff_id=staff.id if staff else None, reported_at=ctx.now, via=via,
+        staff_id=staff.id if staff else None, reported_at=ctx.now, via=via.value,
     )
     ctx.session.add(row)
     queries.audit(
-        ctx.session, ctx.now, req.who.actor, "progress.undo" if via.startswith(UNDO) else "progress.report",
+        ctx.session, ctx.now, req.who.actor, "progress.undo" if Via.is_undo(via) else "progress.report",
         item_id=item.id, section=item.section.name, number=item.number, occurrence=key,
         status=status.value, percent=percent,
     )
@@ -427,7 +427,7 @@ def on_undo(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
     """Take back a report after the 確定撤銷 tap: write the report it replaced again (history stays whole)."""
     row = ctx.session.get(ProgressReport, postbacks.int_field(fields, "r") or 0)
     staff = req.who.staff
-    if row is None or staff is None or row.staff_id != staff.id or row.via.startswith(UNDO):
+    if row is None or staff is None or row.staff_id != staff.id or Via.is_undo(row.via):
         return [Text(M.STALE_BUTTON)]
     if ctx.now - row.reported_at > UNDO_WITHIN:
         return [Text(M.UNDO_TOO_OLD)]
@@ -438,7 +438,7 @@ def on_undo(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
         .limit(1)
     ).first()
     if latest.id != row.id:
-        undone = latest.via.startswith(UNDO) and latest.staff_id == staff.id and _report_before(ctx, latest, raw=True) is row
+        undone = Via.is_undo(latest.via) and latest.staff_id == staff.id and _report_before(ctx, latest, raw=True) is row
         return [Text(M.UNDO_ALREADY if undone else M.UNDO_NEWER)]
     before = _report_before(ctx, row)
     if before is None:
@@ -459,7 +459,7 @@ def _my_last_report(ctx: Context, req: Request) -> ProgressReport | None:
         .order_by(ProgressReport.id.desc())
         .limit(1)
     ).all()
-    if not rows or rows[0].via.startswith(UNDO):
+    if not rows or Via.is_undo(rows[0].via):
         return None  # one step back only: an undo is not undone
     row = rows[0]
     latest = latest_report(ctx.session, row.item_id, row.occurrence_key)
