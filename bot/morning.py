@@ -29,6 +29,7 @@ from schedules.planner import (
     OfficeData,
     PlannedDelivery,
     Planner,
+    Reach,
     Reason,
     budget_morning,
     push_cost,
@@ -160,7 +161,7 @@ def _payload(session: Session, planned: PlannedDelivery, offices: list[OfficeDat
 
 def _export_url(session: Session, planned: PlannedDelivery, now: datetime, make: ExportLink | None, links: Links) -> str | None:
     compiled = [ln for ln in planned.lines if ln.reason == Reason.compiled]
-    if not compiled or make is None or links.export is None or planned.via != "user":
+    if not compiled or make is None or links.export is None or planned.via != Reach.user:
         return None  # a one-time download link is for one person, never a group's members
     sections = {ln.section for ln in compiled}
     # A chief sees only their section's part; the coordinator the whole office.

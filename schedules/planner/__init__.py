@@ -38,7 +38,7 @@ from schedules.planner.inputs import (
 from schedules.planner.lines import RANK, URGENCY, Line, Reason
 from schedules.planner.notices import COMPILED_KEYS, notices, round_lines
 from schedules.planner.policy import DEFAULT_POLICY, ReminderPolicy, policy_for
-from schedules.planner.routing import PlannedDelivery
+from schedules.planner.routing import PlannedDelivery, Reach
 
 __all__ = [
     "BUDGET",
@@ -59,6 +59,7 @@ __all__ = [
     "PlanItem",
     "Planner",
     "PlannedDelivery",
+    "Reach",
     "ReminderPolicy",
     "Report",
     "SectionInfo",

@@ -33,7 +33,7 @@ from schedules.planner.coverage import cover
 from schedules.planner.day import plan_morning
 from schedules.planner.inputs import DONE, OfficeData
 from schedules.planner.lines import Line, Reason, add_line, make_line
-from schedules.planner.routing import PlannedDelivery, route
+from schedules.planner.routing import PlannedDelivery, Reach, route
 from schedules.status import Said
 from storage.models import Role
 
@@ -80,7 +80,7 @@ def push_cost(delivery: PlannedDelivery, offices: Sequence[OfficeData]) -> int:
     """Return the pushes a delivery takes from the quota: 1 for a person, the section's people for a group."""
     if delivery.recipient is None:
         return 0
-    if delivery.via != "group":
+    if delivery.via != Reach.group:
         return 1
     office = next((o for o in offices if o.id == delivery.office_id), None)
     members = sum(1 for p in office.people if p.section_id == delivery.section_id) if office else 1
