@@ -84,6 +84,16 @@ class Via(enum.StrEnum):
         return via in (cls.undo, cls.taken_back)
 
 
+class RequestStatus(enum.StrEnum):
+    """Where a 我是 request stands (OnboardingRequest.status, a string column holding these values)."""
+
+    pending = "pending"
+    approved = "approved"
+    refused = "refused"
+    expired = "expired"
+    replaced = "replaced"  # the same account asked again, or another request for the person was approved
+
+
 class OverrideKind(enum.StrEnum):
     closure = "closure"
     workday = "workday"
@@ -382,7 +392,7 @@ class OnboardingRequest(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     line_user_id: Mapped[str] = mapped_column(String(64), index=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(10), default="pending")
+    status: Mapped[str] = mapped_column(String(10), default=RequestStatus.pending.value)  # a RequestStatus
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

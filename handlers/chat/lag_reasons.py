@@ -28,7 +28,7 @@ from storage import queries
 from storage.models import Item, LagReason, Via
 
 LIMIT = 100  # characters of each answer: a line of the report, not an essay
-CAUSE, REMEDY = "cause", "remedy"
+CAUSE, REMEDY = memory.Topic.cause, memory.Topic.remedy
 TOPICS = (CAUSE, REMEDY)
 
 

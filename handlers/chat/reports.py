@@ -332,7 +332,7 @@ def record(req: Request, ctx: Context, item: Item, key: str, status: Status, per
         text += "\n" + L.REPORTED_FOR.format(name=owner.name)
     question = ""
     if status is Status.delayed and not note:
-        memory.remember(ctx, req.who, "reason", report=row.id)
+        memory.remember(ctx, req.who, memory.Topic.reason, report=row.id)
         text += "\n\n" + M.REPORT_ASK_REASON
     elif status is Status.delayed:
         question = _ask_remedy(req, ctx, item, key, note)
@@ -405,7 +405,7 @@ def reason_still_wanted(req: Request, ctx: Context, waiting: memory.Pending, rep
     if waiting.detail.get("again") or len(replies) >= MAX_MESSAGES:
         memory.forget(ctx, req.who)  # asked twice: the question lapses
         return replies
-    memory.remember(ctx, req.who, "reason", **(waiting.detail | {"again": True}))
+    memory.remember(ctx, req.who, memory.Topic.reason, **(waiting.detail | {"again": True}))
     return [*replies, Text(M.REPORT_ASK_REASON_AGAIN)]
 
 

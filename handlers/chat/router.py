@@ -141,10 +141,10 @@ def _text(incoming: Incoming, who: Asker, ctx: Context) -> list[Reply]:
     command = COMMANDS.parse(text)
     req = Request(incoming, who, command, COMMANDS)
     waiting = memory.pending(ctx, who) if who.known and not incoming.group_id else None
-    if waiting is not None and waiting.topic == "more" and command.name == "more":
+    if waiting is not None and waiting.topic == memory.Topic.more and command.name == "more":
         return _postback(Incoming(IncomingKind.postback, incoming.line_user_id, data=waiting.detail.get("data", "")), who, ctx)
     answer = _answer(req, ctx, quiet)
-    if waiting is not None and waiting.topic == "reason":
+    if waiting is not None and waiting.topic == memory.Topic.reason:
         if not answer.understood and not QUESTION.search(command.text):
             return reports.take_reason(req, ctx, waiting)
         return reports.reason_still_wanted(req, ctx, waiting, answer.replies)
@@ -228,12 +228,12 @@ def _as_typed(req: Request, ctx: Context, text: str) -> list[Reply] | None:
 
 def _remember_more(incoming: Incoming, who: Asker, ctx: Context, replies: list[Reply]) -> None:
     """Remember the 更多 button of a list just shown, so 更多 typed later shows the same next page."""
-    if not who.known or incoming.group_id or memory.pending(ctx, who, "reason") is not None:
+    if not who.known or incoming.group_id or memory.pending(ctx, who, memory.Topic.reason) is not None:
         return  # a reason still asked for outlasts a page: the page's own button still works
     for reply in replies:
         for button in getattr(reply, "quick_replies", ()):
             if button.data and postbacks.decode(button.data).get("a") == Route.more:
-                memory.remember(ctx, who, "more", data=button.data)
+                memory.remember(ctx, who, memory.Topic.more, data=button.data)
                 return
 
 
