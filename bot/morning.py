@@ -23,6 +23,7 @@ from handlers.texts import quota as Q
 from schedules.calendar import WorkCalendar
 from schedules.plan_inputs import office_inputs
 from schedules.planner import (
+    BUDGET,
     DEFAULT_POLICY,
     MonthState,
     Morning,
@@ -125,12 +126,12 @@ def run(
     out = Written(decided, expired=len(expired))
     out.written = deliveries.record(session, decided.planned, payloads, now, costs)
     out.held = hold(session, decision.held, today, now)
-    budget_words = Q.QUOTA_WARNING_BUDGET if decision.mode == "budget" else ""
+    budget_words = Q.QUOTA_WARNING_BUDGET if decision.mode == BUDGET else ""
     used = decided.state.used + decision.cost
     warning = Text(Q.QUOTA_WARNING.format(used=used, quota=quota.limit) + budget_words + Q.QUOTA_WARNING_END)
     for line_id in decision.warn:
         out.warned |= deliveries.record_notice(session, push_budget.warning_key(today, line_id), today, line_id, [warning], now)
-    deliveries.mark_run(session, today, now, out.written, mode=decision.mode)
+    deliveries.mark_run(session, today, now, out.written, mode=decision.mode.value)
     return out
 
 

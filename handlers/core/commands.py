@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from handlers.core.audience import ANYONE, Audience
 from handlers.texts import words as W
-from storage.models import Role
+from storage.models import Role, Status
 from storage.text import compact, fold
 
 # What people say after a list command without changing its meaning (今天的工作有哪些？).
@@ -208,7 +208,7 @@ def read_status(text: str) -> StatusSaid | None:
         if spelling.isascii() and len(key) > len(spelling) and _ASCII_WORD.match(key[len(spelling)]):
             continue
         rest = after(folded, len(spelling))
-        if status == "in_progress":  # 進行中 50%: the percentage is the status's, not a note
+        if status == Status.in_progress:  # 進行中 50%: the percentage is the status's, not a note
             m = _PERCENT.match(compact(rest.lstrip(_NOTE_LEAD)).casefold())
             if m:
                 value = int(m.group(1))
