@@ -17,7 +17,7 @@ from handlers.core.agenda import Due, agenda
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
 from storage import queries
-from storage.models import Plan, ProgressReport, Staff, Status
+from storage.models import Plan, ProgressReport, Staff, Status, Via
 
 # Occurrences due longer ago than this were all finished by now (late ones too): only recent ones stay open.
 SETTLED_DAYS = 30
@@ -93,7 +93,7 @@ class _Writer:
             when = self.now - timedelta(minutes=self.rng.randint(5, 90))
         self.session.add(ProgressReport(
             item_id=self.due.item.id, occurrence_key=self.due.occ.key, status=status, percent=percent, note="",
-            staff_id=self.owner.id, reported_at=when, via="line",
+            staff_id=self.owner.id, reported_at=when, via=Via.line.value,
         ))
 
 

@@ -22,7 +22,7 @@ from handlers.texts import review as V
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI, FixedClock
 from storage import queries
-from storage.models import Plan, ReviewDecision, Role
+from storage.models import Plan, ReviewDecision, Role, Via
 
 # (落後原因, 因應對策) as owners write them; some are left unwritten, so the demo shows a red light for that too.
 REASONS = (
@@ -82,16 +82,16 @@ def make_review(session: Session, plan: Plan, calendar: WorkCalendar, now: datet
         listing = "keep" if open_now else "release"
         chief = chiefs.get(row.item.section_id)
         if chief is not None:
-            review_decisions.suggest(ctx, Asker("", chief, via="demo"), row.item, month, listing)
+            review_decisions.suggest(ctx, Asker("", chief, via=Via.demo), row.item, month, listing)
         if coordinator is not None:
             opinion = "請持續追蹤，下月會議報告" if open_now and rng.random() < 0.5 else ""
-            if review_decisions.decide(ctx, Asker("", coordinator, via="demo"), row.item, month, listing, opinion).ok:
+            if review_decisions.decide(ctx, Asker("", coordinator, via=Via.demo), row.item, month, listing, opinion).ok:
                 done.decisions += 1
     red = next((r for r in found.rows if r.light.value == "red" and r.item.owners), None)
     due = today + timedelta(days=14)
     if red is not None and coordinator is not None and due.year == plan.year:
         text = RESOLUTION.format(section=red.item.section.name, title=red.item.title)
-        outcome = review_decisions.add_resolution(ctx, Asker("", coordinator, via="demo"), plan, month, text,
+        outcome = review_decisions.add_resolution(ctx, Asker("", coordinator, via=Via.demo), plan, month, text,
                                                   red.item.owners[0].name, calendar.next_working_day(due), red.item)
         done.resolutions += int(outcome.ok)
     session.flush()

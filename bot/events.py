@@ -15,6 +15,7 @@ Conversations are answered concurrently by a small thread pool; one conversation
 from __future__ import annotations
 
 import atexit
+import enum
 import json
 import logging
 import os
@@ -34,7 +35,7 @@ from sqlalchemy.orm import Session
 from bot.render import render
 from bot.responsive import after_answer, show
 from bot.sender import Sender, should_retry
-from handlers.core.incoming import Context, Incoming, LineProfile, Settings
+from handlers.core.incoming import Context, Incoming, IncomingKind, LineProfile, Settings
 from storage.db import unit_of_work
 from storage.models import WebhookEvent
 
@@ -48,6 +49,24 @@ REPLY_WINDOW = 60.0  # seconds
 # What the columns hold (see storage.models.WebhookEvent): longer values cannot be stored, so the event is skipped.
 MAX_EVENT_ID, MAX_SOURCE_KEY, MAX_MODE = 64, 80, 20
 BIGINT_MAX = 2**63 - 1
+
+
+class LineEvent(enum.StrEnum):
+    """The webhook event types (LINE's words) that are answered or change something; any other is ignored."""
+
+    message = "message"
+    postback = "postback"
+    follow = "follow"
+    join = "join"
+    unfollow = "unfollow"
+    leave = "leave"
+
+
+class Mode(enum.StrEnum):
+    """LINE's channel mode on an event (webhook_events.mode): standby events belong to another module's bot."""
+
+    active = "active"
+    standby = "standby"
 
 
 def source_key(event: dict) -> str:
@@ -74,7 +93,7 @@ def event_row(event: object, now: datetime) -> dict | None:
     timestamp = event.get("timestamp", 0)
     if isinstance(timestamp, bool) or not isinstance(timestamp, int) or not 0 <= timestamp <= BIGINT_MAX:
         return None
-    mode = event.get("mode") or "active"
+    mode = event.get("mode") or Mode.active.value
     row_id, key = event_id(event), source_key(event)
     if not isinstance(mode, str) or len(row_id) > MAX_EVENT_ID or len(key) > MAX_SOURCE_KEY or len(mode) > MAX_MODE:
         return None
@@ -126,20 +145,20 @@ def to_incoming(event: dict) -> Incoming | None:
     source = event.get("source") or {}
     user = str(source.get("userId") or "")
     group = source.get("groupId") or source.get("roomId")
-    kind = event.get("type")
+    try:
+        kind = LineEvent(event.get("type"))
+    except ValueError:
+        return None
     message = event.get("message") or {}
     read = str(message.get("markAsReadToken") or "")
-    if kind == "message" and message.get("type") == "text":
-        return Incoming("text", user, text=str(message.get("text") or ""), group_id=group, read_token=read)
-    if kind == "postback":
-        return Incoming("postback", user, data=str((event.get("postback") or {}).get("data") or ""), group_id=group)
-    if kind in ("follow", "join", "unfollow"):
-        return Incoming(kind, user, group_id=group)
-    if kind == "leave":  # the bot left (or was removed from) a group: its section no longer has one
-        return Incoming(kind, user, group_id=source.get("groupId"))
-    if kind == "message":
-        return Incoming("text", user, text="", group_id=group, read_token=read)  # stickers, photos: answered with help
-    return None
+    if kind is LineEvent.message:
+        text = str(message.get("text") or "") if message.get("type") == "text" else ""  # stickers, photos: help
+        return Incoming(IncomingKind.text, user, text=text, group_id=group, read_token=read)
+    if kind is LineEvent.postback:
+        return Incoming(IncomingKind.postback, user, data=str((event.get("postback") or {}).get("data") or ""), group_id=group)
+    if kind is LineEvent.leave:  # the bot left (or was removed from) a group: its section no longer has one
+        return Incoming(IncomingKind.leave, user, group_id=source.get("groupId"))
+    return Incoming(IncomingKind(kind.value), user, group_id=group)  # follow, join, unfollow
 
 
 @dataclass
@@ -444,8 +463,8 @@ class Dispatcher:
             row.claimed_by = row.lease_until = None
 
     def _handle(self, session: Session, row: WebhookEvent) -> tuple[str, list[Message]]:
-        if row.mode == "standby":
-            return "standby", []
+        if row.mode == Mode.standby:
+            return Mode.standby.value, []
         incoming = to_incoming(row.body)
         if incoming is None:
             return f"ignored:{row.body.get('type')}", []

@@ -23,12 +23,14 @@ from handlers.texts import quota as Q
 from schedules.calendar import WorkCalendar
 from schedules.plan_inputs import office_inputs
 from schedules.planner import (
+    BUDGET,
     DEFAULT_POLICY,
     MonthState,
     Morning,
     OfficeData,
     PlannedDelivery,
     Planner,
+    Reach,
     Reason,
     budget_morning,
     push_cost,
@@ -124,12 +126,12 @@ def run(
     out = Written(decided, expired=len(expired))
     out.written = deliveries.record(session, decided.planned, payloads, now, costs)
     out.held = hold(session, decision.held, today, now)
-    budget_words = Q.QUOTA_WARNING_BUDGET if decision.mode == "budget" else ""
+    budget_words = Q.QUOTA_WARNING_BUDGET if decision.mode == BUDGET else ""
     used = decided.state.used + decision.cost
     warning = Text(Q.QUOTA_WARNING.format(used=used, quota=quota.limit) + budget_words + Q.QUOTA_WARNING_END)
     for line_id in decision.warn:
         out.warned |= deliveries.record_notice(session, push_budget.warning_key(today, line_id), today, line_id, [warning], now)
-    deliveries.mark_run(session, today, now, out.written, mode=decision.mode)
+    deliveries.mark_run(session, today, now, out.written, mode=decision.mode.value)
     return out
 
 
@@ -160,7 +162,7 @@ def _payload(session: Session, planned: PlannedDelivery, offices: list[OfficeDat
 
 def _export_url(session: Session, planned: PlannedDelivery, now: datetime, make: ExportLink | None, links: Links) -> str | None:
     compiled = [ln for ln in planned.lines if ln.reason == Reason.compiled]
-    if not compiled or make is None or links.export is None or planned.via != "user":
+    if not compiled or make is None or links.export is None or planned.via != Reach.user:
         return None  # a one-time download link is for one person, never a group's members
     sections = {ln.section for ln in compiled}
     # A chief sees only their section's part; the coordinator the whole office.

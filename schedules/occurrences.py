@@ -14,6 +14,7 @@ from schedules.calendar import WorkCalendar
 from schedules.dates import format_date, format_month_day, roc_year
 from schedules.phrases import (
     Day,
+    DayKind,
     MonthlyDeadline,
     NthWeekday,
     OneDay,
@@ -27,12 +28,15 @@ from schedules.phrases import (
 
 
 class OccurrenceKind(enum.StrEnum):
-    """What an occurrence asks: done by a date, within a window, over a period (a month, a quarter), or attended."""
+    """What an occurrence asks: done by a date, within a window, over a period (a month, a quarter), or attended.
 
-    deadline = "deadline"
+    A rule's day (`DayKind`, a deadline or an event) is the occurrence kind of the same name: `OccurrenceKind(kind)`.
+    """
+
+    deadline = DayKind.deadline.value
     window = "window"
     period = "period"
-    event = "event"
+    event = DayKind.event.value
 
 
 
@@ -182,10 +186,10 @@ def _weekly(rule: Weekly, year: int, cal: WorkCalendar) -> Iterator[Occurrence]:
     first = rule.first.on(year) if rule.first else date(year, 1, 1)
     last = rule.last.on(year) if rule.last else date(year, 12, 31)
     for d in _weekly_dates(rule.weekdays, first, last):
-        if rule.kind == OccurrenceKind.event and _closed_weekday(d, cal):
+        if rule.kind is DayKind.event and _closed_weekday(d, cal):
             continue
-        due = cal.next_working_day(d) if rule.kind == OccurrenceKind.deadline else d
-        yield Occurrence(rule.kind, None, due, d.isoformat(), format_date(d), _rolled(d, due))
+        due = cal.next_working_day(d) if rule.kind is DayKind.deadline else d
+        yield Occurrence(OccurrenceKind(rule.kind), None, due, d.isoformat(), format_date(d), _rolled(d, due))
 
 
 @lru_cache(maxsize=4096)
@@ -214,7 +218,7 @@ def _closed_weekday(d: date, cal: WorkCalendar) -> bool:
 
 def _one_day(rule: OneDay, year: int, cal: WorkCalendar) -> Iterator[Occurrence]:
     d = rule.on.on(year)
-    if rule.kind == OccurrenceKind.deadline:
+    if rule.kind is DayKind.deadline:
         due = cal.previous_working_day(d) if rule.earlier else cal.next_working_day(d)
         yield Occurrence(OccurrenceKind.deadline, None, due, d.isoformat(), f"{format_month_day(d, year)}前", _rolled(d, due))
     else:

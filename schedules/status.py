@@ -17,13 +17,13 @@ from functools import lru_cache
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
 from schedules.occurrences import Occurrence, OccurrenceKind
-from storage.models import Status
+from storage.models import Status, Via
 
 # A window is `closing` this many working days before its due date (the reminders' closing notice).
 CLOSING_WORKING_DAYS = 5
 # How 撤銷 marks the report it writes (ProgressReport.via): back to nothing, or back to the report before.
-TAKEN_BACK = "undo:none"
-UNDO = "undo"
+TAKEN_BACK = Via.taken_back
+UNDO = Via.undo
 
 
 class State(enum.StrEnum):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -37,11 +38,22 @@ def create_invite(session: Session, staff: Staff, now: datetime, actor: str = "c
     return code, expires
 
 
+class Redeemed(enum.StrEnum):
+    """What a 綁定 try with a code did."""
+
+    linked = "linked"
+    wrong = "wrong"  # no such code
+    used = "used"
+    expired = "expired"
+    limited = "limited"  # too many wrong tries this hour
+    taken = "taken"  # this LINE account is already linked to someone else
+
+
 @dataclass
 class LinkResult:
-    """What happened to a 綁定 try: outcome is linked, wrong, expired, used, limited or taken."""
+    """What happened to a 綁定 try."""
 
-    outcome: str
+    outcome: Redeemed
     staff: Staff | None = None
     previous: str | None = None  # the LINE account the record was linked to before (a re-binding), if another
 
@@ -56,17 +68,17 @@ def wrong_tries_last_hour(session: Session, line_user_id: str, now: datetime) ->
 def redeem(session: Session, code: str, line_user_id: str, now: datetime) -> LinkResult:
     """Link the LINE account to the staff record the code was issued for."""
     if wrong_tries_last_hour(session, line_user_id, now) >= MAX_WRONG_PER_HOUR:
-        return LinkResult("limited")
+        return LinkResult(Redeemed.limited)
     invite = session.scalar(select(InviteCode).where(InviteCode.code_hash == _hash(code)))
     if invite is None or invite.used_at is not None or invite.expires_at <= now:
         session.add(LinkAttempt(line_user_id=line_user_id, at=now))
         session.flush()
         if invite is None:
-            return LinkResult("wrong")
-        return LinkResult("used" if invite.used_at is not None else "expired")
+            return LinkResult(Redeemed.wrong)
+        return LinkResult(Redeemed.used if invite.used_at is not None else Redeemed.expired)
     holder = queries.staff_by_line_id(session, line_user_id)
     if holder is not None and holder.id != invite.staff_id:
-        return LinkResult("taken", holder)
+        return LinkResult(Redeemed.taken, holder)
     invite.used_at = now
     staff = invite.staff
     previous = staff.line_user_id if staff.line_user_id and staff.line_user_id != line_user_id else None
@@ -74,4 +86,4 @@ def redeem(session: Session, code: str, line_user_id: str, now: datetime) -> Lin
     staff.following = True
     queries.audit(session, now, f"line:{line_user_id}", "staff.link", staff=staff.name, replaced=bool(previous))
     session.flush()
-    return LinkResult("linked", staff, previous)
+    return LinkResult(Redeemed.linked, staff, previous)

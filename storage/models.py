@@ -68,6 +68,32 @@ class Status(enum.StrEnum):
     delayed = "delayed"
 
 
+class Via(enum.StrEnum):
+    """Where a person acts from (the chat, the console, the demo's history), as `ProgressReport.via` stores it, and
+    the two marks 撤銷 writes there instead. The column stays a string: these are its values."""
+
+    line = "line"
+    console = "console"
+    demo = "demo"
+    undo = "undo"  # 撤銷: back to the report before
+    taken_back = "undo:none"  # 撤銷: back to nothing
+
+    @classmethod
+    def is_undo(cls, via: str) -> bool:
+        """Say whether a stored via marks a report 撤銷 wrote."""
+        return via in (cls.undo, cls.taken_back)
+
+
+class RequestStatus(enum.StrEnum):
+    """Where a 我是 request stands (OnboardingRequest.status, a string column holding these values)."""
+
+    pending = "pending"
+    approved = "approved"
+    refused = "refused"
+    expired = "expired"
+    replaced = "replaced"  # the same account asked again, or another request for the person was approved
+
+
 class OverrideKind(enum.StrEnum):
     closure = "closure"
     workday = "workday"
@@ -191,7 +217,7 @@ class ProgressReport(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    via: Mapped[str] = mapped_column(String(20), default="line")
+    via: Mapped[str] = mapped_column(String(20), default=Via.line.value)  # a Via
 
     item: Mapped[Item] = relationship()
     staff: Mapped[Staff | None] = relationship()
@@ -366,7 +392,7 @@ class OnboardingRequest(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     line_user_id: Mapped[str] = mapped_column(String(64), index=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(10), default="pending")
+    status: Mapped[str] = mapped_column(String(10), default=RequestStatus.pending.value)  # a RequestStatus
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

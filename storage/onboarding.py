@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage import outbox
-from storage.models import AuditLog, OnboardingRequest, Role, Staff
+from storage.models import AuditLog, OnboardingRequest, RequestStatus, Role, Staff
 
 LIFETIME = timedelta(hours=72)
 MAX_PER_DAY = 3  # requests one LINE account may send in 24 hours
@@ -60,7 +60,7 @@ def pending_of(session: Session, line_user_id: str, now: datetime) -> Onboarding
     """Return the account's request still waiting (not expired), if any."""
     return session.scalar(
         select(OnboardingRequest).where(
-            OnboardingRequest.line_user_id == line_user_id, OnboardingRequest.status == "pending",
+            OnboardingRequest.line_user_id == line_user_id, OnboardingRequest.status == RequestStatus.pending,
             OnboardingRequest.expires_at > now,
         ).order_by(OnboardingRequest.id.desc()).limit(1)
     )
@@ -70,10 +70,10 @@ def create(session: Session, line_user_id: str, staff: Staff, now: datetime) -> 
     """Store a new request; the account's earlier waiting ones are replaced."""
     session.execute(
         update(OnboardingRequest)
-        .where(OnboardingRequest.line_user_id == line_user_id, OnboardingRequest.status == "pending")
-        .values(status="replaced")
+        .where(OnboardingRequest.line_user_id == line_user_id, OnboardingRequest.status == RequestStatus.pending)
+        .values(status=RequestStatus.replaced.value)
     )
-    request = OnboardingRequest(line_user_id=line_user_id, staff_id=staff.id, status="pending", created_at=now,
+    request = OnboardingRequest(line_user_id=line_user_id, staff_id=staff.id, status=RequestStatus.pending.value, created_at=now,
                                 expires_at=now + LIFETIME)
     session.add(request)
     session.flush()
@@ -84,17 +84,17 @@ def get(session: Session, request_id: int) -> OnboardingRequest | None:
     return session.get(OnboardingRequest, request_id)
 
 
-def decide(session: Session, request: OnboardingRequest, status: str, by: Staff | None, now: datetime) -> None:
+def decide(session: Session, request: OnboardingRequest, status: RequestStatus, by: Staff | None, now: datetime) -> None:
     """Close a request (approved, refused, expired or replaced); on approval the others for that person close too."""
-    request.status = status
+    request.status = status.value
     request.decided_at = now
     request.decided_by = by.id if by else None
-    if status == "approved":
+    if status is RequestStatus.approved:
         session.execute(
             update(OnboardingRequest)
-            .where(OnboardingRequest.staff_id == request.staff_id, OnboardingRequest.status == "pending",
+            .where(OnboardingRequest.staff_id == request.staff_id, OnboardingRequest.status == RequestStatus.pending,
                    OnboardingRequest.id != request.id)
-            .values(status="replaced", decided_at=now)
+            .values(status=RequestStatus.replaced.value, decided_at=now)
         )
     session.flush()
 

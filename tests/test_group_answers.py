@@ -222,3 +222,38 @@ def test_an_answer_that_can_reach_nobody_leaves_nothing_done(talk):
     assert talk.session.scalar(select(func.count()).select_from(ProgressReport)) == reports
     assert "已記錄" in talk.text(COORDINATOR, report)  # sent one-to-one, as asked: recorded once
     assert talk.session.scalar(select(func.count()).select_from(ProgressReport)) == reports + 1
+
+
+def test_every_command_says_who_may_read_its_answer_and_a_group_gets_it_only_when_all_may(talk):
+    """Each catalogue command's answer declares its readers; in a group it goes privately exactly when not every
+    member may read it, and what stays in the group carries no link that acts as the asker."""
+    from handlers.chat.catalog import COMMANDS
+    from handlers.chat.router import run
+    from handlers.core.incoming import Incoming
+    from handlers.core.replies import audience_of
+    from handlers.core.request import Asker, Request
+
+    bound(talk).session.commit()
+    section = talk.staff(CHIEF_DATA).section
+    other = next(s for s in queries.sections_of(talk.session, section.office_id) if s.id != section.id)
+    kept = private_ones = 0
+    for who, scopes in ((COORDINATOR, ("", " 全所", f" {section.name}", f" {other.name}")), (CHIEF_DATA, ("", f" {other.name}")),
+                        (STAFF_DATA, ("",))):
+        for definition in (d for d in COMMANDS.definitions if d.spellings and d.name != "link_group"):  # the group stays bound
+            for args in scopes:
+                text = definition.spellings[0] + args
+                incoming = Incoming("text", talk.line_id(who), text=text, group_id=DATA_GROUP)
+                asker = Asker(incoming.line_user_id, talk.staff(who), DATA_GROUP)
+                declared = run(Request(incoming, asker, COMMANDS.parse(text), COMMANDS), talk.context())
+                talk.session.rollback()
+                if not declared:
+                    continue
+                said = read(talk.send(who, f"@planbot {text}", group=DATA_GROUP))
+                talk.session.rollback()
+                went_privately = said.startswith(f"{who}，這則回覆")  # sent privately, or why it cannot be
+                assert went_privately != audience_of(declared).readable_in(section.id), (who, text, said)
+                if not went_privately:
+                    assert "/files/" not in said and "/console/signin/" not in said, (who, text, said)
+                kept += not went_privately
+                private_ones += went_privately
+    assert kept > 50 and private_ones > 20  # both kinds of answer were met

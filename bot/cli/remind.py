@@ -19,7 +19,7 @@ from handlers.texts import reminders as T
 from schedules.clock import TAIPEI, FixedClock
 from schedules.dates import format_date
 from schedules.plan_inputs import calendar_of
-from schedules.planner import Morning, PlannedDelivery
+from schedules.planner import Morning, PlannedDelivery, Reach
 from storage.models import Office
 
 
@@ -134,7 +134,7 @@ def _print_plan(planned: list[PlannedDelivery], moment: datetime, as_json: bool,
         click.echo(C.PLAN_HEAD.format(day=day, count=0))
         return
     click.echo(C.PLAN_HEAD.format(day=day, count=len(planned)))
-    unreachable = sum(1 for p in planned if p.via == "none")
+    unreachable = sum(1 for p in planned if p.via == Reach.none)
     if unreachable:
         click.echo(C.UNREACHABLE.format(count=unreachable))
     for p in planned:

@@ -28,7 +28,7 @@ from schedules.dates import format_date
 from storage import console_tokens
 from storage.console_tokens import LinkOutcome
 from storage.db import unit_of_work
-from storage.models import Staff, Status
+from storage.models import Staff, Status, Via
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
 COOKIE = "planbot_console"
@@ -122,7 +122,7 @@ def signed_in(may: Callable[[Asker], bool] | None = None, refused: str = ""):
 
 
 def _asker(staff: Staff) -> Asker:
-    return Asker(staff.line_user_id or "", staff, via="console")
+    return Asker(staff.line_user_id or "", staff, via=Via.console)
 
 
 def csrf_failed(visit: Visit) -> bool:

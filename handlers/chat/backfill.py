@@ -19,7 +19,7 @@ from handlers.texts import tracking as T
 from schedules.dates import MONTH_NUMBER, format_month_day, month_number
 from schedules.occurrences import Occurrence
 from storage import queries
-from storage.models import Item, ProgressReport, Status
+from storage.models import Item, ProgressReport, Status, Via
 
 # 1-10月, 1月-10月, 1~10月, 一至十月 (a span of months), or 全部 (every occurrence opened so far).
 MANY = re.compile(
@@ -95,7 +95,7 @@ def report_many(req: Request, ctx: Context, item: Item, many: Many, said: Status
         ctx.session.add(
             ProgressReport(
                 item_id=item.id, occurrence_key=occ.key, status=status, percent=said.percent, note=said.note,
-                staff_id=staff.id if staff else None, reported_at=ctx.now, via="line",
+                staff_id=staff.id if staff else None, reported_at=ctx.now, via=Via.line.value,
             )
         )
     queries.audit(

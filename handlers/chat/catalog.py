@@ -20,6 +20,7 @@ from handlers.chat import (
 )
 from handlers.core import leave
 from handlers.core.access import MAY_EXPORT, MAY_SUMMARIZE
+from handlers.core.audience import ASKER
 from handlers.core.commands import CommandDef, Commands, Help
 from handlers.documents import exports
 from handlers.office import closures
@@ -98,17 +99,17 @@ COMMANDS = Commands([
     ),
     CommandDef(
         "console", console_link.console_link, ("管理", "管理頁", "console"),
-        roles=console_link.MAY_SIGN_IN_BY_CHAT, refusal=T.LINK_REFUSED,
+        roles=console_link.MAY_SIGN_IN_BY_CHAT, refusal=T.LINK_REFUSED, audience=ASKER,
         help=Help(chief=T.HELP_CHIEF, office=T.HELP_OFFICE),
     ),
     CommandDef(
-        "review", review_chat.review, ("管考", "管考會議", "列管"), help=Help(RV.HELP),
+        "review", review_chat.review, ("管考", "管考會議", "列管"), help=Help(RV.HELP), audience=ASKER,  # names people behind
     ),
     CommandDef(
         "help", help.show_help, ("說明", "幫助", "求助", "使用說明", "功能", "選單", "指令", "help", "menu"), menu=EVERYONE,
     ),
     CommandDef(
-        "invite", team.invite_code, ("綁定碼", "發綁定碼", "邀請碼"), roles=(Role.coordinator,), refusal=M.REFUSE_INVITE,
+        "invite", team.invite_code, ("綁定碼", "發綁定碼", "邀請碼"), roles=(Role.coordinator,), refusal=M.REFUSE_INVITE, audience=ASKER,
         help=Help(office="綁定碼 姓名：發給同仁一次性的綁定碼（研考）"),
     ),
     CommandDef(
@@ -117,10 +118,10 @@ COMMANDS = Commands([
     ),
     CommandDef("leave_back", leave.back, ("銷假", "取消請假")),
     CommandDef(
-        "closure", closures.close, ("停班", "停止上班"), roles=(Role.coordinator,), refusal=L.CLOSURE_REFUSED,
+        "closure", closures.close, ("停班", "停止上班"), roles=(Role.coordinator,), refusal=L.CLOSURE_REFUSED, audience=ASKER,
         help=Help(office=L.HELP_CLOSURE),
     ),
-    CommandDef("reopen", closures.reopen, ("取消停班",), roles=(Role.coordinator,), refusal=L.CLOSURE_REFUSED),
+    CommandDef("reopen", closures.reopen, ("取消停班",), roles=(Role.coordinator,), refusal=L.CLOSURE_REFUSED, audience=ASKER),
     CommandDef("link_group", linking.link_group, ("綁定群組", "群組綁定"), offered=False),
     CommandDef(
         "thanks", help.thanks, ("謝謝", "感謝", "多謝", "謝啦", "3q", "thanks", "thank you", "thx"), small_talk=True,

@@ -10,8 +10,9 @@ from functools import wraps
 from itertools import groupby
 
 from handlers.chat import team
-from handlers.core import access, by_person, paging, scopes
+from handlers.core import access, audience, by_person, paging, scopes
 from handlers.core.agenda import Due, agenda, number_key
+from handlers.core.audience import ANYONE, OFFICE, Audience
 from handlers.core.commands import is_filler
 from handlers.core.due_text import (
     before_tracking_note,
@@ -23,7 +24,7 @@ from handlers.core.due_text import (
     status_label,
 )
 from handlers.core.incoming import Context
-from handlers.core.replies import Button, Reply, Text
+from handlers.core.replies import Button, Reply, Text, seen_by
 from handlers.core.request import Request
 from handlers.texts import chat as M
 from schedules.dates import MONTH_NUMBER, format_date
@@ -72,6 +73,11 @@ class Scoped:
     @property
     def whose(self) -> str:
         return scopes.scope_name(self.scope) or M.WHOSE_MINE
+
+    @property
+    def audience(self) -> Audience:
+        """Return who may read the list: the office's, a section's staff, or anyone (the asker's own items)."""
+        return scopes.scope_audience(self.scope)
 
     @property
     def mixed(self) -> bool:
@@ -153,9 +159,13 @@ def due_in_span(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
         asked = Asked(M.MONTH_WORD.format(month=first.month), *span("this_month", first), asked.args)
     dates = M.span_text(asked.start, asked.end)
     head = M.DUE_SPAN.format(span=asked.label, dates=dates) if asked.label else dates
-    if req.command.name == "this_month" and not scoped.items and access.sees_every_section(req.who) and not scoped.mixed:
+    if req.command.name == "this_month" and not scoped.items and not scoped.mixed and access.sees_every_section(req.who):
         # 研考 and 主任 own nothing themselves: their 本月 is what the office still has to hand in.
-        return team.office_span(req, ctx, asked.start, asked.end, head)
+        return seen_by(OFFICE, team.office_span(req, ctx, asked.start, asked.end, head))
+    return seen_by(scoped.audience, _due_lines(req, ctx, plan, asked, scoped, head))
+
+
+def _due_lines(req: Request, ctx: Context, plan: Plan, asked: Asked, scoped: Scoped, head: str) -> list[Reply]:
     lines = [_day_off(ctx, head, asked)]
     dues = agenda(ctx.session, scoped.items, plan.year, ctx.calendar, asked.start, asked.end)
     untracked = before_tracking_note(dues)
@@ -222,7 +232,13 @@ def overdue(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
     untracked = before_tracking_note(past)
     dues = [d for d in past if d.is_overdue(today)]
     if not dues:
-        return [Text("\n".join(filter(None, (_none_overdue(req, ctx, plan, scoped), untracked))), _nav(req, scoped))]
+        said, seen = _none_overdue(req, ctx, plan, scoped)
+        return seen_by(scoped.audience | seen, [Text("\n".join(filter(None, (said, untracked))), _nav(req, scoped))])
+    return seen_by(scoped.audience, _overdue_lines(req, ctx, scoped, dues, untracked))
+
+
+def _overdue_lines(req: Request, ctx: Context, scoped: Scoped, dues: list[Due], untracked: str | None) -> list[Reply]:
+    today = ctx.today
     lines = [M.OVERDUE_HEADER.format(whose=scoped.whose, count=len(dues), today=format_date(today))]
     tail = ["", untracked] if untracked else []
     if scoped.mixed:
@@ -236,20 +252,22 @@ def overdue(req: Request, ctx: Context, plan: Plan) -> list[Reply] | None:
     return [_page_text(lines + tail, req, mine_page, scoped, None)]
 
 
-def _none_overdue(req: Request, ctx: Context, plan: Plan, scoped: Scoped) -> str:
-    """Say nothing of mine is overdue; to a chief or the coordinator, also how much of what they oversee is."""
+def _none_overdue(req: Request, ctx: Context, plan: Plan, scoped: Scoped) -> tuple[str, Audience]:
+    """Say nothing of mine is overdue; to a chief or the coordinator, also how much of what they oversee is (and who
+    may read that)."""
     wider = _wider(req) if not scoped.scope.names_sections else None
     if wider is None:
-        return M.OVERDUE_NONE.format(whose=scoped.whose)
+        return M.OVERDUE_NONE.format(whose=scoped.whose), ANYONE
     section = req.who.staff.section if wider != M.WHOLE_OFFICE else None
-    # The count below is the section's (or the office's) data: asked here, not offered (a group is told of it).
+    # The count below is the section's (or the office's) data: asked here, not offered (a group is not shown it).
     if not (access.sees_section(req.who, section.id) if section else access.sees_every_section(req.who)):
-        return M.OVERDUE_NONE.format(whose=scoped.whose)
+        return M.OVERDUE_NONE.format(whose=scoped.whose), ANYONE
+    seen = audience.section(section.id) if section else OFFICE
     items = queries.items_of_plan(ctx.session, plan.id, section.id if section else None)
     late = [d for d in agenda(ctx.session, items, plan.year, ctx.calendar, end=ctx.today) if d.is_overdue(ctx.today)]
     if not late:
-        return M.OVERDUE_NONE_WIDER_TOO.format(scope=wider)
-    return M.OVERDUE_NONE_BUT_WIDER.format(scope=wider, count=len(late), command=req.label("overdue"))
+        return M.OVERDUE_NONE_WIDER_TOO.format(scope=wider), seen
+    return M.OVERDUE_NONE_BUT_WIDER.format(scope=wider, count=len(late), command=req.label("overdue")), seen
 
 
 def _overdue_line(due: Due, today: date) -> str:

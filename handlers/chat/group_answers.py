@@ -1,8 +1,8 @@
 """In a group, answer only with what every member may see; the rest goes to the asker one-to-one.
 
-A LINE group holds people who are not all staff, and staff of other sections. An answer that uses a
-right beyond the group's (the whole office, another section's data; see `handlers/core/audience.py`) or that
-carries a download link, a console sign-in link or a binding code is sent to the asker alone: queued with
+A LINE group holds people who are not all staff, and staff of other sections. Each reply says who may read it
+(`handlers/core/audience.py`); an answer not every member may (the whole office's or another section's data, a
+download link, a console sign-in link, a binding code) is sent to the asker alone: queued with
 the event's effects in the outbox of pushes (the deliveries table, as a notice, sent once under its retry
 key right after the event, where every push is kept), and the group hears that it
 was sent privately (or, when the asker cannot be reached one-to-one, why not). Each such answer is a push
@@ -19,9 +19,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from handlers.core.audience import GroupAudience
-from handlers.core.incoming import Context, Incoming
-from handlers.core.replies import FileLink, Reply, Text, to_dict
+from handlers.core.incoming import Context
+from handlers.core.replies import Reply, Text, audience_of, to_dict
 from handlers.core.request import Asker
 from handlers.texts import group_answers as G
 from storage.models import Section
@@ -29,23 +28,10 @@ from storage.outbox import CAUSED_PER_DAY, Topic, caused_since, queue_notice
 
 log = logging.getLogger(__name__)
 
-# Commands whose answer is for the asker alone wherever it is asked: links that act as the asker, codes, and
-# a closure's preview (every due date of the office it moves, with the buttons that confirm it).
-PRIVATE_COMMANDS = frozenset({"export", "console", "invite", "closure", "reopen", "review"})  # review: 管考 names people behind
 
-
-def audience_of(ctx: Context, incoming: Incoming) -> GroupAudience | None:
-    """Return the group the answer would be posted to (with the section it is bound to), or None one-to-one."""
-    if not incoming.group_id:
-        return None
-    section_id = ctx.session.scalar(select(Section.id).where(Section.line_group_id == incoming.group_id))
-    return GroupAudience(incoming.group_id, section_id)
-
-
-def asked(who: Asker, command: str) -> None:
-    """Note a command whose answer is for the asker alone (匯出, 管理, 綁定碼)."""
-    if who.audience is not None and command in PRIVATE_COMMANDS:
-        who.audience.note(f"command:{command}")
+def group_section(ctx: Context, group_id: str) -> int | None:
+    """Return the section a group is bound to (綁定群組), whose data every member may read; None: bound to none."""
+    return ctx.session.scalar(select(Section.id).where(Section.line_group_id == group_id))
 
 
 @dataclass(frozen=True)
@@ -63,14 +49,12 @@ def settle(who: Asker, ctx: Context, replies: list[Reply]) -> Settled:
     quota) is not given: the group is asked to send the message one-to-one, so what it did is undone (`reaches`
     False) and sending it again privately does it once.
     """
-    audience = who.audience
-    if audience is None or not replies:
+    if not who.group_id or not replies:
         return Settled(replies)
-    if any(isinstance(r, FileLink) for r in replies):
-        audience.note("file link")
-    if not audience.beyond:
+    seen = audience_of(replies)
+    if seen.readable_in(group_section(ctx, who.group_id)):
         return Settled(replies)
-    log.info("group %s: answer to %s sent privately (%s)", audience.group_id, who.actor, ", ".join(sorted(set(audience.beyond))))
+    log.info("group %s: answer to %s sent privately (%s)", who.group_id, who.actor, ", ".join(seen.reasons()))
     staff = who.staff
     if staff is None or not who.line_user_id:
         return Settled([Text(G.UNKNOWN_ASKER)], reaches=False)

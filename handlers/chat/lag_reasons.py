@@ -18,17 +18,17 @@ from handlers.core import access, postbacks
 from handlers.core.agenda import item_occurrences
 from handlers.core.due_text import clip
 from handlers.core.incoming import Context
-from handlers.core.replies import Button, Reply, Text
+from handlers.core.replies import Button, Reply, Text, seen_by
 from handlers.core.request import Request
 from handlers.documents.item_cards import occurrence_label
 from handlers.documents.review import behind_now
 from handlers.texts import chat as M
 from handlers.texts import review as V
 from storage import queries
-from storage.models import Item, LagReason
+from storage.models import Item, LagReason, Via
 
 LIMIT = 100  # characters of each answer: a line of the report, not an essay
-CAUSE, REMEDY = "cause", "remedy"
+CAUSE, REMEDY = memory.Topic.cause, memory.Topic.remedy
 TOPICS = (CAUSE, REMEDY)
 
 
@@ -100,9 +100,12 @@ def on_explain(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply
     item = ctx.session.get(Item, item_id) if item_id is not None else None
     if item is None or not access.in_office(req.who, item):
         return [Text(M.STALE_BUTTON)]
+    return seen_by(access.item_audience(req.who, item), _explain(req, ctx, item, fields.get("o", "")))
+
+
+def _explain(req: Request, ctx: Context, item: Item, key: str) -> list[Reply]:
     if not access.may_report(req.who, item, ctx.today):
         return [Text(V.NOT_YOURS.format(item=clip(f"{item.number} {item.title}", 40)))]
-    key = fields.get("o", "")
     if key not in {d.occ.key for d in behind_now(ctx.session, item, ctx.today, ctx.calendar)}:
         return [Text(V.NOTHING_BEHIND.format(number=item.number, title=clip(item.title, 30)))]
     return ask(ctx, req, item, key)
@@ -147,7 +150,7 @@ def after_delay(req: Request, ctx: Context, item: Item, key: str, note: str) -> 
 
     Returns the question to add to the confirmation (None when it was asked before or is already answered).
     """
-    if req.who.via != "line":
+    if req.who.via != Via.line:
         return None  # the console's cell page has the form for both beside the report
     row = reason_of(ctx.session, item.id, key)
     if row is not None and (row.asked_at is not None or row.remedy):
@@ -166,7 +169,7 @@ def after_done_late(req: Request, ctx: Context, item: Item, key: str) -> str | N
 
     Returns the question to add to the confirmation (None: done on time, asked before, or already written).
     """
-    if req.who.via != "line":
+    if req.who.via != Via.line:
         return None  # the console's forms show the reasons beside the report
     row = reason_of(ctx.session, item.id, key)
     if row is not None and (row.asked_at is not None or written(row)):

@@ -9,6 +9,7 @@ from handlers.core.replies import Reply, Text, to_dict
 from handlers.core.request import Request
 from handlers.texts import chat as M
 from storage import invites, outbox, queries
+from storage.invites import Redeemed
 from storage.models import Role, Section
 from storage.text import compact
 
@@ -19,7 +20,7 @@ def link(req: Request, ctx: Context) -> list[Reply]:
     if not code or not req.incoming.line_user_id:
         return [Text(M.LINK_USAGE)]
     result = invites.redeem(ctx.session, code, req.incoming.line_user_id, ctx.now)
-    if result.outcome == "linked":
+    if result.outcome is Redeemed.linked:
         staff = result.staff
         section = staff.section.name if staff.section else M.NOBODY
         text = M.LINKED.format(name=staff.name, section=section, role=M.ROLE[staff.role.value])
@@ -28,12 +29,12 @@ def link(req: Request, ctx: Context) -> list[Reply]:
             outbox.queue_notice(ctx.session, f"relinked:{staff.id}:{ctx.now.isoformat()}", result.previous, None,
                                 "relinked", told, ctx.now)
         return [Text(text, role_buttons(req.commands, staff.role, section))]
-    if result.outcome == "wrong":
+    if result.outcome is Redeemed.wrong:
         tried = invites.wrong_tries_last_hour(ctx.session, req.incoming.line_user_id, ctx.now)
         return [Text(M.LINK_WRONG.format(left=max(0, invites.MAX_WRONG_PER_HOUR - tried)))]
-    if result.outcome == "taken":
+    if result.outcome is Redeemed.taken:
         return [Text(M.LINK_TAKEN.format(name=result.staff.name if result.staff else ""))]
-    answers = {"expired": M.LINK_EXPIRED, "used": M.LINK_USED, "limited": M.LINK_LIMITED}
+    answers = {Redeemed.expired: M.LINK_EXPIRED, Redeemed.used: M.LINK_USED, Redeemed.limited: M.LINK_LIMITED}
     return [Text(answers.get(result.outcome, M.LINK_USAGE))]
 
 

@@ -14,7 +14,7 @@ from handlers.chat import team
 from handlers.core.agenda import Due
 from handlers.core.commands import Command
 from handlers.core.incoming import Context
-from handlers.core.replies import Button, Reply, Text, to_dict
+from handlers.core.replies import Button, Reply, Text, seen_by, to_dict
 from handlers.core.request import Request
 from handlers.texts import chat as M
 from handlers.texts import nudges as N
@@ -40,6 +40,11 @@ def on_nudge(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
     found = team.unreported(again, ctx)
     if not isinstance(found, team.Unreported):
         return found
+    return seen_by(found.audience, _queue(req, ctx, found))
+
+
+def _queue(req: Request, ctx: Context, found: team.Unreported) -> list[Reply]:
+    """Queue each listed person's reminder; return who will be reminded, who already was, who cannot be."""
     people = _owners(found.dues, req.who.staff)
     if not people:
         return [Text(N.NOBODY)]

@@ -21,7 +21,7 @@ from handlers.texts import chat as M
 from handlers.texts import onboarding as T
 from schedules.dates import format_date
 from storage import onboarding, queries
-from storage.models import Role, Staff
+from storage.models import RequestStatus, Role, Staff
 from storage.text import compact
 
 
@@ -126,27 +126,27 @@ def decide(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
     staff = request.staff
     if not may_confirm(decider, staff):
         return [Text(T.NOT_YOURS)]
-    if request.status != "pending":
+    if request.status != RequestStatus.pending:
         return [Text(T.DECIDED_ALREADY.format(status=T.STATUS.get(request.status, request.status)))]
     if request.expires_at <= ctx.now:
-        onboarding.decide(ctx.session, request, "expired", None, ctx.now)
+        onboarding.decide(ctx.session, request, RequestStatus.expired, None, ctx.now)
         return [Text(T.EXPIRED)]
     if staff.line_user_id:
-        onboarding.decide(ctx.session, request, "replaced", decider, ctx.now)
+        onboarding.decide(ctx.session, request, RequestStatus.replaced, decider, ctx.now)
         return [Text(T.TAKEN_SINCE.format(name=staff.name))]
     holder = queries.staff_by_line_id(ctx.session, request.line_user_id)
     if holder is not None:
-        onboarding.decide(ctx.session, request, "replaced", decider, ctx.now)
+        onboarding.decide(ctx.session, request, RequestStatus.replaced, decider, ctx.now)
         return [Text(T.ACCOUNT_TAKEN_SINCE.format(name=holder.name))]
     if fields.get("ok") != "1":
-        onboarding.decide(ctx.session, request, "refused", decider, ctx.now)
+        onboarding.decide(ctx.session, request, RequestStatus.refused, decider, ctx.now)
         told = {"version": 1, "replies": [to_dict(Text(T.TOLD_REFUSED))]}
         onboarding.queue_notice(ctx.session, f"onboard:{request.id}:refused", None, request.line_user_id, told, ctx.now)
         queries.audit(ctx.session, ctx.now, req.who.actor, "staff.introduce.refused", staff=staff.name)
         return [Text(T.REFUSED.format(name=staff.name))]
     staff.line_user_id = request.line_user_id
     staff.following = True
-    onboarding.decide(ctx.session, request, "approved", decider, ctx.now)
+    onboarding.decide(ctx.session, request, RequestStatus.approved, decider, ctx.now)
     queries.audit(ctx.session, ctx.now, req.who.actor, "staff.link", staff=staff.name, via="introduction")
     section = staff.section.name if staff.section else M.NOBODY
     by = M.ROLE[decider.role.value]  # who confirmed, by role: a chief is not 研考

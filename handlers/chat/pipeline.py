@@ -16,9 +16,6 @@ from handlers.core.replies import Reply
 from storage import queries
 from storage.models import Section
 
-# Events that change who hears the bot and get no answer.
-SILENT = ("unfollow", "leave")
-
 
 def before(incoming: Incoming, chat_mode: bool) -> pace.Courtesy:
     """Return what LINE should show the asker before the answer (mark read, loading animation), as data."""

@@ -24,7 +24,7 @@ from handlers.core.agenda import (
 from handlers.core.commands import StatusSaid, read_status, verbatim
 from handlers.core.due_text import button_names, clip, list_names, occurrence_text
 from handlers.core.incoming import Context
-from handlers.core.replies import MAX_MESSAGES, MAX_QUICK_REPLIES, Button, Reply, Text
+from handlers.core.replies import MAX_MESSAGES, MAX_QUICK_REPLIES, Button, Reply, Text, seen_by
 from handlers.core.request import Request
 from handlers.texts import chat as M
 from handlers.texts import leave as L
@@ -32,7 +32,7 @@ from handlers.texts import review as RV
 from schedules.dates import MONTH_NUMBER, format_date, format_month_day, month_number
 from schedules.occurrences import Occurrence, OccurrenceKind
 from storage import leave, queries
-from storage.models import Item, Plan, ProgressReport, Status
+from storage.models import Item, Plan, ProgressReport, Status, Via
 
 # Which occurrence: 3月, 4/29, 第1季, 上半年 or 全年, written between the 編號 and the status.
 WHICH = re.compile(
@@ -94,7 +94,15 @@ def report(req: Request, ctx: Context) -> list[Reply]:
         return [Text(M.UNKNOWN_SECTION.format(name=clip(numbered.section_text, 20), sections=scopes.sections_list(sections)))]
     items = item_lookup.items_numbered(ctx.session, plan, numbered.number, numbered.section)
     candidates = items if numbered.section else item_lookup.preferred(req.who, items)
-    subs = _reportable_sub_items(req, ctx, plan, numbered) if not any(access.may_report(req.who, i, ctx.today) for i in candidates) else []
+    first = next((i for i in candidates if access.may_report(req.who, i, ctx.today)), None)
+    subs = _reportable_sub_items(req, ctx, plan, numbered) if first is None else []
+    # The answer is about the items the asker may report on: their sections' (or theirs to share).
+    seen = access.items_audience(req.who, [first] if first is not None else subs)
+    return seen_by(seen, _report_numbered(req, ctx, numbered, items, candidates, subs))
+
+
+def _report_numbered(req: Request, ctx: Context, numbered: item_lookup.Numbered, items: list[Item], candidates: list[Item],
+                     subs: list[Item]) -> list[Reply]:
     if not items and not subs:
         where = M.REPORT_IN_SECTION.format(section=numbered.section.name) if numbered.section else ""
         return [Text(M.REPORT_NOT_FOUND.format(number=numbered.number, where=where))]
@@ -116,6 +124,10 @@ def report(req: Request, ctx: Context) -> list[Reply]:
     item = candidates[0]
     if not access.may_report(req.who, item, ctx.today):
         return [Text(M.REFUSE_REPORT.format(item=clip(f"{item.number} {item.title}", 40)))]
+    return seen_by(access.item_audience(req.who, item), _report_item(req, ctx, item, many, said))
+
+
+def _report_item(req: Request, ctx: Context, item: Item, many: backfill.Many | None, said: Said) -> list[Reply]:
     if many:
         return backfill.report_many(req, ctx, item, many, said.status)
     occ = pick_occurrence(ctx, item, said.which)
@@ -162,6 +174,10 @@ def by_name(req: Request, ctx: Context, plan: Plan) -> list[Reply]:
     if not name or starts_said.which is not None or starts_said.status is not None:
         return [Text(M.REPORT_USAGE)]
     found = [i for i in search.fuzzy(ctx, plan, name) if access.may_report(req.who, i, ctx.today)]
+    return seen_by(access.items_audience(req.who, found), _report_named(req, ctx, name, said, found))
+
+
+def _report_named(req: Request, ctx: Context, name: str, said: Said, found: list[Item]) -> list[Reply]:
     if not found:
         return [Text(M.REPORT_NAME_NOT_FOUND.format(name=clip(name, 20)))]
     if len(found) > 1:
@@ -316,7 +332,7 @@ def record(req: Request, ctx: Context, item: Item, key: str, status: Status, per
         text += "\n" + L.REPORTED_FOR.format(name=owner.name)
     question = ""
     if status is Status.delayed and not note:
-        memory.remember(ctx, req.who, "reason", report=row.id)
+        memory.remember(ctx, req.who, memory.Topic.reason, report=row.id)
         text += "\n\n" + M.REPORT_ASK_REASON
     elif status is Status.delayed:
         question = _ask_remedy(req, ctx, item, key, note)
@@ -339,16 +355,16 @@ def _ask_remedy(req: Request, ctx: Context, item: Item, key: str, note: str) -> 
 
 
 def _write(
-    req: Request, ctx: Context, item: Item, key: str, status: Status, percent: int | None, note: str, via: str = "line"
+    req: Request, ctx: Context, item: Item, key: str, status: Status, percent: int | None, note: str, via: Via = Via.line
 ) -> ProgressReport:
     staff = req.who.staff
     row = ProgressReport(
         item_id=item.id, occurrence_key=key, status=status, percent=percent, note=note,
-        staff_id=staff.id if staff else None, reported_at=ctx.now, via=via,
+        staff_id=staff.id if staff else None, reported_at=ctx.now, via=via.value,
     )
     ctx.session.add(row)
     queries.audit(
-        ctx.session, ctx.now, req.who.actor, "progress.undo" if via.startswith(UNDO) else "progress.report",
+        ctx.session, ctx.now, req.who.actor, "progress.undo" if Via.is_undo(via) else "progress.report",
         item_id=item.id, section=item.section.name, number=item.number, occurrence=key,
         status=status.value, percent=percent,
     )
@@ -389,7 +405,7 @@ def reason_still_wanted(req: Request, ctx: Context, waiting: memory.Pending, rep
     if waiting.detail.get("again") or len(replies) >= MAX_MESSAGES:
         memory.forget(ctx, req.who)  # asked twice: the question lapses
         return replies
-    memory.remember(ctx, req.who, "reason", **(waiting.detail | {"again": True}))
+    memory.remember(ctx, req.who, memory.Topic.reason, **(waiting.detail | {"again": True}))
     return [*replies, Text(M.REPORT_ASK_REASON_AGAIN)]
 
 
@@ -411,7 +427,7 @@ def on_undo(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
     """Take back a report after the 確定撤銷 tap: write the report it replaced again (history stays whole)."""
     row = ctx.session.get(ProgressReport, postbacks.int_field(fields, "r") or 0)
     staff = req.who.staff
-    if row is None or staff is None or row.staff_id != staff.id or row.via.startswith(UNDO):
+    if row is None or staff is None or row.staff_id != staff.id or Via.is_undo(row.via):
         return [Text(M.STALE_BUTTON)]
     if ctx.now - row.reported_at > UNDO_WITHIN:
         return [Text(M.UNDO_TOO_OLD)]
@@ -422,7 +438,7 @@ def on_undo(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
         .limit(1)
     ).first()
     if latest.id != row.id:
-        undone = latest.via.startswith(UNDO) and latest.staff_id == staff.id and _report_before(ctx, latest, raw=True) is row
+        undone = Via.is_undo(latest.via) and latest.staff_id == staff.id and _report_before(ctx, latest, raw=True) is row
         return [Text(M.UNDO_ALREADY if undone else M.UNDO_NEWER)]
     before = _report_before(ctx, row)
     if before is None:
@@ -443,7 +459,7 @@ def _my_last_report(ctx: Context, req: Request) -> ProgressReport | None:
         .order_by(ProgressReport.id.desc())
         .limit(1)
     ).all()
-    if not rows or rows[0].via.startswith(UNDO):
+    if not rows or Via.is_undo(rows[0].via):
         return None  # one step back only: an undo is not undone
     row = rows[0]
     latest = latest_report(ctx.session, row.item_id, row.occurrence_key)
@@ -568,6 +584,10 @@ def on_report(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]
     item = _item(ctx, fields)
     if item is None or not access.in_office(req.who, item):
         return [Text(M.STALE_BUTTON)]
+    return seen_by(access.item_audience(req.who, item), _on_report(req, ctx, item, fields))
+
+
+def _on_report(req: Request, ctx: Context, item: Item, fields: dict[str, str]) -> list[Reply]:
     if not access.may_report(req.who, item, ctx.today):
         return [Text(M.REFUSE_REPORT.format(item=clip(f"{item.number} {item.title}", 40)))]
     try:
@@ -608,9 +628,10 @@ def on_ask(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
     if item is None or not access.in_office(req.who, item):
         return [Text(M.STALE_BUTTON)]
     if not access.may_report(req.who, item, ctx.today):
-        return [Text(M.REFUSE_REPORT.format(item=clip(f"{item.number} {item.title}", 40)))]
-    occ = pick_occurrence(ctx, item, None)
-    return ask_status(ctx, item, occ, "")
+        answer = [Text(M.REFUSE_REPORT.format(item=clip(f"{item.number} {item.title}", 40)))]
+    else:
+        answer = ask_status(ctx, item, pick_occurrence(ctx, item, None), "")
+    return seen_by(access.item_audience(req.who, item), answer)
 
 
 def _item(ctx: Context, fields: dict[str, str]) -> Item | None:

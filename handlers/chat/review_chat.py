@@ -11,7 +11,7 @@ from handlers.chat import lag_reasons
 from handlers.core import access, postbacks
 from handlers.core.due_text import clip
 from handlers.core.incoming import Context
-from handlers.core.replies import MAX_QUICK_REPLIES, Button, Reply, Text
+from handlers.core.replies import MAX_QUICK_REPLIES, Button, Reply, Text, seen_by
 from handlers.core.request import Request
 from handlers.core.scopes import MONTH
 from handlers.documents.item_cards import occurrence_label
@@ -115,7 +115,13 @@ def _item(ctx: Context, req: Request, fields: dict[str, str]) -> Item | None:
 def on_listing(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
     """Ask a chief 解除列管 or 繼續列管 for one item of the month's review."""
     item, month = _item(ctx, req, fields), postbacks.int_field(fields, "m")
-    if item is None or month is None:
+    if item is None:
+        return [Text(M.STALE_BUTTON)]
+    return seen_by(access.item_audience(req.who, item), _ask_listing(req, ctx, item, month))
+
+
+def _ask_listing(req: Request, ctx: Context, item: Item, month: int | None) -> list[Reply]:
+    if month is None:
         return [Text(M.STALE_BUTTON)]
     if not review_decisions.may_suggest(req.who, item):
         return [Text(V.SUGGEST_REFUSED)]
@@ -135,6 +141,9 @@ def on_listing(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply
 def on_suggest(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
     """Record a chief's 解除列管 / 繼續列管 (checked again: a forged button is refused)."""
     item, month = _item(ctx, req, fields), postbacks.int_field(fields, "m")
-    if item is None or month is None:
+    if item is None:
         return [Text(M.STALE_BUTTON)]
-    return [Text(review_decisions.suggest(ctx, req.who, item, month, fields.get("s", "")).text)]
+    if month is None:
+        return seen_by(access.item_audience(req.who, item), [Text(M.STALE_BUTTON)])
+    answer = [Text(review_decisions.suggest(ctx, req.who, item, month, fields.get("s", "")).text)]
+    return seen_by(access.item_audience(req.who, item), answer)

@@ -33,7 +33,7 @@ from handlers.core import postbacks, scopes
 from handlers.core.commands import Command, is_filler, strip_mention
 from handlers.core.incoming import Context, Incoming, IncomingKind
 from handlers.core.postbacks import Route
-from handlers.core.replies import MAX_MESSAGES, Reply, Text
+from handlers.core.replies import MAX_MESSAGES, Reply, Text, seen_by
 from handlers.core.request import Asker, Request
 from handlers.documents.digests import digest_more
 from handlers.office import closures
@@ -53,8 +53,8 @@ def run(req: Request, ctx: Context) -> list[Reply] | None:
         return None
     if not definition.allows(req.who.role):
         return [Text(definition.refusal)]
-    group_answers.asked(req.who, definition.name)
-    return definition.handler(req, ctx)
+    replies = definition.handler(req, ctx)
+    return None if replies is None else seen_by(definition.audience, replies)
 
 
 def _more(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]:
@@ -101,7 +101,7 @@ def handle_as(incoming: Incoming, staff: Staff | None, ctx: Context) -> list[Rep
     """Answer one event as the given staff member; a failure changes nothing and still gets an answer."""
     savepoint = ctx.session.begin_nested()
     try:
-        who = Asker(incoming.line_user_id, staff, incoming.group_id, audience=group_answers.audience_of(ctx, incoming))
+        who = Asker(incoming.line_user_id, staff, incoming.group_id)
         replies = _dispatch(incoming, who, ctx)
         _remember_more(incoming, who, ctx, replies)
         if len(replies) > MAX_MESSAGES:
@@ -141,10 +141,10 @@ def _text(incoming: Incoming, who: Asker, ctx: Context) -> list[Reply]:
     command = COMMANDS.parse(text)
     req = Request(incoming, who, command, COMMANDS)
     waiting = memory.pending(ctx, who) if who.known and not incoming.group_id else None
-    if waiting is not None and waiting.topic == "more" and command.name == "more":
+    if waiting is not None and waiting.topic == memory.Topic.more and command.name == "more":
         return _postback(Incoming(IncomingKind.postback, incoming.line_user_id, data=waiting.detail.get("data", "")), who, ctx)
     answer = _answer(req, ctx, quiet)
-    if waiting is not None and waiting.topic == "reason":
+    if waiting is not None and waiting.topic == memory.Topic.reason:
         if not answer.understood and not QUESTION.search(command.text):
             return reports.take_reason(req, ctx, waiting)
         return reports.reason_still_wanted(req, ctx, waiting, answer.replies)
@@ -228,12 +228,12 @@ def _as_typed(req: Request, ctx: Context, text: str) -> list[Reply] | None:
 
 def _remember_more(incoming: Incoming, who: Asker, ctx: Context, replies: list[Reply]) -> None:
     """Remember the 更多 button of a list just shown, so 更多 typed later shows the same next page."""
-    if not who.known or incoming.group_id or memory.pending(ctx, who, "reason") is not None:
+    if not who.known or incoming.group_id or memory.pending(ctx, who, memory.Topic.reason) is not None:
         return  # a reason still asked for outlasts a page: the page's own button still works
     for reply in replies:
         for button in getattr(reply, "quick_replies", ()):
             if button.data and postbacks.decode(button.data).get("a") == Route.more:
-                memory.remember(ctx, who, "more", data=button.data)
+                memory.remember(ctx, who, memory.Topic.more, data=button.data)
                 return
 
 

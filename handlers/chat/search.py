@@ -12,7 +12,7 @@ from handlers.chat.sentences import strip_polite
 from handlers.core import access, item_lookup, paging, postbacks
 from handlers.core.due_text import button_names, clip, list_names
 from handlers.core.incoming import Context
-from handlers.core.replies import MAX_QUICK_REPLIES, Button, Reply, Text
+from handlers.core.replies import MAX_QUICK_REPLIES, Button, Reply, Text, seen_by
 from handlers.core.request import Request
 from handlers.documents.item_cards import item_card
 from handlers.texts import chat as M
@@ -171,4 +171,4 @@ def show_card(req: Request, ctx: Context, fields: dict[str, str]) -> list[Reply]
     item = ctx.session.get(Item, item_id) if item_id is not None else None
     if item is None or not access.in_office(req.who, item):
         return [Text(M.STALE_BUTTON)]
-    return [item_card(ctx, req.who, item)]
+    return seen_by(access.item_audience(req.who, item), [item_card(ctx, req.who, item)])

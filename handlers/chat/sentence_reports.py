@@ -10,7 +10,7 @@ from handlers.chat import search
 from handlers.core import access, item_lookup
 from handlers.core.due_text import button_names, clip, list_names
 from handlers.core.incoming import Context
-from handlers.core.replies import MAX_QUICK_REPLIES, Button, Reply, Text
+from handlers.core.replies import MAX_QUICK_REPLIES, Button, Reply, Text, seen_by
 from handlers.core.request import Request
 from handlers.texts import chat as M
 from handlers.texts import words as W
@@ -28,6 +28,11 @@ def confirm(req: Request, ctx: Context, name: str, status: str, note: str = "") 
         return [Text(M.NO_PLAN)]
     found = _named(req, ctx, plan, name)
     items = [i for i in found if access.may_report(req.who, i, ctx.today)]
+    return seen_by(access.items_audience(req.who, items), _confirm(req, ctx, plan, name, status, note, found, items))
+
+
+def _confirm(req: Request, ctx: Context, plan: Plan, name: str, status: str, note: str, found: list[Item],
+             items: list[Item]) -> list[Reply]:
     if not items:
         if found:
             return [Text(M.REFUSE_REPORT.format(item=clip(f"{found[0].number} {found[0].title}", 40)))]

@@ -8,13 +8,23 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from handlers.chat.due_lists import span
-from handlers.core import access, scopes
+from handlers.core import access, audience, scopes
 from handlers.core.agenda import Due, agenda, number_key
+from handlers.core.audience import OFFICE
 from handlers.core.commands import is_filler
 from handlers.core.due_text import clip, own_name, owners_text
 from handlers.core.incoming import Context
 from handlers.core.leave import leave_notes
-from handlers.core.replies import MAX_CARD_ROWS, MAX_QUICK_REPLIES, Button, Card, CardRow, Reply, Text
+from handlers.core.replies import (
+    MAX_CARD_ROWS,
+    MAX_QUICK_REPLIES,
+    Button,
+    Card,
+    CardRow,
+    Reply,
+    Text,
+    seen_by,
+)
 from handlers.core.request import Request
 from handlers.texts import chat as M
 from handlers.texts import leave as LT
@@ -152,16 +162,18 @@ def summary(req: Request, ctx: Context) -> list[Reply]:
     refusal = scopes.refusal(req.who, scope, sections)
     if refusal:
         return [Text(refusal)]
+    seen = scopes.scope_audience(scope)
     section = scope.section
     if section is None and not scope.whole_office:
         if access.sees_every_section(req.who):
-            return [_ask_section(sections, scope.month, req.label("summary"))]
+            return seen_by(OFFICE, [_ask_section(sections, scope.month, req.label("summary"))])
         section = req.who.staff.section
         if section is None or not access.sees_section(req.who, section.id):
             return [Text(M.REFUSE_SUMMARY)]
+        seen = audience.section(section.id)
     start, end = period_of(plan.year, scope.month, ctx.today)
     result = summarize(ctx.session, plan, section, start, end, ctx.today, ctx.calendar)
-    return [summary_card(result, req.label("overdue"))]
+    return seen_by(seen, [summary_card(result, req.label("overdue"))])
 
 
 def _ask_section(sections: list[Section], month: int | None, command: str) -> Text:

@@ -6,11 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from handlers.core import access, by_person, paging, postbacks, scopes
+from handlers.core import access, audience, by_person, paging, postbacks, scopes
 from handlers.core.agenda import Due, agenda
+from handlers.core.audience import Audience
 from handlers.core.due_text import due_line, item_name, kind_label, said_text
 from handlers.core.incoming import Context
-from handlers.core.replies import Button, Reply, Text
+from handlers.core.replies import Button, Reply, Text, seen_by
 from handlers.core.request import Request
 from handlers.texts import chat as M
 from handlers.texts import nudges as N
@@ -30,6 +31,10 @@ def not_reported(req: Request, ctx: Context) -> list[Reply]:
     found = unreported(req, ctx)
     if not isinstance(found, Unreported):
         return found
+    return seen_by(found.audience, _not_reported_lines(req, ctx, found))
+
+
+def _not_reported_lines(req: Request, ctx: Context, found: Unreported) -> list[Reply]:
     scope, dues, since = found.scope, found.dues, found.since
     today = ctx.today
     whose = scopes.scope_name(scope)
@@ -55,6 +60,11 @@ class Unreported:
     scope: scopes.Scope
     dues: list[Due]
     since: date
+
+    @property
+    def audience(self) -> Audience:
+        """Return who may read the list: the office's or a section's staff."""
+        return scopes.scope_audience(self.scope)
 
 
 def unreported(req: Request, ctx: Context) -> Unreported | list[Reply]:
@@ -135,6 +145,12 @@ def person_work(req: Request, ctx: Context, person: Staff) -> list[Reply]:
     refusal = person_refusal(req, person)
     if refusal:
         return [Text(refusal)]
+    # Their own work is the asker's to share; anyone else's is their section's (or, of no section, the office's).
+    own = req.who.staff is not None and req.who.staff.id == person.id
+    return seen_by(audience.ANYONE if own else audience.section(person.section_id), _person_lines(req, ctx, person))
+
+
+def _person_lines(req: Request, ctx: Context, person: Staff) -> list[Reply]:
     plan = access.current_plan(ctx, req.who)
     if plan is None:
         return [Text(M.NO_PLAN)]

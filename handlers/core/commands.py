@@ -14,8 +14,9 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from handlers.core.audience import ANYONE, Audience
 from handlers.texts import words as W
-from storage.models import Role
+from storage.models import Role, Status
 from storage.text import compact, fold
 
 # What people say after a list command without changing its meaning (今天的工作有哪些？).
@@ -49,6 +50,7 @@ class CommandDef:
     `roles` are who may run it (empty: every linked person) and `refusal` what the others hear;
     `menu` are the roles whose 說明 buttons offer it; `offered` commands may be suggested and paged with 更多;
     `small_talk` is answered in a one-to-one chat only; `linked_only` commands answer strangers with how to link.
+    `audience` is who may read every answer it gives (handlers/core/audience.py), besides what each answer shows.
     A `pattern` (12月, 12/5) is tried after every spelling, and the whole text is the command's arguments.
     """
 
@@ -64,6 +66,7 @@ class CommandDef:
     offered: bool = True
     small_talk: bool = False
     linked_only: bool = True
+    audience: Audience = ANYONE  # who may read its answers whatever they show: ASKER for links, codes, the office's dates
 
     @property
     def button_label(self) -> str:
@@ -205,7 +208,7 @@ def read_status(text: str) -> StatusSaid | None:
         if spelling.isascii() and len(key) > len(spelling) and _ASCII_WORD.match(key[len(spelling)]):
             continue
         rest = after(folded, len(spelling))
-        if status == "in_progress":  # 進行中 50%: the percentage is the status's, not a note
+        if status == Status.in_progress:  # 進行中 50%: the percentage is the status's, not a note
             m = _PERCENT.match(compact(rest.lstrip(_NOTE_LEAD)).casefold())
             if m:
                 value = int(m.group(1))

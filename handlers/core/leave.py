@@ -13,8 +13,9 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from handlers.core.audience import ANYONE, ASKER, Audience
 from handlers.core.incoming import Context
-from handlers.core.replies import Reply, Text, to_dict
+from handlers.core.replies import Reply, Text, seen_by, to_dict
 from handlers.core.request import Asker, Request
 from handlers.texts import leave as L
 from schedules.dates import format_date, parse_date
@@ -225,7 +226,11 @@ def ask_leave(req: Request, ctx: Context) -> list[Reply]:
     refused = may_set_leave_of(req.who, target)
     if refused:
         return [Text(refused)]
-    _privately_if_for_another(req.who, target)
+    return seen_by(_readers(req.who, target), _record_leave(req, ctx, target, rest))
+
+
+def _record_leave(req: Request, ctx: Context, target: Staff, rest: str) -> list[Reply]:
+    me = req.who.staff
     try:
         start, end = read_span(rest, ctx.today, req)
     except DayError as exc:
@@ -242,10 +247,10 @@ def ask_leave(req: Request, ctx: Context) -> list[Reply]:
                                       how=L.DEPUTY_HOW[cover.how]) + told)]
 
 
-def _privately_if_for_another(who: Asker, target: Staff) -> None:
-    """In a group, someone else's leave (their dates, who covers them) is answered to the asker alone."""
-    if who.audience is not None and who.staff is not None and target.id != who.staff.id:
-        who.audience.note("leave of another")
+def _readers(who: Asker, target: Staff) -> Audience:
+    """Return who may read an answer about a person's leave: anyone for one's own, the asker alone for another's
+    (their dates, who covers them)."""
+    return ASKER if who.staff is not None and target.id != who.staff.id else ANYONE
 
 
 def back(req: Request, ctx: Context) -> list[Reply]:
@@ -255,7 +260,10 @@ def back(req: Request, ctx: Context) -> list[Reply]:
     target = named or me
     if target.id != me.id and may_set_leave_of(req.who, target):
         return [Text(L.LEAVE_REFUSED_BACK)]
-    _privately_if_for_another(req.who, target)
+    return seen_by(_readers(req.who, target), _end_leave(req, ctx, target))
+
+
+def _end_leave(req: Request, ctx: Context, target: Staff) -> list[Reply]:
     row = leave.next_leave(ctx.session, target.id, ctx.today)
     if row is None:
         return [Text(L.LEAVE_NOTHING.format(name=target.name))]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import enum
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, replace
+
+from handlers.core.audience import ANYONE, ASKER, Audience
 
 # LINE's limits, kept here so handlers cut long lists themselves instead of LINE refusing them.
 MAX_MESSAGES = 5
@@ -37,6 +41,7 @@ class Text:
 
     text: str
     quick_replies: tuple[Button, ...] = ()
+    audience: Audience = field(default=ANYONE, compare=False, repr=False)  # who may read it (handlers/core/audience.py)
 
     def __post_init__(self) -> None:
         if len(self.text) > MAX_TEXT:
@@ -65,6 +70,7 @@ class Card:
     alt_text: str = ""
     quick_replies: tuple[Button, ...] = ()
     image_url: str = ""  # a picture above the card (https, as LINE requires), e.g. a requester's profile picture
+    audience: Audience = field(default=ANYONE, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.image_url and (not self.image_url.startswith("https://") or len(self.image_url) > 2000):
@@ -82,6 +88,7 @@ class Carousel:
     cards: tuple[Card, ...]
     alt_text: str = ""
     quick_replies: tuple[Button, ...] = ()
+    audience: Audience = field(default=ANYONE, compare=False, repr=False)  # its cards' audiences count too
 
     def __post_init__(self) -> None:
         if not 1 <= len(self.cards) <= MAX_CAROUSEL:
@@ -97,9 +104,23 @@ class FileLink:
     filename: str
     expires_text: str
     note: str = ""
+    audience: Audience = field(default=ASKER, compare=False, repr=False)  # a one-time link acts as the asker
 
 
 Reply = Text | Card | Carousel | FileLink
+
+
+class ReplyType(enum.StrEnum):
+    """The `type` of a reply as data (`to_dict`): what stored payloads (deliveries, private answers) carry."""
+
+    text = "text"
+    card = "card"
+    carousel = "carousel"
+    filelink = "filelink"
+
+
+REPLY_TYPES: dict[type, ReplyType] = {Text: ReplyType.text, Card: ReplyType.card, Carousel: ReplyType.carousel,
+                                      FileLink: ReplyType.filelink}
 
 
 @dataclass
@@ -115,10 +136,30 @@ class Replies:
 
 
 def to_dict(reply: Reply) -> dict:
-    """Return the reply as plain JSON-able data, with its type named (for `planbot say --json`)."""
-    data = asdict(reply)
-    data["type"] = type(reply).__name__.lower()
+    """Return the reply as plain JSON-able data, with its type named (for `planbot say --json` and stored payloads).
+
+    Who may read it is not stored: a stored reply goes to the one recipient it was decided for.
+    """
+    data = asdict(reply, dict_factory=lambda pairs: {k: v for k, v in pairs if k != "audience"})
+    data["type"] = REPLY_TYPES[type(reply)].value
     return data
+
+
+def seen_by(audience: Audience, replies: list[Reply]) -> list[Reply]:
+    """Return the replies marked as showing what only `audience` may read (besides what each already shows)."""
+    if audience == ANYONE:
+        return replies
+    return [replace(r, audience=r.audience | audience) for r in replies]
+
+
+def audience_of(replies: Iterable[Reply]) -> Audience:
+    """Return who may read the whole answer: what every reply (and every card of a carousel) allows."""
+    seen = ANYONE
+    for reply in replies:
+        seen |= reply.audience
+        for card in getattr(reply, "cards", ()):
+            seen |= card.audience
+    return seen
 
 
 def plain_text(reply: Reply) -> str:

@@ -6,11 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from handlers.core.audience import GroupAudience
 from handlers.core.commands import Command, Commands
 from handlers.core.incoming import Incoming
 from handlers.core.replies import Button
-from storage.models import Role, Staff
+from storage.models import Role, Staff, Via
 
 
 @dataclass(frozen=True)
@@ -20,8 +19,7 @@ class Asker:
     line_user_id: str
     staff: Staff | None = None
     group_id: str | None = None
-    via: str = "line"  # where the person asks from: the chat, or the console's web pages
-    audience: GroupAudience | None = None  # in a group: its members, who all read the answer
+    via: Via = Via.line  # where the person asks from: the chat, or the console's web pages
 
     @property
     def known(self) -> bool:
@@ -34,8 +32,8 @@ class Asker:
     @property
     def actor(self) -> str:
         """Return how the audit log names this person."""
-        if self.via != "line":
-            return f"{self.via}:staff:{self.staff.id if self.staff else '?'}"
+        if self.via != Via.line:
+            return f"{self.via.value}:staff:{self.staff.id if self.staff else '?'}"
         return f"line:{self.line_user_id}" if self.line_user_id else f"staff:{self.staff.id if self.staff else '?'}"
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from handlers.core import access
+from handlers.core import access, audience
+from handlers.core.audience import ANYONE, OFFICE, Audience
 from handlers.core.incoming import Context
 from handlers.core.replies import Reply, Text
 from handlers.core.request import Asker, Request
@@ -100,6 +101,13 @@ def refusal(who: Asker, scope: Scope, sections: list[Section]) -> str | None:
             return M.REFUSE_SECTION_ONLY_OWN.format(section=own.name)
         return M.REFUSE_SECTION.format(section=scope.section.name)
     return None
+
+
+def scope_audience(scope: Scope) -> Audience:
+    """Return who may read what a scope the asker may see names: the office's, a section's, or the asker's own."""
+    if scope.whole_office:
+        return OFFICE
+    return audience.section(scope.section.id) if scope.section is not None else ANYONE
 
 
 def scope_name(scope: Scope) -> str:

@@ -23,6 +23,7 @@ from handlers.core.replies import (
     Carousel,
     FileLink,
     Reply,
+    ReplyType,
     Text,
     to_dict,
 )
@@ -33,7 +34,7 @@ from handlers.texts import reminders as T
 from handlers.texts import review as RV
 from schedules.dates import format_date
 from schedules.occurrences import OccurrenceKind
-from schedules.planner import COMPILED_KEYS, DEFAULT_POLICY, URGENCY, Line, PlannedDelivery, Reason
+from schedules.planner import COMPILED_KEYS, DEFAULT_POLICY, URGENCY, Line, PlannedDelivery, Reach, Reason
 from storage.models import Delivery
 from storage.outbox import Kind, of_kind
 
@@ -57,7 +58,7 @@ def digest(
 def more_page(payload: Mapping, page: int, item_cards: int = DEFAULT_POLICY.item_cards) -> list[Reply]:
     """Return page `page` (2, 3, ...) of a stored digest, for the 更多 button's postback."""
     lines = [Line.from_json(d) for d in payload.get("lines", ())]
-    return _page(lines, date.fromisoformat(payload["morning"]), payload.get("via", "user"), payload.get("to", ""), page, None, item_cards)
+    return _page(lines, date.fromisoformat(payload["morning"]), Reach(payload.get("via", Reach.user)), payload.get("to", ""), page, None, item_cards)
 
 
 def delivery_for(session: Session, recipient: str, morning: date) -> Delivery | None:
@@ -92,7 +93,7 @@ def payload(planned: PlannedDelivery, replies: Sequence[Reply]) -> dict:
         "office_id": planned.office_id,
         "morning": planned.morning.isoformat(),
         "to": planned.to,
-        "via": planned.via,
+        "via": planned.via.value,
         "lines": [line.to_json() for line in planned.lines],
         "replies": [to_dict(r) for r in replies],
     }
@@ -105,13 +106,13 @@ def replies_from_payload(data: Mapping) -> list[Reply]:
 
 def _reply(d: Mapping) -> Reply:
     kind = d["type"]
-    if kind == "text":
+    if kind == ReplyType.text:
         return Text(d["text"], _buttons(d.get("quick_replies")))
-    if kind == "card":
+    if kind == ReplyType.card:
         return _card(d)
-    if kind == "carousel":
+    if kind == ReplyType.carousel:
         return Carousel(tuple(_card(c) for c in d["cards"]), d.get("alt_text", ""), _buttons(d.get("quick_replies")))
-    if kind == "filelink":  # an answer sent one-to-one from a group (匯出)
+    if kind == ReplyType.filelink:  # an answer sent one-to-one from a group (匯出)
         return FileLink(d["title"], d["url"], d["filename"], d["expires_text"], d.get("note", ""))
     raise ValueError(f"cannot rebuild a stored reply of type {kind!r}")
 
@@ -133,7 +134,7 @@ def _buttons(items) -> tuple[Button, ...]:
 
 
 def _page(
-    lines: list[Line], morning: date, via: str, to: str, page: int, export_url: str | None, item_cards: int,
+    lines: list[Line], morning: date, via: Reach, to: str, page: int, export_url: str | None, item_cards: int,
     review_url: str | None = None,
 ) -> list[Reply]:
     compiled = [ln for ln in lines if ln.reason == Reason.compiled]
@@ -152,7 +153,7 @@ def _page(
         shown, rest = items[start : start + room], items[start + room :]
         if not shown:
             return [Text(T.MORE_HINT)]
-    cards.extend(_item_card(ln, buttons=via == "user") for ln in shown)
+    cards.extend(_item_card(ln, buttons=via == Reach.user) for ln in shown)
     if rest:
         cards.append(_more_card(rest, morning, page + 1))
     title = T.PAGE_TITLE.format(day=day, page=page) if page > 1 else T.ALT_TEXT.format(day=day, summary=_summary(lines))
@@ -171,7 +172,7 @@ def _summary(lines: Sequence[Line]) -> str:
     return T.ALT_JOIN.join(T.REASON_COUNT.format(reason=T.REASON_LABELS[r], count=counts[r]) for r in URGENCY if counts[r])
 
 
-def _header(lines: Sequence[Line], day: str, via: str, to: str) -> Card:
+def _header(lines: Sequence[Line], day: str, via: Reach, to: str) -> Card:
     counts = _counts(lines)
     total = sum(counts.values())
     rows = [
@@ -179,7 +180,7 @@ def _header(lines: Sequence[Line], day: str, via: str, to: str) -> Card:
         for r in URGENCY
         if counts[r]
     ]
-    if via == "group":
+    if via == Reach.group:
         return Card(T.GROUP_TITLE.format(day=day, section=to), T.GROUP_GREETING.format(count=total),
                     tuple(rows + [CardRow(T.LINK_HINT, tone="muted")]))
     return Card(T.DIGEST_TITLE.format(day=day), T.GREETING.format(name=to, count=total), tuple(rows))

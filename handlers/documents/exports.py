@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -19,9 +20,10 @@ from sqlalchemy.orm import Session
 
 from handlers.core import access, scopes
 from handlers.core.agenda import agenda
+from handlers.core.audience import ASKER
 from handlers.core.commands import is_filler
 from handlers.core.incoming import Context, Settings
-from handlers.core.replies import FileLink, Reply, Text
+from handlers.core.replies import FileLink, Reply, Text, seen_by
 from handlers.core.request import Request
 from handlers.documents.item_cards import occurrence_label
 from handlers.documents.review import reasons_of
@@ -150,7 +152,21 @@ def file_name(plan: Plan, scope: str, month: int | None, today: date) -> str:
 
 
 def export(req: Request, ctx: Context) -> list[Reply] | None:
-    """Answer 匯出 [課室] [N月] with one-time download links to the control table as .ods, .xlsx and PDF."""
+    """Answer 匯出 [課室] [N月] with one-time download links to the control table as .ods, .xlsx and PDF.
+
+    Every answer is for the asker alone (the links act as them), but for the pointer to links sent a moment ago.
+    """
+    if isinstance(answer := _export(req, ctx), _StillOpen):
+        return answer.replies
+    return None if answer is None else seen_by(ASKER, answer)
+
+
+@dataclass(frozen=True)
+class _StillOpen:
+    replies: list[Reply]
+
+
+def _export(req: Request, ctx: Context) -> list[Reply] | _StillOpen | None:
     opened = scopes.open_scope(req, ctx)
     if isinstance(opened, list):
         return opened
@@ -173,7 +189,7 @@ def export(req: Request, ctx: Context) -> list[Reply] | None:
     opened_at = export_files.still_open(ctx.session, req.who.actor, [title + ext for ext, _kind in FORMATS],
                                         ctx.now - REUSE_WINDOW, ctx.now)
     if opened_at is not None:
-        return _still_open(req, opened_at.astimezone(TAIPEI))
+        return _StillOpen(_still_open(req, opened_at.astimezone(TAIPEI)))
     try:
         links = [publish(ctx.session, ctx.settings, ctx.now, req.who.actor, sheets, title, ext, kind, name) for ext, kind in FORMATS]
     except (SheetError, OSError):
@@ -190,9 +206,8 @@ def export(req: Request, ctx: Context) -> list[Reply] | None:
 
 def _still_open(req: Request, at: datetime) -> list[Reply]:
     time = at.strftime("%H:%M")
-    if req.who.audience is not None:
+    if req.who.group_id:
         # Only a pointer to the private message sent a moment ago: the group may read it, and no push is made.
-        req.who.audience.withdraw()
         return [Text(G.STILL_OPEN.format(name=req.who.staff.name, time=time))]
     return [Text(M.EXPORT_STILL_OPEN.format(time=time))]
 

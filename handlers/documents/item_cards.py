@@ -6,6 +6,7 @@ from datetime import date
 
 from handlers.core import access, postbacks
 from handlers.core.agenda import Due, agenda, current_occurrence, open_occurrence, seen_report
+from handlers.core.audience import ANYONE
 from handlers.core.due_text import clip, occurrence_text, owners_text, status_label
 from handlers.core.incoming import Context
 from handlers.core.replies import Button, Card, CardRow
@@ -40,12 +41,15 @@ def item_card(ctx: Context, who: Asker, item: Item, quick: tuple[Button, ...] = 
         CardRow(M.CARD_KPI, clip(item.kpi, FIELD_LIMIT)) if item.kpi else None,
     ]
     buttons: tuple[Button, ...] = ()
+    seen = ANYONE  # its plan details are anyone's; its reports, and the buttons to report, are not
     if access.sees_progress(who, item):
         rows += _progress_rows(ctx, item, dues, today)
+        seen = access.item_audience(who, item)
     occ = _current(item, dues, ctx, today)
     if access.may_report(who, item):
         key = occ.key if occ else str(year)
         buttons = report_buttons(item, key, seen_report(ctx.session, item.id, key)) + _reason_button(ctx, item, today)
+        seen = access.item_audience(who, item)
     return Card(
         title=clip(f"{item.number} {item.title}", 60),
         subtitle=item.section.name,
@@ -53,6 +57,7 @@ def item_card(ctx: Context, who: Asker, item: Item, quick: tuple[Button, ...] = 
         buttons=buttons,
         alt_text=clip(f"{item.section.name} {item.number} {item.title}", 100),
         quick_replies=quick,
+        audience=seen,
     )
 
 

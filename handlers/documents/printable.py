@@ -22,9 +22,9 @@ from handlers.texts import chat as M
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
 from schedules.dates import format_date, roc_year
-from schedules.status import TAKEN_BACK, UNDO
+from schedules.status import TAKEN_BACK
 from storage import queries
-from storage.models import Item, Plan, Section
+from storage.models import Item, Plan, Section, Via
 from storage.sheets import Sheet
 
 PAGE_ITEMS = 25  # items on one printed page (A4 landscape, one line or two each)
@@ -79,7 +79,7 @@ def _log(session: Session, plan: Plan, items: list[Item], calendar: WorkCalendar
         said = M.STATUS["not_reported" if r.via == TAKEN_BACK else r.status.value]
         if r.percent is not None:
             said = M.STATUS_PERCENT.format(status=said, percent=r.percent)
-        if r.via.startswith(UNDO):
+        if Via.is_undo(r.via):
             said = M.PRINT_UNDONE.format(status=said)
         at = r.reported_at.astimezone(TAIPEI)
         rows.append([item.section.name, item.number, clip(item.title, TITLE_CHARS), labels.get((r.item_id, r.occurrence_key), r.occurrence_key),

@@ -6,6 +6,7 @@ The `--help` lines stay on each command's definition, where click reads them.
 from __future__ import annotations
 
 from handlers.texts import words as W
+from schedules.planner import Reach
 
 # Errors (printed as `planbot: 錯誤：…`)
 ERROR = "planbot: 錯誤：{message}"
@@ -94,7 +95,7 @@ BAD_MOMENT = "看不懂的時間「{text}」（例：2024-04-08T08:30 或 113/4/
 NO_OFFICE = "沒有「{name}」這個機關"
 PLAN_HEAD = "{day} 早上的提醒：{count} 份"
 UNREACHABLE = "（其中 {count} 份無法送達：未綁定 LINE，課室也沒有群組）"
-VIA = {"user": "LINE", "group": "群組", "none": "無法送達"}
+VIA = {Reach.user: "LINE", Reach.group: "群組", Reach.none: "無法送達"}
 PLAN_TO = "  {to}（{via}）"
 PLAN_LINE = "    {reason}\t{number}\t{title}\t{due}"
 RUN_SKIPPED = "{day} 沒有推播：{why}"

@@ -20,6 +20,7 @@ from schedules.phrases import (
     HALF_ENDS,
     QUARTER_ENDS,
     Day,
+    DayKind,
     Month,
     MonthlyDeadline,
     NthWeekday,
@@ -192,7 +193,7 @@ def _rule(rule: Rule, year: int | None) -> tuple[str, str]:
         nths = "、".join(str(n) for n in rule.nths)
         return f"{_months(rule.months)}第 {nths} 個星期{WEEKDAYS_ZH[rule.weekday]}", SKIPPED
     if isinstance(rule, OneDay):
-        if rule.kind == "deadline":
+        if rule.kind is DayKind.deadline:
             return f"{_day(rule.on, year)} 前", MOVED_EARLIER if rule.earlier else MOVED
         return f"{_day(rule.on, year)} 當天", ""
     raise TypeError(rule)

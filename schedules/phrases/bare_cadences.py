@@ -5,7 +5,17 @@ from __future__ import annotations
 import re
 
 from schedules.phrases.reading import Reading
-from schedules.phrases.rules import ALL_MONTHS, HALF_ENDS, QUARTER_ENDS, Month, Periods, Rule, Span, Weekly
+from schedules.phrases.rules import (
+    ALL_MONTHS,
+    HALF_ENDS,
+    QUARTER_ENDS,
+    DayKind,
+    Month,
+    Periods,
+    Rule,
+    Span,
+    Weekly,
+)
 from schedules.phrases.text import SEP, WD, WEEK, WEEKDAYS
 
 _STANDALONE_WEEKLY = re.compile(rf"每{WEEK}({WD}(?:{SEP}{WEEK}?{WD})*)(?![次回遍趟至到~])")
@@ -20,7 +30,7 @@ _WHOLE_YEAR = re.compile(r"每年(?![\d度])|每年度|整年度?|全年度?|[�
 def read_weekly(r: Reading) -> None:
     def weekly(m: re.Match[str]) -> None:
         days = tuple(sorted({WEEKDAYS[c] for c in m.group(1) if c in WEEKDAYS}))
-        r.specific.append(Weekly(days, "event"))
+        r.specific.append(Weekly(days, DayKind.event))
 
     r.consume(_STANDALONE_WEEKLY, weekly)
 

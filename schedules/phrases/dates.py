@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -9,7 +10,7 @@ from typing import Any
 
 from schedules.dates import year_from_digits
 from schedules.phrases.reading import Reading
-from schedules.phrases.rules import Day, Month, OneDay, Span, Weekly, Window
+from schedules.phrases.rules import Day, DayKind, Month, OneDay, Span, Weekly, Window
 from schedules.phrases.text import SEP, WD, WEEK, WEEKDAYS
 
 # Years outside this range are numbers that only look like years (EUI 75.1, 10.5分).
@@ -37,9 +38,25 @@ _PART_TAIL = re.compile(r"(底|下旬|中旬|上旬|中(?![秋心央華國文])|
 _PARTS = {"上旬": (1, 10), "中旬": (11, 20), "下旬": (21, 31)}
 
 
+class _Written(enum.StrEnum):
+    """What a date word is: a day (4/8), a month (4月), or a bare number (8, 15日) read by its neighbours."""
+
+    date = "date"
+    month = "month"
+    num = "num"
+
+
+class _Unit(enum.StrEnum):
+    """What a piece of a date list is: one date word, a window of days (4/1~4/15), or a span of months (4~6月)."""
+
+    atom = "atom"
+    window = "window"
+    span = "span"
+
+
 @dataclass(frozen=True)
 class _Atom:
-    kind: str  # "date", "month" or "num"
+    kind: _Written
     start: int
     end: int
     month: int = 0
@@ -74,35 +91,35 @@ def _atom(m: re.Match[str], plan_year: int) -> _Atom | None:
                 year = _year(g[y]) if y else None
                 later = 1 if x and g[x] else 0
                 date(year or plan_year + later, int(g[mo]), int(g[d]))  # validates the day
-                return _Atom("date", m.start(), m.end(), int(g[mo]), int(g[d]), year, later=later, weekday=wd)
+                return _Atom(_Written.date, m.start(), m.end(), int(g[mo]), int(g[d]), year, later=later, weekday=wd)
         for y, mo, x in (("y4", "m4", None), ("y5", "m5", "x5")):
             if g[mo] is not None:
                 year = _year(g[y])
                 if not 1 <= int(g[mo]) <= 12:
                     return None
                 later = 1 if x and g[x] else 0
-                return _Atom("month", m.start(), m.end(), int(g[mo]), year=year, later=later)
+                return _Atom(_Written.month, m.start(), m.end(), int(g[mo]), year=year, later=later)
     except ValueError:
         return None
-    return _Atom("num", m.start(), m.end(), number=int(g["n"]), is_day=g["nday"] is not None, weekday=wd)
+    return _Atom(_Written.num, m.start(), m.end(), number=int(g["n"]), is_day=g["nday"] is not None, weekday=wd)
 
 
 def _range(a: _Atom, b: _Atom) -> tuple[str, Any, Any] | None:
-    """Return ("window", Day, Day) or ("span", Month, Month) for a~b, or None when they do not pair."""
-    if b.kind == "num":
-        if a.kind == "month" and not b.is_day and 1 <= b.number <= 12:
-            b = _Atom("month", b.start, b.end, b.number, year=a.year, later=a.later)
-        elif a.kind == "date" and a.day < b.number <= 31:
+    """Return (window, Day, Day) or (span, Month, Month) for a~b, or None when they do not pair."""
+    if b.kind == _Written.num:
+        if a.kind == _Written.month and not b.is_day and 1 <= b.number <= 12:
+            b = _Atom(_Written.month, b.start, b.end, b.number, year=a.year, later=a.later)
+        elif a.kind == _Written.date and a.day < b.number <= 31:
             # 3/17~19, 9/2-3, 5月6日~7日: the end is a later day of the same month.
-            b = _Atom("date", b.start, b.end, a.month, b.number, a.year, later=a.later, weekday=b.weekday)
+            b = _Atom(_Written.date, b.start, b.end, a.month, b.number, a.year, later=a.later, weekday=b.weekday)
         else:
             return None
-    if a.kind == "num":
-        if b.kind != "month" or a.is_day or not 1 <= a.number <= 12:
+    if a.kind == _Written.num:
+        if b.kind != _Written.month or a.is_day or not 1 <= a.number <= 12:
             return None
-        a = _Atom("month", a.start, a.end, a.number, year=b.year)
-    first = (a.month, a.day if a.kind == "date" else 1)
-    last = (b.month, b.day if b.kind == "date" else 31)
+        a = _Atom(_Written.month, a.start, a.end, a.number, year=b.year)
+    first = (a.month, a.day if a.kind == _Written.date else 1)
+    last = (b.month, b.day if b.kind == _Written.date else 31)
     # An end before its start runs past New Year (11/1-2/28) unless both years are written.
     # A second date without a year takes the first's year, and the next one only when it must.
     wraps = 1 if (b.later, *last) < (a.later, *first) else 0
@@ -112,9 +129,9 @@ def _range(a: _Atom, b: _Atom) -> tuple[str, Any, Any] | None:
     later_b = max(b.later, a.later + wraps) if year_b is None else 0
     if year_a is not None and year_b is not None and (year_b, *last) < (year_a, *first):
         return None
-    if a.kind == "month" and b.kind == "month":
-        return "span", Month(a.month, year_a, later_a), Month(b.month, year_b, later_b)
-    return "window", Day(a.month, first[1], year_a, later_a), Day(b.month, last[1], year_b, later_b)
+    if a.kind == _Written.month and b.kind == _Written.month:
+        return _Unit.span, Month(a.month, year_a, later_a), Month(b.month, year_b, later_b)
+    return _Unit.window, Day(a.month, first[1], year_a, later_a), Day(b.month, last[1], year_b, later_b)
 
 
 def read_dates(r: Reading) -> None:
@@ -136,8 +153,8 @@ def read_dates(r: Reading) -> None:
                 notes += [(paired[1], a.weekday), (paired[2], atoms[i + 1].weekday)]
                 i += 2
             else:
-                units.append(("atom", a, None))
-                if a.kind == "date":
+                units.append((_Unit.atom, a, None))
+                if a.kind == _Written.date:
                     notes.append((Day(a.month, a.day, a.year, a.later), a.weekday))
                 i += 1
             if i < len(atoms) and _LIST_GAP.fullmatch(text[atoms[i - 1].end : atoms[i].start]):
@@ -181,13 +198,13 @@ def _spread_day(units: list[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any]]
     if len(units) < 2:
         return units
     *head, (kind, last, _) = units
-    if kind != "atom" or last.kind != "date":
+    if kind != _Unit.atom or last.kind != _Written.date:
         return units
     months = []
     for k, a, _ in head:
-        if k == "atom" and a.kind == "num" and not a.is_day and 1 <= a.number <= 12:
+        if k == _Unit.atom and a.kind == _Written.num and not a.is_day and 1 <= a.number <= 12:
             months.append(a.number)
-        elif k == "atom" and a.kind == "month" and (a.year, a.later) == (last.year, last.later):
+        elif k == _Unit.atom and a.kind == _Written.month and (a.year, a.later) == (last.year, last.later):
             months.append(a.month)
         else:
             return units
@@ -196,7 +213,7 @@ def _spread_day(units: list[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any]]
     if last.day > min(_DAYS_IN[m] for m in months):
         return None
     spread = [
-        ("atom", _Atom("date", a.start, a.end, m, last.day, last.year, later=last.later), None)
+        (_Unit.atom, _Atom(_Written.date, a.start, a.end, m, last.day, last.year, later=last.later), None)
         for m, (_, a, _) in zip(months, head, strict=True)
     ]
     return [*spread, units[-1]]
@@ -204,21 +221,21 @@ def _spread_day(units: list[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any]]
 
 def _dropped_deadline_days(text: str, units: list[tuple[str, Any, Any]], lifted: list[tuple[str, Any, Any]]) -> list[_Atom]:
     """Return the day numbers followed by 前 or 止 (25日前) that _lift_numbers dropped; durations (放假6日) stay out."""
-    kept = {a.start for kind, a, _ in lifted if kind == "atom"}
+    kept = {a.start for kind, a, _ in lifted if kind == _Unit.atom}
     return [
         a
         for kind, a, _ in units
-        if kind == "atom" and a.kind == "num" and a.is_day and a.start not in kept
+        if kind == _Unit.atom and a.kind == _Written.num and a.is_day and a.start not in kept
         and _DEADLINE_WORD.match(text, a.end)
     ]
 
 
 def _dropped_listed_numbers(units: list[tuple[str, Any, Any]], lifted: list[tuple[str, Any, Any]]) -> list[_Atom]:
     """Return the bare numbers listed after a date (10/27、28) that _lift_numbers read as nothing."""
-    if not any(kind == "atom" and a.kind == "date" for kind, a, _ in units):
+    if not any(kind == _Unit.atom and a.kind == _Written.date for kind, a, _ in units):
         return []
-    kept = {a.start for kind, a, _ in lifted if kind == "atom"}
-    return [a for kind, a, _ in units if kind == "atom" and a.kind == "num" and not a.is_day and a.start not in kept]
+    kept = {a.start for kind, a, _ in lifted if kind == _Unit.atom}
+    return [a for kind, a, _ in units if kind == _Unit.atom and a.kind == _Written.num and not a.is_day and a.start not in kept]
 
 
 def _lift_numbers(units: list[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any]]:
@@ -228,20 +245,20 @@ def _lift_numbers(units: list[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any
     last_date: _Atom | None = None
     for unit in units:
         kind, a, _ = unit
-        if kind == "atom" and a.kind == "date":
+        if kind == _Unit.atom and a.kind == _Written.date:
             last_date = a
-        elif kind == "atom" and a.kind == "num" and a.is_day and last_date and last_date.day < a.number <= 31:
+        elif kind == _Unit.atom and a.kind == _Written.num and a.is_day and last_date and last_date.day < a.number <= 31:
             # 2月11日、12日及13日: the later days of the month just named
-            last_date = _Atom("date", a.start, a.end, last_date.month, a.number, last_date.year, later=last_date.later)
-            out.append(("atom", last_date, None))
+            last_date = _Atom(_Written.date, a.start, a.end, last_date.month, a.number, last_date.year, later=last_date.later)
+            out.append((_Unit.atom, last_date, None))
             continue
-        if kind == "atom" and a.kind == "num":
+        if kind == _Unit.atom and a.kind == _Written.num:
             pending.append(a)
             continue
-        if kind == "atom" and a.kind == "month":
+        if kind == _Unit.atom and a.kind == _Written.month:
             for n in pending:
                 if not n.is_day and 1 <= n.number <= 12:
-                    out.append(("atom", _Atom("month", n.start, n.end, n.number, year=a.year), None))
+                    out.append((_Unit.atom, _Atom(_Written.month, n.start, n.end, n.number, year=a.year), None))
         pending = []
         out.append(unit)
     return out + _later_days(units, pending, last_date)
@@ -253,11 +270,11 @@ def _later_days(units: list[tuple[str, Any, Any]], pending: list[_Atom], last: _
         return []
     before = units[[u[1] for u in units].index(pending[0]) - 1][1]
     days = [n.number for n in pending]
-    if not (before.kind == "date" or before.is_day) or days != sorted(set(days)):
+    if not (before.kind == _Written.date or before.is_day) or days != sorted(set(days)):
         return []
     if not last.day < days[0] or days[-1] > _DAYS_IN[last.month]:
         return []
-    return [("atom", _Atom("date", n.start, n.end, last.month, n.number, last.year, later=last.later), None) for n in pending]
+    return [(_Unit.atom, _Atom(_Written.date, n.start, n.end, last.month, n.number, last.year, later=last.later), None) for n in pending]
 
 
 def _emit(r: Reading, units: list[tuple[str, Any, Any]], tail: str) -> list[tuple[int, int]]:
@@ -267,10 +284,10 @@ def _emit(r: Reading, units: list[tuple[str, Any, Any]], tail: str) -> list[tupl
     deadline = bool(_DEADLINE_TAIL.match(tail))
     part = _PART_TAIL.match(tail)
     for kind, a, b in units:
-        if kind == "window":
-            r.specific.append(Weekly(weekdays, "deadline", a, b) if weekdays else Window(a, b))
-        elif kind == "span" or (kind == "atom" and a.kind == "month"):
-            first, last = (a, b) if kind == "span" else (Month(a.month, a.year, a.later),) * 2
+        if kind == _Unit.window:
+            r.specific.append(Weekly(weekdays, DayKind.deadline, a, b) if weekdays else Window(a, b))
+        elif kind == _Unit.span or (kind == _Unit.atom and a.kind == _Written.month):
+            first, last = (a, b) if kind == _Unit.span else (Month(a.month, a.year, a.later),) * 2
             if part and part.group(1) != "初":
                 _part(r, last, part)
             elif deadline or part:
@@ -279,22 +296,22 @@ def _emit(r: Reading, units: list[tuple[str, Any, Any]], tail: str) -> list[tupl
                 r.specific.append(
                     Weekly(
                         weekdays,
-                        "deadline",
+                        DayKind.deadline,
                         Day(first.month, 1, first.year, first.later),
                         Day(last.month, 31, last.year, last.later),
                     )
                 )
             else:
                 r.specific.append(Span(first, last))
-        elif kind == "atom" and a.kind == "date":
+        elif kind == _Unit.atom and a.kind == _Written.date:
             day = Day(a.month, a.day, a.year, a.later)
             if deadline:
-                r.specific.append(OneDay(day, "deadline"))
+                r.specific.append(OneDay(day, DayKind.deadline))
             elif tail.startswith("起"):
                 r.block("start_without_end", tail)
             else:
-                r.specific.append(OneDay(day, "event"))
-    if weekly and weekdays and any(kind != "atom" or a.kind == "month" for kind, a, _ in units):
+                r.specific.append(OneDay(day, DayKind.event))
+    if weekly and weekdays and any(kind != _Unit.atom or a.kind == _Written.month for kind, a, _ in units):
         return [weekly.span()]
     return []
 
@@ -304,11 +321,11 @@ def _part(r: Reading, month: Month, part: re.Match[str]) -> None:
     word, before = part.group(1), bool(part.group(2))
     if word in ("底", "中"):
         day = 31 if word == "底" else 15
-        r.specific.append(OneDay(Day(month.month, day, month.year, month.later), "deadline"))
+        r.specific.append(OneDay(Day(month.month, day, month.year, month.later), DayKind.deadline))
         return
     first, last = _PARTS[word]
     end = Day(month.month, last, month.year, month.later)
     if before:
-        r.specific.append(OneDay(end, "deadline"))
+        r.specific.append(OneDay(end, DayKind.deadline))
     else:
         r.specific.append(Window(Day(month.month, first, month.year, month.later), end))

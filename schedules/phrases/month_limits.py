@@ -13,7 +13,7 @@ import re
 
 from schedules.dates import year_from_digits
 from schedules.phrases.reading import Reading
-from schedules.phrases.rules import Day, OneDay
+from schedules.phrases.rules import Day, DayKind, OneDay
 
 _MONTHLY = r"每個?月"
 _RANGE = r"(?:(\d{2,4})年)?(\d{1,2})月?~(?:(\d{2,4})年)?(\d{1,2})月份?(?:間|期間)?"
@@ -95,7 +95,7 @@ def _read_exceptions(r: Reading) -> None:
             r.block("not_understood", m.group(0))
             return "|"
         months.remove(month)
-        r.specific.append(OneDay(Day(month, day), "deadline"))
+        r.specific.append(OneDay(Day(month, day), DayKind.deadline))
         return "|"
 
     r.text = _LEFT_OUT.sub(left_out, r.text)

@@ -16,6 +16,7 @@ from schedules.phrases.parts import read_parts
 from schedules.phrases.reading import Problem, Reading
 from schedules.phrases.rules import (
     Day,
+    DayKind,
     Month,
     MonthlyDeadline,
     NthWeekday,
@@ -66,7 +67,7 @@ def _before_season(r: Reading, m: re.Match[str]) -> None:
         r.block("vague", m.group(0))
         return
     last_day = (date(r.plan_year, first, 1) - timedelta(days=1)).day
-    r.specific.append(OneDay(Day(first - 1, last_day), "deadline"))
+    r.specific.append(OneDay(Day(first - 1, last_day), DayKind.deadline))
 
 
 # 七月十五 中元節: a day number after a month without 日 (and no range or list) is not read as the month alone.
@@ -150,9 +151,9 @@ def _moved_earlier(r: Reading, rules: tuple[Rule, ...], phrase: str) -> tuple[Ru
     for rule in rules:
         if isinstance(rule, MonthlyDeadline) and not rule.working:
             moved.append(replace(rule, earlier=True))
-        elif isinstance(rule, OneDay) and rule.kind == "deadline":
+        elif isinstance(rule, OneDay) and rule.kind is DayKind.deadline:
             moved.append(replace(rule, earlier=True))
-        elif isinstance(rule, (MonthlyDeadline, NthWeekday)) or (isinstance(rule, (OneDay, Weekly)) and rule.kind == "event"):
+        elif isinstance(rule, (MonthlyDeadline, NthWeekday)) or (isinstance(rule, (OneDay, Weekly)) and rule.kind is DayKind.event):
             moved.append(rule)  # a working day or an event on its day: nothing to move
         else:
             r.block("not_understood", phrase)  # a window's or a period's end moved earlier: not read

@@ -6,7 +6,7 @@ import re
 
 from schedules.dates import year_from_digits
 from schedules.phrases.reading import Reading
-from schedules.phrases.rules import ALL_MONTHS, Day, MonthlyDeadline, OneDay, Window
+from schedules.phrases.rules import ALL_MONTHS, Day, DayKind, MonthlyDeadline, OneDay, Window
 from schedules.phrases.text import SEP, WD, WEEK
 
 # The day each part of a month is due by: 月中 the 15th, 上旬 the 10th, 月底 and 下旬 the last day.
@@ -45,7 +45,7 @@ def read_parts(r: Reading) -> None:
         if m.group("y"):
             year = year_from_digits(m.group("y"))
         month, day = (6, 30) if part == "中" else (12, 31)
-        r.specific.append(OneDay(Day(month, day, year), "deadline"))
+        r.specific.append(OneDay(Day(month, day, year), DayKind.deadline))
 
     def part_range(m: re.Match[str]) -> None:
         first, last = int(m.group(1)), int(m.group(3))

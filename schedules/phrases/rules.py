@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from calendar import monthrange
 from dataclasses import dataclass, fields
 from datetime import date
@@ -11,6 +12,16 @@ SCHEMA_VERSION = 1
 ALL_MONTHS = tuple(range(1, 13))
 QUARTER_ENDS = (3, 6, 9, 12)
 HALF_ENDS = (6, 12)
+
+
+class DayKind(enum.StrEnum):
+    """What a rule's day is: a deadline (a rest day moves it to a working day) or an event (held on that day).
+
+    Its values are stored in each item's schedule JSON; `schedules.occurrences.OccurrenceKind` has the same two.
+    """
+
+    deadline = "deadline"
+    event = "event"
 
 
 @dataclass(frozen=True)
@@ -86,9 +97,12 @@ class Weekly:
 
     TYPE: ClassVar[str] = "weekly"
     weekdays: tuple[int, ...]
-    kind: str = "event"
+    kind: DayKind = DayKind.event
     first: Day | None = None
     last: Day | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", DayKind(self.kind))  # as read back from JSON
 
 
 @dataclass(frozen=True)
@@ -107,8 +121,11 @@ class OneDay:
 
     TYPE: ClassVar[str] = "one_day"
     on: Day
-    kind: str = "deadline"
+    kind: DayKind = DayKind.deadline
     earlier: bool = False  # 遇假日提前: a rest day moves it to the working day before, not after
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", DayKind(self.kind))  # as read back from JSON
 
 
 Rule = MonthlyDeadline | Periods | Span | Window | Weekly | NthWeekday | OneDay
@@ -118,6 +135,8 @@ _RULE_TYPES: dict[str, type] = {
 
 
 def _encode(value: Any) -> Any:
+    if isinstance(value, DayKind):
+        return value.value
     if isinstance(value, (Day, Month)):
         return {f.name: getattr(value, f.name) for f in fields(value)}
     if isinstance(value, tuple):

@@ -20,6 +20,7 @@ from schedules.planner.budget import (
     MonthState,
     Morning,
     Planner,
+    PushMode,
     budget_morning,
     forecast,
     push_cost,
@@ -38,7 +39,7 @@ from schedules.planner.inputs import (
 from schedules.planner.lines import RANK, URGENCY, Line, Reason
 from schedules.planner.notices import COMPILED_KEYS, notices, round_lines
 from schedules.planner.policy import DEFAULT_POLICY, ReminderPolicy, policy_for
-from schedules.planner.routing import PlannedDelivery
+from schedules.planner.routing import PlannedDelivery, Reach
 
 __all__ = [
     "BUDGET",
@@ -58,7 +59,9 @@ __all__ = [
     "Person",
     "PlanItem",
     "Planner",
+    "PushMode",
     "PlannedDelivery",
+    "Reach",
     "ReminderPolicy",
     "Report",
     "SectionInfo",

@@ -23,6 +23,7 @@ the due dates it holds without pushing them by their day.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta
@@ -33,7 +34,7 @@ from schedules.planner.coverage import cover
 from schedules.planner.day import plan_morning
 from schedules.planner.inputs import DONE, OfficeData
 from schedules.planner.lines import Line, Reason, add_line, make_line
-from schedules.planner.routing import PlannedDelivery, route
+from schedules.planner.routing import PlannedDelivery, Reach, route
 from schedules.status import Said
 from storage.models import Role
 
@@ -45,7 +46,16 @@ PUSHED_REASONS = (Reason.due, Reason.escalation, Reason.overdue)  # what the bud
 # overdue on a working day, so it ranks with the due-day digests.
 _RANKS = {reason: n for n, reason in enumerate(PUSHED_REASONS)} | {Reason.event: 0}
 WARN_SHARE = 0.8
-NORMAL, BUDGET = "normal", "budget"
+
+
+class PushMode(enum.StrEnum):
+    """How a morning is pushed (kept in the run's audit detail as `mode`): as planned, or under the push budget."""
+
+    normal = "normal"
+    budget = "budget"
+
+
+NORMAL, BUDGET = PushMode.normal, PushMode.budget
 
 
 @dataclass(frozen=True)
@@ -63,7 +73,7 @@ class Morning:
     """One morning's decision: what to push, what to hold for the next reply, and whether to warn."""
 
     day: date
-    mode: str
+    mode: PushMode
     pushed: tuple[PlannedDelivery, ...]
     held: dict[int, tuple[Line, ...]] = field(default_factory=dict)  # staff id -> lines not pushed
     warn: tuple[str, ...] = ()  # coordinators' LINE ids to warn (80% of the quota passed)
@@ -80,7 +90,7 @@ def push_cost(delivery: PlannedDelivery, offices: Sequence[OfficeData]) -> int:
     """Return the pushes a delivery takes from the quota: 1 for a person, the section's people for a group."""
     if delivery.recipient is None:
         return 0
-    if delivery.via != "group":
+    if delivery.via != Reach.group:
         return 1
     office = next((o for o in offices if o.id == delivery.office_id), None)
     members = sum(1 for p in office.people if p.section_id == delivery.section_id) if office else 1
