@@ -319,3 +319,29 @@ def test_planbot_city_viewer_commands(city, capsys):
     assert city.rows() == before
     with city.db.sessions() as session:
         assert session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action.like("city.%"))) >= 4
+
+
+def test_city_tokens_and_staff_tokens_never_pass_for_each_other(db, now):
+    """On SQLite and PostgreSQL: each kind is read only by its own check, and the database holds each to its holder."""
+    from sqlalchemy.exc import IntegrityError
+
+    with db.sessions() as session:
+        office = Office(name="測試所", settings={})
+        session.add(office)
+        session.flush()
+        person = Staff(office_id=office.id, name="研考", role=Role.coordinator)
+        session.add(person)
+        viewer = city_viewers.add(session, VIEWER, "臺北市政府民政局", now, "test").viewer
+        staff_session = console_tokens.redeem_link(session, console_tokens.create_link(session, person, now, "t"), now)
+        city_session = console_tokens.redeem_city_link(session, console_tokens.create_city_link(session, viewer, now, "t"), now)
+        assert console_tokens.session_viewer(session, city_session.session_token, now).name == VIEWER
+        assert console_tokens.session_staff(session, city_session.session_token, now) is None
+        assert console_tokens.session_viewer(session, staff_session.session_token, now) is None
+        assert console_tokens.redeem_link(session, city_session.session_token, now).outcome.value == "unknown"
+        session.commit()
+        for wrong in ({"kind": "session", "viewer_id": viewer.id}, {"kind": "city_session", "staff_id": person.id},
+                      {"kind": "link", "staff_id": person.id, "viewer_id": viewer.id}):
+            session.add(ConsoleToken(token_hash=wrong["kind"] + str(len(wrong)), created_at=now, expires_at=now, **wrong))
+            with pytest.raises(IntegrityError):
+                session.flush()
+            session.rollback()
