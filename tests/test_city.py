@@ -345,3 +345,24 @@ def test_city_tokens_and_staff_tokens_never_pass_for_each_other(db, now):
             with pytest.raises(IntegrityError):
                 session.flush()
             session.rollback()
+
+
+def test_parallel_posts_of_one_city_link_open_one_session(db, now):
+    """On SQLite and PostgreSQL, as a staff link: of many 登入 presses racing with one link, one opens a session."""
+    import threading
+
+    with db.sessions() as session:
+        viewer = city_viewers.add(session, VIEWER, "臺北市政府民政局", now, "test").viewer
+        path = city_viewers.link(session, viewer, "http://x", now, "test").removeprefix("http://x")
+        session.commit()
+    settings = BotSettings(handlers=HandlerSettings(public_url="http://x"))
+    app = create_app(Runtime(db.url, db.engine, db.sessions, FixedClock(now), settings), SimulatorSender(), testing=True)
+    codes: list[int] = []
+    threads = [threading.Thread(target=lambda: codes.append(app.test_client().post(path).status_code)) for _ in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    with db.sessions() as session:
+        opened = session.scalar(select(func.count()).select_from(ConsoleToken).where(ConsoleToken.kind == "city_session"))
+    assert sorted(codes) == [303] + [410] * 9 and opened == 1
