@@ -17,12 +17,14 @@ from bot.cli import main
 from bot.runtime import Runtime
 from bot.settings import Settings as BotSettings
 from bot.simulator_sender import SimulatorSender
+from handlers.core.agenda import item_occurrences
 from handlers.core.incoming import Settings as HandlerSettings
 from handlers.documents.review import set_thresholds
 from handlers.office import city_viewers
 from handlers.office.imports.plan import import_plan
 from handlers.texts import city as CT
 from handlers.texts import console as T
+from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI, FixedClock
 from schedules.lights import Thresholds
 from storage import console_tokens, queries
@@ -76,8 +78,9 @@ class City(Console):
             session.commit()
 
     def _history(self, session) -> None:
-        def report(office: str, number: str, key: str, status: Status, when: str) -> None:
+        def report(office: str, number: str, month: str, status: Status, when: str) -> None:
             item = self.item_of(session, office, number)
+            [key] = [o.key for o in item_occurrences(item, 2024, WorkCalendar()) if f"{o.due:%Y-%m}" == month]
             session.add(ProgressReport(item_id=item.id, occurrence_key=key, status=status, reported_at=at(when), via="line"))
 
         for month in (1, 2, 3, 4):  # 甲: item 1 always on time; item 2 too, but late in March
@@ -165,6 +168,8 @@ def test_the_city_table_shows_each_office_as_its_own_summary_counts_it(city, cap
             assert shown[office]["completion"] == (f"{round(own['completion'] * 100)}%" if own["completion"] is not None
                                                    else CT.NOTHING_DUE)
         assert len({json.dumps(r, sort_keys=True) for r in shown.values()}) == 3  # three offices, three stories
+        if month == 3:  # 乙: two overdue, one of them reported 進行中, so one 未回報
+            assert (shown[B]["overdue"], shown[B]["not_reported"]) == ("2", "1")
     march = text_of(client.get("/console/city/?month=3"))
     lights = {o: re.search(rf'<tr data-office="{o}" data-light="(\w+)"', march).group(1) for o in PLANS}
     assert lights == {A: "yellow", B: "red", C: "done"}  # done late; overdue past 3 days; all on time

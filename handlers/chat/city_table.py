@@ -47,7 +47,8 @@ def months_open(today: date) -> list[int]:
 
 
 def offices(session: Session) -> list[Office]:
-    return list(session.scalars(select(Office).order_by(Office.name)))
+    """Return every office, in the order they were added (as `planbot` lists them)."""
+    return list(session.scalars(select(Office).order_by(Office.id)))
 
 
 def office_plan(session: Session, office_id: int, year: int) -> Plan | None:
