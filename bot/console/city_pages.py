@@ -1,6 +1,7 @@
 """The city's read-only page (`/console/city/`): one row per office with its month's figures and light, and each
 office's 執行情形彙整表 to download. City viewers sign in with their own one-time links (`planbot city viewer
-link`); office staff are refused here, and city viewers on every office page (bot.console.routes.for_city)."""
+link`); office staff are refused here (bot.console.routes.for_city), and city viewers on every office page
+(bot.console.routes.visit_of)."""
 
 from __future__ import annotations
 
