@@ -1,4 +1,8 @@
-"""The console's one-time sign-in links and its sessions, stored hashed, bound to a staff record."""
+"""The console's one-time sign-in links and its sessions, stored hashed, bound to a staff record or a city viewer.
+
+Staff hold kinds `link` and `session`; city viewers `city_link` and `city_session`. Every lookup names its
+kind, so a staff check never finds a viewer's row and a viewer check never finds a staff member's.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +17,12 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from storage import queries
-from storage.models import ConsoleToken, Staff
+from storage.models import CityViewer, ConsoleToken, Staff
 
 LINK_LIFETIME = timedelta(minutes=10)
 SESSION_LIFETIME = timedelta(hours=8)
 LINK, SESSION = "link", "session"
+CITY_LINK, CITY_SESSION = "city_link", "city_session"
 
 
 def _hash(token: str) -> str:
@@ -61,6 +66,7 @@ class SignIn:
     outcome: LinkOutcome
     session_token: str = ""
     staff: Staff | None = None
+    viewer: CityViewer | None = None
 
 
 def link_state(session: Session, token: str, now: datetime) -> SignIn:
@@ -76,22 +82,11 @@ def link_state(session: Session, token: str, now: datetime) -> SignIn:
 
 
 def redeem_link(session: Session, token: str, now: datetime) -> SignIn:
-    """Use a sign-in link once and open an 8-hour session for its staff member.
-
-    The link is taken by one conditional UPDATE: of several requests racing with one link, exactly one
-    finds it unused (the others wait for its row lock and then find it used), so one session is opened.
-    """
+    """Use a sign-in link once and open an 8-hour session for its staff member (`_take`: one session per link)."""
     state = link_state(session, token, now)
     if state.outcome is not LinkOutcome.valid:
         return state
-    taken = session.execute(
-        update(ConsoleToken)
-        .where(ConsoleToken.token_hash == _hash(token), ConsoleToken.kind == LINK, ConsoleToken.used_at.is_(None),
-               ConsoleToken.expires_at > now)
-        .values(used_at=now)
-        .returning(ConsoleToken.staff_id)
-        .execution_options(synchronize_session=False)
-    ).scalar()
+    taken = _take(session, token, LINK, now, ConsoleToken.staff_id)
     if taken is None:
         return SignIn(LinkOutcome.used, staff=state.staff)
     staff = state.staff
@@ -104,6 +99,22 @@ def redeem_link(session: Session, token: str, now: datetime) -> SignIn:
     return SignIn(LinkOutcome.signed_in, opened, staff)
 
 
+def _take(session: Session, token: str, kind: str, now: datetime, holder):
+    """Mark the unused, unexpired link used and return its holder's id (None when another request took it first).
+
+    One conditional UPDATE: of several requests racing with one link, exactly one finds it unused (the others
+    wait for its row lock and then find it used), so one session is opened.
+    """
+    return session.execute(
+        update(ConsoleToken)
+        .where(ConsoleToken.token_hash == _hash(token), ConsoleToken.kind == kind, ConsoleToken.used_at.is_(None),
+               ConsoleToken.expires_at > now)
+        .values(used_at=now)
+        .returning(holder)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+
+
 def session_staff(session: Session, token: str, now: datetime) -> Staff | None:
     """Return the active staff member whose unexpired session this is."""
     if not token:
@@ -114,9 +125,9 @@ def session_staff(session: Session, token: str, now: datetime) -> Staff | None:
     return row.staff
 
 
-def end_session(session: Session, token: str, now: datetime) -> None:
-    """Sign out: the session stops working at once."""
-    row = session.scalar(select(ConsoleToken).where(ConsoleToken.token_hash == _hash(token), ConsoleToken.kind == SESSION))
+def end_session(session: Session, token: str, now: datetime, kind: str = SESSION) -> None:
+    """Sign out: the session (a staff member's, or with kind CITY_SESSION a viewer's) stops working at once."""
+    row = session.scalar(select(ConsoleToken).where(ConsoleToken.token_hash == _hash(token), ConsoleToken.kind == kind))
     if row is not None and row.used_at is None:
         row.used_at = now
         session.flush()
@@ -127,6 +138,68 @@ def end_all(session: Session, staff_id: int, now: datetime) -> int:
     return session.execute(
         update(ConsoleToken)
         .where(ConsoleToken.staff_id == staff_id, ConsoleToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+# -- city viewers: the same links and sessions, their own kinds
+
+
+def create_city_link(session: Session, viewer: CityViewer, now: datetime, actor: str) -> str:
+    """Issue a sign-in link token for a city viewer (valid 10 minutes, once); expired rows are cleared."""
+    session.execute(delete(ConsoleToken).where(ConsoleToken.expires_at <= now))
+    token = secrets.token_urlsafe(32)
+    session.add(ConsoleToken(kind=CITY_LINK, token_hash=_hash(token), viewer_id=viewer.id, created_at=now,
+                             expires_at=now + LINK_LIFETIME))
+    queries.audit(session, now, actor, "city.link", viewer=viewer.name)
+    session.flush()
+    return token
+
+
+def city_link_state(session: Session, token: str, now: datetime) -> SignIn:
+    """Say what opening a city viewer's link would do, without using it up."""
+    row = session.scalar(select(ConsoleToken).where(ConsoleToken.token_hash == _hash(token), ConsoleToken.kind == CITY_LINK))
+    if row is None:
+        return SignIn(LinkOutcome.unknown)
+    if row.used_at is not None:
+        return SignIn(LinkOutcome.used, viewer=row.viewer)
+    if row.expires_at <= now or not row.viewer.active:
+        return SignIn(LinkOutcome.expired, viewer=row.viewer)
+    return SignIn(LinkOutcome.valid, viewer=row.viewer)
+
+
+def redeem_city_link(session: Session, token: str, now: datetime) -> SignIn:
+    """Use a city viewer's link once and open an 8-hour session (one session per link, as for staff)."""
+    state = city_link_state(session, token, now)
+    if state.outcome is not LinkOutcome.valid:
+        return state
+    taken = _take(session, token, CITY_LINK, now, ConsoleToken.viewer_id)
+    if taken is None:
+        return SignIn(LinkOutcome.used, viewer=state.viewer)
+    opened = secrets.token_urlsafe(32)
+    session.add(ConsoleToken(kind=CITY_SESSION, token_hash=_hash(opened), viewer_id=taken, created_at=now,
+                             expires_at=now + SESSION_LIFETIME))
+    queries.audit(session, now, f"city:viewer:{taken}", "city.sign_in", viewer=state.viewer.name)
+    session.flush()
+    return SignIn(LinkOutcome.signed_in, opened, viewer=state.viewer)
+
+
+def session_viewer(session: Session, token: str, now: datetime) -> CityViewer | None:
+    """Return the active city viewer whose unexpired session this is."""
+    if not token:
+        return None
+    row = session.scalar(select(ConsoleToken).where(ConsoleToken.token_hash == _hash(token), ConsoleToken.kind == CITY_SESSION))
+    if row is None or row.used_at is not None or row.expires_at <= now or not row.viewer.active:
+        return None
+    return row.viewer
+
+
+def end_all_of_viewer(session: Session, viewer_id: int, now: datetime) -> int:
+    """End every open session and unused link of a city viewer (deactivation); return how many ended."""
+    return session.execute(
+        update(ConsoleToken)
+        .where(ConsoleToken.viewer_id == viewer_id, ConsoleToken.used_at.is_(None))
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount

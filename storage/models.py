@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Enum,
@@ -340,20 +341,46 @@ class ExportFile(Base):
 class ConsoleToken(Base):
     """A console sign-in link (kind `link`, 10 minutes, once) or a signed-in session (kind `session`, 8 hours).
 
-    Only the SHA-256 of the token is kept: a copy of the database opens no console.
+    Only the SHA-256 of the token is kept: a copy of the database opens no console. An office's staff hold
+    `link` and `session` rows; a city viewer holds `city_link` and `city_session` rows (0017), and the
+    constraint keeps each kind to its holder, so no staff check can ever read a viewer's row as staff.
     """
 
     __tablename__ = "console_tokens"
+    __table_args__ = (
+        CheckConstraint(
+            "(kind IN ('link', 'session') AND staff_id IS NOT NULL AND viewer_id IS NULL) OR "
+            "(kind IN ('city_link', 'city_session') AND viewer_id IS NOT NULL AND staff_id IS NULL)",
+            name="ck_console_tokens_holder",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(12))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    viewer_id: Mapped[int | None] = mapped_column(ForeignKey("city_viewers.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    staff: Mapped[Staff] = relationship()
+    staff: Mapped[Staff | None] = relationship()  # always set on `link` and `session` rows (the constraint)
+    viewer: Mapped[CityViewer | None] = relationship()
+
+
+class CityViewer(Base):
+    """Someone of the city (民政局, 研考會) who reads every office's figures and review reports, and nothing else.
+
+    Not staff of any office: no LINE account, no section, no role in a plan; signs in with a console link.
+    """
+
+    __tablename__ = "city_viewers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    unit: Mapped[str] = mapped_column(String(100))  # e.g. 臺北市政府民政局
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ConsoleUpload(Base):

@@ -12,13 +12,16 @@ from handlers.chat.console_link import link_for
 from handlers.core.incoming import Context
 from handlers.core.incoming import Settings as HandlerSettings
 from handlers.core.request import Asker
+from handlers.office import city_viewers
+from handlers.texts import city as CT
 from handlers.texts import console as T
 from storage import queries
 from storage.models import Base
-from tests.handler_fixtures import COORDINATOR, STAFF_REG
+from tests.handler_fixtures import CHIEF_DATA, COORDINATOR, DIRECTOR, STAFF_REG
 from tests.test_console import Console
 
-PUBLIC = {"console.signin_page", "console.signin"}  # the sign-in link's own pages: the link is the secret
+# The sign-in links' own pages (staff's and city viewers'): the link is the secret.
+PUBLIC = {"console.signin_page", "console.signin", "console.city_signin_page", "console.city_signin"}
 
 
 @pytest.fixture
@@ -33,7 +36,8 @@ def console_routes(app) -> list[tuple[str, str, str]]:
         for rule in app.url_map.iter_rules():
             if not rule.endpoint.startswith("console.") or rule.endpoint == "console.static":
                 continue
-            sample = {"token": "x", "item_id": 1, "month": 4, "staff_id": 1, "fmt": "pdf", "kind": "report"}
+            sample = {"token": "x", "item_id": 1, "month": 4, "staff_id": 1, "fmt": "pdf", "kind": "report",
+                      "office_id": 1}
             url = url_for(rule.endpoint, **{name: sample[name] for name in rule.arguments})
             found.extend((rule.endpoint, method, url) for method in sorted(rule.methods - {"HEAD", "OPTIONS"}))
     return found
@@ -56,6 +60,53 @@ def test_every_console_route_declares_who_may_use_it(console):
     assert not undeclared, f"console routes without a declared access: {undeclared}"
     public = {endpoint for endpoint, _, _ in routes if not access_of(console.app, endpoint).signed_in}
     assert public == PUBLIC
+    # The city's pages, and only they, are for city viewers; none of them lets any office staff member in.
+    city = {endpoint for endpoint, _, url in routes if url.startswith("/console/city/") and endpoint not in PUBLIC}
+    assert city == {endpoint for endpoint, _, _ in routes if access_of(console.app, endpoint).city}
+    assert {"console.city_home", "console.city_report", "console.city_signout"} <= city
+
+
+def viewer_client(console: Console):
+    """A browser signed in as a city viewer (`planbot city viewer add`), and its form token."""
+    with console.db.sessions() as session:
+        added = city_viewers.add(session, "王民政", "臺北市政府民政局", console.clock.now(), "test")
+        url = city_viewers.link(session, added.viewer, console.public_url, console.clock.now(), "test")
+        session.commit()
+    client = console.app.test_client()
+    assert client.post(url.removeprefix(console.public_url)).status_code == 303
+    page = client.get("/console/city/").get_data(as_text=True)
+    return client, page.split('name="csrf" value="')[1].split('"')[0]
+
+
+def test_a_city_viewer_is_refused_on_every_office_route_and_changes_nothing(console):
+    client, csrf = viewer_client(console)
+    before = rows(console.db)
+    office = [(e, m, url) for e, m, url in console_routes(console.app)
+              if e not in PUBLIC and not access_of(console.app, e).city]
+    assert len(office) >= 20
+    for _endpoint, method, url in office:
+        answer = client.open(url, method=method, data={"csrf": csrf})
+        assert answer.status_code == 403, f"{method} {url}"
+        assert CT.OFFICE_ONLY in answer.get_data(as_text=True)
+    assert rows(console.db) == before
+
+
+@pytest.mark.parametrize("who", [DIRECTOR, COORDINATOR, CHIEF_DATA, STAFF_REG])
+def test_office_staff_of_every_role_are_refused_on_every_city_route_and_change_nothing(console, who):
+    with console.db.sessions() as session:
+        staff = queries.find_staff(session, who)
+        path = link_for(Context(session, console.clock, HandlerSettings()), staff, "test").split("5000", 1)[1]
+        session.commit()
+    client = console.app.test_client()
+    assert client.post(path).status_code == 303
+    csrf = client.get("/console/").get_data(as_text=True).split('name="csrf" value="')[1].split('"')[0]
+    before = rows(console.db)
+    for endpoint, method, url in console_routes(console.app):
+        if access_of(console.app, endpoint).city:
+            answer = client.open(url, method=method, data={"csrf": csrf})
+            assert answer.status_code == 403, f"{who} {method} {url}"
+            assert CT.CITY_ONLY in answer.get_data(as_text=True)
+    assert rows(console.db) == before
 
 
 def test_without_a_session_every_route_but_sign_in_asks_to_sign_in_and_changes_nothing(console):

@@ -173,3 +173,36 @@ def test_coordinator_signs_in_reports_a_cell_and_sees_its_colour_change(console_
         page.goto(base + "/console/")
         expect(page.get_by_role("alert")).to_contain_text("請先登入")
         browser.close()
+
+
+def test_a_city_viewer_signs_in_reads_the_offices_table_and_downloads_a_report(console_url, monkeypatch, capsys):
+    from playwright.sync_api import expect, sync_playwright
+
+    database_url, base = console_url
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    assert main(["city", "viewer", "add", "王民政", "--unit", "臺北市政府民政局"]) == 0
+    path = re.search(r"(/console/city/signin/\S+)", capsys.readouterr().out).group(1)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-TW", bypass_csp=True)
+        page.goto(base + path)
+        page.get_by_role("button", name="登入").click()
+        expect(page.locator("h1")).to_have_text("113年4月 各所工作計畫進度")
+        office = page.get_by_role("row", name=re.compile("臺北市文山區戶政事務所"))
+        expect(office).to_contain_text("尚無到期")  # April's first deadline is today
+        assert serious_violations(page) == []
+        page.get_by_label("月份").select_option("3")
+        page.get_by_role("button", name="查看").click()
+        expect(page.locator("h1")).to_have_text("113年3月 各所工作計畫進度")
+        with page.expect_download() as report:
+            page.get_by_role("link", name="臺北市文山區戶政事務所 執行情形彙整表 odt").click()
+        assert Path(report.value.path()).read_bytes().startswith(b"PK")
+        assert report.value.suggested_filename == "113年3月工作計畫執行情形彙整表.odt"
+        page.set_viewport_size({"width": 390, "height": 844})
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        page.goto(base + "/console/")
+        expect(page.get_by_role("alert")).to_contain_text("市府檢視者只能看各所進度頁")
+        page.get_by_role("link", name="回各所進度頁").first.click()
+        page.get_by_role("button", name="登出").click()
+        expect(page.get_by_role("alert")).to_contain_text("已登出各所進度頁")
+        browser.close()

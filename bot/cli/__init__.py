@@ -1,6 +1,6 @@
 """The `planbot` command: one click group, one module per command family, one-line errors.
 
-Each command module (`admin`, `plan`, `talk`, `remind`, `run`, `console`, `menus`, `leave`, `quota`, `feed`, `review`) imports only `bot.cli.common` from this
+Each command module (`admin`, `plan`, `talk`, `remind`, `run`, `console`, `menus`, `leave`, `quota`, `feed`, `review`, `city`) imports only `bot.cli.common` from this
 package and lists its commands in `COMMANDS`; the group is assembled here, once, at import.
 """
 
@@ -12,7 +12,7 @@ import traceback
 import click
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from bot.cli import admin, console, feed, leave, menus, plan, quota, remind, review, run, talk
+from bot.cli import admin, city, console, feed, leave, menus, plan, quota, remind, review, run, talk
 from bot.cli.common import CliError
 from handlers.texts import cli as C
 
@@ -30,7 +30,7 @@ def cli(ctx: click.Context, database_url: str | None) -> None:
     ctx.obj["database_url"] = database_url if given else None
 
 
-for _module in (admin, plan, run, talk, remind, console, menus, leave, quota, feed, review):
+for _module in (admin, plan, run, talk, remind, console, menus, leave, quota, feed, review, city):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 for _command in feed.CALENDAR_COMMANDS:  # `planbot calendar feed …` lives beside the closures it adds

@@ -6,7 +6,15 @@ decided by handlers (handlers.core.access, handlers.documents.control_table), ne
 
 from __future__ import annotations
 
-from bot.console import calendar_pages, import_pages, leave_pages, report_pages, review_pages, staff_pages  # noqa: F401 - they register their routes on the blueprint
+from bot.console import (  # noqa: F401 - they register their routes on the blueprint
+    calendar_pages,
+    city_pages,
+    import_pages,
+    leave_pages,
+    report_pages,
+    review_pages,
+    staff_pages,
+)
 from bot.console.routes import bp
 
 __all__ = ["bp"]

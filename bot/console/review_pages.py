@@ -6,8 +6,7 @@ that check who asks (handlers.chat.lag_reasons, handlers.office.review_decisions
 from __future__ import annotations
 
 import io
-import tempfile
-from pathlib import Path
+from collections.abc import Callable
 
 from flask import Response, request, send_file
 
@@ -198,19 +197,18 @@ def review_file(visit: Visit, kind: str, fmt: str) -> Response:
     found = _review(visit, _month(visit))
     if isinstance(found, Response):
         return found
+    return review_download(found, ext, kind == "pack", visit.ctx.calendar, lambda: refuse(A.EXPORT_NO_FONT, 503, visit))
+
+
+def review_download(found: MonthReview, ext: str, pack: bool, calendar, no_font: Callable[[], Response]) -> Response:
+    """Send the month's report (or pack) as a file download (the console's 管考 page and the city page alike)."""
     try:
-        data = _written(found, ext, kind == "pack", visit.ctx.calendar)
+        data = review_documents.document_bytes(found, ext, calendar, pack=pack)
     except SheetError as exc:
         if exc.code == "no_cjk_font":
-            return refuse(A.EXPORT_NO_FONT, 503, visit)
+            return no_font()
         raise
-    name = (V.PACK_TITLE if kind == "pack" else V.REPORT_TITLE).format(roc=roc_year(found.year), month=found.month) + ext
-    response = send_file(data, mimetype=MIMETYPES[ext], as_attachment=True, download_name=name)
+    name = review_documents.download_name(found, ext, pack=pack)
+    response = send_file(io.BytesIO(data), mimetype=MIMETYPES[ext], as_attachment=True, download_name=name)
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _written(found: MonthReview, ext: str, pack: bool, calendar) -> io.BytesIO:
-    with tempfile.TemporaryDirectory(prefix="planbot-review-") as folder:
-        path = review_documents.write(found, Path(folder) / ("review" + ext), calendar, pack=pack)
-        return io.BytesIO(path.read_bytes())

@@ -18,6 +18,7 @@ from handlers.core.replies import plain_text
 from handlers.core.request import Asker, Request
 from handlers.documents import control_table, review
 from handlers.documents.control_table import Filters
+from handlers.texts import city as CT
 from handlers.texts import console as T
 from handlers.texts import console_admin as A
 from handlers.texts import reminders as RT
@@ -28,7 +29,7 @@ from schedules.dates import format_date
 from storage import console_tokens
 from storage.console_tokens import LinkOutcome
 from storage.db import unit_of_work
-from storage.models import Staff, Status, Via
+from storage.models import CityViewer, Staff, Status, Via
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
 COOKIE = "planbot_console"
@@ -59,7 +60,7 @@ def _moment(at) -> str:
 
 
 def page(template: str, status: int = 200, **values) -> Response:
-    page = render_template(template, T=T, A=A, M=M, day=format_date, moment=_moment, **values)
+    page = render_template(template, T=T, A=A, M=M, CT=CT, day=format_date, moment=_moment, **values)
     return Response(page, status=status, mimetype="text/html")
 
 
@@ -75,6 +76,10 @@ def visit_of() -> Iterator[Visit | Response]:
         token = request.cookies.get(COOKIE, "")
         staff = console_tokens.session_staff(session, token, svc.runtime.clock.now())
         if staff is None:
+            if console_tokens.session_viewer(session, token, svc.runtime.clock.now()) is not None:
+                # A city viewer reads figures, never an office's own pages.
+                yield page("console/message.html", 403, message=CT.OFFICE_ONLY, visit=None, city_home=True)
+                return
             yield refuse(T.NEED_SIGNIN, 401)
             return
         ctx = Context(session, svc.runtime.clock, svc.settings)
@@ -83,11 +88,68 @@ def visit_of() -> Iterator[Visit | Response]:
 
 @dataclass(frozen=True)
 class Access:
-    """What a console route asks of its visitor: a session, and who may use it (`refused` says why not)."""
+    """What a console route asks of its visitor: a session, and who may use it (`refused` says why not).
+
+    `city` routes are for city viewers' sessions only: `may` refuses every office staff member there, and
+    every other signed-in route refuses a city viewer (`visit_of`).
+    """
 
     signed_in: bool
     may: Callable[[Asker], bool] | None = None
     refused: str = ""
+    city: bool = False
+
+
+@dataclass
+class CityVisit:
+    """One request's signed-in city viewer and their database session (read-only pages)."""
+
+    session: Session
+    ctx: Context
+    viewer: CityViewer
+    token: str
+
+    @property
+    def csrf(self) -> str:
+        return console_tokens.csrf_token(self.token)
+
+
+def city_page(template: str, city: CityVisit | None, status: int = 200, **values) -> Response:
+    """Render a page of the city's frame (the viewer's name and 登出 instead of an office's menu)."""
+    return page(template, status, visit=None, city=city, **values)
+
+
+def no_staff(_who: Asker) -> bool:
+    """No office staff member, whatever the role, may use a city route."""
+    return False
+
+
+def for_city(view: Callable[..., Response]) -> Callable[..., Response]:
+    """Run the view with the signed-in `CityVisit` once a city viewer's session and the form token (on POST) are checked.
+
+    Office staff are refused (403) whatever their role; no session, or an ended or expired one, asks to sign in.
+    A POST's form token is checked before anything else is said about the session, as on every console route.
+    """
+
+    @functools.wraps(view)
+    def checked(**values) -> Response:
+        svc = _services()
+        with unit_of_work(svc.runtime.sessions) as session:
+            token = request.cookies.get(COOKIE, "")
+            now = svc.runtime.clock.now()
+            viewer = console_tokens.session_viewer(session, token, now)
+            staff = console_tokens.session_staff(session, token, now) if viewer is None else None
+            if viewer is None and staff is None:
+                return page("console/message.html", 401, message=T.NEED_SIGNIN, hint=CT.NEED_SIGNIN_CITY, visit=None)
+            if request.method == "POST" and not console_tokens.csrf_ok(token, request.form.get("csrf", "")):
+                return page("console/message.html", 403, message=T.BAD_CSRF, visit=None)
+            if viewer is None:
+                return refuse(CT.CITY_ONLY, 403, Visit(session, Context(session, svc.runtime.clock, svc.settings),
+                                                       _asker(staff), token))
+            return view(CityVisit(session, Context(session, svc.runtime.clock, svc.settings), viewer, token), **values)
+
+    checked.console_access = Access(signed_in=True, may=no_staff, refused=CT.CITY_ONLY, city=True)
+    return checked
 
 
 def public(view: Callable[..., Response]) -> Callable[..., Response]:
@@ -182,9 +244,14 @@ def signin(token: str) -> Response:
         result = console_tokens.redeem_link(session, token, svc.runtime.clock.now())
     if result.outcome is not LinkOutcome.signed_in:
         return _link_refused(result.outcome, result.staff)
-    response = redirect(url_for("console.table"), code=303)
+    return signed_in_redirect(url_for("console.table"), result.session_token)
+
+
+def signed_in_redirect(to: str, session_token: str) -> Response:
+    """Send a browser just signed in to `to` with its session cookie (staff and city viewers alike)."""
+    response = redirect(to, code=303)
     response.set_cookie(
-        COOKIE, result.session_token, max_age=int(console_tokens.SESSION_LIFETIME.total_seconds()),
+        COOKIE, session_token, max_age=int(console_tokens.SESSION_LIFETIME.total_seconds()),
         httponly=True, samesite="Lax", secure=_secure(), path="/console",
     )
     response.headers["Referrer-Policy"] = "no-referrer"

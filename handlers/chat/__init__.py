@@ -1,1 +1,1 @@
-"""The conversation: the router and the command catalogue, each chat command, and the pipeline around an answer (memory, pace, group answers, held reminders). May import every other package of handlers/."""
+"""The conversation: the router and the command catalogue, each chat command, and the pipeline around an answer (memory, pace, group answers, held reminders); beside the 摘要, the city table that counts each office as its 摘要 does. May import every other package of handlers/."""

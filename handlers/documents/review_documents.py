@@ -22,7 +22,7 @@ from handlers.texts import words as W
 from schedules.calendar import WorkCalendar
 from schedules.clock import TAIPEI
 from schedules.dates import format_date, roc_year
-from schedules.lights import Light
+from schedules.lights import Light, Thresholds
 from schedules.plan_inputs import calendar_of
 from schedules.status import Said, State
 from storage import export_files, queries
@@ -38,7 +38,11 @@ def light_text(light: Light, mark: bool = False) -> str:
 
 def legend(review: MonthReview) -> list[str]:
     """Return the legend of the lights with the office's thresholds, shown wherever lights are."""
-    limits = review.limits
+    return legend_lines(review.limits)
+
+
+def legend_lines(limits: Thresholds) -> list[str]:
+    """Return the legend of the lights for an office's thresholds."""
     lines = [line.format(yellow_plus=limits.yellow_days + 1, red=limits.red_days) for line in V.LEGEND]
     if limits.yellow_days:
         lines[0] += V.LEGEND_GRACE.format(yellow=limits.yellow_days)
@@ -210,3 +214,14 @@ def monthly_link(
 def write(review: MonthReview, path: Path, calendar: WorkCalendar, pack: bool = False) -> Path:
     """Write the report (or the pack) to `path`, as .odt, .docx or .pdf by its suffix."""
     return write_document(path, pack_document(review, calendar) if pack else report_document(review))
+
+
+def document_bytes(review: MonthReview, suffix: str, calendar: WorkCalendar, pack: bool = False) -> bytes:
+    """Return the report (or the pack) as the bytes of a .odt, .docx or .pdf file (`suffix`), for a download."""
+    with tempfile.TemporaryDirectory(prefix="planbot-review-") as folder:
+        return write(review, Path(folder) / ("review" + suffix), calendar, pack=pack).read_bytes()
+
+
+def download_name(review: MonthReview, suffix: str, pack: bool = False) -> str:
+    """Return the file name a downloaded report (or pack) is saved under: its title."""
+    return (V.PACK_TITLE if pack else V.REPORT_TITLE).format(roc=roc_year(review.year), month=review.month) + suffix
