@@ -1,0 +1,48 @@
+"""offices with their own LINE channels: office_channels, and the office of each webhook event and delivery
+
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-12-06
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0015'
+down_revision = '0014'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('office_channels',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('office_id', sa.Integer(), nullable=False),
+    sa.Column('bot_user_id', sa.String(length=33), nullable=False),
+    sa.Column('secret_enc', sa.Text(), nullable=False),
+    sa.Column('token_enc', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['office_id'], ['offices.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('office_id'),
+    sa.UniqueConstraint('bot_user_id')
+    )
+    with op.batch_alter_table('webhook_events') as batch:
+        batch.add_column(sa.Column('office_id', sa.Integer(), nullable=True))
+        batch.create_foreign_key('fk_webhook_events_office_id', 'offices', ['office_id'], ['id'], ondelete='SET NULL')
+    with op.batch_alter_table('deliveries') as batch:
+        batch.add_column(sa.Column('office_id', sa.Integer(), nullable=True))
+        batch.create_foreign_key('fk_deliveries_office_id', 'offices', ['office_id'], ['id'], ondelete='SET NULL')
+        batch.create_index('ix_deliveries_office_id', ['office_id'], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('deliveries') as batch:
+        batch.drop_index('ix_deliveries_office_id')
+        batch.drop_constraint('fk_deliveries_office_id', type_='foreignkey')
+        batch.drop_column('office_id')
+    with op.batch_alter_table('webhook_events') as batch:
+        batch.drop_constraint('fk_webhook_events_office_id', type_='foreignkey')
+        batch.drop_column('office_id')
+    op.drop_table('office_channels')
