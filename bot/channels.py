@@ -95,6 +95,11 @@ class Channels:
         channels = self._read()
         return len(channels)
 
+    @property
+    def stored(self) -> bool:
+        """Whether channels were read and there are some (without reading again)."""
+        return bool(self._by_office)
+
     def _read(self) -> list[Channel]:
         with self.sessions() as session:
             channels = read_channels(session, self.key)

@@ -46,13 +46,16 @@ class ChannelQuota:
 QuotaReader = Callable[[], ChannelQuota]
 
 
-def quota_reader(runtime: Runtime) -> QuotaReader:
-    """Return how the clock reads the quota: LINE's endpoints when there is a channel, LINE_MONTHLY_QUOTA, the lower wins."""
+def quota_reader(runtime: Runtime, token: str | None = None) -> QuotaReader:
+    """Return how the clock reads the quota: LINE's endpoints when there is a channel, LINE_MONTHLY_QUOTA, the lower wins.
+
+    `token`: an office's own channel (each LINE account has its own quota); default the environment's.
+    """
     settings = runtime.settings
 
     def read() -> ChannelQuota:
         line_limit, used = None, 0
-        client = runtime.line_client()
+        client = runtime.line_client(token=token)
         if client is not None:
             try:
                 quota = client.quota()
@@ -89,6 +92,31 @@ def push_room(runtime: Runtime) -> PushRoom | None:
             return True
         first, last = month_of(today)
         return max(deliveries.pushes_counted(session, first, last), quota.line_used) + n <= quota.limit
+
+    return room
+
+
+OfficePushRoom = Callable[[Session, date, int, "int | None"], bool]
+
+
+def push_room_by_office(runtime: Runtime, channels) -> OfficePushRoom:
+    """Return the check a conversation makes before queuing a push, against the quota of its own office's account.
+
+    An office with a channel of its own counts only its own deliveries against its own account's quota (read with
+    its token), so one office running out never stops another's pushes; an office without one (or no office) is
+    checked as `push_room` checks the environment's channel.
+    """
+    default = push_room(runtime)
+
+    def room(session: Session, today: date, n: int, office_id: int | None) -> bool:
+        channel = channels.of_office(office_id)
+        if channel is None:
+            return default is None or default(session, today, n)
+        quota = quota_reader(runtime, channel.token)()
+        if quota.limit is None:
+            return True
+        first, last = month_of(today)
+        return max(deliveries.pushes_counted(session, first, last, office_id), quota.line_used) + n <= quota.limit
 
     return room
 

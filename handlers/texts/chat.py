@@ -353,3 +353,7 @@ EXPORT_FAILED = "抱歉，管制表產生失敗，請稍後再試或洽研考。
 
 HELP_INTRO = "{name}你好！你可以這樣問我（按下方按鈕也可以）："
 HELP_FOOTER = "指令不分全形半形、有沒有空格；「本週」也可以說「這週」「這禮拜」。"
+
+# A person of another office writing to this office's LINE account (a city: one account per office)
+OTHER_OFFICE_ACCOUNT = ("這是「{office}」的 LINE 官方帳號，這裡看不到您機關的資料。"
+                        "請改用您所屬機關的官方帳號查詢與回報；若您已調到{office}，請研考在名冊上更新。")
