@@ -63,7 +63,7 @@ def create_app(runtime: Runtime | None = None, sender=None, testing: bool = Fals
     # With offices' own channels stored, the environment's secret is only needed by an office without one.
     secret = settings.channel_secret or (None if channels.stored else settings.webhook_secret(testing))
     check_web_settings(settings, testing)
-    sender = sender or reply_sender(runtime)
+    sender = sender or reply_sender(runtime, quiet=channels.stored)
     dispatcher = Dispatcher(runtime.sessions, runtime.clock, sender, settings.handlers, lease=settings.event_lease,
                             threads=settings.event_threads, chat_mode=settings.chat_mode, push_room=push_room(runtime),
                             senders=office_senders(runtime, channels, for_replies=True),
@@ -91,7 +91,7 @@ def make_dispatcher(runtime: Runtime, poll: float = 0.2) -> Dispatcher:
     """Return a dispatcher for the separate events process, configured like the web app's."""
     settings = runtime.settings
     channels = office_channels(runtime)
-    return Dispatcher(runtime.sessions, runtime.clock, reply_sender(runtime), settings.handlers, poll=poll,
+    return Dispatcher(runtime.sessions, runtime.clock, reply_sender(runtime, quiet=channels.stored), settings.handlers, poll=poll,
                       lease=settings.event_lease, threads=settings.event_threads, chat_mode=settings.chat_mode,
                       push_room=push_room(runtime), senders=office_senders(runtime, channels, for_replies=True),
                       office_push_room=push_room_by_office(runtime, channels))
@@ -115,11 +115,14 @@ def office_senders(runtime: Runtime, channels: Channels, for_replies: bool = Fal
     return SendersByOffice(channels, lambda token: runtime.line_client(for_replies=for_replies, token=token))
 
 
-def reply_sender(runtime: Runtime) -> Sender:
-    """Return the LINE client, or the simulator's recording sender when there is no LINE channel."""
+def reply_sender(runtime: Runtime, quiet: bool = False) -> Sender:
+    """Return the LINE client, or the simulator's recording sender when there is no LINE channel.
+
+    quiet: the offices have channels of their own, so no environment token is expected.
+    """
     client = runtime.line_client(for_replies=True)
     if client is not None:
         return client
-    if not runtime.settings.simulator:
+    if not runtime.settings.simulator and not quiet:
         log.warning("LINE_CHANNEL_ACCESS_TOKEN is not set: replies are kept in memory only")
     return SimulatorSender.shared()
