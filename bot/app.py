@@ -11,9 +11,8 @@ import logging
 from dataclasses import dataclass
 
 from flask import Flask
-from sqlalchemy.exc import DBAPIError
 
-from bot.channels import Channels, SendersByOffice
+from bot.channels import Channels, SendersByOffice, office_channels
 from bot.console import bp as console_bp
 from bot.event_journal import EventJournal
 from bot.events import Dispatcher
@@ -95,19 +94,6 @@ def make_dispatcher(runtime: Runtime, poll: float = 0.2) -> Dispatcher:
                       lease=settings.event_lease, threads=settings.event_threads, chat_mode=settings.chat_mode,
                       push_room=push_room(runtime), senders=office_senders(runtime, channels, for_replies=True),
                       office_push_room=push_room_by_office(runtime, channels))
-
-
-def office_channels(runtime: Runtime) -> Channels:
-    """Return the offices' channels, read once now: a PLANBOT_SECRET_KEY that cannot open them stops the process here.
-
-    A database not there yet (or not migrated) is no reason to stop: the channels are read when first asked for.
-    """
-    channels = Channels(runtime.sessions, runtime.settings.secret_key)
-    try:
-        channels.check()
-    except DBAPIError as exc:
-        log.warning("could not read the offices' LINE channels yet (%s)", str(exc.orig or exc).splitlines()[0][:200])
-    return channels
 
 
 def office_senders(runtime: Runtime, channels: Channels, for_replies: bool = False) -> SendersByOffice:

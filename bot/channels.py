@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from cryptography.fernet import Fernet, InvalidToken
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import SettingsError
@@ -144,10 +145,16 @@ class Channels:
         return list(self._by_office.values())
 
 
-def channels_of(runtime) -> Channels:
-    """Return the runtime's channels, checked now: a key that cannot open them stops the process at its start."""
+def office_channels(runtime) -> Channels:
+    """Return the offices' channels, read once now: a PLANBOT_SECRET_KEY that cannot open them stops the process here.
+
+    A database not there yet (or not migrated) is no reason to stop: the channels are read when first asked for.
+    """
     channels = Channels(runtime.sessions, runtime.settings.secret_key)
-    channels.check()
+    try:
+        channels.check()
+    except DBAPIError as exc:
+        log.warning("could not read the offices' LINE channels yet (%s)", str(exc.orig or exc).splitlines()[0][:200])
     return channels
 
 

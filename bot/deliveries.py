@@ -112,11 +112,15 @@ def mark_run(session: Session, morning: date, now: datetime, written: int, **det
     queries.audit(session, now, "clock", RUN_ACTION, morning=morning.isoformat(), written=written, **detail)
 
 
-def run_details(session: Session, since: date) -> dict[date, dict]:
-    """Return the detail of each morning planned on or after `since` (its mode under the push budget)."""
+def run_details(session: Session, since: date, office_id: int | None = None) -> dict[date, dict]:
+    """Return the detail of each morning planned on or after `since` (its mode under the push budget).
+
+    With `office_id`: the mornings planned for that office on its own (an office with its own LINE account).
+    """
     start = datetime(since.year, since.month, since.day, tzinfo=TAIPEI) - timedelta(days=2)
     rows = session.scalars(select(AuditLog.detail).where(AuditLog.action == RUN_ACTION, AuditLog.at >= start))
-    found = {date.fromisoformat(r["morning"]): r for r in rows if r and "morning" in r}
+    found = {date.fromisoformat(r["morning"]): r for r in rows
+             if r and "morning" in r and (office_id is None or r.get("office_id") == office_id)}
     return {d: r for d, r in found.items() if d >= since}
 
 
@@ -128,18 +132,21 @@ def run_mornings(session: Session, since: date) -> set[date]:
     return {d for d in (date.fromisoformat(r["morning"]) for r in rows if r and "morning" in r) if d >= since}
 
 
-def expire_stale(session: Session, today: date, now: datetime, max_age: timedelta) -> list[Delivery]:
-    """Mark failed what was never sent and is of an earlier morning or older than max_age; return those rows."""
-    rows = list(
-        session.scalars(
-            select(Delivery).where(
-                Delivery.sent_at.is_(None),
-                Delivery.failed_at.is_(None),
-                of_kind(Kind.DIGEST),
-                (Delivery.morning < today) | (Delivery.created_at < now - max_age),
-            )
-        )
+def expire_stale(session: Session, today: date, now: datetime, max_age: timedelta,
+                 office_id: int | None = None) -> list[Delivery]:
+    """Mark failed what was never sent and is of an earlier morning or older than max_age; return those rows.
+
+    With `office_id`: that office's alone (its morning is planned on its own).
+    """
+    stmt = select(Delivery).where(
+        Delivery.sent_at.is_(None),
+        Delivery.failed_at.is_(None),
+        of_kind(Kind.DIGEST),
+        (Delivery.morning < today) | (Delivery.created_at < now - max_age),
     )
+    if office_id is not None:
+        stmt = stmt.where(Delivery.office_id == office_id)  # office scope: this office's morning
+    rows = list(session.scalars(stmt))
     for row in rows:
         row.failed_at = now
         row.last_error = f"expired: not sent by {now:%Y-%m-%d %H:%M} (morning {row.morning})"
