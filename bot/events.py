@@ -396,7 +396,8 @@ class Dispatcher:
                 settled += 1
                 with self._state:
                     office_id = self._offices.pop(row_id, None)
-                after_answer(self.sessions, self.sender_for(office_id), self.clock.now, self.senders)
+                own = self.senders(office_id) if self.senders is not None else None
+                after_answer(self.sessions, own or self.sender, self.clock.now, self.senders, menus=own is None)
         finally:
             # The conversation is free again in this process whatever happens next: a database that is down
             # now must not leave it skipped for good (its claims then lapse after one lease, unrenewed).

@@ -27,10 +27,11 @@ def show(sender: Sender, courtesy: Courtesy) -> None:
 
 
 def after_answer(sessions: sessionmaker[Session], sender: Sender, now: Callable[[], datetime],
-                 senders: Callable[[int | None], Sender] | None = None) -> None:
+                 senders: Callable[[int | None], Sender] | None = None, menus: bool = True) -> None:
     """Push what the event queued for others (notices) and give linked accounts their role's rich menu.
 
     `senders`: each office's LINE account (a notice goes out through its own office's); default `sender`.
+    `menus`: False for an event of an office with its own account (the installed menus are the environment's channel's).
     """
 
     def through(office_id: int | None) -> deliveries.PushReplies:
@@ -42,7 +43,8 @@ def after_answer(sessions: sessionmaker[Session], sender: Sender, now: Callable[
         deliveries.send_notices(sessions, deliveries.ByOffice(through), now)
     except Exception:  # noqa: BLE001 - unsent notices stay queued for the next event
         log.exception("sending notices failed")
-    sync_quietly(sender, sessions, now())
+    if menus:
+        sync_quietly(sender, sessions, now())
 
 
 def _quietly(what: str, call: Callable[[], Result]) -> None:
