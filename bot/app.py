@@ -60,7 +60,8 @@ def create_app(runtime: Runtime | None = None, sender=None, testing: bool = Fals
     app.config["TESTING"] = testing
     channels = office_channels(runtime)
     # With offices' own channels stored, the environment's secret is only needed by an office without one.
-    secret = settings.channel_secret or (None if channels.stored else settings.webhook_secret(testing))
+    quiet = channels.stored and not (settings.simulator or testing)
+    secret = settings.channel_secret or (None if quiet else settings.webhook_secret(testing))
     check_web_settings(settings, testing)
     sender = sender or reply_sender(runtime, quiet=channels.stored)
     dispatcher = Dispatcher(runtime.sessions, runtime.clock, sender, settings.handlers, lease=settings.event_lease,

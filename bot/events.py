@@ -397,7 +397,8 @@ class Dispatcher:
                 with self._state:
                     office_id = self._offices.pop(row_id, None)
                 own = self.senders(office_id) if self.senders is not None else None
-                after_answer(self.sessions, own or self.sender, self.clock.now, self.senders, menus=own is None)
+                after_answer(self.sessions, own or self.sender, self.clock.now, self.senders,
+                             office_id if own is not None else None)
         finally:
             # The conversation is free again in this process whatever happens next: a database that is down
             # now must not leave it skipped for good (its claims then lapse after one lease, unrenewed).

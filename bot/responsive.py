@@ -27,11 +27,11 @@ def show(sender: Sender, courtesy: Courtesy) -> None:
 
 
 def after_answer(sessions: sessionmaker[Session], sender: Sender, now: Callable[[], datetime],
-                 senders: Callable[[int | None], Sender] | None = None, menus: bool = True) -> None:
+                 senders: Callable[[int | None], Sender] | None = None, office_id: int | None = None) -> None:
     """Push what the event queued for others (notices) and give linked accounts their role's rich menu.
 
     `senders`: each office's LINE account (a notice goes out through its own office's); default `sender`.
-    `menus`: False for an event of an office with its own account (the installed menus are the environment's channel's).
+    `office_id`: the office whose own LINE account `sender` is (its menus); None: the environment's channel.
     """
 
     def through(office_id: int | None) -> deliveries.PushReplies:
@@ -43,8 +43,7 @@ def after_answer(sessions: sessionmaker[Session], sender: Sender, now: Callable[
         deliveries.send_notices(sessions, deliveries.ByOffice(through), now)
     except Exception:  # noqa: BLE001 - unsent notices stay queued for the next event
         log.exception("sending notices failed")
-    if menus:
-        sync_quietly(sender, sessions, now())
+    sync_quietly(sender, sessions, now(), office_id)
 
 
 def _quietly(what: str, call: Callable[[], Result]) -> None:

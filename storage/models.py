@@ -398,14 +398,20 @@ class OnboardingRequest(Base):
 
 
 class RichMenuRecord(Base):
-    """A rich menu `planbot richmenu install` made at LINE: which page of which role's menu, and its alias."""
+    """A rich menu `planbot richmenu install` made at LINE: which page of which role's menu, and its alias.
+
+    Rich menus live in one LINE channel: an office with its own account has its own (office_id); None is the
+    environment's channel.
+    """
 
     __tablename__ = "rich_menus"
+    __table_args__ = (UniqueConstraint("office_id", "page", name="uq_rich_menus_office_page"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    page: Mapped[str] = mapped_column(String(32), unique=True)  # also the alias id, e.g. planbot-chief-2
+    page: Mapped[str] = mapped_column(String(32))  # also the alias id, e.g. planbot-chief-2
     menu_id: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"))
 
 
 class RichMenuLink(Base):

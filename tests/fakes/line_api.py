@@ -61,6 +61,7 @@ DEFAULT_TIMEOUT_HOLD = 30.0
 # client's timeout fires on it by design; an answered request takes milliseconds, so it never fires on
 # those, however busy the machine. (A timeout shorter than the fake's answers would make tests flaky.)
 HELD_REQUEST_TIMEOUT = 1.0
+_CURRENT = threading.local()  # the channel of the call a server thread is answering (its rich menus)
 
 API_HOST = "https://api.line.me"
 DATA_HOST = "https://api-data.line.me"
@@ -202,11 +203,21 @@ class FakeLineAPI(RichMenuOps):
         self._tokens: dict[str, _ReplyToken] = {}
         self._profiles: dict[str, dict[str, str]] = {}
         self._contents: dict[str, tuple[bytes, str]] = {}
-        self.rich = RichMenuState()
+        self._rich_states: dict[str | None, RichMenuState] = {None: RichMenuState()}
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._data_server: _Server | None = None
         self._data_thread: threading.Thread | None = None
+
+    @property
+    def rich(self) -> RichMenuState:
+        """The rich menus of the channel whose call is being answered (from the test: the one channel's)."""
+        return self.rich_of(getattr(_CURRENT, "channel", None))
+
+    def rich_of(self, channel: str | None) -> RichMenuState:
+        """The rich menus of one channel: LINE keeps each channel's menus, aliases and links apart."""
+        with self._lock:
+            return self._rich_states.setdefault(channel, RichMenuState())
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self) -> FakeLineAPI:
@@ -512,7 +523,11 @@ class FakeLineAPI(RichMenuOps):
         if problem is not None:
             return problem
         handler = getattr(self, f"_op_{operation}")
-        return handler(record, **params)
+        _CURRENT.channel = record.channel
+        try:
+            return handler(record, **params)
+        finally:
+            _CURRENT.channel = None
 
     def _validate(self, record: RecordedRequest, operation: str, path: str, query: str) -> _Answer | None:
         if record.body and record.json is None and operation not in DATA_HOST_OPERATIONS:
