@@ -22,6 +22,7 @@ from handlers.texts import chat as M
 from schedules.clock import FixedClock
 from storage import queries
 from storage.channels import save_channel
+from storage.invites import create_invite
 from storage.models import Office, Role, Staff, WebhookEvent
 from tests.conftest import copy_sqlite
 from tests.fakes import webhooks
@@ -165,3 +166,25 @@ def test_a_channel_added_while_running_answers_within_seconds_without_a_query_pe
         sa_event.remove(db.engine, "before_cursor_execute", count)
     assert all(c is not None and c.office_id for c in looked_up)
     assert len(statements) <= 1  # at most one reread in the cache's few seconds, never one per request
+
+
+def test_another_offices_binding_code_is_refused_here_and_stays_usable_there(server, fake):
+    url, app, db, (_name_a, name_b), _ids = server
+    newcomer = webhooks.new_user_id()
+    with db.sessions() as session:
+        office_b = session.scalar(select(Office).where(Office.name == name_b))
+        person = Staff(office_id=office_b.id, name="王新人", role=Role.staff)
+        session.add(person)
+        session.flush()
+        code, _ = create_invite(session, person, MONDAY)
+        session.commit()
+    wrong = fake.issue_reply_token(newcomer, channel="A")
+    post(url, [webhooks.text_event(newcomer, f"綁定 {code}", reply_token=wrong)], SECRET_A, BOT_A)
+    right = fake.issue_reply_token(newcomer, channel="B")
+    post(url, [webhooks.text_event(newcomer, f"綁定 {code}", reply_token=right)], SECRET_B, BOT_B)
+    app.extensions["planbot"].dispatcher.drain()
+    by_token = {r.reply_token: r for r in fake.replied}
+    assert texts(by_token[wrong].messages) == M.LINK_OTHER_OFFICE.format(office=name_b)
+    assert "王新人" in texts(by_token[right].messages) and by_token[right].channel == "B"
+    with db.sessions() as session:
+        assert session.scalar(select(Staff.line_user_id).where(Staff.name == "王新人")) == newcomer
