@@ -19,11 +19,12 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from handlers.core.incoming import Settings as HandlerSettings
 from handlers.texts import chat as M
+from handlers.texts import onboarding as O
 from schedules.clock import FixedClock
 from storage import queries
 from storage.channels import save_channel
 from storage.invites import create_invite
-from storage.models import Office, Role, Staff, WebhookEvent
+from storage.models import Office, OnboardingRequest, Role, Staff, WebhookEvent
 from tests.conftest import copy_sqlite
 from tests.fakes import webhooks
 from tests.fakes.line_api import FakeLineAPI
@@ -188,3 +189,24 @@ def test_another_offices_binding_code_is_refused_here_and_stays_usable_there(ser
     assert "王新人" in texts(by_token[right].messages) and by_token[right].channel == "B"
     with db.sessions() as session:
         assert session.scalar(select(Staff.line_user_id).where(Staff.name == "王新人")) == newcomer
+
+
+def test_i_am_finds_the_name_in_the_office_whose_account_was_written_to(server, fake):
+    url, app, db, (name_a, name_b), _ids = server
+    newcomer = webhooks.new_user_id()
+    with db.sessions() as session:
+        for office in session.scalars(select(Office).where(Office.name.in_([name_a, name_b]))):
+            session.add(Staff(office_id=office.id, name="王同名", role=Role.staff))
+        session.commit()
+    token = fake.issue_reply_token(newcomer, channel="A")
+    post(url, [webhooks.text_event(newcomer, "我是 王同名", reply_token=token)], SECRET_A, BOT_A)
+    app.extensions["planbot"].dispatcher.drain()
+    (reply,) = [r for r in fake.replied if r.reply_token == token]
+    assert texts(reply.messages) != O.SEVERAL_ON_ROSTER.format(name="王同名")
+    assert "已通知" in texts(reply.messages)
+    with db.sessions() as session:
+        office_a = session.scalar(select(Office.id).where(Office.name == name_a))
+        request = session.scalar(select(OnboardingRequest).where(OnboardingRequest.line_user_id == newcomer))
+        assert session.get(Staff, request.staff_id).office_id == office_a
+    # The confirmers' cards went out through office A's account alone.
+    assert {d.channel for d in fake.delivered} == {"A"}
