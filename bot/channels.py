@@ -31,18 +31,24 @@ CACHE_SECONDS = 5.0  # a channel added with `planbot office channel` answers wit
 
 
 class ChannelKeyError(SettingsError):
-    """PLANBOT_SECRET_KEY is missing, is not a Fernet key, or does not open the stored channels."""
+    """PLANBOT_SECRET_KEY is missing, is not a Fernet key, or does not open the stored channels (`kind` says which)."""
+
+    def __init__(self, message: str, kind: str, office: str | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind  # missing, malformed, wrong
+        self.office = office  # wrong: the office whose channel it does not open
 
 
 def cipher(key: str) -> Fernet:
     """Return the cipher of PLANBOT_SECRET_KEY; ChannelKeyError (saying how to make one) when it is missing or malformed."""
     if not key:
         raise ChannelKeyError(f"PLANBOT_SECRET_KEY is not set: the offices' LINE channels are stored encrypted with it. "
-                              f"Make one with: {MAKE_KEY}")
+                              f"Make one with: {MAKE_KEY}", "missing")
     try:
         return Fernet(key.encode("ascii"))
     except (ValueError, UnicodeEncodeError) as exc:
-        raise ChannelKeyError(f"PLANBOT_SECRET_KEY is not a Fernet key ({exc}). Make one with: {MAKE_KEY}") from exc
+        raise ChannelKeyError(f"PLANBOT_SECRET_KEY is not a Fernet key ({exc}). Make one with: {MAKE_KEY}",
+                              "malformed") from exc
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,7 @@ def read_channels(session: Session, key: str) -> list[Channel]:
                                fernet.decrypt(row.secret_enc.encode()).decode(), fernet.decrypt(row.token_enc.encode()).decode()))
         except InvalidToken as exc:
             raise ChannelKeyError(f"PLANBOT_SECRET_KEY does not open the LINE channel of {row.office_name} "
-                                  f"(stored with another key?); set the key it was stored with") from exc
+                                  f"(stored with another key?); set the key it was stored with", "wrong", row.office_name) from exc
     return out
 
 

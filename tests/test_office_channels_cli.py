@@ -98,15 +98,18 @@ def test_without_the_key_a_channel_is_refused_with_how_to_make_one(run, files, m
     run("office", "add", "大安戶所")
     monkeypatch.delenv("PLANBOT_SECRET_KEY")
     code, _, err = run("office", "channel", "大安戶所", "--bot-id", BOT_A, "--secret-file", files[0], "--token-file", files[1])
-    assert code != 0 and "PLANBOT_SECRET_KEY" in err and "Fernet.generate_key()" in err
+    assert code != 0 and "沒有設定 PLANBOT_SECRET_KEY" in err and "Fernet.generate_key()" in err
     monkeypatch.setenv("PLANBOT_SECRET_KEY", "not-a-key")
     code, _, err = run("office", "channel", "大安戶所", "--bot-id", BOT_A, "--secret-file", files[0], "--token-file", files[1])
     assert code != 0 and "PLANBOT_SECRET_KEY" in err and "Traceback" not in err
 
 
-def test_a_wrong_key_is_a_clear_error_when_a_process_starts(run, files, sqlite_db):
+def test_a_wrong_key_is_a_clear_error_when_a_process_starts(run, files, sqlite_db, monkeypatch):
     run("office", "add", "大安戶所")
     run("office", "channel", "大安戶所", "--bot-id", BOT_A, "--secret-file", files[0], "--token-file", files[1])
+    monkeypatch.setenv("PLANBOT_SECRET_KEY", Fernet.generate_key().decode())
+    code, _, err = run("richmenu", "sync")
+    assert code != 0 and "打不開「大安戶所」的 LINE 設定" in err and "Traceback" not in err
     with pytest.raises(ChannelKeyError, match="does not open the LINE channel of 大安戶所"):
         Channels(sqlite_db.sessions, Fernet.generate_key().decode()).check()
     with pytest.raises(ChannelKeyError, match="PLANBOT_SECRET_KEY is not set"):

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from bot.channels import ChannelKeyError, Channels
-from bot.cli.common import CliError, office_for, runtime
+from bot.cli.common import CliError, office_for, runtime, secret_key_problem
 from bot.line_api import LineApiError, LineSender
 from bot.rich_menu_images import FontError
 from bot.rich_menus import install, sync, write_images
@@ -29,7 +29,7 @@ def _accounts(rt, office_name: str | None) -> list[tuple[str, int | None, LineSe
     try:
         channels.check()
     except ChannelKeyError as exc:
-        raise CliError(str(exc)) from exc
+        raise secret_key_problem(exc) from exc
     stored = channels.all()
     if office_name is not None:
         with rt.sessions() as session:

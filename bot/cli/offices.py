@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from bot.channels import BOT_USER_ID, ChannelKeyError, cipher
-from bot.cli.common import CliError, runtime
+from bot.cli.common import CliError, runtime, secret_key_problem
 from handlers.texts import cli as C
 from storage import queries
 from storage.channels import holder_of, office_rows, save_channel
@@ -63,7 +63,7 @@ def office_channel(ctx: click.Context, name: str, bot_id: str, secret_file: Path
     try:
         fernet = cipher(rt.settings.secret_key)
     except ChannelKeyError as exc:
-        raise CliError(str(exc)) from exc
+        raise secret_key_problem(exc) from exc
     secret, token = _read_secret_file(secret_file, "secret"), _read_secret_file(token_file, "token")
     with unit_of_work(rt.sessions) as session:
         office = queries.find_office(session, name)

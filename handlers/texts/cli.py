@@ -133,3 +133,7 @@ OFFICE_NO_PLACE = "（未設定）"
 OFFICE_NO_CHANNEL = "未設定（用環境變數的帳號）"
 OFFICE_CHANNEL = "已設定 {bot_id}"
 NO_OFFICES = "還沒有任何機關（planbot office add 名稱）"
+SECRET_KEY_MISSING = ("沒有設定 PLANBOT_SECRET_KEY：各機關的 LINE 密鑰與權杖要用它加密存放（每個程序都設定同一把）。"
+                      "產生一把金鑰：{make}")
+SECRET_KEY_MALFORMED = "PLANBOT_SECRET_KEY 不是有效的金鑰（要 Fernet 金鑰）。產生一把金鑰：{make}"
+SECRET_KEY_WRONG = "PLANBOT_SECRET_KEY 打不開「{office}」的 LINE 設定（當初是用別把金鑰存的嗎？），請設定存放時用的那把金鑰"
