@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from flask import Flask
 
+from bot.channels import Channels, SendersByOffice, office_channels
 from bot.console import bp as console_bp
 from bot.event_journal import EventJournal
 from bot.events import Dispatcher
-from bot.push_budget import push_room
+from bot.push_budget import push_room, push_room_by_office
 from bot.runtime import Runtime
 from bot.sender import Sender
 from bot.settings import Settings
@@ -34,12 +35,13 @@ class Services:
 
     runtime: Runtime
     sender: Sender
-    channel_secret: str
+    channel_secret: str | None  # the environment's channel; None when only the offices' own channels are used
     settings: HandlerSettings
     dispatcher: Dispatcher
     journal: EventJournal | None = None
     sync: bool = False
     separate_worker: bool = False
+    channels: Channels | None = None  # the offices' own LINE channels (the webhook looks up `destination` here)
 
     def after_record(self) -> None:
         """Handle what was just recorded: inline in synchronous mode, else wake the background loop."""
@@ -56,15 +58,21 @@ def create_app(runtime: Runtime | None = None, sender=None, testing: bool = Fals
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     app.config["TESTING"] = testing
-    secret = settings.webhook_secret(testing)
+    channels = office_channels(runtime)
+    # With offices' own channels stored, the environment's secret is only needed by an office without one.
+    quiet = channels.stored and not (settings.simulator or testing)
+    secret = settings.channel_secret or (None if quiet else settings.webhook_secret(testing))
     check_web_settings(settings, testing)
-    sender = sender or reply_sender(runtime)
+    sender = sender or reply_sender(runtime, quiet=channels.stored)
     dispatcher = Dispatcher(runtime.sessions, runtime.clock, sender, settings.handlers, lease=settings.event_lease,
-                            threads=settings.event_threads, chat_mode=settings.chat_mode, push_room=push_room(runtime))
+                            threads=settings.event_threads, chat_mode=settings.chat_mode, push_room=push_room(runtime),
+                            senders=office_senders(runtime, channels, for_replies=True),
+                            office_push_room=push_room_by_office(runtime, channels))
     sync = settings.sync_events
     journal = EventJournal(runtime.engine, runtime.clock.now)
     separate = settings.separate_worker and not sync
-    app.extensions["planbot"] = Services(runtime, sender, secret, settings.handlers, dispatcher, journal, sync, separate)
+    app.extensions["planbot"] = Services(runtime, sender, secret, settings.handlers, dispatcher, journal, sync, separate,
+                                         channels)
     app.register_blueprint(webhook_bp)
     app.register_blueprint(console_bp)
     if settings.simulator:
@@ -82,16 +90,26 @@ def start_answering(app: Flask) -> None:
 def make_dispatcher(runtime: Runtime, poll: float = 0.2) -> Dispatcher:
     """Return a dispatcher for the separate events process, configured like the web app's."""
     settings = runtime.settings
-    return Dispatcher(runtime.sessions, runtime.clock, reply_sender(runtime), settings.handlers, poll=poll,
+    channels = office_channels(runtime)
+    return Dispatcher(runtime.sessions, runtime.clock, reply_sender(runtime, quiet=channels.stored), settings.handlers, poll=poll,
                       lease=settings.event_lease, threads=settings.event_threads, chat_mode=settings.chat_mode,
-                      push_room=push_room(runtime))
+                      push_room=push_room(runtime), senders=office_senders(runtime, channels, for_replies=True),
+                      office_push_room=push_room_by_office(runtime, channels))
 
 
-def reply_sender(runtime: Runtime) -> Sender:
-    """Return the LINE client, or the simulator's recording sender when there is no LINE channel."""
+def office_senders(runtime: Runtime, channels: Channels, for_replies: bool = False) -> SendersByOffice:
+    """Return each office's LINE client (its channel's token); None for an office without a channel of its own."""
+    return SendersByOffice(channels, lambda token: runtime.line_client(for_replies=for_replies, token=token))
+
+
+def reply_sender(runtime: Runtime, quiet: bool = False) -> Sender:
+    """Return the LINE client, or the simulator's recording sender when there is no LINE channel.
+
+    quiet: the offices have channels of their own, so no environment token is expected.
+    """
     client = runtime.line_client(for_replies=True)
     if client is not None:
         return client
-    if not runtime.settings.simulator:
+    if not runtime.settings.simulator and not quiet:
         log.warning("LINE_CHANNEL_ACCESS_TOKEN is not set: replies are kept in memory only")
     return SimulatorSender.shared()

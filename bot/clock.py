@@ -35,6 +35,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import deliveries, morning, push_budget
+from bot.channels import Channels, SendersByOffice, office_channels
 from bot.closure_feed import FeedClient, FeedWatch
 from bot.line_api import QuotaGuard
 from bot.morning import ExportLink
@@ -52,7 +53,7 @@ from schedules.plan_inputs import calendar_of
 from schedules.planner import OfficeData, Planner
 from storage.closure_feed import prune_checks
 from storage.db import unit_of_work
-from storage.models import Role, Staff
+from storage.models import Office, Role, Staff
 from storage.outbox import Kind, retry_key_for
 
 log = logging.getLogger(__name__)
@@ -106,11 +107,14 @@ class Clockwork:
     month_quota: push_budget.QuotaReader | None = None
     # Reads the DGPA's closure announcements when due (force: now); None where no feed is read.
     feed: Callable[[bool], object] | None = None
+    # The quota of each office with a LINE account of its own (push_budget.office_quota_readers), read each morning:
+    # when there are any, each office's morning is planned on its own, under its own account's quota.
+    office_quotas: Callable[[], dict[int, push_budget.QuotaReader]] | None = None
     passes: int = 4
     pause: float = 0.5
     sleep: Callable[[float], None] = time.sleep
-    # The month's plans under the push budget, kept from one morning to the next while nothing changed.
-    _planner: Planner | None = field(default=None, init=False, repr=False)
+    # The month's plans under the push budget (per office planned on its own), kept while nothing changed.
+    _planners: dict[tuple[int, ...], Planner] = field(default_factory=dict, init=False, repr=False)
 
     def morning(self, wait: float = LOCK_WAIT) -> RunReport:
         """Plan, write and push this morning's digests (once: a second run only sends what is unsent)."""
@@ -225,38 +229,68 @@ class Clockwork:
                 return
             if not self._may_push(now, report):
                 return
-            quota = self._month_quota()
-            written = morning.run(
-                session, calendar, now, quota, self._max_age, morning.Links(self.export_link, self.review_link), self._planner_for
-            )
-        decided = written.plan.decision
-        report.expired, report.missed = written.expired, written.plan.missed
-        report.planned, report.mode, report.pushes = len(written.plan.planned), decided.mode, decided.cost
-        report.unreachable, report.written, report.held = len(decided.unreachable), written.written, written.held
+            links = morning.Links(self.export_link, self.review_link)
+            readers = self._office_readers()
+            if not readers:
+                quota = self._month_quota()
+                runs = [morning.run(session, calendar, now, quota, self._max_age, links, self._planner_for)]
+                checked = quota.limit is not None
+            else:
+                # A city: each office under its own account's quota, so one office out of pushes never stops another.
+                runs = [morning.run(session, calendar, now, self._month_quota(readers.get(office_id, self.month_quota)),
+                                    self._max_age, links, self._planner_for, office_id=office_id)
+                        for office_id in session.scalars(select(Office.id).order_by(Office.id))]
+                checked = True  # each office's budget fitted its own quota; LINE refuses per account beyond it
+        for written in runs:
+            decided = written.plan.decision
+            report.expired += written.expired
+            report.missed = sorted(set(report.missed) | set(written.plan.missed))
+            report.planned += len(written.plan.planned)
+            report.mode = decided.mode if decided.mode != "normal" else report.mode
+            report.pushes += decided.cost
+            report.unreachable += len(decided.unreachable)
+            report.written += written.written
+            report.held += written.held
         if report.unreachable:
             log.info("%s: %d people cannot be reached (no LINE link and no section group)", today, report.unreachable)
         # The push budget fitted this morning in the quota just read: the morning's own pushes are not checked again.
-        report.sent = self._send(today, checked=quota.limit is not None)
-        if written.warned:
+        report.sent = self._send(today, checked=checked)
+        if any(written.warned for written in runs):
             self._send_notices()  # the quota warning goes out with the morning, not at the next tend
         log.info("morning %s: planned %d, new %d, sent %d, left %d", today, report.planned, report.written, report.sent.sent, report.sent.left)
 
     def _planner_for(self, offices: list[OfficeData], calendar: WorkCalendar, today: date) -> Planner:
-        if self._planner is None or not self._planner.same_input(offices, calendar):
-            self._planner = Planner(offices, calendar)
-        self._planner.forget_before(today)
-        return self._planner
+        which = tuple(o.id for o in offices)
+        planner = self._planners.get(which)
+        if planner is None or not planner.same_input(offices, calendar):
+            planner = self._planners[which] = Planner(offices, calendar)
+        planner.forget_before(today)
+        return planner
 
-    def _month_quota(self) -> push_budget.ChannelQuota:
-        if self.month_quota is None:
+    def _office_readers(self) -> dict[int, push_budget.QuotaReader]:
+        if self.office_quotas is None:
+            return {}
+        try:
+            return self.office_quotas()
+        except Exception:  # noqa: BLE001 - the channels cannot be read now: plan as one channel rather than not at all
+            log.exception("could not read the offices' LINE channels; planning the morning as one channel")
+            return {}
+
+    def _month_quota(self, reader: push_budget.QuotaReader | None = None) -> push_budget.ChannelQuota:
+        reader = reader or self.month_quota
+        if reader is None:
             return push_budget.ChannelQuota(None)
         try:
-            return self.month_quota()
+            return reader()
         except Exception:  # noqa: BLE001 - an unreadable quota must not silence the reminders
             log.exception("could not read the month's quota; every digest is pushed")
             return push_budget.ChannelQuota(None)
 
     def _quota_allows(self, n: int) -> bool:
+        if self._office_readers():
+            # Offices with their own accounts: one shared count would let one office's pushes stop another's.
+            # Conversations check their own office's quota; LINE refuses each account's beyond its own.
+            return True
         try:
             return self.quota(n)
         except Exception:  # noqa: BLE001 - an unreadable quota must not silence the reminders
@@ -334,13 +368,29 @@ def run_clock(
 # The process: its edges from the environment, and how it runs.
 
 
-def sender_for(runtime: Runtime, outbox=None) -> deliveries.PushReplies:
-    """Return the pushes' sender: the runtime's LINE client, else the outbox (logging each push)."""
+def sender_for(runtime: Runtime, outbox=None, channels: Channels | None = None) -> deliveries.PushReplies:
+    """Return the pushes' sender: the runtime's LINE client, else the outbox (logging each push).
+
+    With `channels`: a delivery of an office with its own LINE account goes out with that account's token.
+    """
+    default = _default_sender(runtime, outbox, quiet=channels is not None and channels.stored)
+    if channels is None:
+        return default
+    clients = SendersByOffice(channels, lambda token: runtime.line_client(token=token))
+
+    def of(office_id: int | None) -> deliveries.PushReplies:
+        client = clients(office_id)
+        return deliveries.pushing_through(client) if client is not None else default
+
+    return deliveries.ByOffice(of)
+
+
+def _default_sender(runtime: Runtime, outbox=None, quiet: bool = False) -> deliveries.PushReplies:
     client = runtime.line_client()
     if client is not None:
         return deliveries.pushing_through(client)
     if outbox is None:
-        if not runtime.settings.simulator:  # the simulator shows pushes from the deliveries table
+        if not runtime.settings.simulator and not quiet:  # the simulator shows pushes from the deliveries table
             log.warning("LINE_CHANNEL_ACCESS_TOKEN is not set: pushes go to the log only (kept in the deliveries table)")
         outbox = deliveries.LogOutbox()
     return deliveries.pushing_through(outbox)
@@ -384,16 +434,18 @@ def feed_watch(runtime: Runtime, clock: Clock) -> Callable[[bool], object] | Non
 def clockwork(runtime: Runtime, clock: Clock | None = None, outbox=None) -> Clockwork:
     """Return the clock's jobs wired to the runtime's database, sender and settings."""
     clock = clock or runtime.clock
+    channels = office_channels(runtime)  # a PLANBOT_SECRET_KEY that cannot open them stops the clock here
     return Clockwork(
         sessions=runtime.sessions,
         clock=clock,
-        send=sender_for(runtime, outbox),
+        send=sender_for(runtime, outbox, channels),
         lock=RunLock(runtime.engine),
         export_link=export_link(runtime.settings.handlers),
         review_link=review_link(runtime.settings.handlers),
         quota=quota_check(runtime),
         month_quota=push_budget.quota_reader(runtime),
         feed=feed_watch(runtime, clock),
+        office_quotas=push_budget.office_quota_readers(runtime, channels),
     )
 
 

@@ -82,24 +82,29 @@ def record(
         new += enqueue(
             session, p.key, recipient=p.recipient, staff_id=p.staff_id, reasons=",".join(p.reasons),
             payload=payloads[p.key], now=now, morning=p.morning, cost=(costs or {}).get(p.key, 1), checked=True,
+            office_id=p.office_id,
         )
     return new
 
 
-def record_notice(session: Session, key: str, morning: date, recipient: str, replies: Sequence[Reply], now: datetime) -> bool:
+def record_notice(session: Session, key: str, morning: date, recipient: str, replies: Sequence[Reply], now: datetime,
+                  office_id: int | None = None) -> bool:
     """Write a one-off push of the clock (sent with the morning's digests) unless written before; True when new."""
     return queue_notice(session, key, recipient, None, key.split(":")[0], {"replies": [to_dict(r) for r in replies]},
-                        now, morning=morning)
+                        now, morning=morning, office_id=office_id)
 
 
-def pushes_counted(session: Session, first: date, last: date) -> int:
-    """Return the pushes of the quota taken by deliveries of mornings first..last: sent, or still to be sent."""
-    total = session.scalar(
-        select(func.coalesce(func.sum(Delivery.cost), 0)).where(
-            Delivery.morning >= first, Delivery.morning <= last, Delivery.failed_at.is_(None)
-        )
+def pushes_counted(session: Session, first: date, last: date, office_id: int | None = None) -> int:
+    """Return the pushes of the quota taken by deliveries of mornings first..last: sent, or still to be sent.
+
+    With `office_id`: that office's alone (each office's LINE account has a quota of its own).
+    """
+    stmt = select(func.coalesce(func.sum(Delivery.cost), 0)).where(
+        Delivery.morning >= first, Delivery.morning <= last, Delivery.failed_at.is_(None)
     )
-    return int(total or 0)
+    if office_id is not None:
+        stmt = stmt.where(Delivery.office_id == office_id)  # office scope: each account's own quota
+    return int(session.scalar(stmt) or 0)
 
 
 def mark_run(session: Session, morning: date, now: datetime, written: int, **detail) -> None:
@@ -107,11 +112,15 @@ def mark_run(session: Session, morning: date, now: datetime, written: int, **det
     queries.audit(session, now, "clock", RUN_ACTION, morning=morning.isoformat(), written=written, **detail)
 
 
-def run_details(session: Session, since: date) -> dict[date, dict]:
-    """Return the detail of each morning planned on or after `since` (its mode under the push budget)."""
+def run_details(session: Session, since: date, office_id: int | None = None) -> dict[date, dict]:
+    """Return the detail of each morning planned on or after `since` (its mode under the push budget).
+
+    With `office_id`: the mornings planned for that office on its own (an office with its own LINE account).
+    """
     start = datetime(since.year, since.month, since.day, tzinfo=TAIPEI) - timedelta(days=2)
     rows = session.scalars(select(AuditLog.detail).where(AuditLog.action == RUN_ACTION, AuditLog.at >= start))
-    found = {date.fromisoformat(r["morning"]): r for r in rows if r and "morning" in r}
+    found = {date.fromisoformat(r["morning"]): r for r in rows
+             if r and "morning" in r and (office_id is None or r.get("office_id") == office_id)}
     return {d: r for d, r in found.items() if d >= since}
 
 
@@ -123,18 +132,21 @@ def run_mornings(session: Session, since: date) -> set[date]:
     return {d for d in (date.fromisoformat(r["morning"]) for r in rows if r and "morning" in r) if d >= since}
 
 
-def expire_stale(session: Session, today: date, now: datetime, max_age: timedelta) -> list[Delivery]:
-    """Mark failed what was never sent and is of an earlier morning or older than max_age; return those rows."""
-    rows = list(
-        session.scalars(
-            select(Delivery).where(
-                Delivery.sent_at.is_(None),
-                Delivery.failed_at.is_(None),
-                of_kind(Kind.DIGEST),
-                (Delivery.morning < today) | (Delivery.created_at < now - max_age),
-            )
-        )
+def expire_stale(session: Session, today: date, now: datetime, max_age: timedelta,
+                 office_id: int | None = None) -> list[Delivery]:
+    """Mark failed what was never sent and is of an earlier morning or older than max_age; return those rows.
+
+    With `office_id`: that office's alone (its morning is planned on its own).
+    """
+    stmt = select(Delivery).where(
+        Delivery.sent_at.is_(None),
+        Delivery.failed_at.is_(None),
+        of_kind(Kind.DIGEST),
+        (Delivery.morning < today) | (Delivery.created_at < now - max_age),
     )
+    if office_id is not None:
+        stmt = stmt.where(Delivery.office_id == office_id)  # office scope: this office's morning
+    rows = list(session.scalars(stmt))
     for row in rows:
         row.failed_at = now
         row.last_error = f"expired: not sent by {now:%Y-%m-%d %H:%M} (morning {row.morning})"
@@ -144,14 +156,16 @@ def expire_stale(session: Session, today: date, now: datetime, max_age: timedelt
 
 
 def pending(
-    session: Session, morning: date | None, now: datetime, max_age: timedelta, kind: Kind = Kind.DIGEST
-) -> list[tuple[int, str, str, dict]]:
-    """Return (id, recipient, retry key, payload) of the morning's digests still to send, oldest first.
+    session: Session, morning: date | None, now: datetime, max_age: timedelta, kind: Kind = Kind.DIGEST,
+    office_id: int | None = None,
+) -> list[tuple[int, str, str, dict, int | None]]:
+    """Return (id, recipient, retry key, payload, office) of the morning's digests still to send, oldest first.
 
-    With `kind=Kind.NOTICE` and no morning: the pushes a conversation queued (a closure's notices).
+    With `kind=Kind.NOTICE` and no morning: the pushes a conversation queued (a closure's notices). With
+    `office_id`: that office's alone.
     """
     stmt = (
-        select(Delivery.id, Delivery.recipient, Delivery.retry_key, Delivery.payload)
+        select(Delivery.id, Delivery.recipient, Delivery.retry_key, Delivery.payload, Delivery.office_id)
         .where(
             Delivery.sent_at.is_(None),
             Delivery.failed_at.is_(None),
@@ -162,6 +176,8 @@ def pending(
     )
     if morning is not None:
         stmt = stmt.where(Delivery.morning == morning)
+    if office_id is not None:
+        stmt = stmt.where(Delivery.office_id == office_id)  # office scope: one account's quota decides
     return [tuple(r) for r in session.execute(stmt)]
 
 
@@ -176,17 +192,19 @@ def send_pending(
     sleep: Callable[[float], None] = time.sleep,
     workers: int = 8,
     kind: Kind = Kind.DIGEST,
+    office_id: int | None = None,
 ) -> SendReport:
     """Push the morning's unsent digests; a retryable failure is tried again (same retry key) a few passes later."""
     report = SendReport()
     # Pushes wait on the network, so a few run at once; only this thread touches the session.
     with sessions() as session, ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="push") as pool:
         for n in range(passes):
-            rows = pending(session, morning, now(), max_age, kind)
+            rows = pending(session, morning, now(), max_age, kind, office_id)
             session.rollback()
             if not rows:
                 break
-            futures = {pool.submit(_push, send, recipient, data, key): row_id for row_id, recipient, key, data in rows}
+            futures = {pool.submit(_push, send, recipient, data, key, office): row_id
+                       for row_id, recipient, key, data, office in rows}
             retry = 0
             for future in as_completed(futures):
                 report.calls += 1
@@ -198,9 +216,10 @@ def send_pending(
     return report
 
 
-def _push(send: PushReplies, recipient: str, data: dict, retry_key: str) -> SendOutcome:
+def _push(send: PushReplies, recipient: str, data: dict, retry_key: str, office_id: int | None = None) -> SendOutcome:
     try:
-        return send(recipient, replies_from_payload(data), retry_key)
+        through = send.of(office_id) if isinstance(send, ByOffice) else send
+        return through(recipient, replies_from_payload(data), retry_key)
     except Exception as exc:  # noqa: BLE001 - a broken push must not stop the others; it stays unsent
         log.exception("push to %s raised", recipient)
         return SendOutcome(False, retry=True, error=f"{type(exc).__name__}: {exc}")
@@ -268,6 +287,16 @@ def outcome(result: Result) -> SendOutcome:
     return SendOutcome(False, should_retry(result.status), f"{result.status}: {result.error or ''}")
 
 
+@dataclass(frozen=True)
+class ByOffice:
+    """Pushes that go out through the LINE account of each delivery's office (`of`); called plainly, no office's."""
+
+    of: Callable[[int | None], PushReplies]
+
+    def __call__(self, to: str, replies: list, retry_key: str) -> SendOutcome:
+        return self.of(None)(to, replies, retry_key)
+
+
 def pushing_through(client: Pusher) -> PushReplies:
     """Return a Sender that renders our replies and pushes them with the client (LineSender or an outbox)."""
     def send(to: str, replies: list, retry_key: str) -> SendOutcome:
@@ -286,13 +315,13 @@ def send_notices(sessions: sessionmaker[Session], send: PushReplies, now: Callab
     report = SendReport()
     with sessions() as session:
         rows = session.execute(
-            select(Delivery.id, Delivery.recipient, Delivery.retry_key, Delivery.payload)
+            select(Delivery.id, Delivery.recipient, Delivery.retry_key, Delivery.payload, Delivery.office_id)
             .where(of_kind(Kind.NOTICE), Delivery.sent_at.is_(None), Delivery.failed_at.is_(None),
                    Delivery.created_at >= now() - max_age)
             .order_by(Delivery.id)
         ).all()
         session.rollback()
-        for row_id, recipient, key, data in rows:
+        for row_id, recipient, key, data, office in rows:
             report.calls += 1
-            report.left += _settle(session, row_id, _push(send, recipient, data, key), now(), report)
+            report.left += _settle(session, row_id, _push(send, recipient, data, key, office), now(), report)
     return report

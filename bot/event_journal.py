@@ -38,9 +38,12 @@ class EventJournal:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    def record(self, events: list[dict]) -> None:
-        """Return once the events are committed; raise if they could not be stored."""
-        pending = _Pending(event_rows(events, self.now()))
+    def record(self, events: list[dict], office_id: int | None = None) -> None:
+        """Return once the events are committed; raise if they could not be stored.
+
+        `office_id`: the office whose LINE account received them (None: the environment's one channel).
+        """
+        pending = _Pending(event_rows(events, self.now(), office_id))
         if not pending.rows:
             return
         self._ensure_thread()

@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_all
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from linebot.v3.messaging import Message
@@ -38,6 +38,7 @@ from bot.sender import Sender, should_retry
 from handlers.core.incoming import Context, Incoming, IncomingKind, LineProfile, Settings
 from storage.db import unit_of_work
 from storage.models import WebhookEvent
+from storage.outbox import EVENT_OFFICE
 
 log = logging.getLogger(__name__)
 DEFAULT_LEASE = 30.0  # seconds; renewed every third of it, so only a dead (or frozen) worker's claim lapses
@@ -82,7 +83,7 @@ def event_id(event: dict) -> str:
     return str(event.get("webhookEventId") or f"noid-{source_key(event)}-{event.get('timestamp')}-{event.get('type')}")
 
 
-def event_row(event: object, now: datetime) -> dict | None:
+def event_row(event: object, now: datetime, office_id: int | None = None) -> dict | None:
     """Return the webhook_events row for one event, or None when the event cannot be stored as it is.
 
     A signed body may still carry an event no column can hold (an over-long id, a lone surrogate, a
@@ -106,12 +107,15 @@ def event_row(event: object, now: datetime) -> dict | None:
     if "\x00" in row_id + key + mode:
         return None
     return {"event_id": row_id, "source_key": key, "timestamp_ms": timestamp, "mode": mode, "body": body,
-            "received_at": now}
+            "received_at": now, "office_id": office_id}
 
 
-def event_rows(events: list, now: datetime) -> list[dict]:
-    """Return the rows for the events of one webhook body, skipping (and logging) those that cannot be stored."""
-    rows = [event_row(event, now) for event in events]
+def event_rows(events: list, now: datetime, office_id: int | None = None) -> list[dict]:
+    """Return the rows for the events of one webhook body, skipping (and logging) those that cannot be stored.
+
+    `office_id`: the office whose LINE account received them (None: the environment's one channel).
+    """
+    rows = [event_row(event, now, office_id) for event in events]
     if None in rows:
         log.warning("skipped %d webhook event(s) that cannot be stored", rows.count(None))
     return [row for row in rows if row is not None]
@@ -124,13 +128,14 @@ def insert_ignoring_duplicates(conn: Connection, rows: list[dict]) -> None:
     # The webhook's hot path: one plain statement, its JSON and UTC time encoded here, skips the
     # expression compiler (half the cost of each request).
     utc = [(r["event_id"], r["source_key"], r["timestamp_ms"], r["mode"], r["body"],
-            _utc_text(r["received_at"], conn.dialect.name)) for r in rows]
+            _utc_text(r["received_at"], conn.dialect.name), r.get("office_id")) for r in rows]
+    columns = "event_id, source_key, timestamp_ms, mode, body, received_at, office_id, send_attempts"
     if conn.dialect.name == "postgresql":
-        sql = ("INSERT INTO webhook_events (event_id, source_key, timestamp_ms, mode, body, received_at, send_attempts) "
-               "VALUES (%s, %s, %s, %s, %s, %s, 0) ON CONFLICT (event_id) DO NOTHING")
+        sql = (f"INSERT INTO webhook_events ({columns}) "
+               "VALUES (%s, %s, %s, %s, %s, %s, %s, 0) ON CONFLICT (event_id) DO NOTHING")
     else:
-        sql = ("INSERT INTO webhook_events (event_id, source_key, timestamp_ms, mode, body, received_at, send_attempts) "
-               "VALUES (?, ?, ?, ?, ?, ?, 0) ON CONFLICT (event_id) DO NOTHING")
+        sql = (f"INSERT INTO webhook_events ({columns}) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (event_id) DO NOTHING")
     conn.exec_driver_sql(sql, utc)
 
 
@@ -140,8 +145,18 @@ def _utc_text(moment: datetime, dialect: str):
     return utc if dialect == "postgresql" else utc.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def to_incoming(event: dict) -> Incoming | None:
-    """Return what a handler should see for the event, or None for events we do not answer."""
+def to_incoming(event: dict, office_id: int | None = None) -> Incoming | None:
+    """Return what a handler should see for the event, or None for events we do not answer.
+
+    `office_id`: the office whose LINE account received it (the asker is looked up in that office).
+    """
+    incoming = _incoming(event)
+    if incoming is None or office_id is None:
+        return incoming
+    return replace(incoming, office_id=office_id)
+
+
+def _incoming(event: dict) -> Incoming | None:
     source = event.get("source") or {}
     user = str(source.get("userId") or "")
     group = source.get("groupId") or source.get("roomId")
@@ -176,6 +191,11 @@ class Dispatcher:
     chat_mode: bool = False  # PLANBOT_CHAT_MODE: mark each message read before answering it
     # The month's push quota, checked before a conversation queues a push (bot.push_budget.push_room).
     push_room: Callable[[Session, object, int], bool] | None = None
+    # Each office's LINE client (bot/channels.SendersByOffice): an event is answered through the account it came
+    # in on. None, or None for an office: `sender` (the environment's one channel).
+    senders: Callable[[int | None], Sender | None] | None = None
+    # The quota check of each office's account (bot.push_budget.push_room_by_office); takes over from push_room.
+    office_push_room: Callable[[Session, object, int, int | None], bool] | None = None
 
     def __post_init__(self) -> None:
         # The pid tells an operator (and the process tests) which process holds a claim.
@@ -186,6 +206,7 @@ class Dispatcher:
         self._state = threading.Lock()
         self._busy: set[str] = set()  # conversations being answered in this process
         self._held: set[int] = set()  # event rows this process holds (renewed by the heartbeat)
+        self._offices: dict[int, int | None] = {}  # the office of each event row being answered here
         self._futures: set[Future] = set()
         self._submitted = 0  # conversations handed to the pool so far; drain() sees hand-offs it raced with
         self._drain_lock = threading.Lock()
@@ -392,19 +413,30 @@ class Dispatcher:
                 if not done:
                     break  # lost the claim or the answer waits for a resend: later events keep their order
                 settled += 1
-                after_answer(self.sessions, self.sender, self.clock.now)
+                with self._state:
+                    office_id = self._offices.pop(row_id, None)
+                own = self.senders(office_id) if self.senders is not None else None
+                after_answer(self.sessions, own or self.sender, self.clock.now, self.senders,
+                             office_id if own is not None else None)
         finally:
             # The conversation is free again in this process whatever happens next: a database that is down
             # now must not leave it skipped for good (its claims then lapse after one lease, unrenewed).
             with self._state:
                 self._busy.discard(key)
                 self._held.difference_update(ids)
+                for row_id in ids:
+                    self._offices.pop(row_id, None)
             try:
                 self.release(ids)
             except Exception:  # noqa: BLE001 - an outage: the claims lapse instead of being given back
                 log.exception("could not release the claims of conversation %s; they lapse within %.0f s", key, self.lease)
             self._wake.set()
         return settled
+
+    def sender_for(self, office_id: int | None) -> Sender:
+        """Return the LINE client of the office's own account (the environment's one without an office or channel)."""
+        found = self.senders(office_id) if self.senders is not None else None
+        return found or self.sender
 
     def _fence(self, session: Session, row_id: int) -> WebhookEvent | None:
         """Renew the claim in this transaction and return the row, or None when another worker holds it now.
@@ -430,6 +462,8 @@ class Dispatcher:
             row = self._fence(session, row_id)
             if row is None:
                 return False
+            with self._state:
+                self._offices[row_id] = row.office_id
             if row.handled_at is None:
                 try:
                     outcome, messages = self._handle(session, row)
@@ -449,7 +483,7 @@ class Dispatcher:
         if row.answered_at is not None:
             return True
         return self._deliver(row_id, row.body, row.answer or [], row.retry_key, row.send_attempts,
-                             row.reply_unclear_since is not None)
+                             row.reply_unclear_since is not None, row.office_id)
 
     def _record(self, row: WebhookEvent, outcome: str, messages: list[Message]) -> None:
         now = self.clock.now()
@@ -465,32 +499,41 @@ class Dispatcher:
     def _handle(self, session: Session, row: WebhookEvent) -> tuple[str, list[Message]]:
         if row.mode == Mode.standby:
             return Mode.standby.value, []
-        incoming = to_incoming(row.body)
+        incoming = to_incoming(row.body, row.office_id)
         if incoming is None:
             return f"ignored:{row.body.get('type')}", []
         from handlers.chat.pipeline import answer, before
 
-        show(self.sender, before(incoming, self.chat_mode))
-        outcome, replies = answer(incoming, self._context(session))
+        sender = self.sender_for(row.office_id)
+        show(sender, before(incoming, self.chat_mode))
+        # A push the conversation queues for someone who is not staff goes out through this event's account.
+        session.info[EVENT_OFFICE] = row.office_id
+        try:
+            outcome, replies = answer(incoming, self._context(session, sender, row.office_id))
+        finally:
+            session.info.pop(EVENT_OFFICE, None)
         return outcome, render(replies) if replies else []
 
-    def _context(self, session: Session) -> Context:
+    def _context(self, session: Session, sender: Sender, office_id: int | None) -> Context:
         room = None
-        if self.push_room is not None:
-            room = lambda n: self._room(session, n)  # noqa: E731 - bound to this event's transaction
-        return Context(session=session, clock=self.clock, settings=self.settings, profiles=self._profile, push_room=room)
+        if self.push_room is not None or self.office_push_room is not None:
+            room = lambda n: self._room(session, n, office_id)  # noqa: E731 - bound to this event's transaction
+        return Context(session=session, clock=self.clock, settings=self.settings,
+                       profiles=lambda user_id: self._profile(sender, user_id), push_room=room)
 
-    def _room(self, session: Session, n: int) -> bool:
+    def _room(self, session: Session, n: int, office_id: int | None = None) -> bool:
         try:
+            if self.office_push_room is not None:
+                return self.office_push_room(session, self.clock.now().date(), n, office_id)
             return self.push_room(session, self.clock.now().date(), n)
         except Exception:  # noqa: BLE001 - the quota cannot be read: do not spend what may not be there
             log.warning("could not check the push quota; treating it as full", exc_info=True)
             return False
 
-    def _profile(self, user_id: str) -> LineProfile | None:
+    def _profile(self, sender: Sender, user_id: str) -> LineProfile | None:
         """Return LINE's profile of the account (for a 我是 card), or None when LINE cannot say now."""
         try:
-            found = self.sender.profile(user_id)
+            found = sender.profile(user_id)
         except Exception:  # noqa: BLE001 - the card then says LINE gave no name; the request still goes out
             log.warning("could not read the LINE profile of %s", user_id, exc_info=True)
             return None
@@ -498,7 +541,7 @@ class Dispatcher:
 
     # -- sending -----------------------------------------------------------------------------------
     def _deliver(self, row_id: int, event: dict, answer: list[dict], retry_key: str | None, attempts: int,
-                 reply_unclear: bool = False) -> bool:
+                 reply_unclear: bool = False, office_id: int | None = None) -> bool:
         """Send a recorded answer: reply while the token may be fresh, else push under the stored key.
 
         A reply LINE never answered is not followed by a push at once (LINE may still accept it, and the push
@@ -506,9 +549,10 @@ class Dispatcher:
         that try either delivers the answer or is refused because the first one got through.
         """
         messages = [Message.from_dict(m) for m in answer]
+        sender = self.sender_for(office_id)  # the account the event came in on: its reply token is that channel's
         token = event.get("replyToken")
         if token and (attempts == 0 or reply_unclear):
-            result = self.sender.reply(token, messages)
+            result = sender.reply(token, messages)
             if result.ok:
                 return self._settle(row_id, attempts + 1)
             if result.token_invalid and (reply_unclear or result.maybe_delivered):
@@ -527,7 +571,7 @@ class Dispatcher:
         to = source_key(event)
         if to == "unknown" or not retry_key:
             return self._settle(row_id, attempts + 1)
-        result = self.sender.push(to, messages, retry_key)
+        result = sender.push(to, messages, retry_key)
         if result.ok:
             return self._settle(row_id, attempts + 1)
         if should_retry(result.status) and attempts + 1 < MAX_SEND_ATTEMPTS:

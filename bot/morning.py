@@ -102,7 +102,7 @@ def plan(
     """
     offices = office_inputs(session, calendar, day, office_id)
     missed = sorted(set(missed_mornings(session, calendar, day, offices)) | set(stale))[-10:]
-    state = push_budget.month_state(session, calendar, day, quota)
+    state = push_budget.month_state(session, calendar, day, quota, office_id)
     decision = budget_morning(planners(offices, calendar, day), day, state, missed)
     return MorningPlan(day, offices, missed, quota, state, decision)
 
@@ -115,11 +115,16 @@ def run(
     max_age: timedelta,
     links: Links | None = None,
     planners: Planners = fresh_planner,
+    office_id: int | None = None,
 ) -> Written:
-    """Plan this morning and write it into the outbox; the caller sends."""
+    """Plan this morning and write it into the outbox; the caller sends.
+
+    `office_id`: plan that office alone, under its own LINE account's quota (a city: one account per office).
+    """
     today, links = now.date(), links or Links()
-    expired = deliveries.expire_stale(session, today, now, max_age)
-    decided = plan(session, calendar, today, quota, planners=planners, stale={row.morning for row in expired if row.morning < today})
+    expired = deliveries.expire_stale(session, today, now, max_age, office_id)
+    decided = plan(session, calendar, today, quota, office_id=office_id, planners=planners,
+                   stale={row.morning for row in expired if row.morning < today})
     decision = decided.decision
     payloads = {p.key: _payload(session, p, decided.offices, now, links) for p in decided.planned if p.recipient}
     costs = {p.key: push_cost(p, decided.offices) for p in decision.pushed}
@@ -130,8 +135,12 @@ def run(
     used = decided.state.used + decision.cost
     warning = Text(Q.QUOTA_WARNING.format(used=used, quota=quota.limit) + budget_words + Q.QUOTA_WARNING_END)
     for line_id in decision.warn:
-        out.warned |= deliveries.record_notice(session, push_budget.warning_key(today, line_id), today, line_id, [warning], now)
-    deliveries.mark_run(session, today, now, out.written, mode=decision.mode.value)
+        out.warned |= deliveries.record_notice(session, push_budget.warning_key(today, line_id), today, line_id, [warning], now,
+                                               office_id)
+    if office_id is None:
+        deliveries.mark_run(session, today, now, out.written, mode=decision.mode.value)
+    else:
+        deliveries.mark_run(session, today, now, out.written, mode=decision.mode.value, office_id=office_id)
     return out
 
 

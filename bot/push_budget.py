@@ -46,13 +46,28 @@ class ChannelQuota:
 QuotaReader = Callable[[], ChannelQuota]
 
 
-def quota_reader(runtime: Runtime) -> QuotaReader:
-    """Return how the clock reads the quota: LINE's endpoints when there is a channel, LINE_MONTHLY_QUOTA, the lower wins."""
+def office_quota_readers(runtime: Runtime, channels) -> Callable[[], dict[int, QuotaReader]]:
+    """Return, when asked (each morning), the quota reader of every office with a LINE account of its own.
+
+    Each office's quota is read with its own token: LINE counts each official account's pushes on their own.
+    """
+
+    def readers() -> dict[int, QuotaReader]:
+        return {c.office_id: quota_reader(runtime, c.token) for c in channels.all()}
+
+    return readers
+
+
+def quota_reader(runtime: Runtime, token: str | None = None) -> QuotaReader:
+    """Return how the clock reads the quota: LINE's endpoints when there is a channel, LINE_MONTHLY_QUOTA, the lower wins.
+
+    `token`: an office's own channel (each LINE account has its own quota); default the environment's.
+    """
     settings = runtime.settings
 
     def read() -> ChannelQuota:
         line_limit, used = None, 0
-        client = runtime.line_client()
+        client = runtime.line_client(token=token)
         if client is not None:
             try:
                 quota = client.quota()
@@ -93,6 +108,31 @@ def push_room(runtime: Runtime) -> PushRoom | None:
     return room
 
 
+OfficePushRoom = Callable[[Session, date, int, "int | None"], bool]
+
+
+def push_room_by_office(runtime: Runtime, channels) -> OfficePushRoom:
+    """Return the check a conversation makes before queuing a push, against the quota of its own office's account.
+
+    An office with a channel of its own counts only its own deliveries against its own account's quota (read with
+    its token), so one office running out never stops another's pushes; an office without one (or no office) is
+    checked as `push_room` checks the environment's channel.
+    """
+    default = push_room(runtime)
+
+    def room(session: Session, today: date, n: int, office_id: int | None) -> bool:
+        channel = channels.of_office(office_id)
+        if channel is None:
+            return default is None or default(session, today, n)
+        quota = quota_reader(runtime, channel.token)()
+        if quota.limit is None:
+            return True
+        first, last = month_of(today)
+        return max(deliveries.pushes_counted(session, first, last, office_id), quota.line_used) + n <= quota.limit
+
+    return room
+
+
 def month_of(day: date) -> tuple[date, date]:
     """Return the first and last day of `day`'s month."""
     first = day.replace(day=1)
@@ -100,15 +140,20 @@ def month_of(day: date) -> tuple[date, date]:
     return first, nxt - timedelta(days=1)
 
 
-def month_state(session: Session, calendar: WorkCalendar, day: date, quota: ChannelQuota) -> MonthState:
-    """Return where `day`'s month stands before its morning: pushes counted, the warning, this week's digests."""
+def month_state(session: Session, calendar: WorkCalendar, day: date, quota: ChannelQuota,
+                office_id: int | None = None) -> MonthState:
+    """Return where `day`'s month stands before its morning: pushes counted, the warning, this week's digests.
+
+    With `office_id` (an office with its own LINE account): that office's pushes, warning and mornings alone.
+    """
     first, last = month_of(day)
-    used = max(deliveries.pushes_counted(session, first, last), quota.line_used)
-    warned = session.scalar(
-        select(Delivery.id).where(of_kind(Kind.NOTICE, Topic.QUOTA_WARNING, f"{first:%Y-%m}")).limit(1)
-    ) is not None
+    used = max(deliveries.pushes_counted(session, first, last, office_id), quota.line_used)
+    warning = select(Delivery.id).where(of_kind(Kind.NOTICE, Topic.QUOTA_WARNING, f"{first:%Y-%m}"))
+    if office_id is not None:
+        warning = warning.where(Delivery.office_id == office_id)  # office scope: each account's own warning
+    warned = session.scalar(warning.limit(1)) is not None
     since = max(week_start(calendar, day) or day, first)
-    runs = deliveries.run_details(session, since)
+    runs = deliveries.run_details(session, since, office_id)
     digested = any(d < day and r.get("mode") == BUDGET for d, r in runs.items())
     return MonthState(quota.limit, used, warned, digested)
 

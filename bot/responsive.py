@@ -26,15 +26,24 @@ def show(sender: Sender, courtesy: Courtesy) -> None:
         _quietly("loading", lambda: sender.start_loading(courtesy.loading_for, courtesy.loading_seconds))
 
 
-def after_answer(sessions: sessionmaker[Session], sender: Sender, now: Callable[[], datetime]) -> None:
-    """Push what the event queued for others (notices) and give linked accounts their role's rich menu."""
-    # Without LINE (the simulator) the outbox keeps them: the simulator shows pushes from the deliveries table.
-    client = sender if sender.live else deliveries.LogOutbox()
+def after_answer(sessions: sessionmaker[Session], sender: Sender, now: Callable[[], datetime],
+                 senders: Callable[[int | None], Sender] | None = None, office_id: int | None = None) -> None:
+    """Push what the event queued for others (notices) and give linked accounts their role's rich menu.
+
+    `senders`: each office's LINE account (a notice goes out through its own office's); default `sender`.
+    `office_id`: the office whose own LINE account `sender` is (its menus); None: the environment's channel.
+    """
+
+    def through(office_id: int | None) -> deliveries.PushReplies:
+        client = (senders(office_id) if senders is not None else None) or sender
+        # Without LINE (the simulator) the outbox keeps them: the simulator shows pushes from the deliveries table.
+        return deliveries.pushing_through(client if client.live else deliveries.LogOutbox())
+
     try:
-        deliveries.send_notices(sessions, deliveries.pushing_through(client), now)
+        deliveries.send_notices(sessions, deliveries.ByOffice(through), now)
     except Exception:  # noqa: BLE001 - unsent notices stay queued for the next event
         log.exception("sending notices failed")
-    sync_quietly(sender, sessions, now())
+    sync_quietly(sender, sessions, now(), office_id)
 
 
 def _quietly(what: str, call: Callable[[], Result]) -> None:

@@ -8,6 +8,9 @@ aliases that are no longer used. Menus and aliases someone else made are never t
 `sync` links the role's first page to each linked account whose menu is not that yet, and unlinks the
 accounts that are no longer linked to a staff record (they fall back to the default menu). It runs after
 each answered event (綁定, an approved 我是 …) and after `planbot staff add/import/unlink`.
+
+Rich menus live in one LINE channel. An office with its own account (`office_id`) has its own menus, made
+with its token, for its own staff; `office_id` None is the environment's channel and every office without one.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ from handlers.chat.rich_menus import (
     pages_of,
 )
 from storage.db import unit_of_work
-from storage.models import RichMenuLink, RichMenuRecord, Staff
+from storage.models import OfficeChannel, RichMenuLink, RichMenuRecord, Staff
 
 log = logging.getLogger(__name__)
 _SYNCING = threading.Lock()  # one sync at a time per process: the answering threads all call it after their events
@@ -109,14 +112,18 @@ def _ok(client: LineSender, what: str, call, expected=()):
     return result, data
 
 
-def install(client: LineSender, sessions: sessionmaker[Session], now: datetime, font: str | None = None) -> InstallReport:
-    """Create every role menu at LINE, switch everyone to them, then delete the menus planbot made before."""
+def install(client: LineSender, sessions: sessionmaker[Session], now: datetime, font: str | None = None,
+            office_id: int | None = None) -> InstallReport:
+    """Create every role menu at LINE, switch everyone to them, then delete the menus planbot made before.
+
+    `office_id`: an office with its own LINE account (`client` holds its token); its staff only.
+    """
     font_path = find_cjk_font(font)
     images = {page.alias: draw(page, font_path) for page in all_pages()}  # drawn first: no font, no change at LINE
     report = InstallReport()
     api, blob = client.api, client.blob
     with sessions() as session:
-        recorded = {r.menu_id for r in session.scalars(select(RichMenuRecord))}
+        recorded = {r.menu_id for r in session.scalars(select(RichMenuRecord).where(_of(office_id)))}
     _, listed = _ok(client, "rich menu list", lambda: api.get_rich_menu_list_with_http_info())
     old = {m.rich_menu_id for m in listed.richmenus if (m.name or "").startswith(PREFIX + ":")} | recorded
     _, aliases = _ok(client, "rich menu aliases", lambda: api.get_rich_menu_alias_list_with_http_info())
@@ -141,11 +148,14 @@ def install(client: LineSender, sessions: sessionmaker[Session], now: datetime, 
     _ok(client, "default rich menu", lambda: api.set_default_rich_menu_with_http_info(made[default]))
     report.default = default
     with unit_of_work(sessions) as session:
-        session.execute(delete(RichMenuRecord))
-        session.execute(delete(RichMenuLink))  # every account is linked again below, to the new menus
+        session.execute(delete(RichMenuRecord).where(_of(office_id)))
+        # Every account of this channel is linked again below, to the new menus.
+        session.execute(delete(RichMenuLink).where(RichMenuLink.line_user_id.in_(list(wanted_pages(session, office_id)))))
+        if recorded:
+            session.execute(delete(RichMenuLink).where(RichMenuLink.menu_id.in_(list(recorded))))
         for alias, menu_id in made.items():
-            session.add(RichMenuRecord(page=alias, menu_id=menu_id, created_at=now))
-    report.linked = sync(client, sessions, now).linked
+            session.add(RichMenuRecord(page=alias, menu_id=menu_id, created_at=now, office_id=office_id))
+    report.linked = sync(client, sessions, now, office_id).linked
     for menu_id in old - set(made.values()):
         _ok(client, "delete rich menu", lambda m=menu_id: api.delete_rich_menu_with_http_info(m), expected={404})
         report.deleted += 1
@@ -155,21 +165,37 @@ def install(client: LineSender, sessions: sessionmaker[Session], now: datetime, 
     return report
 
 
-def wanted_pages(session: Session) -> dict[str, str]:
-    """Return the first page each linked, active staff member's account should show (by LINE user id)."""
-    rows = session.execute(select(Staff.line_user_id, Staff.role).where(Staff.line_user_id.is_not(None), Staff.active))
-    return {user: first_page(role).alias for user, role in rows}
+def _of(office_id: int | None):
+    return RichMenuRecord.office_id.is_(None) if office_id is None else RichMenuRecord.office_id == office_id
 
 
-def sync(client: LineSender, sessions: sessionmaker[Session], now: datetime) -> SyncReport:
-    """Link each linked account's role menu where it differs, unlink accounts no longer linked; needs `install` first."""
+def wanted_pages(session: Session, office_id: int | None = None) -> dict[str, str]:
+    """Return the first page each linked, active staff member's account should show (by LINE user id).
+
+    `office_id`: that office's staff alone (the menus of its own LINE account).
+    """
+    stmt = select(Staff.line_user_id, Staff.role).where(Staff.line_user_id.is_not(None), Staff.active)
+    if office_id is not None:
+        stmt = stmt.where(Staff.office_id == office_id)  # office scope: one channel's menus
+    else:  # the environment's channel: every office without an account of its own
+        stmt = stmt.where(Staff.office_id.not_in(select(OfficeChannel.office_id)))
+    return {user: first_page(role).alias for user, role in session.execute(stmt)}
+
+
+def sync(client: LineSender, sessions: sessionmaker[Session], now: datetime, office_id: int | None = None) -> SyncReport:
+    """Link each linked account's role menu where it differs, unlink accounts no longer linked; needs `install` first.
+
+    `office_id`: the menus of that office's own LINE account (`client` holds its token), for its staff alone.
+    """
     report = SyncReport()
     with sessions() as session:
-        menus = {r.page: r.menu_id for r in session.scalars(select(RichMenuRecord))}
+        menus = {r.page: r.menu_id for r in session.scalars(select(RichMenuRecord).where(_of(office_id)))}
         if not menus:
             return report
-        wanted = wanted_pages(session)
-        have = {r.line_user_id: r.page for r in session.scalars(select(RichMenuLink))}
+        wanted = wanted_pages(session, office_id)
+        # Only accounts linked to this channel's menus are this channel's to unlink.
+        have = {r.line_user_id: r.page for r in session.scalars(
+            select(RichMenuLink).where(RichMenuLink.menu_id.in_(list(menus.values())) | RichMenuLink.line_user_id.in_(list(wanted))))}
     for user, page in wanted.items():
         if have.get(user) == page or page not in menus:
             continue
@@ -191,13 +217,13 @@ def sync(client: LineSender, sessions: sessionmaker[Session], now: datetime) -> 
     return report
 
 
-def sync_quietly(client: Sender, sessions: sessionmaker[Session], now: datetime) -> None:
+def sync_quietly(client: Sender, sessions: sessionmaker[Session], now: datetime, office_id: int | None = None) -> None:
     """Run `sync`, logging instead of raising (after an event: the answer matters more than the menu)."""
     if not client.live:
         return  # the simulator draws the menu from the person's role itself
     try:
         with _SYNCING:
-            report = sync(client, sessions, now)
+            report = sync(client, sessions, now, office_id)
     except Exception:  # noqa: BLE001 - a menu left as it was is retried after the next event
         log.exception("rich menu sync failed")
         return

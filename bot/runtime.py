@@ -33,20 +33,21 @@ class Runtime:
         engine = make_engine(resolved)
         return cls(resolved, engine, session_factory(engine), clock or SystemClock(), settings)
 
-    def line_client(self, for_replies: bool = False) -> LineSender | None:
+    def line_client(self, for_replies: bool = False, token: str | None = None) -> LineSender | None:
         """Return a LINE client for replies and pushes, or None without LINE_CHANNEL_ACCESS_TOKEN.
 
         for_replies: sized for LINE's one-minute reply token, every attempt timing out still gives up
-        well within it (the answer is then pushed).
+        well within it (the answer is then pushed). token: an office's own channel (bot/channels.py)
+        instead of the environment's.
         """
         s = self.settings
-        if not s.access_token:
+        token = token or s.access_token
+        if not token:
             return None
         if for_replies:
-            return LineSender(s.access_token, base_url=s.line_api_base, timeout=min(s.push_timeout, 10.0),
+            return LineSender(token, base_url=s.line_api_base, timeout=min(s.push_timeout, 10.0),
                               max_attempts=3, backoff_cap=5.0, data_url=s.line_api_data_base)
-        return LineSender(s.access_token, base_url=s.line_api_base, timeout=s.push_timeout,
-                          data_url=s.line_api_data_base)
+        return LineSender(token, base_url=s.line_api_base, timeout=s.push_timeout, data_url=s.line_api_data_base)
 
     def calendar(self, session: Session) -> WorkCalendar:
         """Return the working-day calendar with the administrators' overrides as they are now."""

@@ -56,6 +56,7 @@ class Settings:
     # PLANBOT_CLOSURE_FEED_URL: the DGPA's closure announcements (NCDR alert type 33); "off" reads none
     closure_feed_url: str | None = CLOSURE_FEED_URL
     closure_feed_key: str = ""  # PLANBOT_CLOSURE_FEED_KEY: NCDR's member key, sent as apikey= (optional)
+    secret_key: str = ""  # PLANBOT_SECRET_KEY: the Fernet key the offices' channel secrets and tokens are stored under
     handlers: HandlerSettings = field(default_factory=HandlerSettings)  # PUBLIC_URL, LINE_BOT_BASIC_ID
 
     @classmethod
@@ -82,6 +83,7 @@ class Settings:
             allow_http=env.get("PLANBOT_ALLOW_HTTP") == "1",
             closure_feed_url=_feed_url(env.get("PLANBOT_CLOSURE_FEED_URL")),
             closure_feed_key=(env.get("PLANBOT_CLOSURE_FEED_KEY") or "").strip(),
+            secret_key=(env.get("PLANBOT_SECRET_KEY") or "").strip(),
             handlers=HandlerSettings(
                 public_url=(env.get("PUBLIC_URL") or _demo_address(env) or default.public_url).rstrip("/"),
                 line_bot_basic_id=(env.get("LINE_BOT_BASIC_ID") or "").strip(),

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, current_app, request, send_file
 from linebot.v3.webhook import SignatureValidator
 from sqlalchemy import text
 
+from bot.channels import BOT_USER_ID
 from handlers.documents import exports
 from handlers.texts import web as W
 from storage.db import unit_of_work
@@ -38,19 +39,44 @@ def callback() -> Response:
         body = raw.decode("utf-8")
     except UnicodeDecodeError:
         abort(400)
-    if not signature or not SignatureValidator(svc.channel_secret).validate(body, signature):
-        log.warning("webhook refused: bad or missing signature")
-        abort(400)
-    payload = parse_body(body)
+    payload = parse_body(body)  # read for `destination` only: nothing in it is trusted before the signature
     if payload is None:
         abort(400)
-    events = payload.get("events") if isinstance(payload, dict) else None
+    secret, office_id, destination = _channel_of(svc, payload.get("destination"))
+    if not signature or not secret or not SignatureValidator(secret).validate(body, signature):
+        log.warning("webhook refused: bad or missing signature (destination %s)", destination)
+        abort(400)
+    events = payload.get("events")
     if not isinstance(events, list):
         abort(400)
     if events:
-        svc.journal.record(events)
+        svc.journal.record(events, office_id)
         svc.after_record()
     return Response("OK", mimetype="text/plain")
+
+
+def _channel_of(svc, destination: object) -> tuple[str | None, int | None, str]:
+    """Return the secret to check the body with, the receiving office, and the destination as it may be logged.
+
+    With no office channels stored, the environment's secret serves the one office (office None). Otherwise the
+    destination must be an office's bot; anything else is refused (logged by destination, never the body).
+    """
+    shown = _loggable(destination)
+    channels = svc.channels
+    if channels is None or not channels.any():
+        return svc.channel_secret, None, shown
+    channel = channels.by_destination(destination) if isinstance(destination, str) else None
+    if channel is None:
+        log.warning("webhook refused: no office has the destination %s", shown)
+        abort(400)
+    return channel.secret, channel.office_id, shown
+
+
+def _loggable(destination: object) -> str:
+    """Return the destination fit for a log line: a bot user ID as it is, anything else cut short and escaped."""
+    if isinstance(destination, str) and BOT_USER_ID.match(destination):
+        return destination
+    return ascii(destination)[:40]
 
 
 @bp.get("/healthz")

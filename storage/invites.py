@@ -47,6 +47,7 @@ class Redeemed(enum.StrEnum):
     expired = "expired"
     limited = "limited"  # too many wrong tries this hour
     taken = "taken"  # this LINE account is already linked to someone else
+    other_office = "other_office"  # typed to another office's LINE account (the code stays usable at its own)
 
 
 @dataclass
@@ -65,8 +66,12 @@ def wrong_tries_last_hour(session: Session, line_user_id: str, now: datetime) ->
     ) or 0
 
 
-def redeem(session: Session, code: str, line_user_id: str, now: datetime) -> LinkResult:
-    """Link the LINE account to the staff record the code was issued for."""
+def redeem(session: Session, code: str, line_user_id: str, now: datetime, office_id: int | None = None) -> LinkResult:
+    """Link the LINE account to the staff record the code was issued for.
+
+    `office_id`: the office whose LINE account the code was typed to; another office's code is refused there
+    ("other_office", not used up), since that account would never answer its holder.
+    """
     if wrong_tries_last_hour(session, line_user_id, now) >= MAX_WRONG_PER_HOUR:
         return LinkResult(Redeemed.limited)
     invite = session.scalar(select(InviteCode).where(InviteCode.code_hash == _hash(code)))
@@ -76,6 +81,8 @@ def redeem(session: Session, code: str, line_user_id: str, now: datetime) -> Lin
         if invite is None:
             return LinkResult(Redeemed.wrong)
         return LinkResult(Redeemed.used if invite.used_at is not None else Redeemed.expired)
+    if office_id is not None and invite.staff.office_id != office_id:
+        return LinkResult(Redeemed.other_office, invite.staff)
     holder = queries.staff_by_line_id(session, line_user_id)
     if holder is not None and holder.id != invite.staff_id:
         return LinkResult(Redeemed.taken, holder)

@@ -118,6 +118,24 @@ class Office(Base):
     sections: Mapped[list[Section]] = relationship(back_populates="office")
 
 
+class OfficeChannel(Base):
+    """An office's own LINE official account: the bot's user ID (the webhook's `destination`), secret and token.
+
+    The secret and the token are stored encrypted (Fernet, with PLANBOT_SECRET_KEY), so a dump of the database
+    alone does not give them away.
+    """
+
+    __tablename__ = "office_channels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"), unique=True)
+    bot_user_id: Mapped[str] = mapped_column(String(33), unique=True)
+    secret_enc: Mapped[str] = mapped_column(Text)
+    token_enc: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Plan(Base):
     """One office's plan for one (AD) year."""
 
@@ -295,6 +313,8 @@ class WebhookEvent(Base):
     # Set when a reply got no answer from LINE (it may still be accepted): until LINE says what became of the
     # reply token, the answer is not pushed, which would be a second copy.
     reply_unclear_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The office whose LINE account received the event (None: the one channel of the environment).
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id", ondelete="SET NULL"))
 
 
 class Delivery(Base):
@@ -316,6 +336,8 @@ class Delivery(Base):
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     cost: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # pushes of the monthly quota (a group: its members)
+    # The office whose LINE account sends it and whose quota it takes (None: the one channel of the environment).
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id", ondelete="SET NULL"), index=True)
 
 
 class ExportFile(Base):
@@ -429,14 +451,20 @@ class OnboardingRequest(Base):
 
 
 class RichMenuRecord(Base):
-    """A rich menu `planbot richmenu install` made at LINE: which page of which role's menu, and its alias."""
+    """A rich menu `planbot richmenu install` made at LINE: which page of which role's menu, and its alias.
+
+    Rich menus live in one LINE channel: an office with its own account has its own (office_id); None is the
+    environment's channel.
+    """
 
     __tablename__ = "rich_menus"
+    __table_args__ = (UniqueConstraint("office_id", "page", name="uq_rich_menus_office_page"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    page: Mapped[str] = mapped_column(String(32), unique=True)  # also the alias id, e.g. planbot-chief-2
+    page: Mapped[str] = mapped_column(String(32))  # also the alias id, e.g. planbot-chief-2
     menu_id: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"))
 
 
 class RichMenuLink(Base):

@@ -16,7 +16,11 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Delivery
+from storage.models import Delivery, Staff
+
+# The office whose LINE account an event came in on, set by the event worker on the event's session: a push a
+# conversation queues for someone who is not staff (an onboarding refusal) goes out through that account.
+EVENT_OFFICE = "planbot.event_office"
 
 
 class Kind(StrEnum):
@@ -71,13 +75,15 @@ def is_written(session: Session, key: str) -> bool:
 
 def enqueue(
     session: Session, key: str, *, recipient: str, staff_id: int | None, reasons: str, payload: dict, now: datetime,
-    morning: date | None = None, cost: int = 1, checked: bool = False,
+    morning: date | None = None, cost: int = 1, checked: bool = False, office_id: int | None = None,
 ) -> bool:
     """Queue one push under a key made by `key_of`; False (nothing written) when that key is queued already.
 
     `payload` is what the digests store ({"replies": [...]} at least); `morning` defaults to today; `cost` is
     the pushes of the monthly quota it takes (a group: its members). `checked`: the caller already knows the
-    key is new (a batch that looked them up at once).
+    key is new (a batch that looked them up at once). `office_id`: whose LINE account sends it and whose quota it
+    takes; by default the recipient's office (staff), else the office of the event being answered, else None (the
+    environment's one channel).
     """
     if kind_of(key) is None:
         raise ValueError(f"not an outbox key: {key!r}")
@@ -85,10 +91,14 @@ def enqueue(
     key = key[:KEY_LENGTH]
     if not checked and is_written(session, key):
         return False
+    if office_id is None and staff_id is not None:
+        office_id = session.scalar(select(Staff.office_id).where(Staff.id == staff_id))
+    if office_id is None:
+        office_id = session.info.get(EVENT_OFFICE)
     session.add(
         Delivery(
             key=key, morning=morning or now.date(), recipient=recipient, staff_id=staff_id, reasons=reasons[:200],
-            payload=payload, retry_key=retry_key_for(key), created_at=now, attempts=0, cost=cost,
+            payload=payload, retry_key=retry_key_for(key), created_at=now, attempts=0, cost=cost, office_id=office_id,
         )
     )
     session.flush()
@@ -96,10 +106,10 @@ def enqueue(
 
 
 def queue_notice(session: Session, key: str, recipient: str, staff_id: int | None, reasons: str, payload: dict,
-                 now: datetime, morning: date | None = None) -> bool:
+                 now: datetime, morning: date | None = None, office_id: int | None = None) -> bool:
     """Queue a notice; `key` is what makes it unique after ``notice:``. False if that notice was queued before."""
     return enqueue(session, key_of(Kind.NOTICE, key), recipient=recipient, staff_id=staff_id, reasons=reasons,
-                   payload=payload, now=now, morning=morning)
+                   payload=payload, now=now, morning=morning, office_id=office_id)
 
 
 def caused_since(session: Session, staff_id: int, topic: Topic, since: datetime) -> int:

@@ -98,9 +98,12 @@ def staff_by_name(session: Session, office_id: int, name: str) -> Staff | None:
     return session.scalar(select(Staff).where(Staff.office_id == office_id, Staff.name == name))
 
 
-def staff_by_line_id(session: Session, line_user_id: str) -> Staff | None:
-    """Return the active staff member linked to the LINE account."""
-    return session.scalar(select(Staff).where(Staff.line_user_id == line_user_id, Staff.active.is_(True)))
+def staff_by_line_id(session: Session, line_user_id: str, office_id: int | None = None) -> Staff | None:
+    """Return the active staff member linked to the LINE account (with `office_id`: only in that office)."""
+    stmt = select(Staff).where(Staff.line_user_id == line_user_id, Staff.active.is_(True))
+    if office_id is not None:
+        stmt = stmt.where(Staff.office_id == office_id)  # office scope: the account the message came in on
+    return session.scalar(stmt)
 
 
 def find_staff(session: Session, name_or_line_id: str) -> Staff | None:

@@ -1,6 +1,6 @@
 """The `planbot` command: one click group, one module per command family, one-line errors.
 
-Each command module (`admin`, `plan`, `talk`, `remind`, `run`, `console`, `menus`, `leave`, `quota`, `feed`, `review`, `city`) imports only `bot.cli.common` from this
+Each command module (`admin`, `offices`, `plan`, `talk`, `remind`, `run`, `console`, `menus`, `leave`, `quota`, `feed`, `review`, `city`) imports only `bot.cli.common` from this
 package and lists its commands in `COMMANDS`; the group is assembled here, once, at import.
 """
 
@@ -12,7 +12,7 @@ import traceback
 import click
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from bot.cli import admin, city, console, feed, leave, menus, plan, quota, remind, review, run, talk
+from bot.cli import admin, city, console, feed, leave, menus, offices, plan, quota, remind, review, run, talk
 from bot.cli.common import CliError
 from handlers.texts import cli as C
 
@@ -35,6 +35,8 @@ for _module in (admin, plan, run, talk, remind, console, menus, leave, quota, fe
         cli.add_command(_command)
 for _command in feed.CALENDAR_COMMANDS:  # `planbot calendar feed …` lives beside the closures it adds
     admin.calendar.add_command(_command)
+for _command in offices.OFFICE_COMMANDS:  # `planbot office add|channel|list` beside `planbot office location`
+    feed.office.add_command(_command)
 
 
 def main(argv: list[str] | None = None, env: dict[str, str] | None = None) -> int:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import click
 
+from bot.channels import MAKE_KEY, ChannelKeyError
 from bot.runtime import Runtime
 from bot.settings import Settings
 from handlers.texts import cli as C
@@ -30,6 +31,14 @@ def runtime(ctx: click.Context) -> Runtime:
         root.call_on_close(rt.engine.dispose)
         root.obj["runtime"] = rt
     return root.obj["runtime"]
+
+
+def secret_key_problem(exc: ChannelKeyError) -> CliError:
+    """Return what to print when PLANBOT_SECRET_KEY is missing, malformed, or opens no stored channel."""
+    if exc.kind == "wrong":
+        return CliError(C.SECRET_KEY_WRONG.format(office=exc.office))
+    words = C.SECRET_KEY_MISSING if exc.kind == "missing" else C.SECRET_KEY_MALFORMED
+    return CliError(words.format(make=MAKE_KEY))
 
 
 def office_for(session, name: str | None, create: bool = False):

@@ -61,7 +61,7 @@ def attach(session: Session, incoming: Incoming, replies: list[Reply], now: date
     """Return the replies with the person's held reminders added once (one-to-one chats), marking them told."""
     if incoming.group_id or not incoming.line_user_id or not replies or len(replies) >= MAX_MESSAGES:
         return replies
-    staff = queries.staff_by_line_id(session, incoming.line_user_id)
+    staff = queries.staff_by_line_id(session, incoming.line_user_id, incoming.office_id)
     if staff is None:
         return replies
     rows = untold(session, staff.id)

@@ -19,7 +19,7 @@ def link(req: Request, ctx: Context) -> list[Reply]:
     code = compact(req.args).upper()
     if not code or not req.incoming.line_user_id:
         return [Text(M.LINK_USAGE)]
-    result = invites.redeem(ctx.session, code, req.incoming.line_user_id, ctx.now)
+    result = invites.redeem(ctx.session, code, req.incoming.line_user_id, ctx.now, req.incoming.office_id)
     if result.outcome is Redeemed.linked:
         staff = result.staff
         section = staff.section.name if staff.section else M.NOBODY
@@ -32,6 +32,8 @@ def link(req: Request, ctx: Context) -> list[Reply]:
     if result.outcome is Redeemed.wrong:
         tried = invites.wrong_tries_last_hour(ctx.session, req.incoming.line_user_id, ctx.now)
         return [Text(M.LINK_WRONG.format(left=max(0, invites.MAX_WRONG_PER_HOUR - tried)))]
+    if result.outcome is Redeemed.other_office:
+        return [Text(M.LINK_OTHER_OFFICE.format(office=result.staff.office.name))]
     if result.outcome is Redeemed.taken:
         return [Text(M.LINK_TAKEN.format(name=result.staff.name if result.staff else ""))]
     answers = {Redeemed.expired: M.LINK_EXPIRED, Redeemed.used: M.LINK_USED, Redeemed.limited: M.LINK_LIMITED}

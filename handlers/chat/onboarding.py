@@ -37,7 +37,9 @@ def introduce(req: Request, ctx: Context) -> list[Reply] | None:
     user = req.incoming.line_user_id
     if not name or not user:
         return [Text(T.INTRODUCE_USAGE)]
-    matches = [s for s in onboarding.staff_named(ctx.session, name) if s.active]
+    # office scope: a city's offices share names; the person asks the office whose LINE account they wrote to.
+    office_id = req.incoming.office_id
+    matches = [s for s in onboarding.staff_named(ctx.session, name) if s.active and office_id in (None, s.office_id)]
     if not matches:
         return [Text(T.NOT_ON_ROSTER.format(name=name))]
     if len(matches) > 1:

@@ -93,7 +93,7 @@ POSTBACKS: dict[Route, PostbackHandler] = {
 
 def handle(incoming: Incoming, ctx: Context) -> list[Reply]:
     """Answer one event from LINE as the staff member linked to its LINE account (if any)."""
-    staff = queries.staff_by_line_id(ctx.session, incoming.line_user_id) if incoming.line_user_id else None
+    staff = queries.staff_by_line_id(ctx.session, incoming.line_user_id, incoming.office_id) if incoming.line_user_id else None
     return handle_as(incoming, staff, ctx)
 
 

@@ -36,6 +36,8 @@ class Incoming:
     data: str = ""
     group_id: str | None = None
     read_token: str = ""  # LINE's markAsReadToken of a message (marked read before answering in chat mode)
+    # The office whose LINE account received it (a city: one account per office); None: the deployment's one account.
+    office_id: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", IncomingKind(self.kind))  # an unknown kind fails here, not in a handler

@@ -98,6 +98,7 @@ LINK_EXPIRED = "這個綁定碼已經過期（有效期限 72 小時），請向
 LINK_USED = "這個綁定碼已經用過了，每個綁定碼只能用一次。如需重新綁定，請向研考索取新的綁定碼。"
 LINK_LIMITED = "錯誤次數太多，為了安全請一小時後再試，或請研考確認你的綁定碼。"
 LINK_TAKEN = "這個 LINE 帳號已經綁定為「{name}」。如果需要更改，請洽研考處理。"
+LINK_OTHER_OFFICE = "這個綁定碼是「{office}」的，請加入「{office}」的 LINE 官方帳號，在那裡輸入（綁定碼仍然有效）。"
 LINK_GROUP_NOT_IN_GROUP = "「綁定群組」要在課室的 LINE 群組裡傳，例如在群組中傳：綁定群組 戶籍資料課"
 LINK_GROUP_USAGE = "請寫出要綁定的課室，例如：綁定群組 戶籍資料課\n課室有：{sections}"
 LINK_GROUP_REFUSED = "只有該課室的課長（或研考）可以把群組綁定為課室群組。"
@@ -353,3 +354,7 @@ EXPORT_FAILED = "抱歉，管制表產生失敗，請稍後再試或洽研考。
 
 HELP_INTRO = "{name}你好！你可以這樣問我（按下方按鈕也可以）："
 HELP_FOOTER = "指令不分全形半形、有沒有空格；「本週」也可以說「這週」「這禮拜」。"
+
+# A person of another office writing to this office's LINE account (a city: one account per office)
+OTHER_OFFICE_ACCOUNT = ("這是「{office}」的 LINE 官方帳號，這裡看不到您機關的資料。"
+                        "請改用您所屬機關的官方帳號查詢與回報；若您已調到{office}，請研考在名冊上更新。")

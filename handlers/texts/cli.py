@@ -116,3 +116,25 @@ DEMO_HISTORY_KEPT = "示範資料庫已有回報紀錄，保留不動。"
 CONSOLE_LINK = "{name} 的管理頁登入連結（10 分鐘內有效，只能用一次）：\n{url}"
 
 DEMO_TYPHOON = "看颱風停班怎麼進來：另開終端機執行 .venv/bin/planbot calendar feed replay {path} --on 今天的日期（例 2026-12-07）"
+
+# planbot office add | channel | list
+OFFICE_EXISTS = "已經有「{name}」這個機關了（planbot office list 可看全部機關）"
+OFFICE_ADDED = "已新增機關「{name}」。下一步：planbot office channel {name} --bot-id U… --secret-file 檔案 --token-file 檔案"
+OFFICE_NAME_EMPTY = "機關名稱不能是空的"
+BAD_BOT_ID = "「{text}」不是 LINE 的 Bot user ID（U 加 32 個 0-9、a-f 字元；在 LINE Developers 的 Basic settings 頁）"
+BOT_ID_TAKEN = "這個 Bot user ID 已經是「{office}」的 LINE 官方帳號，不能再給「{name}」"
+CHANNEL_FILE_UNREADABLE = "讀不到 {what}檔案 {path}：{reason}"
+CHANNEL_FILE_EMPTY = "{what}檔案 {path} 是空的"
+CHANNEL_WHAT = {"secret": "Channel secret ", "token": "Channel access token "}
+CHANNEL_SET = "已設定「{name}」的 LINE 官方帳號（Bot user ID {bot_id}）；密鑰與權杖已加密存放。幾秒內 webhook 就會收這個帳號的訊息"
+CHANNEL_REPLACED = "已更新「{name}」的 LINE 官方帳號（Bot user ID {bot_id}）；密鑰與權杖已加密存放"
+OFFICE_LIST_HEAD = "機關\t所在地\tLINE 官方帳號\t同仁\t計畫"
+OFFICE_LIST_ROW = "{name}\t{place}\t{channel}\t{staff}\t{plans}"
+OFFICE_NO_PLACE = "（未設定）"
+OFFICE_NO_CHANNEL = "未設定（用環境變數的帳號）"
+OFFICE_CHANNEL = "已設定 {bot_id}"
+NO_OFFICES = "還沒有任何機關（planbot office add 名稱）"
+SECRET_KEY_MISSING = ("沒有設定 PLANBOT_SECRET_KEY：各機關的 LINE 密鑰與權杖要用它加密存放（每個程序都設定同一把）。"
+                      "產生一把金鑰：{make}")
+SECRET_KEY_MALFORMED = "PLANBOT_SECRET_KEY 不是有效的金鑰（要 Fernet 金鑰）。產生一把金鑰：{make}"
+SECRET_KEY_WRONG = "PLANBOT_SECRET_KEY 打不開「{office}」的 LINE 設定（當初是用別把金鑰存的嗎？），請設定存放時用的那把金鑰"

@@ -48,3 +48,8 @@ IMAGES_WRITTEN = "已畫好 {count} 張選單圖片，放在 {folder}"
 SYNCED = "已為 {linked} 個帳號換上角色選單，{unlinked} 個帳號改回預設選單。"
 LINE_FAILED = "LINE 拒絕了這個要求：{error}"
 NOT_INSTALLED = "還沒有建立選單，請先執行 planbot richmenu install。"
+
+# planbot richmenu install|sync with offices that have LINE accounts of their own
+FOR_OFFICE = "{office}："  # put before each office's line when there are several accounts
+ENVIRONMENT_CHANNEL = "環境變數的 LINE 帳號（沒有自己帳號的機關）："
+OFFICE_HAS_NO_CHANNEL = "「{office}」沒有自己的 LINE 官方帳號（planbot office channel 設定），它的選單在環境變數的帳號：不加 --office 執行。"

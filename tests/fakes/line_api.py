@@ -5,6 +5,11 @@ retry key already accepted, 400 `Invalid reply token`), validates every request 
 tests/data/line-openapi/messaging-api.yml plus the limits the spec leaves out, records what it
 received (`requests`), refused (`rejected`) and delivered (`delivered`, `replied`), and injects
 faults before or after delivery so that retry logic can be tested over real sockets.
+
+One fake can serve several channels (a city's offices, each with its own LINE account): given `channels`
+(token → channel name), it accepts only those tokens, notes on every request, delivery and reply which
+channel's token made it, keeps a monthly quota per channel, and accepts a reply token only from the channel
+whose webhook carried it (as LINE does).
 """
 
 from __future__ import annotations
@@ -56,6 +61,7 @@ DEFAULT_TIMEOUT_HOLD = 30.0
 # client's timeout fires on it by design; an answered request takes milliseconds, so it never fires on
 # those, however busy the machine. (A timeout shorter than the fake's answers would make tests flaky.)
 HELD_REQUEST_TIMEOUT = 1.0
+_CURRENT = threading.local()  # the channel of the call a server thread is answering (its rich menus)
 
 API_HOST = "https://api.line.me"
 DATA_HOST = "https://api-data.line.me"
@@ -98,6 +104,7 @@ class RecordedRequest:
     status: int | None = None
     fault: Fault | None = None
     data_host: bool = False  # reached the data host (api-data.line.me), not the API host
+    channel: str | None = None  # whose token made the call (a fake serving several channels)
 
 
 class Delivery(NamedTuple):
@@ -106,6 +113,7 @@ class Delivery(NamedTuple):
     recipient: str
     messages: list[dict[str, Any]]
     retry_key: str | None
+    channel: str | None = None  # the channel whose token pushed it (a fake serving several channels)
 
 
 class ReplyDelivery(NamedTuple):
@@ -114,6 +122,7 @@ class ReplyDelivery(NamedTuple):
     reply_token: str
     recipient: str
     messages: list[dict[str, Any]]
+    channel: str | None = None  # the channel whose token replied (a fake serving several channels)
 
 
 @dataclass(frozen=True)
@@ -132,6 +141,7 @@ class _ReplyToken:
     recipient: str
     used: bool = False
     expired: bool = False
+    channel: str | None = None  # the channel whose webhook carried it: only its token may reply
 
 
 @dataclass
@@ -169,8 +179,11 @@ class _Answer:
 class FakeLineAPI(RichMenuOps):
     """LINE's Messaging API on 127.0.0.1 at a free port (its data host on another); a context manager or start()/stop()."""
 
-    def __init__(self, access_token: str | None = None, timeout_hold: float = DEFAULT_TIMEOUT_HOLD) -> None:
+    def __init__(self, access_token: str | None = None, timeout_hold: float = DEFAULT_TIMEOUT_HOLD,
+                 channels: dict[str, str] | None = None) -> None:
         self.access_token = access_token
+        self.channels = dict(channels or {})  # token -> channel name; when given, only these tokens are accepted
+        self._channel_quota: dict[str, list] = {name: [None, 0] for name in self.channels.values()}
         self.timeout_hold = timeout_hold
         self.requests: list[RecordedRequest] = []
         self.rejected: list[Rejection] = []
@@ -190,11 +203,21 @@ class FakeLineAPI(RichMenuOps):
         self._tokens: dict[str, _ReplyToken] = {}
         self._profiles: dict[str, dict[str, str]] = {}
         self._contents: dict[str, tuple[bytes, str]] = {}
-        self.rich = RichMenuState()
+        self._rich_states: dict[str | None, RichMenuState] = {None: RichMenuState()}
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._data_server: _Server | None = None
         self._data_thread: threading.Thread | None = None
+
+    @property
+    def rich(self) -> RichMenuState:
+        """The rich menus of the channel whose call is being answered (from the test: the one channel's)."""
+        return self.rich_of(getattr(_CURRENT, "channel", None))
+
+    def rich_of(self, channel: str | None) -> RichMenuState:
+        """The rich menus of one channel: LINE keeps each channel's menus, aliases and links apart."""
+        with self._lock:
+            return self._rich_states.setdefault(channel, RichMenuState())
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self) -> FakeLineAPI:
@@ -266,11 +289,12 @@ class FakeLineAPI(RichMenuOps):
         return _error(status, message)
 
     # -- test set-up -----------------------------------------------------------------------------
-    def issue_reply_token(self, recipient: str = "U" + "0" * 32, *, expired: bool = False) -> str:
-        """Create a single-use reply token for recipient, as a webhook event would carry."""
+    def issue_reply_token(self, recipient: str = "U" + "0" * 32, *, expired: bool = False,
+                          channel: str | None = None) -> str:
+        """Create a single-use reply token for recipient, as a webhook event would carry (to `channel`'s webhook)."""
         token = uuid.uuid4().hex
         with self._lock:
-            self._tokens[token] = _ReplyToken(recipient, expired=expired)
+            self._tokens[token] = _ReplyToken(recipient, expired=expired, channel=channel)
         return token
 
     def expire_reply_token(self, token: str) -> None:
@@ -304,9 +328,14 @@ class FakeLineAPI(RichMenuOps):
         with self._lock:
             self._contents[message_id] = (data, content_type)
 
-    def set_quota(self, limit: int | None, used: int | None = None) -> None:
-        """Set the monthly target limit (None = no limit) and optionally the usage so far."""
+    def set_quota(self, limit: int | None, used: int | None = None, channel: str | None = None) -> None:
+        """Set the monthly target limit (None = no limit) and optionally the usage so far (of one channel's)."""
         with self._lock:
+            if channel is not None:
+                self._channel_quota[channel][0] = limit
+                if used is not None:
+                    self._channel_quota[channel][1] = used
+                return
             self.quota_limit = limit
             if used is not None:
                 self.consumption = used
@@ -476,7 +505,11 @@ class FakeLineAPI(RichMenuOps):
     def _answer(self, record: RecordedRequest) -> _Answer:
         auth = record.headers.get("authorization", "")
         token = auth[len("Bearer ") :] if auth.startswith("Bearer ") else ""
-        if not token.strip() or (self.access_token is not None and token != self.access_token):
+        if self.channels:
+            record.channel = self.channels.get(token)
+            if record.channel is None:
+                return self._reject(record, 401, AUTH_FAILED)
+        elif not token.strip() or (self.access_token is not None and token != self.access_token):
             return self._reject(record, 401, AUTH_FAILED)
         split = urlsplit(record.path)
         route = _route(record.method, split.path)
@@ -490,7 +523,11 @@ class FakeLineAPI(RichMenuOps):
         if problem is not None:
             return problem
         handler = getattr(self, f"_op_{operation}")
-        return handler(record, **params)
+        _CURRENT.channel = record.channel
+        try:
+            return handler(record, **params)
+        finally:
+            _CURRENT.channel = None
 
     def _validate(self, record: RecordedRequest, operation: str, path: str, query: str) -> _Answer | None:
         if record.body and record.json is None and operation not in DATA_HOST_OPERATIONS:
@@ -525,10 +562,10 @@ class FakeLineAPI(RichMenuOps):
         body = record.json
         with self._lock:
             token = self._tokens.get(body["replyToken"])
-            if token is None or token.used or token.expired:
+            if token is None or token.used or token.expired or (token.channel is not None and token.channel != record.channel):
                 return _error(400, INVALID_REPLY_TOKEN)
             token.used = True
-            self.replied.append(ReplyDelivery(body["replyToken"], token.recipient, body["messages"]))
+            self.replied.append(ReplyDelivery(body["replyToken"], token.recipient, body["messages"], record.channel))
         return _Answer(200, {"sentMessages": _sent_messages(body["messages"])})
 
     def _op_push(self, record: RecordedRequest) -> _Answer:
@@ -553,10 +590,14 @@ class FakeLineAPI(RichMenuOps):
                 if with_sent:
                     body["sentMessages"] = accepted.sent_messages
                 return _Answer(409, body, {"x-line-accepted-request-id": accepted.request_id})
-            if self.quota_limit is not None and self.consumption + len(recipients) > self.quota_limit:
+            quota = self._channel_quota.get(record.channel) if record.channel is not None else None
+            limit, used = (quota[0], quota[1]) if quota is not None else (self.quota_limit, self.consumption)
+            if limit is not None and used + len(recipients) > limit:
                 return _error(429, MONTHLY_LIMIT)
             sent = _sent_messages(messages)
-            self.delivered.extend(Delivery(r, messages, key) for r in recipients)
+            self.delivered.extend(Delivery(r, messages, key, record.channel) for r in recipients)
+            if quota is not None:
+                quota[1] += len(recipients)
             self.consumption += len(recipients)
             if key is not None:
                 self._accepted[key] = _Accepted(record.request_id, sent)
@@ -564,12 +605,14 @@ class FakeLineAPI(RichMenuOps):
 
     def _op_quota(self, record: RecordedRequest) -> _Answer:
         with self._lock:
-            limit = self.quota_limit
+            quota = self._channel_quota.get(record.channel) if record.channel is not None else None
+            limit = quota[0] if quota is not None else self.quota_limit
         return _Answer(200, {"type": "none"} if limit is None else {"type": "limited", "value": limit})
 
     def _op_consumption(self, record: RecordedRequest) -> _Answer:
         with self._lock:
-            return _Answer(200, {"totalUsage": self.consumption})
+            quota = self._channel_quota.get(record.channel) if record.channel is not None else None
+            return _Answer(200, {"totalUsage": quota[1] if quota is not None else self.consumption})
 
     def _op_profile(self, record: RecordedRequest, user_id: str) -> _Answer:
         with self._lock:
