@@ -137,6 +137,37 @@ def worker_cpu(master: subprocess.Popen) -> float:
     return total
 
 
+def commit_latency(db: str, samples: int = 200) -> float | None:
+    """Return the median seconds PostgreSQL takes now to commit a one-row INSERT (its flush to disk).
+
+    No request can be acknowledged sooner: it is the webhook's floor, and it moves with the disk's other work.
+    """
+    if not db.startswith("postgresql"):
+        return None
+    from storage.db import make_engine
+
+    engine = make_engine(db)
+    times = []
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS bench_commit_probe (n integer)")
+            for n in range(samples):
+                started = time.perf_counter()
+                conn.exec_driver_sql("INSERT INTO bench_commit_probe VALUES (%s)", (n,))
+                times.append(time.perf_counter() - started)
+            conn.exec_driver_sql("DROP TABLE bench_commit_probe")
+    finally:
+        engine.dispose()
+    return statistics.median(times)
+
+
+def print_commit_floor(db: str, concurrency: int) -> None:
+    latency = commit_latency(db)
+    if latency is not None:
+        print(f"PostgreSQL commits a one-row INSERT in {latency * 1000:.2f} ms now (median): {concurrency} clients "
+              f"waiting on commits get at most about {concurrency / latency:.0f} req/s")
+
+
 def compare(db: str, workers: int, threads: int, requests: int, concurrency: int, rounds: int) -> dict:
     """Load the bare endpoint and planbot's webhook in alternating rounds; return each one's median round.
 
@@ -187,6 +218,7 @@ def main() -> int:
               f"{args.rounds} alternating rounds of {args.requests} requests, the median round of each shown")
         since = datetime.now(UTC)
         results = compare(db, workers, args.threads, args.requests, args.concurrency, args.rounds)
+        print_commit_floor(db, args.concurrency)
         for name, (rps, lat, cpu) in results.items():
             report(name, rps, lat, cpu)
         # The web process and `planbot events` are measured one after the other, so each figure is the
