@@ -37,7 +37,7 @@ class EventJournal:
 
     PostgreSQL: each request thread writes its own events. Concurrent commits share a WAL flush in
     PostgreSQL itself, so handing the rows to a writer thread (two thread wake-ups per request) only
-    added latency: with it the webhook reached 415 req/s, without it 765, in the same run.
+    added latency: about half the throughput in the same run (README, city scale).
     SQLite has one writer at a time: there one writer thread per process takes what the requests queued
     and commits it together (a group commit), instead of the requests waiting on each other's locks.
     """

@@ -11,7 +11,7 @@ from bot.app import create_app, start_answering
 
 app = create_app()
 start_answering(app)
-# The imports leave about 430,000 objects the collector would scan on every full collection: 0.3-1 s
-# with every request thread stopped (seen as webhook stalls under load). They live as long as the
-# process, so they are moved out of its sight.
+# The imports leave hundreds of thousands of objects that every full collection would scan with every
+# request thread stopped (webhook stalls of up to a second under load). They live as long as the
+# process, so they are moved out of the collector's sight.
 gc.freeze()
