@@ -2,8 +2,8 @@
 
 Run: .venv/bin/python bench/bench_webhook.py [--requests 3000] [--rounds 3] [--concurrency 8] [--database-url URL]
 The web process runs as the Procfile has it (PLANBOT_EVENT_WORKER=separate: it verifies, records and
-acknowledges); then `planbot events` answers what was recorded, and its rate is printed too. On PostgreSQL
-the webhook's throughput should be at least 80% of the bare endpoint's on the same machine.
+acknowledges); then `planbot events` answers what was recorded, and its rate is printed too. The webhook's
+throughput should be at least 80% of the bare endpoint's on the same machine on PostgreSQL, half on SQLite.
 """
 
 from __future__ import annotations
@@ -233,8 +233,10 @@ def main() -> int:
             answering.wait(10)
         print(f"`planbot events` then answered all {total} recorded events in {took:.1f} s ({total / took:.0f} events/s)")
         ratio = results["planbot /callback"][0] / results["bare Flask endpoint"][0]
-        print(f"webhook throughput is {ratio:.0%} of the bare endpoint's (target: at least 80%)")
-        return 0 if ratio >= 0.8 else 1
+        # SQLite's target stays at half: one writer at a time, a single worker process.
+        target = 0.8 if db.startswith("postgresql") else 0.5
+        print(f"webhook throughput is {ratio:.0%} of the bare endpoint's (target: at least {target:.0%})")
+        return 0 if ratio >= target else 1
 
 
 if __name__ == "__main__":
