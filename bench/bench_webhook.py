@@ -223,7 +223,8 @@ def main() -> int:
             report(name, rps, lat, cpu)
         # The web process and `planbot events` are measured one after the other, so each figure is the
         # component's own on this machine.
-        total = (args.requests * args.rounds + 200)
+        sent = args.requests // args.concurrency * args.concurrency  # load() splits them evenly
+        total = sent * args.rounds + 200 // args.concurrency * args.concurrency
         answering = subprocess.Popen([sys.executable, "-m", "bot.cli", "events"], cwd=ROOT,
                                      env={**env, "LINE_CHANNEL_SECRET": SECRET}, stdout=subprocess.DEVNULL)
         try:
