@@ -1,9 +1,9 @@
 """Post signed text-message webhooks to the app under gunicorn and to a bare Flask endpoint; print both.
 
-Run: .venv/bin/python bench/bench_webhook.py [--requests 3000] [--concurrency 8] [--database-url URL]
+Run: .venv/bin/python bench/bench_webhook.py [--requests 3000] [--rounds 3] [--concurrency 8] [--database-url URL]
 The web process runs as the Procfile has it (PLANBOT_EVENT_WORKER=separate: it verifies, records and
 acknowledges); then `planbot events` answers what was recorded, and its rate is printed too. The webhook's
-throughput should be at least half of the bare endpoint's on the same machine.
+throughput should be at least 80% of the bare endpoint's on the same machine on PostgreSQL, half on SQLite.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import hmac
 import http.client
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -23,6 +24,7 @@ import tempfile
 import threading
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,17 +38,20 @@ def free_port() -> int:
 
 
 def start(app: str, env: dict, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
+    """Start gunicorn and return once every worker has loaded the app."""
     port = free_port()
+    ready = tempfile.mkdtemp(prefix="bench-ready-")
     cmd = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
-           "--worker-class", "gthread", "--log-level", "warning", app]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return proc, port
-        except OSError:
+           "--worker-class", "gthread", "--log-level", "warning", "--config", str(ROOT / "bench" / "gunicorn_ready.py"), app]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**env, "BENCH_READY_DIR": ready})
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            if len(os.listdir(ready)) >= workers:
+                return proc, port
             time.sleep(0.1)
+    finally:
+        shutil.rmtree(ready, ignore_errors=True)
     proc.kill()
     raise RuntimeError(f"{app} did not start")
 
@@ -91,8 +96,8 @@ def load(port: int, total: int, concurrency: int) -> tuple[float, list[float]]:
     return len(latencies) / (time.perf_counter() - t0), latencies
 
 
-def wait_until_answered(url: str, expected: int, limit: float = 120.0) -> float:
-    """Wait until every recorded event is handled; return how long that took."""
+def wait_until_answered(url: str, expected: int, since: datetime, limit: float = 120.0) -> float:
+    """Wait until every event recorded since then is handled; return how long that took."""
     from sqlalchemy import func, select
 
     from storage.db import make_engine
@@ -103,7 +108,8 @@ def wait_until_answered(url: str, expected: int, limit: float = 120.0) -> float:
     try:
         while time.monotonic() - t0 < limit:
             with engine.connect() as conn:
-                handled = conn.scalar(select(func.count()).where(WebhookEvent.handled_at.is_not(None)))
+                handled = conn.scalar(select(func.count()).where(WebhookEvent.handled_at.is_not(None),
+                                                                 WebhookEvent.received_at >= since))
             if handled >= expected:
                 return time.monotonic() - t0
             time.sleep(0.2)
@@ -112,15 +118,88 @@ def wait_until_answered(url: str, expected: int, limit: float = 120.0) -> float:
     raise RuntimeError(f"only {handled} of {expected} events answered after {limit:.0f} s")
 
 
-def report(name: str, rps: float, lat: list[float]) -> None:
+def report(name: str, rps: float, lat: list[float], cpu: float | None = None) -> None:
     lat = sorted(lat)
     p50, p99 = statistics.median(lat) * 1000, lat[int(len(lat) * 0.99) - 1] * 1000
-    print(f"{name:<22} {rps:8.0f} req/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   ({len(lat)} requests)")
+    used = f"   server CPU {cpu * 1e6:4.0f} us/request" if cpu is not None else ""
+    print(f"{name:<22} {rps:8.0f} req/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms{used}   ({len(lat)} requests)")
+
+
+def worker_cpu(master: subprocess.Popen) -> float:
+    """Return the CPU seconds the master's workers have used so far."""
+    total = 0.0
+    for pid in subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True, text=True).stdout.split():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def commit_latency(db: str, samples: int = 200) -> float | None:
+    """Return the median seconds PostgreSQL takes now to commit a one-row INSERT (its flush to disk).
+
+    No request can be acknowledged sooner: it is the webhook's floor, and it moves with the disk's other work.
+    """
+    if not db.startswith("postgresql"):
+        return None
+    from storage.db import make_engine
+
+    engine = make_engine(db)
+    times = []
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS bench_commit_probe (n integer)")
+            for n in range(samples):
+                started = time.perf_counter()
+                conn.exec_driver_sql("INSERT INTO bench_commit_probe VALUES (%s)", (n,))
+                times.append(time.perf_counter() - started)
+            conn.exec_driver_sql("DROP TABLE bench_commit_probe")
+    finally:
+        engine.dispose()
+    return statistics.median(times)
+
+
+def print_commit_floor(db: str, concurrency: int) -> None:
+    latency = commit_latency(db)
+    if latency is not None:
+        print(f"PostgreSQL commits a one-row INSERT in {latency * 1000:.2f} ms now (median): {concurrency} clients "
+              f"waiting on commits get at most about {concurrency / latency:.0f} req/s")
+
+
+def compare(db: str, workers: int, threads: int, requests: int, concurrency: int, rounds: int) -> dict:
+    """Load the bare endpoint and planbot's webhook in alternating rounds; return each one's median round.
+
+    Other work on the machine comes and goes: alternating rounds exposes both servers to the same
+    moments, and the median round of each is compared.
+    """
+    env = {**os.environ, "DATABASE_URL": db, "LINE_CHANNEL_SECRET": SECRET, "PUBLIC_URL": "https://bench.invalid",
+           # As the Procfile runs it: the web process records and acknowledges, `planbot events` answers.
+           "PLANBOT_EVENT_WORKER": "separate"}
+    env.pop("LINE_CHANNEL_ACCESS_TOKEN", None)
+    servers = {}
+    try:
+        for name, app in (("bare Flask endpoint", "bench.bare_app:create_app()"), ("planbot /callback", "bot.wsgi:app")):
+            servers[name] = start(app, env, workers, threads)
+            load(servers[name][1], 200, concurrency)  # warm-up
+        runs: dict[str, list] = {name: [] for name in servers}
+        for _ in range(rounds):
+            for name, (proc, port) in servers.items():
+                before = worker_cpu(proc)
+                rps, lat = load(port, requests, concurrency)
+                runs[name].append((rps, lat, (worker_cpu(proc) - before) / len(lat)))
+    finally:
+        for proc, _port in servers.values():
+            proc.terminate()
+            proc.wait(10)
+    return {name: sorted(results, key=lambda r: r[0])[len(results) // 2] for name, results in runs.items()}
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--requests", type=int, default=3000)
+    ap.add_argument("--requests", type=int, default=3000, help="requests per round")
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--concurrency", type=int, default=8)
     ap.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: 1 on SQLite, 2 otherwise)")
     ap.add_argument("--threads", type=int, default=8)
@@ -129,40 +208,36 @@ def main() -> int:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = args.database_url or f"sqlite:///{tmp}/bench.db"
-        env = {**os.environ, "DATABASE_URL": db, "LINE_CHANNEL_SECRET": SECRET, "PUBLIC_URL": "https://bench.invalid"}
-        env.pop("LINE_CHANNEL_ACCESS_TOKEN", None)
+        env = {**os.environ, "DATABASE_URL": db}
         subprocess.run([sys.executable, "-m", "bot.cli", "db", "upgrade"], cwd=ROOT, env=env, check=True,
                        stdout=subprocess.DEVNULL)
         # SQLite has one writer at a time: a single worker process with threads avoids lock waits between
         # processes, and is how an SQLite deployment should run; PostgreSQL takes several workers.
         workers = args.workers or (1 if db.startswith("sqlite") else 2)
-        print(f"gunicorn: {workers} worker(s) x {args.threads} threads, database {db.split(':')[0]}")
-        results = {}
-        # As the Procfile runs it: the web process records and acknowledges, `planbot events` answers.
-        # The two are measured one after the other so each figure is the component's own on this machine.
-        web_env = {**env, "PLANBOT_EVENT_WORKER": "separate"}
-        for name, app in (("bare Flask endpoint", "bench.bare_app:create_app()"), ("planbot /callback", "bot.wsgi:app")):
-            proc, port = start(app, web_env, workers, args.threads)
-            try:
-                load(port, 200, args.concurrency)  # warm-up
-                results[name] = load(port, args.requests, args.concurrency)
-            finally:
-                proc.terminate()
-                proc.wait(10)
-        answering = subprocess.Popen([sys.executable, "-m", "bot.cli", "events"], cwd=ROOT, env=env,
-                                     stdout=subprocess.DEVNULL)
+        print(f"gunicorn: {workers} worker(s) x {args.threads} threads, database {db.split(':')[0]}, "
+              f"{args.rounds} alternating rounds of {args.requests} requests, the median round of each shown")
+        since = datetime.now(UTC)
+        results = compare(db, workers, args.threads, args.requests, args.concurrency, args.rounds)
+        print_commit_floor(db, args.concurrency)
+        for name, (rps, lat, cpu) in results.items():
+            report(name, rps, lat, cpu)
+        # The web process and `planbot events` are measured one after the other, so each figure is the
+        # component's own on this machine.
+        sent = args.requests // args.concurrency * args.concurrency  # load() splits them evenly
+        total = sent * args.rounds + 200 // args.concurrency * args.concurrency
+        answering = subprocess.Popen([sys.executable, "-m", "bot.cli", "events"], cwd=ROOT,
+                                     env={**env, "LINE_CHANNEL_SECRET": SECRET}, stdout=subprocess.DEVNULL)
         try:
-            took = wait_until_answered(db, args.requests + 200)
+            took = wait_until_answered(db, total, since, limit=600)
         finally:
             answering.terminate()
             answering.wait(10)
-        for name, (rps, lat) in results.items():
-            report(name, rps, lat)
-        total = args.requests + 200
         print(f"`planbot events` then answered all {total} recorded events in {took:.1f} s ({total / took:.0f} events/s)")
         ratio = results["planbot /callback"][0] / results["bare Flask endpoint"][0]
-        print(f"webhook throughput is {ratio:.0%} of the bare endpoint's (target: at least 50%)")
-        return 0 if ratio >= 0.5 else 1
+        # SQLite's target stays at half: one writer at a time, a single worker process.
+        target = 0.8 if db.startswith("postgresql") else 0.5
+        print(f"webhook throughput is {ratio:.0%} of the bare endpoint's (target: at least {target:.0%})")
+        return 0 if ratio >= target else 1
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import enum
+import functools
 import json
 import logging
 import os
@@ -121,22 +122,37 @@ def event_rows(events: list, now: datetime, office_id: int | None = None) -> lis
     return [row for row in rows if row is not None]
 
 
+# The webhook_events columns the webhook writes; every other column starts empty (send_attempts at 0).
+RECORDED_COLUMNS = ("event_id", "source_key", "timestamp_ms", "mode", "body", "received_at", "office_id")
+# PostgreSQL takes at most 65,535 parameters in a statement, SQLite 32,766: 1,000 rows stay well inside both.
+ROWS_PER_STATEMENT = 1000
+
+
 def insert_ignoring_duplicates(conn: Connection, rows: list[dict]) -> None:
-    """Insert the rows; redeliveries and duplicate posts carry the same webhookEventId and are dropped."""
+    """Insert the rows; redeliveries and duplicate posts carry the same webhookEventId and are dropped.
+
+    Up to ROWS_PER_STATEMENT rows go in one multi-row INSERT, which an autocommit connection commits in
+    the same round trip: a webhook body is recorded with one trip to PostgreSQL, not four (a pre-ping,
+    BEGIN, the pipelined executemany, COMMIT), at a quarter of the CPU. DO NOTHING also drops a
+    webhookEventId repeated inside one statement. A body of more rows than that goes in several
+    statements; if a later one fails the request fails, LINE redelivers, and what was stored is not
+    stored twice.
+    """
     if not rows:
         return
-    # The webhook's hot path: one plain statement, its JSON and UTC time encoded here, skips the
-    # expression compiler (half the cost of each request).
-    utc = [(r["event_id"], r["source_key"], r["timestamp_ms"], r["mode"], r["body"],
-            _utc_text(r["received_at"], conn.dialect.name), r.get("office_id")) for r in rows]
-    columns = "event_id, source_key, timestamp_ms, mode, body, received_at, office_id, send_attempts"
-    if conn.dialect.name == "postgresql":
-        sql = (f"INSERT INTO webhook_events ({columns}) "
-               "VALUES (%s, %s, %s, %s, %s, %s, %s, 0) ON CONFLICT (event_id) DO NOTHING")
-    else:
-        sql = (f"INSERT INTO webhook_events ({columns}) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (event_id) DO NOTHING")
-    conn.exec_driver_sql(sql, utc)
+    dialect = conn.dialect.name
+    for start in range(0, len(rows), ROWS_PER_STATEMENT):
+        chunk = rows[start:start + ROWS_PER_STATEMENT]
+        # The hot path: a plain statement with its JSON and UTC time encoded here skips the expression compiler.
+        params = tuple(_utc_text(r[c], dialect) if c == "received_at" else r[c] for r in chunk for c in RECORDED_COLUMNS)
+        conn.exec_driver_sql(_insert_statement(len(chunk), "%s" if dialect == "postgresql" else "?"), params)
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_statement(rows: int, mark: str) -> str:
+    one = "(" + ", ".join([mark] * len(RECORDED_COLUMNS)) + ", 0)"
+    return (f"INSERT INTO webhook_events ({', '.join(RECORDED_COLUMNS)}, send_attempts) VALUES "
+            + ", ".join([one] * rows) + " ON CONFLICT (event_id) DO NOTHING")
 
 
 def _utc_text(moment: datetime, dialect: str):
