@@ -50,9 +50,10 @@ from schedules.clock import TAIPEI, Clock, FixedClock
 from schedules.dates import format_date
 from schedules.plan_inputs import calendar_of
 from schedules.planner import OfficeData, Planner
+from storage import scope
 from storage.closure_feed import prune_checks
 from storage.db import unit_of_work
-from storage.models import Role, Staff
+from storage.models import Office, Role, Staff
 from storage.outbox import Kind, retry_key_for
 
 log = logging.getLogger(__name__)
@@ -85,8 +86,23 @@ class RunReport:
     mode: str = "normal"  # budget: the month's quota is short and the push budget decided
     pushes: int = 0  # pushes of the quota this morning takes
     held: int = 0  # lines not pushed, kept for the person's next reply
+    warned: bool = False  # a quota warning was queued this morning
     sent: deliveries.SendReport = field(default_factory=deliveries.SendReport)
     nudges: deliveries.SendReport = field(default_factory=deliveries.SendReport)  # one-off reminders (tend)
+
+
+def _add_morning(report: RunReport, written: morning.Written) -> None:
+    """Add one office's morning to the run's report (a single office's morning is the whole report)."""
+    decided = written.plan.decision
+    report.expired += written.expired
+    report.missed = sorted(set(report.missed) | set(written.plan.missed))
+    report.planned += len(written.plan.planned)
+    report.mode = decided.mode if report.mode == "normal" else report.mode
+    report.pushes += decided.cost
+    report.unreachable += len(decided.unreachable)
+    report.written += written.written
+    report.held += written.held
+    report.warned |= written.warned
 
 
 @dataclass
@@ -110,7 +126,8 @@ class Clockwork:
     pause: float = 0.5
     sleep: Callable[[float], None] = time.sleep
     # The month's plans under the push budget, kept from one morning to the next while nothing changed.
-    _planner: Planner | None = field(default=None, init=False, repr=False)
+    # The planner kept per office (its month's plans are reused from one morning to the next while nothing changed).
+    _planners: dict[tuple[int, ...], Planner] = field(default_factory=dict, init=False, repr=False)
 
     def morning(self, wait: float = LOCK_WAIT) -> RunReport:
         """Plan, write and push this morning's digests (once: a second run only sends what is unsent)."""
@@ -218,34 +235,46 @@ class Clockwork:
 
     def _morning(self, now: datetime, report: RunReport) -> None:
         today = now.date()
-        with unit_of_work(self.sessions) as session:
-            calendar = calendar_of(session)
-            if not calendar.is_working_day(today):
-                report.skipped = "rest day"
-                return
-            if not self._may_push(now, report):
-                return
-            quota = self._month_quota()
-            written = morning.run(
-                session, calendar, now, quota, self._max_age, morning.Links(self.export_link, self.review_link), self._planner_for
-            )
-        decided = written.plan.decision
-        report.expired, report.missed = written.expired, written.plan.missed
-        report.planned, report.mode, report.pushes = len(written.plan.planned), decided.mode, decided.cost
-        report.unreachable, report.written, report.held = len(decided.unreachable), written.written, written.held
+        quota, worked = None, False
+        # Each office's morning is planned in a session that sees only that office, on its own calendar (a
+        # typhoon closes one county); the push quota read once is the LINE account's, shared by the mornings.
+        for office_id in self._office_ids() or [None]:
+            with unit_of_work(self.sessions) as session:
+                if office_id is not None:
+                    scope.scope_to(session, office_id)
+                calendar = calendar_of(session)
+                if not calendar.is_working_day(today):
+                    continue
+                if not worked and not self._may_push(now, report):
+                    return
+                worked, quota = True, quota or self._month_quota()
+                written = morning.run(
+                    session, calendar, now, quota, self._max_age, morning.Links(self.export_link, self.review_link),
+                    self._planner_for,
+                )
+            _add_morning(report, written)
+        if not worked:
+            report.skipped = "rest day"
+            return
         if report.unreachable:
             log.info("%s: %d people cannot be reached (no LINE link and no section group)", today, report.unreachable)
         # The push budget fitted this morning in the quota just read: the morning's own pushes are not checked again.
         report.sent = self._send(today, checked=quota.limit is not None)
-        if written.warned:
+        if report.warned:
             self._send_notices()  # the quota warning goes out with the morning, not at the next tend
         log.info("morning %s: planned %d, new %d, sent %d, left %d", today, report.planned, report.written, report.sent.sent, report.sent.left)
 
     def _planner_for(self, offices: list[OfficeData], calendar: WorkCalendar, today: date) -> Planner:
-        if self._planner is None or not self._planner.same_input(offices, calendar):
-            self._planner = Planner(offices, calendar)
-        self._planner.forget_before(today)
-        return self._planner
+        key = tuple(o.id for o in offices)
+        planner = self._planners.get(key)
+        if planner is None or not planner.same_input(offices, calendar):
+            planner = self._planners[key] = Planner(offices, calendar)
+        planner.forget_before(today)
+        return planner
+
+    def _office_ids(self) -> list[int]:
+        with self.sessions() as session:
+            return list(session.scalars(select(Office.id).order_by(Office.id)))
 
     def _month_quota(self) -> push_budget.ChannelQuota:
         if self.month_quota is None:

@@ -25,7 +25,7 @@ from handlers.texts import review as RV
 from handlers.texts import words as M
 from schedules.clock import TAIPEI
 from schedules.dates import format_date
-from storage import console_tokens
+from storage import console_tokens, scope
 from storage.console_tokens import LinkOutcome
 from storage.db import unit_of_work
 from storage.models import Staff, Status
@@ -77,6 +77,7 @@ def visit_of() -> Iterator[Visit | Response]:
         if staff is None:
             yield refuse(T.NEED_SIGNIN, 401)
             return
+        scope.scope_to(session, staff.office_id)  # every page of the visit sees only the person's office
         ctx = Context(session, svc.runtime.clock, svc.settings)
         yield Visit(session, ctx, _asker(staff), token)
 
