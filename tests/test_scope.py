@@ -160,3 +160,25 @@ def _ids(db, model, office_id: int) -> list[int]:
     with db.sessions() as session:
         scope.scope_to(session, office_id)
         return list(session.scalars(select(model.id)))
+
+
+def test_the_one_calendar_before_0016_becomes_every_office_calendar(tmp_path):
+    from sqlalchemy import text
+
+    from storage.db import make_engine
+    from storage.migrate import downgrade, upgrade
+
+    url = f"sqlite:///{tmp_path / 'calendars.db'}"
+    upgrade(url, "0014")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO offices (name, settings) VALUES ('甲所', '{}'), ('乙所', '{}')"))
+        conn.execute(text("INSERT INTO calendar_overrides (day, kind, reason) VALUES ('2024-07-25', 'closure', '凱米')"))
+    upgrade(url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT office_id, day, reason FROM calendar_overrides ORDER BY office_id")).all()
+    assert [(o, str(d), r) for o, d, r in rows] == [(1, "2024-07-25", "凱米"), (2, "2024-07-25", "凱米")]
+    downgrade(url, "0014")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT day, reason FROM calendar_overrides")).all() == [("2024-07-25", "凱米")]
+    engine.dispose()
