@@ -14,12 +14,14 @@ checks that every mapped class is in one of them, so a new model cannot be forgo
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, event, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.sql.util import find_tables
 
 from storage.models import (
     AuditLog,
@@ -185,6 +187,8 @@ def scoped_factory(factory: Callable[[], Session], office_id: int) -> Callable[[
 
 # -- the listeners -----------------------------------------------------------------------------------------
 
+_BY_TABLE = {model.__table__: model for model in OWNED}
+
 
 @event.listens_for(Session, "do_orm_execute")
 def _filter(state: ORMExecuteState) -> None:
@@ -195,10 +199,18 @@ def _filter(state: ORMExecuteState) -> None:
         return
     # Plain expressions, not lambdas: the office is a bound parameter of the cached statement, and a criterion
     # for a model the statement does not name costs nothing.
-    state.statement = state.statement.options(*(
-        with_loader_criteria(model, owned.criteria(model, office_id), propagate_to_loaders=True)
+    # Only the owned models the statement reads from: each criterion adds to the statement's cache key.
+    named = {_BY_TABLE.get(t) for t in find_tables(state.statement, include_joins=True)}
+    options = _options(office_id)
+    state.statement = state.statement.options(*(options[m] for m in named if m in options))
+
+
+@functools.lru_cache(maxsize=512)
+def _options(office_id: int) -> dict[type, object]:
+    return {
+        model: with_loader_criteria(model, owned.criteria(model, office_id), propagate_to_loaders=True)
         for model, owned in OWNED.items()
-    ))
+    }
 
 
 @event.listens_for(Session, "before_flush")
