@@ -15,8 +15,7 @@ checks that every mapped class is in one of them, so a new model cannot be forgo
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, event, select
@@ -162,29 +161,6 @@ def office_of(session: Session) -> int | None:
     return session.info.get(KEY)
 
 
-@contextmanager
-def scoped(session: Session, office_id: int) -> Iterator[Session]:
-    """Scope the session to the office for the block (the clock's morning of one office), then unscope it."""
-    before = session.info.get(KEY)
-    session.info[KEY] = office_id
-    try:
-        yield session
-    finally:
-        if before is None:
-            session.info.pop(KEY, None)
-        else:
-            session.info[KEY] = before
-
-
-def scoped_factory(factory: Callable[[], Session], office_id: int) -> Callable[[], Session]:
-    """Return a session factory whose sessions are scoped to the office (for code that opens its own sessions)."""
-
-    def make() -> Session:
-        return scope_to(factory(), office_id)
-
-    return make
-
-
 # -- the listeners -----------------------------------------------------------------------------------------
 
 _BY_TABLE = {model.__table__: model for model in OWNED}
@@ -197,9 +173,9 @@ def _filter(state: ORMExecuteState) -> None:
         return
     if not (state.is_select or state.is_update or state.is_delete):
         return
-    # Plain expressions, not lambdas: the office is a bound parameter of the cached statement, and a criterion
-    # for a model the statement does not name costs nothing.
-    # Only the owned models the statement reads from: each criterion adds to the statement's cache key.
+    # Only the criteria of the owned models the statement reads from (joins and subqueries included): each one
+    # adds to the statement's cache key, which is computed at every execution. They are plain expressions, built
+    # once per office, with the office as a bound parameter of the cached compiled statement.
     named = {_BY_TABLE.get(t) for t in find_tables(state.statement, include_joins=True)}
     options = _options(office_id)
     state.statement = state.statement.options(*(options[m] for m in named if m in options))
