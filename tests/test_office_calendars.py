@@ -69,3 +69,23 @@ def test_the_clock_plans_each_office_on_its_own_calendar(two, monkeypatch, capsy
         digests = [r for r in rows if r.key.startswith("digest:") and r.staff_id is not None]
         assert digests and {offices[r.staff_id] for r in digests} == {a}
         assert session.scalars(select(CalendarOverride.office_id)).all() == [b]
+
+
+def test_a_closure_announced_for_one_county_closes_the_office_placed_there_only(two, monkeypatch, capsys):
+    from datetime import datetime
+
+    from fakes.closure_feed import FakeClosureFeed, entry
+
+    from schedules.clock import TAIPEI
+
+    db, a, b = two
+    monkeypatch.setenv("DATABASE_URL", db.url)
+    with FakeClosureFeed() as feed:
+        env = {"PLANBOT_CLOSURE_FEED_URL": feed.url, "PLANBOT_LOG_LEVEL": "WARNING"}
+        assert main(["office", "location", "--county", "臺北市", "--district", "文山區", "--office", OFFICE], env) == 0
+        assert main(["office", "location", "--county", "高雄市", "--office", B_OFFICE], env) == 0
+        feed.publish([entry(datetime(2024, 4, 7, 20, 5, tzinfo=TAIPEI), "臺北市", "明天停止上班、停止上課")])
+        assert main(["calendar", "feed", "check", "--at", "2024-04-07 20:10"], env) == 0
+    capsys.readouterr()
+    assert closures(db, a) == {date(2024, 4, 8)}
+    assert closures(db, b) == {date(2024, 4, 9)}
