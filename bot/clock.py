@@ -51,6 +51,7 @@ from schedules.clock import TAIPEI, Clock, FixedClock
 from schedules.dates import format_date
 from schedules.plan_inputs import calendar_of
 from schedules.planner import OfficeData, Planner
+from storage import scope
 from storage.closure_feed import prune_checks
 from storage.db import unit_of_work
 from storage.models import Office, Role, Staff
@@ -86,8 +87,23 @@ class RunReport:
     mode: str = "normal"  # budget: the month's quota is short and the push budget decided
     pushes: int = 0  # pushes of the quota this morning takes
     held: int = 0  # lines not pushed, kept for the person's next reply
+    warned: bool = False  # a quota warning was queued this morning
     sent: deliveries.SendReport = field(default_factory=deliveries.SendReport)
     nudges: deliveries.SendReport = field(default_factory=deliveries.SendReport)  # one-off reminders (tend)
+
+
+def _add_morning(report: RunReport, written: morning.Written) -> None:
+    """Add one office's morning to the run's report (a single office's morning is the whole report)."""
+    decided = written.plan.decision
+    report.expired += written.expired
+    report.missed = sorted(set(report.missed) | set(written.plan.missed))
+    report.planned += len(written.plan.planned)
+    report.mode = decided.mode if report.mode == "normal" else report.mode
+    report.pushes += decided.cost
+    report.unreachable += len(decided.unreachable)
+    report.written += written.written
+    report.held += written.held
+    report.warned |= written.warned
 
 
 @dataclass
@@ -113,7 +129,7 @@ class Clockwork:
     passes: int = 4
     pause: float = 0.5
     sleep: Callable[[float], None] = time.sleep
-    # The month's plans under the push budget (per office planned on its own), kept while nothing changed.
+    # The month's plans under the push budget, per office, kept from one morning to the next while nothing changed.
     _planners: dict[tuple[int, ...], Planner] = field(default_factory=dict, init=False, repr=False)
 
     def morning(self, wait: float = LOCK_WAIT) -> RunReport:
@@ -222,50 +238,52 @@ class Clockwork:
 
     def _morning(self, now: datetime, report: RunReport) -> None:
         today = now.date()
-        with unit_of_work(self.sessions) as session:
-            calendar = calendar_of(session)
-            if not calendar.is_working_day(today):
-                report.skipped = "rest day"
-                return
-            if not self._may_push(now, report):
-                return
-            links = morning.Links(self.export_link, self.review_link)
-            readers = self._office_readers()
-            if not readers:
-                quota = self._month_quota()
-                runs = [morning.run(session, calendar, now, quota, self._max_age, links, self._planner_for)]
-                checked = quota.limit is not None
-            else:
-                # A city: each office under its own account's quota, so one office out of pushes never stops another.
-                runs = [morning.run(session, calendar, now, self._month_quota(readers.get(office_id, self.month_quota)),
-                                    self._max_age, links, self._planner_for, office_id=office_id)
-                        for office_id in session.scalars(select(Office.id).order_by(Office.id))]
-                checked = True  # each office's budget fitted its own quota; LINE refuses per account beyond it
-        for written in runs:
-            decided = written.plan.decision
-            report.expired += written.expired
-            report.missed = sorted(set(report.missed) | set(written.plan.missed))
-            report.planned += len(written.plan.planned)
-            report.mode = decided.mode if decided.mode != "normal" else report.mode
-            report.pushes += decided.cost
-            report.unreachable += len(decided.unreachable)
-            report.written += written.written
-            report.held += written.held
+        readers = self._office_readers()
+        shared, worked, checked = None, False, True
+        links = morning.Links(self.export_link, self.review_link)
+        # Each office's morning is planned in a session that sees only that office, on its own calendar (a
+        # typhoon closes one county), under its own LINE account's quota when it has one (a city: one office out
+        # of pushes never stops another); offices on the environment's account share that quota, read once.
+        for office_id in self._office_ids() or [None]:
+            with unit_of_work(self.sessions) as session:
+                if office_id is not None:
+                    scope.scope_to(session, office_id)
+                calendar = calendar_of(session)
+                if not calendar.is_working_day(today):
+                    continue
+                if not worked and not self._may_push(now, report):
+                    return
+                worked = True
+                if office_id in readers:
+                    quota = self._month_quota(readers[office_id])
+                else:
+                    shared = quota = shared or self._month_quota()
+                checked = checked and quota.limit is not None
+                written = morning.run(session, calendar, now, quota, self._max_age, links, self._planner_for,
+                                      office_id=office_id if readers else None)
+            _add_morning(report, written)
+        if not worked:
+            report.skipped = "rest day"
+            return
         if report.unreachable:
             log.info("%s: %d people cannot be reached (no LINE link and no section group)", today, report.unreachable)
         # The push budget fitted this morning in the quota just read: the morning's own pushes are not checked again.
         report.sent = self._send(today, checked=checked)
-        if any(written.warned for written in runs):
+        if report.warned:
             self._send_notices()  # the quota warning goes out with the morning, not at the next tend
         log.info("morning %s: planned %d, new %d, sent %d, left %d", today, report.planned, report.written, report.sent.sent, report.sent.left)
 
     def _planner_for(self, offices: list[OfficeData], calendar: WorkCalendar, today: date) -> Planner:
-        which = tuple(o.id for o in offices)
-        planner = self._planners.get(which)
+        key = tuple(o.id for o in offices)
+        planner = self._planners.get(key)
         if planner is None or not planner.same_input(offices, calendar):
-            planner = self._planners[which] = Planner(offices, calendar)
+            planner = self._planners[key] = Planner(offices, calendar)
         planner.forget_before(today)
         return planner
+
+    def _office_ids(self) -> list[int]:
+        with self.sessions() as session:
+            return list(session.scalars(select(Office.id).order_by(Office.id)))
 
     def _office_readers(self) -> dict[int, push_budget.QuotaReader]:
         if self.office_quotas is None:

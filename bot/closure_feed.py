@@ -23,6 +23,7 @@ from schedules.clock import TAIPEI, Clock
 from schedules.closure_feed import next_check
 from schedules.plan_inputs import calendar_of
 from storage import closure_feed as rows
+from storage import scope
 from storage.db import unit_of_work
 from storage.models import Office
 
@@ -119,10 +120,11 @@ class FeedWatch:
 
 
 def check_offices(sessions: sessionmaker[Session], office_ids: list[int], fetched: bytes | Unreached, now: datetime) -> list[Check]:
-    """Decide one reading for each office, each in its own transaction."""
+    """Decide one reading for each office, each in its own transaction that sees only that office (and its calendar)."""
     out = []
     for office_id in office_ids:
         with unit_of_work(sessions) as session:
+            scope.scope_to(session, office_id)
             office = session.get(Office, office_id)
             out.append(check_office(session, office, fetched, now, calendar_of(session)))
     for check in out:

@@ -178,10 +178,16 @@ def warning_key(day: date, recipient: str) -> str:
     return f"{Topic.QUOTA_WARNING}:{day:%Y-%m}:{recipient}"
 
 
-def forecast_for(runtime: Runtime, start: date, end: date) -> tuple[ChannelQuota, list[MonthForecast]]:
-    """Return the channel's quota and the forecast of start..end from the database (what the CLI prints)."""
+def forecast_for(runtime: Runtime, start: date, end: date,
+                 office: Callable[[Session], object] | None = None) -> tuple[ChannelQuota, list[MonthForecast]]:
+    """Return the channel's quota and the forecast of start..end from the database (what the CLI prints).
+
+    `office` picks (and scopes the session to) the office forecast, as the CLI's --office does.
+    """
     quota = quota_reader(runtime)()
     with runtime.sessions() as session:
+        if office is not None:
+            office(session)
         calendar = calendar_of(session)
         offices = office_inputs(session, calendar, start)
         return quota, forecast_range(session, calendar, offices, start, end, quota, runtime.clock.now().date())

@@ -50,7 +50,8 @@ class Runtime:
         return LineSender(token, base_url=s.line_api_base, timeout=s.push_timeout, data_url=s.line_api_data_base)
 
     def calendar(self, session: Session) -> WorkCalendar:
-        """Return the working-day calendar with the administrators' overrides as they are now."""
+        """Return the working-day calendar, with its overrides as they are now, of the office the session is scoped to
+        (or of the database's only office)."""
         return calendar_of(session)
 
     def today(self) -> date:

@@ -23,16 +23,27 @@ from schedules.planner import (
     policy_for,
 )
 from schedules.status import standings
-from storage import leave, queries
+from storage import leave, queries, scope
 from storage.models import Delivery, Item, Office, Staff
 from storage.outbox import Kind, of_kind
 
 log = logging.getLogger(__name__)
 
 
-def calendar_of(session: Session) -> WorkCalendar:
-    """Return the working-day calendar with the administrators' closures and extra workdays (the one place it is built)."""
-    closures, workdays = queries.calendar_overrides(session)
+def calendar_of(session: Session, office_id: int | None = None) -> WorkCalendar:
+    """Return an office's working-day calendar with its closures and extra workdays (the one place it is built).
+
+    Without an office: the office the session is scoped to, else the database's only office. A session that sees
+    several offices must say which (a typhoon closes one county, not the others).
+    """
+    if office_id is None:
+        office_id = scope.office_of(session)
+    if office_id is None:
+        ids = session.scalars(select(Office.id).order_by(Office.id).limit(2)).all()
+        if len(ids) > 1:
+            raise ValueError("several offices: say whose calendar")
+        office_id = ids[0] if ids else None
+    closures, workdays = queries.calendar_overrides(session, office_id)
     return WorkCalendar(closures=closures, workdays=workdays)
 
 

@@ -10,6 +10,9 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+# Every session made anywhere gets the office-scope listeners (they act only on sessions scoped to an office).
+import storage.scope  # noqa: F401, E402
+
 DEFAULT_URL = "sqlite:///instance/planbot.db"
 
 

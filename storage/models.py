@@ -243,12 +243,14 @@ class ProgressReport(Base):
 
 
 class CalendarOverride(Base):
-    """A typhoon closure or an extra workday that wins over the official calendar."""
+    """A typhoon closure or an extra workday of one office that wins over the official calendar."""
 
     __tablename__ = "calendar_overrides"
+    __table_args__ = (UniqueConstraint("office_id", "day", name="uq_calendar_overrides_office_day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    day: Mapped[date] = mapped_column(Date, unique=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
     kind: Mapped[OverrideKind] = mapped_column(_enum(OverrideKind, "override_kind"))
     reason: Mapped[str] = mapped_column(String(200), default="")
 

@@ -157,19 +157,20 @@ def set_owners(session: Session, item: Item, owners: list[Staff]) -> None:
     session.expire(item, ["owners"])
 
 
-def calendar_overrides(session: Session) -> tuple[frozenset[date], frozenset[date]]:
-    """Return (closure days, extra workdays) set by administrators."""
-    rows = session.execute(select(CalendarOverride.day, CalendarOverride.kind)).all()
+def calendar_overrides(session: Session, office_id: int | None) -> tuple[frozenset[date], frozenset[date]]:
+    """Return the office's (closure days, extra workdays) set by administrators (None: a database with no office yet)."""
+    stmt = select(CalendarOverride.day, CalendarOverride.kind).where(CalendarOverride.office_id == office_id)
+    rows = session.execute(stmt).all() if office_id is not None else []
     closures = frozenset(d for d, k in rows if k == OverrideKind.closure)
     workdays = frozenset(d for d, k in rows if k == OverrideKind.workday)
     return closures, workdays
 
 
-def set_override(session: Session, day: date, kind: OverrideKind, reason: str) -> CalendarOverride:
-    """Record a closure or an extra workday, replacing any earlier override of that day."""
-    row = session.scalar(select(CalendarOverride).where(CalendarOverride.day == day))
+def set_override(session: Session, office_id: int, day: date, kind: OverrideKind, reason: str) -> CalendarOverride:
+    """Record a closure or an extra workday of the office, replacing any earlier override of that day."""
+    row = session.scalar(select(CalendarOverride).where(CalendarOverride.office_id == office_id, CalendarOverride.day == day))
     if row is None:
-        row = CalendarOverride(day=day, kind=kind, reason=reason)
+        row = CalendarOverride(office_id=office_id, day=day, kind=kind, reason=reason)
         session.add(row)
     else:
         row.kind, row.reason = kind, reason
@@ -177,9 +178,10 @@ def set_override(session: Session, day: date, kind: OverrideKind, reason: str) -
     return row
 
 
-def remove_override(session: Session, day: date, kind: OverrideKind) -> bool:
-    """Delete the day's override of that kind; return whether there was one."""
-    row = session.scalar(select(CalendarOverride).where(CalendarOverride.day == day, CalendarOverride.kind == kind))
+def remove_override(session: Session, office_id: int, day: date, kind: OverrideKind) -> bool:
+    """Delete the office's override of that kind on the day; return whether there was one."""
+    row = session.scalar(select(CalendarOverride).where(
+        CalendarOverride.office_id == office_id, CalendarOverride.day == day, CalendarOverride.kind == kind))
     if row is None:
         return False
     session.delete(row)
@@ -187,9 +189,9 @@ def remove_override(session: Session, day: date, kind: OverrideKind) -> bool:
     return True
 
 
-def list_overrides(session: Session, year: int | None = None) -> list[CalendarOverride]:
-    """Return overrides (of one year if given) by date."""
-    stmt = select(CalendarOverride).order_by(CalendarOverride.day)
+def list_overrides(session: Session, office_id: int, year: int | None = None) -> list[CalendarOverride]:
+    """Return the office's overrides (of one year if given) by date."""
+    stmt = select(CalendarOverride).where(CalendarOverride.office_id == office_id).order_by(CalendarOverride.day)
     if year is not None:
         stmt = stmt.where(CalendarOverride.day >= date(year, 1, 1), CalendarOverride.day <= date(year, 12, 31))
     return list(session.scalars(stmt))

@@ -255,7 +255,7 @@ def test_planbot_console_link_refuses_a_name_not_on_the_roster(console, monkeypa
 
 def overrides_count(console) -> int:
     with console.db.sessions() as session:
-        return len(queries.list_overrides(session))
+        return len(queries.list_overrides(session, queries.only_office(session).id))
 
 
 def test_a_closure_shows_the_due_dates_it_moves_before_it_is_saved(console):
@@ -272,7 +272,7 @@ def test_a_closure_shows_the_due_dates_it_moves_before_it_is_saved(console):
     assert saved.status_code == 200 and "已儲存" in text_of(saved)
     assert 'data-day="2024-04-08"' in text_of(client.get("/console/calendar"))
     with console.db.sessions() as session:
-        (row,) = queries.list_overrides(session)
+        (row,) = queries.list_overrides(session, queries.only_office(session).id)
         assert (row.day.isoformat(), row.kind.value, row.reason) == ("2024-04-08", "closure", "颱風停止上班")
 
 

@@ -46,10 +46,11 @@ def test_item_number_is_unique_per_section(session):
 
 
 def test_calendar_override_replaces_earlier_one(session):
-    queries.set_override(session, date(2024, 7, 25), OverrideKind.closure, "凱米颱風")
-    queries.set_override(session, date(2024, 7, 25), OverrideKind.workday, "改為上班")
+    office = queries.get_or_create_office(session, "測試所")
+    queries.set_override(session, office.id, date(2024, 7, 25), OverrideKind.closure, "凱米颱風")
+    queries.set_override(session, office.id, date(2024, 7, 25), OverrideKind.workday, "改為上班")
     session.commit()
-    closures, workdays = queries.calendar_overrides(session)
+    closures, workdays = queries.calendar_overrides(session, office.id)
     assert closures == frozenset() and workdays == {date(2024, 7, 25)}
 
 

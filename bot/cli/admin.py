@@ -264,14 +264,15 @@ def calendar() -> None:
     """辦公日曆：停班日（颱風假）、補行上班日，以及查看整年。"""
 
 
-def _override(ctx: click.Context, day_text: str, reason: str, kind: OverrideKind) -> None:
+def _override(ctx: click.Context, day_text: str, reason: str, kind: OverrideKind, office: str | None) -> None:
     rt = runtime(ctx)
     day = parse_day(day_text)
     with unit_of_work(rt.sessions) as session:
+        off = office_for(session, office)
         before = rt.calendar(session)
         after = calendar_changes.with_change(before, day, kind)
-        moved = closures.office_moves(session, before, after, {day.year})
-        queries.set_override(session, day, kind, reason)
+        moved = closures.moves(session, off.id, before, after, {day.year})
+        queries.set_override(session, off.id, day, kind, reason)
         queries.audit(session, rt.clock.now(), "cli", f"calendar.{kind.value}", day=day.isoformat(), reason=reason)
         lines = closures.moved_lines(moved)
     label = C.OVERRIDE_CLOSED if kind is OverrideKind.closure else C.OVERRIDE_OPEN
@@ -287,10 +288,11 @@ def closure() -> None:
 @closure.command("add")
 @click.argument("day")
 @click.option("--reason", required=True, help="原因，例如：凱米颱風停止上班。")
+@click.option("--office", help="機關名稱（資料庫只有一個機關時可省略）。")
 @click.pass_context
-def closure_add(ctx: click.Context, day: str, reason: str) -> None:
-    """把某天設為停止上班（該天不算工作日）。"""
-    _override(ctx, day, reason, OverrideKind.closure)
+def closure_add(ctx: click.Context, day: str, reason: str, office: str | None) -> None:
+    """把某天設為停止上班（該天不算工作日；只影響該機關）。"""
+    _override(ctx, day, reason, OverrideKind.closure, office)
 
 
 @calendar.group("workday")
@@ -301,16 +303,18 @@ def workday() -> None:
 @workday.command("add")
 @click.argument("day")
 @click.option("--reason", required=True, help="原因。")
+@click.option("--office", help="機關名稱（資料庫只有一個機關時可省略）。")
 @click.pass_context
-def workday_add(ctx: click.Context, day: str, reason: str) -> None:
-    """把某天設為上班日（即使是週末或假日）。"""
-    _override(ctx, day, reason, OverrideKind.workday)
+def workday_add(ctx: click.Context, day: str, reason: str, office: str | None) -> None:
+    """把某天設為上班日（即使是週末或假日；只影響該機關）。"""
+    _override(ctx, day, reason, OverrideKind.workday, office)
 
 
 @calendar.command("show")
 @click.argument("year")
+@click.option("--office", help="機關名稱（資料庫只有一個機關時可省略）。")
 @click.pass_context
-def calendar_show(ctx: click.Context, year: str) -> None:
+def calendar_show(ctx: click.Context, year: str, office: str | None) -> None:
     """列出一年中的放假日、補行上班日與管理者設定（年份可寫 2024 或 113）。"""
     rt = runtime(ctx)
     try:
@@ -318,8 +322,9 @@ def calendar_show(ctx: click.Context, year: str) -> None:
     except ValueError as exc:
         raise CliError(C.BAD_YEAR_SHORT.format(text=year)) from exc
     with rt.sessions() as session:
+        off = office_for(session, office) if office or queries.office_names(session) else None
         cal = rt.calendar(session)
-        overrides = {o.day: o for o in queries.list_overrides(session, y)}
+        overrides = {o.day: o for o in queries.list_overrides(session, off.id, y)} if off is not None else {}
     if not cal.is_known_year(y):
         click.echo(C.YEAR_NOT_BUILT_IN.format(year=y))
     click.echo(C.YEAR_HEAD.format(year=y, roc=y - 1911, count=cal.working_days_between(date(y, 1, 1), date(y, 12, 31))))

@@ -13,7 +13,7 @@ from bot.settings import Settings
 from handlers.texts import cli as C
 from schedules.clock import parse_moment
 from schedules.dates import parse_date, parse_year, read_month
-from storage import queries
+from storage import queries, scope
 
 
 class CliError(click.ClickException):
@@ -42,7 +42,16 @@ def secret_key_problem(exc: ChannelKeyError) -> CliError:
 
 
 def office_for(session, name: str | None, create: bool = False):
-    """Return the office named (created only when `create`), else the database's only office; CliError otherwise."""
+    """Return the office named (created only when `create`), else the database's only office; CliError otherwise.
+
+    The session is scoped to that office from then on: the command sees and writes nothing of another office.
+    """
+    office = _resolve_office(session, name, create)
+    scope.scope_to(session, office.id)
+    return office
+
+
+def _resolve_office(session, name: str | None, create: bool):
     if name:
         office = queries.find_office(session, name)
         if office is None and create:

@@ -7,11 +7,12 @@ from datetime import date
 
 import click
 
-from bot.cli.common import CliError, runtime
+from bot.cli.common import CliError, office_for, runtime
 from bot.push_budget import ChannelQuota, forecast_for, month_of
 from handlers.texts import quota as Q
 from schedules.dates import read_month
 from schedules.planner import MonthForecast
+from storage import queries
 
 
 @click.group()
@@ -22,8 +23,9 @@ def quota() -> None:
 @quota.command()
 @click.option("--month", "month_text", help="只看這個月：4（今年）、2024-04 或 113/4；預設：本月到年底。")
 @click.option("--json", "as_json", is_flag=True, help="輸出 JSON：[{month, quota, used, normal, pushes, budget_days, held, late}]。")
+@click.option("--office", help="機關名稱（資料庫只有一個機關時可省略）。")
 @click.pass_context
-def forecast(ctx: click.Context, month_text: str | None, as_json: bool) -> None:
+def forecast(ctx: click.Context, month_text: str | None, as_json: bool, office: str | None) -> None:
     """預估每月的推播數（照提醒規則，額度不夠時自動改用節約模式）對照頻道的額度。"""
     rt = runtime(ctx)
     today = rt.clock.now().date()
@@ -33,7 +35,8 @@ def forecast(ctx: click.Context, month_text: str | None, as_json: bool) -> None:
         end = last
     else:
         start, end = today, date(today.year, 12, 31)
-    found, months = forecast_for(rt, start, end)
+    found, months = forecast_for(rt, start, end, lambda session: office_for(session, office) if office or
+                                 len(queries.office_names(session)) > 1 else None)
     if as_json:
         click.echo(json.dumps([month_json(m) for m in months], ensure_ascii=False, indent=1))
         return

@@ -20,6 +20,7 @@ from schedules.clock import TAIPEI, FixedClock
 from schedules.dates import format_date
 from schedules.plan_inputs import calendar_of
 from schedules.planner import Morning, PlannedDelivery, Reach
+from storage import scope
 from storage.models import Office
 
 
@@ -112,16 +113,21 @@ def _moment(text: str) -> datetime:
 
 def _plan(rt, moment: datetime, office: str | None) -> list[PlannedDelivery]:
     with rt.sessions() as session:
-        office_id = None
         if office:
             found = session.scalar(select(Office).where(Office.name == office))
             if found is None:
                 raise CliError(C.NO_OFFICE.format(name=office))
-            office_id = found.id
-        calendar = calendar_of(session)
-        # The clock's own plan (without LINE's quota, which a dry run does not read), in the planner's order.
-        planned = morning.plan(session, calendar, moment.date(), office_id=office_id).planned
-        return sorted(planned, key=lambda p: (p.office_id, p.via, p.to))
+            office_ids = [found.id]
+        else:
+            office_ids = list(session.scalars(select(Office.id).order_by(Office.id)))
+    planned = []
+    # The clock's own plan (without LINE's quota, which a dry run does not read): each office on its own calendar.
+    for office_id in office_ids or [None]:
+        with rt.sessions() as session:
+            if office_id is not None:
+                scope.scope_to(session, office_id)
+            planned += morning.plan(session, calendar_of(session), moment.date(), office_id=office_id).planned
+    return sorted(planned, key=lambda p: (p.office_id, p.via, p.to))
 
 
 def _print_plan(planned: list[PlannedDelivery], moment: datetime, as_json: bool, details: bool = False) -> None:

@@ -28,7 +28,7 @@ changers = signed_in(calendar_changes.may_change, T.CAL_NOT_ALLOWED)
 
 def _calendar_page(visit: Visit, status: int = 200, **values) -> Response:
     year = visit.ctx.today.year
-    rows = calendar_changes.overrides(visit.session, year)
+    rows = calendar_changes.overrides(visit.session, visit.who.staff.office_id, year)
     allowed = calendar_changes.may_change(visit.who)
     feed = feed_closures.status(visit.session, visit.who.staff.office, visit.ctx.today)
     return page("console/calendar.html", status, visit=visit, year=year, rows=rows, allowed=allowed, feed=feed,

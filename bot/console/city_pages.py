@@ -16,7 +16,7 @@ from handlers.texts import city as CT
 from handlers.texts import console as T
 from handlers.texts import console_admin as A
 from schedules.dates import read_month, roc_year
-from storage import console_tokens
+from storage import console_tokens, scope
 from storage.console_tokens import LinkOutcome
 from storage.db import unit_of_work
 from storage.models import Office
@@ -106,6 +106,8 @@ def city_report(city: CityVisit, office_id: int, fmt: str) -> Response:
     plan = city_table.office_plan(city.session, office_id, city.ctx.today.year) if office is not None else None
     if ext is None or notice or plan is None:
         return city_page("console/message.html", city, 404, message=notice or CT.NOT_FOUND)
-    found = city_table.office_review(city.session, plan, month, city.ctx.today)  # office scope: this office's plan only
+    # From here the request reads this one office, as its own console would: its rows, its calendar.
+    scope.scope_to(city.session, office_id)
+    found = city_table.office_review(city.session, plan, month, city.ctx.today)
     return review_download(found, ext, False, city.ctx.calendar,
                            lambda: city_page("console/message.html", city, 503, message=A.EXPORT_NO_FONT))

@@ -26,7 +26,7 @@ from handlers.texts import review as RV
 from handlers.texts import words as M
 from schedules.clock import TAIPEI
 from schedules.dates import format_date
-from storage import console_tokens
+from storage import console_tokens, scope
 from storage.console_tokens import LinkOutcome
 from storage.db import unit_of_work
 from storage.models import CityViewer, Staff, Status, Via
@@ -82,6 +82,7 @@ def visit_of() -> Iterator[Visit | Response]:
                 return
             yield refuse(T.NEED_SIGNIN, 401)
             return
+        scope.scope_to(session, staff.office_id)  # every page of the visit sees only the person's office
         ctx = Context(session, svc.runtime.clock, svc.settings)
         yield Visit(session, ctx, _asker(staff), token)
 

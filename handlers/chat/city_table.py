@@ -58,7 +58,7 @@ def office_plan(session: Session, office_id: int, year: int) -> Plan | None:
 
 def office_review(session: Session, plan: Plan, month: int, today: date) -> MonthReview:
     """Return the office's review of the month as seen today, the one its console's 管考 page shows."""
-    calendar = calendar_of(session)  # office scope: the office's own calendar once overrides are per office
+    calendar = calendar_of(session, plan.office_id)  # the city's session sees every office: name whose calendar
     return month_review(session, plan, month, today, calendar)
 
 
@@ -67,7 +67,7 @@ def office_row(session: Session, office: Office, month: int, today: date) -> Off
     plan = office_plan(session, office.id, today.year)
     if plan is None:
         return OfficeRow(office, None)
-    calendar = calendar_of(session)  # office scope
+    calendar = calendar_of(session, office.id)
     start, end = period_of(plan.year, month, today)
     counts = summarize(session, plan, None, start, end, today, calendar).counts  # office scope: plan.office_id
     found = office_review(session, plan, month, today)

@@ -38,7 +38,7 @@ from handlers.core.request import Asker, Request
 from handlers.documents.digests import digest_more
 from handlers.office import closures
 from handlers.texts import chat as M
-from storage import queries
+from storage import queries, scope
 from storage.models import Role, Staff
 
 log = logging.getLogger(__name__)
@@ -99,6 +99,8 @@ def handle(incoming: Incoming, ctx: Context) -> list[Reply]:
 
 def handle_as(incoming: Incoming, staff: Staff | None, ctx: Context) -> list[Reply]:
     """Answer one event as the given staff member; a failure changes nothing and still gets an answer."""
+    if staff is not None:
+        scope.scope_to(ctx.session, staff.office_id)  # from here on the event sees only the asker's office
     savepoint = ctx.session.begin_nested()
     try:
         who = Asker(incoming.line_user_id, staff, incoming.group_id)

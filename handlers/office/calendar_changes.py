@@ -52,9 +52,9 @@ def may_change(who: Asker) -> bool:
     return access.sees_every_section(who)
 
 
-def overrides(session: Session, year: int) -> list[CalendarOverride]:
-    """Return the year's closures and extra workdays by date."""
-    return queries.list_overrides(session, year)
+def overrides(session: Session, office_id: int, year: int) -> list[CalendarOverride]:
+    """Return the office's closures and extra workdays of the year by date."""
+    return queries.list_overrides(session, office_id, year)
 
 
 def with_change(calendar: WorkCalendar, day: date, kind: OverrideKind) -> WorkCalendar:
@@ -91,6 +91,6 @@ def first_past(days: list[date], today: date) -> date | None:
 
 def change(session: Session, who: Asker, day: date, kind: OverrideKind, reason: str, now: datetime) -> CalendarOverride:
     """Record the closure or extra workday (as `planbot calendar` does), with its audit entry."""
-    row = queries.set_override(session, day, kind, reason)
+    row = queries.set_override(session, who.staff.office_id, day, kind, reason)
     queries.audit(session, now, who.actor, f"calendar.{kind.value}", day=day.isoformat(), reason=reason)
     return row

@@ -76,16 +76,6 @@ def moves(session: Session, office_id: int, before: WorkCalendar, after: WorkCal
     return sorted(out, key=lambda m: (m.before, m.item.section.name, number_key(m.item.number)))
 
 
-def office_moves(session: Session, before: WorkCalendar, after: WorkCalendar, years: set[int]) -> list[Move]:
-    """Return what a change moves in every office's plans (the command line serves the whole database)."""
-    out: list[Move] = []
-    for name in queries.office_names(session):
-        office = queries.find_office(session, name)
-        if office is not None:
-            out += moves(session, office.id, before, after, years)
-    return out
-
-
 def _to_change(calendar: WorkCalendar, days: list[date], closing: bool) -> list[date]:
     return [d for d in days if (d in calendar.closures) != closing]
 
@@ -225,10 +215,10 @@ def apply_change(session: Session, office_id: int, actor: str, calendar: WorkCal
     moved = moves(session, office_id, calendar, after, {d.year for d in todo})
     for day in todo:
         if closing:
-            queries.set_override(session, day, OverrideKind.closure, reason[:200])
+            queries.set_override(session, office_id, day, OverrideKind.closure, reason[:200])
             queries.audit(session, now, actor, f"calendar.{OverrideKind.closure.value}", day=day.isoformat(), reason=reason)
         else:
-            queries.remove_override(session, day, OverrideKind.closure)
+            queries.remove_override(session, office_id, day, OverrideKind.closure)
             queries.audit(session, now, actor, "calendar.closure_removed", day=day.isoformat())
     return Change(todo, moved, _tell_owners(session, now, moved, todo, closing, told_before or {}, source))
 
