@@ -21,11 +21,16 @@ from handlers.texts import web as W
 from handlers.texts.cli import SKIP_REASONS
 from schedules.clock import FixedClock
 from schedules.dates import format_date
-from storage.models import Delivery, Staff
+from storage.models import Delivery, Office, Staff
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates")
 UNKNOWN_USER = "U" + "0" * 31 + "1"  # the first stranger (see stranger_id)
-GROUP = "C" + "0" * 31 + "1"  # the simulator's one group chat, where everyone may speak
+GROUP = "C" + "0" * 31 + "1"  # the first office's group chat, where everyone of the office may speak
+
+
+def group_of(office_id: int | None) -> str:
+    """Return the simulator's group chat of an office (one per office; the first office's is GROUP)."""
+    return f"C{office_id or 1:032d}"
 
 
 def _svc():
@@ -39,17 +44,27 @@ def page() -> str:
     return render_template("simulator.html")
 
 
+@bp.get("/api/offices")
+def offices():
+    """List the offices the simulator can talk to (a city's demo has several; the page shows a picker then)."""
+    with _svc().runtime.sessions() as session:
+        rows = session.execute(select(Office.id, Office.name).order_by(Office.id)).all()
+    return jsonify([{"id": row.id, "name": row.name} for row in rows])
+
+
 @bp.get("/api/people")
 def people():
-    """List the staff the simulator can act as (those with a LINE id), plus a stranger not linked yet."""
+    """List the staff the simulator can act as (those with a LINE id; of one office: ?office=ID), plus a stranger."""
+    office = _int(request.args.get("office")) or None
     with _svc().runtime.sessions() as session:
         rows = session.scalars(select(Staff).where(Staff.line_user_id.is_not(None)).order_by(Staff.section_id, Staff.id)).all()
+        linked = {s.line_user_id for s in rows}
         data = [
             {"id": s.line_user_id, "name": s.name, "section": s.section.name if s.section else "",
              "role": ROLE_LABELS[s.role]}
-            for s in rows
+            for s in rows if office is None or s.office_id == office
         ]
-    data.append({"id": stranger_id({p["id"] for p in data}), "name": W.SIMULATOR_STRANGER, "section": "", "role": ""})
+    data.append({"id": stranger_id(linked), "name": W.SIMULATOR_STRANGER, "section": "", "role": ""})
     return jsonify(data)
 
 
@@ -104,7 +119,8 @@ def send():
     payload = request.get_json(silent=True) or {}
     user = str(payload.get("user") or UNKNOWN_USER)
     text, data = payload.get("text"), payload.get("data")
-    group = GROUP if payload.get("group") else None
+    office = _int(str(payload.get("office") or "")) or None
+    group = group_of(office) if payload.get("group") else None
     if text is None and data is None:
         return jsonify({"error": "text or data required"}), 400
     svc = _svc()
@@ -112,12 +128,21 @@ def send():
     if shown and hasattr(svc.sender, "said"):  # before the webhook, so the answer comes after it in the chat
         svc.sender.said(group or user, f"{_name_of(user)}：{shown}" if group else str(shown))
     ts = int(svc.runtime.clock.now().timestamp() * 1000)
-    body = json.dumps({"destination": "Usimulator", "events": [build_event(user, text, data, ts, group)]}, ensure_ascii=False)
+    destination, secret = _account_of(svc, office)
+    body = json.dumps({"destination": destination, "events": [build_event(user, text, data, ts, group)]}, ensure_ascii=False)
     raw = body.encode("utf-8")
-    signature = base64.b64encode(hmac.new(svc.channel_secret.encode(), raw, hashlib.sha256).digest()).decode()
+    signature = base64.b64encode(hmac.new(secret.encode(), raw, hashlib.sha256).digest()).decode()
     with current_app.test_client() as client:
         answer = client.post("/callback", data=raw, headers={"X-Line-Signature": signature, "Content-Type": "application/json"})
     return jsonify({"status": answer.status_code})
+
+
+def _account_of(svc, office: int | None) -> tuple[str, str]:
+    """Return the LINE account the message is written to: the office's own (a city) or the one the offices share."""
+    channel = svc.channels.of_office(office) if svc.channels is not None else None
+    if channel is not None:
+        return channel.bot_user_id, channel.secret
+    return "Usimulator", svc.channel_secret
 
 
 def _name_of(user: str) -> str:
@@ -129,7 +154,8 @@ def _name_of(user: str) -> str:
 @bp.get("/api/messages")
 def messages():
     """Return a person's chat (or the group's: group=1) after the given sequence number, in time order."""
-    user = GROUP if request.args.get("group") == "1" else request.args.get("user", "")
+    office = _int(request.args.get("office")) or None
+    user = group_of(office) if request.args.get("group") == "1" else request.args.get("user", "")
     after = _int(request.args.get("after"))
     sender = _svc().sender
     if not hasattr(sender, "since"):
