@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 import pytest
 
@@ -15,7 +14,7 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.simulator import GROUP, group_of
 from bot.simulator_sender import SimulatorSender
-from schedules.clock import TAIPEI, FixedClock, SystemClock
+from schedules.clock import FixedClock, SystemClock
 from storage.db import make_engine, session_factory
 
 WENSHAN_COORDINATOR = "簡心怡"
