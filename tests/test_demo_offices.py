@@ -83,3 +83,16 @@ def test_the_simulator_picks_the_office_and_talks_to_its_people(two_offices):
     assert group_of(offices[0]["id"]) == GROUP and group_of(datong) != GROUP
     env_page = client.get("/simulator/").get_data(as_text=True)
     assert 'id="office"' in env_page
+
+
+def test_say_writes_to_the_office_named_and_refuses_to_guess(two_offices, capsys):
+    capsys.readouterr()
+    assert main(["say", "--as", DATONG_COORDINATOR, DATONG_ITEM], two_offices) != 0  # two offices: which account?
+    assert "臺北市大同區公所" in capsys.readouterr().err
+    assert main(["say", "--as", DATONG_COORDINATOR, "--office", OFFICES[1].name, DATONG_ITEM], two_offices) == 0
+    answer = capsys.readouterr().out
+    assert DATONG_ITEM in answer and WENSHAN_SECTION not in answer
+    # Wenshan's account knows nothing of Datong's people: she is a stranger there, and sees none of its items.
+    assert main(["say", "--as", DATONG_COORDINATOR, "--office", OFFICES[0].name, DATONG_ITEM], two_offices) == 0
+    out, err = capsys.readouterr()
+    assert DATONG_ITEM not in out and DATONG_COORDINATOR in err

@@ -39,9 +39,10 @@ def _moment(ctx: click.Context, text: str | None) -> datetime:
 @click.option("--group", "group_id", help="當作在這個 LINE 群組中傳送（群組 ID）。")
 @click.option("--follow", is_flag=True, help="當作剛加入好友。")
 @click.option("--json", "as_json", is_flag=True, help="輸出回覆物件的 JSON。")
+@click.option("--office", default=None, help="寫給哪個機關的 LINE 帳號（資料庫只有一個機關時可省略）。")
 @click.pass_context
 def say(ctx: click.Context, text: str, who: str, at: str | None, data: str | None, group_id: str | None,
-        follow: bool, as_json: bool) -> None:
+        follow: bool, as_json: bool, office: str | None) -> None:
     """以某位同仁的身分傳一則訊息給小幫手，印出回覆（回報會寫入資料庫）。"""
     if not text and not data and not follow:
         raise CliError(C.NOTHING_TO_SAY)
@@ -49,6 +50,7 @@ def say(ctx: click.Context, text: str, who: str, at: str | None, data: str | Non
     clock = FixedClock(_moment(ctx, at))
     kind = "follow" if follow else ("postback" if data else "text")
     with unit_of_work(rt.sessions) as session:
+        office_for(session, office)  # the office's account is written to: its people, its plan, nothing of another's
         staff = queries.find_staff(session, who)
         if staff is not None and not staff.active:
             staff = None
