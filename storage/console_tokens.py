@@ -71,14 +71,21 @@ class SignIn:
 
 def link_state(session: Session, token: str, now: datetime) -> SignIn:
     """Say what opening the link would do (valid, used, expired or unknown) without using it up."""
-    row = session.scalar(select(ConsoleToken).where(ConsoleToken.token_hash == _hash(token), ConsoleToken.kind == LINK))
+    return _link_state(session, token, now, LINK)
+
+
+def _link_state(session: Session, token: str, now: datetime, kind: str) -> SignIn:
+    """What a link of this kind (a staff member's or a city viewer's) would do; it names its holder either way."""
+    row = session.scalar(select(ConsoleToken).where(ConsoleToken.token_hash == _hash(token), ConsoleToken.kind == kind))
     if row is None:
         return SignIn(LinkOutcome.unknown)
+    holder = row.staff if kind == LINK else row.viewer
+    whose = {"staff": holder} if kind == LINK else {"viewer": holder}
     if row.used_at is not None:
-        return SignIn(LinkOutcome.used, staff=row.staff)
-    if row.expires_at <= now or not row.staff.active:
-        return SignIn(LinkOutcome.expired, staff=row.staff)
-    return SignIn(LinkOutcome.valid, staff=row.staff)
+        return SignIn(LinkOutcome.used, **whose)
+    if row.expires_at <= now or not holder.active:
+        return SignIn(LinkOutcome.expired, **whose)
+    return SignIn(LinkOutcome.valid, **whose)
 
 
 def redeem_link(session: Session, token: str, now: datetime) -> SignIn:
@@ -159,14 +166,7 @@ def create_city_link(session: Session, viewer: CityViewer, now: datetime, actor:
 
 def city_link_state(session: Session, token: str, now: datetime) -> SignIn:
     """Say what opening a city viewer's link would do, without using it up."""
-    row = session.scalar(select(ConsoleToken).where(ConsoleToken.token_hash == _hash(token), ConsoleToken.kind == CITY_LINK))
-    if row is None:
-        return SignIn(LinkOutcome.unknown)
-    if row.used_at is not None:
-        return SignIn(LinkOutcome.used, viewer=row.viewer)
-    if row.expires_at <= now or not row.viewer.active:
-        return SignIn(LinkOutcome.expired, viewer=row.viewer)
-    return SignIn(LinkOutcome.valid, viewer=row.viewer)
+    return _link_state(session, token, now, CITY_LINK)
 
 
 def redeem_city_link(session: Session, token: str, now: datetime) -> SignIn:
