@@ -73,7 +73,7 @@ def main() -> int:
     for office in offices:
         signin = console_signin(office.name)
         if signin is not None:
-            print(C.DEMO_CONSOLE.format(name=signin[0], url=signin[1]))
+            print(C.DEMO_CONSOLE.format(name=signin[0], url=signin[1], office=f" --office {office.name}" if count > 1 else ""))
     print(C.DEMO_TYPHOON.format(path=DEMO / "typhoon_night.json"))
     print(C.DEMO_WEBHOOK.format(url=f"http://127.0.0.1:{port}"))
     return cli(["serve", "--host", "127.0.0.1", "--port", port])

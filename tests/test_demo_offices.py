@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -96,3 +97,51 @@ def test_say_writes_to_the_office_named_and_refuses_to_guess(two_offices, capsys
     assert main(["say", "--as", DATONG_COORDINATOR, "--office", OFFICES[0].name, DATONG_ITEM], two_offices) == 0
     out, err = capsys.readouterr()
     assert DATONG_ITEM not in out and DATONG_COORDINATOR in err
+
+
+@pytest.mark.browser
+def test_in_a_browser_the_office_picker_lists_that_offices_people_and_answers_them(two_offices):
+    """The simulator of a two-office demo, in Chromium: pick 大同區公所, talk as its coordinator, on a phone's width."""
+    import shutil
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from bot.app import start_answering
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        if os.environ.get("CI", "").lower() == "true":
+            raise RuntimeError("CI=true but Debian's chromium is not installed: .ci/run installs it")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import expect, sync_playwright
+
+    settings = Settings.from_env(two_offices)
+    engine = make_engine(settings.database_url)
+    runtime = Runtime(settings.database_url, engine, session_factory(engine), FixedClock(SystemClock().now()), settings)
+    app = create_app(runtime, SimulatorSender(), testing=True)
+    start_answering(app)
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.goto(f"http://127.0.0.1:{http.server_port}/simulator/")
+            office = page.locator("#office")
+            expect(office).to_be_visible()
+            expect(office.locator("option")).to_have_text([o.name for o in OFFICES])
+            office.select_option(label=OFFICES[1].name)
+            expect(page.locator("#who option").first).not_to_have_text(WENSHAN_COORDINATOR)
+            page.locator("#who").select_option(DATONG_COORDINATOR_ID)
+            page.locator("#msg").fill(DATONG_ITEM)
+            page.locator("#f button").click()
+            expect(page.locator("#chat")).to_contain_text("民政課", timeout=15000)
+            assert WENSHAN_SECTION not in page.locator("#chat").inner_text()
+            # Everything in the header stays on the phone's screen (the picker takes a row of its own).
+            right = page.evaluate("Math.max(...[...document.querySelectorAll('header > *')].map(e => e.getBoundingClientRect().right))")
+            assert right <= 390
+            browser.close()
+    finally:
+        http.shutdown()
+        app.extensions["planbot"].dispatcher.stop()

@@ -142,7 +142,7 @@ def test_the_demo_prints_the_coordinators_console_sign_in_link(demo_now, monkeyp
     monkeypatch.setattr(os, "environ", {**os.environ, **demo_now, "PUBLIC_URL": "http://127.0.0.1:5101"})
     name, url = bot.demo.console_signin(bot.demo.OFFICES[0].name)
     assert name == COORDINATOR and url.startswith("http://127.0.0.1:5101/console/signin/")
-    line = bot.demo.C.DEMO_CONSOLE.format(name=name, url=url)
+    line = bot.demo.C.DEMO_CONSOLE.format(name=name, url=url, office="")
     assert url in line and "管理" in line
     app = create_app(Runtime.from_settings(Settings.from_env({**demo_now, "PUBLIC_URL": "http://127.0.0.1:5101"})), testing=True)
     client = app.test_client()

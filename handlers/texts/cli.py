@@ -111,7 +111,7 @@ DEMO_OFFICES = "示範有 {count} 個機關：{names}（模擬器左上角選機
 DEMO_OFFICES_BAD = "PLANBOT_DEMO_OFFICES 只能是 1 到 {most}（示範的機關數）"
 DEMO_OFFICE_HEAD = "【{office}】"
 DEMO_READY = "\n示範已就緒：請用瀏覽器開啟 {url}/simulator （選一位同仁，輸入「說明」或「本月」）"
-DEMO_CONSOLE = "管理頁（研考 {name}）：{url}\n　（10 分鐘內有效、只能用一次；之後在模擬器以 {name} 傳「管理」，或執行 planbot console link {name}）"
+DEMO_CONSOLE = "管理頁（研考 {name}）：{url}\n　（10 分鐘內有效、只能用一次；之後在模擬器以 {name} 傳「管理」，或執行 planbot console link {name}{office}）"
 DEMO_WEBHOOK = "LINE webhook：{url}/callback　按 Ctrl+C 結束。\n"
 DEMO_HISTORY_KEPT = "示範資料庫已有回報紀錄，保留不動。"
 
