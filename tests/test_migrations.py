@@ -65,3 +65,29 @@ def test_every_migration_goes_down_and_up_again(scratch_url):
             assert {context.get_current_revision()} == current_heads(scratch_url)
     finally:
         engine.dispose()
+
+
+def test_pushes_sent_before_0015_count_against_their_offices_quota(tmp_path):
+    """A city upgrading: each push already sent this month is its office's (the person's, or the group's section's)."""
+    from sqlalchemy import text
+
+    from storage.db import make_engine
+    from storage.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'pushes.db'}"
+    upgrade(url, "0014")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO offices (id, name, settings) VALUES (1, '甲所', '{}'), (2, '乙所', '{}')"))
+        conn.execute(text("INSERT INTO sections (id, office_id, name, line_group_id) VALUES (1, 2, '民政課', 'Cgroup')"))
+        conn.execute(text("INSERT INTO staff (id, office_id, name, role, line_user_id, following, active) "
+                          "VALUES (1, 1, '甲', 'staff', 'Ua', 1, 1), (2, 2, '乙', 'staff', 'Ub', 1, 1)"))
+        for key, recipient, staff_id in (("k1", "Ua", 1), ("k2", "Ub", 2), ("k3", "Cgroup", None), ("k4", "Ugone", None)):
+            conn.execute(text("INSERT INTO deliveries (key, morning, recipient, staff_id, reasons, payload, retry_key, "
+                              "created_at, attempts, cost) VALUES (:k, '2026-12-01', :r, :s, 'due', '{}', :k, "
+                              "'2026-12-01 00:30:00', 1, 1)"), {"k": key, "r": recipient, "s": staff_id})
+    upgrade(url, "0015")
+    with engine.connect() as conn:
+        rows = dict(conn.execute(text("SELECT key, office_id FROM deliveries")).all())
+    engine.dispose()
+    assert rows == {"k1": 1, "k2": 2, "k3": 2, "k4": None}  # nobody's any more: no office to charge

@@ -36,6 +36,11 @@ def upgrade() -> None:
         batch.add_column(sa.Column('office_id', sa.Integer(), nullable=True))
         batch.create_foreign_key('fk_deliveries_office_id', 'offices', ['office_id'], ['id'], ondelete='SET NULL')
         batch.create_index('ix_deliveries_office_id', ['office_id'], unique=False)
+    # The pushes already sent count against their office's quota: a person's office, or the section's whose group it was.
+    op.execute('UPDATE deliveries SET office_id = (SELECT staff.office_id FROM staff WHERE staff.id = deliveries.staff_id) '
+               'WHERE office_id IS NULL AND staff_id IS NOT NULL')
+    op.execute('UPDATE deliveries SET office_id = (SELECT sections.office_id FROM sections '
+               'WHERE sections.line_group_id = deliveries.recipient) WHERE office_id IS NULL')
     # `page` was unique on its own (an unnamed constraint): the table is made again with (office_id, page).
     op.create_table('rich_menus_new',
     sa.Column('id', sa.Integer(), nullable=False),
