@@ -35,6 +35,7 @@ from linebot.v3.messaging import (
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.channels import Channels, office_channels
 from bot.line_api import LineApiError, LineSender
 from bot.rich_menu_images import draw, find_cjk_font
 from bot.sender import Sender
@@ -229,3 +230,18 @@ def sync_quietly(client: Sender, sessions: sessionmaker[Session], now: datetime,
         return
     if report.errors:
         log.warning("rich menu sync: %d account(s) not switched: %s", len(report.errors), report.errors[0])
+
+
+def follow_roster(runtime, office_id: int | None, channels: Channels | None = None) -> None:
+    """After a roster change, give the office's linked accounts their role's menu, through its own LINE account.
+
+    An office with a channel of its own has its menus at that account (`install --office`); the others share
+    the environment's. Nothing happens where LINE is not configured.
+    """
+    channels = channels if channels is not None else office_channels(runtime)
+    channel = channels.of_office(office_id)
+    client = runtime.line_client(token=channel.token) if channel is not None else runtime.line_client()
+    if client is None:
+        return
+    with client:
+        sync_quietly(client, runtime.sessions, runtime.clock.now(), office_id if channel is not None else None)

@@ -73,3 +73,19 @@ def test_each_office_gets_its_own_menus_with_its_own_token(city, cjk_font, monke
         assert set(fake.rich_of("B").user_menus) == {chief_b}
         assert len(a.menus) == len(fake.rich_of("B").menus) == len(all_pages())  # B's second install replaced its first
         assert fake.rejected == []
+
+
+def test_a_roster_change_switches_menus_at_the_offices_own_account(city, cjk_font, monkeypatch):
+    """`planbot staff add` in 大安戶所 makes its new chief's menu the chief's, with 大安's token, at 大安's account."""
+    db, _staff_a, chief_b = city
+    with FakeLineAPI(channels={t: n for n, t in TOKENS.items()}) as fake:
+        for name, value in {"DATABASE_URL": db.url, "PLANBOT_SECRET_KEY": KEY, "LINE_API_BASE": fake.base_url,
+                            "LINE_API_DATA_BASE": fake.data_url, "LINE_CHANNEL_ACCESS_TOKEN": "token-of-nobody"}.items():
+            monkeypatch.setenv(name, value)
+        assert main(["richmenu", "install", "--office", "大安戶所"]) == 0
+        assert fake.rich_of("B").named(fake.rich_of("B").user_menus[chief_b]) == "planbot:chief-1"
+        fake.requests.clear()
+        assert main(["staff", "add", "林大安", "--role", "承辦人", "--office", "大安戶所"]) == 0  # no longer the chief
+        b = fake.rich_of("B")
+        assert b.named(b.user_menus[chief_b]) == "planbot:staff"
+        assert {r.channel for r in fake.requests} == {"B"}  # nothing went out with another office's token

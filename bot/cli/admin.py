@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from bot.cli.common import CliError, office_for, parse_day, runtime
-from bot.rich_menus import sync_quietly
+from bot.rich_menus import follow_roster
 from handlers.office import calendar_changes, closures, onboarding_sheet, staff_changes
 from handlers.office.imports.staff import ROLE_LABELS, StaffImportError, import_staff, read_roster, role_named
 from handlers.texts import cli as C
@@ -78,17 +78,14 @@ def staff_add(ctx: click.Context, name: str, section_name: str | None, role_text
         person.role = role
         person.section_id = section.id if section else person.section_id
         queries.audit(session, rt.clock.now(), "cli", "staff.add", staff=name, role=role.value)
-    _switch_menus(rt)
+    _switch_menus(rt, off.id)
     shown = section.name if section else C.NO_SECTION
     click.echo(C.STAFF_SAVED.format(verb=verb, name=name, section=shown, role=ROLE_LABELS[role]))
 
 
-def _switch_menus(rt) -> None:
-    """Give each linked account its role's menu after a change (only where LINE is configured)."""
-    client = rt.line_client()
-    if client is not None:
-        with client:
-            sync_quietly(client, rt.sessions, rt.clock.now())
+def _switch_menus(rt, office_id: int | None) -> None:
+    """Give each linked account of the office its role's menu after a change (only where LINE is configured)."""
+    follow_roster(rt, office_id)
 
 
 @staff.command("unlink")
@@ -106,7 +103,7 @@ def staff_unlink(ctx: click.Context, name: str, office: str | None) -> None:
         was = person.line_user_id
         person.line_user_id = None
         queries.audit(session, rt.clock.now(), "cli", "staff.unlink", staff=name)
-    _switch_menus(rt)
+    _switch_menus(rt, off.id)
     click.echo((O.STAFF_UNLINKED if was else O.STAFF_NOT_LINKED).format(name=name))
 
 
@@ -211,8 +208,10 @@ def _set_active(ctx: click.Context, name: str, office: str | None, change, done:
     """Deactivate or reactivate a person, let the menus follow, and say which it was."""
     rt = runtime(ctx)
     with unit_of_work(rt.sessions) as session:
-        changed = change(session, _person(session, office, name), rt.clock.now(), "cli")
-    _switch_menus(rt)
+        person = _person(session, office, name)
+        office_id = person.office_id
+        changed = change(session, person, rt.clock.now(), "cli")
+    _switch_menus(rt, office_id)
     click.echo((done if changed else already).format(name=name))
 
 
@@ -230,7 +229,7 @@ def staff_import(ctx: click.Context, file: Path, office: str | None) -> None:
             import_staff(session, off, rows, rt.clock.now(), file.name)
     except StaffImportError as exc:
         raise CliError(str(exc)) from exc
-    _switch_menus(rt)
+    _switch_menus(rt, off.id)
     click.echo(C.STAFF_IMPORTED.format(count=len(rows), office=off.name))
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Response, after_this_request, current_app, request, send_file
 
 from bot.console.routes import Visit, bp, page, refuse, signed_in
-from bot.rich_menus import sync_quietly
+from bot.rich_menus import follow_roster
 from handlers.core import leave
 from handlers.office import onboarding_sheet, staff_changes, staff_roster
 from handlers.office.imports.staff import StaffImportError, role_named
@@ -144,7 +144,7 @@ def staff_edit(visit: Visit, staff_id: int) -> Response:
         staff_changes.edit(visit.session, person, form, visit.ctx.now, visit.who.actor)
     except StaffChangeError as exc:  # refused before anything changed
         return _edit_page(visit, person, 400, notice=str(exc))
-    after_this_request(_menus_follow)
+    after_this_request(_menus_follow(visit.who.staff.office_id))
     return _staff_page(visit, notice=A.STAFF_SAVED.format(name=person.name))
 
 
@@ -169,18 +169,18 @@ def _switch(visit: Visit, staff_id: int, change, done: str) -> Response:
     if person.id == visit.who.staff.id:
         return _staff_page(visit, 400, notice=A.STAFF_NOT_SELF)
     changed = change(visit.session, person, visit.ctx.now, visit.who.actor)
-    after_this_request(_menus_follow)
+    after_this_request(_menus_follow(visit.who.staff.office_id))
     return _staff_page(visit, notice=(done if changed else A.STAFF_ALREADY).format(name=person.name))
 
 
-def _menus_follow(response: Response) -> Response:
-    """After a committed roster change, give linked accounts their role's rich menu (where LINE is configured)."""
-    rt = current_app.extensions["planbot"].runtime
-    client = rt.line_client()
-    if client is not None:
-        with client:
-            sync_quietly(client, rt.sessions, rt.clock.now())
-    return response
+def _menus_follow(office_id: int):
+    """After a committed roster change, give the office's linked accounts their role's rich menu (where LINE is configured)."""
+    def follow(response: Response) -> Response:
+        svc = current_app.extensions["planbot"]
+        follow_roster(svc.runtime, office_id, svc.channels)
+        return response
+
+    return follow
 
 
 @bp.post("/staff/sheet")
