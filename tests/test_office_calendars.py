@@ -34,11 +34,11 @@ def closures(db, office_id: int) -> set[date]:
 def test_the_chat_closure_of_a_coordinator_closes_their_office_only(two, monkeypatch, capsys):
     db, a, b = two
     monkeypatch.setenv("DATABASE_URL", db.url)
-    assert main(["say", "--as", COORDINATOR, "--at", "2024-04-08 09:00", "停班 4/10 颱風停止上班"]) == 0
+    assert main(["say", "--as", COORDINATOR, "--office", OFFICE, "--at", "2024-04-08 09:00", "停班 4/10 颱風停止上班"]) == 0
     ask = capsys.readouterr().out
     assert "4/10（三）" in ask and MARK not in ask
     confirm = "a=closure&op=close&f=2024-04-10&t=2024-04-10"
-    assert main(["say", "--as", COORDINATOR, "--at", "2024-04-08 09:01", "--postback", confirm]) == 0
+    assert main(["say", "--as", COORDINATOR, "--office", OFFICE, "--at", "2024-04-08 09:01", "--postback", confirm]) == 0
     assert "已設定" in capsys.readouterr().out
     assert closures(db, a) == {date(2024, 4, 10)}
     assert closures(db, b) == {date(2024, 4, 9)}
