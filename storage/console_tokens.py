@@ -79,8 +79,9 @@ def _link_state(session: Session, token: str, now: datetime, kind: str) -> SignI
     row = session.scalar(select(ConsoleToken).where(ConsoleToken.token_hash == _hash(token), ConsoleToken.kind == kind))
     if row is None:
         return SignIn(LinkOutcome.unknown)
-    holder = row.staff if kind == LINK else row.viewer
-    whose = {"staff": holder} if kind == LINK else {"viewer": holder}
+    field = _HOLDERS[kind].field
+    whose = {field: getattr(row, field)}
+    holder = whose[field]
     if row.used_at is not None:
         return SignIn(LinkOutcome.used, **whose)
     if row.expires_at <= now or not holder.active:
@@ -90,20 +91,42 @@ def _link_state(session: Session, token: str, now: datetime, kind: str) -> SignI
 
 def redeem_link(session: Session, token: str, now: datetime) -> SignIn:
     """Use a sign-in link once and open an 8-hour session for its staff member (`_take`: one session per link)."""
-    state = link_state(session, token, now)
+    return _redeem(session, token, now, LINK)
+
+
+@dataclass(frozen=True)
+class _Holder:
+    """Who a kind of link belongs to: the session it opens, the column naming its holder, how the sign-in is logged."""
+
+    session_kind: str
+    column: str
+    field: str  # SignIn's and the audit detail's name for the holder
+    actor: str
+    action: str
+
+
+_HOLDERS = {
+    LINK: _Holder(SESSION, "staff_id", "staff", "console:staff:{}", "console.sign_in"),
+    CITY_LINK: _Holder(CITY_SESSION, "viewer_id", "viewer", "city:viewer:{}", "city.sign_in"),
+}
+
+
+def _redeem(session: Session, token: str, now: datetime, kind: str) -> SignIn:
+    """Use a link of this kind once and open an 8-hour session for its holder (a staff member or a city viewer)."""
+    state = _link_state(session, token, now, kind)
     if state.outcome is not LinkOutcome.valid:
         return state
-    taken = _take(session, token, LINK, now, ConsoleToken.staff_id)
+    how = _HOLDERS[kind]
+    holder = getattr(state, how.field)
+    taken = _take(session, token, kind, now, getattr(ConsoleToken, how.column))
     if taken is None:
-        return SignIn(LinkOutcome.used, staff=state.staff)
-    staff = state.staff
+        return SignIn(LinkOutcome.used, **{how.field: holder})
     opened = secrets.token_urlsafe(32)
-    session.add(
-        ConsoleToken(kind=SESSION, token_hash=_hash(opened), staff_id=taken, created_at=now, expires_at=now + SESSION_LIFETIME)
-    )
-    queries.audit(session, now, f"console:staff:{taken}", "console.sign_in", staff=staff.name)
+    session.add(ConsoleToken(kind=how.session_kind, token_hash=_hash(opened), created_at=now,
+                             expires_at=now + SESSION_LIFETIME, **{how.column: taken}))
+    queries.audit(session, now, how.actor.format(taken), how.action, **{how.field: holder.name})
     session.flush()
-    return SignIn(LinkOutcome.signed_in, opened, staff)
+    return SignIn(LinkOutcome.signed_in, opened, **{how.field: holder})
 
 
 def _take(session: Session, token: str, kind: str, now: datetime, holder):
@@ -171,18 +194,7 @@ def city_link_state(session: Session, token: str, now: datetime) -> SignIn:
 
 def redeem_city_link(session: Session, token: str, now: datetime) -> SignIn:
     """Use a city viewer's link once and open an 8-hour session (one session per link, as for staff)."""
-    state = city_link_state(session, token, now)
-    if state.outcome is not LinkOutcome.valid:
-        return state
-    taken = _take(session, token, CITY_LINK, now, ConsoleToken.viewer_id)
-    if taken is None:
-        return SignIn(LinkOutcome.used, viewer=state.viewer)
-    opened = secrets.token_urlsafe(32)
-    session.add(ConsoleToken(kind=CITY_SESSION, token_hash=_hash(opened), viewer_id=taken, created_at=now,
-                             expires_at=now + SESSION_LIFETIME))
-    queries.audit(session, now, f"city:viewer:{taken}", "city.sign_in", viewer=state.viewer.name)
-    session.flush()
-    return SignIn(LinkOutcome.signed_in, opened, viewer=state.viewer)
+    return _redeem(session, token, now, CITY_LINK)
 
 
 def session_viewer(session: Session, token: str, now: datetime) -> CityViewer | None:
