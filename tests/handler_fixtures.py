@@ -73,6 +73,20 @@ def demo_db(demo_template, tmp_path) -> Database:
 
 
 @pytest.fixture
+def demo_both(db, request) -> Database:
+    """The demo plan (as 2024) and its staff on SQLite (a copy of the template: importing it each time is slow)
+    and on PostgreSQL (imported), in turn."""
+    if db.kind == "sqlite":
+        db.engine.dispose()
+        copy_sqlite(request.getfixturevalue("demo_template"), Path(db.engine.url.database))
+    else:
+        with db.sessions() as session:
+            load_demo(session, MONDAY)
+            session.commit()
+    return db
+
+
+@pytest.fixture
 def demo_any(db, now) -> Database:
     """The demo plan on SQLite and on PostgreSQL in turn (for tests about what is written)."""
     with db.sessions() as session:

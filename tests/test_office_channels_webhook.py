@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from pathlib import Path
 
 import pytest
 import requests
@@ -25,10 +24,9 @@ from storage import queries
 from storage.channels import save_channel
 from storage.invites import create_invite
 from storage.models import Office, OnboardingRequest, Role, Staff, WebhookEvent
-from tests.conftest import copy_sqlite
 from tests.fakes import webhooks
 from tests.fakes.line_api import FakeLineAPI
-from tests.handler_fixtures import MONDAY, load_demo
+from tests.handler_fixtures import MONDAY
 
 KEY = Fernet.generate_key().decode()
 BOT_A, BOT_B = "U" + "a" * 32, "U" + "b" * 32
@@ -38,15 +36,9 @@ PRIVATE = "只有簽名對了才可以看的內容"
 
 
 @pytest.fixture
-def city(db, request):
+def city(demo_both):
     """The demo office (office A, with its plan) and 大安戶所 (office B, one linked person), each with its channel."""
-    if db.kind == "sqlite":
-        db.engine.dispose()
-        copy_sqlite(request.getfixturevalue("demo_template"), Path(db.engine.url.database))
-    else:
-        with db.sessions() as session:
-            load_demo(session, MONDAY)
-            session.commit()
+    db = demo_both
     fernet = Fernet(KEY.encode())
     with db.sessions() as session:
         office_a = queries.only_office(session)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from pathlib import Path
 
 import pytest
 import requests
@@ -19,10 +18,9 @@ from handlers.core.incoming import Settings as HandlerSettings
 from schedules.clock import FixedClock
 from storage import queries
 from storage.models import ExportFile, Staff, WebhookEvent
-from tests.conftest import copy_sqlite
 from tests.fakes import webhooks
 from tests.fakes.line_api import FakeLineAPI
-from tests.handler_fixtures import MONDAY, load_demo
+from tests.handler_fixtures import MONDAY
 from tests.waiting import wait_for
 
 SECRET = "e2e-channel-secret"
@@ -37,31 +35,17 @@ def fake():
 
 
 @pytest.fixture
-def demo_db(db, request):
-    """The demo plan (as 2024) and its staff in the `db` database."""
-    if db.kind == "sqlite":
-        # The same import, made once per run and copied: importing the demo for each test is slow.
-        db.engine.dispose()
-        copy_sqlite(request.getfixturevalue("demo_template"), Path(db.engine.url.database))
-    else:
-        with db.sessions() as session:
-            load_demo(session, MONDAY)
-            session.commit()
-    return db
-
-
-@pytest.fixture
-def server(demo_db, fake, tmp_path):
+def server(demo_both, fake, tmp_path):
     """The planbot app served over real HTTP, talking to the fake LINE API."""
     settings = Settings(channel_secret=SECRET, handlers=HandlerSettings())
-    runtime = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(MONDAY), settings)
+    runtime = Runtime(demo_both.url, demo_both.engine, demo_both.sessions, FixedClock(MONDAY), settings)
     sender = LineSender(TOKEN, base_url=fake.base_url, timeout=30, sleep=lambda _s: None)
     app = create_app(runtime, sender, testing=True)
     start_answering(app)
     http = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{http.server_port}", app, demo_db
+    yield f"http://127.0.0.1:{http.server_port}", app, demo_both
     http.shutdown()
     app.extensions["planbot"].dispatcher.stop()
 
@@ -283,24 +267,24 @@ def event_loops() -> set[threading.Thread]:
     return {t for t in threading.enumerate() if t.name == "planbot-events"}
 
 
-def test_separate_events_process_answers_what_the_web_process_recorded(demo_db, fake):
+def test_separate_events_process_answers_what_the_web_process_recorded(demo_both, fake):
     """Procfile layout: the web process only records and acknowledges; `planbot events` answers."""
-    web = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(MONDAY),
+    web = Runtime(demo_both.url, demo_both.engine, demo_both.sessions, FixedClock(MONDAY),
                   Settings(channel_secret=SECRET, separate_worker=True))
     sender = LineSender(TOKEN, base_url=fake.base_url, timeout=30, sleep=lambda _s: None)
     loops_before = event_loops()
     app = create_app(web, sender, testing=True)
     start_answering(app)  # with a separate worker this starts nothing
-    user = staff_id(demo_db, chief_of(demo_db, "戶籍登記課"))
+    user = staff_id(demo_both, chief_of(demo_both, "戶籍登記課"))
     token = fake.issue_reply_token(user)
     raw, headers = webhooks.signed_request(SECRET, [webhooks.text_event(user, "說明", reply_token=token)])
     assert app.test_client().post("/callback", data=raw, headers=headers).status_code == 200
     # Nobody in the web process answers: it runs no event loop, so the event stays pending.
     assert event_loops() <= loops_before
-    with demo_db.sessions() as session:
+    with demo_both.sessions() as session:
         assert session.scalar(select(WebhookEvent.handled_at)) is None
     assert replies_to(fake, token) == []
-    events = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(MONDAY),
+    events = Runtime(demo_both.url, demo_both.engine, demo_both.sessions, FixedClock(MONDAY),
                      Settings(access_token=TOKEN, line_api_base=fake.base_url))
     worker = make_dispatcher(events, poll=0.05)
     thread = threading.Thread(target=worker.run_forever, daemon=True)

@@ -53,7 +53,7 @@ def offices(session: Session) -> list[Office]:
 
 def office_plan(session: Session, office_id: int, year: int) -> Plan | None:
     """Return the office's plan of the year (an older one would count another year's months as this one's)."""
-    return queries.plan_for(session, office_id, year)  # office scope
+    return queries.plan_for(session, office_id, year)
 
 
 def office_review(session: Session, plan: Plan, month: int, today: date) -> MonthReview:
@@ -69,8 +69,8 @@ def office_row(session: Session, office: Office, month: int, today: date) -> Off
         return OfficeRow(office, None)
     calendar = calendar_of(session, office.id)
     start, end = period_of(plan.year, month, today)
-    counts = summarize(session, plan, None, start, end, today, calendar).counts  # office scope: plan.office_id
-    found = office_review(session, plan, month, today)
+    counts = summarize(session, plan, None, start, end, today, calendar).counts
+    found = month_review(session, plan, month, today, calendar)
     return OfficeRow(office, plan, counts, worst(s.light for s in found.sections), found.limits)
 
 
