@@ -37,7 +37,7 @@ def two_offices(tmp_path, monkeypatch):
     year = SystemClock().now().year
     for args in steps(OFFICES, year):
         assert main(args, env) == 0, args
-    monkeypatch.setattr("os.environ", {**__import__("os").environ, **env})
+    monkeypatch.setattr(os, "environ", {**os.environ, **env})
     for office in OFFICES:
         bot.demo._fill_history(office.name, year, several=True)
     return env
