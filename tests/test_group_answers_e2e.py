@@ -10,7 +10,7 @@ from tests.fakes import webhooks
 from tests.test_webhook_e2e import _uris, chief_of, post, replies_to, settle, staff_id, text_of
 
 # The same real servers as the webhook's own tests: the app over HTTP and the fake LINE API.
-demo_db, fake, server = e2e.demo_db, e2e.fake, e2e.server
+fake, server = e2e.fake, e2e.server  # the app as the other webhook tests serve it (on demo_both)
 
 
 def pushes_to(api, user: str) -> list[dict]:

@@ -26,8 +26,7 @@ from tests.fakes.line_api import FakeLineAPI
 from tests.handler_fixtures import MONDAY
 from tests.test_webhook_e2e import SECRET, TOKEN, post, replies_to, settle, staff_id, text_of
 
-demo_db = e2e.demo_db  # the demo database on SQLite and PostgreSQL, and the app as the other webhook tests serve it
-server = e2e.server
+server = e2e.server  # the app as the other webhook tests serve it, on the demo on both databases (demo_both)
 cjk_font = rich_tests.cjk_font
 
 STRANGER = "U" + "7" * 32
@@ -41,16 +40,16 @@ def fake():
 
 
 @pytest.fixture
-def chat_server(demo_db, fake, tmp_path):
+def chat_server(demo_both, fake, tmp_path):
     """The app over HTTP with chat mode on, answering through the fake LINE API."""
     settings = Settings(channel_secret=SECRET, chat_mode=True, handlers=HandlerSettings())
-    runtime = Runtime(demo_db.url, demo_db.engine, demo_db.sessions, FixedClock(MONDAY), settings)
+    runtime = Runtime(demo_both.url, demo_both.engine, demo_both.sessions, FixedClock(MONDAY), settings)
     sender = LineSender(TOKEN, base_url=fake.base_url, data_url=fake.data_url, timeout=30, sleep=lambda _s: None)
     app = create_app(runtime, sender, testing=True)
     start_answering(app)
     http = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=http.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{http.server_port}", app, demo_db, sender
+    yield f"http://127.0.0.1:{http.server_port}", app, demo_both, sender
     http.shutdown()
     app.extensions["planbot"].dispatcher.stop()
 
