@@ -287,12 +287,8 @@ def main() -> int:
     ok = True
     if not args.no_webhook:
         results = bench_webhook.compare(url, 2, 8, args.requests, 8, args.rounds)
-        bench_webhook.print_commit_floor(url, 8)
-        for name, (rps, lat, cpu) in results.items():
-            bench_webhook.report(name, rps, lat, cpu)
-        ratio = results["planbot /callback"][0] / results["bare Flask endpoint"][0]
-        print(f"webhook throughput is {ratio:.0%} of the bare endpoint's (target: at least 80%)")
-        ok = ratio >= 0.8
+        print(bench_webhook.show(url, results, 8))
+        ok = results[bench_webhook.PLANBOT][0] / results[bench_webhook.BARE][0] >= bench_webhook.TARGET
         with make_engine(url).begin() as conn:  # the webhook's events are not the questions timed next
             conn.execute(text("TRUNCATE webhook_events"))
     took, users = answer_events(url, city.linked, args.events)

@@ -15,6 +15,7 @@ import hmac
 import http.client
 import json
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -27,8 +28,13 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bare_app import FLOOR_TABLE  # beside this script: the yardsticks gunicorn serves
+from sqlalchemy.engine import make_url
+
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret"
+TARGET = 0.8  # PostgreSQL: the webhook's throughput against the bare endpoint's
+BARE, FLOOR, PLANBOT = "bare Flask endpoint", "bare Flask + 1 commit", "planbot /callback"
 
 
 def free_port() -> int:
@@ -127,20 +133,37 @@ def report(name: str, rps: float, lat: list[float], cpu: float | None = None) ->
 
 def worker_cpu(master: subprocess.Popen) -> float:
     """Return the CPU seconds the master's workers have used so far."""
+    pids = subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True, text=True).stdout.split()
+    return sum(process_cpu(Path(f"/proc/{pid}/stat")) or 0.0 for pid in pids)
+
+
+def postgres_cpu() -> float | None:
+    """Return the CPU seconds PostgreSQL's processes on this machine have used so far (None: it runs elsewhere)."""
+    found = subprocess.run(["pgrep", "-u", "postgres"], capture_output=True, text=True).stdout.split()
+    if not found:
+        return None
     total = 0.0
-    for pid in subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True, text=True).stdout.split():
+    for pid in found:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        total += (int(fields[13]) + int(fields[14]) + int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
 
 
-def commit_latency(db: str, samples: int = 200) -> float | None:
-    """Return the median seconds PostgreSQL takes now to commit a one-row INSERT (its flush to disk).
+def own_cpu() -> float:
+    """Return the CPU seconds this process (the load generator) has used so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
-    No request can be acknowledged sooner: it is the webhook's floor, and it moves with the disk's other work.
+
+def commit_probe(db: str, samples: int = 400) -> tuple[float, float | None] | None:
+    """Return the median seconds PostgreSQL takes now to commit a one-row INSERT (its flush to disk), and the CPU
+    seconds its server process spent on each (None when PostgreSQL runs on another machine).
+
+    No request can be acknowledged sooner: the time is the webhook's floor, and it moves with the disk's other
+    work. The CPU is what each durable commit costs the machine, whatever the web process does.
     """
     if not db.startswith("postgresql"):
         return None
@@ -151,21 +174,52 @@ def commit_latency(db: str, samples: int = 200) -> float | None:
     try:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS bench_commit_probe (n integer)")
+            server = Path(f"/proc/{conn.exec_driver_sql('SELECT pg_backend_pid()').scalar()}/stat")
+            cpu_before = process_cpu(server)
             for n in range(samples):
                 started = time.perf_counter()
                 conn.exec_driver_sql("INSERT INTO bench_commit_probe VALUES (%s)", (n,))
                 times.append(time.perf_counter() - started)
+            cpu_after = process_cpu(server)
             conn.exec_driver_sql("DROP TABLE bench_commit_probe")
     finally:
         engine.dispose()
-    return statistics.median(times)
+    cpu = None if cpu_before is None or cpu_after is None else (cpu_after - cpu_before) / samples
+    return statistics.median(times), cpu
+
+
+def process_cpu(stat: Path) -> float | None:
+    """Return the CPU seconds of a process of this machine, by its /proc stat file (None: not here)."""
+    try:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def print_commit_floor(db: str, concurrency: int) -> None:
-    latency = commit_latency(db)
-    if latency is not None:
-        print(f"PostgreSQL commits a one-row INSERT in {latency * 1000:.2f} ms now (median): {concurrency} clients "
-              f"waiting on commits get at most about {concurrency / latency:.0f} req/s")
+    probe = commit_probe(db)
+    if probe is None:
+        return
+    latency, cpu = probe
+    print(f"PostgreSQL commits a one-row INSERT in {latency * 1000:.2f} ms now (median): {concurrency} clients "
+          f"waiting on commits get at most about {concurrency / latency:.0f} req/s")
+    if cpu is not None:
+        print(f"PostgreSQL's own CPU for each such commit (its server process, the flush included): {cpu * 1e6:.0f} us")
+
+
+def floor_table(db: str, create: bool) -> None:
+    """Make (or drop) the table the committing yardstick writes to."""
+    from storage.db import make_engine
+
+    engine = make_engine(db)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
+            if create:
+                conn.exec_driver_sql(f"CREATE TABLE {FLOOR_TABLE} (id bigserial PRIMARY KEY, body text NOT NULL)")
+    finally:
+        engine.dispose()
 
 
 def compare(db: str, workers: int, threads: int, requests: int, concurrency: int, rounds: int) -> dict:
@@ -178,22 +232,67 @@ def compare(db: str, workers: int, threads: int, requests: int, concurrency: int
            # As the Procfile runs it: the web process records and acknowledges, `planbot events` answers.
            "PLANBOT_EVENT_WORKER": "separate"}
     env.pop("LINE_CHANNEL_ACCESS_TOKEN", None)
+    apps = [(BARE, "bench.bare_app:create_app()"), (PLANBOT, "bot.wsgi:app")]
+    if db.startswith("postgresql"):
+        env["BENCH_PSYCOPG_URL"] = make_url(db).set(drivername="postgresql").render_as_string(hide_password=False)
+        apps.insert(1, (FLOOR, "bench.bare_app:create_committing_app()"))
+        floor_table(db, create=True)
     servers = {}
     try:
-        for name, app in (("bare Flask endpoint", "bench.bare_app:create_app()"), ("planbot /callback", "bot.wsgi:app")):
+        for name, app in apps:
             servers[name] = start(app, env, workers, threads)
             load(servers[name][1], 200, concurrency)  # warm-up
         runs: dict[str, list] = {name: [] for name in servers}
         for _ in range(rounds):
             for name, (proc, port) in servers.items():
-                before = worker_cpu(proc)
+                before, pg_before, mine_before = worker_cpu(proc), postgres_cpu(), own_cpu()
                 rps, lat = load(port, requests, concurrency)
-                runs[name].append((rps, lat, (worker_cpu(proc) - before) / len(lat)))
+                pg_after = postgres_cpu()
+                pg = None if pg_before is None or pg_after is None else (pg_after - pg_before) / len(lat)
+                runs[name].append((rps, lat, (worker_cpu(proc) - before) / len(lat), pg, (own_cpu() - mine_before) / len(lat)))
     finally:
         for proc, _port in servers.values():
             proc.terminate()
             proc.wait(10)
+        if db.startswith("postgresql"):
+            floor_table(db, create=False)
     return {name: sorted(results, key=lambda r: r[0])[len(results) // 2] for name, results in runs.items()}
+
+
+def where_the_time_goes(results: dict) -> None:
+    """Print each server's CPU a request on this machine, by process, and what 80% of the bare rate leaves for the rest.
+
+    The load generator, the web workers and PostgreSQL share this machine's cores, and both servers keep them
+    busy: the rates then stand in the inverse ratio of the CPU each request costs the whole machine.
+    """
+    totals = {}
+    for name, (_rps, _lat, workers, pg, mine) in results.items():
+        parts = [("web workers", workers), ("PostgreSQL", pg), ("load generator", mine)]
+        shown = [(label, v) for label, v in parts if v is not None and (label != "PostgreSQL" or v > 0.000005)]
+        totals[name] = sum(v for _label, v in shown)
+        print(f"CPU a request, {name}: " + " + ".join(f"{label} {v * 1e6:.0f}" for label, v in shown)
+              + f" = {totals[name] * 1e6:.0f} us")
+    bare, ours = totals.get(BARE), totals.get(PLANBOT)
+    if bare and ours:
+        print(f"at 80% of the bare rate a request may cost the machine {bare / 0.8 * 1e6:.0f} us in all "
+              f"({(bare / 0.8 - bare) * 1e6:.0f} us more than the bare endpoint's); planbot's costs "
+              f"{(ours - bare) * 1e6:.0f} us more")
+
+
+def show(db: str, results: dict, concurrency: int) -> str:
+    """Print the rounds' figures and where the time goes; return the verdict line (printed last by the caller)."""
+    print_commit_floor(db, concurrency)
+    for name, (rps, lat, cpu, _pg, _mine) in results.items():
+        report(name, rps, lat, cpu)
+    where_the_time_goes(results)
+    ratio = results[PLANBOT][0] / results[BARE][0]
+    if FLOOR in results:
+        floor = results[FLOOR][0] / results[BARE][0]
+        print(f"the bare endpoint plus one committed INSERT (the least a webhook that keeps what it acknowledges does) "
+              f"reaches {floor:.0%} of the bare endpoint's throughput; planbot reaches {ratio / floor:.0%} of that")
+    # SQLite's target stays at half: one writer at a time, a single worker process.
+    target = TARGET if db.startswith("postgresql") else 0.5
+    return f"webhook throughput is {ratio:.0%} of the bare endpoint's (target: at least {target:.0%})"
 
 
 def main() -> int:
@@ -218,9 +317,7 @@ def main() -> int:
               f"{args.rounds} alternating rounds of {args.requests} requests, the median round of each shown")
         since = datetime.now(UTC)
         results = compare(db, workers, args.threads, args.requests, args.concurrency, args.rounds)
-        print_commit_floor(db, args.concurrency)
-        for name, (rps, lat, cpu) in results.items():
-            report(name, rps, lat, cpu)
+        shown = show(db, results, args.concurrency)
         # The web process and `planbot events` are measured one after the other, so each figure is the
         # component's own on this machine.
         sent = args.requests // args.concurrency * args.concurrency  # load() splits them evenly
@@ -233,10 +330,9 @@ def main() -> int:
             answering.terminate()
             answering.wait(10)
         print(f"`planbot events` then answered all {total} recorded events in {took:.1f} s ({total / took:.0f} events/s)")
-        ratio = results["planbot /callback"][0] / results["bare Flask endpoint"][0]
-        # SQLite's target stays at half: one writer at a time, a single worker process.
-        target = 0.8 if db.startswith("postgresql") else 0.5
-        print(f"webhook throughput is {ratio:.0%} of the bare endpoint's (target: at least {target:.0%})")
+        print(shown)
+        ratio = results[PLANBOT][0] / results[BARE][0]
+        target = TARGET if db.startswith("postgresql") else 0.5
         return 0 if ratio >= target else 1
 
 

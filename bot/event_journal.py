@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from bot.events import event_rows, insert_ignoring_duplicates
+from bot.events import event_rows, insert_ignoring_duplicates, insert_rows_raw
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 500
@@ -77,7 +77,7 @@ class EventJournal:
         for fresh in (False, True):
             conn = self._take(fresh)
             try:
-                insert_ignoring_duplicates(conn, rows)
+                insert_rows_raw(conn, rows)
             except DBAPIError as exc:
                 self._close(conn)
                 # A kept connection the server dropped (a restart) is not pre-pinged: try once on a new one.

@@ -72,3 +72,16 @@ def test_a_webhook_after_postgresql_dropped_the_journals_connections_is_still_st
     journal.record([after])  # no error: LINE gets its 200 and does not have to redeliver
     assert sorted(r.event_id for r in _stored(engine)) == sorted(e["webhookEventId"] for e in (before, after))
     engine.dispose()
+
+
+def test_a_body_the_database_refuses_fails_its_request_alone_and_the_next_is_stored(db):
+    """A refused write answers LINE with an error (so LINE redelivers) and leaves the journal's connection usable."""
+    from sqlalchemy.exc import IntegrityError
+
+    journal = EventJournal(db.engine, FixedClock(NOW).now)
+    refused = webhooks.text_event(webhooks.new_user_id(), "本週", timestamp=NOW)
+    with pytest.raises(IntegrityError):
+        journal.record([refused], office_id=987654)  # no such office: the foreign key refuses the row
+    kept = webhooks.text_event(webhooks.new_user_id(), "本月", timestamp=NOW)
+    journal.record([kept])
+    assert [r.event_id for r in _stored(db.engine)] == [kept["webhookEventId"]]
