@@ -8,6 +8,10 @@ or changed row whose office is not the session's. Handlers never filter by offic
 learns who asks (the chat, the console, the clock's morning of one office, a CLI command with --office) scopes
 the session once. A session nobody scoped (migrations, the clock's outer loop, the CLI across offices) sees all.
 
+On PostgreSQL the database keeps the same wall a second time (row-level security, migration 0018): a scoped
+session tells each of its transactions' connections its office as the transaction begins, and the tables' policies
+then hide and refuse other offices' rows to any SQL, the ORM's or not.
+
 `OWNED` says how each office-owned model belongs to an office, `SHARED` why the others are not filtered; a test
 checks that every mapped class is in one of them, so a new model cannot be forgotten.
 """
@@ -18,7 +22,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, event, select
+from sqlalchemy import ColumnElement, Connection, Select, event, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql.util import find_tables
 
@@ -157,6 +161,8 @@ def scope_to(session: Session, office_id: int) -> Session:
     if current is not None and current != office_id:
         raise CrossOfficeWrite(f"session already scoped to office {current}, not {office_id}")
     session.info[KEY] = office_id
+    if current is None and session.in_transaction():
+        _tell_database(session.connection(), office_id)  # the transaction under way; later ones at their start
     return session
 
 
@@ -183,6 +189,22 @@ def _filter(state: ORMExecuteState) -> None:
     named = {_BY_TABLE.get(t) for t in find_tables(state.statement, include_joins=True)}
     options = _options(office_id)
     state.statement = state.statement.options(*(options[m] for m in named if m in options))
+
+
+@event.listens_for(Session, "after_begin")
+def _scope_transaction(session: Session, _transaction, connection: Connection) -> None:
+    office_id = session.info.get(KEY)
+    if office_id is not None:
+        _tell_database(connection, office_id)
+
+
+def _tell_database(connection: Connection, office_id: int) -> None:
+    """Put PostgreSQL's row-level security (migration 0018) on the office for this transaction: the second wall."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(_SET_OFFICE, (str(office_id),))
+
+
+_SET_OFFICE = "SELECT set_config('planbot.office_id', %s, true)"
 
 
 @functools.lru_cache(maxsize=512)
