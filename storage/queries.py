@@ -17,6 +17,7 @@ from storage.models import (
     OverrideKind,
     Plan,
     ProgressReport,
+    Resolution,
     Section,
     Staff,
     Status,
@@ -133,6 +134,18 @@ def items_of_plan(session: Session, plan_id: int, section_id: int | None = None)
     )
     if section_id is not None:
         stmt = stmt.where(Item.section_id == section_id)
+    return list(session.scalars(stmt))
+
+
+def followups_of_plan(session: Session, plan_id: int) -> list[Item]:
+    """Return the plan's items that are meetings' follow-ups (a 決議 tracked as an item), known by their 決議."""
+    stmt = (
+        select(Item)
+        .join(Resolution, Resolution.followup_id == Item.id)
+        .where(Item.plan_id == plan_id)
+        .options(selectinload(Item.section))
+        .order_by(Item.id)
+    )
     return list(session.scalars(stmt))
 
 

@@ -110,7 +110,7 @@ def test_a_resolution_with_an_owner_and_a_date_becomes_a_tracked_follow_up(conso
     import docx
 
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(pack.get_data())).paragraphs)
-    assert re.search(r"加強門牌巡查並每週回報（李冠緯，4/30（二） 前）：如期完成", text)
+    assert f"加強門牌巡查並每週回報（追蹤項目 {number}，李冠緯，4/30（二） 前）：如期完成" in text
 
 
 def test_a_chief_may_not_record_resolutions_or_change_the_thresholds(console):
@@ -174,28 +174,27 @@ def test_each_resolution_is_shown_under_its_item_and_followed_in_the_next_pack(c
     assert coordinator.post(url, data={"csrf": csrf, "item": item_id, "text": "請加派人力於月底前補齊",
                                        "owner": STAFF_DATA, "due": "113/4/30"}).status_code == 200
     assert coordinator.post(url, data={"csrf": csrf, "text": "各課室下次會議前檢視進度"}).status_code == 200
+    with console.db.sessions() as session:
+        followup_number = session.scalars(select(Resolution).where(Resolution.item_id == item_id)).one().followup.number
     page = _page(coordinator)
     assert "請加派人力於月底前補齊" in _row_html(page, item_id)  # beside its item, not only in a list
     assert "請加派人力於月底前補齊" not in _row_html(page, other_id)
-    assert re.search(rf"【戶籍資料課 {number} {re.escape(title)}】請加派人力於月底前補齊（李冠緯，4/30（二） 前）：\S+（9\d）", page)
+    assert re.search(rf"【戶籍資料課 {number} {re.escape(title)}】請加派人力於月底前補齊（追蹤項目 {followup_number}，李冠緯，4/30（二） 前）：\S+", page)
     assert "【綜合決議】各課室下次會議前檢視進度（只記錄，不追蹤）" in page
     # the pack made again after the meeting carries each 決議 on its item's row
     text, cells = _pack_text(coordinator, MONTH)
     assert cells[0][-1] == "會議決議"
     mine = next(r for r in cells[1:] if r[2].startswith(f"{number} "))
     assert mine[-1] == "請加派人力於月底前補齊"
-    assert "五、本次會議決議" in text and f"【戶籍資料課 {number} {title}】請加派人力於月底前補齊（李冠緯，4/30（二） 前）" in text
+    assert "五、本次會議決議" in text and f"【戶籍資料課 {number} {title}】請加派人力於月底前補齊（追蹤項目 {followup_number}，李冠緯，4/30（二） 前）" in text
     # next month's pack: last meeting's 決議, per item, with where its follow-up stands
     text, _ = _pack_text(coordinator, MONTH + 1)
     last = text.split("四、上次會議決議追蹤", 1)[1]
-    assert re.search(rf"【戶籍資料課 {number} {re.escape(title)}】請加派人力於月底前補齊（李冠緯，4/30（二） 前）：\S+", last)
+    assert re.search(rf"【戶籍資料課 {number} {re.escape(title)}】請加派人力於月底前補齊（追蹤項目 {followup_number}，李冠緯，4/30（二） 前）：\S+", last)
     assert "【綜合決議】各課室下次會議前檢視進度" in last
-    with console.db.sessions() as session:
-        followup = session.scalars(select(Resolution).where(Resolution.item_id == item_id)).one().followup
-        followup_number = followup.number
     console.chat(STAFF_DATA, f"回報 {followup_number} 完成")
     text, _ = _pack_text(coordinator, MONTH + 1)
-    assert "請加派人力於月底前補齊（李冠緯，4/30（二） 前）：如期完成" in text
+    assert f"請加派人力於月底前補齊（追蹤項目 {followup_number}，李冠緯，4/30（二） 前）：如期完成" in text
     # the chief of another section sees neither of this section's 決議 on the page
     assert "請加派人力於月底前補齊" not in _page(console.signed_in(CHIEF_REG))
 
@@ -241,3 +240,31 @@ def test_a_done_late_row_keeps_its_reasons_form(console):
     with console.db.sessions() as session:
         reason = session.scalar(select(LagReason).where(LagReason.item_id == item_id, LagReason.occurrence_key == "2024-03"))
         assert (reason.cause, reason.remedy, reason.writer.name) == ("系統停機", "已補辦完成", CHIEF_DATA)
+
+
+def test_a_resolution_naming_an_item_the_plan_does_not_have_is_refused_and_nothing_is_recorded(console, tmp_path):
+    from handlers.office.imports.plan import import_plan
+    from tests.handler_fixtures import MONDAY, OFFICE, write_plan_csv
+
+    with console.db.sessions() as session:  # last year's plan of the office, and an item of it
+        plan = write_plan_csv(tmp_path / "112.csv", [("戶籍資料課", "11", "門牌整編（112年）", "", STAFF_DATA, "每月5日前")])
+        import_plan(session, plan, 2023, MONDAY, office_name=OFFICE)
+        session.commit()
+        old = session.scalar(select(Item.id).where(Item.title == "門牌整編（112年）"))
+        items = len(session.scalars(select(Item.id)).all())
+    coordinator = console.signed_in(COORDINATOR)
+    csrf = csrf_of(_page(coordinator))
+    url = f"/console/review/resolution?month={MONTH}"
+    form = {"csrf": csrf, "text": "請加派人力於月底前補齊", "owner": STAFF_DATA, "due": "113/4/30"}
+    last_year = coordinator.post(url, data={**form, "item": old})
+    assert last_year.status_code == 400
+    assert "「戶籍資料課 11 門牌整編（112年）」是 112 年度計畫的項目，不在 113 年度計畫內，決議沒有記錄" in text_of(last_year)
+    for forged in ("999999", "abc"):
+        refused = coordinator.post(url, data={**form, "item": forged})
+        assert refused.status_code == 400 and "找不到所選的工作項目，決議沒有記錄" in text_of(refused)
+    with console.db.sessions() as session:
+        assert session.scalars(select(Resolution)).all() == []
+        assert len(session.scalars(select(Item.id)).all()) == items  # no follow-up made either
+    # without an item, the confirmation says plainly that none was linked
+    general = coordinator.post(url, data={**form, "item": ""})
+    assert general.status_code == 200 and "未連結工作項目" in text_of(general)

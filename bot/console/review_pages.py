@@ -159,7 +159,12 @@ def review_resolution(visit: Visit) -> Response:
                 due = parse_date(due_text)
             except ValueError:
                 return V.RESOLUTION_BAD_DAY.format(text=due_text[:20]), False
-        item = _item(visit) if request.form.get("item") else None
+        item = None
+        if request.form.get("item", "").strip():
+            # An item the form names but this office has not (gone, forged) is refused, never dropped silently.
+            item = _item(visit)
+            if item is None:
+                return V.RESOLUTION_ITEM_UNKNOWN, False
         done = review_decisions.add_resolution(visit.ctx, visit.who, plan, month, request.form.get("text", ""),
                                                request.form.get("owner", ""), due, item)
         return done.text, done.ok

@@ -67,3 +67,9 @@ def sub_items(session: Session, plan: Plan, number: str, section: Section | None
         return []
     items = queries.items_of_plan(session, plan.id, section.id if section else None)
     return [i for i in items if compact(i.number).replace("－", "-").split("-")[0] == number and "-" in i.number]
+
+
+def reported_as(session: Session, item: Item) -> str:
+    """Return the item's 編號 as 回報 finds it alone: the 編號, or 課室 編號 when another item of the plan has it too."""
+    shared = [i for i in items_numbered(session, item.plan, compact(item.number)) if i.id != item.id]
+    return f"{item.section.name} {item.number}" if shared else item.number

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from handlers.core.incoming import Settings
+from handlers.core.item_lookup import reported_as
 from handlers.documents.review import (
     Behind,
     MonthReview,
@@ -175,10 +176,13 @@ def _carried_line(review: MonthReview, row: ReviewRow, calendar: WorkCalendar) -
 
 
 def resolution_line(review: MonthReview, resolution, calendar: WorkCalendar) -> str:
-    """Return one 決議 and where its follow-up stands (its latest report, as the plan's items are shown)."""
+    """Return one 決議 and where its follow-up stands (its latest report, as the plan's items are shown), naming the
+    follow-up as 回報 finds it (its 編號, with its 課室 when another item of the plan has that 編號 too)."""
     if resolution.followup is None or resolution.owner is None or resolution.due is None:
         return V.PACK_RESOLUTION_PLAIN.format(text=resolution.text)
-    return V.PACK_RESOLUTION_LINE.format(text=resolution.text, owner=resolution.owner.name, due=format_date(resolution.due),
+    number = reported_as(Session.object_session(resolution), resolution.followup)
+    return V.PACK_RESOLUTION_LINE.format(text=resolution.text, number=number, owner=resolution.owner.name,
+                                         due=format_date(resolution.due),
                                          status=latest_followup_status(resolution, review.at, calendar))
 
 

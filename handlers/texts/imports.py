@@ -78,6 +78,10 @@ POINTS_NOT_NUMBER = "配分不是數字"
 NOTE_PREFIXES = ("圖例：", "狀態統計至")
 UNKNOWN_MARK = "看不懂的月份標記（請用 ●、V、✓ 或 —）"
 DUPLICATE_NUMBER = "{section} 的編號 {number} 重複（第 {first} 列已用過）"
+FOLLOWUP_NUMBER_TAKEN = ("{section} 的編號 {number} 已是會議決議的追蹤項目「{title}」（{roc}年{month}月管考會議），"
+                         "同一課室不能有兩個 {number}；決議的追蹤項目不隨計畫匯入變動，請確認這一列的編號")
+FOLLOWUP_NUMBER_SHARED = ("編號 {number} 也是{followup_section}會議決議的追蹤項目「{title}」；兩項都會保留，"
+                          "回報追蹤項目時請加課室，例如：回報 {followup_section} {number} 完成")
 TOO_LONG = "太長了：{column}最多 {limit} 個字，這裡有 {length} 個字"
 CANNOT_READ = "無法讀取檔案：{reason}"
 

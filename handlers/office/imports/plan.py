@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from handlers.office.imports import followups
 from handlers.office.imports.layout import find_layout, office_from_title, section_from_title
 from handlers.office.imports.rows import PlanRow, Problem, check_duplicates, check_lengths, read_plan_rows
 from handlers.office.imports.sections import section_name, unmatched
@@ -116,6 +117,7 @@ def import_plan(
         office = _resolve_office(session, office_name or None, office_in_file, report)
         if office is not None:
             _check_roster(session, office, rows, report)
+            followups.check(session, office, year, rows, report.problems)
         if report.fatal or (strict and report.problems) or office is None:
             raise ImportFailed(report)
         _apply(session, office, year, rows, now, report, actor, path, tracking_from)
@@ -251,7 +253,9 @@ def _apply(
         plan.tracking_from = default_tracking_start(year, now)
     # A plan imported before tracking starts existed keeps NULL: tracked from its first day, as it was.
     report.tracking_from = plan.tracking_from
-    existing = queries.items_of_plan(session, plan.id)
+    # The meetings' follow-ups are not the file's: never matched to a row, changed or listed as missing.
+    tracked = followups.followup_ids(session, plan.id)
+    existing = [i for i in queries.items_of_plan(session, plan.id) if i.id not in tracked]
     by_number = {(i.section.name, i.number): i for i in existing if i.number}
     by_title: dict[tuple[str, str], Item] = {}
     for i in existing:
