@@ -397,3 +397,20 @@ def test_the_console_refuses_a_closure_or_workday_on_a_past_day(console):
         refused = client.post(url, data={"csrf": token, "day": "2024-04-05", "kind": "closure", "reason": "颱風"})
         assert refused.status_code == 400 and "2024-04-05 已經過去，沒有儲存" in text_of(refused)
     assert overrides_count(console) == 0
+
+
+def test_a_chief_whose_section_has_no_items_is_told_so_and_whom_to_ask_not_that_no_row_fits_a_filter(console):
+    from storage.models import Role, Staff
+
+    with console.db.sessions() as session:
+        office = queries.only_office(session)
+        section = queries.get_or_create_section(session, office, "會計室")
+        session.add(Staff(office_id=office.id, name="錢文華", section_id=section.id, role=Role.chief, line_user_id="U" + "7" * 32))
+        session.commit()
+    page = text_of(console.signed_in("錢文華").get("/console/"))
+    assert "會計室在 2024 年度工作計畫裡沒有任何項目。" in page and f"請洽研考（{COORDINATOR}）" in page
+    assert "沒有符合篩選條件的項目" not in page
+    # A filter that matches nothing is still said to be the filter's doing.
+    chief = console.signed_in(CHIEF_DATA)
+    filtered = text_of(chief.get("/console/?owner=999999"))
+    assert "沒有符合篩選條件的項目" in filtered and "沒有任何項目" not in filtered
