@@ -18,6 +18,7 @@ from storage.models import (
     Plan,
     ProgressReport,
     Resolution,
+    Role,
     Section,
     Staff,
     Status,
@@ -122,6 +123,14 @@ def staff_of_office(session: Session, office_id: int) -> list[Staff]:
             select(Staff).where(Staff.office_id == office_id).options(selectinload(Staff.section)).order_by(Staff.section_id, Staff.id)
         )
     )
+
+
+def coordinators(session: Session, office_id: int) -> list[Staff]:
+    """Return the office's active coordinators (研考), who keep its plan and roster."""
+    return list(session.scalars(
+        select(Staff).where(Staff.office_id == office_id, Staff.role == Role.coordinator, Staff.active.is_(True))
+        .order_by(Staff.id)
+    ))
 
 
 def items_of_plan(session: Session, plan_id: int, section_id: int | None = None) -> list[Item]:

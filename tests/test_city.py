@@ -39,6 +39,7 @@ from storage.models import (
     Staff,
     Status,
 )
+from tests.console_signin import proof_of, sign_in
 from tests.handler_fixtures import MONDAY, write_plan_csv
 from tests.test_console import Console, text_of
 
@@ -113,7 +114,7 @@ class City(Console):
 
     def viewer(self, name: str = VIEWER):
         client = self.app.test_client()
-        assert client.post(self.viewer_link(name)).status_code == 303
+        assert sign_in(client, self.viewer_link(name)).status_code == 303
         return client
 
     def staff_link(self, name: str) -> str:
@@ -125,7 +126,7 @@ class City(Console):
 
     def staff(self, name: str):
         client = self.app.test_client()
-        assert client.post(self.staff_link(name)).status_code == 303
+        assert sign_in(client, self.staff_link(name)).status_code == 303
         return client
 
     def app_at(self, moment: datetime):
@@ -245,8 +246,8 @@ def test_a_staff_link_does_not_open_the_city_page_nor_a_city_link_the_console(ci
     assert client.post(f"/console/city/signin/{staff_token}").status_code == 410
     assert client.post(f"/console/signin/{city_token}").status_code == 410
     assert client.get("/console/city/").status_code == 401  # no session came of either
-    assert client.post(f"/console/city/signin/{city_token}").status_code == 303  # each link still works where it belongs
-    assert client.post(f"/console/signin/{staff_token}").status_code == 303
+    assert sign_in(client, f"/console/city/signin/{city_token}").status_code == 303  # each link still works where it belongs
+    assert sign_in(client, f"/console/signin/{staff_token}").status_code == 303
 
 
 def test_a_city_link_shows_its_button_signs_in_once(city):
@@ -255,7 +256,7 @@ def test_a_city_link_shows_its_button_signs_in_once(city):
     shown = first.get(path)
     assert shown.status_code == 200 and "王民政（臺北市政府民政局）您好" in text_of(shown)
     assert shown.headers["Content-Security-Policy"].startswith("default-src 'none'")
-    answer = first.post(path)
+    answer = first.post(path, data={"proof": proof_of(shown)})
     assert answer.status_code == 303 and answer.headers["Location"].endswith("/console/city/")
     assert "HttpOnly" in answer.headers["Set-Cookie"]
     again = city.app.test_client().post(path)
@@ -310,7 +311,7 @@ def test_planbot_city_viewer_commands(city, capsys):
     second = re.search(r"(/console/city/signin/\S+)", capsys.readouterr().out).group(1)
     assert first != second
     client = city.app.test_client()
-    assert client.post(second).status_code == 303 and client.get("/console/city/").status_code == 200
+    assert sign_in(client, second).status_code == 303 and client.get("/console/city/").status_code == 200
     assert main(["city", "viewer", "add", "林研考", "--unit", "別的單位"], env) == 1
     assert "已有市府檢視者「林研考」" in capsys.readouterr().err
     assert main(["city", "viewer", "deactivate", "林研考"], env) == 0
@@ -363,7 +364,13 @@ def test_parallel_posts_of_one_city_link_open_one_session(db, now):
     settings = BotSettings(handlers=HandlerSettings(public_url="http://x"))
     app = create_app(Runtime(db.url, db.engine, db.sessions, FixedClock(now), settings), SimulatorSender(), testing=True)
     codes: list[int] = []
-    threads = [threading.Thread(target=lambda: codes.append(app.test_client().post(path).status_code)) for _ in range(10)]
+    browsers = [app.test_client() for _ in range(10)]
+    proofs = [proof_of(browser.get(path)) for browser in browsers]
+
+    def press(browser, proof: str) -> None:
+        codes.append(browser.post(path, data={"proof": proof}).status_code)
+
+    threads = [threading.Thread(target=press, args=pair) for pair in zip(browsers, proofs, strict=True)]
     for t in threads:
         t.start()
     for t in threads:

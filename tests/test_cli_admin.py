@@ -181,7 +181,7 @@ def test_a_big5_roster_is_read_as_the_plan_import_reads_big5(run, tmp_path):
     garbage = tmp_path / "壞掉.csv"
     garbage.write_bytes(b"\x81\x30\xfe\xff\x81\x30" * 20)
     code, _, err = run("staff", "import", str(garbage), "--office", "文山戶所")
-    assert code != 0 and "請存成 UTF-8 或 Big5" in err
+    assert code != 0 and "用 UTF-8（含或不含 BOM）與 Big5（cp950）都讀不通" in err
 
 
 def test_a_new_section_from_staff_add_is_asked_for_with_the_nearest_name(run):

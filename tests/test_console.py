@@ -19,6 +19,7 @@ from handlers.core.incoming import Settings as HandlerSettings
 from schedules.clock import FixedClock
 from storage import queries
 from storage.models import ConsoleToken, Item, ProgressReport, Section
+from tests.console_signin import proof_of, sign_in
 from tests.handler_fixtures import (
     CHIEF_DATA,
     COORDINATOR,
@@ -56,7 +57,7 @@ class Console:
 
     def signed_in(self, who: str):
         client = self.app.test_client()
-        assert client.post(self.link(who)).status_code == 303
+        assert sign_in(client, self.link(who)).status_code == 303
         return client
 
     def item(self, section: str, number: str) -> int:
@@ -83,7 +84,7 @@ def text_of(response) -> str:
 
 def test_coordinator_signs_in_through_the_chat_link_and_sees_every_section(console):
     client = console.app.test_client()
-    response = client.post(console.link(COORDINATOR))
+    response = sign_in(client, console.link(COORDINATOR))
     assert response.status_code == 303
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
@@ -97,7 +98,7 @@ def test_coordinator_signs_in_through_the_chat_link_and_sees_every_section(conso
 
 def test_the_cookie_is_secure_when_the_console_is_served_over_https(demo_db):
     console = Console(demo_db, public_url="https://planbot.example.gov.tw")
-    response = console.app.test_client().post(console.link(DIRECTOR))
+    response = sign_in(console.app.test_client(), console.link(DIRECTOR))
     assert "Secure" in response.headers["Set-Cookie"]
 
 
@@ -111,7 +112,7 @@ def test_links_and_sessions_are_stored_hashed(console):
 
 def test_a_used_link_says_so_and_how_to_get_another(console):
     path = console.link(COORDINATOR)
-    assert console.app.test_client().post(path).status_code == 303
+    assert sign_in(console.app.test_client(), path).status_code == 303
     again = console.app.test_client().post(path)
     assert again.status_code == 410
     assert "已經用過" in text_of(again) and "輸入「管理」" in text_of(again)
@@ -201,7 +202,7 @@ def test_staff_who_sign_in_see_only_their_own_items(console):
         owned = {i.id for i in queries.items_owned_by(session, staff.id, queries.only_office(session).plans[0].id)}
         session.commit()
     client = console.app.test_client()
-    assert client.post(path).status_code == 303
+    assert sign_in(client, path).status_code == 303
     page = text_of(client.get("/console/"))
     shown = {int(i) for i in re.findall(r'<tr data-item="(\d+)"', page)}
     assert shown and shown == owned
@@ -243,7 +244,7 @@ def test_planbot_console_link_prints_a_working_link(console, monkeypatch, capsys
     found = re.search(r"https://planbot\.example\.gov\.tw(/console/signin/\S+)", printed)
     assert found and "10 分鐘內有效" in printed
     client = console.app.test_client()
-    assert client.post(found.group(1)).status_code == 303
+    assert sign_in(client, found.group(1)).status_code == 303
     assert "2024 年度管制表" in text_of(client.get("/console/"))
 
 
@@ -315,12 +316,12 @@ def test_opening_a_link_uses_nothing_up_only_its_button_signs_in(console):
     scanner = console.app.test_client()
     for method in (scanner.head, scanner.get, scanner.get):  # a link scanner, LINE's prefetch, the colleague
         response = method(path)
-        assert response.status_code == 200 and "Set-Cookie" not in response.headers
+        assert response.status_code == 200 and "planbot_console" not in response.headers.get("Set-Cookie", "")
     page = text_of(scanner.get(path))
     assert "簡心怡" in page and "登入" in page and 'method="post"' in page
     assert scanner.get("/console/").status_code == 401
     colleague = console.app.test_client()
-    assert colleague.post(path).status_code == 303
+    assert sign_in(colleague, path).status_code == 303
     assert "2024 年度管制表" in text_of(colleague.get("/console/"))
 
 
@@ -365,11 +366,13 @@ def test_twenty_parallel_posts_of_one_link_open_one_session(console_any):
     console = console_any
     path = console.link(COORDINATOR)
     codes: list[int] = []
+    browsers = [console.app.test_client() for _ in range(20)]
+    proofs = [proof_of(browser.get(path)) for browser in browsers]  # each shown the page, then all press 登入
 
-    def open_link() -> None:
-        codes.append(console.app.test_client().post(path).status_code)
+    def open_link(browser, proof: str) -> None:
+        codes.append(browser.post(path, data={"proof": proof}).status_code)
 
-    threads = [threading.Thread(target=open_link) for _ in range(20)]
+    threads = [threading.Thread(target=open_link, args=pair) for pair in zip(browsers, proofs, strict=True)]
     for t in threads:
         t.start()
     for t in threads:
@@ -394,3 +397,20 @@ def test_the_console_refuses_a_closure_or_workday_on_a_past_day(console):
         refused = client.post(url, data={"csrf": token, "day": "2024-04-05", "kind": "closure", "reason": "颱風"})
         assert refused.status_code == 400 and "2024-04-05 已經過去，沒有儲存" in text_of(refused)
     assert overrides_count(console) == 0
+
+
+def test_a_chief_whose_section_has_no_items_is_told_so_and_whom_to_ask_not_that_no_row_fits_a_filter(console):
+    from storage.models import Role, Staff
+
+    with console.db.sessions() as session:
+        office = queries.only_office(session)
+        section = queries.get_or_create_section(session, office, "會計室")
+        session.add(Staff(office_id=office.id, name="錢文華", section_id=section.id, role=Role.chief, line_user_id="U" + "7" * 32))
+        session.commit()
+    page = text_of(console.signed_in("錢文華").get("/console/"))
+    assert "會計室在 2024 年度工作計畫裡沒有任何項目。" in page and f"請洽研考（{COORDINATOR}）" in page
+    assert "沒有符合篩選條件的項目" not in page
+    # A filter that matches nothing is still said to be the filter's doing.
+    chief = console.signed_in(CHIEF_DATA)
+    filtered = text_of(chief.get("/console/?owner=999999"))
+    assert "沒有符合篩選條件的項目" in filtered and "沒有任何項目" not in filtered

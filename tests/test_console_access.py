@@ -17,6 +17,7 @@ from handlers.texts import city as CT
 from handlers.texts import console as T
 from storage import queries
 from storage.models import Base
+from tests.console_signin import sign_in
 from tests.handler_fixtures import CHIEF_DATA, COORDINATOR, DIRECTOR, STAFF_REG
 from tests.test_console import Console
 
@@ -73,7 +74,7 @@ def viewer_client(console: Console):
         url = city_viewers.link(session, added.viewer, console.public_url, console.clock.now(), "test")
         session.commit()
     client = console.app.test_client()
-    assert client.post(url.removeprefix(console.public_url)).status_code == 303
+    assert sign_in(client, url.removeprefix(console.public_url)).status_code == 303
     page = client.get("/console/city/").get_data(as_text=True)
     return client, page.split('name="csrf" value="')[1].split('"')[0]
 
@@ -98,7 +99,7 @@ def test_office_staff_of_every_role_are_refused_on_every_city_route_and_change_n
         path = link_for(Context(session, console.clock, HandlerSettings()), staff, "test").split("5000", 1)[1]
         session.commit()
     client = console.app.test_client()
-    assert client.post(path).status_code == 303
+    assert sign_in(client, path).status_code == 303
     csrf = client.get("/console/").get_data(as_text=True).split('name="csrf" value="')[1].split('"')[0]
     before = rows(console.db)
     for endpoint, method, url in console_routes(console.app):
@@ -146,7 +147,7 @@ def test_someone_a_route_does_not_allow_is_refused_before_its_work(console):
         }
     assert {"console.staff", "console.import_form", "console.review_page", "console.leave_add"} <= set(refused)
     client = console.app.test_client()
-    assert client.post(path).status_code == 303
+    assert sign_in(client, path).status_code == 303
     csrf = client.get("/console/").get_data(as_text=True).split('name="csrf" value="')[1].split('"')[0]
     before = rows(console.db)
     for endpoint, method, url in console_routes(console.app):

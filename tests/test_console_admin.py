@@ -14,6 +14,7 @@ from schedules.plan_inputs import calendar_of, office_inputs
 from schedules.planner import plan_morning
 from storage import queries
 from storage.models import AuditLog, ConsoleUpload, Delivery, Item, Plan
+from tests.console_signin import sign_in
 from tests.handler_fixtures import CHIEF_DATA, COORDINATOR, STAFF_DATA, STAFF_REG
 from tests.test_console import Console, csrf_of, text_of
 
@@ -221,7 +222,7 @@ def test_staff_who_sign_in_may_not_import_export_or_see_reminders(console):
         path = link_for(Context(session, console.clock, HandlerSettings()), staff, "test").split("5000", 1)[1]
         session.commit()
     client = console.app.test_client()
-    assert client.post(path).status_code == 303
+    assert sign_in(client, path).status_code == 303
     token = csrf_of(text_of(client.get("/console/")))
     for url in ("/console/import", "/console/reminders", "/console/export", "/console/export/table.ods", "/console/staff"):
         assert client.get(url).status_code == 403, url

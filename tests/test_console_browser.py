@@ -206,3 +206,34 @@ def test_a_city_viewer_signs_in_reads_the_offices_table_and_downloads_a_report(c
         page.get_by_role("button", name="登出").click()
         expect(page.get_by_role("alert")).to_contain_text("已登出各所進度頁")
         browser.close()
+
+
+def test_a_page_on_another_site_cannot_sign_a_visitor_in_with_a_link(console_url, monkeypatch, capsys):
+    """Another site's page posts the coordinator's link as soon as it opens (login CSRF): the visitor is not signed
+    in, is told to open the link again, and the link, opened and pressed, still signs in."""
+    from playwright.sync_api import expect, sync_playwright
+    from werkzeug.wrappers import Response
+
+    database_url, base = console_url
+    path = signin_path(database_url, monkeypatch, capsys)
+    # 127.0.0.1 and localhost are different sites to the browser.
+    form = (f'<!doctype html><form method="post" action="{base}{path}"><input type="hidden" name="proof" value="x">'
+            f'</form><script>document.forms[0].submit()</script>')
+    evil = make_server("127.0.0.1", 0, lambda env, start: Response(form, mimetype="text/html")(env, start), threaded=True)
+    threading.Thread(target=evil.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(locale="zh-TW")
+            page.goto(base + path)  # the visitor has even opened the link's page before, in this browser
+            page.goto(f"http://localhost:{evil.server_port}/")
+            expect(page.get_by_role("alert")).to_contain_text("沒有登入")
+            assert page.url == base + path
+            page.goto(base + "/console/")
+            expect(page.get_by_role("alert")).to_contain_text("請先登入")
+            page.goto(base + path)
+            page.get_by_role("button", name="登入").click()
+            expect(page.locator("h1")).to_have_text("2024 年度管制表")
+            browser.close()
+    finally:
+        evil.shutdown()

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.cli import main
+from storage import queries
 from storage.models import ProgressReport, Status
 from storage.sheets import read_sheets
 from tests.handler_fixtures import COORDINATOR, STAFF_DATA
@@ -134,3 +135,20 @@ def test_export_writes_the_control_table(run, tmp_path):
     assert code != 0 and ".ods 或 .xlsx" in err
     code, out, _ = run("export", str(tmp_path / "all.ods"), "--at", "2024-04-08")
     assert code == 0 and [n for n, _ in read_sheets(tmp_path / "all.ods")] == ["戶籍登記課", "戶籍資料課", "行政庶務課", "人事室"]
+
+
+def test_summary_of_a_section_without_items_says_so_instead_of_zeros(run):
+    with run.db.sessions() as session:
+        office = queries.only_office(session)
+        queries.get_or_create_section(session, office, "會計室")
+        session.commit()
+    code, out, err = run("summary", "--section", "會計室", "--at", "2024-04-08")
+    assert code == 0, err
+    assert out.startswith("【會計室 今年至今進度摘要】")
+    assert "會計室在 113 年度工作計畫裡沒有任何項目" in out and "請核對計畫裡的課室名稱" in out
+    assert "0 次" not in out and "完成率" not in out
+    code, out, _ = run("summary", "--section", "會計室", "--at", "2024-04-08", "--json")
+    data = json.loads(out)
+    assert data["items_in_plan"] == 0 and data["due"] == 0 and data["completion"] is None
+    code, out, _ = run("summary", "--section", "戶籍資料課", "--at", "2024-04-08", "--json")
+    assert json.loads(out)["items_in_plan"] > 0

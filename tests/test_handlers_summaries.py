@@ -142,3 +142,56 @@ def test_nothing_due_yet_says_so_instead_of_zero_percent(talk):
     cal = WorkCalendar(closures=frozenset(), workdays=frozenset())
     data = summarize(talk.session, plan, None, date(2024, 1, 1), date(2024, 4, 8), date(2024, 4, 8), cal).to_json()
     assert data["due"] == 0 and data["completion"] is None and data["on_time"] is None
+
+
+def add_empty_section(talk: Talk) -> str:
+    """Add 會計室 with a chief to the roster: the plan has no item of it. Return the chief's name."""
+    from storage.models import Role, Staff
+
+    office = queries.only_office(talk.session)
+    section = queries.get_or_create_section(talk.session, office, "會計室")
+    talk.session.add(Staff(office_id=office.id, name="錢文華", section_id=section.id, role=Role.chief,
+                           line_user_id="U" + "7" * 32))
+    talk.session.flush()
+    return "錢文華"
+
+
+def empty_months(talk: Talk, section_name: str) -> list[int]:
+    """The months in which the section has no occurrence due (read from the status model, not assumed)."""
+    plan = queries.only_office(talk.session).plans[0]
+    section = queries.find_section(talk.session, plan.office_id, section_name)
+    cal = WorkCalendar()
+    empty = []
+    for month in range(1, 13):
+        start, end = period_of(plan.year, month, date(2024, 4, 8))
+        c = summarize(talk.session, plan, section, start, end, date(2024, 4, 8), cal).counts
+        if not (c.due or c.not_due or c.before_tracking):
+            empty.append(month)
+    return empty
+
+
+def test_a_chief_whose_section_has_nothing_due_in_the_month_is_told_so_not_shown_zeros(talk):
+    [month, *_] = empty_months(talk, "人事室")  # 人事室 has items, none due that month
+    [card] = talk.send("范素貞", f"摘要 {month}月")
+    said = read([card])
+    assert card.title == f"人事室 {month}月進度摘要"
+    assert "人事室在工作計畫裡，這段期間沒有排定要完成的作業。" in said
+    assert "0 次" not in said and "完成率" not in said and "應完成" not in said
+    assert "研考" not in said  # the section has items: nothing to ask about
+
+
+def test_a_chief_whose_section_has_no_items_in_the_plan_is_told_so_and_to_ask_the_coordinator(talk):
+    chief = add_empty_section(talk)
+    for text in ("摘要", "摘要 3月"):
+        [card] = talk.send(chief, text)
+        said = read([card])
+        assert "會計室在 113 年度工作計畫裡沒有任何項目" in said
+        assert f"請洽研考（{COORDINATOR}）" in said
+        assert "0 次" not in said and "完成率" not in said and "0 項" not in said
+
+
+def test_the_coordinator_asking_about_a_section_without_items_is_told_to_check_the_names_not_to_ask_herself(talk):
+    add_empty_section(talk)
+    said = talk.text(COORDINATOR, "摘要 會計室")
+    assert "會計室在 113 年度工作計畫裡沒有任何項目" in said
+    assert "請核對計畫裡的課室名稱" in said and "請洽研考" not in said and "0 次" not in said

@@ -88,10 +88,36 @@ def test_bad_file_changes_nothing_and_names_each_problem(planbot, db, tmp_path, 
     assert table(db) == []
 
 
-def test_file_that_is_not_utf8_is_refused(planbot, db, tmp_path):
-    path = write(tmp_path, GOOD, encoding="big5")
+@pytest.mark.parametrize("encoding", ["cp950", "utf-8", "utf-8-sig"])
+def test_a_file_saved_by_excel_on_a_taiwanese_pc_in_big5_or_as_utf8_is_imported(planbot, db, tmp_path, encoding):
+    path = write(tmp_path, GOOD, encoding=encoding)  # Excel on a Taiwanese Windows PC saves CSV as Big5 (cp950)
+    code, out, err = planbot("leave", "import", str(path))
+    assert code == 0, err
+    assert "已從 leave.csv 匯入 3 筆請假" in out
+    assert table(db) == [
+        ("陳怡君", "特休", "2024-12-03", "2024-12-05"),
+        ("黃柏翔", "事假", "2024-12-04", "2024-12-04"),
+        ("林佩蓉", "公假", "2024-12-10", "2024-12-10"),
+    ]
+
+
+def test_a_file_neither_utf8_nor_big5_is_refused_naming_the_encodings_tried(planbot, db, tmp_path):
+    # Big5 with a user-defined character (造字, 0xFA40) on its third line: no reading of it is right.
+    path = tmp_path / "leave.csv"
+    path.write_bytes(GOOD.encode("cp950").replace("林佩蓉".encode("cp950"), "林".encode("cp950") + b"\xfa\x40"))
+    code, out, err = planbot("leave", "import", str(path))
+    assert code != 0 and out == ""
+    assert "leave.csv 無法讀取，沒有匯入任何資料" in err
+    assert "UTF-8" in err and "Big5（cp950）" in err and "第 4 行" in err
+    assert table(db) == []
+
+
+def test_a_file_read_differently_as_utf8_and_as_big5_is_refused_not_guessed(planbot, db, tmp_path):
+    # 羅 and 職 in Big5 are also valid UTF-8 (ù, ¾): two readings, so neither is taken.
+    path = tmp_path / "leave.csv"
+    path.write_bytes("羅職\n".encode("cp950"))
     code, _out, err = planbot("leave", "import", str(path))
-    assert code != 0 and "不是 UTF-8" in err
+    assert code != 0 and "無法確定是哪一種" in err and "「羅職」" in err and "「ù¾」" in err
     assert table(db) == []
 
 

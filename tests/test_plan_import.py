@@ -54,6 +54,19 @@ def test_imports_items_owners_and_parsed_schedule(session, tmp_path, now):
     assert items["6"].section.name == "戶籍資料課"
 
 
+@pytest.mark.parametrize("name", ["plan.csv", "plan.tsv"])
+def test_a_plan_saved_as_big5_by_excel_imports_as_its_utf8_copy(session, tmp_path, now, name):
+    rows = [row(), row(number="6", title="戶籍清查業務", owners="林志明、王美玲", schedule="1/1-2/28")]
+    utf8 = write_csv(tmp_path / "utf8.csv", rows).read_text(encoding="utf-8-sig")
+    if name.endswith(".tsv"):
+        utf8 = utf8.replace(",", "\t")
+    (tmp_path / name).write_bytes(utf8.encode("cp950"))  # what Excel on a Taiwanese Windows PC writes
+    report = import_plan(session, tmp_path / name, 2024, now, office_name="文山戶所")
+    assert (report.created, report.rows) == (2, 2)
+    items = {i.number: i for i in queries.items_of_plan(session, queries.plan_for(session, queries.only_office(session).id, 2024).id)}
+    assert items["6"].title == "戶籍清查業務" and [o.name for o in items["6"].owners] == ["林志明", "王美玲"]
+
+
 def test_roc_year_and_ad_year_give_the_same_plan(session, tmp_path, now):
     from schedules.dates import parse_year
 

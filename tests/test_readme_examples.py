@@ -18,6 +18,7 @@ from handlers.texts import chat as M
 from handlers.texts import console as K
 from schedules.clock import SystemClock
 from tests.conftest import ROOT
+from tests.console_signin import proof_of
 from tests.handler_fixtures import STRANGER, read
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -149,5 +150,5 @@ def test_the_demo_prints_the_coordinators_console_sign_in_link(demo_now, monkeyp
     path = url.removeprefix("http://127.0.0.1:5101")
     shown = client.get(path)  # opening the link shows whose it is and a 登入 button; only that POST signs in
     assert shown.status_code == 200 and COORDINATOR in shown.get_data(as_text=True)
-    response = client.post(path)
+    response = client.post(path, data={"proof": proof_of(shown)})
     assert response.status_code == 303  # the link signs the coordinator in

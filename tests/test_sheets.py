@@ -301,6 +301,47 @@ def test_csv_encodings_taiwanese_offices_export(tmp_path, encoding):
     ]
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp950"])
+def test_a_tsv_saved_as_big5_or_utf8_reads_the_same(tmp_path, encoding):
+    (tmp_path / "plan.tsv").write_bytes("課室\t編號\t計畫項目\r\n戶籍登記課\t1\t門牌整編\r\n".encode(encoding))
+
+    assert read_rows(tmp_path / "plan.tsv") == [["課室", "編號", "計畫項目"], ["戶籍登記課", "1", "門牌整編"]]
+
+
+def unreadable(tmp_path, data: bytes) -> str:
+    (tmp_path / "plan.csv").write_bytes(data)
+    with pytest.raises(SheetError) as caught:
+        read_rows(tmp_path / "plan.csv")
+    return sheet_error(caught.value)
+
+
+def test_a_csv_both_utf8_and_big5_read_differently_is_refused_showing_both_readings(tmp_path):
+    # 簡 and 簽 in Big5 are the bytes of ² and ñ in UTF-8: either could be meant, so neither is taken.
+    said = unreadable(tmp_path, "no,name\n1,簡簽\n".encode("cp950"))
+
+    assert "第 2 行" in said and "UTF-8 讀成「1,²ñ」" in said and "Big5 讀成「1,簡簽」" in said and "無法確定" in said
+
+
+def test_a_csv_neither_utf8_nor_big5_is_refused_naming_both_and_where_it_stopped(tmp_path):
+    # A user-defined Big5 character (造字, 0xFA40) on line 3: a Hong Kong reading would silently give another character.
+    data = "課室,承辦人\n民政課,王小明\n民政課,林".encode("cp950") + b"\xfa\x40\n"
+    said = unreadable(tmp_path, data)
+
+    assert "UTF-8（含或不含 BOM）與 Big5（cp950）都讀不通" in said and "第 3 行" in said
+
+
+def test_a_csv_marked_utf8_that_is_not_is_refused_not_read_as_big5(tmp_path):
+    data = b"\xef\xbb\xbf" + "課室,承辦人\n".encode() + "民政課,王小明\n".encode("cp950")
+
+    assert "標示為 UTF-8 編碼，第 2 行卻有不是 UTF-8 的字" in unreadable(tmp_path, data)
+
+
+def test_an_ascii_csv_reads_the_same_either_way(tmp_path):
+    (tmp_path / "plan.csv").write_bytes(b"no,title\n1,abc\n")
+
+    assert read_rows(tmp_path / "plan.csv") == [["no", "title"], ["1", "abc"]]
+
+
 def test_tab_separated_text_is_read_as_columns(tmp_path):
     (tmp_path / "plan.tsv").write_text("課室\t編號\t計畫項目\n人事室\t1\t員工考核作業\n", encoding="utf-8")
     (tmp_path / "plan.csv").write_text("課室\t編號\n人事室\t1\n", encoding="utf-8")

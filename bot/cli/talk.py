@@ -99,7 +99,7 @@ def _plan_and_section(session, office: str | None, section: str | None, year: in
 @click.pass_context
 def summary_cmd(ctx: click.Context, section: str | None, month: str | None, at: str | None, office: str | None,
                 as_json: bool) -> None:
-    """印出進度摘要：本期項目、完成、進行中、逾期、14 天內到期、完成率與逾期清單。"""
+    """印出進度摘要：應完成、完成、逾期、14 天內到期、完成率與逾期清單；本期沒有排定的作業就直接說明。"""
     rt = runtime(ctx)
     today = _moment(ctx, at).date()
     wanted = _month(month)

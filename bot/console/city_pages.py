@@ -7,8 +7,19 @@ from __future__ import annotations
 
 from flask import Response, current_app, request, url_for
 
+from bot.console import signin_guard
 from bot.console.review_pages import FORMATS, review_download
-from bot.console.routes import COOKIE, CityVisit, bp, city_page, for_city, public, signed_in_redirect
+from bot.console.routes import (
+    COOKIE,
+    CityVisit,
+    bp,
+    city_page,
+    for_city,
+    public,
+    signed_in_redirect,
+    signin_form,
+    signin_unproven,
+)
 from handlers.chat import city_table
 from handlers.documents import review_documents
 from handlers.texts import chat as CM
@@ -39,19 +50,23 @@ def city_signin_page(token: str) -> Response:
         name, unit = (state.viewer.name, state.viewer.unit) if state.viewer is not None else ("", "")
     if state.outcome is not LinkOutcome.valid:
         return _link_refused(state.outcome)
-    response = city_page("console/signin.html", None, title=CT.SIGNIN_TITLE, prompt=CT.SIGNIN_PROMPT.format(name=name, unit=unit))
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    prompt = CT.SIGNIN_PROMPT.format(name=name, unit=unit)
+    return signin_form(token, lambda proof: city_page("console/signin.html", None, title=CT.SIGNIN_TITLE, prompt=prompt,
+                                                      proof=proof))
 
 
 @bp.post("/city/signin/<token>")
 @public
 def city_signin(token: str) -> Response:
-    """Use a city viewer's link once (the 登入 button): an 8-hour session of the city page."""
+    """Use a city viewer's link once (the 登入 button of its page): an 8-hour session of the city page."""
     svc = current_app.extensions["planbot"]
     with unit_of_work(svc.runtime.sessions) as session:
-        result = console_tokens.redeem_city_link(session, token, svc.runtime.clock.now())
+        if signin_guard.from_its_page(token):
+            result = console_tokens.redeem_city_link(session, token, svc.runtime.clock.now())
+        else:  # say what a spent link is, but use nothing up
+            result = console_tokens.city_link_state(session, token, svc.runtime.clock.now())
+    if result.outcome is LinkOutcome.valid:
+        return signin_unproven()
     if result.outcome is not LinkOutcome.signed_in:
         return _link_refused(result.outcome)
     return signed_in_redirect(url_for("console.city_home"), result.session_token)

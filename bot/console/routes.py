@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from sqlalchemy.orm import Session
 
+from bot.console import signin_guard
 from handlers.chat import lag_reasons, reports
 from handlers.chat.catalog import COMMANDS
 from handlers.core.commands import Command
@@ -230,7 +231,23 @@ def signin_page(token: str) -> Response:
         name = state.staff.name if state.staff is not None else ""
     if state.outcome is not LinkOutcome.valid:
         return _link_refused(state.outcome, state.staff)
-    response = page("console/signin.html", name=name, visit=None)
+    return signin_form(token, lambda proof: page("console/signin.html", name=name, visit=None, proof=proof))
+
+
+def signin_form(token: str, render: Callable[[str], Response]) -> Response:
+    """A link's 登入 page (staff's and city viewers'), its form carrying the proof `signin_guard` asks of the POST."""
+    nonce, proof = signin_guard.offer(token)
+    response = signin_guard.remember(render(proof), nonce)
+    # The link's address stays on this site, and its 登入 POST still says which site it came from (Origin):
+    # under no-referrer a browser sends `Origin: null`, which signin_guard refuses.
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def signin_unproven() -> Response:
+    """Refuse a link's POST that did not come from its 登入 page in this browser (login CSRF); the link still works."""
+    response = page("console/message.html", 403, message=T.SIGNIN_NOT_FROM_PAGE, hint=T.SIGNIN_OPEN_AGAIN, visit=None)
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -239,10 +256,15 @@ def signin_page(token: str) -> Response:
 @bp.post("/signin/<token>")
 @public
 def signin(token: str) -> Response:
-    """Use the link once (the 登入 button): start an 8-hour session, or say why the link no longer works."""
+    """Use the link once (the 登入 button of its page): start an 8-hour session, or say why not."""
     svc = _services()
     with unit_of_work(svc.runtime.sessions) as session:
-        result = console_tokens.redeem_link(session, token, svc.runtime.clock.now())
+        if signin_guard.from_its_page(token):
+            result = console_tokens.redeem_link(session, token, svc.runtime.clock.now())
+        else:  # say what a spent link is, but use nothing up
+            result = console_tokens.link_state(session, token, svc.runtime.clock.now())
+    if result.outcome is LinkOutcome.valid:
+        return signin_unproven()
     if result.outcome is not LinkOutcome.signed_in:
         return _link_refused(result.outcome, result.staff)
     return signed_in_redirect(url_for("console.table"), result.session_token)
@@ -256,7 +278,7 @@ def signed_in_redirect(to: str, session_token: str) -> Response:
         httponly=True, samesite="Lax", secure=_secure(), path="/console",
     )
     response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+    return signin_guard.forget(response)
 
 
 @bp.post("/signout")

@@ -30,7 +30,7 @@ from handlers.texts import chat as M
 from handlers.texts import leave as LT
 from handlers.texts import tracking as T
 from schedules.calendar import WorkCalendar
-from schedules.dates import format_date
+from schedules.dates import format_date, roc_year
 from schedules.status import Counts, OccurrenceStatus, State, count, in_period
 from storage import queries
 from storage.models import Plan, Section
@@ -56,10 +56,17 @@ class Summary:
     sections: list[Summary] = field(default_factory=list)
     people: list[tuple[str, Counts]] = field(default_factory=list)  # by owner (an item's every owner counts it)
     on_leave: dict[str, str] = field(default_factory=dict)  # owner on leave today -> 請假中，由 X 代理
+    plan_items: int = 0  # the section's (or the office's) items in the plan, whatever their dates
 
     @property
     def before_tracking(self) -> int:
         return self.counts.before_tracking
+
+    @property
+    def nothing_in_period(self) -> bool:
+        """Say whether no occurrence falls due in the period (counted, not yet due, or before tracking)."""
+        c = self.counts
+        return not (c.due or c.not_due or c.before_tracking)
 
     def to_json(self) -> dict:
         """Return the card's numbers as plain JSON (for `planbot summary --json`)."""
@@ -68,6 +75,7 @@ class Summary:
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
             "at": self.today.isoformat(),
+            "items_in_plan": self.plan_items,
             **self.counts.to_json(),
             "due_next_14_days": self.due_next_14_days,
             "tracking_from": self.tracking_from.isoformat() if self.tracking_from else None,
@@ -106,6 +114,7 @@ def summarize(
     dues = agenda(session, items, plan.year, calendar, light=True)
     states = [(d, d.state(today, calendar)) for d in dues]
     result = _count(states, section.name if section else M.WHOLE_OFFICE, start, end, today, plan.tracking_from)
+    result.plan_items = len(items)
     notes = leave_notes(session, plan.office_id, today)
     owners = {o.id: o for i in items for o in i.owners}
     result.on_leave = {owners[sid].name: note for sid, note in notes.items() if sid in owners}
@@ -115,6 +124,7 @@ def summarize(
             own = [(d, st) for d, st in states if d.item.section_id == sec.id]
             if any(i.section_id == sec.id for i in items):
                 result.sections.append(_count(own, sec.name, start, end, today, plan.tracking_from))
+                result.sections[-1].plan_items = sum(i.section_id == sec.id for i in items)
     return result
 
 
@@ -173,7 +183,9 @@ def summary(req: Request, ctx: Context) -> list[Reply]:
         seen = audience.section(section.id)
     start, end = period_of(plan.year, scope.month, ctx.today)
     result = summarize(ctx.session, plan, section, start, end, ctx.today, ctx.calendar)
-    return seen_by(seen, [summary_card(result, req.label("overdue"))])
+    # Whoever cannot fix the plan's section names is told who can: the office's coordinator.
+    ask = None if access.sees_every_section(req.who) else tuple(s.name for s in queries.coordinators(ctx.session, plan.office_id))
+    return seen_by(seen, [summary_card(result, req.label("overdue"), ask)])
 
 
 def _ask_section(sections: list[Section], month: int | None, command: str) -> Text:
@@ -186,10 +198,18 @@ def _ask_section(sections: list[Section], month: int | None, command: str) -> Te
 LEAVE_ROWS = 3  # people on leave named on the card; the rest are counted
 
 
-def summary_card(s: Summary, overdue_command: str) -> Card:
-    """Return the summary card: the counts, each section (全所) or person, the overdue items; its button asks `overdue_command`."""
+def summary_card(s: Summary, overdue_command: str, ask: tuple[str, ...] | None = None) -> Card:
+    """Return the summary card: the counts, each section (全所) or person, the overdue items; its button asks `overdue_command`.
+
+    With nothing due in the period the card says so in words instead of a column of zeros; for a section with
+    no items in the plan at all, `ask` names whom the reader should ask (None: the reader keeps the plan).
+    """
     monthly = s.start.day == 1 and s.end == span("this_month", s.start)[1]
     period = M.SUMMARY_MONTH.format(month=s.start.month) if monthly else M.SUMMARY_YEAR
+    title = M.SUMMARY_TITLE.format(scope=s.section, period=period)
+    subtitle = M.SUMMARY_SUBTITLE.format(dates=M.span_text(s.start, s.end), today=format_date(s.today))
+    if s.nothing_in_period:
+        return Card(title, subtitle, _nothing_rows(s, ask), alt_text=title)
     c = s.counts
     rows = [
         CardRow(M.SUMMARY_DUE, M.SUMMARY_TIMES.format(n=c.due)),
@@ -228,9 +248,24 @@ def summary_card(s: Summary, overdue_command: str) -> Card:
             rows.append(CardRow(M.SUMMARY_OVERDUE_MORE.format(n=len(s.overdue_items) - len(shown), scope=s.section), tone="muted"))
         asked = f"{overdue_command} {s.section}"
         quick = (Button(asked, text=asked),)
-    title = M.SUMMARY_TITLE.format(scope=s.section, period=period)
-    subtitle = M.SUMMARY_SUBTITLE.format(dates=M.span_text(s.start, s.end), today=format_date(s.today))
     return Card(title, subtitle, tuple(rows[:MAX_CARD_ROWS]), alt_text=title, quick_replies=quick)
+
+
+def _nothing_rows(s: Summary, ask: tuple[str, ...] | None) -> tuple[CardRow, ...]:
+    """What a card with nothing due in its period says: that plainly, and (no items at all) whom to ask."""
+    if s.plan_items:
+        rows = [CardRow(M.SUMMARY_NONE_IN_PERIOD.format(scope=s.section))]
+        if s.due_next_14_days:
+            rows.append(CardRow(M.SUMMARY_NEXT_14, M.SUMMARY_COUNT.format(n=s.due_next_14_days)))
+        return tuple(rows)
+    rows = [CardRow(M.SUMMARY_NO_ITEMS.format(scope=s.section, roc=roc_year(s.start.year)))]
+    if s.section != M.WHOLE_OFFICE:
+        if ask is None:
+            rows.append(CardRow(M.SUMMARY_NO_ITEMS_CHECK.format(section=s.section), tone="muted"))
+        else:
+            who = M.SUMMARY_ASK_NAMES.format(names=M.LIST_SEP.join(ask)) if ask else ""
+            rows.append(CardRow(M.SUMMARY_NO_ITEMS_ASK.format(section=s.section, who=who), tone="muted"))
+    return tuple(rows)
 
 
 def _overdue_value(c: Counts) -> str:

@@ -24,7 +24,7 @@ from schedules.calendar import WorkCalendar
 from schedules.phrases import Schedule
 from schedules.status import State, count
 from storage import queries
-from storage.models import Item, Plan, ProgressReport, Section, Staff
+from storage.models import Item, Plan, ProgressReport, Role, Section, Staff
 
 STATES = tuple(s.value for s in WORST_FIRST)
 LEGEND = tuple(s.value for s in LEGEND_ORDER)
@@ -75,6 +75,15 @@ class SectionTable:
     rows: list[Row]
 
 
+@dataclass(frozen=True)
+class NoItems:
+    """Why a person's table has no item at all (before any filter): whose items are missing, and whom to ask."""
+
+    whose: str  # "section" (a chief's), "own" (a staff member's) or "office"
+    section: str = ""
+    coordinators: tuple[str, ...] = ()
+
+
 @dataclass
 class ControlTable:
     """The year's table as one person may see it, with what the filters may offer."""
@@ -84,6 +93,7 @@ class ControlTable:
     section_choices: list[Section]
     owner_choices: list[Staff]
     counts: dict[str, int]
+    no_items: NoItems | None = None  # set when the plan has nothing this person may see, whatever the filters
 
 
 @dataclass(frozen=True)
@@ -110,6 +120,7 @@ def control_table(session: Session, who: Asker, calendar: WorkCalendar, today: d
     if plan is None:
         return None
     items = visible_items(session, who, plan)
+    no_items = _no_items(session, who, plan) if not items else None
     section_choices = sorted({i.section.id: i.section for i in items}.values(), key=lambda s: s.id)
     owner_choices = sorted({o.id: o for i in items for o in i.owners}.values(), key=lambda s: (s.section_id or 0, s.id))
     if filters.section_id is not None:
@@ -133,7 +144,18 @@ def control_table(session: Session, who: Asker, calendar: WorkCalendar, today: d
         rows_by_section.setdefault(item.section_id, []).append(row)
     names = {s.id: s.name for s in section_choices}
     sections = [SectionTable(sid, names[sid], rows) for sid, rows in sorted(rows_by_section.items())]
-    return ControlTable(plan.year, sections, section_choices, owner_choices, counts)
+    return ControlTable(plan.year, sections, section_choices, owner_choices, counts, no_items)
+
+
+def _no_items(session: Session, who: Asker, plan: Plan) -> NoItems:
+    """Whose items a person with an empty table is missing (a chief: the section's), and the coordinators to ask."""
+    ask = tuple(s.name for s in queries.coordinators(session, plan.office_id))
+    if access.sees_every_section(who):
+        return NoItems("office")
+    section = who.staff.section if who.staff is not None else None
+    if who.role is Role.chief and section is not None:
+        return NoItems("section", section.name, ask)
+    return NoItems("own", "", ask)
 
 
 def _row(item: Item, shown: list[Shown], year: int, names: dict[int, str]) -> Row:

@@ -314,6 +314,12 @@ SUMMARY_SECTION_EMPTY = "本期沒有排定的作業"
 SUMMARY_ASK_SECTION = "要看哪個課室的摘要？請選，或傳「摘要 全所」。"
 SUMMARY_USAGE = "請這樣問：摘要、摘要 全所、摘要 戶籍資料課、摘要 戶籍資料課 3月。\n課室有：{sections}"
 SUMMARY_NONE = "這段期間沒有排定的作業。"
+# 摘要 of a period with nothing due in it: said in words, never as a card of zeros.
+SUMMARY_NONE_IN_PERIOD = "{scope}在工作計畫裡，這段期間沒有排定要完成的作業。"
+SUMMARY_NO_ITEMS = "{scope}在 {roc} 年度工作計畫裡沒有任何項目，所以沒有進度可以摘要。"
+SUMMARY_NO_ITEMS_ASK = "如果{section}應該有項目，請洽研考{who}：可能是計畫裡的課室名稱和名冊上的不一樣。"
+SUMMARY_ASK_NAMES = "（{names}）"
+SUMMARY_NO_ITEMS_CHECK = "如果{section}應該有項目，請核對計畫裡的課室名稱和名冊上的是否一樣（匯入計畫的報告會列出沒有項目的課室）。"
 
 # ---------------------------------------------------------------- 匯出
 

@@ -19,6 +19,8 @@ SIGNIN_EXPIRED = "這個登入連結已經過期（10 分鐘內有效）。"
 SIGNIN_UNKNOWN = "這個登入連結無效，可能是複製時少了幾個字。"
 SIGNIN_AGAIN = "請在 LINE 對 planbot 輸入「管理」，取得新的登入連結。"
 SIGNIN_AGAIN_ASK = "請向研考索取新的連結。"
+SIGNIN_NOT_FROM_PAGE = "沒有登入：這次的「登入」不是從這個連結的登入頁按下的（可能來自別的網頁，或登入頁開在別的瀏覽器）。"
+SIGNIN_OPEN_AGAIN = "連結還可以用：請重新點開您收到的登入連結，在出現的登入頁按「登入」。"
 SIGNED_OUT = "已登出。要再進來，請在 LINE 輸入「管理」。"
 NEED_SIGNIN = "請先登入：在 LINE 對 planbot 輸入「管理」，點開收到的連結（10 分鐘內有效）。"
 BAD_CSRF = "這個表單已失效（可能開太久或來自別的網頁），沒有做任何變更。請重新整理頁面再試一次。"
@@ -46,6 +48,12 @@ FILTER_STATE = "狀態"
 FILTER_ANY = "全部"
 FILTER_APPLY = "篩選"
 NO_ROWS = "沒有符合篩選條件的項目。"
+# A table with no item at all for this person, whatever the filters (handlers.documents.control_table.NoItems).
+NO_ITEMS_SECTION = "{section}在 {year} 年度工作計畫裡沒有任何項目。"
+NO_ITEMS_OWN = "你在 {year} 年度工作計畫裡沒有負責的項目。"
+NO_ITEMS_OFFICE = "{year} 年度工作計畫裡還沒有任何項目。請用「匯入計畫」匯入年度工作計畫。"
+NO_ITEMS_ASK = "如果應該有，請洽研考{who}：可能是計畫裡的課室或承辦人名稱和名冊上的不一樣。"
+NO_ITEMS_ASK_NAMES = "（{names}）"
 LEGEND = "圖例"
 READING = "→ {reading}"
 SCHEDULE_PROBLEM = "（時程看不懂：{problem}）"
@@ -113,3 +121,14 @@ def signin_again(staff: object | None) -> str:
     """Return how to get another link: 管理 in LINE for those who may use it, else ask the coordinator."""
     role = getattr(getattr(staff, "role", None), "value", None)
     return SIGNIN_AGAIN_ASK if role == "staff" else SIGNIN_AGAIN
+
+
+def no_items(found: object, year: int) -> str:
+    """Say plainly that the plan has nothing for this person (a chief: their section), and whom to ask."""
+    whose = getattr(found, "whose", "office")
+    if whose == "office":
+        return NO_ITEMS_OFFICE.format(year=year)
+    said = (NO_ITEMS_SECTION.format(section=getattr(found, "section", ""), year=year) if whose == "section"
+            else NO_ITEMS_OWN.format(year=year))
+    names = getattr(found, "coordinators", ())
+    return said + NO_ITEMS_ASK.format(who=NO_ITEMS_ASK_NAMES.format(names="、".join(names)) if names else "")

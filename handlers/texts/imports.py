@@ -36,7 +36,11 @@ SHEET_ERRORS = {
     "corrupt": "{kind}已損毀，無法讀取：請重新存檔後再匯入",
     "csv_binary": "檔案不是文字格式的 CSV：可能是其他格式的檔案改了副檔名",
     "csv_workbook": "檔案不是文字格式的 CSV：內容是試算表活頁簿，請把副檔名改為 .xlsx 或 .ods",
-    "csv_encoding": "無法辨識 CSV 檔的文字編碼：請存成 UTF-8 或 Big5",
+    "csv_encoding": ("無法辨識 CSV 檔的文字編碼：用 UTF-8（含或不含 BOM）與 Big5（cp950）都讀不通"
+                     "（最遠讀到第 {line} 行，那一行可能有造字或損毀的字）。請在 Excel 另存為「CSV UTF-8（逗號分隔）」再匯入"),
+    "csv_ambiguous": ("CSV 檔用 UTF-8 與 Big5（cp950）都讀得通，讀出的字卻不同（第 {line} 行：UTF-8 讀成「{utf8}」，"
+                      "Big5 讀成「{big5}」），無法確定是哪一種，沒有匯入。請在 Excel 另存為「CSV UTF-8（逗號分隔）」再匯入"),
+    "csv_marked": "CSV 檔開頭標示為 {encoding} 編碼，第 {line} 行卻有不是 {encoding} 的字：檔案可能已損毀，請重新存檔後再匯入",
     "csv_syntax": "CSV 格式錯誤（第 {row} 列附近）：請檢查引號是否成對",
     "too_many_rows": "工作表「{name}」超過 {limit} 列，無法讀取",
     "too_many_cells": "檔案的儲存格超過 {limit:,} 個，遠多於任何工作計畫：可能是損毀或惡意的檔案，不予匯入",

@@ -105,7 +105,7 @@ CLI_LEAVE_IMPORTED = "已從 {file} 匯入 {count} 筆請假。"
 
 # ---------------------------------------------------------------- the leave CSV
 
-IMPORT_NOT_UTF8 = "{name} 不是 UTF-8 編碼的 CSV，沒有匯入任何資料。"
+IMPORT_UNREADABLE = "{name} 無法讀取，沒有匯入任何資料：{reason}。"
 IMPORT_NO_HEADER = "{name} 缺少欄位：{columns}（需要 姓名、假別、起、迄），沒有匯入任何資料。"
 IMPORT_FAILED = "{name} 有 {count} 個問題，沒有匯入任何資料：\n{problems}"
 IMPORT_ROW_UNKNOWN = "第 {row} 列：名冊上沒有「{value}」"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from datetime import date, datetime, time
@@ -45,22 +46,53 @@ def read_text(data: bytes, tab: bool) -> Rows:
 
 
 def decode_text(data: bytes) -> str:
-    """Decode UTF-8 (with or without BOM), UTF-16 with BOM (Excel's Unicode text), or Big5/CP950."""
+    """Decode a text sheet (every CSV and TSV importer reads through here), by what decodes cleanly.
+
+    A byte-order mark decides: UTF-8, or UTF-16 (Excel's 「Unicode 文字」). Without one the file is read as
+    UTF-8 and as Big5 (cp950, what Excel saves on a Taiwanese Windows PC): the one reading that works is the
+    file's. When neither works, or both do and read differently, nothing is guessed (SheetError): a wrong
+    reading would import wrong names and dates without a word.
+    """
     if data.startswith(b"PK\x03\x04") or data.startswith(CFB_MAGIC):
         raise SheetError("csv_workbook")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise SheetError("csv_encoding") from exc
+    for bom, codec, name in ((codecs.BOM_UTF8, "utf-8-sig", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+                             (codecs.BOM_UTF16_BE, "utf-16", "UTF-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise SheetError("csv_marked", encoding=name, line=_line(exc.object, exc.start, codec)) from exc
     if b"\x00" in data[:8192]:
         raise SheetError("csv_binary")
-    for encoding in ("utf-8-sig", "cp950", "big5hkscs"):
+    readings: dict[str, str] = {}
+    stopped: list[int] = []  # where each failed reading stopped, as a line of the file
+    for codec in TEXT_CODECS:
         try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise SheetError("csv_encoding")
+            readings[codec] = data.decode(codec)
+        except UnicodeDecodeError as exc:
+            stopped.append(_line(exc.object, exc.start, codec))
+    if not readings:
+        raise SheetError("csv_encoding", line=max(stopped))
+    texts = set(readings.values())
+    if len(texts) > 1:
+        utf8, big5 = (readings[codec].splitlines() for codec in TEXT_CODECS)
+        n = next((i for i, (a, b) in enumerate(zip(utf8, big5, strict=False)) if a != b), 0)
+        raise SheetError("csv_ambiguous", line=n + 1, utf8=_part(utf8, n), big5=_part(big5, n))
+    return texts.pop()
+
+
+# The readings of a text sheet without a byte-order mark, in the order SheetError's fields name them.
+TEXT_CODECS = ("utf-8", "cp950")
+
+
+def _part(lines: list[str], n: int) -> str:
+    """The start of line n, to show where two readings differ."""
+    return lines[n][:30] if n < len(lines) else ""
+
+
+def _line(data: bytes, at: int, codec: str) -> int:
+    """The line (from 1) where byte `at` of the decoded bytes (after a byte-order mark) is."""
+    return data[:at].decode(codec, "replace").count("\n") + 1
 
 
 def read_xlsx(path: Path) -> list[tuple[str, Rows]]:

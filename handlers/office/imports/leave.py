@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 
 from handlers.core.leave import save_leave
 from handlers.texts import leave as L
+from handlers.texts.imports import sheet_error
 from schedules.dates import parse_date
 from storage import queries
 from storage.models import Leave, Office, Staff
+from storage.sheets import SheetError, decode_text
 
 COLUMNS = ("姓名", "假別", "起", "迄")
 KIND_LIMIT = Leave.__table__.c.kind.type.length
@@ -39,10 +41,12 @@ class LeaveRow:
 
 def read_rows(path: Path) -> list[dict[str, str]]:
     """Return the CSV's rows as dicts, checking the encoding and the columns."""
+    # Read as every text sheet is: UTF-8 or Big5 (what the leave system's export, opened and saved in Excel on a
+    # Taiwanese Windows PC, becomes), never a guess between the two.
     try:
-        rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
-    except UnicodeDecodeError as exc:
-        raise LeaveImportError(L.IMPORT_NOT_UTF8.format(name=path.name)) from exc
+        rows = list(csv.DictReader(decode_text(path.read_bytes()).splitlines()))
+    except SheetError as exc:
+        raise LeaveImportError(L.IMPORT_UNREADABLE.format(name=path.name, reason=sheet_error(exc))) from exc
     header = set(rows[0]) if rows else set()
     missing = [c for c in COLUMNS if c not in header]
     if missing:
