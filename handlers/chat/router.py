@@ -30,7 +30,7 @@ from handlers.chat import (
 from handlers.chat.catalog import COMMANDS
 from handlers.chat.sentences import OWN_SECTION_WORDS, QUESTION, Meant, MeantKind, read_sentence, strip_polite
 from handlers.core import postbacks, scopes
-from handlers.core.commands import Command, is_filler, strip_mention
+from handlers.core.commands import Command, is_filler, strip_mention, verbatim
 from handlers.core.incoming import Context, Incoming, IncomingKind
 from handlers.core.postbacks import Route
 from handlers.core.replies import MAX_MESSAGES, Reply, Text, seen_by
@@ -214,7 +214,8 @@ def answer_meant(req: Request, ctx: Context, meant: Meant) -> list[Reply]:
     if meant.kind == MeantKind.command:
         return _as_typed(req, ctx, meant.text) or help.not_understood(req, ctx)
     if meant.kind == MeantKind.report:
-        return sentence_reports.confirm(req, ctx, meant.name, meant.status, meant.note)
+        note = verbatim(req.incoming.text or "", meant.note)  # a note goes into the table as typed (，not ,)
+        return sentence_reports.confirm(req, ctx, meant.name, meant.status, note, meant.percent)
     if meant.kind == MeantKind.search:
         found = search.find(req, ctx, meant.name)
         return found or (_as_typed(req, ctx, meant.text) if meant.text else None) or help.not_understood(req, ctx)

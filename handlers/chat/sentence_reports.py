@@ -21,24 +21,33 @@ from storage.text import compact
 NOTE_LIMIT = 200  # a note rides in the button's message (LINE: 300 characters)
 
 
-def confirm(req: Request, ctx: Context, name: str, status: str, note: str = "") -> list[Reply]:
-    """Ask whether to report the named item (or which of several) with the status, one button each."""
+def confirm(req: Request, ctx: Context, name: str, status: str, note: str = "", percent: int | None = None) -> list[Reply]:
+    """Ask whether to report the named item (or which of several) with the status, one button each.
+
+    A percentage (門牌點位50%) is the status as 回報 reads it; one 回報 refuses is refused here, before any item is named.
+    """
+    if percent is not None and percent > 100:
+        return [Text(M.REPORT_BAD_PERCENT)]
+    if percent == 0:
+        return [Text(M.SENTENCE_REPORT_ZERO_PERCENT)]
     plan = access.current_plan(ctx, req.who)
     if plan is None:
         return [Text(M.NO_PLAN)]
     found = _named(req, ctx, plan, name)
     items = [i for i in found if access.may_report(req.who, i, ctx.today)]
-    return seen_by(access.items_audience(req.who, items), _confirm(req, ctx, plan, name, status, note, found, items))
+    return seen_by(access.items_audience(req.who, items), _confirm(req, ctx, plan, name, status, note, percent, found, items))
 
 
-def _confirm(req: Request, ctx: Context, plan: Plan, name: str, status: str, note: str, found: list[Item],
-             items: list[Item]) -> list[Reply]:
+def _confirm(req: Request, ctx: Context, plan: Plan, name: str, status: str, note: str, percent: int | None,
+             found: list[Item], items: list[Item]) -> list[Reply]:
     if not items:
         if found:
             return [Text(M.REFUSE_REPORT.format(item=clip(f"{found[0].number} {found[0].title}", 40)))]
         return [Text(M.REPORT_NAME_NOT_FOUND.format(name=clip(name, 20)))]
-    word = W.STATUS_SAID[status][0] + (f" {clip(note, NOTE_LIMIT)}" if note else "")
+    word = (W.STATUS_SAID[status][0] if percent is None else f"{percent}%") + (f" {clip(note, NOTE_LIMIT)}" if note else "")
     said = M.STATUS[status]
+    if percent is not None and status == "in_progress":
+        said = M.STATUS_PERCENT.format(status=said, percent=percent)
     if len(items) == 1:
         item = items[0]
         text = M.SENTENCE_REPORT_CONFIRM.format(number=item.number, title=clip(item.title, 30), status=said)
@@ -61,7 +70,8 @@ def typed(req: Request, ctx: Context, plan: Plan, item: Item, word: str) -> str:
 
 
 def _named(req: Request, ctx: Context, plan: Plan, name: str) -> list[Item]:
-    numbered = item_lookup.read_number(ctx.session, plan, name.lstrip("第").rstrip("號項"))  # 第11項, 12號做完
+    spoken = item_lookup.place_in_digits(name)  # 第十一項 is 第11項
+    numbered = item_lookup.read_number(ctx.session, plan, spoken.lstrip("第").rstrip("號項"))  # 第11項, 12號做完
     if numbered is not None and not numbered.rest and not numbered.section_text:
         items = item_lookup.items_numbered(ctx.session, plan, numbered.number, numbered.section)
         return item_lookup.preferred(req.who, items) if numbered.section is None else items

@@ -19,6 +19,7 @@ from functools import lru_cache
 from pypinyin import lazy_pinyin
 
 from handlers.core.commands import Commands
+from handlers.core.item_lookup import place_in_digits
 from handlers.texts import words as W
 from schedules.dates import MONTH_NUMBER
 from storage.text import compact, fold
@@ -86,7 +87,7 @@ POLITE = (
 )
 # Voice typing and phones add these anywhere; / - % stay, for dates (12/31), 編號 (6-2) and percentages.
 _PUNCTUATION = re.compile(r"[\s?!.,;:'\"。，、！？；：～~…「」『』（）()\[\]【】—_*#@+=<>|\\^`$&]+|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
-_LEFT_MARKS = re.compile(r"[/%\-]+")
+_LEFT_MARKS = re.compile(r"(?:[/%]|(?<!\d)-|-(?!\d))+")  # a 編號's dash (6-2) stays
 QUESTION = re.compile(r"[?？]|[嗎呢][\s。.!！~～]*$|[嗎呢][\s,，。]|什麼時候|何時|哪天|幾號")
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 
@@ -96,10 +97,10 @@ _MONTH = re.compile(rf"(?<![\d/])(?P<n>{MONTH_NUMBER})\s*月份?(?![\d日號初�
 # 下週三, 這禮拜五, 星期一, 週日: a weekday of last, this or next week.
 _WEEKDAY = re.compile(r"(?P<which>上上|下下|上個?|下個?|這個?|本)?(?:週|周|禮拜|星期|拜)(?P<d>[一二三四五六日天])")
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
-# An item's 編號 in a sentence: 11, 第11項, 6-2 (not 50%, not a date, not a month).
-_NUMBER = re.compile(r"第?\s*(?P<n>\d{1,3}(?:\s*-\s*\d{1,3})?)\s*(?:項|號)?(?![\d%/月日])")
-_ASCII_STATUS = re.compile(r"(?<![a-z])(?P<w>done|finished|ok|delayed|delay|wip|doing)(?![a-z])")
-_PERCENT = re.compile(r"(?P<p>\d{1,3})\s*%")
+# A percentage beside an item's name is its progress (門牌點位50%, 門牌點位進度50%, 門牌點位做了50%); the words
+# that lead to it belong to neither the name nor a note.
+PERCENT_LEADS = ("進度", "目前", "已經", "做了", "做到", "完成了", "已完成", "完成", "進行到", "進行中", "達到", "大約")
+_PERCENT = re.compile(rf"(?:(?:{'|'.join(PERCENT_LEADS)})\s*)*(?<![\d.\-/])(?P<p>\d{{1,4}})\s*%")
 
 
 class MeantKind(enum.StrEnum):
@@ -116,7 +117,8 @@ class MeantKind(enum.StrEnum):
 class Meant:
     """What a sentence means: a command to run as typed, an item to look up, or a report to confirm first.
 
-    `kind` is command (run `text` as if typed), report (ask before recording: `name` and `status`, with `note`),
+    `kind` is command (run `text` as if typed), report (ask before recording: `name` and `status`, with `note`
+    and the `percent` said, read as 回報 reads it),
     search (look `name` up), other_year (a date of another year: `text` is that year) or unclear (only manners).
     """
 
@@ -125,6 +127,7 @@ class Meant:
     name: str = ""
     status: str = ""
     note: str = ""
+    percent: int | None = None
 
 
 def read_sentence(
@@ -135,7 +138,8 @@ def read_sentence(
     `names` are how the office's sections and people may be written, each with the name a command takes
     (登記課 → 戶籍登記課; 張書維有逾期嗎 → 逾期 張書維); `people` are which of those names are people's.
     """
-    folded = fold(text)
+    typed = fold(text)
+    folded = place_in_digits(typed)  # 第十二項 is 第12項
     key = _PUNCTUATION.sub(" ", folded.casefold()).strip()
     if not key:
         return None
@@ -148,12 +152,13 @@ def read_sentence(
     key = found.take_weekday(key, today)
     key = found.take_scope(key, names or {})
     key = found.take_time(key, commands)
+    key = found.take_percent(key)
     key = found.take_status(key, commands)
     key = found.take_intent(key, commands)
     rest = strip_polite(key)
     if len(rest) < 2:
         rest = ""  # one character left over (交, 做, 喔) names no item
-    return found.meaning(rest, today, QUESTION.search(folded) is not None, found.note(folded))
+    return found.meaning(rest, today, QUESTION.search(folded) is not None, found.note(typed))
 
 
 class _Found:
@@ -165,6 +170,7 @@ class _Found:
         self.span: str = ""
         self.scope: str = ""
         self.status: str = ""
+        self.percent: int | None = None
         self.status_rest: str = ""
         self.intent: str = ""
         self.year: int | None = None
@@ -219,7 +225,18 @@ class _Found:
         self.span = commands.label(hit[1])
         return hit[0]
 
+    def take_percent(self, key: str) -> str:
+        m = _PERCENT.search(key)
+        if m is None:
+            return key
+        self.percent = int(m.group("p"))
+        self.status = "done" if self.percent == 100 else "in_progress"  # as 回報 reads a percentage
+        self.status_before, self.status_rest = compact(key[: m.start()]), compact(key[m.end() :])
+        return key[: m.start()] + " " + key[m.end() :]
+
     def take_status(self, key: str, commands: Commands) -> str:
+        if self.status:
+            return key  # a percentage said it: 已完成初稿 after 50% is a note
         tight = compact(key)
         if any(w in tight for w in NOT_YET_WORDS):
             return key  # 還沒完成 asks what is left: it reports nothing
@@ -251,6 +268,9 @@ class _Found:
 
     def note(self, folded: str) -> str:
         """Return what was written after the status word, as typed (門牌點位 延後 等公文 → 等公文)."""
+        if self.percent is not None:
+            m = _PERCENT.search(folded.casefold())
+            return folded[m.end() :].strip(" ：:，,、。") if m is not None else ""
         at = folded.casefold().find(self.status_word) if self.status_word else -1
         return folded[at + len(self.status_word) :].strip(" ：:，,、。") if at >= 0 else ""
 
@@ -259,10 +279,11 @@ class _Found:
             return Meant(MeantKind.search, name=rest) if rest else None  # 門牌好了嗎 asks about it, it reports nothing
         name = strip_polite(self.status_before)
         if self.status and len(name) >= 2 and strip_polite(self.status_rest) and note:
-            return Meant(MeantKind.report, name=name, status=self.status, note=note)  # 門牌點位 延後 等公文
+            # 門牌點位 延後 等公文, 門牌點位 50% 已完成初稿
+            return Meant(MeantKind.report, name=name, status=self.status, note=note, percent=self.percent)
         if self.status and not strip_polite(self.status_rest):
             if rest:
-                return Meant(MeantKind.report, name=rest, status=self.status)
+                return Meant(MeantKind.report, name=rest, status=self.status, percent=self.percent)
             return Meant(MeantKind.command, "回報")  # 做完了 alone: which one is asked with the list of one's items
         if self.year is not None and self.year != today.year:
             return Meant(MeantKind.other_year, str(self.year))

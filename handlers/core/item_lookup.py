@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from handlers.core import access, scopes
 from handlers.core.request import Asker
+from schedules.phrases.text import chinese_number
 from storage import queries
 from storage.models import Item, Plan, Section
 from storage.text import compact
@@ -18,6 +19,13 @@ NUMBERED = re.compile(r"^(?P<pre>[^\d]*?)\s*(?P<number>\d{1,4}(?:\s*-\s*\d{1,4})
 
 # 第3項, 第 6-2 項: the 編號 said in words.
 PLACE_WORDS = re.compile(r"^第\s*(\d{1,4}(?:\s*-\s*\d{1,4})*)\s*[項號]")
+
+# A number from 1 to 99 in Chinese numerals: 三, 十二, 二十, 廿一, 卅, 一〇, 〇五.
+_CHINESE_1_99 = r"(?:[二三四五六七八九]?十|廿|卅)[一二三四五六七八九]?|[一二三四五六七八九][〇零]|[〇零]?[一二三四五六七八九]"
+# 第十二項, 第廿一號, 第六之二項 (6-2): only between 第 and 項 or 號, since 十二 alone may be a month or words.
+_PLACE_IN_NUMERALS = re.compile(
+    rf"第\s*(?P<n>{_CHINESE_1_99}|\d{{1,3}})(?:\s*之\s*(?P<sub>{_CHINESE_1_99}|\d{{1,3}}))?\s*(?P<unit>[項號])"
+)
 
 
 @dataclass(frozen=True)
@@ -30,9 +38,28 @@ class Numbered:
     rest: str
 
 
+def place_in_digits(text: str) -> str:
+    """Return the text with every 第…項 or 第…號 in Chinese numerals in digits (第十二項 → 第12項, 第六之二項 → 第6-2項).
+
+    The one reader of a 編號 said in Chinese numerals: 回報, 查, a search and a sentence all go through it.
+    """
+
+    def digits(m: re.Match[str]) -> str:
+        if m.group("sub") is None and m.group("n").isdigit():
+            return m.group(0)  # 第12項 is read as it is
+        number = "-".join(str(_value(part)) for part in (m.group("n"), m.group("sub")) if part is not None)
+        return f"第{number}{m.group('unit')}"
+
+    return _PLACE_IN_NUMERALS.sub(digits, text)
+
+
+def _value(part: str) -> int:
+    return int(part) if part.isdigit() else chinese_number(part)
+
+
 def read_number(session: Session, plan: Plan, args: str) -> Numbered | None:
     """Return the [課室] 編號 the arguments start with, or None when they do not start with one."""
-    m = NUMBERED.match(PLACE_WORDS.sub(r"\1", args.strip(), count=1))
+    m = NUMBERED.match(PLACE_WORDS.sub(r"\1", place_in_digits(args.strip()), count=1))
     if not m:
         return None
     pre = compact(m.group("pre"))
