@@ -5,11 +5,11 @@ month already took (the deliveries table, or LINE's count when higher), and the 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot import deliveries
@@ -28,7 +28,7 @@ from schedules.planner import (
     forecast,
 )
 from schedules.planner.budget import week_start
-from storage.models import Delivery
+from storage.models import Delivery, Role, Staff
 from storage.outbox import Kind, Topic, of_kind
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,60 @@ class ChannelQuota:
 
 
 QuotaReader = Callable[[], ChannelQuota]
+
+
+@dataclass(frozen=True)
+class Account:
+    """The LINE account whose monthly quota an office's pushes take: its own, or the environment's, which it shares.
+
+    An office with a channel of its own (`office_id`) pays for its own pushes alone. The environment's account
+    (LINE_CHANNEL_ACCESS_TOKEN) pushes for every office without a channel of its own, so its quota is theirs
+    together: it counts every push but those of the offices in `besides` (the offices with their own). The
+    default, an office on the environment's account with no office having its own, counts every push, as one
+    office alone always did.
+    """
+
+    office_id: int | None = None
+    besides: frozenset[int] = frozenset()
+    # The 80% warnings the other offices sharing the account are still to get this month (`warnings_to_come`).
+    kept: int = 0
+
+    @classmethod
+    def own(cls, office_id: int) -> Account:
+        """The account of an office with a LINE channel of its own."""
+        return cls(office_id)
+
+    @classmethod
+    def shared(cls, with_own: Iterable[int] = (), kept: int = 0) -> Account:
+        """The environment's account, shared by every office but those with a channel of their own (`with_own`)."""
+        return cls(None, frozenset(with_own), kept)
+
+    def pushes(self, session: Session, first: date, last: date) -> int:
+        """Return the pushes this account's quota took for the mornings first..last (sent, or still to be sent)."""
+        return deliveries.pushes_counted(session, first, last, self.office_id, self.besides)
+
+
+SHARED = Account()  # one office, or offices that all push through the environment's account
+
+
+def warnings_to_come(session: Session, day: date, office_id: int, with_own: Iterable[int] = ()) -> int:
+    """Return the 80% warnings the other offices on the environment's account have not had in `day`'s month.
+
+    One push per coordinator who can be pushed to, of each such office not warned yet: an office planning its
+    morning keeps room for them, so the office planned first never spends another office's warning on digests.
+    `session` must see every office (not scoped to one).
+    """
+    first = month_of(day)[0]
+    warned = select(Delivery.office_id).where(of_kind(Kind.NOTICE, Topic.QUOTA_WARNING, f"{first:%Y-%m}"),
+                                              Delivery.office_id.is_not(None))
+    stmt = select(func.count()).select_from(Staff).where(
+        Staff.role == Role.coordinator, Staff.active.is_(True), Staff.following.is_(True), Staff.line_user_id.is_not(None),
+        Staff.office_id != office_id, Staff.office_id.not_in(warned),
+    )
+    own = sorted(set(with_own))
+    if own:
+        stmt = stmt.where(Staff.office_id.not_in(own))
+    return int(session.scalar(stmt) or 0)
 
 
 def office_quota_readers(runtime: Runtime, channels) -> Callable[[], dict[int, QuotaReader]]:
@@ -88,22 +142,19 @@ def quota_reader(runtime: Runtime, token: str | None = None) -> QuotaReader:
 PushRoom = Callable[[Session, date, int], bool]
 
 
-def push_room(runtime: Runtime) -> PushRoom | None:
+def push_room(runtime: Runtime, account: Callable[[], Account] = lambda: SHARED) -> PushRoom | None:
     """Return the check a conversation makes before queuing a push (None: no quota known, every push goes).
 
-    The month's pushes are the higher of what the deliveries table counts and LINE's own count, against the
-    quota the clock plans with (LINE's or LINE_MONTHLY_QUOTA, the lower, less PLANBOT_QUOTA_RESERVE).
+    The month's pushes are the higher of what the deliveries table counts for the environment's account
+    (`account`: every office's but those with a channel of their own) and LINE's own count, against the quota the
+    clock plans with (LINE's or LINE_MONTHLY_QUOTA, the lower, less PLANBOT_QUOTA_RESERVE).
     """
     if not runtime.settings.access_token and runtime.settings.monthly_quota is None:
         return None
     read = quota_reader(runtime)
 
     def room(session: Session, today: date, n: int) -> bool:
-        quota = read()
-        if quota.limit is None:
-            return True
-        first, last = month_of(today)
-        return max(deliveries.pushes_counted(session, first, last), quota.line_used) + n <= quota.limit
+        return _has_room(session, today, n, read(), account())
 
     return room
 
@@ -116,21 +167,24 @@ def push_room_by_office(runtime: Runtime, channels) -> OfficePushRoom:
 
     An office with a channel of its own counts only its own deliveries against its own account's quota (read with
     its token), so one office running out never stops another's pushes; an office without one (or no office) is
-    checked as `push_room` checks the environment's channel.
+    checked as `push_room` checks the environment's account, whose pushes it shares with every office without one.
     """
-    default = push_room(runtime)
+    default = push_room(runtime, lambda: Account.shared(c.office_id for c in channels.all()))
 
     def room(session: Session, today: date, n: int, office_id: int | None) -> bool:
         channel = channels.of_office(office_id)
         if channel is None:
             return default is None or default(session, today, n)
-        quota = quota_reader(runtime, channel.token)()
-        if quota.limit is None:
-            return True
-        first, last = month_of(today)
-        return max(deliveries.pushes_counted(session, first, last, office_id), quota.line_used) + n <= quota.limit
+        return _has_room(session, today, n, quota_reader(runtime, channel.token)(), Account.own(channel.office_id))
 
     return room
+
+
+def _has_room(session: Session, today: date, n: int, quota: ChannelQuota, account: Account) -> bool:
+    if quota.limit is None:
+        return True
+    first, last = month_of(today)
+    return max(account.pushes(session, first, last), quota.line_used) + n <= quota.limit
 
 
 def month_of(day: date) -> tuple[date, date]:
@@ -141,21 +195,25 @@ def month_of(day: date) -> tuple[date, date]:
 
 
 def month_state(session: Session, calendar: WorkCalendar, day: date, quota: ChannelQuota,
-                office_id: int | None = None) -> MonthState:
+                office_id: int | None = None, account: Account | None = None) -> MonthState:
     """Return where `day`'s month stands before its morning: pushes counted, the warning, this week's digests.
 
-    With `office_id` (an office with its own LINE account): that office's pushes, warning and mornings alone.
+    The pushes are the account's (default: the office's own with `office_id`, else every office's): offices sharing
+    the environment's account plan with what the others left. The warning and the week's digests are the office's
+    (`office_id`): each office's coordinators are told, and each office's people got their own digests.
     """
     first, last = month_of(day)
-    used = max(deliveries.pushes_counted(session, first, last, office_id), quota.line_used)
+    if account is None:
+        account = Account.own(office_id) if office_id is not None else SHARED
+    used = max(account.pushes(session, first, last), quota.line_used)
     warning = select(Delivery.id).where(of_kind(Kind.NOTICE, Topic.QUOTA_WARNING, f"{first:%Y-%m}"))
     if office_id is not None:
-        warning = warning.where(Delivery.office_id == office_id)  # office scope: each account's own warning
+        warning = warning.where(Delivery.office_id == office_id)  # office scope: each office's own warning
     warned = session.scalar(warning.limit(1)) is not None
     since = max(week_start(calendar, day) or day, first)
     runs = deliveries.run_details(session, since, office_id)
     digested = any(d < day and r.get("mode") == BUDGET for d, r in runs.items())
-    return MonthState(quota.limit, used, warned, digested)
+    return MonthState(quota.limit, used, warned, digested, account.kept)
 
 
 def decide(session: Session, calendar: WorkCalendar, offices: Sequence[OfficeData], day: date, missed: Sequence[date],

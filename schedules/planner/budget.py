@@ -16,7 +16,9 @@ the month (`plan_morning`), the month's quota and what was already pushed:
 
 Pushes are counted as LINE counts them: one per user, one per member for a group (the section's people).
 The coordinators get one warning a month when the month's pushes pass 80% of the quota; the warning's
-pushes are budgeted too, so a month never goes over the quota. `forecast` runs the same decision morning
+pushes are budgeted too, so a month never goes over the quota. Offices sharing one LINE account plan one after
+the other, each with what the others left (`MonthState.used`), keeping room for the others' warnings still to
+come (`MonthState.kept`). `forecast` runs the same decision morning
 by morning over a range, which is what the clock will then do if nothing changes (nobody reports), and counts
 the due dates it holds without pushing them by their day.
 """
@@ -66,6 +68,8 @@ class MonthState:
     used: int = 0
     warned: bool = False  # the coordinators were told the month passed 80%
     digested: bool = False  # this week's digests already went out (a budget morning earlier this week)
+    # Pushes kept for the warnings other offices sharing the account are still to get: never spent on these digests.
+    kept: int = 0
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,7 @@ class Morning:
     def state_after(self, before: MonthState) -> MonthState:
         """Return the month's state for the next morning of the same week and month."""
         return MonthState(before.quota, before.used + self.cost, before.warned or bool(self.warn),
-                          before.digested or self.mode == BUDGET)
+                          before.digested or self.mode == BUDGET, before.kept)
 
 
 def push_cost(delivery: PlannedDelivery, offices: Sequence[OfficeData]) -> int:
@@ -291,7 +295,7 @@ def budget_morning(planner: Planner, day: date, state: MonthState, missed: Seque
     normal_today = cost(reachable)
     normal_total = state.used + normal_today + sum(cost(planner.plan(d)) for d in rest)
     warn_at = WARN_SHARE * state.quota
-    if normal_total + (len(coords) if normal_total > warn_at else 0) <= state.quota:
+    if normal_total + state.kept + (len(coords) if normal_total > warn_at else 0) <= state.quota:
         warn = coords if state.used + normal_today > warn_at else ()
         return Morning(day, NORMAL, tuple(reachable), {}, warn, normal_today + len(warn), unreachable)
     return _budgeted(planner, day, state, missed, today, unreachable, coords, rest, cost)
@@ -299,7 +303,8 @@ def budget_morning(planner: Planner, day: date, state: MonthState, missed: Seque
 
 def _budgeted(planner, day, state, missed, today, unreachable, coords, rest, cost) -> Morning:
     cal, offices = planner.calendar, planner.offices
-    room = state.quota - state.used - len(coords)  # the warning is kept room for: it will be sent this month
+    # The warning is kept room for (it will be sent this month), and so are the other offices' sharing the account.
+    room = state.quota - state.used - len(coords) - state.kept
     digest_day = not state.digested or week_start(cal, day) == day
     future_digests = [d for d in rest if week_start(cal, d) == d]
     if digest_day:
@@ -325,6 +330,9 @@ def _budgeted(planner, day, state, missed, today, unreachable, coords, rest, cos
     spent += cost(picks)
     left = [p for p in (digests if digest_day else candidates_today) if p not in pushed]
     warn = coords if state.used + spent > WARN_SHARE * state.quota else ()
+    # The room kept for the warning may be gone (offices sharing one account spent it, or LINE counted pushes made
+    # elsewhere): a warning that does not fit waits for a morning with room, the month never goes over the quota.
+    warn = warn[:max(state.quota - state.used - spent, 0)]
     return Morning(day, BUDGET, tuple(pushed), held_lines(left, offices), warn, spent + len(warn), unreachable)
 
 
