@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot import deliveries
+from bot.channels import office_channels
 from bot.line_api import LineApiError
 from bot.runtime import Runtime
 from schedules.calendar import WorkCalendar
@@ -24,11 +25,13 @@ from schedules.planner import (
     Morning,
     OfficeData,
     Planner,
+    Sharer,
     budget_morning,
     forecast,
 )
 from schedules.planner.budget import week_start
-from storage.models import Delivery, Role, Staff
+from storage import queries, scope
+from storage.models import Delivery, Office, Role, Staff
 from storage.outbox import Kind, Topic, of_kind
 
 log = logging.getLogger(__name__)
@@ -88,8 +91,10 @@ def warnings_to_come(session: Session, day: date, office_id: int, with_own: Iter
     `session` must see every office (not scoped to one).
     """
     first = month_of(day)[0]
-    warned = select(Delivery.office_id).where(of_kind(Kind.NOTICE, Topic.QUOTA_WARNING, f"{first:%Y-%m}"),
-                                              Delivery.office_id.is_not(None))
+    warnings = select(Delivery.office_id).where(of_kind(Kind.NOTICE, Topic.QUOTA_WARNING, f"{first:%Y-%m}"))
+    if session.scalar(warnings.where(Delivery.office_id.is_(None)).limit(1)) is not None:
+        return 0  # a warning of no office was given when one warning stood for every office (as `month_state` reads it)
+    warned = warnings.where(Delivery.office_id.is_not(None))
     stmt = select(func.count()).select_from(Staff).where(
         Staff.role == Role.coordinator, Staff.active.is_(True), Staff.following.is_(True), Staff.line_user_id.is_not(None),
         Staff.office_id != office_id, Staff.office_id.not_in(warned),
@@ -208,7 +213,8 @@ def month_state(session: Session, calendar: WorkCalendar, day: date, quota: Chan
     used = max(account.pushes(session, first, last), quota.line_used)
     warning = select(Delivery.id).where(of_kind(Kind.NOTICE, Topic.QUOTA_WARNING, f"{first:%Y-%m}"))
     if office_id is not None:
-        warning = warning.where(Delivery.office_id == office_id)  # office scope: each office's own warning
+        # Each office's coordinators are warned; one of no office was given when one warning stood for them all.
+        warning = warning.where((Delivery.office_id == office_id) | Delivery.office_id.is_(None))
     warned = session.scalar(warning.limit(1)) is not None
     since = max(week_start(calendar, day) or day, first)
     runs = deliveries.run_details(session, since, office_id)
@@ -223,12 +229,20 @@ def decide(session: Session, calendar: WorkCalendar, offices: Sequence[OfficeDat
 
 
 def forecast_range(session: Session, calendar: WorkCalendar, offices: Sequence[OfficeData], start: date, end: date,
-                   quota: ChannelQuota, today: date) -> list[MonthForecast]:
-    """Return the month-by-month forecast of start..end; start's month begins from what was counted before start."""
-    if month_of(start)[0] != month_of(today)[0]:
-        quota = replace(quota, line_used=0)  # LINE's count is this month's
-    first = month_state(session, calendar, start, quota)
-    return forecast(Planner(offices, calendar), start, end, lambda _month: quota.limit, first)
+                   quota: ChannelQuota, today: date, office_id: int | None = None, account: Account | None = None,
+                   sharing: Sequence[Sharer] = ()) -> list[MonthForecast]:
+    """Return the month-by-month forecast of start..end; start's month begins from what was counted before start.
+
+    `office_id`, `account`: the office forecast and its LINE account (as `month_state`); `sharing`: the other
+    offices on that account, whose mornings take their share each day as the clock plans them.
+    """
+    first = month_state(session, calendar, start, _of_month(quota, start, today), office_id, account)
+    return forecast(Planner(offices, calendar), start, end, lambda _month: quota.limit, first, sharing)
+
+
+def _of_month(quota: ChannelQuota, start: date, today: date) -> ChannelQuota:
+    # LINE's count is this month's: a forecast of a later month starts from nothing LINE counted.
+    return quota if month_of(start)[0] == month_of(today)[0] else replace(quota, line_used=0)
 
 
 def warning_key(day: date, recipient: str) -> str:
@@ -236,16 +250,52 @@ def warning_key(day: date, recipient: str) -> str:
     return f"{Topic.QUOTA_WARNING}:{day:%Y-%m}:{recipient}"
 
 
-def forecast_for(runtime: Runtime, start: date, end: date,
-                 office: Callable[[Session], object] | None = None) -> tuple[ChannelQuota, list[MonthForecast]]:
-    """Return the channel's quota and the forecast of start..end from the database (what the CLI prints).
+@dataclass(frozen=True)
+class QuotaForecast:
+    """What `planbot quota forecast` prints: the account's quota, its months, and the offices it is shared with."""
 
-    `office` picks (and scopes the session to) the office forecast, as the CLI's --office does.
+    quota: ChannelQuota
+    months: list[MonthForecast]
+    shared_with: tuple[str, ...] = ()  # the other offices pushing through the same account, in the clock's order
+
+
+def forecast_for(runtime: Runtime, start: date, end: date, office: Callable[[Session], object] | None = None,
+                 channels=None) -> QuotaForecast:
+    """Return the office's LINE account's quota and the forecast of start..end from the database (what the CLI prints).
+
+    `office` picks (and scopes the session to) the office forecast, as the CLI's --office does; default the only
+    office. An office with a LINE account of its own is forecast under its own quota. One on the environment's
+    account shares it: its months count what the other offices without an account of their own will push too.
     """
-    quota = quota_reader(runtime)()
+    today = runtime.clock.now().date()
     with runtime.sessions() as session:
-        if office is not None:
-            office(session)
+        chosen = office(session) if office is not None else None
+        office_id = getattr(chosen, "id", None) or scope.office_of(session) or getattr(queries.only_office(session), "id", None)
+        own = {c.office_id: c for c in (channels or office_channels(runtime)).all()}
+        if office_id in own:
+            quota, account, names = quota_reader(runtime, own[office_id].token)(), Account.own(office_id), []
+        else:
+            quota, account = quota_reader(runtime)(), Account.shared(own)
+            names = [(i, n) for i, n in _offices(runtime) if i not in own and i != office_id] if office_id else []
         calendar = calendar_of(session)
         offices = office_inputs(session, calendar, start)
-        return quota, forecast_range(session, calendar, offices, start, end, quota, runtime.clock.now().date())
+        sharing = [_sharer(runtime, other, office_id, start, _of_month(quota, start, today), account)
+                   for other, _name in names]
+        months = forecast_range(session, calendar, offices, start, end, quota, today, office_id, account, sharing)
+    return QuotaForecast(quota, months, tuple(name for _id, name in names))
+
+
+def _offices(runtime: Runtime) -> list[tuple[int, str]]:
+    with runtime.sessions() as session:  # every office: the forecast's own session sees its office alone
+        return [(i, n) for i, n in session.execute(select(Office.id, Office.name).order_by(Office.id))]
+
+
+def _sharer(runtime: Runtime, office_id: int, forecast_of: int | None, start: date, quota: ChannelQuota,
+            account: Account) -> Sharer:
+    """Return another office on the same account as the forecast plans it: in its own scope, on its own calendar."""
+    with runtime.sessions() as session:
+        scope.scope_to(session, office_id)
+        calendar = calendar_of(session)
+        planner = Planner(office_inputs(session, calendar, start, office_id), calendar)
+        first = month_state(session, calendar, start, quota, office_id, account)
+    return Sharer(planner, before=forecast_of is not None and office_id < forecast_of, first=first)

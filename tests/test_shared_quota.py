@@ -6,6 +6,7 @@ reply. An office with its own account keeps its own quota (SQLite and PostgreSQL
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 
@@ -13,12 +14,18 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 
+from bot.app import create_app
+from bot.cli import main
 from bot.clock import clockwork
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.settings import Settings as BotSettings
+from bot.simulator_sender import SimulatorSender
 from handlers.chat.held_reminders import attach
 from handlers.core.incoming import Incoming
+from handlers.core.incoming import Settings as HandlerSettings
 from handlers.core.replies import Text
+from handlers.texts import console_admin as A
 from handlers.texts import quota as Q
 from schedules.clock import TAIPEI, FixedClock
 from storage import queries
@@ -26,8 +33,9 @@ from storage.channels import save_channel
 from storage.models import Delivery, HeldLine, Office, Role, Staff
 from storage.outbox import enqueue
 from tests.fakes.line_api import FakeLineAPI
-from tests.handler_fixtures import MONDAY, OFFICE, read
-from tests.test_office_isolation import _build_b
+from tests.handler_fixtures import COORDINATOR, MONDAY, OFFICE, read
+from tests.test_console import Console, text_of
+from tests.test_office_isolation import B_OFFICE, _build_b
 
 KEY = Fernet.generate_key().decode()
 ENV_TOKEN, OWN_TOKEN = "token-of-the-environment", "token-of-office-c"
@@ -142,3 +150,41 @@ def test_each_office_sharing_a_short_quota_warns_its_coordinators_with_the_accou
         said[office_id] = re.search(r"本月推播已用 (\d+) 則，超過額度 (\d+) 則", text).groups()
     assert said == {a: (str(LINE_COUNT + pushed_today(db, a)), "36"), b: (str(used), "36")}
     assert used == LINE_COUNT + pushed_today(db, a) + pushed_today(db, b)
+
+
+def test_the_quota_forecast_of_an_office_on_the_shared_account_counts_the_others(offices, capsys):
+    db, a, b, c = offices
+    env = {"DATABASE_URL": db.url, "LINE_MONTHLY_QUOTA": "60", "PLANBOT_SECRET_KEY": KEY}
+    months = {}
+    for name in (OFFICE, B_OFFICE):
+        assert main(["quota", "forecast", "--office", name, "--month", "2024-04", "--json"], env) == 0
+        (months[name],) = json.loads(capsys.readouterr().out)
+    mine, other = months[B_OFFICE], months[OFFICE]
+    # The account's pushes so far are A's and B's (office C pays its own), and the month ahead is both offices'
+    # mornings as the clock plans them (A's first each morning): each office's forecast is the same month of the
+    # account, within its quota, the other office's part counted as `others`.
+    assert mine["quota"] == other["quota"] == 60 and mine["used"] == other["used"] == 2 * CHARGED
+    assert mine["others"] > 0
+    assert mine["pushes"] == other["pushes"] <= 60
+    assert mine["pushes"] - mine["used"] - mine["others"] == other["others"]
+    assert main(["quota", "forecast", "--office", B_OFFICE, "--month", "2024-04"], env) == 0
+    out = capsys.readouterr().out
+    assert f"和{OFFICE}共用" in out and f"其中其他機關 {mine['others']} 則" in out
+
+
+class KeyedConsole(Console):
+    """The console of tests/test_console.py, its app knowing PLANBOT_SECRET_KEY (an office here has its own channel)."""
+
+    def __init__(self, db) -> None:
+        self.db, self.clock, self.public_url = db, FixedClock(MONDAY), "https://planbot.example.tw"
+        settings = BotSettings(handlers=HandlerSettings(public_url=self.public_url), secret_key=KEY)
+        self.app = create_app(Runtime(db.url, db.engine, db.sessions, self.clock, settings), SimulatorSender(),
+                              testing=True)
+
+
+def test_the_consoles_reminders_page_shows_the_shared_accounts_pushes(offices):
+    db, a, b, c = offices
+    console = KeyedConsole(db)
+    page = text_of(console.signed_in(COORDINATOR).get("/console/reminders"))
+    # A's and B's pushes this month (5 each), never office C's, which its own account sent.
+    assert f"本月已推播 {2 * CHARGED} 則" in page and A.QUOTA_SHARED in page

@@ -376,48 +376,99 @@ class MonthForecast:
     # Due dates of the month (an owner's occurrence) held for a reply and not pushed by their day: what the
     # quota could not pay for; they are said only if the owner writes to the bot first.
     late: int = 0
+    others: int = 0  # what the other offices sharing the LINE account will push (`Sharer`)
 
     @property
     def total(self) -> int:
-        return self.used_before + self.pushes
+        return self.used_before + self.pushes + self.others
+
+
+@dataclass(frozen=True)
+class Sharer:
+    """Another office pushing through the same LINE account: its plans, whether the clock plans it before the office
+    forecast each morning (offices are planned in order), and its state before the forecast's first morning
+    (whether its coordinators were warned and its week's digests given; the pushes counted are the account's)."""
+
+    planner: Planner
+    before: bool
+    first: MonthState | None = None
+
+
+@dataclass
+class _Seat:
+    """One office of the account in a forecast: its plans, and what its month has said so far."""
+
+    planner: Planner
+    first: MonthState | None
+    warned: bool = False
+    digested: bool = False
+    week: date | None = None
+
+    @property
+    def coordinators(self) -> int:
+        return len(coordinators(self.planner.offices))
+
+    def start_month(self, day: date, carried: bool) -> None:
+        # A later month starts afresh; the forecast's first month goes on from what was said before it.
+        first = self.first if carried and self.first is not None else MonthState(None)
+        self.warned, self.digested, self.week = first.warned, first.digested, week_start(self.planner.calendar, day)
+
+    def morning(self, day: date, quota: int | None, used: int, kept: int) -> Morning:
+        week = week_start(self.planner.calendar, day)
+        if week != self.week:
+            self.week, self.digested = week, False
+        m = budget_morning(self.planner, day, MonthState(quota, used, self.warned, self.digested, kept))
+        self.warned, self.digested = self.warned or bool(m.warn), self.digested or m.mode == BUDGET
+        return m
 
 
 def forecast(
-    planner: Planner, start: date, end: date, quota_of, first: MonthState | None = None
+    planner: Planner, start: date, end: date, quota_of, first: MonthState | None = None, sharing: Sequence[Sharer] = ()
 ) -> list[MonthForecast]:
     """Run `budget_morning` over every morning from start to end, month by month (quota_of(month) -> int | None).
 
     `first` is the state of `start`'s month before `start` (pushes counted, warning given, this week's digest
-    given); later months start from nothing.
+    given); later months start from nothing. `sharing`: the other offices on the same LINE account, planned each
+    morning in the clock's order, each with what the others left (their pushes are each month's `others`).
     """
     out: list[MonthForecast] = []
     told: dict[tuple[int, int, str], date] = {}  # (person, item, occurrence) -> first morning a push named it
     waiting: dict[tuple[int, int, str], date] = {}  # ... -> its day, for a due date held on a morning before it
-    day = start
+    me = _Seat(planner, first)
+    seats = [*(_Seat(s.planner, s.first) for s in sharing if s.before), me,
+             *(_Seat(s.planner, s.first) for s in sharing if not s.before)]
     first_week = week_start(planner.calendar, start)
+    day = start
     while day <= end:
         month = day.replace(day=1)
-        state = first if first is not None and month == start.replace(day=1) else MonthState(quota_of(month))
-        used_before = state.used
-        days = planner.mornings(day, min(end, _month_end(day)))
-        normal = pushes = budget_days = held = 0
+        carried = first is not None and month == start.replace(day=1)
+        quota, used = (first.quota, first.used) if carried else (quota_of(month), 0)
+        used_before = used
+        for seat in seats:
+            seat.start_month(day, carried)
+        normal = pushes = budget_days = held = others = 0
         mornings = []
-        week = week_start(planner.calendar, day)
-        for d in days:
-            if week_start(planner.calendar, d) != week:
-                week = week_start(planner.calendar, d)
-                state = MonthState(state.quota, state.used, state.warned, False)
-            m = budget_morning(planner, d, state)
-            state = m.state_after(state)
-            normal += sum(push_cost(p, planner.offices) for p in planner.plan(d) if p.recipient)
-            pushes += m.cost
-            budget_days += m.mode == BUDGET
-            held += sum(len(v) for v in m.held.values())
-            mornings.append(m)
-            # Started within a week whose digests already went out: what they named is not known here, so the
-            # week's holds are not counted as late (they were most likely told by that digest).
-            _note(planner, m, told, waiting, counted=not (first is not None and first.digested and week == first_week))
-        out.append(MonthForecast(month, state.quota, used_before, normal, pushes, budget_days, held, tuple(mornings)))
+        d, last = day, min(end, _month_end(day))
+        while d <= last:
+            for seat in seats:
+                if not seat.planner.calendar.is_working_day(d):
+                    continue
+                kept = sum(s.coordinators for s in seats if s is not seat and not s.warned)
+                m = seat.morning(d, quota, used, kept)
+                used += m.cost
+                if seat is not me:
+                    others += m.cost
+                    continue
+                normal += sum(push_cost(p, planner.offices) for p in planner.plan(d) if p.recipient)
+                pushes += m.cost
+                budget_days += m.mode == BUDGET
+                held += sum(len(v) for v in m.held.values())
+                mornings.append(m)
+                # Started within a week whose digests already went out: what they named is not known here, so the
+                # week's holds are not counted as late (they were most likely told by that digest).
+                _note(planner, m, told, waiting, counted=not (first is not None and first.digested and me.week == first_week))
+            d += timedelta(days=1)
+        out.append(MonthForecast(month, quota, used_before, normal, pushes, budget_days, held, tuple(mornings), others=others))
         day = _month_end(day) + timedelta(days=1)
     late: dict[date, int] = {}
     for key, due_day in waiting.items():
