@@ -2,7 +2,8 @@
 its monthly quota: each office's morning plans with what the others left (their pushes charged this month, and
 what the offices before it planned this morning), so together they never go over it, and the office that gets
 less says so as one office does: its coordinators get the 80% warning, its people the held lines with their next
-reply. An office with its own account keeps its own quota (SQLite and PostgreSQL)."""
+reply. An office with its own account keeps its own quota. `planbot quota forecast` and the console's 提醒 show
+each office its account's figures (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ from bot.cli import main
 from bot.clock import clockwork
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.settings import Settings as BotSettings
 from bot.simulator_sender import SimulatorSender
 from handlers.chat.held_reminders import attach
 from handlers.core.incoming import Incoming
@@ -170,6 +170,15 @@ def test_the_quota_forecast_of_an_office_on_the_shared_account_counts_the_others
     assert main(["quota", "forecast", "--office", B_OFFICE, "--month", "2024-04"], env) == 0
     out = capsys.readouterr().out
     assert f"和{OFFICE}共用" in out and f"其中其他機關 {mine['others']} 則" in out
+    if c is None:
+        return
+    # Office C's forecast is its own account's: LINE's quota asked with its token, its own pushes alone.
+    with fake_line(60) as api:
+        own_env = {"DATABASE_URL": db.url, "PLANBOT_SECRET_KEY": KEY, "LINE_API_BASE": api.base_url,
+                   "LINE_CHANNEL_ACCESS_TOKEN": ENV_TOKEN}
+        assert main(["quota", "forecast", "--office", "丙區戶政事務所", "--month", "2024-04", "--json"], own_env) == 0
+    (april,) = json.loads(capsys.readouterr().out)
+    assert (april["quota"], april["used"], april["others"]) == (1000, OWN_CHARGED, 0)
 
 
 class KeyedConsole(Console):
@@ -177,7 +186,7 @@ class KeyedConsole(Console):
 
     def __init__(self, db) -> None:
         self.db, self.clock, self.public_url = db, FixedClock(MONDAY), "https://planbot.example.tw"
-        settings = BotSettings(handlers=HandlerSettings(public_url=self.public_url), secret_key=KEY)
+        settings = Settings(handlers=HandlerSettings(public_url=self.public_url), secret_key=KEY)
         self.app = create_app(Runtime(db.url, db.engine, db.sessions, self.clock, settings), SimulatorSender(),
                               testing=True)
 
