@@ -21,7 +21,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
 from datetime import time as day_time
 
@@ -124,7 +124,7 @@ class Clockwork:
     # Reads the DGPA's closure announcements when due (force: now); None where no feed is read.
     feed: Callable[[bool], object] | None = None
     # The quota of each office with a LINE account of its own (push_budget.office_quota_readers), read each morning:
-    # when there are any, each office's morning is planned on its own, under its own account's quota.
+    # those offices plan under their own account's quota, the others share the environment's (`month_quota`).
     office_quotas: Callable[[], dict[int, push_budget.QuotaReader]] | None = None
     passes: int = 4
     pause: float = 0.5
@@ -158,9 +158,7 @@ class Clockwork:
                 exports.prune(session, now)
             self._watch_feed(force=False)
             self._send_notices()  # at any hour: a closure announced in the evening is news that evening
-            with self.sessions() as session:
-                done = now.date() in deliveries.run_mornings(session, now.date())
-            if not done:
+            if not self._ran_for_all(now.date()):
                 self._morning(now, report)
             elif self._may_push(now, report):
                 report.sent = self._send(now.date())
@@ -239,12 +237,23 @@ class Clockwork:
     def _morning(self, now: datetime, report: RunReport) -> None:
         today = now.date()
         readers = self._office_readers()
-        shared, worked, checked = None, False, True
+        shared: push_budget.ChannelQuota | None = None
+        worked, planned, checked = False, False, True
         links = morning.Links(self.export_link, self.review_link)
+        with self.sessions() as session:
+            ran = deliveries.offices_run(session, today)
         # Each office's morning is planned in a session that sees only that office, on its own calendar (a
-        # typhoon closes one county), under its own LINE account's quota when it has one (a city: one office out
-        # of pushes never stops another); offices on the environment's account share that quota, read once.
+        # typhoon closes one county), under its LINE account's quota: its own when it has one (a city: one office
+        # out of pushes never stops another), else the environment's, which the offices without one share: read
+        # once, each plans with what the others' pushes of the month and the earlier offices of this morning left.
+        # Each is noted as it is written, so a clock stopped between two offices runs only the second's later.
         for office_id in self._office_ids() or [None]:
+            if office_id in ran or None in ran:
+                # Written already today (before a restart, or by another clock): only what is unsent goes out.
+                if not worked and not self._may_push(now, report):
+                    return
+                worked = True
+                continue
             with unit_of_work(self.sessions) as session:
                 if office_id is not None:
                     scope.scope_to(session, office_id)
@@ -253,14 +262,18 @@ class Clockwork:
                     continue
                 if not worked and not self._may_push(now, report):
                     return
-                worked = True
+                worked = planned = True
                 if office_id in readers:
-                    quota = self._month_quota(readers[office_id])
+                    quota, account = self._month_quota(readers[office_id]), push_budget.Account.own(office_id)
                 else:
-                    shared = quota = shared or self._month_quota()
+                    quota = shared = shared or self._month_quota()
+                    account = push_budget.Account.shared(readers, self._warnings_to_come(today, office_id, readers))
                 checked = checked and quota.limit is not None
                 written = morning.run(session, calendar, now, quota, self._max_age, links, self._planner_for,
-                                      office_id=office_id if readers else None)
+                                      office_id=office_id, account=account)
+            if office_id not in readers:
+                # LINE's count is of pushes sent: the pushes this office just planned are the account's too.
+                shared = replace(quota, line_used=quota.line_used + written.plan.decision.cost)
             _add_morning(report, written)
         if not worked:
             report.skipped = "rest day"
@@ -268,10 +281,12 @@ class Clockwork:
         if report.unreachable:
             log.info("%s: %d people cannot be reached (no LINE link and no section group)", today, report.unreachable)
         # The push budget fitted this morning in the quota just read: the morning's own pushes are not checked again.
-        report.sent = self._send(today, checked=checked)
+        report.sent = self._send(today, checked=planned and checked)
         if report.warned:
             self._send_notices()  # the quota warning goes out with the morning, not at the next tend
-        log.info("morning %s: planned %d, new %d, sent %d, left %d", today, report.planned, report.written, report.sent.sent, report.sent.left)
+        if planned or report.sent.calls:
+            log.info("morning %s: planned %d, new %d, sent %d, left %d", today, report.planned, report.written,
+                     report.sent.sent, report.sent.left)
 
     def _planner_for(self, offices: list[OfficeData], calendar: WorkCalendar, today: date) -> Planner:
         key = tuple(o.id for o in offices)
@@ -280,6 +295,18 @@ class Clockwork:
             planner = self._planners[key] = Planner(offices, calendar)
         planner.forget_before(today)
         return planner
+
+    def _warnings_to_come(self, day: date, office_id: int | None, readers: dict) -> int:
+        if office_id is None:
+            return 0
+        with self.sessions() as session:  # every office's coordinators: not the scoped session
+            return push_budget.warnings_to_come(session, day, office_id, readers)
+
+    def _ran_for_all(self, day: date) -> bool:
+        """Say whether every office's morning of `day` was written (an office resting that day is looked at again)."""
+        with self.sessions() as session:
+            ran = deliveries.offices_run(session, day)
+        return None in ran or all(o in ran for o in self._office_ids() or [None])
 
     def _office_ids(self) -> list[int]:
         with self.sessions() as session:

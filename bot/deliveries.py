@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -94,42 +94,66 @@ def record_notice(session: Session, key: str, morning: date, recipient: str, rep
                         now, morning=morning, office_id=office_id)
 
 
-def pushes_counted(session: Session, first: date, last: date, office_id: int | None = None) -> int:
+def pushes_counted(session: Session, first: date, last: date, office_id: int | None = None,
+                   besides: Collection[int] = ()) -> int:
     """Return the pushes of the quota taken by deliveries of mornings first..last: sent, or still to be sent.
 
-    With `office_id`: that office's alone (each office's LINE account has a quota of its own).
+    With `office_id`: that office's alone (an office's own LINE account has a quota of its own). With `besides`:
+    every office's but those (the environment's account, shared by the offices without one of their own and by
+    the pushes of no office, does not pay for the offices with their own).
     """
     stmt = select(func.coalesce(func.sum(Delivery.cost), 0)).where(
         Delivery.morning >= first, Delivery.morning <= last, Delivery.failed_at.is_(None)
     )
     if office_id is not None:
         stmt = stmt.where(Delivery.office_id == office_id)  # office scope: each account's own quota
+    if besides:
+        stmt = stmt.where(Delivery.office_id.is_(None) | Delivery.office_id.not_in(sorted(besides)))
     return int(session.scalar(stmt) or 0)
 
 
-def mark_run(session: Session, morning: date, now: datetime, written: int, **detail) -> None:
-    """Note that a morning was planned and written (catch-up after downtime looks for these)."""
+def mark_run(session: Session, morning: date, now: datetime, written: int, office_id: int | None = None, **detail) -> None:
+    """Note that an office's morning was planned and written (catch-up after downtime and a restart look for these).
+
+    Each office's morning is noted on its own: a clock stopped between two offices' mornings catches up the second.
+    """
+    if office_id is not None:
+        detail["office_id"] = office_id
     queries.audit(session, now, "clock", RUN_ACTION, morning=morning.isoformat(), written=written, **detail)
+
+
+def _runs(session: Session, since: date) -> list[tuple[date, int | None, dict]]:
+    """Return (morning, office or None, detail) of every morning noted on or after `since`, oldest note first."""
+    # Filter on the indexed `at` first, with a margin; the morning itself is in the detail.
+    start = datetime(since.year, since.month, since.day, tzinfo=TAIPEI) - timedelta(days=2)
+    rows = session.scalars(select(AuditLog.detail).where(AuditLog.action == RUN_ACTION, AuditLog.at >= start)
+                           .order_by(AuditLog.id))
+    found = ((date.fromisoformat(r["morning"]), r.get("office_id"), r) for r in rows if r and "morning" in r)
+    return [(day, office, r) for day, office, r in found if day >= since]
 
 
 def run_details(session: Session, since: date, office_id: int | None = None) -> dict[date, dict]:
     """Return the detail of each morning planned on or after `since` (its mode under the push budget).
 
-    With `office_id`: the mornings planned for that office on its own (an office with its own LINE account).
+    With `office_id`: the mornings planned for that office. A note that names no office was written before mornings
+    were noted per office (or by a clock of that time still running), when one note stood for the whole morning:
+    it counts for every office, so an old database's mornings are neither caught up nor run twice.
     """
-    start = datetime(since.year, since.month, since.day, tzinfo=TAIPEI) - timedelta(days=2)
-    rows = session.scalars(select(AuditLog.detail).where(AuditLog.action == RUN_ACTION, AuditLog.at >= start))
-    found = {date.fromisoformat(r["morning"]): r for r in rows
-             if r and "morning" in r and (office_id is None or r.get("office_id") == office_id)}
-    return {d: r for d, r in found.items() if d >= since}
+    out: dict[date, dict] = {}
+    for day, office, detail in sorted(_runs(session, since), key=lambda r: r[1] is not None):
+        if office_id is None or office is None or office == office_id:
+            out[day] = detail  # an office's own note wins over an old one of the same morning
+    return out
 
 
-def run_mornings(session: Session, since: date) -> set[date]:
-    """Return the mornings planned on or after `since`."""
-    # Filter on the indexed `at` first, with a margin; the morning itself is in the detail.
-    start = datetime(since.year, since.month, since.day, tzinfo=TAIPEI) - timedelta(days=2)
-    rows = session.scalars(select(AuditLog.detail).where(AuditLog.action == RUN_ACTION, AuditLog.at >= start))
-    return {d for d in (date.fromisoformat(r["morning"]) for r in rows if r and "morning" in r) if d >= since}
+def run_mornings(session: Session, since: date, office_id: int | None = None) -> set[date]:
+    """Return the mornings planned on or after `since` (with `office_id`: that office's, as `run_details` counts them)."""
+    return set(run_details(session, since, office_id))
+
+
+def offices_run(session: Session, morning: date) -> set[int | None]:
+    """Return the offices whose `morning` was planned; None among them: an old note, standing for every office."""
+    return {office for day, office, _ in _runs(session, morning) if day == morning}
 
 
 def expire_stale(session: Session, today: date, now: datetime, max_age: timedelta,

@@ -94,15 +94,17 @@ def plan(
     office_id: int | None = None,
     planners: Planners = fresh_planner,
     stale: Iterable[date] = (),
+    account: push_budget.Account | None = None,
 ) -> MorningPlan:
     """Decide the morning of `day` under the month's quota, writing nothing.
 
-    The lines of recent mornings never planned (the clock was down) and of `stale` ones (their digests
-    expired unsent) are folded in: they are as good as missed.
+    The lines of recent mornings never planned for the office (the clock was down, or stopped before its turn) and
+    of `stale` ones (their digests expired unsent) are folded in: they are as good as missed. `account`: whose
+    pushes the quota counts (default: the office's own, see `push_budget.month_state`).
     """
     offices = office_inputs(session, calendar, day, office_id)
-    missed = sorted(set(missed_mornings(session, calendar, day, offices)) | set(stale))[-10:]
-    state = push_budget.month_state(session, calendar, day, quota, office_id)
+    missed = sorted(set(missed_mornings(session, calendar, day, offices, office_id)) | set(stale))[-10:]
+    state = push_budget.month_state(session, calendar, day, quota, office_id, account)
     decision = budget_morning(planners(offices, calendar, day), day, state, missed)
     return MorningPlan(day, offices, missed, quota, state, decision)
 
@@ -116,15 +118,17 @@ def run(
     links: Links | None = None,
     planners: Planners = fresh_planner,
     office_id: int | None = None,
+    account: push_budget.Account | None = None,
 ) -> Written:
-    """Plan this morning and write it into the outbox; the caller sends.
+    """Plan this morning and write it into the outbox, noting that the office's morning ran; the caller sends.
 
-    `office_id`: plan that office alone, under its own LINE account's quota (a city: one account per office).
+    `office_id`: plan that office alone, under the quota of its LINE account (`account`: its own, or the
+    environment's, shared with the other offices without one).
     """
     today, links = now.date(), links or Links()
     expired = deliveries.expire_stale(session, today, now, max_age, office_id)
     decided = plan(session, calendar, today, quota, office_id=office_id, planners=planners,
-                   stale={row.morning for row in expired if row.morning < today})
+                   stale={row.morning for row in expired if row.morning < today}, account=account)
     decision = decided.decision
     payloads = {p.key: _payload(session, p, decided.offices, now, links) for p in decided.planned if p.recipient}
     costs = {p.key: push_cost(p, decided.offices) for p in decision.pushed}
@@ -137,20 +141,21 @@ def run(
     for line_id in decision.warn:
         out.warned |= deliveries.record_notice(session, push_budget.warning_key(today, line_id), today, line_id, [warning], now,
                                                office_id)
-    if office_id is None:
-        deliveries.mark_run(session, today, now, out.written, mode=decision.mode.value)
-    else:
-        deliveries.mark_run(session, today, now, out.written, mode=decision.mode.value, office_id=office_id)
+    deliveries.mark_run(session, today, now, out.written, office_id, mode=decision.mode.value)
     return out
 
 
-def missed_mornings(session: Session, calendar: WorkCalendar, today: date, offices: list[OfficeData]) -> list[date]:
-    """Return the recent working mornings that were never planned (the clock was down), to fold into today."""
+def missed_mornings(session: Session, calendar: WorkCalendar, today: date, offices: list[OfficeData],
+                    office_id: int | None = None) -> list[date]:
+    """Return the recent working mornings that were never planned (the clock was down), to fold into today.
+
+    With `office_id`: the office's own mornings (a clock stopped after another office's morning missed this one's).
+    """
     span = max((o.policy.catch_up_days for o in offices), default=DEFAULT_POLICY.catch_up_days)
     if span <= 0:
         return []
     earliest = calendar.add_working_days(today, -span)
-    ran = deliveries.run_mornings(session, earliest - timedelta(days=31))
+    ran = deliveries.run_mornings(session, earliest - timedelta(days=31), office_id)
     if not ran or min(ran) >= today:
         return []  # a clock that never ran has nothing to catch up
     first = max(min(ran), earliest)

@@ -154,7 +154,8 @@ def test_a_year_on_the_free_quota_tells_every_deadline_and_never_goes_over(offic
 def _forecast(runtime: Runtime, start: date, end: date):
     from bot.push_budget import forecast_for
 
-    return forecast_for(runtime, start, end)
+    found = forecast_for(runtime, start, end)
+    return found.quota, found.months
 
 
 def _assert_every_due_date_told(db, calendar: WorkCalendar, start: date, end: date) -> None:

@@ -22,7 +22,8 @@ def quota() -> None:
 
 @quota.command()
 @click.option("--month", "month_text", help="只看這個月：4（今年）、2024-04 或 113/4；預設：本月到年底。")
-@click.option("--json", "as_json", is_flag=True, help="輸出 JSON：[{month, quota, used, normal, pushes, budget_days, held, late}]。")
+@click.option("--json", "as_json", is_flag=True,
+              help="輸出 JSON：[{month, quota, used, normal, pushes, budget_days, held, late, others}]（others：共用帳號的其他機關）。")
 @click.option("--office", help="機關名稱（資料庫只有一個機關時可省略）。")
 @click.pass_context
 def forecast(ctx: click.Context, month_text: str | None, as_json: bool, office: str | None) -> None:
@@ -35,33 +36,38 @@ def forecast(ctx: click.Context, month_text: str | None, as_json: bool, office: 
         end = last
     else:
         start, end = today, date(today.year, 12, 31)
-    found, months = forecast_for(rt, start, end, lambda session: office_for(session, office) if office or
-                                 len(queries.office_names(session)) > 1 else None)
+    found = forecast_for(rt, start, end, lambda session: office_for(session, office) if office or
+                         len(queries.office_names(session)) > 1 else None)
     if as_json:
-        click.echo(json.dumps([month_json(m) for m in months], ensure_ascii=False, indent=1))
+        click.echo(json.dumps([month_json(m) for m in found.months], ensure_ascii=False, indent=1))
         return
-    print_forecast(found, months)
+    print_forecast(found.quota, found.months, found.shared_with)
 
 
 def month_json(m: MonthForecast) -> dict:
     """Return one month of the forecast as plain data."""
     return {
         "month": f"{m.month:%Y-%m}", "quota": m.quota, "used": m.used_before, "normal": m.normal, "pushes": m.total,
-        "budget_days": m.budget_days, "held": m.held_lines, "late": m.late,
+        "budget_days": m.budget_days, "held": m.held_lines, "late": m.late, "others": m.others,
     }
 
 
-def print_forecast(found: ChannelQuota, months: list[MonthForecast]) -> None:
-    """Print the forecast month by month, in the office's words."""
+def print_forecast(found: ChannelQuota, months: list[MonthForecast], shared_with: tuple[str, ...] = ()) -> None:
+    """Print the forecast month by month, in the office's words (an account shared with other offices says so)."""
     source = {"line": Q.SOURCE_LINE, "setting": Q.SOURCE_SETTING}.get(found.source, Q.SOURCE_NONE)
     click.echo(Q.FORECAST_HEAD.format(source=source))
+    if shared_with:
+        click.echo(Q.FORECAST_SHARED.format(offices=Q.NAME_JOIN.join(shared_with)))
     for m in months:
         label = f"{m.month.year - 1911}年{m.month.month}"
         if m.quota is None:
             click.echo(Q.FORECAST_NO_QUOTA.format(month=label, pushes=m.total))
             continue
         mode = Q.MODE_BUDGET.format(days=m.budget_days, held=m.held_lines) if m.budget_days else Q.MODE_NORMAL
-        text = Q.FORECAST_MONTH.format(month=label, pushes=m.total, quota=m.quota, normal=m.used_before + m.normal, mode=mode)
+        text = Q.FORECAST_MONTH.format(month=label, pushes=m.total, quota=m.quota,
+                                       normal=m.used_before + m.normal + m.others, mode=mode)
+        if m.others:
+            text += Q.FORECAST_OTHERS.format(others=m.others)
         if m.late:
             text += Q.FORECAST_LATE.format(late=m.late)
         if m.used_before:

@@ -85,7 +85,7 @@ def _plan_range(rt, from_text: str | None, to_text: str | None, dry_run: bool, o
     start, end = parse_day(from_text), parse_day(to_text)
     if start > end:
         raise CliError(Q.RANGE_BACKWARDS.format(start=format_date(start), end=format_date(end)))
-    _found, months = forecast_for(rt, start, end)
+    months = forecast_for(rt, start, end).months
     mornings = [m for month in months for m in month.mornings]
     if as_json:
         click.echo(json.dumps([morning_json(m) for m in mornings], ensure_ascii=False, indent=1))

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from flask import Response, current_app, request, send_file
+from sqlalchemy import func, select
 
 from bot.console.routes import Visit, bp, page, refuse, signed_in
 from handlers.core import access
@@ -18,7 +19,7 @@ from handlers.texts import chat as M
 from handlers.texts import console_admin as A
 from handlers.texts import reminders as RT
 from storage import queries
-from storage.models import Role, Section
+from storage.models import Office, Role, Section
 from storage.sheets import SheetError, write_pdf, write_workbook
 
 log = logging.getLogger(__name__)
@@ -31,9 +32,9 @@ MIMETYPES = {
 }
 
 
-def _quota(visit: Visit) -> str:
+def _quota(token: str | None) -> str:
     """Return this month's quota as LINE states it, or that it is not known (no token, LINE not answering)."""
-    client = current_app.extensions["planbot"].runtime.line_client()
+    client = current_app.extensions["planbot"].runtime.line_client(token=token)
     if client is None:
         return A.QUOTA_UNKNOWN
     try:
@@ -41,9 +42,31 @@ def _quota(visit: Visit) -> str:
     except Exception:  # noqa: BLE001 - the page shows what it knows; why LINE did not answer goes to the log
         log.warning("could not read LINE's quota for the console", exc_info=True)
         return A.QUOTA_UNKNOWN
+    finally:
+        client.close()
     if quota.limit is None:
         return A.QUOTA_UNLIMITED
     return A.QUOTA_OF.format(limit=quota.limit, used=quota.used, left=quota.remaining)
+
+
+def _pushes(visit: Visit) -> tuple[int, str, str]:
+    """Return this month's pushes of the office's LINE account, its quota, and whether other offices share it.
+
+    An office with an account of its own sees its own; one on the environment's account sees that account's, which
+    every office without one of its own shares (so its figures are theirs together, and the page says so).
+    """
+    svc = current_app.extensions["planbot"]
+    office_id, today = visit.who.staff.office_id, visit.ctx.today
+    channels = svc.channels.all() if svc.channels is not None else []
+    own = next((c for c in channels if c.office_id == office_id), None)
+    if own is not None:
+        return reminder_log.pushes_this_month(visit.session, today, office_id=office_id), _quota(own.token), ""
+    besides = {c.office_id for c in channels}
+    sent = reminder_log.pushes_this_month(visit.session, today, besides=besides)
+    with svc.runtime.sessions() as session:  # every office: the visit's session sees its own alone
+        others = session.scalar(select(func.count()).select_from(Office).where(
+            Office.id != office_id, Office.id.not_in(sorted(besides))))
+    return sent, _quota(None), A.QUOTA_SHARED if others else ""
 
 
 @bp.get("/reminders")
@@ -53,9 +76,9 @@ def reminders(visit: Visit) -> Response:
     office_id, section_id = visit.who.staff.office_id, reminder_log.section_of(visit.who)
     mornings = reminder_log.outlook(visit.session, office_id, visit.ctx.calendar, visit.ctx.now, section_id=section_id)
     rows = reminder_log.delivery_log(visit.session, office_id, section_id=section_id)
-    sent = reminder_log.pushes_this_month(visit.session, visit.ctx.today)
+    sent, quota, shared = _pushes(visit)
     return page(
-        "console/reminders.html", visit=visit, mornings=mornings, rows=rows, sent=sent, quota=_quota(visit),
+        "console/reminders.html", visit=visit, mornings=mornings, rows=rows, sent=sent, quota=quota, shared=shared,
         reasons=RT.REASON_LABELS,
     )
 

@@ -6,6 +6,7 @@ coming working morning, with today's reports; the log reads the deliveries table
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -136,9 +137,18 @@ def month_start(today: date) -> datetime:
     return datetime(today.year, today.month, 1, tzinfo=TAIPEI)
 
 
-def pushes_this_month(session: Session, today: date) -> int:
-    """Count the pushes LINE took this month (Taipei), as the outbox recorded them."""
-    return session.scalar(select(func.count()).select_from(Delivery).where(Delivery.sent_at >= month_start(today))) or 0
+def pushes_this_month(session: Session, today: date, office_id: int | None = None, besides: Collection[int] = ()) -> int:
+    """Count the pushes LINE took this month (Taipei), as the outbox recorded them.
+
+    With `office_id`: that office's (its own LINE account's). With `besides`: every office's but those, the offices
+    with an account of their own (the environment's account is shared by all the others).
+    """
+    stmt = select(func.count()).select_from(Delivery).where(Delivery.sent_at >= month_start(today))
+    if office_id is not None:
+        stmt = stmt.where(Delivery.office_id == office_id)
+    if besides:
+        stmt = stmt.where(Delivery.office_id.is_(None) | Delivery.office_id.not_in(sorted(besides)))
+    return session.scalar(stmt) or 0
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ QUOTA_LINE = "本月已推播 {sent} 則（依送出紀錄）；LINE 月額度�
 QUOTA_UNKNOWN = "未知（沒有設定 LINE 權杖，或暫時讀不到）"
 QUOTA_UNLIMITED = "不限"
 QUOTA_OF = "{limit} 則（LINE 記錄已用 {used} 則，剩 {left} 則）"
+QUOTA_SHARED = "本機關沒有自己的 LINE 帳號：這個帳號和其他沒有自己帳號的機關共用，推播數與額度都是各機關合計。"
 LOG_TITLE = "送出紀錄（最近 {count} 筆）"
 LOG_NONE = "還沒有送出任何提醒。"
 LOG_MORNING = "日期"

@@ -21,6 +21,12 @@ SOURCE_NONE = "沒有額度資料：未設定 LINE_MONTHLY_QUOTA，也無法向 
 FORECAST_MONTH = "{month}月：預計推播 {pushes} 則／額度 {quota}（不限制時 {normal} 則）{mode}"
 FORECAST_USED = "　已用 {used} 則"
 FORECAST_NO_QUOTA = "{month}月：預計推播 {pushes} 則（沒有額度上限）"
+FORECAST_SHARED = (
+    "本機關沒有自己的 LINE 帳號，和{offices}共用 LINE_CHANNEL_ACCESS_TOKEN 的帳號與額度："
+    "已用與預計推播都含這些機關的推播；每天早上依機關加入的順序，各機關用前面機關留下的額度。"
+)
+FORECAST_OTHERS = "；其中其他機關 {others} 則"
+NAME_JOIN = "、"
 MODE_NORMAL = "，照常提醒"
 MODE_BUDGET = "，{days} 個上班日改用節約模式（每週摘要＋最急的提醒），{held} 則提醒改附在回覆裡"
 FORECAST_LATE = "；額度不夠，{late} 筆到期事項無法在到期日前推播給承辦人（會附在承辦人下次問機器人時的回覆裡）"

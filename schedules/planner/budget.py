@@ -16,7 +16,9 @@ the month (`plan_morning`), the month's quota and what was already pushed:
 
 Pushes are counted as LINE counts them: one per user, one per member for a group (the section's people).
 The coordinators get one warning a month when the month's pushes pass 80% of the quota; the warning's
-pushes are budgeted too, so a month never goes over the quota. `forecast` runs the same decision morning
+pushes are budgeted too, so a month never goes over the quota. Offices sharing one LINE account plan one after
+the other, each with what the others left (`MonthState.used`), keeping room for the others' warnings still to
+come (`MonthState.kept`). `forecast` runs the same decision morning
 by morning over a range, which is what the clock will then do if nothing changes (nobody reports), and counts
 the due dates it holds without pushing them by their day.
 """
@@ -66,6 +68,8 @@ class MonthState:
     used: int = 0
     warned: bool = False  # the coordinators were told the month passed 80%
     digested: bool = False  # this week's digests already went out (a budget morning earlier this week)
+    # Pushes kept for the warnings other offices sharing the account are still to get: never spent on these digests.
+    kept: int = 0
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,7 @@ class Morning:
     def state_after(self, before: MonthState) -> MonthState:
         """Return the month's state for the next morning of the same week and month."""
         return MonthState(before.quota, before.used + self.cost, before.warned or bool(self.warn),
-                          before.digested or self.mode == BUDGET)
+                          before.digested or self.mode == BUDGET, before.kept)
 
 
 def push_cost(delivery: PlannedDelivery, offices: Sequence[OfficeData]) -> int:
@@ -291,7 +295,7 @@ def budget_morning(planner: Planner, day: date, state: MonthState, missed: Seque
     normal_today = cost(reachable)
     normal_total = state.used + normal_today + sum(cost(planner.plan(d)) for d in rest)
     warn_at = WARN_SHARE * state.quota
-    if normal_total + (len(coords) if normal_total > warn_at else 0) <= state.quota:
+    if normal_total + state.kept + (len(coords) if normal_total > warn_at else 0) <= state.quota:
         warn = coords if state.used + normal_today > warn_at else ()
         return Morning(day, NORMAL, tuple(reachable), {}, warn, normal_today + len(warn), unreachable)
     return _budgeted(planner, day, state, missed, today, unreachable, coords, rest, cost)
@@ -299,7 +303,8 @@ def budget_morning(planner: Planner, day: date, state: MonthState, missed: Seque
 
 def _budgeted(planner, day, state, missed, today, unreachable, coords, rest, cost) -> Morning:
     cal, offices = planner.calendar, planner.offices
-    room = state.quota - state.used - len(coords)  # the warning is kept room for: it will be sent this month
+    # The warning is kept room for (it will be sent this month), and so are the other offices' sharing the account.
+    room = state.quota - state.used - len(coords) - state.kept
     digest_day = not state.digested or week_start(cal, day) == day
     future_digests = [d for d in rest if week_start(cal, d) == d]
     if digest_day:
@@ -325,6 +330,9 @@ def _budgeted(planner, day, state, missed, today, unreachable, coords, rest, cos
     spent += cost(picks)
     left = [p for p in (digests if digest_day else candidates_today) if p not in pushed]
     warn = coords if state.used + spent > WARN_SHARE * state.quota else ()
+    # The room kept for the warning may be gone (offices sharing one account spent it, or LINE counted pushes made
+    # elsewhere): a warning that does not fit waits for a morning with room, the month never goes over the quota.
+    warn = warn[:max(state.quota - state.used - spent, 0)]
     return Morning(day, BUDGET, tuple(pushed), held_lines(left, offices), warn, spent + len(warn), unreachable)
 
 
@@ -368,48 +376,99 @@ class MonthForecast:
     # Due dates of the month (an owner's occurrence) held for a reply and not pushed by their day: what the
     # quota could not pay for; they are said only if the owner writes to the bot first.
     late: int = 0
+    others: int = 0  # what the other offices sharing the LINE account will push (`Sharer`)
 
     @property
     def total(self) -> int:
-        return self.used_before + self.pushes
+        return self.used_before + self.pushes + self.others
+
+
+@dataclass(frozen=True)
+class Sharer:
+    """Another office pushing through the same LINE account: its plans, whether the clock plans it before the office
+    forecast each morning (offices are planned in order), and its state before the forecast's first morning
+    (whether its coordinators were warned and its week's digests given; the pushes counted are the account's)."""
+
+    planner: Planner
+    before: bool
+    first: MonthState | None = None
+
+
+@dataclass
+class _Seat:
+    """One office of the account in a forecast: its plans, and what its month has said so far."""
+
+    planner: Planner
+    first: MonthState | None
+    warned: bool = False
+    digested: bool = False
+    week: date | None = None
+
+    @property
+    def coordinators(self) -> int:
+        return len(coordinators(self.planner.offices))
+
+    def start_month(self, day: date, carried: bool) -> None:
+        # A later month starts afresh; the forecast's first month goes on from what was said before it.
+        first = self.first if carried and self.first is not None else MonthState(None)
+        self.warned, self.digested, self.week = first.warned, first.digested, week_start(self.planner.calendar, day)
+
+    def morning(self, day: date, quota: int | None, used: int, kept: int) -> Morning:
+        week = week_start(self.planner.calendar, day)
+        if week != self.week:
+            self.week, self.digested = week, False
+        m = budget_morning(self.planner, day, MonthState(quota, used, self.warned, self.digested, kept))
+        self.warned, self.digested = self.warned or bool(m.warn), self.digested or m.mode == BUDGET
+        return m
 
 
 def forecast(
-    planner: Planner, start: date, end: date, quota_of, first: MonthState | None = None
+    planner: Planner, start: date, end: date, quota_of, first: MonthState | None = None, sharing: Sequence[Sharer] = ()
 ) -> list[MonthForecast]:
     """Run `budget_morning` over every morning from start to end, month by month (quota_of(month) -> int | None).
 
     `first` is the state of `start`'s month before `start` (pushes counted, warning given, this week's digest
-    given); later months start from nothing.
+    given); later months start from nothing. `sharing`: the other offices on the same LINE account, planned each
+    morning in the clock's order, each with what the others left (their pushes are each month's `others`).
     """
     out: list[MonthForecast] = []
     told: dict[tuple[int, int, str], date] = {}  # (person, item, occurrence) -> first morning a push named it
     waiting: dict[tuple[int, int, str], date] = {}  # ... -> its day, for a due date held on a morning before it
-    day = start
+    me = _Seat(planner, first)
+    seats = [*(_Seat(s.planner, s.first) for s in sharing if s.before), me,
+             *(_Seat(s.planner, s.first) for s in sharing if not s.before)]
     first_week = week_start(planner.calendar, start)
+    day = start
     while day <= end:
         month = day.replace(day=1)
-        state = first if first is not None and month == start.replace(day=1) else MonthState(quota_of(month))
-        used_before = state.used
-        days = planner.mornings(day, min(end, _month_end(day)))
-        normal = pushes = budget_days = held = 0
+        carried = first is not None and month == start.replace(day=1)
+        quota, used = (first.quota, first.used) if carried else (quota_of(month), 0)
+        used_before = used
+        for seat in seats:
+            seat.start_month(day, carried)
+        normal = pushes = budget_days = held = others = 0
         mornings = []
-        week = week_start(planner.calendar, day)
-        for d in days:
-            if week_start(planner.calendar, d) != week:
-                week = week_start(planner.calendar, d)
-                state = MonthState(state.quota, state.used, state.warned, False)
-            m = budget_morning(planner, d, state)
-            state = m.state_after(state)
-            normal += sum(push_cost(p, planner.offices) for p in planner.plan(d) if p.recipient)
-            pushes += m.cost
-            budget_days += m.mode == BUDGET
-            held += sum(len(v) for v in m.held.values())
-            mornings.append(m)
-            # Started within a week whose digests already went out: what they named is not known here, so the
-            # week's holds are not counted as late (they were most likely told by that digest).
-            _note(planner, m, told, waiting, counted=not (first is not None and first.digested and week == first_week))
-        out.append(MonthForecast(month, state.quota, used_before, normal, pushes, budget_days, held, tuple(mornings)))
+        d, last = day, min(end, _month_end(day))
+        while d <= last:
+            for seat in seats:
+                if not seat.planner.calendar.is_working_day(d):
+                    continue
+                kept = sum(s.coordinators for s in seats if s is not seat and not s.warned)
+                m = seat.morning(d, quota, used, kept)
+                used += m.cost
+                if seat is not me:
+                    others += m.cost
+                    continue
+                normal += sum(push_cost(p, planner.offices) for p in planner.plan(d) if p.recipient)
+                pushes += m.cost
+                budget_days += m.mode == BUDGET
+                held += sum(len(v) for v in m.held.values())
+                mornings.append(m)
+                # Started within a week whose digests already went out: what they named is not known here, so the
+                # week's holds are not counted as late (they were most likely told by that digest).
+                _note(planner, m, told, waiting, counted=not (first is not None and first.digested and me.week == first_week))
+            d += timedelta(days=1)
+        out.append(MonthForecast(month, quota, used_before, normal, pushes, budget_days, held, tuple(mornings), others=others))
         day = _month_end(day) + timedelta(days=1)
     late: dict[date, int] = {}
     for key, due_day in waiting.items():
