@@ -73,6 +73,15 @@ class ClockTimes:
     expire_hours: int = 24  # an unsent delivery older than this is never sent as if new
 
 
+class MorningIncomplete(RuntimeError):
+    """Some offices' mornings could not be planned (logged with why); the others' digests were written and sent."""
+
+    def __init__(self, offices: list[int | None]) -> None:
+        super().__init__(f"the morning of {len(offices)} office(s) could not be planned (office ids {offices}); "
+                         "the catch-up tries again")
+        self.offices = offices
+
+
 @dataclass
 class RunReport:
     """What one run did (printed by `planbot remind` and logged by the clock)."""
@@ -239,6 +248,7 @@ class Clockwork:
         readers = self._office_readers()
         shared: push_budget.ChannelQuota | None = None
         worked, planned, checked = False, False, True
+        failed: list[int | None] = []
         links = morning.Links(self.export_link, self.review_link)
         with self.sessions() as session:
             ran = deliveries.offices_run(session, today)
@@ -254,28 +264,37 @@ class Clockwork:
                     return
                 worked = True
                 continue
-            with unit_of_work(self.sessions) as session:
-                if office_id is not None:
-                    scope.scope_to(session, office_id)
-                calendar = calendar_of(session)
-                if not calendar.is_working_day(today):
-                    continue
-                if not worked and not self._may_push(now, report):
-                    return
-                worked = planned = True
-                if office_id in readers:
-                    quota, account = self._month_quota(readers[office_id]), push_budget.Account.own(office_id)
-                else:
-                    quota = shared = shared or self._month_quota()
-                    account = push_budget.Account.shared(readers, self._warnings_to_come(today, office_id, readers))
-                checked = checked and quota.limit is not None
-                written = morning.run(session, calendar, now, quota, self._max_age, links, self._planner_for,
-                                      office_id=office_id, account=account)
+            try:
+                with unit_of_work(self.sessions) as session:
+                    if office_id is not None:
+                        scope.scope_to(session, office_id)
+                    calendar = calendar_of(session)
+                    if not calendar.is_working_day(today):
+                        continue
+                    if not worked and not self._may_push(now, report):
+                        return
+                    worked = planned = True
+                    if office_id in readers:
+                        quota, account = self._month_quota(readers[office_id]), push_budget.Account.own(office_id)
+                    else:
+                        quota = shared = shared or self._month_quota()
+                        account = push_budget.Account.shared(readers, self._warnings_to_come(today, office_id, readers))
+                    checked = checked and quota.limit is not None
+                    written = morning.run(session, calendar, now, quota, self._max_age, links, self._planner_for,
+                                          office_id=office_id, account=account)
+            except Exception:  # noqa: BLE001 - one office's failure must not cost the others their morning
+                # Nothing of it was written (its transaction rolled back, its note with it): the catch-up tries it
+                # again in five minutes, and the run ends in an error naming it once the others' digests are out.
+                log.exception("the morning of office %s could not be planned; the other offices go on", office_id)
+                failed.append(office_id)
+                continue
             if office_id not in readers:
                 # LINE's count is of pushes sent: the pushes this office just planned are the account's too.
                 shared = replace(quota, line_used=quota.line_used + written.plan.decision.cost)
             _add_morning(report, written)
         if not worked:
+            if failed:
+                raise MorningIncomplete(failed)
             report.skipped = "rest day"
             return
         if report.unreachable:
@@ -287,6 +306,8 @@ class Clockwork:
         if planned or report.sent.calls:
             log.info("morning %s: planned %d, new %d, sent %d, left %d", today, report.planned, report.written,
                      report.sent.sent, report.sent.left)
+        if failed:
+            raise MorningIncomplete(failed)
 
     def _planner_for(self, offices: list[OfficeData], calendar: WorkCalendar, today: date) -> Planner:
         key = tuple(o.id for o in offices)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot import morning
-from bot.clock import Clockwork
+from bot.clock import Clockwork, MorningIncomplete
 from bot.deliveries import RUN_ACTION
 from bot.run_lock import RunLock
 from schedules.clock import TAIPEI, FixedClock
@@ -43,15 +43,20 @@ def clock_at(db, moment: datetime, send: Recorder) -> Clockwork:
     return Clockwork(db.sessions, FixedClock(moment), send, RunLock(db.engine), pause=0, sleep=lambda _s: None)
 
 
-def crash_in_planning_of(office_id: int, monkeypatch) -> list[int]:
-    """Make the office's next planning raise once, as a process killed there would stop; return the offices planned."""
+class Killed(BaseException):
+    """The process dies here: nothing after it runs (unlike an error, which the clock survives office by office)."""
+
+
+def crash_in_planning_of(office_id: int, monkeypatch, how: type[BaseException] = Killed) -> list[int]:
+    """Make the office's next planning raise once (by default as a process killed there would stop); return the
+    offices planned."""
     planned: list[int] = []
     real = morning.office_inputs
 
     def inputs(session, calendar, day, office=None):
         planned.append(scope.office_of(session))  # each office's morning is planned in a session scoped to it
         if planned[-1] == office_id and planned.count(office_id) == 1:
-            raise RuntimeError("the clock dies here")
+            raise how("the clock dies here")
         return real(session, calendar, day, office)
 
     monkeypatch.setattr(morning, "office_inputs", inputs)
@@ -73,7 +78,7 @@ def test_a_clock_that_died_between_two_offices_sends_the_second_offices_digests_
     db, a, b = two
     send = Recorder()
     planned = crash_in_planning_of(b, monkeypatch)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(Killed):
         clock_at(db, MONDAY, send).morning()
     assert planned == [a, b]
     written = digests(db, MONDAY.date())
@@ -103,7 +108,7 @@ def test_a_clock_down_until_the_next_working_morning_folds_in_what_each_office_m
     send = Recorder()
     clock_at(db, EARLIER, send).morning()  # both offices ran on 4/3
     crash_in_planning_of(b, monkeypatch)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(Killed):
         clock_at(db, MONDAY, send).morning()
     # Down until Wednesday: A missed Tuesday 4/9; B, closed on 4/9, missed Monday's morning, never planned.
     missed = {}
@@ -134,3 +139,27 @@ def test_an_old_databases_note_of_a_morning_still_counts_for_every_office(two, m
             scope.scope_to(session, office_id)
             missed[office_id] = morning.plan(session, calendar_of(session), WEDNESDAY.date(), office_id=office_id).missed
     assert missed == {a: [date(2024, 4, 9)], b: []}
+
+
+def test_an_office_whose_morning_fails_does_not_cost_the_others_theirs(two, monkeypatch, caplog):
+    """A's planning raises (a broken plan, a database hiccup): B's digests still go out at 08:30, and A's follow at the
+    next catch-up, each person's once."""
+    db, a, b = two
+    send = Recorder()
+    planned = crash_in_planning_of(a, monkeypatch, how=RuntimeError)
+    with pytest.raises(MorningIncomplete) as failed:
+        clock_at(db, MONDAY, send).morning()
+    assert failed.value.offices == [a]
+    assert f"the morning of office {a} could not be planned" in caplog.text
+    assert planned == [a, b]
+    offices = office_of_recipients(db)
+    first = Counter(to for to, _ in send.pushes)
+    assert first and {offices.get(to) for to in first} == {b}  # B's people have theirs; A's nothing yet
+    assert all(d.office_id == b for d in digests(db, MONDAY.date()))
+
+    report = clock_at(db, MONDAY.replace(minute=35), send).tend()  # the 5-minute catch-up
+    assert planned[2:] == [a]
+    assert report.written > 0 and report.sent.left == 0
+    pushed = Counter(to for to, _ in send.pushes)
+    assert {offices.get(to) for to in pushed} >= {a, b}
+    assert set(pushed.values()) == {1}
