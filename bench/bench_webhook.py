@@ -4,6 +4,8 @@ Run: .venv/bin/python bench/bench_webhook.py [--requests 3000] [--rounds 3] [--c
 The web process runs as the Procfile has it (PLANBOT_EVENT_WORKER=separate: it verifies, records and
 acknowledges); then `planbot events` answers what was recorded, and its rate is printed too. The webhook's
 throughput should be at least 80% of the bare endpoint's on the same machine on PostgreSQL, half on SQLite.
+On PostgreSQL a third server runs beside them, the bare endpoint plus one committed INSERT (the least a webhook
+that keeps what it acknowledges does), and each process's CPU a request is printed: where the time goes.
 """
 
 from __future__ import annotations
