@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from flask import Response, current_app, request, url_for
 
-from bot.console import signin_guard
 from bot.console.review_pages import FORMATS, review_download
 from bot.console.routes import (
     COOKIE,
@@ -16,9 +15,8 @@ from bot.console.routes import (
     city_page,
     for_city,
     public,
-    signed_in_redirect,
+    sign_in_with_link,
     signin_form,
-    signin_unproven,
 )
 from handlers.chat import city_table
 from handlers.documents import review_documents
@@ -59,17 +57,8 @@ def city_signin_page(token: str) -> Response:
 @public
 def city_signin(token: str) -> Response:
     """Use a city viewer's link once (the 登入 button of its page): an 8-hour session of the city page."""
-    svc = current_app.extensions["planbot"]
-    with unit_of_work(svc.runtime.sessions) as session:
-        if signin_guard.from_its_page(token):
-            result = console_tokens.redeem_city_link(session, token, svc.runtime.clock.now())
-        else:  # say what a spent link is, but use nothing up
-            result = console_tokens.city_link_state(session, token, svc.runtime.clock.now())
-    if result.outcome is LinkOutcome.valid:
-        return signin_unproven()
-    if result.outcome is not LinkOutcome.signed_in:
-        return _link_refused(result.outcome)
-    return signed_in_redirect(url_for("console.city_home"), result.session_token)
+    return sign_in_with_link(token, console_tokens.redeem_city_link, console_tokens.city_link_state,
+                             lambda result: _link_refused(result.outcome), url_for("console.city_home"))
 
 
 @bp.post("/city/signout")

@@ -257,17 +257,25 @@ def signin_unproven() -> Response:
 @public
 def signin(token: str) -> Response:
     """Use the link once (the 登入 button of its page): start an 8-hour session, or say why not."""
+    return sign_in_with_link(token, console_tokens.redeem_link, console_tokens.link_state,
+                             lambda result: _link_refused(result.outcome, result.staff), url_for("console.table"))
+
+
+def sign_in_with_link(token: str, redeem: Callable, state: Callable, refused: Callable, to: str) -> Response:
+    """Use a link POSTed from its own 登入 page (staff's and city viewers'): sign in and go to `to`.
+
+    A POST that did not come from the page (signin_guard) uses nothing up: it reads what the link is, so a spent
+    link is still said to be spent, and a usable one stays usable. `refused(result)` answers a link that is not.
+    """
     svc = _services()
     with unit_of_work(svc.runtime.sessions) as session:
-        if signin_guard.from_its_page(token):
-            result = console_tokens.redeem_link(session, token, svc.runtime.clock.now())
-        else:  # say what a spent link is, but use nothing up
-            result = console_tokens.link_state(session, token, svc.runtime.clock.now())
+        use = redeem if signin_guard.from_its_page(token) else state
+        result = use(session, token, svc.runtime.clock.now())
     if result.outcome is LinkOutcome.valid:
         return signin_unproven()
     if result.outcome is not LinkOutcome.signed_in:
-        return _link_refused(result.outcome, result.staff)
-    return signed_in_redirect(url_for("console.table"), result.session_token)
+        return refused(result)
+    return signed_in_redirect(to, result.session_token)
 
 
 def signed_in_redirect(to: str, session_token: str) -> Response:
