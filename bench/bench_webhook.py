@@ -144,14 +144,8 @@ def postgres_cpu() -> float | None:
     found = subprocess.run(["pgrep", "-u", "postgres"], capture_output=True, text=True).stdout.split()
     if not found:
         return None
-    total = 0.0
-    for pid in found:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[13]) + int(fields[14]) + int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+    # With the children's time: a backend that exited during the round is counted in the postmaster's.
+    return sum(process_cpu(Path(f"/proc/{pid}/stat"), children=True) or 0.0 for pid in found)
 
 
 def own_cpu() -> float:
@@ -190,13 +184,15 @@ def commit_probe(db: str, samples: int = 400) -> tuple[float, float | None] | No
     return statistics.median(times), cpu
 
 
-def process_cpu(stat: Path) -> float | None:
-    """Return the CPU seconds of a process of this machine, by its /proc stat file (None: not here)."""
+def process_cpu(stat: Path, children: bool = False) -> float | None:
+    """Return the CPU seconds of a process of this machine, by its /proc stat file (None: not here); `children`
+    adds those of its children that have exited."""
     try:
         fields = stat.read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = sum(int(f) for f in fields[11:15 if children else 13])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def print_commit_floor(db: str, concurrency: int) -> None:
